@@ -1,0 +1,3 @@
+"""callqa: quality assurance for contact centres."""
+
+__version__ = "0.1.0"

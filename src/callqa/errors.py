@@ -1,0 +1,55 @@
+"""The catalogue of coded errors. Users can search for a code; tests check each code is documented."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Every error callqa reports to a user, with its message template."""
+
+    # I1xx: reading a file
+    I100 = "file is empty"
+    I101 = "binary data, not text (byte {offset} is {byte!r})"
+    I102 = "cannot decode text; tried {encodings}"
+    I103 = "cannot read file: {reason}"
+    I104 = "cannot tell the format of this file; use --format with one of: {known}"
+    I105 = "format '{name}' is unknown; known: {known}"
+    # I2xx: JSON-shaped inputs
+    I200 = "invalid JSON: {reason}"
+    I201 = "invalid interaction: {reason}"
+    I202 = "duplicate external id '{external_id}' in this file (first at {first})"
+    I203 = "JSON document is not a {expected}"
+    # I3xx: transcripts, chats, CSV
+    I300 = "unknown role word '{word}'; known: {known} (add it under ingest.roles in the config)"
+    I301 = "no turns found"
+    I302 = "bad timestamp '{value}': {reason}"
+    I303 = "CSV has no column for {field}; columns: {columns} (map one under ingest.csv in the config)"
+    I304 = "bad value '{value}' for {field}: {reason}"
+    I305 = "text before the first speaker line"
+    I306 = "sidecar {sidecar}: {reason}"
+    I307 = "file name '{name}' does not match the configured pattern {pattern}"
+    # I4xx: e-mail
+    I400 = "no message could be read: {reason}"
+    I401 = "message has no sender address"
+    # I5xx: vendor formats
+    I500 = "not an Amazon Transcribe result: {reason}"
+    # I6xx: storing
+    I600 = "could not store: {reason}"
+    # C1xx: configuration
+    C100 = "config file {path}: {reason}"
+    # Q1xx: queries
+    Q100 = "interaction {ident} not found"
+
+    def format(self, **values: object) -> str:
+        """The message with its code, e.g. ``[I100] file is empty``."""
+        return f"[{self.name}] {self.value.format(**values)}"
+
+
+class CallqaError(Exception):
+    """An error with a catalogue code; its text is what the user sees."""
+
+    def __init__(self, code: ErrorCode, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(code.format(**values))

@@ -1,0 +1,1 @@
+"""Getting interactions in: formats, detection, decoding, and the batch runner."""

@@ -1,0 +1,1 @@
+"""Interactions: the core document every stage reads (calls, chats, e-mails)."""

@@ -1,0 +1,158 @@
+"""The ``Interaction`` document and its parts; ``docs/interaction.schema.json`` is generated from here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+
+class Channel(StrEnum):
+    VOICE = "voice"
+    CHAT = "chat"
+    EMAIL = "email"
+    SOCIAL = "social"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    SYSTEM = "system"
+    BOT = "bot"
+
+
+class EventKind(StrEnum):
+    HOLD = "hold"
+    TRANSFER = "transfer"
+    MUTE = "mute"
+    IVR = "ivr"
+    QUEUE = "queue"
+    CONFERENCE = "conference"
+    OTHER = "other"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+
+class Turn(_Model):
+    """One utterance, chat message or e-mail body, with who said it and when (ms from the start)."""
+
+    role: Role
+    text: str = Field(min_length=1)
+    start_ms: int | None = Field(default=None, ge=0)
+    end_ms: int | None = Field(default=None, ge=0)
+    speaker: str | None = Field(default=None, description="Name or label of the person (agent name, 'spk_1').")
+    channel_index: int | None = Field(default=None, ge=0, description="Audio channel the turn came from.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Turn:
+        if self.start_ms is not None and self.end_ms is not None and self.end_ms < self.start_ms:
+            raise ValueError(f"end_ms {self.end_ms} is before start_ms {self.start_ms}")
+        return self
+
+
+class Event(_Model):
+    """Something that happened during the interaction other than speech: hold, transfer, IVR ..."""
+
+    kind: EventKind
+    start_ms: int | None = Field(default=None, ge=0)
+    end_ms: int | None = Field(default=None, ge=0)
+    detail: str | None = Field(default=None, description="Free text, e.g. the transfer target.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Event:
+        if self.start_ms is not None and self.end_ms is not None and self.end_ms < self.start_ms:
+            raise ValueError(f"end_ms {self.end_ms} is before start_ms {self.start_ms}")
+        return self
+
+
+class Survey(_Model):
+    """The customer's post-contact survey answers."""
+
+    csat: float | None = Field(default=None, ge=0, description="CSAT answer on a 1..csat_scale scale.")
+    csat_scale: int = Field(default=5, ge=2, le=100, description="Top of the CSAT scale (5 or 10 usually).")
+    nps: int | None = Field(default=None, ge=0, le=10, description="Likelihood to recommend, 0..10.")
+    comment: str | None = None
+    responded_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _csat_on_scale(self) -> Survey:
+        if self.csat is not None and self.csat > self.csat_scale:
+            raise ValueError(f"csat {self.csat} is above csat_scale {self.csat_scale}")
+        return self
+
+    def is_empty(self) -> bool:
+        return self.csat is None and self.nps is None and not self.comment
+
+
+class Interaction(_Model):
+    """A call, chat, e-mail thread or social conversation between a contact centre and a customer.
+
+    ``(source, external_id)`` identifies it: importing it again updates the stored copy.
+    """
+
+    external_id: str = Field(min_length=1, max_length=255)
+    source: str = Field(default="callqa", min_length=1, max_length=64)
+    channel: Channel
+    direction: Direction | None = None
+    agent: str | None = Field(default=None, max_length=255, description="Agent id or name.")
+    team: str | None = Field(default=None, max_length=255)
+    queue: str | None = Field(default=None, max_length=255)
+    customer: str | None = Field(default=None, max_length=255, description="Customer or account reference.")
+    started_at: datetime | None = Field(default=None, description="Start time; naive times are taken as UTC.")
+    duration_ms: int | None = Field(default=None, ge=0)
+    language: str | None = Field(default=None, max_length=35, description="BCP 47 tag: en, zh-Hans, lt, fa ...")
+    subject: str | None = Field(default=None, description="E-mail subject or contact reason as given.")
+    turns: list[Turn] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    survey: Survey | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Anything else, kept as given.")
+
+    @field_validator("started_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    @field_validator("survey")
+    @classmethod
+    def _drop_empty_survey(cls, value: Survey | None) -> Survey | None:
+        return None if value is None or value.is_empty() else value
+
+    def effective_duration_ms(self) -> int | None:
+        """The stated duration, else the end of the last timed turn or event."""
+        if self.duration_ms is not None:
+            return self.duration_ms
+        ends = [t.end_ms or t.start_ms for t in self.turns] + [e.end_ms or e.start_ms for e in self.events]
+        known = [e for e in ends if e is not None]
+        return max(known) if known else None
+
+    def content_hash(self) -> str:
+        """A stable digest of the whole document; equal documents have equal hashes."""
+        payload = self.model_dump(mode="json")
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def interaction_json_schema() -> dict[str, Any]:
+    """The published JSON Schema of one interaction document."""
+    schema = Interaction.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"urn:callqa:schema:interaction:v{SCHEMA_VERSION}"
+    return schema

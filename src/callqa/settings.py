@@ -1,0 +1,37 @@
+"""Typed settings, read from ``CALLQA_*`` environment variables (and a ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Where callqa keeps its database and files unless told otherwise."""
+    return Path(user_data_dir("callqa", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Process-wide configuration. Nothing is created at import time; pass this object around."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLQA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Folder for the database and files.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file `callqa.db` in the data folder.",
+    )
+    config_file: Path | None = Field(
+        default=None, description="YAML file with ingest settings (roles, e-mail domains, CSV columns ...)."
+    )
+    sqlite_busy_timeout_s: float = Field(default=30.0, description="How long SQLite waits for a lock.")
+
+    def resolved_database_url(self) -> str:
+        """The database URL to use, creating the data folder for the SQLite default."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'callqa.db'}"
