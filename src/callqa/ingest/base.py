@@ -26,10 +26,15 @@ class SourceRef:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """One interaction read from an input."""
+    """One interaction read from an input.
+
+    ``merge`` marks a fragment (e.g. some messages of an e-mail thread): its turns are merged with the
+    stored copy by turn ``external_id`` instead of replacing them.
+    """
 
     interaction: Interaction
     ref: SourceRef
+    merge: bool = False
 
 
 @dataclass(frozen=True, slots=True)

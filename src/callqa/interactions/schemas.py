@@ -56,6 +56,9 @@ class Turn(_Model):
     end_ms: int | None = Field(default=None, ge=0)
     speaker: str | None = Field(default=None, description="Name or label of the person (agent name, 'spk_1').")
     channel_index: int | None = Field(default=None, ge=0, description="Audio channel the turn came from.")
+    external_id: str | None = Field(
+        default=None, max_length=255, description="Id of the message in the source system (e-mail Message-ID)."
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Turn:
