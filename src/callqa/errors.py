@@ -10,7 +10,7 @@ class ErrorCode(Enum):
 
     # I1xx: reading a file
     I100 = "file is empty"
-    I101 = "binary data, not text (byte {offset} is {byte!r})"
+    I101 = "binary data, not text (byte {offset} is 0x{byte:02x})"
     I102 = "cannot decode text; tried {encodings}"
     I103 = "cannot read file: {reason}"
     I104 = "cannot tell the format of this file; use --format with one of: {known}"
@@ -29,17 +29,31 @@ class ErrorCode(Enum):
     I305 = "text before the first speaker line"
     I306 = "sidecar {sidecar}: {reason}"
     I307 = "file name '{name}' does not match the configured pattern {pattern}"
+    I310 = (
+        "{chat}: unknown role '{value}' in message {index}; known: {known} "
+        "(add it under ingest.chat.role_values in the config)"
+    )
+    I311 = "{chat}: {reason}"
     # I4xx: e-mail
     I400 = "no message could be read: {reason}"
     I401 = "message has no sender address"
     # I5xx: vendor formats
     I500 = "not an Amazon Transcribe result: {reason}"
+    I501 = (
+        "no role for Amazon Transcribe label '{label}' "
+        "(add it under ingest.aws.channel_roles in the config, e.g. {label}: customer)"
+    )
+    I502 = (
+        "Amazon Transcribe result has no channel or speaker labels; "
+        "transcribe with channel identification or speaker diarization"
+    )
     # I6xx: storing
     I600 = "could not store: {reason}"
     # C1xx: configuration
     C100 = "config file {path}: {reason}"
     # Q1xx: queries
     Q100 = "interaction {ident} not found"
+    Q101 = "'{ident}' names more than one interaction; use one of: {choices}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

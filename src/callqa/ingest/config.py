@@ -21,7 +21,8 @@ class CsvColumns(_Config):
     """Which CSV column holds which field. Unset fields are found by common header names."""
 
     columns: dict[str, str] = Field(
-        default_factory=dict, description="field name -> CSV header, e.g. {external_id: CallID, text: Utterance}"
+        default_factory=dict,
+        description="field name -> CSV header, e.g. {external_id: CallID, text: Utterance}",
     )
     time_unit: str = Field(default="auto", description="Unit of numeric times: auto, ms or s.")
     delimiter: str | None = Field(default=None, description="Field delimiter; sniffed when unset.")
@@ -43,7 +44,9 @@ class EmailConfig(_Config):
     company_domains: list[str] = Field(
         default_factory=list, description="Sender domains that are the contact centre (the agent side)."
     )
-    agent_addresses: list[str] = Field(default_factory=list, description="Extra agent addresses (any domain).")
+    agent_addresses: list[str] = Field(
+        default_factory=list, description="Extra agent addresses (any domain)."
+    )
 
 
 class AwsTranscribeConfig(_Config):
@@ -55,14 +58,17 @@ class AwsTranscribeConfig(_Config):
 
 class ChatConfig(_Config):
     role_values: dict[str, Role] = Field(
-        default_factory=dict, description="Extra values of the author/role field -> role, e.g. {operator: agent}."
+        default_factory=dict,
+        description="Extra values of the author/role field -> role, e.g. {operator: agent}.",
     )
 
 
 class IngestConfig(_Config):
     """The ``ingest:`` section of the callqa config file."""
 
-    source: str | None = Field(default=None, description="Source name for every item (overrides the format's).")
+    source: str | None = Field(
+        default=None, description="Source name for every item (overrides the format's)."
+    )
     timezone: str = Field(default="UTC", description="Zone for times written without one.")
     filename_pattern: str | None = Field(
         default=None,
@@ -76,7 +82,9 @@ class IngestConfig(_Config):
     csv: CsvConfig = Field(default_factory=CsvConfig)
     aws: AwsTranscribeConfig = Field(default_factory=AwsTranscribeConfig)
     chat: ChatConfig = Field(default_factory=ChatConfig)
-    batch_size: int = Field(default=500, ge=1, le=100_000, description="Interactions per database transaction.")
+    batch_size: int = Field(
+        default=500, ge=1, le=100_000, description="Interactions per database transaction."
+    )
 
     @field_validator("filename_pattern")
     @classmethod

@@ -56,7 +56,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return text.lstrip("\ufeff"), bom
     offset = looks_binary(data)
     if offset is not None:
-        raise CallqaError(ErrorCode.I101, offset=offset, byte=data[offset : offset + 1])
+        raise CallqaError(ErrorCode.I101, offset=offset, byte=data[offset])
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -54,10 +54,14 @@ class Turn(_Model):
     text: str = Field(min_length=1)
     start_ms: int | None = Field(default=None, ge=0)
     end_ms: int | None = Field(default=None, ge=0)
-    speaker: str | None = Field(default=None, description="Name or label of the person (agent name, 'spk_1').")
+    speaker: str | None = Field(
+        default=None, description="Name or label of the person (agent name, 'spk_1')."
+    )
     channel_index: int | None = Field(default=None, ge=0, description="Audio channel the turn came from.")
     external_id: str | None = Field(
-        default=None, max_length=255, description="Id of the message in the source system (e-mail Message-ID)."
+        default=None,
+        max_length=255,
+        description="Id of the message in the source system (e-mail Message-ID).",
     )
 
     @model_validator(mode="after")
@@ -117,7 +121,9 @@ class Interaction(_Model):
     customer: str | None = Field(default=None, max_length=255, description="Customer or account reference.")
     started_at: datetime | None = Field(default=None, description="Start time; naive times are taken as UTC.")
     duration_ms: int | None = Field(default=None, ge=0)
-    language: str | None = Field(default=None, max_length=35, description="BCP 47 tag: en, zh-Hans, lt, fa ...")
+    language: str | None = Field(
+        default=None, max_length=35, description="BCP 47 tag: en, zh-Hans, lt, fa ..."
+    )
     subject: str | None = Field(default=None, description="E-mail subject or contact reason as given.")
     turns: list[Turn] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up callqa on a fresh Debian machine: system packages, a virtualenv in .venv, callqa installed into it.
+#   scripts/setup.sh          what running callqa needs
+#   scripts/setup.sh --dev    also what the test suite needs (PostgreSQL server, test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+python=$(command -v python3.11 || command -v python3 || true)
+
+packages=()
+[ -n "$python" ] || packages+=(python3 python3-venv)
+if [ -n "$python" ] && ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then packages+=(python3-venv); fi
+if [ "$dev" = 1 ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  packages+=(postgresql postgresql-contrib)
+fi
+if [ "${#packages[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  python=$(command -v python3.11 || command -v python3)
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $("$python" --version)"
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+target="."
+[ "$dev" = 1 ] && target=".[dev]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
+echo "setup: ready ($(.venv/bin/callqa --help >/dev/null && echo 'callqa installed in .venv'))"

@@ -1,0 +1,24 @@
+"""The ``callqa`` command line: thin wrappers that call library functions, print, and set the exit code."""
+
+from __future__ import annotations
+
+import typer
+
+from callqa.cli import browse, database, demo, ingest
+
+app = typer.Typer(
+    name="callqa",
+    help="Quality assurance for contact centres: ingest, score and review every interaction.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ingest.register(app)
+browse.register(app)
+demo.register(app)
+app.add_typer(database.app, name="db")
+
+
+def main() -> None:
+    """Entry point of the ``callqa`` script."""
+    app()

@@ -1,0 +1,24 @@
+"""``callqa db``: schema migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from callqa.cli.context import console, open_app
+from callqa.db.migrate import current_revision, head_revision
+
+app = typer.Typer(help="Database schema: show the revision, migrate to the latest.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade() -> None:
+    """Migrate the database to the latest schema (also done automatically by every command)."""
+    with open_app() as ctx:
+        console.print(f"database at revision {current_revision(ctx.engine)}")
+
+
+@app.command("current")
+def current() -> None:
+    """Print the database's schema revision and the latest one this version knows."""
+    with open_app(migrate=False) as ctx:
+        console.print(f"current {current_revision(ctx.engine)}, latest {head_revision(ctx.engine)}")

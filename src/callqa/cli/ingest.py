@@ -1,0 +1,88 @@
+"""``callqa ingest``: files and folders in, one line per failure out, exit 1 when anything failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from callqa.cli.context import App, console, err_console, fail, open_app
+from callqa.errors import CallqaError
+from callqa.ingest.formats.registry import default_registry
+from callqa.ingest.runner import IngestReport, ingest_paths
+from callqa.ingest.runner import Progress as IngestProgress
+from callqa.interactions.service import Outcome
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("formats")(formats)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Input format, or auto to detect per file.")
+    ] = "auto",
+    source: Annotated[
+        str | None, typer.Option(help="Source name for every item (overrides the format's).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="callqa YAML config (ingest section).")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Import interactions. Re-importing updates them; an unchanged file changes nothing."""
+    with open_app(config) as ctx:
+        report = run_ingest(ctx, paths, None if fmt == "auto" else fmt, source, progress)
+    print_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def run_ingest(ctx: App, paths: list[Path], fmt: str | None, source: str | None, show: bool) -> IngestReport:
+    """Run the library ingest with a progress bar on stderr."""
+    config = ctx.config.ingest
+    if source:
+        config = config.model_copy(update={"source": source})
+    registry = default_registry()
+    bar = Progress(
+        TextColumn("ingest"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[items]} items"),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show,
+    )
+    with bar:
+        task = bar.add_task("ingest", total=None, items=0, failed=0)
+
+        def on_progress(p: IngestProgress) -> None:
+            bar.update(task, total=p.bytes_total, completed=p.bytes_done, items=p.items, failed=p.failed)
+
+        try:
+            return ingest_paths(
+                paths, factory=ctx.factory, registry=registry, config=config, fmt=fmt, progress=on_progress
+            )
+        except CallqaError as exc:
+            fail(str(exc))
+
+
+def print_report(report: IngestReport) -> None:
+    for failure in report.failures:
+        err_console.print(str(failure), markup=False, soft_wrap=True)
+    counts = report.counts
+    summary = (
+        f"{report.files} files: {counts[Outcome.CREATED]} created, {counts[Outcome.UPDATED]} updated, "
+        f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.PENDING]} metadata pending, "
+        f"{len(report.failures)} failed"
+    )
+    console.print(summary, markup=False)
+
+
+def formats() -> None:
+    """List the input formats callqa reads."""
+    for name, fmt in sorted(default_registry().formats.items()):
+        console.print(f"{name:16} {fmt.summary}", markup=False)

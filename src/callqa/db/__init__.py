@@ -1,0 +1,1 @@
+"""Persistence: engine, sessions and Alembic migrations (SQLite by default, PostgreSQL for servers)."""

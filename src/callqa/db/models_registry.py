@@ -1,0 +1,9 @@
+"""Imports every ORM model so ``metadata`` is complete (for migrations and schema checks)."""
+
+from __future__ import annotations
+
+from callqa.db.base import Base
+from callqa.ingest import models as _ingest_models  # noqa: F401
+from callqa.interactions import models as _interaction_models  # noqa: F401
+
+metadata = Base.metadata

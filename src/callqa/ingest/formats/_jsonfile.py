@@ -1,0 +1,60 @@
+"""Reading a JSON input file and peeking at its first bytes, with every problem as a coded failure."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.ingest.base import Failure, SourceRef
+from callqa.ingest.decoding import decode_text, sniff_bom
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A parsed JSON document."""
+
+    value: Any
+
+
+def load_json(path: Path) -> Loaded | Failure:
+    """The file's JSON value, or an I100-I103 / I200 failure (I200 names the line of the syntax error)."""
+    ref = SourceRef(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Failure.coded(ref, ErrorCode.I103, reason=exc.strerror or exc)
+    try:
+        text, _ = decode_text(data)
+    except CallqaError as exc:
+        return Failure.of(ref, exc)
+    try:
+        return Loaded(json.loads(text))
+    except json.JSONDecodeError as exc:
+        return Failure.coded(SourceRef(path, line=exc.lineno), ErrorCode.I200, reason=exc.msg)
+    except RecursionError:
+        return Failure.coded(ref, ErrorCode.I200, reason="nested too deeply")
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a file as text, for sniffing; a cut multi-byte character at the end is dropped."""
+    encoding = sniff_bom(head) or "utf-8"
+    return head.decode(encoding, errors="ignore").lstrip("\ufeff")
+
+
+def is_json_path(path: Path) -> bool:
+    """True for ``*.json`` files (any case)."""
+    return path.suffix.lower() == ".json"
+
+
+def text_of(value: object) -> str | None:
+    """A scalar as stripped text (numbers too), or None for empty, missing or structured values."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float):
+        return str(value)
+    return None

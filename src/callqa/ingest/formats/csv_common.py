@@ -1,0 +1,143 @@
+"""Shared CSV reading: decoding, delimiter sniffing, and matching headers to fields."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.ingest.config import CsvColumns
+from callqa.ingest.decoding import decode_text
+
+ID_ALIASES = (
+    "external_id",
+    "interaction_id",
+    "call_id",
+    "conversation_id",
+    "contact_id",
+    "chat_id",
+    "ticket_id",
+    "case_id",
+    "session_id",
+    "id",
+)
+INTERACTION_ALIASES: dict[str, tuple[str, ...]] = {
+    "source": ("source", "system"),
+    "channel": ("channel", "media", "media_type", "channel_type"),
+    "direction": ("direction", "call_direction"),
+    "agent": ("agent", "agent_id", "agent_name", "agent_login", "user_id", "employee_id"),
+    "team": ("team", "team_name", "group", "agent_team"),
+    "queue": ("queue", "queue_name", "skill", "skill_name", "split"),
+    "customer": ("customer", "customer_id", "account", "account_id", "ani", "caller_id"),
+    "started_at": (
+        "started_at",
+        "start_time_utc",
+        "call_start",
+        "start_datetime",
+        "date_time",
+        "datetime",
+        "date",
+    ),
+    "language": ("language", "lang", "locale"),
+    "subject": ("subject", "contact_reason", "reason", "disposition"),
+}
+
+
+def normalise_header(header: str) -> str:
+    """``"Call ID "`` → ``call_id``."""
+    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower().lstrip("\ufeff")).strip("_")
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (line number, cells)
+
+    def resolve(self, aliases: Mapping[str, tuple[str, ...]], mapping: CsvColumns) -> dict[str, int]:
+        """Column index for each field: the configured header first, then the first alias present."""
+        normalised = [normalise_header(h) for h in self.header]
+        found: dict[str, int] = {}
+        for field_name, header in mapping.columns.items():
+            target = normalise_header(header)
+            if target in normalised:
+                found[field_name] = normalised.index(target)
+        taken = set(found.values())
+        for field_name, names in aliases.items():
+            if field_name in found:
+                continue
+            for name in names:
+                if name in normalised and normalised.index(name) not in taken:
+                    found[field_name] = normalised.index(name)
+                    taken.add(found[field_name])
+                    break
+        return found
+
+
+def read_table(path: Path, delimiter: str | None) -> CsvTable:
+    """Decode and open a CSV file. Raises I100 / I101 / I102 / I103."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CallqaError(ErrorCode.I103, reason=exc.strerror or exc) from exc
+    text, _ = decode_text(data)
+    if delimiter is None:
+        delimiter = _sniff_delimiter(text[:8192], path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CallqaError(ErrorCode.I100) from None
+    return CsvTable(header, _numbered(reader))
+
+
+def header_names(head: bytes) -> list[str]:
+    """Normalised headers from the first bytes of a CSV (for format detection); [] when unreadable."""
+    first = head.split(b"\n", 1)[0]
+    for encoding in ("utf-8-sig", "utf-16", "gb18030", "cp1252"):
+        try:
+            line = first.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return []
+    delimiter = max(",;\t|", key=line.count)
+    return [normalise_header(cell) for cell in next(csv.reader([line], delimiter=delimiter), [])]
+
+
+def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            yield reader.line_num, row
+
+
+def _sniff_delimiter(sample: str, path: Path) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    try:
+        return csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def cell(row: list[str], index: int | None) -> str | None:
+    """The stripped cell at ``index``, None when absent or blank."""
+    if index is None or index >= len(row):
+        return None
+    value = row[index].strip()
+    return value or None
+
+
+def time_unit_for(header: str, configured: str) -> str:
+    """``start_ms`` → ms, ``start_s`` / ``start_sec`` → s, otherwise the configured unit."""
+    name = normalise_header(header)
+    if name.endswith("_ms") or name.endswith("millis"):
+        return "ms"
+    if name.endswith(("_s", "_sec", "_secs", "_seconds")):
+        return "s"
+    return configured

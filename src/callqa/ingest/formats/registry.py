@@ -1,0 +1,31 @@
+"""The registry of built-in input formats."""
+
+from __future__ import annotations
+
+from callqa.ingest.base import FormatRegistry
+
+
+def default_registry() -> FormatRegistry:
+    """A registry holding every built-in format."""
+    from callqa.ingest.formats.aws_transcribe import AWS_TRANSCRIBE
+    from callqa.ingest.formats.callqa_json import CALLQA_JSON, CALLQA_JSONL
+    from callqa.ingest.formats.chat import CHAT
+    from callqa.ingest.formats.csv_metadata import CSV_METADATA
+    from callqa.ingest.formats.csv_turns import CSV_TURNS
+    from callqa.ingest.formats.email import EMAIL, MBOX
+    from callqa.ingest.formats.transcript import TRANSCRIPT
+
+    registry = FormatRegistry()
+    for fmt in (
+        CALLQA_JSON,
+        CALLQA_JSONL,
+        TRANSCRIPT,
+        CSV_TURNS,
+        CSV_METADATA,
+        EMAIL,
+        MBOX,
+        CHAT,
+        AWS_TRANSCRIBE,
+    ):
+        registry.register(fmt)
+    return registry

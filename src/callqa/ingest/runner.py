@@ -1,0 +1,275 @@
+"""The ingest batch: discover files, parse them, store in batches, record every failure and the run."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.ingest.base import Failure, FormatRegistry, MetadataRow, Parsed, SourceRef
+from callqa.ingest.config import IngestConfig
+from callqa.ingest.discovery import InputFile, discover
+from callqa.ingest.file_metadata import with_file_fields
+from callqa.ingest.models import IngestFailureRow, IngestRunRow
+from callqa.ingest.validation import describe_validation_error
+from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
+from callqa.interactions.service import Outcome, StoreItem, store_interactions
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    bytes_done: int
+    bytes_total: int
+    files_done: int
+    files_total: int
+    items: int
+    failed: int
+
+
+@dataclass
+class IngestReport:
+    """What one run did: counts per outcome and every failure, in input order."""
+
+    run_id: int | None = None
+    files: int = 0
+    counts: Counter[Outcome] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def stored(self) -> int:
+        return sum(self.counts.values())
+
+
+ProgressCallback = Callable[[Progress], None]
+_Pending = StoreItem | MetadataItem
+
+
+class _Batch:
+    """Collects parsed items and writes them in transactions of ``size``."""
+
+    def __init__(self, factory: sessionmaker[Session], size: int, report: IngestReport) -> None:
+        self.factory, self.size, self.report = factory, size, report
+        self.items: list[tuple[_Pending, SourceRef]] = []
+
+    def add(self, item: _Pending, ref: SourceRef) -> None:
+        self.items.append((item, ref))
+        if len(self.items) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        items, self.items = self.items, []
+        outcomes: list[Outcome | None]
+        with self.factory() as session:
+            try:
+                outcomes = list(_store(session, [item for item, _ in items]))
+                session.commit()
+            except (SQLAlchemyError, CallqaError, ValidationError, ValueError):
+                session.rollback()
+                outcomes = self._one_by_one(session, items)
+        self.report.counts.update(o for o in outcomes if o is not None)
+
+    def _one_by_one(self, session: Session, items: list[tuple[_Pending, SourceRef]]) -> list[Outcome | None]:
+        """After a failed batch, store items singly so one bad item cannot sink the others."""
+        outcomes: list[Outcome | None] = []
+        for item, ref in items:
+            try:
+                outcomes.extend(_store(session, [item]))
+                session.commit()
+            except (SQLAlchemyError, CallqaError, ValidationError, ValueError) as exc:
+                session.rollback()
+                reason = (
+                    describe_validation_error(exc) if isinstance(exc, ValidationError) else _first_line(exc)
+                )
+                self.report.failures.append(Failure.coded(ref, ErrorCode.I600, reason=reason))
+                outcomes.append(None)
+        return outcomes
+
+
+def _store(session: Session, items: Sequence[_Pending]) -> list[Outcome]:
+    docs = [i for i in items if isinstance(i, StoreItem)]
+    meta = [i for i in items if isinstance(i, MetadataItem)]
+    outcomes = [s.outcome for s in store_interactions(session, docs)] if docs else []
+    outcomes += [s.outcome for s in store_metadata(session, meta)] if meta else []
+    return outcomes
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    *,
+    factory: sessionmaker[Session],
+    registry: FormatRegistry,
+    config: IngestConfig,
+    fmt: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Read every input under ``paths`` into the database; bad inputs become failures, never exceptions."""
+    paths = list(paths)
+    report = IngestReport()
+    run_id = _open_run(factory, paths, fmt or "auto")
+    report.run_id = run_id
+    planned: list[InputFile] = []
+    for found in discover(paths, registry, fmt):
+        if isinstance(found, Failure):
+            report.failures.append(found)
+        else:
+            planned.append(found)
+    total = sum(f.size for f in planned)
+    done = 0
+    batch = _Batch(factory, config.batch_size, report)
+    for index, input_file in enumerate(planned):
+        report.files += 1
+        _ingest_file(
+            input_file,
+            config,
+            batch,
+            report,
+            functools.partial(_tick_within, progress, report, done, total, index, len(planned)),
+        )
+        done += input_file.size
+        batch.flush()
+        _tick(progress, report, done, total, index + 1, len(planned))
+    batch.flush()
+    _close_run(factory, run_id, report)
+    return report
+
+
+def _tick_within(
+    progress: ProgressCallback | None,
+    report: IngestReport,
+    before: int,
+    total: int,
+    files: int,
+    files_total: int,
+    offset: int,
+) -> None:
+    _tick(progress, report, before + offset, total, files, files_total)
+
+
+def _tick(
+    progress: ProgressCallback | None,
+    report: IngestReport,
+    done: int,
+    total: int,
+    files: int,
+    files_total: int,
+) -> None:
+    if progress is not None:
+        progress(Progress(done, total, files, files_total, report.stored, len(report.failures)))
+
+
+def _ingest_file(
+    input_file: InputFile,
+    config: IngestConfig,
+    batch: _Batch,
+    report: IngestReport,
+    advance: Callable[[int], None],
+) -> None:
+    fmt, path = input_file.format, input_file.path
+    seen: dict[tuple[str, str], SourceRef] = {}
+    try:
+        results = fmt.parse(path, config)
+        for result in results:
+            if isinstance(result, Failure):
+                report.failures.append(result)
+            elif isinstance(result, MetadataRow):
+                _add_metadata(result, config, batch, report)
+            else:
+                _add_parsed(result, fmt.per_file, config, batch, report, seen)
+            if result.ref.byte_offset is not None:
+                advance(result.ref.byte_offset)
+    except Exception as exc:
+        report.failures.append(Failure.coded(SourceRef(path), ErrorCode.I103, reason=f"{fmt.name}: {exc!r}"))
+
+
+def _add_parsed(
+    parsed: Parsed,
+    per_file: bool,
+    config: IngestConfig,
+    batch: _Batch,
+    report: IngestReport,
+    seen: dict[tuple[str, str], SourceRef],
+) -> None:
+    doc = parsed.interaction
+    try:
+        if per_file:
+            doc = with_file_fields(doc, parsed.ref.path, config)
+    except CallqaError as exc:
+        report.failures.append(Failure.of(parsed.ref, exc))
+        return
+    if config.source and doc.source != config.source:
+        doc = doc.model_copy(update={"source": config.source})
+    key = (doc.source, doc.external_id)
+    first = seen.get(key)
+    if first is not None and not parsed.merge:
+        where = f"line {first.line}" if first.line is not None else str(first)
+        report.failures.append(
+            Failure.coded(parsed.ref, ErrorCode.I202, external_id=doc.external_id, first=where)
+        )
+        return
+    seen[key] = parsed.ref
+    batch.add(StoreItem(doc, origin=str(parsed.ref), merge=parsed.merge), parsed.ref)
+
+
+def _add_metadata(row: MetadataRow, config: IngestConfig, batch: _Batch, report: IngestReport) -> None:
+    try:
+        fields = OverlayFields.model_validate(row.fields)
+    except ValidationError as exc:
+        report.failures.append(Failure.coded(row.ref, ErrorCode.I201, reason=describe_validation_error(exc)))
+        return
+    source = config.source or row.source
+    batch.add(MetadataItem(row.external_id, fields, source=source, origin=str(row.ref)), row.ref)
+
+
+def _open_run(factory: sessionmaker[Session], paths: list[Path], fmt: str) -> int:
+    with factory() as session:
+        run = IngestRunRow(
+            started_at=datetime.now(UTC),
+            paths=[str(p) for p in paths],
+            format=fmt,
+            files=0,
+            created=0,
+            updated=0,
+            unchanged=0,
+            pending=0,
+            failed=0,
+            options={},
+        )
+        session.add(run)
+        session.commit()
+        return run.id
+
+
+def _close_run(factory: sessionmaker[Session], run_id: int, report: IngestReport) -> None:
+    now = datetime.now(UTC)
+    with factory() as session:
+        run = session.get_one(IngestRunRow, run_id)
+        run.finished_at, run.files, run.failed = now, report.files, len(report.failures)
+        run.created = report.counts[Outcome.CREATED]
+        run.updated = report.counts[Outcome.UPDATED]
+        run.unchanged = report.counts[Outcome.UNCHANGED]
+        run.pending = report.counts[Outcome.PENDING]
+        session.add_all(
+            IngestFailureRow(
+                run_id=run_id, path=str(f.ref.path)[:1024], line=f.ref.line, message=f.message, created_at=now
+            )
+            for f in report.failures
+        )
+        session.commit()

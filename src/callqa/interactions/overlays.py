@@ -1,0 +1,84 @@
+"""Metadata imports (agent, queue, CSAT ... by external id), kept as overlays so import order is free."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callqa.interactions.models import InteractionRow, MetadataOverlayRow
+from callqa.interactions.schemas import Channel, Direction
+from callqa.interactions.service import Outcome, Stored, StoreItem, load_document, store_interactions
+
+
+class OverlayFields(BaseModel):
+    """The interaction fields a metadata import may set."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: Channel | None = None
+    direction: Direction | None = None
+    agent: str | None = Field(default=None, max_length=255)
+    team: str | None = Field(default=None, max_length=255)
+    queue: str | None = Field(default=None, max_length=255)
+    customer: str | None = Field(default=None, max_length=255)
+    started_at: datetime | None = None
+    duration_ms: int | None = Field(default=None, ge=0)
+    language: str | None = Field(default=None, max_length=35)
+    subject: str | None = None
+    csat: float | None = Field(default=None, ge=0)
+    csat_scale: int | None = Field(default=None, ge=2, le=100)
+    nps: int | None = Field(default=None, ge=0, le=10)
+    survey_comment: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataItem:
+    external_id: str
+    fields: OverlayFields
+    source: str | None = None
+    origin: str | None = None
+
+
+def store_metadata(
+    session: Session, items: Sequence[MetadataItem], *, now: datetime | None = None
+) -> list[Stored]:
+    """Save each item as an overlay and apply it to the interactions it names; one result per item."""
+    now = now or datetime.now(UTC)
+    results: list[Stored] = []
+    for item in items:
+        fields = item.fields.model_dump(mode="json", exclude_unset=True)
+        source_key = item.source or ""
+        overlay = session.scalars(
+            select(MetadataOverlayRow).where(
+                MetadataOverlayRow.external_id == item.external_id,
+                MetadataOverlayRow.source_key == source_key,
+            )
+        ).one_or_none()
+        if overlay is None:
+            overlay = MetadataOverlayRow(external_id=item.external_id, source_key=source_key, fields={})
+            session.add(overlay)
+        combined = {**overlay.fields, **fields}
+        if "metadata" in fields:
+            combined["metadata"] = {**overlay.fields.get("metadata", {}), **fields["metadata"]}
+        overlay.fields, overlay.origin, overlay.updated_at = combined, item.origin, now
+        session.flush()
+        targets = select(InteractionRow.id).where(InteractionRow.external_id == item.external_id)
+        if item.source:
+            targets = targets.where(InteractionRow.source == item.source)
+        ids = session.scalars(targets.order_by(InteractionRow.id)).all()
+        if not ids:
+            results.append(Stored(Outcome.PENDING, None))
+            continue
+        stored = store_interactions(
+            session, [StoreItem(load_document(session, i), origin=item.origin) for i in ids], now=now
+        )
+        changed = [s for s in stored if s.outcome is not Outcome.UNCHANGED]
+        results.append(Stored(Outcome.UPDATED if changed else Outcome.UNCHANGED, ids[0]))
+    return results

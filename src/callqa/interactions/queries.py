@@ -1,0 +1,266 @@
+"""Reading stored interactions: filtered lists, one interaction in full, and totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar, Unpack
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.ingest.models import IngestFailureRow, IngestRunRow
+from callqa.interactions.convert import as_utc
+from callqa.interactions.models import InteractionRow, RedactionRow
+from callqa.interactions.schemas import Interaction
+from callqa.interactions.service import load_document
+
+
+_Query = TypeVar("_Query", bound=Select[Unpack[tuple[Any, ...]]])
+
+
+@dataclass(frozen=True)
+class InteractionFilter:
+    """Which interactions to list; every field left as None matches everything."""
+
+    channel: str | None = None
+    language: str | None = None
+    agent: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    has_survey: bool | None = None
+
+    def apply(self, query: _Query) -> _Query:
+        for column, value in (
+            (InteractionRow.channel, self.channel),
+            (InteractionRow.agent, self.agent),
+            (InteractionRow.team, self.team),
+            (InteractionRow.queue, self.queue),
+            (InteractionRow.source, self.source),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if self.language is not None:
+            # 'zh' matches zh-Hans and zh-Hant; 'zh-Hant' matches only itself.
+            query = query.where(
+                or_(
+                    InteractionRow.language == self.language,
+                    InteractionRow.language.like(f"{self.language}-%"),
+                )
+            )
+        if self.since is not None:
+            query = query.where(InteractionRow.started_at >= self.since)
+        if self.until is not None:
+            query = query.where(InteractionRow.started_at < self.until)
+        if self.has_survey is not None:
+            has = or_(InteractionRow.csat.is_not(None), InteractionRow.nps.is_not(None))
+            query = query.where(has if self.has_survey else ~has)
+        return query
+
+
+@dataclass(frozen=True)
+class InteractionSummary:
+    id: int
+    external_id: str
+    source: str
+    channel: str
+    direction: str | None
+    language: str | None
+    agent: str | None
+    team: str | None
+    queue: str | None
+    started_at: datetime | None
+    duration_ms: int | None
+    turns: int
+    csat: float | None
+    nps: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["started_at"] = self.started_at.isoformat() if self.started_at else None
+        return data
+
+
+_SUMMARY_COLUMNS = (
+    InteractionRow.id,
+    InteractionRow.external_id,
+    InteractionRow.source,
+    InteractionRow.channel,
+    InteractionRow.direction,
+    InteractionRow.language,
+    InteractionRow.agent,
+    InteractionRow.team,
+    InteractionRow.queue,
+    InteractionRow.started_at,
+    InteractionRow.duration_ms,
+    InteractionRow.turn_count,
+    InteractionRow.csat,
+    InteractionRow.nps,
+)
+
+
+def list_interactions(
+    session: Session, flt: InteractionFilter | None = None, *, limit: int | None = 50, offset: int = 0
+) -> list[InteractionSummary]:
+    """Interactions matching ``flt``, oldest first (by start time, then id)."""
+    query = (flt or InteractionFilter()).apply(select(*_SUMMARY_COLUMNS))
+    query = query.order_by(InteractionRow.started_at.is_(None), InteractionRow.started_at, InteractionRow.id)
+    query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
+    return [
+        InteractionSummary(
+            id=row.id,
+            external_id=row.external_id,
+            source=row.source,
+            channel=row.channel,
+            direction=row.direction,
+            language=row.language,
+            agent=row.agent,
+            team=row.team,
+            queue=row.queue,
+            started_at=as_utc(row.started_at),
+            duration_ms=row.duration_ms,
+            turns=row.turn_count,
+            csat=row.csat,
+            nps=row.nps,
+        )
+        for row in rows
+    ]
+
+
+def count_interactions(session: Session, flt: InteractionFilter | None = None) -> int:
+    query = (flt or InteractionFilter()).apply(select(func.count(InteractionRow.id)))
+    return int(session.scalar(query) or 0)
+
+
+def find_interaction_id(session: Session, ident: str) -> int:
+    """The id of an interaction named by its id or its external id (``source:external_id`` if ambiguous)."""
+    if ident.isdigit() and session.get(InteractionRow, int(ident)) is not None:
+        return int(ident)
+    condition = InteractionRow.external_id == ident
+    if ":" in ident:
+        source, _, external_id = ident.partition(":")
+        condition = or_(
+            condition, and_(InteractionRow.source == source, InteractionRow.external_id == external_id)
+        )
+    query = select(InteractionRow.id, InteractionRow.source).where(condition)
+    matches = session.execute(query).all()
+    ids = sorted({row[0] for row in matches})
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise CallqaError(ErrorCode.Q100, ident=ident)
+    sources = ", ".join(sorted({f"{row[1]}:{ident}" for row in matches}))
+    raise CallqaError(ErrorCode.Q101, ident=ident, choices=sources)
+
+
+@dataclass(frozen=True)
+class StoredInteraction:
+    id: int
+    doc: Interaction
+    created_at: datetime
+    updated_at: datetime
+    ingested_from: str | None
+    redactions: list[tuple[str, str, int, int]]
+
+
+def get_interaction(session: Session, interaction_id: int) -> StoredInteraction:
+    """One interaction with its turns, events and redaction records."""
+    row = session.get(InteractionRow, interaction_id)
+    if row is None:
+        raise CallqaError(ErrorCode.Q100, ident=interaction_id)
+    redactions = session.execute(
+        select(RedactionRow.field, RedactionRow.kind, RedactionRow.start, RedactionRow.end)
+        .where(RedactionRow.interaction_id == interaction_id)
+        .order_by(RedactionRow.id)
+    ).all()
+    return StoredInteraction(
+        id=row.id,
+        doc=load_document(session, interaction_id),
+        created_at=as_utc(row.created_at) or row.created_at,
+        updated_at=as_utc(row.updated_at) or row.updated_at,
+        ingested_from=row.ingested_from,
+        redactions=[(r[0], r[1], r[2], r[3]) for r in redactions],
+    )
+
+
+@dataclass
+class Stats:
+    interactions: int = 0
+    turns: int = 0
+    first_started: datetime | None = None
+    last_started: datetime | None = None
+    with_survey: int = 0
+    mean_csat_share: float | None = None
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    by_team: dict[str, int] = field(default_factory=dict)
+    by_queue: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)
+    agents: int = 0
+    redactions: dict[str, int] = field(default_factory=dict)
+    last_run: dict[str, Any] | None = None
+    last_run_failures: list[str] = field(default_factory=list)
+
+
+def interaction_stats(session: Session) -> Stats:
+    """Totals over everything stored, and the outcome of the last ingest run."""
+    stats = Stats()
+    total, turns, first, last, agents = session.execute(
+        select(
+            func.count(InteractionRow.id),
+            func.coalesce(func.sum(InteractionRow.turn_count), 0),
+            func.min(InteractionRow.started_at),
+            func.max(InteractionRow.started_at),
+            func.count(func.distinct(InteractionRow.agent)),
+        )
+    ).one()
+    stats.interactions, stats.turns, stats.agents = int(total), int(turns), int(agents)
+    stats.first_started, stats.last_started = as_utc(first), as_utc(last)
+    surveyed, share = session.execute(
+        select(
+            func.count(InteractionRow.id).filter(
+                or_(InteractionRow.csat.is_not(None), InteractionRow.nps.is_not(None))
+            ),
+            func.avg(InteractionRow.csat / InteractionRow.csat_scale),
+        )
+    ).one()
+    stats.with_survey = int(surveyed)
+    stats.mean_csat_share = float(share) if share is not None else None
+    for column, target in (
+        (InteractionRow.channel, stats.by_channel),
+        (InteractionRow.language, stats.by_language),
+        (InteractionRow.team, stats.by_team),
+        (InteractionRow.queue, stats.by_queue),
+        (InteractionRow.source, stats.by_source),
+    ):
+        rows = session.execute(select(column, func.count()).group_by(column).order_by(func.count().desc()))
+        target.update({(value if value is not None else "(none)"): int(n) for value, n in rows})
+    rows = session.execute(select(RedactionRow.kind, func.count()).group_by(RedactionRow.kind))
+    stats.redactions = {str(kind): int(n) for kind, n in rows}
+    run = session.scalars(select(IngestRunRow).order_by(IngestRunRow.id.desc()).limit(1)).one_or_none()
+    if run is not None:
+        stats.last_run = {
+            "id": run.id,
+            "started_at": as_utc(run.started_at),
+            "files": run.files,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "pending": run.pending,
+            "failed": run.failed,
+        }
+        failures = session.scalars(
+            select(IngestFailureRow).where(IngestFailureRow.run_id == run.id).order_by(IngestFailureRow.id)
+        ).all()
+        stats.last_run_failures = [
+            f"{f.path}:{f.line}: {f.message}" if f.line is not None else f"{f.path}: {f.message}"
+            for f in failures
+        ]
+    return stats

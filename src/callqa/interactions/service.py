@@ -1,0 +1,203 @@
+"""Storing interactions: idempotent upserts by (source, external id), fragments merged, overlays applied."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from callqa.interactions.convert import event_values, interaction_values, to_document, turn_values
+from callqa.interactions.merge import apply_overlays, merge_fragment, normalise
+from callqa.interactions.models import (
+    EventRow,
+    InteractionRow,
+    MetadataOverlayRow,
+    RedactionRow,
+    TurnRow,
+)
+from callqa.interactions.schemas import Interaction
+from callqa.privacy import FieldRedaction, placeholder_records, redact_interaction
+
+Key = tuple[str, str]
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    PENDING = "pending"  # metadata kept until its interaction arrives
+
+
+@dataclass(frozen=True, slots=True)
+class StoreItem:
+    """An interaction to store; ``merge`` marks a thread fragment, ``origin`` is ``file[:line]``."""
+
+    doc: Interaction
+    origin: str | None = None
+    merge: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    outcome: Outcome
+    interaction_id: int | None
+
+
+@dataclass(slots=True)
+class _Write:
+    doc: Interaction
+    digest: str
+    origin: str | None
+    redactions: list[FieldRedaction]
+    existing_id: int | None
+
+
+def store_interactions(
+    session: Session, items: Sequence[StoreItem], *, now: datetime | None = None
+) -> list[Stored]:
+    """Insert new interactions, update changed ones, leave identical ones alone; one result per item.
+
+    Every document is redacted (card numbers, CVV, national ids ...) before it is hashed or written.
+    """
+    now = now or datetime.now(UTC)
+    keys = {(item.doc.source, item.doc.external_id) for item in items}
+    existing = _existing(session, keys)
+    overlays = overlays_for(session, {external_id for _, external_id in keys})
+    writes: dict[Key, _Write] = {}
+    outcomes: list[tuple[Outcome, Key]] = []
+    for item in items:
+        key = (item.doc.source, item.doc.external_id)
+        pending = writes.get(key)
+        stored_id, stored_digest = existing.get(key, (None, None))
+        doc = item.doc
+        if item.merge and pending is not None:
+            doc = merge_fragment(pending.doc, doc)
+        elif item.merge and stored_id is not None:
+            doc = merge_fragment(load_document(session, stored_id), doc)
+        doc = apply_overlays(doc, _matching(overlays, doc))
+        doc, _ = redact_interaction(normalise(doc))
+        digest = doc.content_hash()
+        previous = pending.digest if pending else stored_digest
+        if digest == previous:
+            outcomes.append((Outcome.UNCHANGED, key))
+            continue
+        outcomes.append((Outcome.CREATED if previous is None else Outcome.UPDATED, key))
+        writes[key] = _Write(doc, digest, item.origin, placeholder_records(doc), stored_id)
+    ids = dict(zip(writes, _flush(session, list(writes.values()), now), strict=True))
+    return [Stored(outcome, ids.get(key, existing.get(key, (None, ""))[0])) for outcome, key in outcomes]
+
+
+def _existing(session: Session, keys: set[Key]) -> dict[Key, tuple[int, str]]:
+    found: dict[Key, tuple[int, str]] = {}
+    key_list = sorted(keys)
+    for start in range(0, len(key_list), 500):
+        chunk = key_list[start : start + 500]
+        rows = session.execute(
+            select(
+                InteractionRow.id,
+                InteractionRow.source,
+                InteractionRow.external_id,
+                InteractionRow.content_hash,
+            ).where(tuple_(InteractionRow.source, InteractionRow.external_id).in_(chunk))
+        )
+        for row in rows:
+            found[(row.source, row.external_id)] = (row.id, row.content_hash)
+    return found
+
+
+def _flush(session: Session, writes: list[_Write], now: datetime) -> list[int]:
+    """Write the rows; returns the interaction id of each write."""
+    new = [w for w in writes if w.existing_id is None]
+    changed = [w for w in writes if w.existing_id is not None]
+    new_ids: list[int] = []
+    if new:
+        values = [
+            {
+                **interaction_values(w.doc, content_hash=w.digest, origin=w.origin),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for w in new
+        ]
+        result = session.execute(
+            insert(InteractionRow).returning(InteractionRow.id, sort_by_parameter_order=True), values
+        )
+        new_ids = [row[0] for row in result]
+    if changed:
+        changed_ids = [w.existing_id for w in changed]
+        session.execute(
+            update(InteractionRow),
+            [
+                {
+                    "id": w.existing_id,
+                    **interaction_values(w.doc, content_hash=w.digest, origin=w.origin),
+                    "updated_at": now,
+                }
+                for w in changed
+            ],
+        )
+        for table in (TurnRow, EventRow, RedactionRow):
+            session.execute(delete(table).where(table.interaction_id.in_(changed_ids)))
+    id_of = iter(new_ids)
+    ids = [w.existing_id if w.existing_id is not None else next(id_of) for w in writes]
+    _insert_children(session, [(i, w) for i, w in zip(ids, writes, strict=True)])
+    return ids
+
+
+def _insert_children(session: Session, pairs: Iterable[tuple[int, _Write]]) -> None:
+    turns: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    redactions: list[dict[str, Any]] = []
+    for interaction_id, write in pairs:
+        turns.extend(turn_values(interaction_id, write.doc.turns))
+        events.extend(event_values(interaction_id, write.doc.events))
+        redactions.extend(
+            {
+                "interaction_id": interaction_id,
+                "field": r.field,
+                "kind": r.kind,
+                "start": r.start,
+                "end": r.end,
+            }
+            for r in write.redactions
+        )
+    for table, rows in ((TurnRow, turns), (EventRow, events), (RedactionRow, redactions)):
+        if rows:
+            session.execute(insert(table), rows)
+
+
+def load_document(session: Session, interaction_id: int) -> Interaction:
+    """The stored document of one interaction."""
+    row = session.get_one(InteractionRow, interaction_id)
+    turns = session.scalars(select(TurnRow).where(TurnRow.interaction_id == interaction_id)).all()
+    events = session.scalars(select(EventRow).where(EventRow.interaction_id == interaction_id)).all()
+    return to_document(row, turns, events)
+
+
+def overlays_for(session: Session, external_ids: set[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Stored metadata overlays by external id: ``[(source_key, fields), ...]`` ('' = any source)."""
+    found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    id_list = sorted(external_ids)
+    for start in range(0, len(id_list), 500):
+        rows = session.execute(
+            select(MetadataOverlayRow.external_id, MetadataOverlayRow.source_key, MetadataOverlayRow.fields)
+            .where(MetadataOverlayRow.external_id.in_(id_list[start : start + 500]))
+            .order_by(MetadataOverlayRow.source_key)
+        )
+        for row in rows:
+            found[row.external_id].append((row.source_key, row.fields))
+    return found
+
+
+def _matching(
+    overlays: dict[str, list[tuple[str, dict[str, Any]]]], doc: Interaction
+) -> list[dict[str, Any]]:
+    return [
+        fields for source_key, fields in overlays.get(doc.external_id, []) if source_key in ("", doc.source)
+    ]

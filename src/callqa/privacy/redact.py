@@ -1,0 +1,150 @@
+"""Replace sensitive data by typed placeholders in text and in whole interactions, recording where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from callqa.interactions.schemas import Interaction
+from callqa.privacy.detectors import detect
+from callqa.privacy.kinds import PLACEHOLDERS, Kind
+
+# Integers shorter than this cannot hold any detectable value (SSNs, the shortest, have 9 digits).
+_MIN_SENSITIVE_INT = 10**8
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    """A placeholder at ``start:end`` of the redacted text; ``original_*``: the source span, not the value."""
+
+    kind: Kind
+    start: int
+    end: int
+    original_start: int
+    original_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class RedactedText:
+    """Text with each finding replaced by its placeholder, and where the placeholders are."""
+
+    text: str
+    redactions: list[Redaction] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was redacted."""
+        return bool(self.redactions)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRedaction:
+    """A placeholder in one field of an interaction (``turns.3.text``, ``subject``, ``metadata.notes``)."""
+
+    field: str
+    kind: Kind
+    start: int
+    end: int
+
+
+def redact_text(text: str, *, context: str = "") -> RedactedText:
+    """Replace card numbers, CVVs, expiries, IBANs, e-mails, phones and national IDs by placeholders."""
+    findings = detect(text, context=context)
+    if not findings:
+        return RedactedText(text)
+    parts: list[str] = []
+    redactions: list[Redaction] = []
+    last = 0
+    length = 0
+    for finding in findings:
+        kept = text[last : finding.start]
+        parts.append(kept)
+        length += len(kept)
+        placeholder = PLACEHOLDERS[finding.kind]
+        parts.append(placeholder)
+        redactions.append(
+            Redaction(finding.kind, length, length + len(placeholder), finding.start, finding.end)
+        )
+        length += len(placeholder)
+        last = finding.end
+    parts.append(text[last:])
+    return RedactedText("".join(parts), redactions)
+
+
+class _Collector:
+    """Redacts values field by field and remembers what was redacted where."""
+
+    def __init__(self) -> None:
+        self.records: list[FieldRedaction] = []
+
+    def text(self, value: str, path: str, context: str = "") -> str:
+        result = redact_text(value, context=context)
+        self.records.extend(FieldRedaction(path, r.kind, r.start, r.end) for r in result.redactions)
+        return result.text
+
+    def value(self, value: Any, path: str) -> Any:
+        """A redacted copy of a JSON-like value; the same object when nothing in it was sensitive."""
+        if isinstance(value, str):
+            return self.text(value, path)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and abs(value) >= _MIN_SENSITIVE_INT:
+            # A card or ID stored as a JSON number; it becomes the placeholder string.
+            as_text = str(value)
+            redacted = self.text(as_text, path)
+            return value if redacted == as_text else redacted
+        if isinstance(value, dict):
+            new_dict = {key: self.value(item, f"{path}.{key}") for key, item in value.items()}
+            changed = any(new_dict[key] is not item for key, item in value.items())
+            return new_dict if changed else value
+        if isinstance(value, list | tuple):
+            items = [self.value(item, f"{path}.{index}") for index, item in enumerate(value)]
+            if all(new is old for new, old in zip(items, value, strict=True)):
+                return value
+            return type(value)(items)
+        return value
+
+
+def redact_interaction(interaction: Interaction) -> tuple[Interaction, list[FieldRedaction]]:
+    """A redacted copy of every free-text field (the same object if clean) and where each placeholder is."""
+    collector = _Collector()
+    update: dict[str, Any] = {}
+
+    turns = list(interaction.turns)
+    previous = ""
+    for index, turn in enumerate(interaction.turns):
+        # The previous turn is context: "what's the code on the back?" makes a bare "123" a CVV.
+        text = collector.text(turn.text, f"turns.{index}.text", context=previous)
+        previous = turn.text
+        if text is not turn.text:
+            turns[index] = turn.model_copy(update={"text": text})
+    if any(new is not old for new, old in zip(turns, interaction.turns, strict=True)):
+        update["turns"] = turns
+
+    if interaction.subject is not None:
+        subject = collector.text(interaction.subject, "subject")
+        if subject is not interaction.subject:
+            update["subject"] = subject
+
+    events = list(interaction.events)
+    for index, event in enumerate(interaction.events):
+        if event.detail is not None:
+            detail = collector.text(event.detail, f"events.{index}.detail")
+            if detail is not event.detail:
+                events[index] = event.model_copy(update={"detail": detail})
+    if any(new is not old for new, old in zip(events, interaction.events, strict=True)):
+        update["events"] = events
+
+    survey = interaction.survey
+    if survey is not None and survey.comment is not None:
+        comment = collector.text(survey.comment, "survey.comment")
+        if comment is not survey.comment:
+            update["survey"] = survey.model_copy(update={"comment": comment})
+
+    metadata = collector.value(interaction.metadata, "metadata")
+    if metadata is not interaction.metadata:
+        update["metadata"] = metadata
+
+    if not update:
+        return interaction, []
+    return interaction.model_copy(update=update), collector.records

@@ -1,0 +1,130 @@
+"""Reference docs generated from the code (error catalogue, settings, CLI, JSON Schema), so they cannot drift.
+
+``python -m callqa.reference`` rewrites the files in ``docs/``; a test fails when they are out of date.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import typer
+
+from callqa.errors import ErrorCode
+from callqa.interactions.schemas import interaction_json_schema
+from callqa.settings import Settings
+
+_GROUPS = {
+    "I1": "Reading files",
+    "I2": "JSON inputs",
+    "I3": "Transcripts, chats and CSV",
+    "I4": "E-mail",
+    "I5": "Vendor formats",
+    "I6": "Storing",
+    "C1": "Configuration",
+    "Q1": "Queries",
+}
+
+
+def errors_markdown() -> str:
+    """docs/errors.md: every coded error with its message template."""
+    lines = [
+        "# Error codes",
+        "",
+        "Every problem callqa reports carries a code; ingest failures print as `file[:line]: [CODE] cause`.",
+        "This page is generated from `src/callqa/errors.py` by `python -m callqa.reference`.",
+    ]
+    group = None
+    for code in ErrorCode:
+        prefix = code.name[:2]
+        if prefix != group:
+            group = prefix
+            lines += ["", f"## {_GROUPS.get(prefix, prefix)}", "", "| code | message |", "|---|---|"]
+        template = code.value.replace("|", "\\|")
+        lines.append(f"| `{code.name}` | {template} |")
+    return "\n".join(lines) + "\n"
+
+
+def settings_markdown() -> str:
+    """docs/settings.md: every environment setting."""
+    lines = [
+        "# Settings",
+        "",
+        "Read from environment variables (or a `.env` file in the working folder).",
+        "Generated from `src/callqa/settings.py` by `python -m callqa.reference`.",
+        "",
+        "| variable | default | meaning |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = "(per user)" if field.default_factory is not None else repr(field.default)
+        lines.append(f"| `CALLQA_{name.upper()}` | {default} | {field.description or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def cli_markdown(app: typer.Typer) -> str:
+    """docs/cli.md: every command with its arguments and options."""
+    root = typer.main.get_command(app)
+    lines = ["# Command line", "", "Generated from the code by `python -m callqa.reference`.", ""]
+    for path, command in _commands(root, ["callqa"]):
+        lines += _command_markdown(path, command)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _commands(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+    if isinstance(command, click.Group):
+        found: list[tuple[list[str], click.Command]] = []
+        for name in sorted(command.commands):
+            found += _commands(command.commands[name], [*path, name])
+        return found
+    return [(path, command)]
+
+
+def _command_markdown(path: list[str], command: click.Command) -> list[str]:
+    arguments = [p for p in command.params if isinstance(p, click.Argument)]
+    options = [p for p in command.params if isinstance(p, click.Option) and p.name != "help"]
+    usage = " ".join([*path, *(a.human_readable_name for a in arguments), "[OPTIONS]" if options else ""])
+    lines = [f"## `{' '.join(path)}`", "", (command.help or "").strip(), "", f"    {usage.strip()}", ""]
+    rows = [
+        (a.human_readable_name, str(getattr(a, "help", "") or "").strip()) for a in arguments
+    ] + [(", ".join(o.opts + o.secondary_opts), (o.help or "").strip() + _default(o)) for o in options]
+    if rows:
+        lines += ["| argument / option | meaning |", "|---|---|"]
+        lines += [f"| `{name}` | {text.replace('|', '/')} |" for name, text in rows]
+        lines.append("")
+    return lines
+
+
+def _default(option: click.Option) -> str:
+    if option.is_flag and not option.secondary_opts:
+        return ""
+    if option.default is None or option.default == () or callable(option.default):
+        return ""
+    value = option.default.value if hasattr(option.default, "value") else option.default
+    return f" (default: `{value}`)"
+
+
+def generated_files(docs: Path) -> dict[Path, str]:
+    """Every generated file and its content."""
+    from callqa.cli import app
+
+    schema = json.dumps(interaction_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return {
+        docs / "errors.md": errors_markdown(),
+        docs / "settings.md": settings_markdown(),
+        docs / "cli.md": cli_markdown(app),
+        docs / "interaction.schema.json": schema,
+    }
+
+
+def main() -> None:
+    docs = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs")
+    for path, content in generated_files(docs).items():
+        path.write_text(content, encoding="utf-8")
+        sys.stdout.write(f"wrote {path}\n")
+
+
+if __name__ == "__main__":
+    main()

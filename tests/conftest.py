@@ -1,0 +1,93 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when the test command started one)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from callqa.db.engine import create_db_engine, session_factory
+from callqa.db.migrate import upgrade
+from callqa.db.models_registry import metadata
+from support import Database
+
+POSTGRES_URL_ENV = "CALLQA_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for every test (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine | None]:
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        yield None
+        return
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine: Engine) -> None:
+    tables = ", ".join(table.name for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, postgres_engine: Engine | None
+) -> Iterator[Database]:
+    """A migrated, empty database: each test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "callqa.db"
+        shutil.copyfile(sqlite_template, path)
+        url = f"sqlite:///{path}"
+        engine = create_db_engine(url)
+        yield Database("sqlite", url, engine, session_factory(engine))
+        engine.dispose()
+        return
+    if postgres_engine is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_URL_ENV} is not set: the test command must start PostgreSQL")
+        pytest.skip(f"PostgreSQL not configured ({POSTGRES_URL_ENV})")
+    _truncate_all(postgres_engine)
+    yield Database("postgresql", str(postgres_engine.url.render_as_string(hide_password=False)), postgres_engine,
+                   session_factory(postgres_engine))
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """Only SQLite, for tests about parsing rather than storage."""
+    path = tmp_path / "callqa.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine = create_db_engine(url)
+    yield Database("sqlite", url, engine, session_factory(engine))
+    engine.dispose()
+
+
+@pytest.fixture
+def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Database:
+    """The CLI pointed at the test database."""
+    monkeypatch.setenv("CALLQA_DATABASE_URL", db.url)
+    monkeypatch.setenv("CALLQA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CALLQA_CONFIG_FILE", raising=False)
+    return db

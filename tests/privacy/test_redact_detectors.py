@@ -1,0 +1,657 @@
+"""PII/PCI detectors: every kind, valid and checksum-failing, in English, Chinese, Lithuanian and Persian."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import pairwise
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from callqa.privacy import KINDS, PLACEHOLDERS, Finding, detect, redact_text
+from callqa.privacy.checksums import (
+    cn_resident_id_valid,
+    iban_valid,
+    ir_national_code_valid,
+    lt_personal_code_valid,
+    luhn_valid,
+    us_ssn_valid,
+)
+from callqa.privacy.context import KEYWORDS, ContextKind
+
+PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+SPOKEN = dict(zip("0123456789", WORDS, strict=True))
+
+
+def luhn_complete(prefix: str) -> str:
+    """The prefix plus the one check digit that makes it Luhn-valid (independent of the code under test)."""
+    for check in "0123456789":
+        digits = [int(c) for c in prefix + check]
+        total = sum(digits[-1::-2]) + sum(sum(divmod(2 * d, 10)) for d in digits[-2::-2])
+        if total % 10 == 0:
+            return prefix + check
+    raise AssertionError("unreachable")
+
+
+def kinds(text: str, context: str = "") -> list[str]:
+    return [f.kind for f in detect(text, context=context)]
+
+
+def redacted(text: str, context: str = "") -> str:
+    return redact_text(text, context=context).text
+
+
+def assert_only(text: str, kind: str, value: str) -> None:
+    """``text`` has exactly one finding, of ``kind``, covering ``value`` and nothing else of the text."""
+    findings = detect(text)
+    assert [f.kind for f in findings] == [kind], (text, findings)
+    start = text.index(value)
+    assert (findings[0].start, findings[0].end) == (start, start + len(value)), (text, findings)
+
+
+VISA = "4111111111111111"
+MASTERCARD = "5500000000000004"
+AMEX = "378282246310005"
+UNIONPAY_19 = luhn_complete("622202123456789012")
+SHETAB = luhn_complete("603799189945678")
+CN_ID = "11010519491231002X"
+CN_ID_DIGITS = "440304198506151237"
+LT_ID = "38703181745"
+LT_ID_2 = "49001011238"
+IR_ID = "0499370899"
+IR_ID_2 = "0081234562"
+
+
+# --- checksums --------------------------------------------------------------------------------------
+
+
+def test_checksum_helpers_accept_known_valid_values() -> None:
+    assert luhn_valid(VISA) and luhn_valid(AMEX) and luhn_valid(UNIONPAY_19) and luhn_valid(SHETAB)
+    assert iban_valid("LT121000011101001000") and iban_valid("DE89370400440532013000")
+    assert iban_valid("GB82WEST12345698765432") and iban_valid("gb82west12345698765432")
+    assert cn_resident_id_valid(CN_ID) and cn_resident_id_valid(CN_ID.lower())
+    assert cn_resident_id_valid(CN_ID_DIGITS)
+    assert lt_personal_code_valid(LT_ID) and lt_personal_code_valid(LT_ID_2)
+    assert ir_national_code_valid(IR_ID) and ir_national_code_valid(IR_ID_2)
+    assert us_ssn_valid("536221234")
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        (luhn_valid, "4111111111111112"),
+        (iban_valid, "LT131000011101001000"),
+        (iban_valid, "LT12100001110100100"),
+        (cn_resident_id_valid, "110105194912310021"),  # wrong check character
+        (cn_resident_id_valid, "110105194902300027"),  # 30 February
+        (cn_resident_id_valid, "110105285001010011"),  # born in 2850
+        (lt_personal_code_valid, "38703181746"),  # wrong check digit
+        (lt_personal_code_valid, "78703181745"),  # no such century digit
+        (lt_personal_code_valid, "38713181745"),  # month 13
+        (ir_national_code_valid, "0499370898"),
+        (ir_national_code_valid, "1111111111"),  # all one digit, passes the arithmetic
+        (ir_national_code_valid, "0000000000"),
+        (us_ssn_valid, "000221234"),
+        (us_ssn_valid, "666221234"),
+        (us_ssn_valid, "936221234"),
+        (us_ssn_valid, "536001234"),
+        (us_ssn_valid, "536220000"),
+    ],
+)
+def test_checksum_helpers_reject_invalid_values(check: Callable[[str], bool], value: str) -> None:
+    assert not check(value)
+
+
+def test_lt_second_pass_weights_are_used() -> None:
+    # Find a code whose first-pass remainder is 10, so only the second weights decide its check digit.
+    for serial in range(1000):
+        body = f"3870318{serial:03d}"
+        first = sum(int(d) * w for d, w in zip(body, (1, 2, 3, 4, 5, 6, 7, 8, 9, 1), strict=True)) % 11
+        if first == 10:
+            second = sum(int(d) * w for d, w in zip(body, (3, 4, 5, 6, 7, 8, 9, 1, 2, 3), strict=True)) % 11
+            expected = 0 if second == 10 else second
+            assert lt_personal_code_valid(body + str(expected))
+            assert not lt_personal_code_valid(body + str((expected + 1) % 10))
+            return
+    raise AssertionError("no code with a first-pass remainder of 10")
+
+
+# --- card numbers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("我的卡号是4111111111111111谢谢", VISA),
+        ("card 4111 1111 1111 1111 please", "4111 1111 1111 1111"),
+        ("It's 4111-1111-1111-1111.", "4111-1111-1111-1111"),
+        ("4111.1111.1111.1111", "4111.1111.1111.1111"),
+        ("Amex 3782 822463 10005 ok", "3782 822463 10005"),
+        ("Amex 3782-822463-10005", "3782-822463-10005"),
+        (f"Amex {AMEX}", AMEX),
+        (f"银联卡{UNIONPAY_19}，谢谢", UNIONPAY_19),
+        ("卡號：5500 0000 0000 0004。", "5500 0000 0000 0004"),
+        ("kortelės numeris 5500 0000 0000 0004, ačiū", "5500 0000 0000 0004"),
+        (f"شماره کارت من {SHETAB.translate(PERSIAN)} است", SHETAB.translate(PERSIAN)),
+        ("کارت ۴۱۱۱-۱۱۱۱-۱۱۱۱-۱۱۱۱ لطفا", "۴۱۱۱-۱۱۱۱-۱۱۱۱-۱۱۱۱"),
+        (f"رقم {VISA.translate(ARABIC_INDIC)}", VISA.translate(ARABIC_INDIC)),
+        ("卡号：４１１１ １１１１ １１１１ １１１１", "４１１１ １１１１ １１１１ １１１１"),
+        ("卡号４１１１１１１１１１１１１１１１号", VISA.translate(FULL_WIDTH)),
+        ("card number 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 thanks", "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"),
+        ("it is 41 11 11 11 11 11 11 11 ok", "41 11 11 11 11 11 11 11"),
+        ("I was born in 1985. 4111 1111 1111 1111", "4111 1111 1111 1111"),
+    ],
+)
+def test_card_numbers_are_found(text: str, value: str) -> None:
+    assert_only(text, "card_number", value)
+
+
+def test_spoken_card_number() -> None:
+    spoken = " ".join(SPOKEN[d] for d in VISA)
+    text = f"yes my card is {spoken} thank you"
+    assert_only(text, "card_number", spoken)
+    assert redacted(text) == "yes my card is [CARD_NUMBER] thank you"
+
+
+def test_spoken_card_number_with_pauses_and_oh() -> None:
+    text = "five five oh oh, oh oh oh oh, zero zero zero zero, zero zero zero four. Thanks"
+    assert redacted(text) == "[CARD_NUMBER]. Thanks"
+
+
+def test_spoken_card_number_mixed_with_digits() -> None:
+    assert redacted("it's 4111 one one one one 1111 1111 ok") == "it's [CARD_NUMBER] ok"
+
+
+def test_card_number_read_out_in_chinese_numerals() -> None:
+    spoken = UNIONPAY_19.translate(str.maketrans("0123456789", "零一二三四五六七八九"))
+    assert redacted(f"卡号是{spoken}对吧") == "卡号是[CARD_NUMBER]对吧"
+
+
+def test_card_expiry_and_cvv_run_together() -> None:
+    assert redacted("4111 1111 1111 1111 09/27 123") == "[CARD_NUMBER] [CARD_EXPIRY] [CVV]"
+    assert redacted("41111111111111110927123") == "[CARD_NUMBER]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111111111111112",  # fails Luhn
+        "4111 1111 1111 1112",
+        "我的卡号是4111111111111112谢谢",
+        "order 12345678 shipped",
+        "The total is 1,250.00 and the fee 4,111.11",
+        "Meeting at 14:30 on 27/09/2027, see you 2024-09-27",
+        "Tracking 1Z999AA10123456784",
+        "phone +49 30 1234 5678 90",  # a Luhn-valid irregular run after '+' is a phone, not a card
+        "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5",  # loosely spaced, starts with 1: not a card prefix
+        "quantities 12 14 16 18 20 22 24",
+        "I have 123 items and 45 boxes",
+    ],
+)
+def test_card_near_misses_are_left_alone(text: str) -> None:
+    assert "card_number" not in kinds(text)
+
+
+# --- CVV --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("CVV 123", "123"),
+        ("cvv2: 4567", "4567"),
+        ("The CVV2 is 1234.", "1234"),
+        ("CVC is 321, thanks", "321"),
+        ("the security code is 7 8 9", "7 8 9"),
+        ("the three digits on the back are 321", "321"),
+        ("The code on the back of the card: 222", "222"),
+        ("安全码是123", "123"),
+        ("安全碼：456。", "456"),
+        ("卡背后三位是789", "789"),
+        ("签名栏末三位 852", "852"),
+        ("saugos kodas 456", "456"),
+        ("CVV kodas yra 321", "321"),
+        ("کد امنیتی ۱۲۳", "۱۲۳"),
+        ("کد امنیتی کارت ۱۲۳ است", "۱۲۳"),
+        ("کد CVV2 ۴۵۶ است", "۴۵۶"),
+        ("cvv2 من ۷۸۹", "۷۸۹"),
+    ],
+)
+def test_cvv_after_a_keyword(text: str, value: str) -> None:
+    assert_only(text, "cvv", value)
+
+
+def test_spoken_cvv() -> None:
+    assert redacted("the security code is one two three") == "the security code is [CVV]"
+
+
+def test_cvv_answered_in_the_next_turn() -> None:
+    question = "Could you read me the three digits on the back of the card?"
+    assert redacted("Sure, 123.", context=question) == "Sure, [CVV]."
+    assert redacted("Sure, 123.") == "Sure, 123."
+    assert redacted("安全码呢？", context="") == "安全码呢？"
+    assert redacted("是456", context="请告诉我卡背后三位") == "是[CVV]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have 123 items",
+        "room 404, floor 3",
+        "CVV is on the back of the card",
+        "security code sent at 10:30",
+        "CVV? I paid 1,250.00 already",
+        "the security code is 12345",
+        "CVV 123/456",
+        "the security code? hold on, I'll look for it in my wallet... it's not here, room 404",
+    ],
+)
+def test_cvv_near_misses(text: str) -> None:
+    assert "cvv" not in kinds(text)
+
+
+# --- expiry -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("expires 09/27", "09/27"),
+        ("exp 09/2027", "09/2027"),
+        ("Expiry date: 9/27.", "9/27"),
+        ("valid thru 11-26", "11-26"),
+        ("有效期 09/27", "09/27"),
+        ("有效期至2027年9月", "2027年9月"),
+        ("到期日 12/28", "12/28"),
+        ("galioja iki 09/27", "09/27"),
+        ("galiojimo data 2027-09", "2027-09"),
+        ("تاریخ انقضا ۰۵/۱۲", "۰۵/۱۲"),
+        ("تاریخ انقضا ۱۴۰۵/۰۳", "۱۴۰۵/۰۳"),
+        ("expiry 0927", "0927"),
+    ],
+)
+def test_card_expiry_in_context(text: str, value: str) -> None:
+    assert_only(text, "card_expiry", value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see you on 09/27", "meeting 27/09/2027", "expires 2027-09-30", "09/27 at 10:30", "版本 2027/09"],
+)
+def test_dates_are_not_expiries(text: str) -> None:
+    assert "card_expiry" not in kinds(text)
+
+
+# --- IBAN -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("IBAN LT12 1000 0111 0100 1000 thanks", "LT12 1000 0111 0100 1000"),
+        ("sąskaita LT121000011101001000.", "LT121000011101001000"),
+        ("DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
+        ("账号DE89370400440532013000谢谢", "DE89370400440532013000"),
+        ("send to GB82 WEST 1234 5698 7654 32 today", "GB82 WEST 1234 5698 7654 32"),
+        ("gb82west12345698765432", "gb82west12345698765432"),
+        ("شماره شبا IR500170000000110123456001 است", "IR500170000000110123456001"),
+        ("LT12 1000 0111 0100 1000 123", "LT12 1000 0111 0100 1000"),
+    ],
+)
+def test_ibans(text: str, value: str) -> None:
+    assert_only(text, "iban", value)
+
+
+@pytest.mark.parametrize(
+    "text", ["LT13 1000 0111 0100 1000", "DE89370400440532013001", "model AB12 CDEF 3456 7890 XYZ"]
+)
+def test_iban_near_misses(text: str) -> None:
+    assert "iban" not in kinds(text)
+
+
+# --- e-mail -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("email me at john.smith@example.com please", "john.smith@example.com"),
+        ("我的邮箱是zhang.san@example.com谢谢", "zhang.san@example.com"),
+        ("郵箱：a.b+c@mail.example.com.tw。", "a.b+c@mail.example.com.tw"),
+        ("el. paštas: jonas@pastas.lt, ačiū", "jonas@pastas.lt"),
+        ("ایمیل من ali.rezaei@example.ir است", "ali.rezaei@example.ir"),
+        ("user＠example.com", "user＠example.com"),
+        ("13812345678@163.com", "13812345678@163.com"),
+    ],
+)
+def test_emails(text: str, value: str) -> None:
+    assert_only(text, "email", value)
+
+
+@pytest.mark.parametrize("text", ["follow @callqa", "a@b", "price @ 5 each", "name@localhost"])
+def test_email_near_misses(text: str) -> None:
+    assert "email" not in kinds(text)
+
+
+# --- phone ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("call me on +370 612 34567 tomorrow", "+370 612 34567"),
+        ("mano numeris 8 612 34567", "8 612 34567"),
+        ("telefonas 861234567", "861234567"),
+        ("+86 138 1234 5678", "+86 138 1234 5678"),
+        ("我的手机13812345678谢谢", "13812345678"),
+        ("号码是138-1234-5678。", "138-1234-5678"),
+        ("شماره من ۰۹۱۲۳۴۵۶۷۸۹ است", "۰۹۱۲۳۴۵۶۷۸۹"),
+        ("تلفن ۰۲۱-۸۸۷۷۶۶۵۵", "۰۲۱-۸۸۷۷۶۶۵۵"),
+        ("Tel. +98 912 345 6789", "+98 912 345 6789"),
+        ("call (212) 555-1234 now", "(212) 555-1234"),
+        ("call 212-555-1234 now", "212-555-1234"),
+        ("+1 (212) 555-1234", "+1 (212) 555-1234"),
+        ("UK 07911 123456", "07911 123456"),
+        ("0044 20 7946 0958", "0044 20 7946 0958"),
+        ("phone: 555-1234", "555-1234"),
+    ],
+)
+def test_phones(text: str, value: str) -> None:
+    assert_only(text, "phone", value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 12345678",
+        "555-1234",
+        "2024-09-27",
+        "2125551234",  # ten bare digits: could be anything without a keyword or formatting
+        "version 10.2.3.4567",
+        "total 1,250,000.00",
+        "+12",
+    ],
+)
+def test_phone_near_misses(text: str) -> None:
+    assert "phone" not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 13812345678",
+        "订单号13812345678",
+        "訂單號：09123456789",
+        "užsakymo nr. 861234567",
+        "شماره سفارش ۰۹۱۲۳۴۵۶۷۸۹",
+        "tracking number 212-555-1234",
+    ],
+)
+def test_order_numbers_shaped_like_phones_are_left_alone(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_reference_words_do_not_hide_phones_cards_or_ids() -> None:
+    assert kinds("订单号13812345678，手机13912345678") == ["phone"]
+    assert kinds("order 12345, call me on 13812345678") == ["phone"]
+    assert kinds("order paid with 4111 1111 1111 1111") == ["card_number"]
+    assert kinds("ref +370 612 34567") == ["phone"]
+    assert kinds("order 11010519491231002X") == ["national_id"]
+    assert kinds("refund to 13812345678") == ["phone"]
+    assert kinds("order 48213377, 13812345678") == ["phone"]  # the order word names the first number only
+
+
+# --- national IDs -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("身份证号11010519491231002X", CN_ID),
+        ("身分證號碼：11010519491231002x。", "11010519491231002x"),
+        (f"ID {CN_ID_DIGITS} ok", CN_ID_DIGITS),
+        ("身份证 110105 19491231 002X", "110105 19491231 002X"),
+        ("身份证号１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２Ｘ"),
+        ("mano asmens kodas 38703181745", LT_ID),
+        (f"a.k. {LT_ID_2}, ačiū", LT_ID_2),
+        ("کد ملی من ۰۴۹۹۳۷۰۸۹۹ است", "۰۴۹۹۳۷۰۸۹۹"),
+        (f"national code {IR_ID_2}", IR_ID_2),
+        ("کدملی: ۰۴۹-۹۳۷۰۸۹-۹", "۰۴۹-۹۳۷۰۸۹-۹"),
+        ("SSN 536-22-1234", "536-22-1234"),
+        ("my social is 536 22 1234", "536 22 1234"),
+        ("SSN: 536221234", "536221234"),
+        ("what's your social security number? 536221234", "536221234"),
+    ],
+)
+def test_national_ids(text: str, value: str) -> None:
+    assert_only(text, "national_id", value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "身份证号110105194912310021",
+        "身份证号110105194902300027",
+        "asmens kodas 38703181746",
+        "asmens kodas 78703181745",
+        "کد ملی ۰۴۹۹۳۷۰۸۹۸",
+        "کد ملی ۱۱۱۱۱۱۱۱۱۱",
+        "SSN 666-12-3456",
+        "SSN 900-12-3456",
+        "SSN 000-12-3456",
+        "SSN 536-00-1234",
+        "SSN 536-22-0000",
+        "order 536221234",  # nine bare digits need an SSN keyword
+        "536-22-12345",
+    ],
+)
+def test_national_id_near_misses(text: str) -> None:
+    assert "national_id" not in kinds(text)
+
+
+def test_ssn_answered_in_the_next_turn() -> None:
+    assert kinds("536221234", context="And your social security number?") == ["national_id"]
+
+
+# --- overlaps, spans and placeholders ---------------------------------------------------------------
+
+
+def test_findings_are_sorted_and_do_not_overlap() -> None:
+    text = (
+        "card 4111 1111 1111 1111 exp 09/27 cvv 123, IBAN LT12 1000 0111 0100 1000, "
+        "mail a@b.com, tel +370 612 34567, 身份证11010519491231002X, SSN 536-22-1234"
+    )
+    findings = detect(text)
+    assert [f.kind for f in findings] == [
+        "card_number",
+        "card_expiry",
+        "cvv",
+        "iban",
+        "email",
+        "phone",
+        "national_id",
+        "national_id",
+    ]
+    for left, right in pairwise(findings):
+        assert left.end <= right.start
+
+
+def test_more_specific_kind_wins_and_covers_the_union() -> None:
+    # An 18-digit PRC ID that also passes Luhn: the ID (date + MOD 11-2) is the more specific reading.
+    for serial in range(1000):
+        value = f"11010519491231{serial:03d}"
+        for check in "0123456789":
+            candidate = value + check
+            if cn_resident_id_valid(candidate) and luhn_valid(candidate):
+                assert detect(f"号码{candidate}。") == [Finding("national_id", 2, 20)]
+                return
+    raise AssertionError("no PRC ID that also passes Luhn")
+
+
+def test_redacted_spans_point_at_placeholders() -> None:
+    text = "卡号4111111111111111，邮箱zhang@example.com，手机13812345678。"
+    result = redact_text(text)
+    assert result.text == "卡号[CARD_NUMBER]，邮箱[EMAIL]，手机[PHONE]。"
+    for redaction in result.redactions:
+        assert result.text[redaction.start : redaction.end] == PLACEHOLDERS[redaction.kind]
+    originals = [text[r.original_start : r.original_end] for r in result.redactions]
+    assert originals == [VISA, "zhang@example.com", "13812345678"]
+
+
+def test_text_without_findings_comes_back_identical() -> None:
+    text = "Thank you for calling, order 12345 is on its way. 谢谢！ Ačiū. متشکرم"
+    result = redact_text(text)
+    assert result.text is text
+    assert result.redactions == []
+    assert not result.changed
+
+
+def test_placeholders_and_kinds() -> None:
+    assert set(PLACEHOLDERS) == set(KINDS)
+    assert PLACEHOLDERS["card_number"] == "[CARD_NUMBER]"
+    assert PLACEHOLDERS["national_id"] == "[NATIONAL_ID]"
+    assert all(not any(c.isdigit() for c in p) for p in PLACEHOLDERS.values())
+
+
+@pytest.mark.parametrize(
+    ("kind", "phrase"),
+    [
+        ("cvv", "CVV"),
+        ("cvv", "cvc2"),
+        ("cvv", "card verification value"),
+        ("cvv", "security code"),
+        ("cvv", "three digits on the back"),
+        ("cvv", "3-digit code on the back"),
+        ("cvv", "four digits on the back"),
+        ("cvv", "number on the back"),
+        ("cvv", "安全码"),
+        ("cvv", "驗證碼"),
+        ("cvv", "卡背面的三位"),
+        ("cvv", "后三位"),
+        ("cvv", "apsaugos kodą"),
+        ("cvv", "kortelės kodas"),
+        ("cvv", "کد امنیتی"),
+        ("cvv", "رمز امنیتی"),
+        ("cvv", "پشت کارت"),
+        ("expiry", "Expiration date"),
+        ("expiry", "valid until"),
+        ("expiry", "good thru"),
+        ("expiry", "有效期至"),
+        ("expiry", "到期日"),
+        ("expiry", "失效日期"),
+        ("expiry", "過期"),
+        ("expiry", "galioja iki"),
+        ("expiry", "tinka iki"),
+        ("expiry", "تاریخ انقضا"),
+        ("expiry", "انقضا"),
+        ("ssn", "SSN"),
+        ("ssn", "social security number"),
+        ("ssn", "soc. sec."),
+        ("ssn", "社会安全号"),
+        ("phone", "telephone"),
+        ("phone", "Tel."),
+        ("phone", "mobile"),
+        ("phone", "WhatsApp"),
+        ("phone", "fax"),
+        ("phone", "viber"),
+        ("phone", "reach me"),
+        ("phone", "call back on"),
+        ("phone", "电话"),
+        ("phone", "手機"),
+        ("phone", "聯繫方式"),
+        ("phone", "微信"),
+        ("phone", "telefonu"),
+        ("phone", "mobilusis"),
+        ("phone", "تلفن"),
+        ("phone", "موبایل"),
+        ("phone", "همراه"),
+        ("phone", "شماره تماس"),
+        ("reference", "order"),
+        ("reference", "Orders"),
+        ("reference", "tracking"),
+        ("reference", "invoice"),
+        ("reference", "ticket"),
+        ("reference", "booking"),
+        ("reference", "case"),
+        ("reference", "reference"),
+        ("reference", "Ref."),
+        ("reference", "transaction"),
+        ("reference", "receipt"),
+        ("reference", "订单"),
+        ("reference", "訂單號"),
+        ("reference", "单号"),
+        ("reference", "運單"),
+        ("reference", "快递"),
+        ("reference", "工單"),
+        ("reference", "发票"),
+        ("reference", "流水号"),
+        ("reference", "užsakymo nr."),
+        ("reference", "sąskaita faktūra"),
+        ("reference", "siuntos"),
+        ("reference", "سفارش"),
+        ("reference", "پیگیری"),
+        ("reference", "فاکتور"),
+        ("reference", "رهگیری"),
+    ],
+)
+def test_every_keyword_is_reachable(kind: ContextKind, phrase: str) -> None:
+    # The keyword patterns start with a look-ahead on first characters; a missing one would silently
+    # disable the keyword, so every alternative is exercised here.
+    pattern = KEYWORDS[kind]
+    assert pattern.search(f"x {phrase} 1") is not None
+    assert pattern.search(f"那{phrase}是") is not None
+
+
+# --- properties -------------------------------------------------------------------------------------
+
+CJK = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30)
+PERSIAN_TEXT = st.text(st.sampled_from("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی "), max_size=30)
+
+
+@st.composite
+def luhn_16(draw: st.DrawFn) -> str:
+    prefix = draw(st.text(st.sampled_from("0123456789"), min_size=15, max_size=15))
+    return luhn_complete(prefix)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=CJK, after=CJK, number=luhn_16())
+def test_luhn_valid_16_digits_in_cjk_text_never_survive(before: str, after: str, number: str) -> None:
+    out = redacted(before + number + after)
+    assert number not in out
+    assert re.search(r"[0-9]", out) is None
+    assert "[CARD_NUMBER]" in out or "[NATIONAL_ID]" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=PERSIAN_TEXT, after=PERSIAN_TEXT, number=luhn_16(), separator=st.sampled_from(["", " ", "-"]))
+def test_luhn_valid_16_digits_in_persian_digits_never_survive(
+    before: str, after: str, number: str, separator: str
+) -> None:
+    grouped = separator.join(number[i : i + 4] for i in range(0, 16, 4)).translate(PERSIAN)
+    out = redacted(f"{before} {grouped} {after}")
+    assert grouped not in out
+    assert not any(c in out for c in "۰۱۲۳۴۵۶۷۸۹")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["卡号", VISA, "CVV 123", "a@b.cn", "谢谢", "+370 612 34567", "7", "asmens kodas"])
+    ),
+    st.sampled_from([" ", ", ", "，"]),
+)
+def test_redaction_is_idempotent_and_spans_are_consistent(parts: list[str], joiner: str) -> None:
+    text = joiner.join(parts)
+    result = redact_text(text)
+    assert redact_text(result.text).text == result.text
+    previous_end = 0
+    for redaction in result.redactions:
+        assert redaction.start >= previous_end
+        assert result.text[redaction.start : redaction.end] == PLACEHOLDERS[redaction.kind]
+        previous_end = redaction.end
