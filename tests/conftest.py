@@ -69,8 +69,12 @@ def db(
             pytest.fail(f"{POSTGRES_URL_ENV} is not set: the test command must start PostgreSQL")
         pytest.skip(f"PostgreSQL not configured ({POSTGRES_URL_ENV})")
     _truncate_all(postgres_engine)
-    yield Database("postgresql", str(postgres_engine.url.render_as_string(hide_password=False)), postgres_engine,
-                   session_factory(postgres_engine))
+    yield Database(
+        "postgresql",
+        str(postgres_engine.url.render_as_string(hide_password=False)),
+        postgres_engine,
+        session_factory(postgres_engine),
+    )
 
 
 @pytest.fixture

@@ -55,10 +55,22 @@ AWS = {
     "JobStatus": "COMPLETED",
     "Participants": [{"ParticipantRole": "AGENT"}, {"ParticipantRole": "CUSTOMER"}],
     "Transcript": [
-        {"ParticipantId": "AGENT", "Content": "Thanks for calling Acme Bank.", "BeginOffsetMillis": 0,
-         "EndOffsetMillis": 2000, "Id": "s1", "Sentiment": "NEUTRAL"},
-        {"ParticipantId": "CUSTOMER", "Content": "My card was declined.", "BeginOffsetMillis": 2300,
-         "EndOffsetMillis": 4200, "Id": "s2", "Sentiment": "NEGATIVE"},
+        {
+            "ParticipantId": "AGENT",
+            "Content": "Thanks for calling Acme Bank.",
+            "BeginOffsetMillis": 0,
+            "EndOffsetMillis": 2000,
+            "Id": "s1",
+            "Sentiment": "NEUTRAL",
+        },
+        {
+            "ParticipantId": "CUSTOMER",
+            "Content": "My card was declined.",
+            "BeginOffsetMillis": 2300,
+            "EndOffsetMillis": 4200,
+            "Id": "s2",
+            "Sentiment": "NEGATIVE",
+        },
     ],
     "ConversationCharacteristics": {"TotalConversationDurationMillis": 4200},
 }
@@ -74,21 +86,34 @@ def build_folder(root: Path) -> tuple[int, list[tuple[str, str]]]:
     good.mkdir(parents=True)
     records = [{"external_id": f"j{i}", "channel": "chat", "turns": turns("Hi", "Hello")} for i in range(2)]
     (good / "calls.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", "utf-8")
-    (good / "one.json").write_text(json.dumps({"external_id": "one", "channel": "voice",
-                                               "turns": turns("Acme Bank.", "Hi.")}), "utf-8")
+    (good / "one.json").write_text(
+        json.dumps({"external_id": "one", "channel": "voice", "turns": turns("Acme Bank.", "Hi.")}), "utf-8"
+    )
     (good / "call-en.txt").write_text("[00:00] Agent: Acme Bank, Anna.\n[00:03] Customer: Hi.\n", "utf-8")
     (good / "call-en.json").write_text(json.dumps({"agent": "a.kim", "queue": "cards"}), "utf-8")
-    (good / "call-zh.txt").write_bytes("[00:00] 客服：您好，安信银行。\n[00:02] 客户：我要挂失。\n".encode("gbk"))
-    (good / "call-zht.txt").write_bytes("[00:00] 客服：您好，安信銀行。\n[00:02] 客戶：我要掛失。\n".encode("big5"))
+    (good / "call-zh.txt").write_bytes(
+        "[00:00] 客服：您好，安信银行。\n[00:02] 客户：我要挂失。\n".encode("gbk")
+    )
+    (good / "call-zht.txt").write_bytes(
+        "[00:00] 客服：您好，安信銀行。\n[00:02] 客戶：我要掛失。\n".encode("big5")
+    )
     (good / "call-fa.txt").write_text("[00:00] اپراتور: سلام.\n[00:02] مشتری: سلام.\n", "utf-16")
     (good / "turns.csv").write_text("call_id,role,text\nK1,agent,Hello\nK1,customer,Hi\n", "utf-8")
     (good / "meta.csv").write_text("external_id,csat,nps\nK1,5,10\nnot-yet,3,\n", "utf-8")
     (good / "limit.eml").write_text(EML, "utf-8")
     (good / "refund.mbox").write_text(MBOX, "utf-8")
-    chat = {"chat_id": "ch-1", "messages": [
-        {"role": "customer", "author": "Li", "timestamp": "2026-10-05T10:00:00Z", "text": "你好"},
-        {"role": "agent", "author": "Wei", "timestamp": "2026-10-05T10:00:30Z", "text": "您好，请问有什么可以帮您？"},
-    ]}
+    chat = {
+        "chat_id": "ch-1",
+        "messages": [
+            {"role": "customer", "author": "Li", "timestamp": "2026-10-05T10:00:00Z", "text": "你好"},
+            {
+                "role": "agent",
+                "author": "Wei",
+                "timestamp": "2026-10-05T10:00:30Z",
+                "text": "您好，请问有什么可以帮您？",
+            },
+        ],
+    }
     (good / "chat.json").write_text(json.dumps(chat, ensure_ascii=False), "utf-8")
     (good / "aws-call.json").write_text(json.dumps(AWS), "utf-8")
     good_count = 2 + 1 + 4 + 1 + 1 + 1 + 1 + 1
@@ -103,16 +128,25 @@ def build_folder(root: Path) -> tuple[int, list[tuple[str, str]]]:
     (bad / "dups.jsonl").write_text("\n".join(json.dumps(r) for r in dup) + "\n", "utf-8")
     (bad / "nosender.eml").write_text("Subject: hi\nMessage-ID: <x@y>\n\nhello\n", "utf-8")
     (bad / "columns.csv").write_text("foo,bar\n1,2\n", "utf-8")
-    (bad / "chat-role.json").write_text(json.dumps({"chat_id": "c", "messages": [
-        {"role": "alien", "text": "hi", "timestamp": 1790000000}]}), "utf-8")
+    (bad / "chat-role.json").write_text(
+        json.dumps({"chat_id": "c", "messages": [{"role": "alien", "text": "hi", "timestamp": 1790000000}]}),
+        "utf-8",
+    )
     (bad / "prose.txt").write_text("Just some notes about the call, nothing more\n", "utf-8")
     (bad / "sidecar.txt").write_text("Agent: hi\n", "utf-8")
     (bad / "sidecar.json").write_text(json.dumps({"channel": "fax"}), "utf-8")
     good_count += 1  # the first 'dup' record is fine
     expected = [
-        ("empty.txt", "I100"), ("garbage.txt", "I101"), ("truncated.json", "I200"),
-        ("unknown-role.txt:2", "I300"), ("dups.jsonl:2", "I202"), ("nosender.eml", "I401"),
-        ("columns.csv:1", "I303"), ("chat-role.json", "I31"), ("prose.txt:1", "I305"), ("sidecar.txt", "I306"),
+        ("empty.txt", "I100"),
+        ("garbage.txt", "I101"),
+        ("truncated.json", "I200"),
+        ("unknown-role.txt:2", "I300"),
+        ("dups.jsonl:2", "I202"),
+        ("nosender.eml", "I401"),
+        ("columns.csv:1", "I303"),
+        ("chat-role.json", "I31"),
+        ("prose.txt:1", "I305"),
+        ("sidecar.txt", "I306"),
     ]
     return good_count, expected
 
@@ -120,8 +154,13 @@ def build_folder(root: Path) -> tuple[int, list[tuple[str, str]]]:
 def snapshot(db: Database) -> list[tuple[object, ...]]:
     with db.factory() as session:
         rows = session.execute(
-            select(InteractionRow.id, InteractionRow.source, InteractionRow.external_id, InteractionRow.content_hash,
-                   InteractionRow.updated_at).order_by(InteractionRow.id)
+            select(
+                InteractionRow.id,
+                InteractionRow.source,
+                InteractionRow.external_id,
+                InteractionRow.content_hash,
+                InteractionRow.updated_at,
+            ).order_by(InteractionRow.id)
         ).all()
         turn_ids = session.scalars(select(TurnRow.id).order_by(TurnRow.id)).all()
     return [tuple(r) for r in rows] + [tuple(turn_ids)]
@@ -144,7 +183,9 @@ def test_mixed_folder_with_ten_malformed_files(cli_env: Database, tmp_path: Path
     assert f"{good_count} created" in first.stdout
     assert "1 metadata pending" in first.stdout
     with cli_env.factory() as session:
-        k1 = session.execute(select(InteractionRow.csat, InteractionRow.nps).where(InteractionRow.external_id == "K1"))
+        k1 = session.execute(
+            select(InteractionRow.csat, InteractionRow.nps).where(InteractionRow.external_id == "K1")
+        )
         assert tuple(k1.one()) == (5.0, 10)
         agent = session.scalar(select(InteractionRow.agent).where(InteractionRow.external_id == "call-en"))
         assert agent == "a.kim"

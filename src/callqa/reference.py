@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 
 from callqa.errors import ErrorCode
@@ -73,23 +73,24 @@ def cli_markdown(app: typer.Typer) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _commands(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    if isinstance(command, click.Group):
-        found: list[tuple[list[str], click.Command]] = []
+def _commands(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
+    """Leaf commands under a (vendored) click group, found by duck typing."""
+    if hasattr(command, "commands"):
+        found: list[tuple[list[str], Any]] = []
         for name in sorted(command.commands):
             found += _commands(command.commands[name], [*path, name])
         return found
     return [(path, command)]
 
 
-def _command_markdown(path: list[str], command: click.Command) -> list[str]:
-    arguments = [p for p in command.params if isinstance(p, click.Argument)]
-    options = [p for p in command.params if isinstance(p, click.Option) and p.name != "help"]
+def _command_markdown(path: list[str], command: Any) -> list[str]:
+    arguments = [p for p in command.params if p.param_type_name == "argument"]
+    options = [p for p in command.params if p.param_type_name == "option" and p.name != "help"]
     usage = " ".join([*path, *(a.human_readable_name for a in arguments), "[OPTIONS]" if options else ""])
     lines = [f"## `{' '.join(path)}`", "", (command.help or "").strip(), "", f"    {usage.strip()}", ""]
-    rows = [
-        (a.human_readable_name, str(getattr(a, "help", "") or "").strip()) for a in arguments
-    ] + [(", ".join(o.opts + o.secondary_opts), (o.help or "").strip() + _default(o)) for o in options]
+    rows = [(a.human_readable_name, str(getattr(a, "help", "") or "").strip()) for a in arguments] + [
+        (", ".join(o.opts + o.secondary_opts), (o.help or "").strip() + _default(o)) for o in options
+    ]
     if rows:
         lines += ["| argument / option | meaning |", "|---|---|"]
         lines += [f"| `{name}` | {text.replace('|', '/')} |" for name, text in rows]
@@ -97,7 +98,7 @@ def _command_markdown(path: list[str], command: click.Command) -> list[str]:
     return lines
 
 
-def _default(option: click.Option) -> str:
+def _default(option: Any) -> str:
     if option.is_flag and not option.secondary_opts:
         return ""
     if option.default is None or option.default == () or callable(option.default):

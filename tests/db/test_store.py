@@ -51,8 +51,14 @@ def store(db: Database, *items: StoreItem) -> list[Outcome]:
 
 def test_round_trip_keeps_every_field(db: Database) -> None:
     original = doc(
-        survey={"csat": 4, "nps": 9, "comment": "kind"}, metadata={"crm": {"case": "CS-1"}}, language="en",
-        direction="inbound", queue="cards", team="North", customer="cust-9", subject="blocked card",
+        survey={"csat": 4, "nps": 9, "comment": "kind"},
+        metadata={"crm": {"case": "CS-1"}},
+        language="en",
+        direction="inbound",
+        queue="cards",
+        team="North",
+        customer="cust-9",
+        subject="blocked card",
     )
     store(db, StoreItem(original))
     with db.factory() as session:
@@ -82,16 +88,25 @@ def test_same_external_id_in_another_source_is_another_interaction(db: Database)
 
 def test_thread_fragments_merge_by_message_id_whatever_the_order(db: Database) -> None:
     def message(mid: str, minutes: int, role: str, text: str) -> Interaction:
-        return Interaction.model_validate({
-            "external_id": "thread-1", "source": "email", "channel": "email", "started_at": T0 + timedelta(minutes=minutes),
-            "subject": "Card blocked", "turns": [{"role": role, "text": text, "start_ms": 0, "external_id": mid}],
-        })
+        return Interaction.model_validate(
+            {
+                "external_id": "thread-1",
+                "source": "email",
+                "channel": "email",
+                "started_at": T0 + timedelta(minutes=minutes),
+                "subject": "Card blocked",
+                "turns": [{"role": role, "text": text, "start_ms": 0, "external_id": mid}],
+            }
+        )
 
     second = message("m2", 30, "agent", "We unblocked it.")
     first = message("m1", 0, "customer", "My card is blocked.")
     third = message("m3", 90, "customer", "Thanks!")
     assert store(db, StoreItem(second, merge=True)) == [Outcome.CREATED]
-    assert store(db, StoreItem(first, merge=True), StoreItem(third, merge=True)) == [Outcome.UPDATED, Outcome.UPDATED]
+    assert store(db, StoreItem(first, merge=True), StoreItem(third, merge=True)) == [
+        Outcome.UPDATED,
+        Outcome.UPDATED,
+    ]
     assert store(db, StoreItem(first, merge=True)) == [Outcome.UNCHANGED]
     with db.factory() as session:
         merged = load_document(session, session.scalar(select(InteractionRow.id)) or 0)

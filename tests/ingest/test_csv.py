@@ -33,14 +33,22 @@ def test_turn_rows_are_grouped_by_id_in_order_even_when_interleaved(tmp_path: Pa
 
 def test_column_mapping_semicolons_and_seconds(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_text("Ticket;Who;Said;At\nT-1;Operatorius;Laba diena;0,5\nT-1;Klientas;Sveiki;2,25\n", "cp1257")
+    path.write_text(
+        "Ticket;Who;Said;At\nT-1;Operatorius;Laba diena;0,5\nT-1;Klientas;Sveiki;2,25\n", "cp1257"
+    )
     config = IngestConfig(
-        csv=CsvConfig(turns=CsvColumns(columns={"external_id": "Ticket", "role": "Who", "text": "Said",
-                                                "start": "At"}, time_unit="s"))
+        csv=CsvConfig(
+            turns=CsvColumns(
+                columns={"external_id": "Ticket", "role": "Who", "text": "Said", "start": "At"}, time_unit="s"
+            )
+        )
     )
     [parsed] = list(CSV_TURNS.parse(path, config))
     assert isinstance(parsed, Parsed)
-    assert [(t.role, t.start_ms) for t in parsed.interaction.turns] == [(Role.AGENT, 500), (Role.CUSTOMER, 2250)]
+    assert [(t.role, t.start_ms) for t in parsed.interaction.turns] == [
+        (Role.AGENT, 500),
+        (Role.CUSTOMER, 2250),
+    ]
 
 
 def test_missing_columns_and_bad_rows_name_file_and_line(tmp_path: Path) -> None:
@@ -49,7 +57,9 @@ def test_missing_columns_and_bad_rows_name_file_and_line(tmp_path: Path) -> None
     [failure] = list(CSV_TURNS.parse(path, IngestConfig()))
     assert isinstance(failure, Failure) and "[I303]" in failure.message and "foo, bar" in failure.message
     rows = tmp_path / "rows.csv"
-    rows.write_text("id,role,text\nX,agent,hi\nY,narrator,once upon a time\nY,agent,hello\n,agent,orphan\n", "utf-8")
+    rows.write_text(
+        "id,role,text\nX,agent,hi\nY,narrator,once upon a time\nY,agent,hello\n,agent,orphan\n", "utf-8"
+    )
     results = list(CSV_TURNS.parse(rows, IngestConfig()))
     failures = sorted((r for r in results if isinstance(r, Failure)), key=lambda f: f.ref.line or 0)
     assert [(f.ref.line, f.message[:6]) for f in failures] == [(3, "[I300]"), (5, "[I304]")]
@@ -69,7 +79,12 @@ def test_metadata_rows_carry_typed_fields_and_extra_columns(tmp_path: Path) -> N
     first = results[0]
     assert isinstance(first, MetadataRow) and first.external_id == "C-1"
     assert first.fields == {
-        "agent": "a.kim", "queue": "cards", "csat": "4", "nps": "9", "survey_comment": "quick and kind",
-        "duration_ms": 330000, "metadata": {"region": "EU"},
+        "agent": "a.kim",
+        "queue": "cards",
+        "csat": "4",
+        "nps": "9",
+        "survey_comment": "quick and kind",
+        "duration_ms": 330000,
+        "metadata": {"region": "EU"},
     }
     assert isinstance(results[1], MetadataRow) and results[1].fields == {}

@@ -11,7 +11,7 @@ from callqa.ingest.decoding import decode_text
 
 SIMPLIFIED = "客服：您好，这里是安信银行，请问有什么可以帮您？\n客户：我的信用卡被扣了两次年费。\n"
 TRADITIONAL = "客服：您好，這裡是安信銀行，請問有什麼可以幫您？\n客戶：我的信用卡被扣了兩次年費。\n"
-LITHUANIAN = "Operatorius: Laba diena, čia Acme bankas. Kuo galiu padėti?\nKlientas: Norėčiau sužinoti apie sąskaitą.\n"
+LITHUANIAN = "Operatorius: Laba diena, čia Acme bankas. Kuo galiu padėti?\nKlientas: Norėčiau sužinoti.\n"
 PERSIAN = "اپراتور: سلام، اینجا بانک اکمه است.\nمشتری: کارت من مسدود شده است.\n"
 
 
@@ -35,7 +35,7 @@ def test_byte_order_marks_are_honoured_and_removed(encoding: str) -> None:
     data = PERSIAN.encode(encoding)
     if encoding == "utf-16-be":
         data = codecs.BOM_UTF16_BE + data
-    decoded, used = decode_text(data)
+    decoded, _ = decode_text(data)
     assert decoded == PERSIAN
     assert not decoded.startswith("\ufeff")
 

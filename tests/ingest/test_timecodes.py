@@ -26,8 +26,16 @@ def test_bad_clock_times_are_refused(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "unit", "ms"),
-    [("62.5", "auto", 62500), ("1500ms", "auto", 1500), ("90s", "auto", 90000), ("250", "ms", 250),
-     ("12", "s", 12000), (62500, "auto", 62500), (3.5, "auto", 3500), ("01:02", "ms", 62000)],
+    [
+        ("62.5", "auto", 62500),
+        ("1500ms", "auto", 1500),
+        ("90s", "auto", 90000),
+        ("250", "ms", 250),
+        ("12", "s", 12000),
+        (62500, "auto", 62500),
+        (3.5, "auto", 3500),
+        ("01:02", "ms", 62000),
+    ],
 )
 def test_offsets_in_every_spelling(value: str | float, unit: str, ms: int) -> None:
     assert parse_offset(value, unit) == ms

@@ -68,7 +68,9 @@ def test_gbk_and_big5_files_read_the_same_as_utf8(tmp_path: Path) -> None:
 
 
 def test_lithuanian_and_persian_role_words(tmp_path: Path) -> None:
-    (tmp_path / "lt.txt").write_text("Operatorius: Laba diena.\nKlientas: Sveiki.\nOperatorė: Ačiū.\n", "utf-8")
+    (tmp_path / "lt.txt").write_text(
+        "Operatorius: Laba diena.\nKlientas: Sveiki.\nOperatorė: Ačiū.\n", "utf-8"
+    )
     (tmp_path / "fa.txt").write_text("[00:00] اپراتور: سلام، بانک اکمه.\n[00:03] مشتری: سلام.\n", "utf-16")
     lt, fa = parse_one(tmp_path / "lt.txt"), parse_one(tmp_path / "fa.txt")
     assert isinstance(lt, Parsed) and isinstance(fa, Parsed)

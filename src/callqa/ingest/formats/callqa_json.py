@@ -120,9 +120,7 @@ class CallqaJsonlFormat:
             bom = sniff_bom(head)
             binary_at = looks_binary(head)
             if binary_at is not None:
-                yield Failure.coded(
-                    SourceRef(path), ErrorCode.I101, offset=binary_at, byte=head[binary_at]
-                )
+                yield Failure.coded(SourceRef(path), ErrorCode.I101, offset=binary_at, byte=head[binary_at])
                 return
             if bom and bom != "utf-8-sig":
                 yield from _wide_lines(path, handle, bom)
