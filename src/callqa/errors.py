@@ -28,7 +28,6 @@ class ErrorCode(Enum):
     I304 = "bad value '{value}' for {field}: {reason}"
     I305 = "text before the first speaker line"
     I306 = "sidecar {sidecar}: {reason}"
-    I307 = "file name '{name}' does not match the configured pattern {pattern}"
     I310 = (
         "{chat}: unknown role '{value}' in message {index}; known: {known} "
         "(add it under ingest.chat.role_values in the config)"
@@ -37,6 +36,8 @@ class ErrorCode(Enum):
     # I4xx: e-mail
     I400 = "no message could be read: {reason}"
     I401 = "message has no sender address"
+    I402 = "thread {thread}: no message has text once quotes and signatures are removed"
+    I403 = "cannot read message: {reason}"
     # I5xx: vendor formats
     I500 = "not an Amazon Transcribe result: {reason}"
     I501 = (

@@ -86,9 +86,9 @@ def _commands(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
 def _command_markdown(path: list[str], command: Any) -> list[str]:
     arguments = [p for p in command.params if p.param_type_name == "argument"]
     options = [p for p in command.params if p.param_type_name == "option" and p.name != "help"]
-    usage = " ".join([*path, *(a.human_readable_name for a in arguments), "[OPTIONS]" if options else ""])
+    usage = " ".join([*path, *(a.name.upper() for a in arguments), "[OPTIONS]" if options else ""])
     lines = [f"## `{' '.join(path)}`", "", (command.help or "").strip(), "", f"    {usage.strip()}", ""]
-    rows = [(a.human_readable_name, str(getattr(a, "help", "") or "").strip()) for a in arguments] + [
+    rows = [(a.name.upper(), str(getattr(a, "help", "") or "").strip()) for a in arguments] + [
         (", ".join(o.opts + o.secondary_opts), (o.help or "").strip() + _default(o)) for o in options
     ]
     if rows:

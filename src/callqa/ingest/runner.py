@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +21,7 @@ from callqa.ingest.discovery import InputFile, discover
 from callqa.ingest.file_metadata import with_file_fields
 from callqa.ingest.models import IngestFailureRow, IngestRunRow
 from callqa.ingest.validation import describe_validation_error
+from callqa.interactions.models import InteractionRow
 from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
 from callqa.interactions.service import Outcome, StoreItem, store_interactions
 
@@ -42,6 +44,7 @@ class IngestReport:
     files: int = 0
     counts: Counter[Outcome] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
+    pending_ids: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +83,11 @@ class _Batch:
             except (SQLAlchemyError, CallqaError, ValidationError, ValueError):
                 session.rollback()
                 outcomes = self._one_by_one(session, items)
-        self.report.counts.update(o for o in outcomes if o is not None)
+        for (item, _), outcome in zip(items, outcomes, strict=True):
+            if outcome is Outcome.PENDING and isinstance(item, MetadataItem):
+                self.report.pending_ids.add(item.external_id)
+            elif outcome is not None:
+                self.report.counts[outcome] += 1
 
     def _one_by_one(self, session: Session, items: list[tuple[_Pending, SourceRef]]) -> list[Outcome | None]:
         """After a failed batch, store items singly so one bad item cannot sink the others."""
@@ -100,11 +107,12 @@ class _Batch:
 
 
 def _store(session: Session, items: Sequence[_Pending]) -> list[Outcome]:
+    """Store a mixed batch; one outcome per item, in the items' order."""
     docs = [i for i in items if isinstance(i, StoreItem)]
     meta = [i for i in items if isinstance(i, MetadataItem)]
-    outcomes = [s.outcome for s in store_interactions(session, docs)] if docs else []
-    outcomes += [s.outcome for s in store_metadata(session, meta)] if meta else []
-    return outcomes
+    stored_docs = iter(store_interactions(session, docs) if docs else [])
+    stored_meta = iter(store_metadata(session, meta) if meta else [])
+    return [next(stored_meta if isinstance(i, MetadataItem) else stored_docs).outcome for i in items]
 
 
 def _first_line(exc: BaseException) -> str:
@@ -147,6 +155,7 @@ def ingest_paths(
         batch.flush()
         _tick(progress, report, done, total, index + 1, len(planned))
     batch.flush()
+    _settle_pending(factory, report)
     _close_run(factory, run_id, report)
     return report
 
@@ -236,6 +245,22 @@ def _add_metadata(row: MetadataRow, config: IngestConfig, batch: _Batch, report:
         return
     source = config.source or row.source
     batch.add(MetadataItem(row.external_id, fields, source=source, origin=str(row.ref)), row.ref)
+
+
+def _settle_pending(factory: sessionmaker[Session], report: IngestReport) -> None:
+    """Metadata read before its interaction arrived later in the same run is not pending any more."""
+    if not report.pending_ids:
+        return
+    ids = sorted(report.pending_ids)
+    with factory() as session:
+        arrived = {
+            external_id
+            for start in range(0, len(ids), 500)
+            for external_id in session.scalars(
+                select(InteractionRow.external_id).where(InteractionRow.external_id.in_(ids[start : start + 500]))
+            )
+        }
+    report.counts[Outcome.PENDING] = len(report.pending_ids - arrived)
 
 
 def _open_run(factory: sessionmaker[Session], paths: list[Path], fmt: str) -> int:
