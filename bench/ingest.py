@@ -14,6 +14,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -222,7 +223,8 @@ def main() -> None:
         size_mb = data.stat().st_size / 1e6
         pg_url, pg_dir = args.postgres_url, None
         if pg_url is None:
-            pg_dir = folder / "pg"
+            # Its own folder directly under /tmp: the server runs as user postgres and must reach it.
+            pg_dir = Path(tempfile.mkdtemp(prefix="callqa-bench-pg."))
             pg_url = subprocess.run(
                 [str(ROOT / "scripts/postgres.sh"), "start", str(pg_dir), "55439"],
                 check=True,
@@ -244,6 +246,7 @@ def main() -> None:
         finally:
             if pg_dir is not None:
                 subprocess.run([str(ROOT / "scripts/postgres.sh"), "stop", str(pg_dir)], check=False)
+                shutil.rmtree(pg_dir, ignore_errors=True)
     print(f"{args.count} interactions, {size_mb:.0f} MB JSONL\n")
     print(
         "| database | callqa interactions/s | baseline interactions/s | callqa ÷ baseline time | "

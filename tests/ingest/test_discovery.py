@@ -17,7 +17,8 @@ def test_folder_walk_skips_sidecars_hidden_files_and_notes(tmp_path: Path) -> No
     (tmp_path / ".hidden.txt").write_text("Agent: hi\n", "utf-8")
     (tmp_path / "README.md").write_text("# notes\n", "utf-8")
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "c.jsonl").write_text('{"external_id": "c", "channel": "chat", "turns": []}\n', "utf-8")
+    record = '{"external_id": "c", "channel": "chat", "turns": []}\n'
+    (tmp_path / "sub" / "c.jsonl").write_text(record, "utf-8")
     (tmp_path / "mystery.dat").write_bytes(b"\x00\x01binary")
     found = list(discover([tmp_path], default_registry()))
     files = {f.path.name: f.format.name for f in found if isinstance(f, InputFile)}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from callqa.ingest.base import Failure, Parsed, ParseResult
 from callqa.ingest.config import IngestConfig
-from callqa.ingest.formats.email import EMAIL, MBOX, clean_subject
-from callqa.ingest.formats.email_text import clean_body, decode_bytes, html_to_text
+from callqa.ingest.formats.email import EMAIL, MBOX
+from callqa.ingest.formats.email_text import clean_body, clean_subject, decode_bytes, html_to_text
 from callqa.interactions.schemas import Channel, Direction, Interaction, Role
 
 CONFIG = IngestConfig.model_validate({"email": {"company_domains": ["acmebank.com"]}})
@@ -422,3 +422,20 @@ def test_wrong_charset_declarations_fall_back() -> None:
     lithuanian = "Laba diena, ačiū už greitą atsakymą, viskas veikia, kortelė vėl aktyvi."
     assert decode_bytes(lithuanian.encode("cp1257"), "no-such-charset") == lithuanian
     assert decode_bytes("退款".encode(), "us-ascii") == "退款"
+
+
+def test_a_closing_in_the_middle_of_a_short_message_is_kept() -> None:
+    assert clean_body("Hello,\n\nthanks!\nThe card works again.\nBye") == (
+        "Hello,\n\nthanks!\nThe card works again.\nBye"
+    )
+    assert clean_body("Once you wrote:\nthe fee is waived.") == "Once you wrote:\nthe fee is waived."
+    prose = "Hi,\n\nOn Monday I wrote:\nplease close my account.\nNothing happened since."
+    assert clean_body(prose) == prose
+
+
+def test_outlook_block_after_a_rule_is_cut_with_the_rule() -> None:
+    text = (
+        "Done, see attached.\n\n________________________________\n"
+        "From: Bob <bob@acmebank.com>\nSent: 5 October 2026 11:00\nTo: Alice\nSubject: Form\n\nPlease sign."
+    )
+    assert clean_body(text) == "Done, see attached."

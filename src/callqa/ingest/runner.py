@@ -257,7 +257,9 @@ def _settle_pending(factory: sessionmaker[Session], report: IngestReport) -> Non
             external_id
             for start in range(0, len(ids), 500)
             for external_id in session.scalars(
-                select(InteractionRow.external_id).where(InteractionRow.external_id.in_(ids[start : start + 500]))
+                select(InteractionRow.external_id).where(
+                    InteractionRow.external_id.in_(ids[start : start + 500])
+                )
             )
         }
     report.counts[Outcome.PENDING] = len(report.pending_ids - arrived)

@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
-from email.errors import HeaderParseError
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -21,21 +19,22 @@ from callqa.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, Parsed, ParseResult, SourceRef
 from callqa.ingest.config import IngestConfig
 from callqa.ingest.decoding import looks_binary
-from callqa.ingest.formats.email_text import clean_body, decode_bytes, message_body
+from callqa.ingest.formats.email_text import (
+    clean_body,
+    clean_subject,
+    decode_bytes,
+    decode_words,
+    message_body,
+)
 from callqa.ingest.timecodes import parse_datetime
 from callqa.ingest.validation import build_interaction
 from callqa.interactions.schemas import Channel, Direction, Role
 
 DEFAULT_SOURCE = "email"
 _MAX_ID = 255
+# Enough to tell an empty or binary mailbox without reading a large one whole.
+_HEAD_BYTES = 64 * 1024
 _ID = re.compile(r"<([^<>\s]+)>")
-_SUBJECT_PREFIX = re.compile(
-    r"^\s*(?:\[[^\]]{0,40}\]\s*)?"
-    r"(re|fw|fwd|aw|wg|sv|vs|antw|tr|rv|ref|atsakymas|ats|atš|persiųsta|pers|"
-    r"回复|回覆|答复|答覆|转发|轉發|转寄|轉寄|پاسخ|هدایت|باز ارسال)"
-    r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*",
-    re.IGNORECASE,
-)
 
 
 @dataclass(slots=True)
@@ -45,7 +44,6 @@ class _Mail:
     position: int
     line: int | None
     key: str
-    has_id: bool
     references: list[str]
     in_reply_to: str | None
     sender: str
@@ -73,11 +71,15 @@ class EmailFormat:
         if isinstance(data, Failure):
             yield data
             return
-        message = BytesParser(policy=policy.default).parsebytes(data)
-        if not message.keys():
+        try:
+            message = BytesParser(policy=policy.default).parsebytes(data)
+            mail = _mail(message, 0, None, None, config) if message.keys() else None
+        except (ValueError, LookupError, TypeError, IndexError) as exc:
+            yield Failure.coded(SourceRef(path), ErrorCode.I403, reason=exc)
+            return
+        if mail is None:
             yield Failure.coded(SourceRef(path), ErrorCode.I400, reason="no mail headers found")
             return
-        mail = _mail(message, 0, None, None, config)
         if isinstance(mail, ErrorCode):
             yield Failure.coded(SourceRef(path), mail)
             return
@@ -101,46 +103,54 @@ class MboxFormat:
 
     def parse(self, path: Path, config: IngestConfig) -> Iterator[ParseResult]:
         """One merge fragment per thread; a bad message fails alone, named by the line where it starts."""
-        data = _read(path)
-        if isinstance(data, Failure):
-            yield data
+        head = _read(path, limit=_HEAD_BYTES)
+        if isinstance(head, Failure):
+            yield head
             return
-        starts = _message_lines(data)
+        mails: list[_Mail] = []
+        count = 0
         try:
-            raws = _mbox_messages(path)
+            starts = _message_lines(path)
+            for position, raw in enumerate(_mbox_messages(path)):
+                count += 1
+                line = starts[position] if position < len(starts) else None
+                mail = _mbox_mail(raw, position, line, config)
+                if isinstance(mail, str):
+                    yield Failure(SourceRef(path, line), mail)
+                else:
+                    mails.append(mail)
         except OSError as exc:
             yield Failure.coded(SourceRef(path), ErrorCode.I103, reason=exc.strerror or exc)
             return
-        if not raws:
+        if not count:
             yield Failure.coded(
                 SourceRef(path), ErrorCode.I400, reason="the mbox holds no messages (no 'From ' line)"
             )
             return
-        mails: list[_Mail] = []
-        for position, raw in enumerate(raws):
-            line = starts[position] if len(starts) == len(raws) else None
-            from_line, _, body = raw.partition(b"\n")
-            try:
-                message = BytesParser(policy=policy.default).parsebytes(body)
-                mail = _mail(message, position, line, from_line.decode("latin-1"), config)
-            except (ValueError, LookupError, TypeError, IndexError) as exc:
-                # The stdlib parser is lenient, yet odd input can still raise; only that message fails.
-                yield Failure.coded(SourceRef(path, line), ErrorCode.I403, reason=exc)
-                continue
-            if isinstance(mail, ErrorCode):
-                yield Failure.coded(SourceRef(path, line), mail)
-            else:
-                mails.append(mail)
         yield from _threads(mails, path, config)
 
 
-def _read(path: Path) -> bytes | Failure:
+def _mbox_mail(raw: bytes, position: int, line: int | None, config: IngestConfig) -> _Mail | str:
+    """One mbox message, or the coded reason it cannot be used."""
+    from_line, _, body = raw.partition(b"\n")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(body)
+        mail = _mail(message, position, line, from_line.decode("latin-1"), config)
+    except (ValueError, LookupError, TypeError, IndexError) as exc:
+        # The stdlib parser is lenient, yet odd input can still raise; only that message fails.
+        return ErrorCode.I403.format(reason=exc)
+    return mail.format() if isinstance(mail, ErrorCode) else mail
+
+
+def _read(path: Path, limit: int | None = None) -> bytes | Failure:
+    """The file's bytes (only the first ``limit`` when given), or an I100 / I101 / I103 failure."""
     ref = SourceRef(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read() if limit is None else handle.read(limit)
     except OSError as exc:
         return Failure.coded(ref, ErrorCode.I103, reason=exc.strerror or exc)
-    if not data.strip():
+    if not data.strip() and (limit is None or len(data) < limit):
         return Failure.coded(ref, ErrorCode.I100)
     offset = looks_binary(data)
     if offset is not None:
@@ -148,17 +158,20 @@ def _read(path: Path) -> bytes | Failure:
     return data
 
 
-def _mbox_messages(path: Path) -> list[bytes]:
+def _mbox_messages(path: Path) -> Iterator[bytes]:
+    """Each message's bytes with its ``From`` line; the mailbox stays open only while iterating."""
     box = mailbox.mbox(path, create=False)
     try:
-        return [box.get_bytes(key, from_=True) for key in box.iterkeys()]
+        for key in box.iterkeys():
+            yield box.get_bytes(key, from_=True)
     finally:
         box.close()
 
 
-def _message_lines(data: bytes) -> list[int]:
+def _message_lines(path: Path) -> list[int]:
     """1-based lines where messages start, found the way ``mailbox.mbox`` finds them."""
-    return [number for number, line in enumerate(data.split(b"\n"), start=1) if line.startswith(b"From ")]
+    with path.open("rb") as handle:
+        return [number for number, line in enumerate(handle, start=1) if line.startswith(b"From ")]
 
 
 def _header(message: Message, name: str) -> str | None:
@@ -173,27 +186,9 @@ def _header(message: Message, name: str) -> str | None:
     return raw.strip() or None
 
 
-def _decode_words(value: str) -> str:
-    """RFC 2047 encoded words decoded with our charset fallbacks (``gb2312`` words often hold GBK)."""
-    try:
-        parts = decode_header(value)
-    except (ValueError, HeaderParseError):
-        return value
-    out: list[str] = []
-    for chunk, charset in parts:
-        if isinstance(chunk, str):
-            out.append(chunk)
-        elif charset is None:
-            # decode_header escapes the unencoded stretches this way; undoing it restores them exactly.
-            out.append(chunk.decode("raw-unicode-escape"))
-        else:
-            out.append(decode_bytes(chunk, charset))
-    return "".join(out)
-
-
 def _text_header(message: Message, name: str) -> str | None:
     value = _header(message, name)
-    return " ".join(_decode_words(value).split()) or None if value else None
+    return " ".join(decode_words(value).split()) or None if value else None
 
 
 def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
@@ -202,7 +197,7 @@ def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
     if not value:
         return []
     pairs = getaddresses([value])
-    return [(_decode_words(display).strip(), addr.strip().lower()) for display, addr in pairs if "@" in addr]
+    return [(decode_words(display).strip(), addr.strip().lower()) for display, addr in pairs if "@" in addr]
 
 
 def _ids(value: str | None) -> list[str]:
@@ -217,16 +212,6 @@ def _clean_id(value: str) -> str:
     if len(value) <= _MAX_ID:
         return value
     return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
-
-
-def clean_subject(subject: str | None) -> str:
-    """The subject without reply and forward prefixes (``Re:``, ``Fwd:``, ``回复:``, ``Atsakymas:`` ...)."""
-    text = (subject or "").strip()
-    while True:
-        stripped = _SUBJECT_PREFIX.sub("", text, count=1)
-        if stripped == text:
-            return " ".join(text.split())
-        text = stripped
 
 
 def _mail(
@@ -251,7 +236,6 @@ def _mail(
         position=position,
         line=line,
         key=key,
-        has_id=bool(own),
         references=[_clean_id(i) for i in _ids(_header(message, "References"))],
         in_reply_to=_clean_id(parents[-1]) if parents else None,
         sender=sender,

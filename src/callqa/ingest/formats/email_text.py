@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from email.errors import HeaderParseError
+from email.header import decode_header
 from email.message import Message
 from html.parser import HTMLParser
 
@@ -182,7 +184,7 @@ _ATTRIBUTION_END = re.compile(
     r"(wrote|writes|a écrit|schrieb|escribió|scrisse|rašė|parašė|نوشت|نوشته است|写道|寫道)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
-_ATTRIBUTION_START = re.compile(r"^(on|le|am|el|在|於|于|در|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d)", re.IGNORECASE)
+_ATTRIBUTION_START = re.compile(r"^((on|le|am|el|در)\b|在|於|于|\d)", re.IGNORECASE)
 _SEPARATOR = re.compile(
     r"^(-{2,}|_{2,}|—+)?\s*(original message|original e-?mail|forwarded message|原始邮件|原始郵件|"
     r"原邮件|转发的邮件|originali žinutė|originalus laiškas|persiųstas laiškas|پیام اصلی|"
@@ -220,7 +222,7 @@ def strip_quotes(text: str) -> str:
             continue
         if _SEPARATOR.match(folded) or _header_block_at(lines, index):
             break
-        if _RULE.match(folded) and _header_block_at(lines, index + 1):
+        if _RULE.match(lines[index].strip()) and _header_block_at(lines, index + 1):
             break
         kept.append(lines[index])
         index += 1
@@ -234,7 +236,9 @@ def _attribution_span(lines: list[str], index: int) -> int:
         return 0
     starts = bool(_ATTRIBUTION_START.match(first))
     if _ATTRIBUTION_END.search(first):
-        return 1 if starts or "@" in first or _next_is_quote(lines, index + 1) else 0
+        # A date or an address tells "On 5 Oct 2026, Bob wrote:" from prose such as "On Monday I wrote:".
+        dated = starts and any(ch.isdigit() for ch in first)
+        return 1 if dated or "@" in first or _next_is_quote(lines, index + 1) else 0
     if not starts:
         return 0
     joined = first
@@ -243,7 +247,7 @@ def _attribution_span(lines: list[str], index: int) -> int:
             return 0
         joined += " " + _fold(lines[index + span - 1])
         if _ATTRIBUTION_END.search(joined):
-            return span
+            return span if "@" in joined or any(ch.isdigit() for ch in joined) else 0
     return 0
 
 
@@ -298,7 +302,8 @@ def strip_signature(text: str) -> str:
         folded = _fold(line)
         if not _is_closing(folded) or not "\n".join(lines[:index]).strip():
             continue
-        if _is_short_tail(lines[index + 1 :], _SIGNATURE_LINES):
+        tail = lines[index + 1 :]
+        if _is_short_tail(tail, _SIGNATURE_LINES) and not any(_is_sentence(line) for line in tail):
             lines = lines[:index]
             break
     return _trim("\n".join(lines))
@@ -313,6 +318,17 @@ def _is_closing(folded: str) -> bool:
     name = folded[match.end(1) :].lstrip(" ,،，")
     # Names are capitalised in Latin scripts; scripts without case (Chinese, Persian) pass as they are.
     return not name[:1].islower()
+
+
+def _is_sentence(line: str) -> bool:
+    """True for a line that reads like prose ("Card works now."), which a name, title or phone is not."""
+    words = _fold(line).split()
+    if not words or any(ch.isdigit() or ch == "@" for ch in line):
+        return False
+    if words[-1][-1] in "?!？！؟":
+        return True
+    # "Jonas P." and "Jr." end in a dot too: only a longer last word makes the dot a full stop.
+    return words[-1][-1] in ".。" and len(words) >= 2 and len(words[-1]) > 3
 
 
 def _is_short_tail(lines: list[str], limit: int) -> bool:
@@ -332,3 +348,40 @@ def _trim(text: str) -> str:
         if line or (collapsed and collapsed[-1]):
             collapsed.append(line)
     return "\n".join(collapsed).strip()
+
+
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:\[[^\]]{0,40}\]\s*)?"
+    r"(re|fw|fwd|aw|wg|sv|vs|antw|tr|rv|ref|atsakymas|ats|atš|persiųsta|pers|"
+    r"回复|回覆|答复|答覆|转发|轉發|转寄|轉寄|پاسخ|هدایت|باز ارسال)"
+    r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*",
+    re.IGNORECASE,
+)
+
+
+def clean_subject(subject: str | None) -> str:
+    """The subject without reply and forward prefixes (``Re:``, ``Fwd:``, ``回复:``, ``Atsakymas:`` ...)."""
+    text = (subject or "").strip()
+    while True:
+        stripped = _SUBJECT_PREFIX.sub("", text, count=1)
+        if stripped == text:
+            return " ".join(text.split())
+        text = stripped
+
+
+def decode_words(value: str) -> str:
+    """RFC 2047 encoded words decoded with our charset fallbacks (``gb2312`` words often hold GBK)."""
+    try:
+        parts = decode_header(value)
+    except (ValueError, HeaderParseError):
+        return value
+    out: list[str] = []
+    for chunk, charset in parts:
+        if isinstance(chunk, str):
+            out.append(chunk)
+        elif charset is None:
+            # decode_header escapes the unencoded stretches this way; undoing it restores them exactly.
+            out.append(chunk.decode("raw-unicode-escape"))
+        else:
+            out.append(decode_bytes(chunk, charset))
+    return "".join(out)
