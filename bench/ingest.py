@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -180,7 +179,10 @@ def worker(kind: str, url: str, path: Path) -> None:
     began = time.perf_counter()
     stored = run_callqa(url, path) if kind == "callqa" else run_baseline(url, path)
     elapsed = time.perf_counter() - began
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM covers this process image only (ru_maxrss keeps the parent's peak across fork and exec).
+    with open("/proc/self/status", encoding="ascii") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    peak_mb = int(fields["VmHWM"].split()[0]) / 1024
     sys.stdout.write(json.dumps({"stored": stored, "seconds": elapsed, "peak_mb": peak_mb}) + "\n")
 
 

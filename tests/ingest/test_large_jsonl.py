@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 CHILD = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.db.migrate import upgrade
@@ -21,7 +21,9 @@ engine = create_db_engine(sys.argv[1])
 upgrade(engine)
 report = ingest_paths([Path(sys.argv[2])], factory=session_factory(engine), registry=default_registry(),
                       config=IngestConfig())
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM belongs to this image only; ru_maxrss would carry over the forking pytest's peak.
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+peak = int(status["VmHWM"].split()[0]) / 1024
 print(json.dumps({"stored": report.stored, "failures": [str(f) for f in report.failures], "peak_mb": peak}))
 """
 
