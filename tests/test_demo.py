@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
@@ -13,22 +12,8 @@ from typer.testing import CliRunner
 from callqa.cli import app
 from callqa.demo import demo_data_dir
 from callqa.interactions.models import InteractionRow, RedactionRow, TurnRow
+from callqa.reference import CHECKLIST
 from support import Database
-
-CHECKLIST = (
-    "greeting",
-    "recording_disclosure",
-    "identity_before_account",
-    "active_listening",
-    "empathy",
-    "solution_explained",
-    "next_steps",
-    "anything_else",
-    "thanks",
-    "hold_etiquette",
-    "transfer_explained",
-    "no_card_readback",
-)
 
 
 def manifest() -> list[dict[str, object]]:
@@ -71,9 +56,3 @@ def test_demo_command_loads_everything_and_is_idempotent(cli_env: Database) -> N
     second = runner.invoke(app, ["demo", "--no-progress"])
     assert second.exit_code == 0
     assert "0 created, 0 updated" in second.stdout
-
-
-def test_every_demo_file_is_documented() -> None:
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "demo-data.md").read_text(encoding="utf-8")
-    for entry in manifest():
-        assert str(entry["external_id"]) in doc, entry["external_id"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+import yaml
 
 from callqa.errors import ErrorCode
 from callqa.interactions.schemas import interaction_json_schema
@@ -107,6 +108,72 @@ def _default(option: Any) -> str:
     return f" (default: `{value}`)"
 
 
+CHECKLIST = (
+    "greeting",
+    "recording_disclosure",
+    "identity_before_account",
+    "active_listening",
+    "empathy",
+    "solution_explained",
+    "next_steps",
+    "anything_else",
+    "thanks",
+    "hold_etiquette",
+    "transfer_explained",
+    "no_card_readback",
+)
+
+
+def demo_markdown() -> str:
+    """docs/demo-data.md: every demo interaction and which checklist items it passes and fails."""
+    from callqa.demo import demo_data_dir
+
+    entries: list[dict[str, Any]] = yaml.safe_load((demo_data_dir() / "manifest.yaml").read_text("utf-8"))
+    languages = sorted({str(e["language"]) for e in entries})
+    channels = sorted({str(e["channel"]) for e in entries})
+    lines = [
+        "# The demo data",
+        "",
+        f"{len(entries)} interactions of the fictional **Acme Bank** contact centre (安信银行 / 安信銀行 /",
+        "Acme bankas / بانک اکمه), written for callqa and bundled in `src/callqa/demo/data/`. `callqa demo`",
+        "(README command 1) loads them. Channels: "
+        + ", ".join(channels)
+        + "; languages: "
+        + ", ".join(languages)
+        + ".",
+        "",
+        "Formats exercised: plain-text transcripts with sidecar JSON (calls/*.txt + .json),",
+        "callqa JSONL (calls/*.jsonl), chat exports (chats/*.json), e-mail threads as separate `.eml` files",
+        "and as an `.mbox`, and a CSV of survey results (`metadata.csv`) applied by external id.",
+        "`callqa.yaml` holds the demo's ingest config (the company e-mail domain). Card numbers in the demo",
+        "are public test numbers; they are redacted on import like any other.",
+        "",
+        "Each interaction's expected QA outcome (what a careful analyst would mark) is in `manifest.yaml`;",
+        "the scoring engine is tested against it. This page is generated from the manifest by",
+        "`python -m callqa.reference`.",
+        "",
+        "| external id | channel | language | agent / team | what it demonstrates |",
+        "|---|---|---|---|---|",
+    ]
+    for e in entries:
+        lines.append(
+            f"| `{e['external_id']}` | {e['channel']} | {e['language']} | {e['agent']} / {e['team']} "
+            f"| {str(e['description']).replace('|', '/')} |"
+        )
+    lines += ["", "## Checklist coverage", "", "| checklist item | pass | fail |", "|---|---|---|"]
+    for item in CHECKLIST:
+        passing = [str(e["external_id"]) for e in entries if e["expected"].get(item) == "pass"]
+        failing = [str(e["external_id"]) for e in entries if e["expected"].get(item) == "fail"]
+        lines.append(f"| {item} | {', '.join(passing)} | {', '.join(failing)} |")
+    moments: dict[str, list[str]] = {}
+    for e in entries:
+        for moment in e.get("moments") or []:
+            moments.setdefault(str(moment), []).append(str(e["external_id"]))
+    lines += ["", "## Key moments", "", "| moment | interactions |", "|---|---|"]
+    lines += [f"| {m} | {', '.join(ids)} |" for m, ids in sorted(moments.items())]
+    return "\n".join(lines) + "\n"
+
+
 def generated_files(docs: Path) -> dict[Path, str]:
     """Every generated file and its content."""
     from callqa.cli import app
@@ -117,6 +184,7 @@ def generated_files(docs: Path) -> dict[Path, str]:
         docs / "settings.md": settings_markdown(),
         docs / "cli.md": cli_markdown(app),
         docs / "interaction.schema.json": schema,
+        docs / "demo-data.md": demo_markdown(),
     }
 
 

@@ -25,6 +25,8 @@ from callqa.interactions.queries import (
 )
 from callqa.interactions.schemas import Channel
 
+_MAX_WIDTH = {"external id": 24, "agent": 16, "team": 13, "queue": 11}
+
 
 class ListFormat(StrEnum):
     TABLE = "table"
@@ -100,7 +102,7 @@ def list_command(
         shown = 50 if limit is None else limit
         rows = list_interactions(session, flt, limit=shown or None, offset=offset)
         total = count_interactions(session, flt)
-    table = Table(box=None, header_style="bold")
+    table = Table(box=None, header_style="bold", padding=(0, 1), collapse_padding=True, pad_edge=False)
     for column in (
         "id",
         "external id",
@@ -114,7 +116,8 @@ def list_command(
         "turns",
         "CSAT",
     ):
-        table.add_column(column, no_wrap=column != "external id", overflow="fold")
+        # Long e-mail ids and agent addresses are cut so a row fits a 120-column terminal.
+        table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=_MAX_WIDTH.get(column))
     for row in rows:
         table.add_row(
             str(row.id),
@@ -124,7 +127,7 @@ def list_command(
             row.agent or "",
             row.team or "",
             row.queue or "",
-            row.started_at.strftime("%Y-%m-%d %H:%M") if row.started_at else "",
+            row.started_at.strftime("%y-%m-%d %H:%M") if row.started_at else "",
             clock(row.duration_ms).strip(),
             str(row.turns),
             f"{row.csat:g}" if row.csat is not None else "",

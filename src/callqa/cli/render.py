@@ -38,7 +38,10 @@ def clock(ms: int | None) -> str:
     if ms is None:
         return "     "
     seconds = ms // 1000
+    days, seconds = divmod(seconds, 86400)
     hours, rest = divmod(seconds, 3600)
+    if days:  # e-mail threads run for days
+        return f"{days}d {hours:02d}:{rest // 60:02d}"
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 

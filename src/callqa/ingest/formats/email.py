@@ -315,11 +315,15 @@ def _group(mails: list[_Mail], config: IngestConfig) -> list[list[_Mail]]:
             groups.union(ref, mail.key)
         groups.find(mail.key)
     by_topic: dict[tuple[str, str], str] = {}
-    for mail in mails:
-        topic = (clean_subject(mail.subject).casefold(), _customer_of(mail, config) or "")
+    for mail in sorted(mails, key=_order):
+        cleaned = clean_subject(mail.subject)
+        topic = (cleaned.casefold(), _customer_of(mail, config) or "")
         if not topic[0] or not topic[1]:
             continue
-        if topic in by_topic and not mail.references and not mail.in_reply_to:
+        # Only a message that calls itself a reply ("Re: ...") joins by subject: two new e-mails with the
+        # same subject (web-form notifications, a repeated complaint) are separate conversations.
+        is_reply = cleaned != " ".join(mail.subject.split())
+        if topic in by_topic and is_reply and not mail.references and not mail.in_reply_to:
             groups.union(mail.key, by_topic[topic])
         by_topic.setdefault(topic, mail.key)
     threads: dict[str, list[_Mail]] = {}

@@ -124,12 +124,14 @@ class _HtmlText(HTMLParser):
         self._depth = 0
         self._line_depth = 0
         self._skipping = 0
+        self._spacer = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED_TAGS:
             self._skipping += 1
         elif tag == "br":
-            self._newline()
+            # A second <br> in a row (or <div><br></div>) is how HTML editors write a paragraph break.
+            self._newline(paragraph=not "".join(self._buffer).strip())
         elif tag in _PARAGRAPH_TAGS or tag in _LINE_TAGS:
             self._newline(paragraph=tag in _PARAGRAPH_TAGS)
         if tag == "blockquote":
@@ -149,11 +151,16 @@ class _HtmlText(HTMLParser):
         text = re.sub(r"\s+", " ", data)
         if text.strip():
             self._line_depth = max(self._line_depth, self._depth)
+        elif "\xa0" in data:
+            # Outlook and QQ Mail write an empty paragraph as a block holding only &nbsp;.
+            self._spacer = True
         self._buffer.append(text)
 
     def _newline(self, paragraph: bool = False) -> None:
         line = "".join(self._buffer).strip()
         self._buffer = []
+        paragraph = paragraph or (self._spacer and not line)
+        self._spacer = False
         if line:
             self.lines.append("> " * self._line_depth + line)
         self._line_depth = self._depth
@@ -281,6 +288,7 @@ _CLOSING_WITH_NAME = re.compile(
     rf"^({_CLOSINGS})\s*[,،，]\s*\w[\w.'-]*(\s+\w[\w.'-]*){{0,2}}$", re.IGNORECASE
 )
 _SIGNATURE_LINES = 6
+_GREETING_END = re.compile(r"^.{1,40}[,:!，：！،]$")
 _SIGNATURE_WIDTH = 80
 _SENT_FROM = re.compile(
     r"^(sent from my |get outlook for |发自我的|從我的 ?\S+ ?傳送|išsiųsta iš mano |ارسال شده از )", re.I
@@ -300,11 +308,13 @@ def strip_signature(text: str) -> str:
             break
     for index, line in enumerate(lines):
         folded = _fold(line)
-        if not _is_closing(folded) or not "\n".join(lines[:index]).strip():
+        head = [kept.strip() for kept in lines[:index] if kept.strip()]
+        if not _is_closing(folded) or not head:
             continue
         tail = lines[index + 1 :]
         if _is_short_tail(tail, _SIGNATURE_LINES) and not any(_is_sentence(line) for line in tail):
-            lines = lines[:index]
+            # "Hi,\nthanks\nBob": after a bare greeting the "closing" is the whole message, so keep it.
+            lines = lines[: index + 1] if len(head) == 1 and _GREETING_END.search(head[0]) else lines[:index]
             break
     return _trim("\n".join(lines))
 
@@ -325,7 +335,13 @@ def _is_sentence(line: str) -> bool:
     words = _fold(line).split()
     if not words or any(ch.isdigit() or ch == "@" for ch in line):
         return False
-    if words[-1][-1] in "?!？！؟":
+    if words[-1][-1] in "?!？！؟" or "，" in line:
+        return True
+    cased = [word for word in words if word[0].isupper() or word[0].islower()]
+    # Names and titles are short and mostly capitalised; prose runs longer and is mostly lower case.
+    if cased and len(words) >= 6 and 2 * sum(word[0].islower() for word in cased) > len(cased):
+        return True
+    if not cased and len(words) >= 7:
         return True
     # "Jonas P." and "Jr." end in a dot too: only a longer last word makes the dot a full stop.
     return words[-1][-1] in ".。" and len(words) >= 2 and len(words[-1]) > 3
