@@ -90,8 +90,8 @@ QUOTED = {
         "您好，\n卡已经解锁。",
     ),
     "gmail-traditional": (
-        "您好：\n退款已處理。\n\n謝謝\n客服中心\n\n在 2026年10月5日 週一 上午10:00，王小明 <ming@example.tw> 寫道：\n"
-        "> 請問退款",
+        "您好：\n退款已處理。\n\n謝謝\n客服中心\n\n"
+        "在 2026年10月5日 週一 上午10:00，王小明 <ming@example.tw> 寫道：\n> 請問退款",
         "您好：\n退款已處理。",
     ),
     "chinese-closing-with-phone": (
@@ -109,8 +109,8 @@ QUOTED = {
         "Sveiki,\nprašau padėti.",
     ),
     "persian-nevesht": (
-        "سلام\nکارت شما فعال شد.\n\nارادتمند\nمریم\n\nدر ۵ اکتبر ۲۰۲۶ ساعت ۱۰:۰۰، علی <ali@example.ir> نوشت:\n"
-        "> کارت من",
+        "سلام\nکارت شما فعال شد.\n\nارادتمند\nمریم\n\n"
+        "در ۵ اکتبر ۲۰۲۶ ساعت ۱۰:۰۰، علی <ali@example.ir> نوشت:\n> کارت من",
         "سلام\nکارت شما فعال شد.",
     ),
     "english-gmail": (
@@ -119,12 +119,13 @@ QUOTED = {
         "Hi team,\n\nPlease reset my PIN.",
     ),
     "original-message": (
-        "Hello,\nSee below.\n\n-----Original Message-----\nFrom: Bob\nSent: Monday\nTo: Alice\nSubject: x\n\nold",
+        "Hello,\nSee below.\n\n-----Original Message-----\n"
+        "From: Bob\nSent: Monday\nTo: Alice\nSubject: x\n\nold",
         "Hello,\nSee below.",
     ),
     "signature-with-title": (
-        "Hello,\nyour card is active.\n\nBest regards\nAnna Kim\nSenior Customer Care Specialist | Acme Bank\n"
-        "T: +1 555 0100\nwww.acmebank.com",
+        "Hello,\nyour card is active.\n\nBest regards\nAnna Kim\n"
+        "Senior Customer Care Specialist | Acme Bank\nT: +1 555 0100\nwww.acmebank.com",
         "Hello,\nyour card is active.",
     ),
 }
