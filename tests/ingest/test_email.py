@@ -357,6 +357,28 @@ def test_a_message_without_message_id_gets_a_stable_id(tmp_path: Path) -> None:
     assert first.turns[0].external_id == first.external_id
 
 
+def test_unusable_dates_cost_only_the_time(tmp_path: Path) -> None:
+    path = tmp_path / "dates.mbox"
+    path.write_text(
+        mbox(
+            "From: a@example.com\nDate: Tue, 31 Dec 9999 23:59:59 -0500\nMessage-ID: <y1@x>\n\nFar future.\n",
+            "From: b@example.com\nDate: someday (C)\nMessage-ID: <y2@x>\n\nNo idea when.\n",
+        ),
+        "utf-8",
+    )
+    docs = [r.interaction for r in parse(MBOX, path) if isinstance(r, Parsed)]
+    # The mbox "From " line dates them instead.
+    assert [(d.external_id, d.turns[0].text) for d in docs] == [
+        ("y1@x", "Far future."),
+        ("y2@x", "No idea when."),
+    ]
+    assert {d.started_at for d in docs} == {datetime(2026, 10, 5, 10, 0, tzinfo=UTC)}
+    eml = tmp_path / "far.eml"
+    eml.write_text("From: a@example.com\nDate: 0001-01-01T00:00:00+05:00\nMessage-ID: <y3@x>\n\nOld.\n")
+    doc = only(parse(EMAIL, eml))
+    assert doc.started_at is None and doc.turns[0].start_ms is None and doc.turns[0].text == "Old."
+
+
 def test_bad_files_become_coded_failures(tmp_path: Path) -> None:
     cases = {
         "empty.eml": (EMAIL, b"", "[I100]"),

@@ -53,3 +53,9 @@ def test_unknown_zone_and_nonsense_are_refused() -> None:
         parse_datetime("2026-10-05 09:14", "Mars/Olympus")
     with pytest.raises(CallqaError, match=r"\[I302\]"):
         parse_datetime("next tuesday-ish")
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", 10**17])
+def test_dates_at_the_calendar_edge_are_refused_not_crashed(value: str | int) -> None:
+    with pytest.raises(CallqaError, match="out of range"):
+        parse_datetime(value)

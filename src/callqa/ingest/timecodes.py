@@ -72,7 +72,10 @@ def parse_datetime(value: str | float | int, default_tz: str = "UTC") -> datetim
     if isinstance(value, int | float) or (isinstance(value, str) and _EPOCH.match(value.strip())):
         number = float(value)
         seconds = number / 1000 if number > 100_000_000_000 else number
-        return datetime.fromtimestamp(seconds, tz=UTC)
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise CallqaError(ErrorCode.I302, value=value, reason="out of range") from exc
     text = value.strip()
     if not text:
         raise CallqaError(ErrorCode.I302, value=value, reason="empty")
@@ -85,7 +88,10 @@ def parse_datetime(value: str | float | int, default_tz: str = "UTC") -> datetim
             raise CallqaError(ErrorCode.I302, value=value, reason="not a date-time") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=_zone(default_tz))
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError as exc:  # year 1 or 9999 shifted past the calendar's edge
+        raise CallqaError(ErrorCode.I302, value=value, reason="out of range") from exc
 
 
 def _zone(name: str) -> tzinfo:

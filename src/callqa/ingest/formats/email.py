@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import mailbox
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -251,24 +252,27 @@ def _date(value: str | None, from_line: str | None, zone: str) -> datetime | Non
     """The Date header, else the date on the mbox ``From`` line; times without a zone are in ``zone``."""
     if value:
         try:
-            parsed = parsedate_to_datetime(value)
+            parsed: datetime | None = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             parsed = None
+        found = _when(parsed.isoformat() if parsed is not None else value, zone)
+        if found is not None:
+            return found
+    # "From alice@example.com Mon Oct  5 10:00:00 2026": the asctime after the envelope sender.
+    words = from_line.split() if from_line else []
+    return _when(" ".join(words[2:]), zone) if len(words) >= 3 else None
+
+
+def _when(text: str, zone: str) -> datetime | None:
+    """A header's date-time, or None: a bad date must not cost the message, only its time."""
+    with warnings.catch_warnings():
+        # dateutil warns about unknown zone names ("+0000 (C)"); the time is still taken, in ``zone``.
+        warnings.simplefilter("ignore")
         try:
-            if parsed is not None:
-                return parse_datetime(parsed.isoformat(), zone)
-            return parse_datetime(value, zone)
-        except CallqaError:
-            pass
-    if from_line:
-        # "From alice@example.com Mon Oct  5 10:00:00 2026": the asctime after the envelope sender.
-        words = from_line.split()
-        if len(words) >= 3:
-            try:
-                return parse_datetime(" ".join(words[2:]), zone)
-            except CallqaError:
-                return None
-    return None
+            return parse_datetime(text, zone)
+        except (CallqaError, OverflowError, ValueError):
+            # Years at the edge of the calendar overflow when moved to UTC.
+            return None
 
 
 class _Groups:
