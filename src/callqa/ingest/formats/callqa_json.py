@@ -122,17 +122,27 @@ class CallqaJsonlFormat:
             if binary_at is not None:
                 yield Failure.coded(SourceRef(path), ErrorCode.I101, offset=binary_at, byte=head[binary_at])
                 return
-            if bom and bom != "utf-8-sig":
-                yield from _wide_lines(path, handle, bom)
-                return
-            yield from _utf8_lines(path, handle)
+            lines = _utf8_lines(handle) if bom in (None, "utf-8-sig") else _wide_lines(handle, bom)
+            yield from _records(path, lines)
 
 
-def _utf8_lines(path: Path, handle: Any) -> Iterator[ParseResult]:
-    offset, records = 0, 0
+def _utf8_lines(handle: Any) -> Iterator[tuple[int, bytes | str, int | None]]:
+    """(line number, raw line, byte offset after it); bytes go to json.loads undecoded (fast path)."""
+    offset = 0
     for number, raw in enumerate(handle, start=1):
         offset += len(raw)
-        line = raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
+        yield number, raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw, offset
+
+
+def _wide_lines(handle: Any, encoding: str) -> Iterator[tuple[int, bytes | str, int | None]]:
+    """UTF-16/32 JSON Lines: rare, so decoded as a text stream (no byte offsets)."""
+    for number, line in enumerate(codecs.getreader(encoding)(handle), start=1):
+        yield number, line.lstrip("\ufeff"), None
+
+
+def _records(path: Path, lines: Iterator[tuple[int, bytes | str, int | None]]) -> Iterator[ParseResult]:
+    records = 0
+    for number, line, offset in lines:
         if not line.strip():
             continue
         records += 1
@@ -142,26 +152,6 @@ def _utf8_lines(path: Path, handle: Any) -> Iterator[ParseResult]:
         except UnicodeDecodeError as exc:
             yield Failure.coded(ref, ErrorCode.I102, encodings=f"utf-8 ({exc.reason} at byte {exc.start})")
             continue
-        except json.JSONDecodeError as exc:
-            yield Failure.coded(ref, ErrorCode.I200, reason=f"{exc.msg} (column {exc.colno})")
-            continue
-        yield _record(data, ref)
-    if records == 0:
-        yield Failure.coded(SourceRef(path), ErrorCode.I100)
-
-
-def _wide_lines(path: Path, handle: Any, encoding: str) -> Iterator[ParseResult]:
-    """UTF-16/32 JSON Lines: rare, so decoded as a text stream (offsets are approximate)."""
-    reader = codecs.getreader(encoding)(handle)
-    records = 0
-    for number, line in enumerate(reader, start=1):
-        line = line.lstrip("\ufeff")
-        if not line.strip():
-            continue
-        records += 1
-        ref = SourceRef(path, number)
-        try:
-            data = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Failure.coded(ref, ErrorCode.I200, reason=f"{exc.msg} (column {exc.colno})")
             continue
