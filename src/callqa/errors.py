@@ -52,6 +52,21 @@ class ErrorCode(Enum):
     I600 = "could not store: {reason}"
     # C1xx: configuration
     C100 = "config file {path}: {reason}"
+    # A1xx: analyzer pipeline
+    A100 = "analyzer '{name}' is unknown; known: {known}"
+    A101 = "analyzer '{analyzer}' requires '{key}', which no earlier analyzer assigns; {hint}"
+    A102 = "'{key}' is assigned by both '{first}' and '{second}'"
+    A103 = "analyzer '{analyzer}' declared {declared} but returned {returned}"
+    # S1xx: scorecards
+    S100 = "scorecard {path}: {reason}"
+    S101 = "scorecard {path}: {where}: {reason}"
+    S102 = "{path}: unknown detector '{name}'; known: {known}"
+    S103 = "{path}: {reason}"
+    S104 = "criterion id '{ident}' is used twice (sections {first} and {second})"
+    S105 = "scorecard '{name}' not found; built in: {known} (or give a file path)"
+    # L1xx: LLM judge
+    L100 = "LLM endpoint {url} failed: {reason}"
+    L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"
     # Q1xx: queries
     Q100 = "interaction {ident} not found"
     Q101 = "'{ident}' names more than one interaction; use one of: {choices}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from callqa.cli import browse, database, demo, ingest
+from callqa.cli import browse, database, demo, export, ingest, score
 
 app = typer.Typer(
     name="callqa",
@@ -15,6 +15,8 @@ app = typer.Typer(
 )
 ingest.register(app)
 browse.register(app)
+score.register(app)
+export.register(app)
 demo.register(app)
 app.add_typer(database.app, name="db")
 

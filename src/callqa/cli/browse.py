@@ -9,9 +9,12 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich.console import RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from callqa.cli.context import console, fail, is_terminal, open_app
+from callqa.cli.evaluation_view import analysis_lines, evaluation_table, evidence_highlights
 from callqa.cli.render import clock, interaction_view
 from callqa.errors import CallqaError
 from callqa.ingest.timecodes import parse_datetime
@@ -24,6 +27,7 @@ from callqa.interactions.queries import (
     list_interactions,
 )
 from callqa.interactions.schemas import Channel
+from callqa.scoring.queries import analysis_for, evaluations_for
 
 _MAX_WIDTH = {"external id": 24, "agent": 16, "team": 13, "queue": 11}
 
@@ -150,22 +154,36 @@ def show(
         ),
     ] = None,
 ) -> None:
-    """Show one interaction: details, transcript with roles and times, survey."""
+    """Show one interaction: details, transcript, survey, and its evaluation with the evidence highlighted."""
     with open_app() as ctx, ctx.factory() as session:
         try:
             stored = get_interaction(session, find_interaction_id(session, ident))
         except CallqaError as exc:
             fail(str(exc), code=1)
+        evaluations = evaluations_for(session, stored.id)
+        analysis = analysis_for(session, stored.id) or {}
     if fmt is ShowFormat.JSON:
         payload: dict[str, Any] = {"id": stored.id, **stored.doc.model_dump(mode="json")}
         payload["redactions"] = [
             dict(zip(("field", "kind", "start", "end"), r, strict=True)) for r in stored.redactions
         ]
-        console.file.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        payload["evaluations"] = [
+            {**{k: v for k, v in e.__dict__.items() if k != "criteria"}, "criteria": list(e.criteria)}
+            for e in evaluations
+        ]
+        payload["analysis"] = analysis
+        console.file.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if bidi is None:
         bidi = is_terminal() and os.environ.get("CALLQA_TERMINAL_BIDI", "") not in ("1", "true")
-    console.print(interaction_view(stored, bidi=bidi))
+    extra: list[RenderableType] = []
+    highlights = evidence_highlights(evaluations[0]) if evaluations else None
+    for evaluation in evaluations:
+        extra += [Text(""), evaluation_table(evaluation)]
+    lines = analysis_lines(analysis)
+    if lines:
+        extra += [Text(""), *lines]
+    console.print(interaction_view(stored, bidi=bidi, highlights=highlights, extra=extra))
 
 
 def stats(

@@ -45,8 +45,25 @@ def clock(ms: int | None) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-def transcript_table(turns: list[Turn], events: list[Event], *, bidi: bool) -> Table:
-    """One row per turn (and per event, in time order): time, speaker, text."""
+Highlights = dict[int, list[tuple[int, int, str]]]
+
+
+def _highlighted(text: str, spans: list[tuple[int, int, str]]) -> Text:
+    """The turn text with evidence spans marked; the labels of the criteria they support follow it."""
+    out = Text(text)
+    for start, end, _ in spans:
+        out.stylize("bold reverse", start, end)
+    labels = sorted({label for _, _, label in spans})
+    if labels:
+        out.append("  ◀ " + ", ".join(labels), style="green")
+    return out
+
+
+def transcript_table(
+    turns: list[Turn], events: list[Event], *, bidi: bool, highlights: Highlights | None = None
+) -> Table:
+    """One row per turn (and per event, in time order): time, speaker, text with evidence highlighted."""
+    highlights = highlights or {}
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
     table.add_column("time", no_wrap=True, style="dim")
     table.add_column("who", no_wrap=True)
@@ -56,9 +73,14 @@ def transcript_table(turns: list[Turn], events: list[Event], *, bidi: bool) -> T
         who = Text(turn.role.value, style=ROLE_STYLE[turn.role])
         if turn.speaker:
             who.append(f" ({turn.speaker})", style="dim")
-        text = Text(turn.text)
+        spans = highlights.get(index, [])
+        text = _highlighted(turn.text, spans)
         if is_rtl(turn.text):
+            # Reordered right-to-left text no longer lines up with character spans: mark the turn instead.
             text = Text(visual(turn.text) if bidi else turn.text, justify="right")
+            if spans:
+                text.stylize("bold")
+                text.append("  ◀ " + ", ".join(sorted({label for _, _, label in spans})), style="green")
         rows.append((_at(turn.start_ms, index), 0, (clock(turn.start_ms), who, text)))
     for event in events:
         length = f" {((event.end_ms or 0) - (event.start_ms or 0)) // 1000}s" if event.end_ms else ""
@@ -77,8 +99,14 @@ def _at(ms: int | None, fallback: int) -> float:
     return float(ms) if ms is not None else float(fallback)
 
 
-def interaction_view(stored: StoredInteraction, *, bidi: bool) -> RenderableType:
-    """Header facts, the transcript, the survey and the redaction summary of one interaction."""
+def interaction_view(
+    stored: StoredInteraction,
+    *,
+    bidi: bool,
+    highlights: Highlights | None = None,
+    extra: list[RenderableType] | None = None,
+) -> RenderableType:
+    """Header facts, the transcript, the survey, the redaction summary and any extra panels (evaluation)."""
     doc = stored.doc
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -99,7 +127,11 @@ def interaction_view(stored: StoredInteraction, *, bidi: bool) -> RenderableType
     ):
         if value:
             facts.add_row(label, Text(value))
-    parts: list[RenderableType] = [facts, Text(""), transcript_table(doc.turns, doc.events, bidi=bidi)]
+    parts: list[RenderableType] = [
+        facts,
+        Text(""),
+        transcript_table(doc.turns, doc.events, bidi=bidi, highlights=highlights),
+    ]
     if doc.survey:
         survey = doc.survey
         bits = []
@@ -117,4 +149,5 @@ def interaction_view(stored: StoredInteraction, *, bidi: bool) -> RenderableType
             kinds[kind] = kinds.get(kind, 0) + 1
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         parts.append(Text(f"redacted before storage: {summary}", style="red"))
+    parts += extra or []
     return Panel(Group(*parts), title=f"interaction {stored.id}", title_align="left")

@@ -5,5 +5,6 @@ from __future__ import annotations
 from callqa.db.base import Base
 from callqa.ingest import models as _ingest_models  # noqa: F401
 from callqa.interactions import models as _interaction_models  # noqa: F401
+from callqa.scoring import models as _scoring_models  # noqa: F401
 
 metadata = Base.metadata

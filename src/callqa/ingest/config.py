@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from callqa.errors import CallqaError, ErrorCode
 from callqa.interactions.schemas import Role
+from callqa.scoring.config import AnalysisConfig, LlmConfig, ScoringConfig
 
 
 class _Config(BaseModel):
@@ -101,9 +102,12 @@ class IngestConfig(_Config):
 
 
 class CallqaConfig(_Config):
-    """The whole config file. Later issues add sections next to ``ingest``."""
+    """The whole config file: one section per stage."""
 
     ingest: IngestConfig = Field(default_factory=IngestConfig)
+    analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    llm: LlmConfig = Field(default_factory=LlmConfig)
 
 
 def load_config(path: Path | None) -> CallqaConfig:

@@ -181,6 +181,20 @@ def load_document(session: Session, interaction_id: int) -> Interaction:
     return to_document(row, turns, events)
 
 
+def load_documents(session: Session, ids: Sequence[int]) -> dict[int, Interaction]:
+    """Stored documents of many interactions in three queries (for batch scoring and export)."""
+    rows = session.scalars(select(InteractionRow).where(InteractionRow.id.in_(ids))).all()
+    turns: dict[int, list[TurnRow]] = defaultdict(list)
+    events: dict[int, list[EventRow]] = defaultdict(list)
+    for turn in session.scalars(select(TurnRow).where(TurnRow.interaction_id.in_(ids)).order_by(TurnRow.seq)):
+        turns[turn.interaction_id].append(turn)
+    for event in session.scalars(
+        select(EventRow).where(EventRow.interaction_id.in_(ids)).order_by(EventRow.seq)
+    ):
+        events[event.interaction_id].append(event)
+    return {row.id: to_document(row, turns[row.id], events[row.id]) for row in rows}
+
+
 def overlays_for(session: Session, external_ids: set[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Stored metadata overlays by external id: ``[(source_key, fields), ...]`` ('' = any source)."""
     found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)

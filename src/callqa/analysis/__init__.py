@@ -1,0 +1,1 @@
+"""The analyzer pipeline: language, redaction, metrics, sentiment, moments, friction and summary."""

@@ -1,0 +1,70 @@
+"""Build an analyzer pipeline from registered names, refuse a wrong order, run it on interactions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from callqa.analysis.base import BASE_KEYS, Analysis, Analyzer, analyzers
+from callqa.errors import CallqaError, ErrorCode
+from callqa.interactions.schemas import Interaction
+
+
+def validate_order(stages: Sequence[Analyzer]) -> None:
+    """Every requirement must be assigned by an earlier stage; otherwise a coded error says how to fix it."""
+    assigned: dict[str, str] = {}
+    for position, stage in enumerate(stages):
+        for key in stage.requires:
+            if key in BASE_KEYS or key in assigned:
+                continue
+            later = [s.name for s in stages[position + 1 :] if key in s.assigns]
+            hint = (
+                f"it is assigned later by '{later[0]}'; move that before"
+                if later
+                else "add an analyzer that assigns it"
+            )
+            raise CallqaError(ErrorCode.A101, analyzer=stage.name, key=key, hint=hint)
+        for key in stage.assigns:
+            if key in assigned:
+                raise CallqaError(ErrorCode.A102, key=key, first=assigned[key], second=stage.name)
+            assigned[key] = stage.name
+
+
+class Pipeline:
+    """An ordered, validated list of analyzers."""
+
+    def __init__(self, stages: Sequence[Analyzer]) -> None:
+        validate_order(stages)
+        self.stages = tuple(stages)
+
+    @classmethod
+    def from_names(
+        cls, names: Sequence[str], options: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> Pipeline:
+        """Instantiate registered analyzers by name; ``options[name]`` are passed to its factory."""
+        stages: list[Analyzer] = []
+        for name in names:
+            factory = analyzers.get(name)
+            if factory is None:
+                raise CallqaError(ErrorCode.A100, name=name, known=", ".join(analyzers.names()))
+            stages.append(factory(**dict((options or {}).get(name, {}))))
+        return cls(stages)
+
+    @property
+    def version(self) -> str:
+        return "+".join(stage.name for stage in self.stages)
+
+    def run(self, interaction: Interaction) -> Analysis:
+        analysis = Analysis(interaction)
+        for stage in self.stages:
+            result = stage(analysis)
+            if set(result) != set(stage.assigns):
+                raise CallqaError(
+                    ErrorCode.A103,
+                    analyzer=stage.name,
+                    declared=sorted(stage.assigns),
+                    returned=sorted(result),
+                )
+            analysis.annotations.update(result)
+            analysis.versions[stage.name] = stage.name
+        return analysis

@@ -1,0 +1,1 @@
+"""Offline models shared by the analyzers and detectors, each loaded lazily once per process."""

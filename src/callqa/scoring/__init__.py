@@ -1,0 +1,1 @@
+"""Declarative scorecards: criteria with detectors, evaluated over an analysed interaction."""

@@ -1,0 +1,170 @@
+"""Detectors made of detectors: all / any / not, position and speaker scopes, and order."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from callqa.scoring.detectors.base import Context, Detector, Result, Speaker, Window, clock, detectors
+from callqa.scoring.detectors.build import build_detector
+
+
+class _Of(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    of: list[dict[str, Any]] = Field(min_length=1)
+
+
+def _children(params: _Of, path: str) -> list[Detector]:
+    return [build_detector(spec, f"{path}.of[{i}]") for i, spec in enumerate(params.of)]
+
+
+@detectors.register("all")
+class AllDetector:
+    """Matches when every child matches; evidence from all of them."""
+
+    type_name: ClassVar[str] = "all"
+    Params = _Of
+
+    def __init__(self, params: _Of, path: str) -> None:
+        self.children = _children(params, path)
+
+    def evaluate(self, ctx: Context) -> Result:
+        results = [child.evaluate(ctx) for child in self.children]
+        if not all(r.applicable for r in results):
+            return next(r for r in results if not r.applicable)
+        evidence = tuple(e for r in results for e in r.evidence if r.matched)
+        missing = [r.note for r in results if not r.matched]
+        if missing:
+            return Result(
+                False, min(r.confidence for r in results if not r.matched), evidence, "; ".join(missing)
+            )
+        return Result(True, min(r.confidence for r in results), evidence, "; ".join(r.note for r in results))
+
+
+@detectors.register("any")
+class AnyDetector:
+    """Matches when at least one child matches; evidence from those that did."""
+
+    type_name: ClassVar[str] = "any"
+    Params = _Of
+
+    def __init__(self, params: _Of, path: str) -> None:
+        self.children = _children(params, path)
+
+    def evaluate(self, ctx: Context) -> Result:
+        results = [child.evaluate(ctx) for child in self.children]
+        hits = [r for r in results if r.matched and r.applicable]
+        if hits:
+            return Result(
+                True,
+                max(r.confidence for r in hits),
+                tuple(e for r in hits for e in r.evidence),
+                hits[0].note,
+            )
+        return Result(
+            False, min(r.confidence for r in results), (), "; ".join(dict.fromkeys(r.note for r in results))
+        )
+
+
+@detectors.register("not")
+class NotDetector:
+    """Matches when the child does not; the child's evidence shows what broke the rule."""
+
+    type_name: ClassVar[str] = "not"
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        detector: dict[str, Any]
+
+    def __init__(self, params: Params, path: str) -> None:
+        self.child = build_detector(params.detector, f"{path}.detector")
+
+    def evaluate(self, ctx: Context) -> Result:
+        r = self.child.evaluate(ctx)
+        note = f"not expected but {r.note}" if r.matched else r.note
+        return Result(not r.matched, r.confidence, r.evidence, note, r.applicable)
+
+
+@detectors.register("position")
+class PositionDetector:
+    """Runs its detector only on turns within a window (first/last N turns or seconds)."""
+
+    type_name: ClassVar[str] = "position"
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        within: Window
+        speaker: Speaker = "any"
+        detector: dict[str, Any]
+
+    def __init__(self, params: Params, path: str) -> None:
+        self.params = params
+        self.child = build_detector(params.detector, f"{path}.detector")
+
+    def evaluate(self, ctx: Context) -> Result:
+        return self.child.evaluate(ctx.narrow(self.params.speaker, self.params.within))
+
+
+@detectors.register("speaker")
+class SpeakerDetector:
+    """Runs its detector only on one party's turns."""
+
+    type_name: ClassVar[str] = "speaker"
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        speaker: Speaker
+        detector: dict[str, Any]
+
+    def __init__(self, params: Params, path: str) -> None:
+        self.params = params
+        self.child = build_detector(params.detector, f"{path}.detector")
+
+    def evaluate(self, ctx: Context) -> Result:
+        return self.child.evaluate(ctx.narrow(self.params.speaker, None))
+
+
+@detectors.register("order")
+class OrderDetector:
+    """``first`` must happen before ``then`` (e.g. identity verified before account details are given).
+
+    When ``then`` never happens, ``when_then_absent`` decides: ``auto`` (default) passes when ``first``
+    happened (identity checked, nothing disclosed) and is N/A when neither did.
+    """
+
+    type_name: ClassVar[str] = "order"
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        first: dict[str, Any]
+        then: dict[str, Any]
+        when_then_absent: Literal["auto", "pass", "fail", "na"] = "auto"
+
+    def __init__(self, params: Params, path: str) -> None:
+        self.params = params
+        self.first = build_detector(params.first, f"{path}.first")
+        self.then = build_detector(params.then, f"{path}.then")
+
+    def evaluate(self, ctx: Context) -> Result:
+        first, then = self.first.evaluate(ctx), self.then.evaluate(ctx)
+        if not then.matched or then.first_turn is None:
+            absent = self.params.when_then_absent
+            if absent == "auto":
+                absent = "pass" if first.matched else "na"
+            note = f"{first.note}; {then.note}" if first.matched else f"nothing to check: {then.note}"
+            return Result(absent == "pass", 0.7, first.evidence[:1], note, applicable=absent != "na")
+        then_ev = next(e for e in then.evidence if e.turn == then.first_turn)
+        if first.matched and first.first_turn is not None and first.first_turn < then.first_turn:
+            first_ev = next(e for e in first.evidence if e.turn == first.first_turn)
+            note = (
+                f"“{first_ev.text}” ({clock(first_ev.start_ms)}) came before "
+                f"“{then_ev.text}” ({clock(then_ev.start_ms)})"
+            )
+            return Result(True, min(first.confidence, then.confidence), (first_ev, then_ev), note)
+        if first.matched and first.first_turn is not None:
+            first_ev = next(e for e in first.evidence if e.turn == first.first_turn)
+            note = f"“{then_ev.text}” ({clock(then_ev.start_ms)}) came before “{first_ev.text}”"
+            return Result(False, min(first.confidence, then.confidence), (then_ev, first_ev), note)
+        note = f"“{then_ev.text}” ({clock(then_ev.start_ms)}) without the step that must come first"
+        return Result(False, then.confidence * 0.9, (then_ev,), note)

@@ -1,0 +1,68 @@
+"""Write export records as JSON Lines (nested, complete) or CSV (one flat row per interaction)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+CSV_FIXED = (
+    "external_id",
+    "source",
+    "channel",
+    "language",
+    "agent",
+    "team",
+    "queue",
+    "started_at",
+    "scorecard",
+    "scorecard_version",
+    "engine_version",
+    "score",
+    "raw_score",
+    "auto_failed",
+    "passed",
+    "csat",
+    "csat_scale",
+    "nps",
+)
+CSV_SENTIMENT = ("customer_overall", "customer_start", "customer_middle", "customer_end", "agent_overall")
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    """Flatten: criterion outcomes as ``criterion.<id>``, metrics as ``metric.<name>``, moments joined."""
+    row = {key: record.get(key) for key in CSV_FIXED}
+    sentiment = record.get("sentiment") or {}
+    for key in CSV_SENTIMENT:
+        role, part = key.split("_", 1)
+        row[f"sentiment.{key}"] = (sentiment.get(role) or {}).get(part)
+    for c in record.get("criteria", []):
+        row[f"criterion.{c['id']}"] = c["outcome"]
+    row["failed_criteria"] = ";".join(c["id"] for c in record.get("criteria", []) if c["outcome"] == "fail")
+    row["moments"] = ";".join(dict.fromkeys(m["kind"] for m in record.get("moments", [])))
+    for name, value in (record.get("metrics") or {}).items():
+        row[f"metric.{name}"] = value
+    row["summary"] = record.get("summary")
+    return row
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """CSV with a header from the first record's columns (later records with new columns are widened)."""
+    rows = [csv_row(r) for r in records]
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return len(rows)

@@ -1,0 +1,162 @@
+"""Load and validate scorecards (built-in by name, or a YAML file), building every detector up front."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.scoring.detectors import Detector, build_detector
+from callqa.scoring.spec import CriterionSpec, ScorecardSpec
+
+DEFAULT_SCORECARD = "standard"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    spec: CriterionSpec
+    section: str
+    detector: Detector
+    na_when: Detector | None
+    applies_when: Detector | None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A validated scorecard with built detectors; ``content_hash`` identifies this exact version."""
+
+    spec: ScorecardSpec
+    criteria: tuple[Criterion, ...]
+    source_text: str
+    content_hash: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def builtin_names() -> list[str]:
+    data = resources.files("callqa.scoring") / "data"
+    return sorted(p.name.removesuffix(".yaml") for p in data.iterdir() if p.name.endswith(".yaml"))
+
+
+def _where(exc: ValidationError, raw: Any) -> tuple[str, str]:
+    err = exc.errors()[0]
+    parts: list[str] = []
+    node = raw
+    for loc in err["loc"]:
+        if isinstance(loc, int) and isinstance(node, list) and loc < len(node):
+            node = node[loc]
+            label = node.get("id") if isinstance(node, dict) else None
+            parts[-1] = f"{parts[-1]}[{label or loc}]" if parts else f"[{loc}]"
+        else:
+            parts.append(str(loc))
+            node = node.get(loc) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)", err["msg"]
+
+
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+
+
+def expand_vocabulary(node: Any, vocabulary: dict[str, list[str]], path: str) -> Any:
+    """Replace every string holding ``{name}`` by one string per vocabulary entry (inside lists)."""
+    if isinstance(node, dict):
+        return {k: expand_vocabulary(v, vocabulary, path) for k, v in node.items()}
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            names = _SLOT.findall(item) if isinstance(item, str) else []
+            if not names:
+                out.append(expand_vocabulary(item, vocabulary, path))
+                continue
+            expanded = [item]
+            for name in names:
+                if name not in vocabulary:
+                    known = ", ".join(sorted(vocabulary)) or "none"
+                    raise CallqaError(
+                        ErrorCode.S103, path=path, reason=f"'{{{name}}}' is not in the vocabulary ({known})"
+                    )
+                expanded = [e.replace(f"{{{name}}}", word) for e in expanded for word in vocabulary[name]]
+            out.extend(expanded)
+        return out
+    return node
+
+
+def parse_scorecard(text: str, origin: str, vocabulary: dict[str, list[str]] | None = None) -> Scorecard:
+    """Validate YAML text into a scorecard; every problem is a coded error naming where it is.
+
+    ``vocabulary`` (from the configuration) replaces the scorecard's own entries of the same name.
+    """
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "YAML"
+        raise CallqaError(
+            ErrorCode.S100, path=origin, reason=f"{where}: {getattr(exc, 'problem', exc)}"
+        ) from None
+    if not isinstance(raw, dict):
+        raise CallqaError(
+            ErrorCode.S100, path=origin, reason="a scorecard is a mapping with name, title, sections"
+        )
+    try:
+        spec = ScorecardSpec.model_validate(raw)
+    except ValidationError as exc:
+        where, reason = _where(exc, raw)
+        raise CallqaError(ErrorCode.S101, path=origin, where=where, reason=reason) from None
+    seen: dict[str, str] = {}
+    criteria = []
+    for section in spec.sections:
+        for c in section.criteria:
+            if c.id in seen:
+                raise CallqaError(ErrorCode.S104, ident=c.id, first=seen[c.id], second=section.id)
+            seen[c.id] = section.id
+            base = f"{origin}: {section.id}.{c.id}"
+            c = _expanded(c, {**spec.vocabulary, **(vocabulary or {})}, base)
+            criteria.append(
+                Criterion(
+                    c,
+                    section.id,
+                    build_detector(c.detector, f"{base}.detector"),
+                    build_detector(c.na_when, f"{base}.na_when") if c.na_when else None,
+                    build_detector(c.applies_when, f"{base}.applies_when") if c.applies_when else None,
+                )
+            )
+    overrides = json.dumps(vocabulary or {}, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(f"{text}\n{overrides}".encode()).hexdigest()
+    return Scorecard(spec, tuple(criteria), text, digest)
+
+
+def _expanded(c: CriterionSpec, vocabulary: dict[str, list[str]], base: str) -> CriterionSpec:
+    update = {
+        key: expand_vocabulary(getattr(c, key), vocabulary, f"{base}.{key}")
+        for key in ("detector", "na_when", "applies_when")
+        if getattr(c, key) is not None
+    }
+    return c.model_copy(update=update)
+
+
+def load_scorecard(
+    name_or_path: str | Path | None = None, vocabulary: dict[str, list[str]] | None = None
+) -> Scorecard:
+    """A built-in scorecard by name (default ``standard``) or a YAML file by path."""
+    ref = str(name_or_path or DEFAULT_SCORECARD)
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CallqaError(ErrorCode.S100, path=ref, reason=exc.strerror or str(exc)) from None
+        return parse_scorecard(text, ref, vocabulary)
+    if ref not in builtin_names():
+        raise CallqaError(ErrorCode.S105, name=ref, known=", ".join(builtin_names()))
+    text = (resources.files("callqa.scoring") / "data" / f"{ref}.yaml").read_text(encoding="utf-8")
+    return parse_scorecard(text, f"{ref}.yaml", vocabulary)

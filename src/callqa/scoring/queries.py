@@ -1,0 +1,171 @@
+"""Read evaluations back: the current one per interaction, the history, and records for export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callqa.interactions.models import InteractionRow
+from callqa.interactions.queries import InteractionFilter
+from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, ScorecardRow
+
+
+@dataclass(frozen=True)
+class StoredEvaluation:
+    id: int
+    interaction_id: int
+    scorecard: str
+    scorecard_version: int
+    engine_version: str
+    score: float | None
+    raw_score: float | None
+    auto_failed: bool
+    passed: bool
+    is_current: bool
+    created_at: datetime
+    criteria: tuple[dict[str, Any], ...]
+
+
+def _criteria(session: Session, evaluation_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = session.scalars(
+        select(CriterionResultRow)
+        .where(CriterionResultRow.evaluation_id.in_(evaluation_ids))
+        .order_by(CriterionResultRow.id)
+    )
+    for r in rows:
+        found[r.evaluation_id].append(
+            {
+                "id": r.criterion,
+                "section": r.section,
+                "title": r.title,
+                "outcome": r.outcome,
+                "confidence": r.confidence,
+                "weight": r.weight,
+                "critical": r.critical,
+                "explanation": r.explanation,
+                "evidence": r.evidence,
+            }
+        )
+    return found
+
+
+def _stored(row: EvaluationRow, version: int, criteria: list[dict[str, Any]]) -> StoredEvaluation:
+    return StoredEvaluation(
+        row.id,
+        row.interaction_id,
+        row.scorecard_name,
+        version,
+        row.engine_version,
+        row.score,
+        row.raw_score,
+        row.auto_failed,
+        row.passed,
+        row.is_current,
+        row.created_at,
+        tuple(criteria),
+    )
+
+
+def evaluations_for(
+    session: Session, interaction_id: int, *, current_only: bool = True
+) -> list[StoredEvaluation]:
+    """The interaction's evaluations, newest first (only the current one per scorecard by default)."""
+    query = (
+        select(EvaluationRow, ScorecardRow.version)
+        .join(ScorecardRow, ScorecardRow.id == EvaluationRow.scorecard_id)
+        .where(EvaluationRow.interaction_id == interaction_id)
+        .order_by(EvaluationRow.id.desc())
+    )
+    if current_only:
+        query = query.where(EvaluationRow.is_current.is_(True))
+    rows = session.execute(query).tuples().all()
+    criteria = _criteria(session, [row.id for row, _ in rows])
+    return [_stored(row, version, criteria[row.id]) for row, version in rows]
+
+
+def analysis_for(session: Session, interaction_id: int) -> dict[str, Any] | None:
+    row = session.scalars(select(AnalysisRow).where(AnalysisRow.interaction_id == interaction_id)).first()
+    return None if row is None else row.data
+
+
+def export_records(
+    session: Session, flt: InteractionFilter | None = None, *, scorecard: str | None = None, chunk: int = 500
+) -> Iterator[dict[str, Any]]:
+    """One record per evaluated interaction (current evaluation), streamed in chunks."""
+    base = (flt or InteractionFilter()).apply(select(InteractionRow.id)).order_by(InteractionRow.id)
+    last = 0
+    while True:
+        ids = list(session.scalars(base.where(InteractionRow.id > last).limit(chunk)))
+        if not ids:
+            return
+        last = ids[-1]
+        query = (
+            select(EvaluationRow, ScorecardRow.version, InteractionRow, AnalysisRow.data)
+            .join(ScorecardRow, ScorecardRow.id == EvaluationRow.scorecard_id)
+            .join(InteractionRow, InteractionRow.id == EvaluationRow.interaction_id)
+            .outerjoin(AnalysisRow, AnalysisRow.interaction_id == EvaluationRow.interaction_id)
+            .where(EvaluationRow.interaction_id.in_(ids), EvaluationRow.is_current.is_(True))
+            .order_by(EvaluationRow.interaction_id, EvaluationRow.scorecard_name)
+        )
+        if scorecard is not None:
+            query = query.where(EvaluationRow.scorecard_name == scorecard)
+        rows = session.execute(query).tuples().all()
+        criteria = _criteria(session, [row[0].id for row in rows])
+        for evaluation, version, interaction, data in rows:
+            yield export_record(
+                interaction, _stored(evaluation, version, criteria[evaluation.id]), data or {}
+            )
+
+
+def export_record(row: InteractionRow, ev: StoredEvaluation, data: dict[str, Any]) -> dict[str, Any]:
+    """The documented export shape (docs/export.md)."""
+    sentiment = data.get("sentiment") or {}
+    return {
+        "external_id": row.external_id,
+        "source": row.source,
+        "channel": row.channel,
+        "language": data.get("language", {}).get("language") or row.language,
+        "agent": row.agent,
+        "team": row.team,
+        "queue": row.queue,
+        "started_at": row.started_at.isoformat() if row.started_at else None,
+        "scorecard": ev.scorecard,
+        "scorecard_version": ev.scorecard_version,
+        "engine_version": ev.engine_version,
+        "score": ev.score,
+        "raw_score": ev.raw_score,
+        "auto_failed": ev.auto_failed,
+        "passed": ev.passed,
+        "criteria": [
+            {
+                "id": c["id"],
+                "section": c["section"],
+                "outcome": c["outcome"],
+                "confidence": c["confidence"],
+                "explanation": c["explanation"],
+                "evidence": [
+                    {"turn": e["turn"], "start_ms": e["start_ms"], "end_ms": e["end_ms"], "text": e["text"]}
+                    for e in c["evidence"]
+                ],
+            }
+            for c in ev.criteria
+        ],
+        "sentiment": {"customer": sentiment.get("customer", {}), "agent": sentiment.get("agent", {})},
+        "moments": [
+            {"kind": m["kind"], "turn": m["turn"], "start_ms": m["start_ms"], "text": m["text"]}
+            for m in data.get("moments", [])
+        ],
+        "friction": data.get("friction", []),
+        "metrics": data.get("metrics", {}),
+        "summary": (data.get("summary") or {}).get("text"),
+        "csat": row.csat,
+        "csat_scale": row.csat_scale,
+        "nps": row.nps,
+    }

@@ -1,0 +1,219 @@
+"""Score stored interactions: pick what needs scoring, analyse, evaluate, store with history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.analysis.base import Analysis
+from callqa.analysis.pipeline import Pipeline
+from callqa.errors import CallqaError
+from callqa.interactions.models import InteractionRow
+from callqa.interactions.service import load_documents
+from callqa.scoring.detectors import Services
+from callqa.scoring.engine import ENGINE_VERSION, Evaluation, evaluate
+from callqa.scoring.loader import Scorecard
+from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, ScorecardRow
+from callqa.scoring.serialize import analysis_json
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class ScoreFailure:
+    interaction_id: int
+    external_id: str
+    reason: str
+
+
+@dataclass
+class ScoreReport:
+    scorecard: str
+    version: int
+    selected: int = 0
+    scored: int = 0
+    failures: list[ScoreFailure] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    auto_failed: int = 0
+
+
+def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
+    """The stored version of this exact scorecard, adding a new version number when it changed."""
+    row = session.scalars(
+        select(ScorecardRow).where(
+            ScorecardRow.name == scorecard.name, ScorecardRow.content_hash == scorecard.content_hash
+        )
+    ).first()
+    if row is not None:
+        return row
+    latest = session.scalar(select(func.max(ScorecardRow.version)).where(ScorecardRow.name == scorecard.name))
+    row = ScorecardRow(
+        name=scorecard.name,
+        version=(latest or 0) + 1,
+        title=scorecard.spec.title,
+        content_hash=scorecard.content_hash,
+        source=scorecard.source_text,
+        created_at=datetime.now(UTC),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def select_for_scoring(session: Session, card: ScorecardRow, *, rescore: bool, pipeline: str) -> list[int]:
+    """Interactions with no current evaluation by this scorecard, or whose content changed since.
+
+    With ``rescore``, also those evaluated by another version of the scorecard, engine or pipeline.
+    """
+    current = select(EvaluationRow).where(
+        EvaluationRow.interaction_id == InteractionRow.id,
+        EvaluationRow.scorecard_name == card.name,
+        EvaluationRow.is_current.is_(True),
+    )
+    up_to_date = current.where(EvaluationRow.interaction_hash == InteractionRow.content_hash)
+    if rescore:
+        up_to_date = up_to_date.where(
+            and_(
+                EvaluationRow.scorecard_id == card.id,
+                EvaluationRow.engine_version == ENGINE_VERSION,
+                EvaluationRow.pipeline == pipeline,
+            )
+        )
+    query = select(InteractionRow.id).where(~up_to_date.exists()).order_by(InteractionRow.id)
+    return list(session.scalars(query))
+
+
+def store_evaluation(
+    session: Session,
+    interaction_id: int,
+    content_hash: str,
+    analysis: Analysis,
+    evaluation: Evaluation,
+    card: ScorecardRow,
+    pipeline: str,
+) -> int:
+    """Add the evaluation as current (earlier ones by the same scorecard stay, as history)."""
+    now = datetime.now(UTC)
+    session.execute(
+        update(EvaluationRow)
+        .where(
+            EvaluationRow.interaction_id == interaction_id,
+            EvaluationRow.scorecard_name == card.name,
+            or_(EvaluationRow.is_current.is_(True)),
+        )
+        .values(is_current=False)
+    )
+    row = EvaluationRow(
+        interaction_id=interaction_id,
+        scorecard_id=card.id,
+        scorecard_name=card.name,
+        engine_version=evaluation.engine_version,
+        pipeline=pipeline,
+        interaction_hash=content_hash,
+        score=evaluation.score,
+        raw_score=evaluation.raw_score,
+        auto_failed=evaluation.auto_failed,
+        passed=evaluation.passed,
+        is_current=True,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(
+        CriterionResultRow(
+            evaluation_id=row.id,
+            criterion=r.criterion,
+            section=r.section,
+            title=r.title,
+            outcome=r.outcome,
+            confidence=round(r.confidence, 4),
+            weight=r.weight,
+            critical=r.critical,
+            explanation=r.explanation,
+            evidence=[e.as_json() for e in r.evidence],
+        )
+        for r in evaluation.results
+    )
+    data = analysis_json(analysis)
+    existing = session.scalars(
+        select(AnalysisRow).where(AnalysisRow.interaction_id == interaction_id)
+    ).first()
+    if existing is None:
+        session.add(
+            AnalysisRow(
+                interaction_id=interaction_id,
+                pipeline=pipeline,
+                interaction_hash=content_hash,
+                language=data["language"].get("language"),
+                data=data,
+                created_at=now,
+            )
+        )
+    else:
+        existing.pipeline, existing.interaction_hash, existing.data = pipeline, content_hash, data
+        existing.language, existing.created_at = data["language"].get("language"), now
+    return row.id
+
+
+def score_stored(
+    factory: sessionmaker[Session],
+    scorecard: Scorecard,
+    *,
+    pipeline: Pipeline,
+    services: Services | None = None,
+    rescore: bool = False,
+    ids: Sequence[int] | None = None,
+    batch_size: int = 50,
+    progress: ProgressCallback | None = None,
+) -> ScoreReport:
+    """Score what needs scoring, one transaction per batch; a failing interaction is reported, not fatal."""
+    services = services or Services()
+    with factory.begin() as session:
+        card = register_scorecard(session, scorecard)
+        card_id, version = card.id, card.version
+        todo = (
+            list(ids)
+            if ids is not None
+            else select_for_scoring(session, card, rescore=rescore, pipeline=pipeline.version)
+        )
+    report = ScoreReport(scorecard.name, version, selected=len(todo))
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        with factory.begin() as session:
+            card = session.get_one(ScorecardRow, card_id)
+            docs = load_documents(session, batch)
+            hashes = dict(
+                session.execute(
+                    select(InteractionRow.id, InteractionRow.content_hash).where(InteractionRow.id.in_(batch))
+                ).tuples()
+            )
+            for interaction_id in batch:
+                doc = docs[interaction_id]
+                try:
+                    analysis = pipeline.run(doc)
+                    evaluation = evaluate(analysis, scorecard, services)
+                except (CallqaError, ValueError, KeyError, TypeError) as exc:
+                    report.failures.append(
+                        ScoreFailure(interaction_id, doc.external_id, f"{type(exc).__name__}: {exc}")
+                    )
+                    continue
+                store_evaluation(
+                    session,
+                    interaction_id,
+                    hashes[interaction_id],
+                    analysis,
+                    evaluation,
+                    card,
+                    pipeline.version,
+                )
+                report.scored += 1
+                report.auto_failed += evaluation.auto_failed
+                if evaluation.score is not None:
+                    report.scores.append(evaluation.score)
+        if progress is not None:
+            progress(min(start + batch_size, len(todo)), len(todo))
+    return report

@@ -1,0 +1,35 @@
+"""Build what scoring needs from the configuration: scorecard, pipeline, detector services."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.analysis.defaults import build_pipeline
+from callqa.analysis.pipeline import Pipeline
+from callqa.ingest.config import CallqaConfig
+from callqa.models.llm import LlmJudge
+from callqa.scoring.cache import DatabaseVerdictCache
+from callqa.scoring.detectors import Services
+from callqa.scoring.loader import Scorecard, load_scorecard
+
+
+def configured_scorecard(config: CallqaConfig, name_or_path: str | None = None) -> Scorecard:
+    return load_scorecard(name_or_path or config.scoring.scorecard, config.scoring.vocabulary or None)
+
+
+def configured_pipeline(config: CallqaConfig) -> Pipeline:
+    return build_pipeline(config.analysis.pipeline, config.analysis.analyzer_options())
+
+
+def configured_services(config: CallqaConfig, factory: sessionmaker[Session]) -> Services:
+    """The shared embedder (loaded on first use) and the LLM judge when ``llm.enabled``."""
+    judge = None
+    if config.llm.enabled:
+        judge = LlmJudge(
+            config.llm.base_url,
+            config.llm.model,
+            api_key=config.llm.api_key(),
+            timeout_s=config.llm.timeout_s,
+            cache=DatabaseVerdictCache(factory),
+        )
+    return Services(llm=judge)
