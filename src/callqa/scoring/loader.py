@@ -63,6 +63,18 @@ def _where(exc: ValidationError, raw: Any) -> tuple[str, str]:
     return ".".join(parts) or "(top level)", err["msg"]
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. Phrases like "yes", "no", "on" stay strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -96,7 +108,7 @@ def parse_scorecard(text: str, origin: str, vocabulary: dict[str, list[str]] | N
     ``vocabulary`` (from the configuration) replaces the scorecard's own entries of the same name.
     """
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"

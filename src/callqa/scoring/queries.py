@@ -85,7 +85,7 @@ def evaluations_for(
     )
     if current_only:
         query = query.where(EvaluationRow.is_current.is_(True))
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     criteria = _criteria(session, [row.id for row, _ in rows])
     return [_stored(row, version, criteria[row.id]) for row, version in rows]
 
@@ -116,7 +116,7 @@ def export_records(
         )
         if scorecard is not None:
             query = query.where(EvaluationRow.scorecard_name == scorecard)
-        rows = session.execute(query).tuples().all()
+        rows = session.execute(query).all()
         criteria = _criteria(session, [row[0].id for row in rows])
         for evaluation, version, interaction, data in rows:
             yield export_record(

@@ -186,11 +186,12 @@ def score_stored(
         with factory.begin() as session:
             card = session.get_one(ScorecardRow, card_id)
             docs = load_documents(session, batch)
-            hashes = dict(
-                session.execute(
+            hashes = {
+                row[0]: row[1]
+                for row in session.execute(
                     select(InteractionRow.id, InteractionRow.content_hash).where(InteractionRow.id.in_(batch))
-                ).tuples()
-            )
+                )
+            }
             for interaction_id in batch:
                 doc = docs[interaction_id]
                 try:
