@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -36,7 +36,7 @@ SPEC = {
 class _Completions(BaseHTTPRequestHandler):
     """A minimal /v1/chat/completions endpoint answering like an OpenAI-compatible server."""
 
-    requests: list[dict[str, Any]] = []
+    requests: ClassVar[list[dict[str, Any]]] = []
     reply: str | None = None
 
     def do_POST(self) -> None:

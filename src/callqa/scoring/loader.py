@@ -108,7 +108,7 @@ def parse_scorecard(text: str, origin: str, vocabulary: dict[str, list[str]] | N
     ``vocabulary`` (from the configuration) replaces the scorecard's own entries of the same name.
     """
     try:
-        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        raw = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
