@@ -15,6 +15,7 @@ import yaml
 
 from callqa.errors import ErrorCode
 from callqa.interactions.schemas import interaction_json_schema
+from callqa.reference_engine import analyzers_markdown, detectors_markdown, scorecard_schema
 from callqa.settings import Settings
 
 _GROUPS = {
@@ -25,6 +26,9 @@ _GROUPS = {
     "I5": "Vendor formats",
     "I6": "Storing",
     "C1": "Configuration",
+    "A1": "Analyzer pipeline",
+    "S1": "Scorecards",
+    "L1": "LLM judge",
     "Q1": "Queries",
 }
 
@@ -186,6 +190,9 @@ def generated_files(docs: Path) -> dict[Path, str]:
         docs / "cli.md": cli_markdown(app),
         docs / "interaction.schema.json": schema,
         docs / "demo-data.md": demo_markdown(),
+        docs / "analyzers.md": analyzers_markdown(),
+        docs / "detectors.md": detectors_markdown(),
+        docs / "scorecard.schema.json": scorecard_schema(),
     }
 
 

@@ -1,4 +1,4 @@
-"""``callqa demo``: load the bundled demo data and show it."""
+"""``callqa demo``: load the bundled demo data, score it and show the results."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ from typing import Annotated
 
 import typer
 
-from callqa.cli.browse import ListFormat, list_command, stats
+from callqa.cli.browse import stats
 from callqa.cli.context import console, open_app
+from callqa.cli.evaluation_view import criteria_table, scores_table
 from callqa.cli.ingest import print_report, run_ingest
+from callqa.cli.score import print_score_report
 from callqa.demo import demo_data_dir
+from callqa.scoring.queries import export_records, score_summary
+from callqa.scoring.service import score_stored
+from callqa.scoring.setup import configured_pipeline, configured_scorecard, configured_services
 
 
 def register(app: typer.Typer) -> None:
@@ -19,19 +24,35 @@ def register(app: typer.Typer) -> None:
 def demo(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
-    """Load the bundled demo interactions (idempotent) and show what is stored."""
+    """Load the bundled demo interactions (idempotent), score them and show a summary."""
     data = demo_data_dir()
     with open_app(data / "callqa.yaml") as ctx:
         console.print(
             f"[bold]Loading the demo data[/bold] from {data}\ninto {ctx.settings.resolved_database_url()}"
         )
         report = run_ingest(ctx, [data], None, None, progress)
-    print_report(report)
+        print_report(report)
+        console.print("\n[bold]Scoring[/bold] every interaction with the standard scorecard")
+        card = configured_scorecard(ctx.config)
+        scored = score_stored(
+            ctx.factory,
+            card,
+            pipeline=configured_pipeline(ctx.config),
+            services=configured_services(ctx.config, ctx.factory),
+            batch_size=ctx.config.scoring.batch_size,
+        )
+        print_score_report(scored)
+        with ctx.factory() as session:
+            summary = score_summary(session, card.name)
+            rows = list(export_records(session, scorecard=card.name))
     console.print()
-    list_command(limit=0, fmt=ListFormat.TABLE)
+    console.print(scores_table(rows))
+    console.print()
+    console.print(criteria_table(summary))
     console.print()
     stats()
     console.print(
-        "\nNext: [bold]callqa show ID[/bold] for a transcript, [bold]callqa list --help[/bold] for filters."
+        "\nNext: [bold]callqa show ID[/bold] for a transcript with its evaluation and evidence, "
+        "[bold]callqa export --format csv[/bold] for a spreadsheet."
     )
-    raise typer.Exit(0 if report.ok else 1)
+    raise typer.Exit(0 if report.ok and not scored.failures else 1)

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from callqa.cli.render import Highlights, clock
-from callqa.scoring.queries import StoredEvaluation
+from callqa.scoring.queries import ScoreSummary, StoredEvaluation
 
 OUTCOME_STYLE = {"pass": "green", "fail": "bold red", "n/a": "dim"}
 OUTCOME_MARK = {"pass": "✓", "fail": "✗", "n/a": "–"}
@@ -72,3 +72,41 @@ def analysis_lines(data: dict[str, Any]) -> list[RenderableType]:
     if summary.get("text"):
         lines.append(Text("summary: " + summary["text"], style="italic"))
     return lines
+
+
+def scores_table(records: list[dict[str, Any]]) -> RenderableType:
+    """One line per evaluated interaction: who, channel, language, score, failed criteria, moments."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("interaction", "channel", "lang", "agent", "score", "failed criteria", "moments"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        score = "–" if r["score"] is None else f"{r['score']:.0f}"
+        style = "bold red" if r["auto_failed"] else ("green" if r["passed"] else "yellow")
+        failed = ", ".join(c["id"] for c in r["criteria"] if c["outcome"] == "fail")
+        moments = ", ".join(dict.fromkeys(m["kind"] for m in r["moments"]))
+        table.add_row(
+            r["external_id"][:28],
+            r["channel"],
+            r["language"] or "",
+            r["agent"] or "",
+            Text(score + (" AUTO-FAIL" if r["auto_failed"] else ""), style=style),
+            failed,
+            moments,
+        )
+    return table
+
+
+def criteria_table(summary: ScoreSummary) -> RenderableType:
+    """Pass / fail / N-A counts and the fail rate per criterion."""
+    mean = "–" if summary.mean_score is None else f"{summary.mean_score:.1f}"
+    title = (
+        f"{summary.evaluations} evaluations, mean score {mean}, {summary.passed} passed, "
+        f"{summary.auto_failed} auto-failed"
+    )
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False, header_style="bold")
+    for column in ("criterion", "pass", "fail", "n/a", "fail rate"):
+        table.add_column(column, justify="left" if column == "criterion" else "right")
+    for c in summary.criteria:
+        rate = "–" if c.fail_rate is None else f"{100 * c.fail_rate:.0f}%"
+        table.add_row(c.title, str(c.passed), str(c.failed), str(c.not_applicable), rate)
+    return table

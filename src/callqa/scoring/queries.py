@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from callqa.interactions.models import InteractionRow
@@ -169,3 +169,72 @@ def export_record(row: InteractionRow, ev: StoredEvaluation, data: dict[str, Any
         "csat_scale": row.csat_scale,
         "nps": row.nps,
     }
+
+
+@dataclass(frozen=True)
+class CriterionRate:
+    criterion: str
+    title: str
+    passed: int
+    failed: int
+    not_applicable: int
+
+    @property
+    def fail_rate(self) -> float | None:
+        scored = self.passed + self.failed
+        return self.failed / scored if scored else None
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    evaluations: int
+    mean_score: float | None
+    auto_failed: int
+    passed: int
+    criteria: tuple[CriterionRate, ...]
+
+
+def score_summary(session: Session, scorecard: str) -> ScoreSummary:
+    """Current evaluations by one scorecard: mean score, auto-fails, pass/fail/N-A counts per criterion."""
+    current = (EvaluationRow.scorecard_name == scorecard, EvaluationRow.is_current.is_(True))
+    count, mean, auto_failed, passed = session.execute(
+        select(
+            func.count(EvaluationRow.id),
+            func.avg(EvaluationRow.score),
+            func.sum(case((EvaluationRow.auto_failed.is_(True), 1), else_=0)),
+            func.sum(case((EvaluationRow.passed.is_(True), 1), else_=0)),
+        ).where(*current)
+    ).one()
+    rows = session.execute(
+        select(
+            CriterionResultRow.criterion, CriterionResultRow.title, CriterionResultRow.outcome, func.count()
+        )
+        .join(EvaluationRow, EvaluationRow.id == CriterionResultRow.evaluation_id)
+        .where(*current)
+        .group_by(CriterionResultRow.criterion, CriterionResultRow.title, CriterionResultRow.outcome)
+    ).all()
+    order: dict[str, str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for criterion, title, outcome, n in rows:
+        order.setdefault(criterion, title)
+        counts[(criterion, outcome)] = int(n)
+    first_seen = {
+        c: i
+        for i, c in enumerate(
+            session.scalars(
+                select(CriterionResultRow.criterion)
+                .where(
+                    CriterionResultRow.evaluation_id
+                    == select(func.max(EvaluationRow.id)).where(*current).scalar_subquery()
+                )
+                .order_by(CriterionResultRow.id)
+            )
+        )
+    }
+    rates = tuple(
+        CriterionRate(c, t, counts.get((c, "pass"), 0), counts.get((c, "fail"), 0), counts.get((c, "n/a"), 0))
+        for c, t in sorted(order.items(), key=lambda kv: first_seen.get(kv[0], 10**6))
+    )
+    return ScoreSummary(
+        int(count), None if mean is None else float(mean), int(auto_failed or 0), int(passed or 0), rates
+    )
