@@ -27,6 +27,10 @@ class Registry(Generic[T]):
     def get(self, name: str) -> T | None:
         return self._items.get(name)
 
+    def items(self) -> list[tuple[str, T]]:
+        """Every registered (name, value), sorted by name."""
+        return sorted(self._items.items(), key=lambda item: item[0])
+
     def names(self) -> list[str]:
         return sorted(self._items)
 

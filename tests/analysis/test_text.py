@@ -30,6 +30,8 @@ def _found(phrases: list[str], text: str) -> list[str]:
         (["خوش آمدید"], "به بانک اکمه خوش‌آمدید", ["خوش‌آمدید"]),  # ZWNJ vs space
         (["متشکرم"], "خیلی متشكرم", ["متشكرم"]),  # Arabic kaf vs Persian keheh
         (["ممنون"], "ممنونم از شما", []),  # Persian letters are word characters for boundaries
+        (["کمک کنم"], "چطور می‌توانم کمک کنم؟", ["کمک کنم"]),  # Arabic question mark is a boundary
+        (["بله"], "بله، درست است", ["بله"]),  # and so is the Arabic comma
     ],
 )
 def test_phrase_matching(phrases: list[str], text: str, expected: list[str]) -> None:

@@ -21,7 +21,13 @@ _PERSIAN_FORMS = str.maketrans(
 _ZH_VARIANTS = str.maketrans({"帐": "账", "着": "着", "裡": "里", "妳": "你", "祢": "你"})
 _DROP = {"\u0640", "\u200d", "\u064b", "\u064c", "\u064d", "\u064e", "\u064f", "\u0650", "\u0651", "\u0652"}
 _SPACE_LIKE = {"\u200c", "\u00a0", "\u2009", "\u202f", "\u3000"}
-_ALNUM_CLASS = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff"
+# Letters and digits of the supported scripts; Arabic-script punctuation (، ؛ ؟ ٪ ٫ ٬ ٭ ۔) is left out so a
+# phrase directly before "؟" still has a word boundary.
+_ALNUM_CLASS = (
+    "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+    "\u0600-\u060b\u060d-\u061a\u061c-\u061e\u0620-\u0669\u066e-\u06d3\u06d5-\u06ff"
+    "\u0750-\u077f\ufb50-\ufdff"
+)
 _BOUNDARY_BEFORE = f"(?<![{_ALNUM_CLASS}])"
 _BOUNDARY_AFTER = f"(?![{_ALNUM_CLASS}])"
 _NEEDS_BOUNDARY = re.compile(f"[{_ALNUM_CLASS}]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from callqa.cli import browse, database, demo, export, ingest, score
+from callqa.cli import browse, database, demo, evaluate, export, ingest, score
 
 app = typer.Typer(
     name="callqa",
@@ -17,6 +17,7 @@ ingest.register(app)
 browse.register(app)
 score.register(app)
 export.register(app)
+evaluate.register(app)
 demo.register(app)
 app.add_typer(database.app, name="db")
 

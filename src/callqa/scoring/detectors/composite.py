@@ -21,7 +21,7 @@ def _children(params: _Of, path: str) -> list[Detector]:
 
 @detectors.register("all")
 class AllDetector:
-    """Matches when every child matches; evidence from all of them."""
+    """Matches when every child matches (in order, stopping at the first that does not); evidence from all."""
 
     type_name: ClassVar[str] = "all"
     Params = _Of
@@ -30,21 +30,23 @@ class AllDetector:
         self.children = _children(params, path)
 
     def evaluate(self, ctx: Context) -> Result:
-        results = [child.evaluate(ctx) for child in self.children]
-        if not all(r.applicable for r in results):
-            return next(r for r in results if not r.applicable)
-        evidence = tuple(e for r in results for e in r.evidence if r.matched)
-        missing = [r.note for r in results if not r.matched]
-        if missing:
-            return Result(
-                False, min(r.confidence for r in results if not r.matched), evidence, "; ".join(missing)
-            )
+        # Stops at the first child that does not match: later (costlier) children need not run.
+        results: list[Result] = []
+        for child in self.children:
+            result = child.evaluate(ctx)
+            if not result.applicable:
+                return result
+            results.append(result)
+            if not result.matched:
+                evidence = tuple(e for r in results if r.matched for e in r.evidence)
+                return Result(False, result.confidence, evidence, result.note)
+        evidence = tuple(e for r in results for e in r.evidence)
         return Result(True, min(r.confidence for r in results), evidence, "; ".join(r.note for r in results))
 
 
 @detectors.register("any")
 class AnyDetector:
-    """Matches when at least one child matches; evidence from those that did."""
+    """Matches when a child matches (tried in order, cheap first); the evidence is that child's."""
 
     type_name: ClassVar[str] = "any"
     Params = _Of
@@ -53,18 +55,15 @@ class AnyDetector:
         self.children = _children(params, path)
 
     def evaluate(self, ctx: Context) -> Result:
-        results = [child.evaluate(ctx) for child in self.children]
-        hits = [r for r in results if r.matched and r.applicable]
-        if hits:
-            return Result(
-                True,
-                max(r.confidence for r in hits),
-                tuple(e for r in hits for e in r.evidence),
-                hits[0].note,
-            )
-        return Result(
-            False, min(r.confidence for r in results), (), "; ".join(dict.fromkeys(r.note for r in results))
-        )
+        # Stops at the first match: list cheap detectors (phrases) before semantic or LLM ones.
+        results: list[Result] = []
+        for child in self.children:
+            result = child.evaluate(ctx)
+            if result.matched and result.applicable:
+                return result
+            results.append(result)
+        notes = "; ".join(dict.fromkeys(r.note for r in results))
+        return Result(False, min(r.confidence for r in results), (), notes)
 
 
 @detectors.register("not")
