@@ -160,3 +160,17 @@ def test_semantic_matches_across_languages_with_per_language_threshold() -> None
     assert r.matched and r.evidence[0].turn == 0 and "抱歉" in r.evidence[0].text
     strict = run({**spec, "thresholds": {"zh": 0.99}}, doc)
     assert not strict.matched and "closest" in strict.note
+
+
+def test_semantic_counter_examples_reject_near_misses() -> None:
+    doc = make_interaction([("agent", "Let me look into this for you.", 0)])
+    spec = {
+        "type": "semantic",
+        "examples": ["Let me repeat that back to you to check I have it right."],
+        "threshold": 0.8,
+    }
+    assert run(spec, doc).matched
+    near_miss = run({**spec, "counter_examples": {"en": ["Let me check that for you."]}}, doc)
+    assert not near_miss.matched
+    paraphrase = make_interaction([("agent", "Just to repeat it back: you were charged twice?", 0)])
+    assert run({**spec, "counter_examples": ["Let me check that for you."]}, paraphrase).matched
