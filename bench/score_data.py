@@ -1,7 +1,9 @@
 """Generated contact-centre calls for the scoring benchmark: ~30 turns, realistic repetition.
 
 Scripted sentences (greetings, disclosures, closings) repeat across calls as they do in real centres;
-sentences with amounts, dates, names and products vary, so a realistic share of utterances is unique.
+sentences with amounts, dates, names and products vary, and customers (and, less often, agents) wrap what
+they say in fillers and extra detail, so a realistic share of utterances is unique: ``bench/score.py``
+prints how many.
 """
 
 from __future__ import annotations
@@ -122,6 +124,51 @@ OTHER = {
 }
 
 
+# Free variation: a filler before, a detail after (empty most of the time for agents).
+LEAD = {
+    "en": ["Well, ", "Um, ", "Okay, so ", "Yeah, ", "Right, ", "Honestly, ", "Look, ", "So ", "Hmm, "],
+    "zh-Hans": ["嗯，", "那个，", "就是，", "哦，", "对，"],
+    "lt": ["Na, ", "Žinokit, ", "Tai ", "Mhm, ", "Klausykit, "],
+    "fa": ["خب، ", "ببینید، ", "راستش ", "آهان، ", "یعنی "],
+}
+TAIL = {
+    "en": [
+        " I checked this morning.",
+        " My partner noticed it first.",
+        " It happened after I used it abroad.",
+        " I'm at work right now.",
+        " I don't have much time today.",
+        " It was on the {product}.",
+        " The app shows something different.",
+        " I've been a customer for {days} years.",
+        " Nobody told me about this.",
+    ],
+    "zh-Hans": [
+        "我早上才看到。",
+        "我现在在上班。",
+        "app里显示的不一样。",
+        "之前从来没有这样过。",
+        "我老婆先发现的。",
+    ],
+    "lt": [
+        " Pastebėjau tik šįryt.",
+        " Dabar esu darbe.",
+        " Programėlėje rodo kitaip.",
+        " Anksčiau taip nebuvo.",
+    ],
+    "fa": [" امروز صبح دیدم.", " الان سر کارم.", " در برنامه چیز دیگری نشان می‌دهد.", " قبلاً این طور نبود."],
+}
+
+
+def _vary(text: str, language: str, rng: random.Random, share: float) -> str:
+    if rng.random() < share:
+        lead = rng.choice(LEAD[language])
+        text = lead + (text[0].lower() + text[1:] if lead[-1:] == " " and language != "zh-Hans" else text)
+    if rng.random() < share:
+        text += rng.choice(TAIL[language])
+    return text
+
+
 def _fill(template: str, rng: random.Random) -> str:
     return template.format(
         name=rng.choice(NAMES),
@@ -145,10 +192,15 @@ def _english_turns(rng: random.Random, n: int) -> list[tuple[str, str]]:
         turns.append(
             (
                 "agent",
-                _fill(AGENT[step][i % len(AGENT[step])] if step == "close" else rng.choice(AGENT[step]), rng),
+                _fill(
+                    AGENT[step][i % len(AGENT[step])]
+                    if step == "close"
+                    else _vary(rng.choice(AGENT[step]), "en", rng, 0.15),
+                    rng,
+                ),
             )
         )
-        turns.append(("customer", _fill(rng.choice(CUSTOMER), rng)))
+        turns.append(("customer", _fill(_vary(rng.choice(CUSTOMER), "en", rng, 0.6), rng)))
     return turns[:n]
 
 
@@ -157,7 +209,8 @@ def _other_turns(language: str, rng: random.Random, n: int) -> list[tuple[str, s
     turns = []
     for i in range(n // 2):
         a = agent[0] if i == 0 else agent[-1] if i == n // 2 - 1 else rng.choice(agent[1:-1])
-        turns += [("agent", _fill(a, rng)), ("customer", _fill(rng.choice(customer), rng))]
+        said = _vary(rng.choice(customer), language, rng, 0.6)
+        turns += [("agent", _fill(_vary(a, language, rng, 0.15), rng)), ("customer", _fill(said, rng))]
     return turns
 
 

@@ -34,6 +34,7 @@ def _repeat_cues() -> PhraseMatcher:
     return PhraseMatcher(_REPEAT_CUES.split("|"))
 
 
+@functools.lru_cache(maxsize=65_536)
 def shingles(text: str) -> frozenset[str]:
     """Character trigrams of alphabetic words (padded) and bigrams of Han runs, on folded text."""
     folded = fold(text).text

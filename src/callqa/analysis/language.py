@@ -34,15 +34,27 @@ def _lingua(languages: tuple[str, ...]) -> Any:
     return LanguageDetectorBuilder.from_languages(*chosen).with_preloaded_language_models().build()
 
 
+_SEEN_LIMIT = 50_000
+
+
 class LanguageIdentifier:
     """Script first (Han → Chinese, Arabic script → Persian), lingua between the Latin-script languages."""
 
     def __init__(self, languages: Sequence[str] = DEFAULT_LANGUAGES) -> None:
         self.languages = tuple(dict.fromkeys(primary_language(lang) for lang in languages))
         self._latin = tuple(lang for lang in self.languages if lang not in ("zh", "fa", "ar", "ja", "ko"))
+        self._seen: dict[str, tuple[str | None, float]] = {}
 
     def identify(self, text: str) -> tuple[str | None, float]:
         """The language tag of a text and a confidence, or ``(None, 0)`` when it is too short to tell."""
+        known = self._seen.get(text)
+        if known is None:
+            if len(self._seen) >= _SEEN_LIMIT:  # scripted sentences repeat; a bounded memo is enough
+                self._seen.clear()
+            known = self._seen[text] = self._identify(text)
+        return known
+
+    def _identify(self, text: str) -> tuple[str | None, float]:
         text = _PLACEHOLDER.sub(" ", text)
         han = len(_HAN.findall(text))
         arabic = len(_ARABIC_SCRIPT.findall(text))

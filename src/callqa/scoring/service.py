@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.analysis.base import Analysis
@@ -87,76 +87,93 @@ def select_for_scoring(session: Session, card: ScorecardRow, *, rescore: bool, p
     return list(session.scalars(query))
 
 
-def store_evaluation(
-    session: Session,
-    interaction_id: int,
-    content_hash: str,
-    analysis: Analysis,
-    evaluation: Evaluation,
-    card: ScorecardRow,
-    pipeline: str,
-) -> int:
-    """Add the evaluation as current (earlier ones by the same scorecard stay, as history)."""
+@dataclass(frozen=True)
+class Scored:
+    """One interaction's analysis and evaluation, ready to store."""
+
+    interaction_id: int
+    content_hash: str
+    analysis: Analysis
+    evaluation: Evaluation
+
+
+def store_evaluations(
+    session: Session, items: Sequence[Scored], card: ScorecardRow, pipeline: str
+) -> list[int]:
+    """Add each evaluation as current (earlier ones by the same scorecard stay, as history), in bulk.
+
+    Returns the new evaluation ids in the order of ``items``. The analysis of each interaction is replaced.
+    """
+    if not items:
+        return []
     now = datetime.now(UTC)
+    ids = [item.interaction_id for item in items]
     session.execute(
         update(EvaluationRow)
         .where(
-            EvaluationRow.interaction_id == interaction_id,
+            EvaluationRow.interaction_id.in_(ids),
             EvaluationRow.scorecard_name == card.name,
-            or_(EvaluationRow.is_current.is_(True)),
+            EvaluationRow.is_current.is_(True),
         )
         .values(is_current=False)
     )
-    row = EvaluationRow(
-        interaction_id=interaction_id,
-        scorecard_id=card.id,
-        scorecard_name=card.name,
-        engine_version=evaluation.engine_version,
-        pipeline=pipeline,
-        interaction_hash=content_hash,
-        score=evaluation.score,
-        raw_score=evaluation.raw_score,
-        auto_failed=evaluation.auto_failed,
-        passed=evaluation.passed,
-        is_current=True,
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
-    session.add_all(
-        CriterionResultRow(
-            evaluation_id=row.id,
-            criterion=r.criterion,
-            section=r.section,
-            title=r.title,
-            outcome=r.outcome,
-            confidence=round(r.confidence, 4),
-            weight=r.weight,
-            critical=r.critical,
-            explanation=r.explanation,
-            evidence=[e.as_json() for e in r.evidence],
+    evaluation_ids = list(
+        session.scalars(
+            insert(EvaluationRow).returning(EvaluationRow.id, sort_by_parameter_order=True),
+            [
+                {
+                    "interaction_id": item.interaction_id,
+                    "scorecard_id": card.id,
+                    "scorecard_name": card.name,
+                    "engine_version": item.evaluation.engine_version,
+                    "pipeline": pipeline,
+                    "interaction_hash": item.content_hash,
+                    "score": item.evaluation.score,
+                    "raw_score": item.evaluation.raw_score,
+                    "auto_failed": item.evaluation.auto_failed,
+                    "passed": item.evaluation.passed,
+                    "is_current": True,
+                    "created_at": now,
+                }
+                for item in items
+            ],
         )
-        for r in evaluation.results
     )
-    data = analysis_json(analysis)
-    existing = session.scalars(
-        select(AnalysisRow).where(AnalysisRow.interaction_id == interaction_id)
-    ).first()
-    if existing is None:
-        session.add(
-            AnalysisRow(
-                interaction_id=interaction_id,
-                pipeline=pipeline,
-                interaction_hash=content_hash,
-                language=data["language"].get("language"),
-                data=data,
-                created_at=now,
-            )
-        )
-    else:
-        existing.pipeline, existing.interaction_hash, existing.data = pipeline, content_hash, data
-        existing.language, existing.created_at = data["language"].get("language"), now
-    return row.id
+    criteria = [
+        {
+            "evaluation_id": evaluation_id,
+            "criterion": r.criterion,
+            "section": r.section,
+            "title": r.title,
+            "outcome": r.outcome,
+            "confidence": round(r.confidence, 4),
+            "weight": r.weight,
+            "critical": r.critical,
+            "explanation": r.explanation,
+            "evidence": [e.as_json() for e in r.evidence],
+        }
+        for evaluation_id, item in zip(evaluation_ids, items, strict=True)
+        for r in item.evaluation.results
+    ]
+    if criteria:
+        session.execute(insert(CriterionResultRow), criteria)
+    session.execute(delete(AnalysisRow).where(AnalysisRow.interaction_id.in_(ids)))
+    analyses = [analysis_json(item.analysis) for item in items]
+    session.execute(
+        insert(AnalysisRow),
+        [
+            {
+                "interaction_id": item.interaction_id,
+                "pipeline": pipeline,
+                "interaction_hash": item.content_hash,
+                "language": data["language"].get("language"),
+                "data": data,
+                "created_at": now,
+            }
+            for item, data in zip(items, analyses, strict=True)
+        ],
+    )
+    return evaluation_ids
 
 
 def score_stored(
@@ -192,6 +209,7 @@ def score_stored(
                     select(InteractionRow.id, InteractionRow.content_hash).where(InteractionRow.id.in_(batch))
                 )
             }
+            scored: list[Scored] = []
             for interaction_id in batch:
                 doc = docs[interaction_id]
                 try:
@@ -202,19 +220,12 @@ def score_stored(
                         ScoreFailure(interaction_id, doc.external_id, f"{type(exc).__name__}: {exc}")
                     )
                     continue
-                store_evaluation(
-                    session,
-                    interaction_id,
-                    hashes[interaction_id],
-                    analysis,
-                    evaluation,
-                    card,
-                    pipeline.version,
-                )
+                scored.append(Scored(interaction_id, hashes[interaction_id], analysis, evaluation))
                 report.scored += 1
                 report.auto_failed += evaluation.auto_failed
                 if evaluation.score is not None:
                     report.scores.append(evaluation.score)
+            store_evaluations(session, scored, card, pipeline.version)
         if progress is not None:
             progress(min(start + batch_size, len(todo)), len(todo))
     return report

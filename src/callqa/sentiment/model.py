@@ -54,6 +54,7 @@ class SentimentModel:
         self.english = english
         self._embedder = embedder
         self._vader: Any = None
+        self._vader_seen: dict[str, float] = {}
         self._heads: dict[str, Head] | None = None
         self._lock = threading.Lock()
 
@@ -98,7 +99,16 @@ class SentimentModel:
     def vader(self, texts: Sequence[str]) -> list[float]:
         """VADER compound score per text (English)."""
         analyzer = self._get_vader()
-        return [float(analyzer.polarity_scores(t)["compound"]) if t.strip() else 0.0 for t in texts]
+        out = []
+        for text in texts:
+            score = self._vader_seen.get(text)
+            if score is None:
+                if len(self._vader_seen) >= 50_000:  # scripted sentences repeat; a bounded memo is enough
+                    self._vader_seen.clear()
+                score = float(analyzer.polarity_scores(text)["compound"]) if text.strip() else 0.0
+                self._vader_seen[text] = score
+            out.append(score)
+        return out
 
     def score(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[float]:
         """Sentiment per text in [-1, 1] (-1 very negative)."""

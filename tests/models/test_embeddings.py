@@ -1,0 +1,61 @@
+"""The shared embedder: the real multilingual-e5 model, cached by canonical text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from callqa.models.embeddings import CachedEmbedder, E5Embedder, Vectors, canonical
+
+pytestmark = pytest.mark.issue(3)
+
+
+class Counting:
+    """The real model, counting the texts that reach it."""
+
+    def __init__(self) -> None:
+        self.inner = E5Embedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.seen: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.seen.extend(texts)
+        return self.inner.embed(texts)
+
+
+def test_canonical_text_collapses_digits_in_any_script_and_spaces() -> None:
+    assert canonical("  refund of 15 euros\nwithin 3  days ") == "refund of 0 euros within 0 days"
+    assert canonical("مبلغ ۱۲۰ تومان") == "مبلغ 0 تومان"
+    assert canonical("退款会在3个工作日内到账") == "退款会在0个工作日内到账"
+
+
+def test_vectors_are_normalised_and_multilingual() -> None:
+    texts = ["I'm sorry for the trouble.", "给您带来不便，非常抱歉。", "The sky is blue."]
+    vectors = E5Embedder().embed(texts)
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    apology, chinese_apology, unrelated = vectors
+    assert apology @ chinese_apology > apology @ unrelated
+
+
+def test_cache_embeds_each_canonical_text_once() -> None:
+    counting = Counting()
+    cached = CachedEmbedder(counting)
+    first = cached.embed(["A refund of 15 euros.", "Hello there.", "A refund of 15 euros."])
+    second = cached.embed(["A refund of 120 euros.", "Hello   there."])
+    assert counting.seen == ["A refund of 0 euros.", "Hello there."]
+    assert (cached.misses, cached.hits) == (2, 3)
+    assert np.array_equal(first[0], first[2]) and np.array_equal(first[0], second[0])
+    assert np.array_equal(first[1], second[1])
+
+
+def test_cache_is_bounded_least_recently_used_first() -> None:
+    counting = Counting()
+    cached = CachedEmbedder(counting, max_entries=2)
+    cached.embed(["one", "two"])
+    cached.embed(["one"])  # "two" is now the least recently used
+    cached.embed(["three"])
+    cached.embed(["one", "two"])
+    assert counting.seen == ["one", "two", "three", "two"]
