@@ -19,7 +19,7 @@ import yaml
 from callqa.analysis.annotations import Evidence, Gap, Moment, Timeline
 from callqa.analysis.base import Analysis, analyzers
 from callqa.analysis.summary import sentence_spans
-from callqa.analysis.text import Match, PhraseMatcher
+from callqa.analysis.text import PhraseMatcher
 from callqa.interactions.schemas import Interaction
 
 # ISO 639-1 codes a library may use; a typo such as "cn" or "zh-Hans" is an error, not a silent no-op.
@@ -33,16 +33,6 @@ _KIND_KEYS = frozenset({"description", "speaker", "phrases", "report", "extend"}
 _MAX_QUOTE = 240
 # text.py's word-boundary class spans the whole Arabic block, so "،" or "؟" right after a phrase would
 # block a match; swapping them for their ASCII twins keeps every character offset unchanged.
-_ARABIC_PUNCTUATION = str.maketrans({"،": ",", "؛": ";", "؟": "?", "٪": "%", "۔": "."})
-
-
-class _Matcher(PhraseMatcher):
-    """A PhraseMatcher that is not blocked by Persian punctuation right after a phrase."""
-
-    def find(self, text: str) -> list[Match]:
-        return super().find(text.translate(_ARABIC_PUNCTUATION))
-
-
 @dataclass(frozen=True)
 class MomentKind:
     """One kind of key moment: whose turns to search and the phrases per language."""
@@ -149,7 +139,7 @@ class MomentLibrary:
             phrases = self.kinds[kind].all_phrases()
             if kind == "competitor_mention":
                 phrases = (*phrases, *self.competitors)
-            self._matchers[kind] = _Matcher(phrases)
+            self._matchers[kind] = PhraseMatcher(phrases)
         return self._matchers[kind]
 
 
