@@ -31,8 +31,8 @@ KNOWN_LANGUAGES = frozenset(_ISO_639_1.split())
 SPEAKERS = ("customer", "agent", "any")
 _KIND_KEYS = frozenset({"description", "speaker", "phrases", "report", "extend"})
 _MAX_QUOTE = 240
-# text.py's word-boundary class spans the whole Arabic block, so "،" or "؟" right after a phrase would
-# block a match; swapping them for their ASCII twins keeps every character offset unchanged.
+
+
 @dataclass(frozen=True)
 class MomentKind:
     """One kind of key moment: whose turns to search and the phrases per language."""

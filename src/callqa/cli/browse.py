@@ -160,7 +160,8 @@ def show(
             stored = get_interaction(session, find_interaction_id(session, ident))
         except CallqaError as exc:
             fail(str(exc), code=1)
-        evaluations = evaluations_for(session, stored.id)
+        # JSON lists the history too (older evaluations with is_current false), as docs/scorecards.md says.
+        evaluations = evaluations_for(session, stored.id, current_only=fmt is ShowFormat.TEXT)
         analysis = analysis_for(session, stored.id) or {}
     if fmt is ShowFormat.JSON:
         payload: dict[str, Any] = {"id": stored.id, **stored.doc.model_dump(mode="json")}

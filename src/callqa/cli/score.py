@@ -69,14 +69,16 @@ def score(
 def print_score_report(report: ScoreReport) -> None:
     for failure in report.failures:
         err_console.print(
-            f"{failure.external_id} (id {failure.interaction_id}): {failure.reason}", markup=False
+            f"{failure.external_id} (id {failure.interaction_id}): {failure.reason}",
+            markup=False,
+            soft_wrap=True,
         )
     line = f"{report.scorecard} v{report.version}: {report.scored} scored, {len(report.failures)} failed"
     if report.scores:
         line += f"; mean score {mean(report.scores):.1f}, {report.auto_failed} auto-failed"
     elif report.selected == 0:
         line += " (everything is up to date)"
-    console.print(line, markup=False)
+    console.print(line, markup=False, soft_wrap=True)
 
 
 @scorecard_app.command("validate")
@@ -90,7 +92,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scorecard YAML fi
             err_console.print(f"{path}: {exc}", markup=False, soft_wrap=True)
             bad += 1
             continue
-        console.print(f"{path}: ok ({card.name}, {len(card.criteria)} criteria)", markup=False)
+        # One line per file however long the path (soft_wrap), like the error lines above: easy to grep.
+        ok = f"{path}: ok ({card.name}, {len(card.criteria)} criteria)"
+        console.print(ok, markup=False, soft_wrap=True)
     if bad:
         raise typer.Exit(1)
 
@@ -100,7 +104,9 @@ def list_scorecards() -> None:
     """The built-in scorecards."""
     for name in builtin_names():
         card = load_scorecard(name)
-        console.print(f"{name:20} {card.spec.title} ({len(card.criteria)} criteria)", markup=False)
+        console.print(
+            f"{name:20} {card.spec.title} ({len(card.criteria)} criteria)", markup=False, soft_wrap=True
+        )
 
 
 @scorecard_app.command("show")

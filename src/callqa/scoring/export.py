@@ -38,9 +38,14 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
+def _cell(value: Any) -> Any:
+    """Booleans as ``true`` / ``false`` (as in the JSON export), not Python's ``True``."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     """Flatten: criterion outcomes as ``criterion.<id>``, metrics as ``metric.<name>``, moments joined."""
-    row = {key: record.get(key) for key in CSV_FIXED}
+    row = {key: _cell(record.get(key)) for key in CSV_FIXED}
     sentiment = record.get("sentiment") or {}
     for key in CSV_SENTIMENT:
         role, part = key.split("_", 1)
@@ -50,7 +55,7 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     row["failed_criteria"] = ";".join(c["id"] for c in record.get("criteria", []) if c["outcome"] == "fail")
     row["moments"] = ";".join(dict.fromkeys(m["kind"] for m in record.get("moments", [])))
     for name, value in (record.get("metrics") or {}).items():
-        row[f"metric.{name}"] = value
+        row[f"metric.{name}"] = _cell(value)
     row["summary"] = record.get("summary")
     return row
 
