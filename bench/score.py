@@ -34,7 +34,7 @@ def peak_mb() -> float:
     return int(fields["VmHWM"].split()[0]) / 1024
 
 
-def prepare(db: Path, count: int) -> None:
+def prepare(db: Path, count: int) -> str:
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.db.migrate import ensure_schema
     from callqa.interactions.schemas import Interaction
@@ -44,12 +44,21 @@ def prepare(db: Path, count: int) -> None:
     engine = create_db_engine(f"sqlite:///{db}")
     ensure_schema(engine)
     factory = session_factory(engine)
+    from callqa.models.embeddings import canonical
+
     docs = generate(count)
+    texts = [t["text"] for d in docs for t in d["turns"]]
+    distinct = set(texts)
+    stats = (
+        f"{len(texts)} turns, {len(distinct)} distinct texts, "
+        f"{len({canonical(t) for t in distinct})} distinct after the embedding cache's canonical form"
+    )
     for start in range(0, len(docs), 500):
         with factory.begin() as session:
             items = [StoreItem(Interaction.model_validate(d)) for d in docs[start : start + 500]]
             store_interactions(session, items)
     engine.dispose()
+    return stats
 
 
 def _without_semantic(node: Any) -> Any:
@@ -158,8 +167,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="callqa-bench-") as tmp:
         base = Path(tmp) / "base.db"
         started = time.perf_counter()
-        prepare(base, args.count)
-        print(f"prepared {args.count} interactions in {time.perf_counter() - started:.0f} s")
+        stats = prepare(base, args.count)
+        print(f"prepared {args.count} interactions in {time.perf_counter() - started:.0f} s: {stats}")
         results = []
         for mode in ("no-semantic", "semantic"):
             db = Path(tmp) / f"{mode}.db"
