@@ -80,3 +80,31 @@ def test_default_pipeline_runs_and_records_versions() -> None:
     assert "[CARD_NUMBER]" in analysis.turns[1].text and "4111" not in analysis.turns[1].text
     assert {"language", "metrics", "sentiment", "moments", "friction", "summary"} <= set(analysis.annotations)
     assert pipeline.version == "+".join(DEFAULT_PIPELINE)
+
+
+def test_split_run_equals_a_full_run_and_embeds_only_redacted_text() -> None:
+    """Batch scoring runs the stages before the first embedding stage, embeds in the background, then
+    finishes: the result must be the same as a plain run, and nothing unredacted may be embedded."""
+    pipeline = build_pipeline()
+    doc = make_interaction(
+        [
+            ("agent", "Hello, Acme Bank, how can I help?", 0),
+            ("customer", "My card 4111 1111 1111 1111 was charged twice, this is awful.", 4),
+            ("agent", "我非常理解，给您带来不便很抱歉。", 12),
+        ]
+    )
+    assert [s.name for s in pipeline.stages[: pipeline.split()]] == [
+        "callqa.redact.v1",
+        "callqa.language.v1",
+        "callqa.metrics.v1",
+    ]
+    started = pipeline.start(doc.model_copy(deep=True))
+    assert "sentiment" not in started.annotations
+    texts = pipeline.embedding_texts(started)
+    assert any("[CARD_NUMBER]" in t for t in texts) and not any("4111" in t for t in texts)
+    assert "我非常理解，给您带来不便很抱歉。" in texts
+    finished = pipeline.finish(started)
+    whole = pipeline.run(doc.model_copy(deep=True))
+    assert finished.annotations.keys() == whole.annotations.keys()
+    assert finished.get("sentiment") == whole.get("sentiment")
+    assert finished.get("moments") == whole.get("moments")

@@ -36,6 +36,9 @@ class Analyzer(Protocol):
     requires: annotation keys that must have been assigned by an earlier analyzer.
     assigns: the annotation keys this analyzer returns (exactly these).
     ``__call__`` must not change the interaction, except the redactor, which replaces sensitive text.
+    An analyzer that embeds text may also define ``embedding_texts(analysis) -> list[str]`` (what it will
+    embed); batch scoring then embeds those for a whole batch in the background while the previous batch
+    is evaluated and stored (see ``Pipeline.split``).
     """
 
     name: ClassVar[str]

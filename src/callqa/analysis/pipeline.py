@@ -55,8 +55,33 @@ class Pipeline:
         return "+".join(stage.name for stage in self.stages)
 
     def run(self, interaction: Interaction) -> Analysis:
-        analysis = Analysis(interaction)
-        for stage in self.stages:
+        return self.finish(self.start(interaction))
+
+    def split(self) -> int:
+        """Index of the first stage that embeds text (has ``embedding_texts``), or the number of stages."""
+        return next(
+            (i for i, stage in enumerate(self.stages) if hasattr(stage, "embedding_texts")), len(self.stages)
+        )
+
+    def start(self, interaction: Interaction) -> Analysis:
+        """Run the stages before :meth:`split` (redaction always comes before anything that embeds)."""
+        return self._run(Analysis(interaction), self.stages[: self.split()])
+
+    def embedding_texts(self, analysis: Analysis) -> list[str]:
+        """What the embedding stages will embed for a started analysis."""
+        texts: list[str] = []
+        for stage in self.stages[self.split() :]:
+            ready = all(k in analysis.annotations or k in BASE_KEYS for k in stage.requires)
+            if hasattr(stage, "embedding_texts") and ready:
+                texts += stage.embedding_texts(analysis)
+        return texts
+
+    def finish(self, analysis: Analysis) -> Analysis:
+        """Run the remaining stages of a started analysis."""
+        return self._run(analysis, self.stages[self.split() :])
+
+    def _run(self, analysis: Analysis, stages: Sequence[Analyzer]) -> Analysis:
+        for stage in stages:
             result = stage(analysis)
             if set(result) != set(stage.assigns):
                 raise CallqaError(

@@ -35,15 +35,25 @@ class SentimentAnalyzer:
     requires: ClassVar[tuple[str, ...]] = ("interaction", "redacted", "language")
     assigns: ClassVar[tuple[str, ...]] = ("sentiment",)
 
-    def __call__(self, analysis: Analysis) -> Mapping[str, Any]:
-        from callqa.sentiment import SENTIMENT_VERSION, get_sentiment_model
-
+    def _scored(self, analysis: Analysis) -> tuple[list[int], list[str], list[str | None]]:
         language = analysis.get("language")
         indexes = [
             i for i, t in enumerate(analysis.turns) if t.role in ("agent", "customer") and t.text.strip()
         ]
         texts = [analysis.turns[i].text for i in indexes]
-        languages = [language.per_turn[i] or language.language for i in indexes]
+        return indexes, texts, [language.per_turn[i] or language.language for i in indexes]
+
+    def embedding_texts(self, analysis: Analysis) -> list[str]:
+        """The (redacted) turn texts the model will embed."""
+        from callqa.sentiment import get_sentiment_model
+
+        _, texts, languages = self._scored(analysis)
+        return get_sentiment_model().embedding_texts(texts, languages)
+
+    def __call__(self, analysis: Analysis) -> Mapping[str, Any]:
+        from callqa.sentiment import SENTIMENT_VERSION, get_sentiment_model
+
+        indexes, texts, languages = self._scored(analysis)
         scores = get_sentiment_model().score(texts, languages) if texts else []
         per_turn: list[float | None] = [None] * len(analysis.turns)
         for i, score in zip(indexes, scores, strict=True):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,6 +23,9 @@ from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 from callqa.scoring.serialize import analysis_json
 
 ProgressCallback = Callable[[int, int], None]
+log = logging.getLogger(__name__)
+# What a bad interaction can raise while being analysed or evaluated: reported, the batch goes on.
+_EXPECTED = (CallqaError, ValueError, KeyError, TypeError)
 
 
 @dataclass
@@ -198,34 +203,95 @@ def score_stored(
             else select_for_scoring(session, card, rescore=rescore, pipeline=pipeline.version)
         )
     report = ScoreReport(scorecard.name, version, selected=len(todo))
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        with factory.begin() as session:
-            card = session.get_one(ScorecardRow, card_id)
-            docs = load_documents(session, batch)
-            hashes = {
-                row[0]: row[1]
-                for row in session.execute(
-                    select(InteractionRow.id, InteractionRow.content_hash).where(InteractionRow.id.in_(batch))
-                )
-            }
-            scored: list[Scored] = []
-            for interaction_id in batch:
-                doc = docs[interaction_id]
-                try:
-                    analysis = pipeline.run(doc)
-                    evaluation = evaluate(analysis, scorecard, services)
-                except (CallqaError, ValueError, KeyError, TypeError) as exc:
-                    report.failures.append(
-                        ScoreFailure(interaction_id, doc.external_id, f"{type(exc).__name__}: {exc}")
-                    )
-                    continue
-                scored.append(Scored(interaction_id, hashes[interaction_id], analysis, evaluation))
-                report.scored += 1
-                report.auto_failed += evaluation.auto_failed
-                if evaluation.score is not None:
-                    report.scores.append(evaluation.score)
-            store_evaluations(session, scored, card, pipeline.version)
-        if progress is not None:
-            progress(min(start + batch_size, len(todo)), len(todo))
+    # Batch k's texts are embedded in a background thread (the model releases the GIL) while batch k-1 is
+    # finished, evaluated and stored on this one.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="callqa-embed") as background:
+        previous: _Started | None = None
+        for start in range(0, len(todo), batch_size):
+            current = _start_batch(factory, pipeline, todo[start : start + batch_size], report)
+            texts = [t for a in current.analyses.values() for t in pipeline.embedding_texts(a)]
+            if texts:
+                current.embedded = background.submit(_warm, texts)
+            if previous is not None:
+                _finish_batch(factory, previous, pipeline, scorecard, services, card_id, report)
+            if progress is not None and previous is not None:
+                progress(start, len(todo))
+            previous = current
+        if previous is not None:
+            _finish_batch(factory, previous, pipeline, scorecard, services, card_id, report)
+    if progress is not None:
+        progress(len(todo), len(todo))
     return report
+
+
+@dataclass
+class _Started:
+    """A batch whose analyses ran up to the first embedding stage."""
+
+    analyses: dict[int, Analysis]
+    external_ids: dict[int, str]
+    hashes: dict[int, str]
+    embedded: Future[None] | None = None
+
+
+def _warm(texts: list[str]) -> None:
+    from callqa.models.embeddings import get_embedder
+
+    get_embedder().embed(texts)
+
+
+def _failed(report: ScoreReport, interaction_id: int, external_id: str, exc: Exception) -> None:
+    report.failures.append(ScoreFailure(interaction_id, external_id, f"{type(exc).__name__}: {exc}"))
+
+
+def _start_batch(
+    factory: sessionmaker[Session], pipeline: Pipeline, batch: Sequence[int], report: ScoreReport
+) -> _Started:
+    with factory() as session:
+        docs = load_documents(session, batch)
+        hashes = {
+            row[0]: row[1]
+            for row in session.execute(
+                select(InteractionRow.id, InteractionRow.content_hash).where(InteractionRow.id.in_(batch))
+            )
+        }
+    started = _Started({}, {i: docs[i].external_id for i in batch}, hashes)
+    for interaction_id in batch:
+        try:
+            started.analyses[interaction_id] = pipeline.start(docs[interaction_id])
+        except _EXPECTED as exc:
+            _failed(report, interaction_id, started.external_ids[interaction_id], exc)
+    return started
+
+
+def _finish_batch(
+    factory: sessionmaker[Session],
+    started: _Started,
+    pipeline: Pipeline,
+    scorecard: Scorecard,
+    services: Services,
+    card_id: int,
+    report: ScoreReport,
+) -> None:
+    if started.embedded is not None:
+        try:
+            started.embedded.result()
+        except Exception:
+            log.warning(
+                "embedding a batch in the background failed; embedding per interaction", exc_info=True
+            )
+    scored: list[Scored] = []
+    for interaction_id, analysis in started.analyses.items():
+        try:
+            pipeline.finish(analysis)
+            evaluation = evaluate(analysis, scorecard, services)
+        except _EXPECTED as exc:
+            _failed(report, interaction_id, started.external_ids[interaction_id], exc)
+            continue
+        scored.append(Scored(interaction_id, started.hashes[interaction_id], analysis, evaluation))
+        report.scored += 1
+        report.auto_failed += evaluation.auto_failed
+        if evaluation.score is not None:
+            report.scores.append(evaluation.score)
+    with factory.begin() as session:
+        store_evaluations(session, scored, session.get_one(ScorecardRow, card_id), pipeline.version)

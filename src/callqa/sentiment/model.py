@@ -110,6 +110,11 @@ class SentimentModel:
             out.append(score)
         return out
 
+    def embedding_texts(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str]:
+        """The texts :meth:`score` will embed (the others are scored by VADER or not at all)."""
+        routes = _routes(texts, languages)
+        return [t for t, r in zip(texts, routes, strict=True) if r and (r != "en" or self.english == "blend")]
+
     def score(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[float]:
         """Sentiment per text in [-1, 1] (-1 very negative)."""
         routes = _routes(texts, languages)
