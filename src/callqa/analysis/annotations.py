@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+
+def _flat(obj: Any) -> dict[str, Any]:
+    """A flat dataclass of scalars as a dict (``asdict`` deep-copies every value: slow, not needed here)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 @dataclass(frozen=True)
@@ -18,7 +23,7 @@ class Evidence:
     char_end: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return _flat(self)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Trajectory:
     end: float | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {k: (None if v is None else round(v, 3)) for k, v in asdict(self).items()}
+        return {k: (None if v is None else round(v, 3)) for k, v in _flat(self).items()}
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Friction:
     detail: str
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return _flat(self)
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ class Gap:
         return (self.end_ms - self.start_ms) / 1000
 
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "seconds": round(self.seconds, 1)}
+        return {**_flat(self), "seconds": round(self.seconds, 1)}
 
 
 @dataclass(frozen=True)
