@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from common import run_worker
+
 ROOT = Path(__file__).resolve().parent.parent
 PHRASES = {
     "en": [
@@ -198,13 +200,7 @@ def fresh_postgres_db(url: str, name: str) -> str:
 
 
 def measure(kind: str, url: str, path: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", kind, url, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return run_worker(__file__, kind, url, str(path))
 
 
 def main() -> None:

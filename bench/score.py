@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,12 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-
-def peak_mb() -> float:
-    fields = dict(
-        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
-    )
-    return int(fields["VmHWM"].split()[0]) / 1024
+from common import peak_mb, run_worker  # noqa: E402
 
 
 def prepare(db: Path, count: int) -> str:
@@ -145,13 +139,7 @@ def worker(argv: list[str]) -> None:
 
 
 def child(mode: str, db: Path, texts: Path, count: int) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", mode, str(db), str(texts), str(count)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return run_worker(__file__, mode, str(db), str(texts), str(count))
 
 
 def main() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from analysis.analysis_support import analysed, demo_interactions, make
+from analysis.analysis_support import analysed, make
 from callqa.analysis.annotations import Friction, SentimentResult, Trajectory
 from callqa.analysis.friction import REPEAT_SIMILARITY, FrictionAnalyzer, repetitions, similarity
 from callqa.interactions.schemas import Interaction
+from qa_support import demo_interactions
 
 
 def neutral(

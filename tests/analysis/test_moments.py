@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.analysis_support import analysed, demo_interactions, make, manifest
+from analysis.analysis_support import analysed, make
 from callqa.analysis.annotations import Moment
 from callqa.analysis.defaults import build_pipeline
 from callqa.analysis.moments import MomentLibrary, MomentsAnalyzer, hold_phrases, load_library
+from qa_support import demo_interactions, manifest
 
 PHRASE_KINDS = (
     "abuse", "cancellation_threat", "competitor_mention", "complaint", "escalation_request",

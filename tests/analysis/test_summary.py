@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.analysis_support import demo_interactions, make
+from analysis.analysis_support import make
 from callqa.analysis.annotations import Evidence, Summary
 from callqa.analysis.base import Analysis
 from callqa.analysis.summary import SummaryAnalyzer, sentence_spans
 from callqa.interactions.schemas import Interaction
+from qa_support import demo_interactions
 
 
 def summarise(doc: Interaction) -> Summary:

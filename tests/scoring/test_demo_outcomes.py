@@ -2,63 +2,28 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from callqa.analysis.defaults import build_pipeline
-from callqa.db.engine import create_db_engine, session_factory
-from callqa.demo import demo_data_dir
-from callqa.ingest.config import load_config
-from callqa.ingest.formats.registry import default_registry
-from callqa.ingest.runner import ingest_paths
-from callqa.interactions.queries import get_interaction, list_interactions
-from callqa.interactions.schemas import Interaction
 from callqa.scoring.detectors import Services
 from callqa.scoring.engine import Evaluation, evaluate
 from callqa.scoring.loader import load_scorecard
+from qa_support import demo_interactions, manifest
 
 pytestmark = pytest.mark.issue(3)
 
 
-def _manifest() -> list[dict[str, Any]]:
-    entries = yaml.safe_load((demo_data_dir() / "manifest.yaml").read_text(encoding="utf-8"))
-    assert isinstance(entries, list)
-    return entries
-
-
-MANIFEST = _manifest()
-
-
-def _ingest_demo(db_path: Path) -> list[Interaction]:
-    """The demo files through the real ingest path (parsing, redaction, storage), read back."""
-    engine = create_db_engine(f"sqlite:///{db_path}")
-    try:
-        factory = session_factory(engine)
-        data = demo_data_dir()
-        report = ingest_paths(
-            [data],
-            factory=factory,
-            registry=default_registry(),
-            config=load_config(data / "callqa.yaml").ingest,
-        )
-        assert not report.failures, report.failures
-        with factory() as session:
-            return [get_interaction(session, s.id).doc for s in list_interactions(session, limit=None)]
-    finally:
-        engine.dispose()
+MANIFEST = manifest()
 
 
 @pytest.fixture(scope="module")
-def evaluations(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> dict[str, Evaluation]:
-    """Every demo interaction analysed by the default pipeline and scored with ``standard``, once."""
-    db_path = tmp_path_factory.mktemp("demo-outcomes") / "demo.db"
-    shutil.copyfile(sqlite_template, db_path)
-    docs = _ingest_demo(db_path)
+def evaluations() -> dict[str, Evaluation]:
+    """Every demo interaction (through the real ingest path) analysed by the default pipeline and scored
+    with ``standard``, once."""
+    docs = demo_interactions().values()
     pipeline = build_pipeline()
     card = load_scorecard("standard")
     services = Services()  # one embedder for all interactions
