@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 
 def _flat(obj: Any) -> dict[str, Any]:
     """A flat dataclass of scalars as a dict (``asdict`` deep-copies every value: slow, not needed here)."""
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    cls: Any = type(obj)
+    return {name: getattr(obj, name) for name in _names(cls)}
+
+
+@functools.cache
+def _names(cls: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from callqa.analysis.annotations import LanguageResult
 from callqa.analysis.base import Analysis, analyzers
 from callqa.analysis.text import primary_language, to_simplified
+from callqa.models.embeddings import canonical
 
 DEFAULT_LANGUAGES = ("en", "zh", "lt", "fa")
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
@@ -47,11 +48,12 @@ class LanguageIdentifier:
 
     def identify(self, text: str) -> tuple[str | None, float]:
         """The language tag of a text and a confidence, or ``(None, 0)`` when it is too short to tell."""
-        known = self._seen.get(text)
+        key = canonical(text)  # digits say nothing about the language; amounts and dates make lines unique
+        known = self._seen.get(key)
         if known is None:
             if len(self._seen) >= _SEEN_LIMIT:  # scripted sentences repeat; a bounded memo is enough
                 self._seen.clear()
-            known = self._seen[text] = self._identify(text)
+            known = self._seen[key] = self._identify(key)
         return known
 
     def _identify(self, text: str) -> tuple[str | None, float]:

@@ -93,13 +93,16 @@ def _has(name: str, text: str) -> bool:
     return bool(_matcher(name).find(text))
 
 
-def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Character spans of the sentences of a text, without surrounding whitespace."""
+@functools.lru_cache(maxsize=50_000)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of the sentences of a text, without surrounding whitespace (remembered per text)."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        yield from _trimmed(text, start, match.end())
+        spans.extend(_trimmed(text, start, match.end()))
         start = match.end()
-    yield from _trimmed(text, start, len(text))
+    spans.extend(_trimmed(text, start, len(text)))
+    return tuple(spans)
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -111,6 +114,7 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+@functools.lru_cache(maxsize=50_000)
 def size(text: str) -> int:
     """Words of alphabetic scripts plus Han characters / 2 (a Chinese word is about two characters)."""
     return len(_WORD.findall(_HAN.sub(" ", text))) + len(_HAN.findall(text)) // 2
@@ -175,6 +179,7 @@ def _agent_sentences(turns: Sequence[Turn]) -> Iterator[tuple[int, int, int, str
                 yield index, start, end, turn.text[start:end]
 
 
+@functools.lru_cache(maxsize=50_000)
 def _substantive(sentence: str) -> bool:
     return (
         size(sentence) >= 3

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from callqa.interactions.models import EventRow, InteractionRow, TurnRow
+from callqa.interactions.models import EventRow, InteractionRow
 from callqa.interactions.schemas import Channel, Direction, Event, EventKind, Interaction, Role, Survey, Turn
 
 
@@ -76,7 +76,28 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def to_document(row: InteractionRow, turns: Sequence[TurnRow], events: Sequence[EventRow]) -> Interaction:
+class TurnFields(Protocol):
+    """What rebuilding a turn reads: a ``TurnRow`` or a plain result row of its columns."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start_ms(self) -> int | None: ...
+    @property
+    def end_ms(self) -> int | None: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def channel_index(self) -> int | None: ...
+    @property
+    def external_id(self) -> str | None: ...
+
+
+def to_document(row: InteractionRow, turns: Sequence[TurnFields], events: Sequence[EventRow]) -> Interaction:
     """Rebuild the document from its rows (turns and events in ``seq`` order)."""
     survey = None
     if row.csat is not None or row.nps is not None or row.survey_comment:

@@ -55,6 +55,7 @@ class SentimentModel:
         self._embedder = embedder
         self._vader: Any = None
         self._vader_seen: dict[str, float] = {}
+        self._score_seen: dict[tuple[str, str], float] = {}
         self._heads: dict[str, Head] | None = None
         self._lock = threading.Lock()
 
@@ -116,8 +117,20 @@ class SentimentModel:
         return [t for t, r in zip(texts, routes, strict=True) if r and (r != "en" or self.english == "blend")]
 
     def score(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[float]:
-        """Sentiment per text in [-1, 1] (-1 very negative)."""
+        """Sentiment per text in [-1, 1] (-1 very negative); remembered per text and language route."""
         routes = _routes(texts, languages)
+        keys = list(zip(texts, routes, strict=True))
+        known = {k: v for k in keys if (v := self._score_seen.get(k)) is not None}
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        if missing:
+            values = self._score_routed([t for t, _ in missing], [r for _, r in missing])
+            if len(self._score_seen) + len(missing) > 50_000:
+                self._score_seen.clear()
+            for key, value in zip(missing, values, strict=True):
+                known[key] = self._score_seen[key] = value
+        return [known[k] for k in keys]
+
+    def _score_routed(self, texts: Sequence[str], routes: Sequence[str]) -> list[float]:
         out = [0.0] * len(texts)
         english = [i for i, r in enumerate(routes) if r == "en"]
         vader = dict(zip(english, self.vader([texts[i] for i in english]), strict=True))
