@@ -55,3 +55,18 @@ def test_fold_and_simplified_keep_lengths() -> None:
     folded = fold("Ąžuolas ١٢٣")
     assert folded.text == "azuolas 123"
     assert len(folded.index) == len(folded.text)
+
+
+def test_matches_are_remembered_per_text_and_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from callqa.analysis import text as text_module
+
+    monkeypatch.setattr(text_module._Memo, "SIZE", 2)
+    matcher = PhraseMatcher(["thank you for calling"])
+    line = "Hello, thank you for calling Acme."
+    first = matcher.find(line)
+    assert matcher.find(line) is first  # the second call is a lookup
+    assert [line[m.start : m.end] for m in first] == ["thank you for calling"]
+    for other in ("a", "b", "c"):
+        matcher.find(other)
+    assert len(matcher._memo._found) <= 2
+    assert [line[m.start : m.end] for m in matcher.find(line)] == ["thank you for calling"]
