@@ -50,8 +50,14 @@ def shingles(text: str) -> frozenset[str]:
 
 def similarity(a: str, b: str) -> float:
     """Jaccard similarity of two texts' shingles (0 when either is empty)."""
-    sa, sb = shingles(a), shingles(b)
-    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+    return _jaccard(shingles(a), shingles(b))
+
+
+def _jaccard(sa: frozenset[str], sb: frozenset[str]) -> float:
+    if not sa or not sb:
+        return 0.0
+    common = len(sa & sb)
+    return common / (len(sa) + len(sb) - common)
 
 
 def _quote(text: str, limit: int = 90) -> str:
@@ -69,20 +75,22 @@ def _clock(ms: int | None) -> str:
 def repetitions(turns: Sequence[Turn], threshold: float = REPEAT_SIMILARITY) -> list[Friction]:
     """Customer turns that repeat an earlier customer sentence (or say they are repeating)."""
     found: list[Friction] = []
-    earlier: list[str] = []
+    earlier: list[frozenset[str]] = []
     for index, turn in enumerate(turns):
         if turn.role != "customer":
             continue
         sentences = [turn.text[s:e] for s, e in sentence_spans(turn.text)]
-        long_enough = [s for s in sentences if size(s) >= _MIN_REPEAT_SIZE]
-        repeated = next((s for s in long_enough if any(similarity(s, e) >= threshold for e in earlier)), None)
+        long_enough = [(s, shingles(s)) for s in sentences if size(s) >= _MIN_REPEAT_SIZE]
+        repeated = next(
+            (s for s, grams in long_enough if any(_jaccard(grams, e) >= threshold for e in earlier)), None
+        )
         if repeated is None and _repeat_cues().find(turn.text):
             repeated = turn.text
         if repeated is not None:
             found.append(
                 Friction("repetition", index, turn.start_ms, f"Customer repeated: '{_quote(repeated)}'")
             )
-        earlier.extend(long_enough)
+        earlier.extend(grams for _, grams in long_enough)
     return found
 
 

@@ -48,12 +48,16 @@ class LanguageIdentifier:
 
     def identify(self, text: str) -> tuple[str | None, float]:
         """The language tag of a text and a confidence, or ``(None, 0)`` when it is too short to tell."""
-        key = canonical(text)  # digits say nothing about the language; amounts and dates make lines unique
-        known = self._seen.get(key)
+        known = self._seen.get(text)
         if known is None:
+            # Digits say nothing about the language, and amounts and dates make lines unique.
+            key = canonical(text)
+            known = self._seen.get(key)
+            if known is None:
+                known = self._identify(key)
             if len(self._seen) >= _SEEN_LIMIT:  # scripted sentences repeat; a bounded memo is enough
                 self._seen.clear()
-            known = self._seen[key] = self._identify(key)
+            self._seen[text] = self._seen[key] = known
         return known
 
     def _identify(self, text: str) -> tuple[str | None, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -19,11 +20,13 @@ _CJK_CHARS_PER_S = 4.2  # conversational Mandarin
 ROLES = ("agent", "customer")
 
 
+@functools.lru_cache(maxsize=50_000)
 def word_count(text: str) -> int:
     """Words of alphabetic scripts plus Han characters (a reading-rate unit, not linguistics)."""
     return len(_WORD.findall(_CJK.sub(" ", text))) + len(_CJK.findall(text))
 
 
+@functools.lru_cache(maxsize=50_000)
 def speech_ms(text: str) -> int:
     """How long saying a text takes at a conversational rate."""
     han = len(_CJK.findall(text))
@@ -34,15 +37,16 @@ def speech_ms(text: str) -> int:
 def turn_ends(turns: Sequence[Turn], voice: bool) -> list[int | None]:
     """Measured ends, or for voice the start plus the speaking time, cut at the next turn's start."""
     ends: list[int | None] = []
-    for i, turn in enumerate(turns):
+    following: int | None = None  # the next turn's start, walking backwards
+    for turn in reversed(turns):
         if turn.end_ms is not None or turn.start_ms is None or not voice:
             ends.append(turn.end_ms)
-            continue
-        end = turn.start_ms + speech_ms(turn.text)
-        following = next((t.start_ms for t in turns[i + 1 :] if t.start_ms is not None), None)
-        if following is not None and following >= turn.start_ms:
-            end = min(end, following)
-        ends.append(end)
+        else:
+            end = turn.start_ms + speech_ms(turn.text)
+            ends.append(min(end, following) if following is not None and following >= turn.start_ms else end)
+        if turn.start_ms is not None:
+            following = turn.start_ms
+    ends.reverse()
     return ends
 
 
@@ -117,10 +121,13 @@ def _reply_times(turns: Sequence[Turn]) -> list[float]:
 
 
 def _sentence_words(turns: Sequence[Turn]) -> float | None:
-    sentences = [s for t in turns if t.role == "agent" for s in _SENTENCE_END.split(t.text) if s.strip()]
-    if not sentences:
-        return None
-    return sum(word_count(s) for s in sentences) / len(sentences)
+    counts = [n for t in turns if t.role == "agent" for n in _sentence_word_counts(t.text)]
+    return sum(counts) / len(counts) if counts else None
+
+
+@functools.lru_cache(maxsize=50_000)
+def _sentence_word_counts(text: str) -> tuple[int, ...]:
+    return tuple(word_count(s) for s in _SENTENCE_END.split(text) if s.strip())
 
 
 def compute_metrics(interaction: Interaction, line: Timeline) -> Metrics:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +40,10 @@ class Context:
     analysis: Analysis
     scope: tuple[int, ...]
     services: Services
+    # Narrowed scopes by (speaker, window object): most criteria ask for the same few.
+    _narrowed: dict[tuple[str, int], tuple[Window | None, Context]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def full(cls, analysis: Analysis, services: Services) -> Context:
@@ -47,11 +51,17 @@ class Context:
 
     def narrow(self, speaker: Speaker, within: Window | None) -> Context:
         """Restrict the scope to a speaker and a window; windows count the speaker's own turns."""
+        key = (speaker, id(within))
+        known = self._narrowed.get(key)
+        if known is not None and known[0] is within:
+            return known[1]
         turns = self.analysis.turns
         keep = [i for i in self.scope if speaker == "any" or turns[i].role == speaker]
         if within is not None:
             keep = _apply_window(keep, turns, within)
-        return replace(self, scope=tuple(keep))
+        narrowed = Context(self.analysis, tuple(keep), self.services)
+        self._narrowed[key] = (within, narrowed)
+        return narrowed
 
     @property
     def language(self) -> str:
