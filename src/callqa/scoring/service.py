@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.analysis.base import Analysis
@@ -102,6 +103,10 @@ class Scored:
     evaluation: Evaluation
 
 
+_CRITERIA_TABLE = cast(Table, CriterionResultRow.__table__)
+_ANALYSIS_TABLE = cast(Table, AnalysisRow.__table__)
+
+
 def store_evaluations(
     session: Session, items: Sequence[Scored], card: ScorecardRow, pipeline: str
 ) -> list[int]:
@@ -160,12 +165,12 @@ def store_evaluations(
         for evaluation_id, item in zip(evaluation_ids, items, strict=True)
         for r in item.evaluation.results
     ]
-    if criteria:
-        session.execute(insert(CriterionResultRow), criteria)
+    if criteria:  # Core inserts: the ORM's per-row bookkeeping costs more than the rows themselves
+        session.execute(insert(_CRITERIA_TABLE), criteria)
     session.execute(delete(AnalysisRow).where(AnalysisRow.interaction_id.in_(ids)))
     analyses = [analysis_json(item.analysis) for item in items]
     session.execute(
-        insert(AnalysisRow),
+        insert(_ANALYSIS_TABLE),
         [
             {
                 "interaction_id": item.interaction_id,
