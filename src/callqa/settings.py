@@ -27,7 +27,15 @@ class Settings(BaseSettings):
     config_file: Path | None = Field(
         default=None, description="YAML file with ingest settings (roles, e-mail domains, CSV columns ...)."
     )
+    file_store: str | None = Field(
+        default=None,
+        description="Folder or fsspec URL for call audio and blobs; default: `files` in the data folder.",
+    )
     sqlite_busy_timeout_s: float = Field(default=30.0, description="How long SQLite waits for a lock.")
+
+    def resolved_file_store(self) -> str:
+        """The file-store root to use (a folder path or an fsspec URL)."""
+        return self.file_store or str(self.data_dir / "files")
 
     def resolved_database_url(self) -> str:
         """The database URL to use, creating the data folder for the SQLite default."""

@@ -150,3 +150,29 @@ def test_card_numbers_are_redacted_before_storage_and_recorded_without_the_value
     assert [(r.field, r.kind) for r in redactions] == [("turns.0.text", "card_number")]
     assert stored.redactions[0][1] == "card_number"
     assert store(db, StoreItem(leaked)) == [Outcome.UNCHANGED]
+
+
+def test_a_recording_round_trips_and_documents_without_one_hash_as_before(db: Database) -> None:
+    plain = doc("no-audio")
+    assert "recording" not in plain.model_dump(mode="json", exclude_none=True)
+    before = plain.content_hash()
+    recording = {
+        "uri": "callqa-files:audio/ab/abc.flac",
+        "duration_ms": 240_000,
+        "channels": 2,
+        "sample_rate": 16000,
+        "source_sha256": "ab" * 32,
+        "muted": [{"start_ms": 1000, "end_ms": 2500, "channel": 1, "kind": "card_number"}],
+        "peaks_uri": "callqa-files:audio/ab/abc.peaks.json",
+        "transcription": {"engine": "faster-whisper", "model": "tiny.en", "role_confidence": 0.93},
+    }
+    with_audio = doc("with-audio", recording=recording)
+    assert store(db, StoreItem(plain), StoreItem(with_audio)) == [Outcome.CREATED, Outcome.CREATED]
+    with db.factory() as session:
+        ids = dict(session.execute(select(InteractionRow.external_id, InteractionRow.id)).all())
+        loaded = load_document(session, ids["with-audio"])
+        assert load_document(session, ids["no-audio"]).recording is None
+    assert loaded.recording is not None
+    assert loaded.recording.model_dump(mode="json") == with_audio.recording.model_dump(mode="json")  # type: ignore[union-attr]
+    assert doc("no-audio").content_hash() == before
+    assert with_audio.content_hash() != doc("with-audio").content_hash()

@@ -7,7 +7,17 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from callqa.interactions.models import EventRow, InteractionRow
-from callqa.interactions.schemas import Channel, Direction, Event, EventKind, Interaction, Role, Survey, Turn
+from callqa.interactions.schemas import (
+    Channel,
+    Direction,
+    Event,
+    EventKind,
+    Interaction,
+    Recording,
+    Role,
+    Survey,
+    Turn,
+)
 
 
 def interaction_values(doc: Interaction, *, content_hash: str, origin: str | None) -> dict[str, Any]:
@@ -32,6 +42,7 @@ def interaction_values(doc: Interaction, *, content_hash: str, origin: str | Non
         "survey_comment": survey.comment if survey else None,
         "survey_responded_at": survey.responded_at if survey else None,
         "meta": doc.metadata,
+        "recording": doc.recording.model_dump(mode="json") if doc.recording else None,
         "turn_count": len(doc.turns),
         "content_hash": content_hash,
         "ingested_from": origin[:1024] if origin else None,
@@ -142,5 +153,6 @@ def to_document(row: InteractionRow, turns: Sequence[TurnFields], events: Sequen
         ],
         survey=survey,
         metadata=dict(row.meta or {}),
+        recording=Recording.model_validate(row.recording) if row.recording else None,
     )
     return doc

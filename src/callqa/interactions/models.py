@@ -44,6 +44,7 @@ class InteractionRow(Base):
     survey_comment: Mapped[str | None] = mapped_column(Text)
     survey_responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JsonType, default=dict)
+    recording: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     turn_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
     ingested_from: Mapped[str | None] = mapped_column(String(1024))

@@ -105,6 +105,33 @@ class Survey(_Model):
         return self.csat is None and self.nps is None and not self.comment
 
 
+class MutedSpan(_Model):
+    """A stretch of the recording silenced because its words were redacted (``channel`` None = all)."""
+
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(ge=0)
+    channel: int | None = Field(default=None, ge=0)
+    kind: str = Field(description="What was redacted there: card_number, cvv, national_id ...")
+
+
+class Recording(_Model):
+    """The call audio kept with an interaction: where the (redacted) copy lives and how it was heard."""
+
+    uri: str = Field(description="File-store URI of the audio to play (the redacted copy when redacted).")
+    media_type: str = Field(default="audio/flac")
+    duration_ms: int = Field(ge=0)
+    channels: int = Field(ge=1)
+    sample_rate: int = Field(gt=0, description="Sample rate of the stored copy.")
+    source_sha256: str = Field(description="Digest of the original file (re-imports of it are recognised).")
+    original_uri: str | None = Field(default=None, description="The original, kept only if configured.")
+    muted: list[MutedSpan] = Field(default_factory=list)
+    peaks_uri: str | None = Field(default=None, description="File-store URI of the waveform peaks (JSON).")
+    transcription: dict[str, Any] = Field(
+        default_factory=dict,
+        description="How the transcript was made: engine, model, language, diarization, role confidence.",
+    )
+
+
 class Interaction(_Model):
     """A call, chat, e-mail thread or social conversation between a contact centre and a customer.
 
@@ -129,6 +156,7 @@ class Interaction(_Model):
     events: list[Event] = Field(default_factory=list)
     survey: Survey | None = None
     metadata: dict[str, Any] = Field(default_factory=dict, description="Anything else, kept as given.")
+    recording: Recording | None = Field(default=None, description="The call audio, for voice interactions.")
 
     @field_validator("started_at")
     @classmethod
@@ -155,6 +183,8 @@ class Interaction(_Model):
     def content_hash(self) -> str:
         """A stable digest of the whole document; equal documents have equal hashes."""
         payload = self.model_dump(mode="json")
+        if payload.get("recording") is None:  # documents without audio hash as before recordings existed
+            payload.pop("recording", None)
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

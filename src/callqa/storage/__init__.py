@@ -1,0 +1,1 @@
+"""Where blobs live: call audio, redacted copies and waveform peaks."""
