@@ -34,7 +34,8 @@ def test_uris_are_relative_so_the_store_can_move(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "uri", ["/etc/passwd", "callqa-files:../outside", "callqa-files:/abs", "callqa-files:", "callqa-files:a//b"]
+    "uri",
+    ["/etc/passwd", "callqa-files:../outside", "callqa-files:/abs", "callqa-files:", "callqa-files:a//b"],
 )
 def test_bad_uris_are_refused_with_the_reason(tmp_path: Path, uri: str) -> None:
     with pytest.raises(CallqaError, match=r"\[F100\]") as caught:
