@@ -1,0 +1,1 @@
+"""Call recordings: decoding, speech to text, per-channel roles, and the signal measures built on them."""

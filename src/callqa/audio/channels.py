@@ -1,0 +1,152 @@
+"""Stereo calls: transcribe each channel on its own, give each channel a role, merge into timed turns.
+
+Turns are built from word timings, not Whisper's segments: with VAD a segment can span a minute of the
+other party talking, while words keep their own times. A channel's words form one turn until a pause
+longer than ``max_pause_ms``; the turns of both channels are then ordered by start time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from callqa.audio.decode import SAMPLE_RATE, Audio
+from callqa.audio.role_cues import RoleCues, RoleDecision, decide_roles
+from callqa.audio.transcribe import Segment, Transcriber, Word
+from callqa.errors import CallqaError, ErrorCode
+from callqa.interactions.schemas import Role, Turn
+
+MAX_PAUSE_MS = 1500
+SAME_AUDIO_CORRELATION = 0.98
+
+
+@dataclass(frozen=True)
+class AudioTurn:
+    """What one party said without a long pause, with the channel it came from and its words."""
+
+    role: Role
+    channel: int
+    start_ms: int
+    end_ms: int
+    text: str
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class CallTranscript:
+    """A transcribed call: turns in time order, the channel roles and how they were decided."""
+
+    turns: list[AudioTurn]
+    roles: RoleDecision
+    language: str
+    segments: dict[int, list[Segment]]
+    duration_ms: int
+
+    def interaction_turns(self) -> list[Turn]:
+        """The turns as :class:`callqa.interactions.schemas.Turn` rows for an interaction document."""
+        return [
+            Turn(role=t.role, text=t.text, start_ms=t.start_ms, end_ms=t.end_ms, channel_index=t.channel)
+            for t in self.turns
+        ]
+
+
+def transcribe_call(
+    audio: Audio,
+    transcriber: Transcriber,
+    *,
+    channel_roles: Mapping[int, Role] | None = None,
+    cues: RoleCues | None = None,
+    max_pause_ms: int = MAX_PAUSE_MS,
+) -> CallTranscript:
+    """Transcribe a recording with one party per channel; roles come from ``channel_roles`` or the content.
+
+    Only configured channels are transcribed when ``channel_roles`` is given. Raises I720, I721, I722.
+    """
+    if audio.sample_rate != SAMPLE_RATE:
+        raise ValueError(f"decode the recording at {SAMPLE_RATE} Hz, not {audio.sample_rate}")
+    channels = _channels_to_transcribe(audio, channel_roles)
+    language = transcriber.settings.language or _shared_language(audio, channels, transcriber)
+    segments = {c: transcriber.transcribe(audio.channel(c), language=language) for c in channels}
+    if channel_roles is not None:
+        decision = RoleDecision(dict(channel_roles), 1.0, "configured")
+    else:
+        texts = {c: " ".join(s.text for s in segs) for c, segs in segments.items()}
+        decision = decide_roles(texts, first_speaker=_first_speaker(segments), cues=cues)
+    heard = language or next((s.language for segs in segments.values() for s in segs), "")
+    turns = merge_turns(segments, decision.roles, max_pause_ms=max_pause_ms)
+    return CallTranscript(turns, decision, heard, segments, audio.duration_ms)
+
+
+def merge_turns(
+    segments: Mapping[int, Sequence[Segment]],
+    roles: Mapping[int, Role],
+    *,
+    max_pause_ms: int = MAX_PAUSE_MS,
+) -> list[AudioTurn]:
+    """Every channel's words grouped into turns at pauses, all channels' turns ordered by start time."""
+    turns: list[AudioTurn] = []
+    for channel, channel_segments in segments.items():
+        group: list[Word] = []
+        for word in _words(channel_segments):
+            if group and word.start_ms - group[-1].end_ms > max_pause_ms:
+                turns.append(_turn(roles[channel], channel, group))
+                group = []
+            group.append(word)
+        if group:
+            turns.append(_turn(roles[channel], channel, group))
+    return sorted(turns, key=lambda t: (t.start_ms, t.channel))
+
+
+def _turn(role: Role, channel: int, words: list[Word]) -> AudioTurn:
+    # Whisper marks where spaces go (none in Chinese, none inside "high-end" or "8 a.m.")
+    text = "".join((" " if w.spaced and i else "") + w.text for i, w in enumerate(words))
+    return AudioTurn(role, channel, words[0].start_ms, max(w.end_ms for w in words), text, tuple(words))
+
+
+def _words(segments: Sequence[Segment]) -> list[Word]:
+    words: list[Word] = []
+    for segment in segments:
+        # a segment without word timings still counts, as one "word" spanning it
+        words += segment.words or (Word(segment.start_ms, segment.end_ms, segment.text, 0.0),)
+    return sorted(words, key=lambda w: w.start_ms)
+
+
+def _channels_to_transcribe(audio: Audio, channel_roles: Mapping[int, Role] | None) -> list[int]:
+    if channel_roles is not None:
+        for channel in channel_roles:
+            if not 0 <= channel < audio.channels:
+                raise CallqaError(ErrorCode.I720, channel=channel, channels=audio.channels)
+        return sorted(channel_roles)
+    if audio.channels != 2:
+        hint = " (a single channel needs speaker diarization)" if audio.channels == 1 else ""
+        raise CallqaError(
+            ErrorCode.I721, channels=audio.channels, hint=hint or ", e.g. {0: agent, 1: customer}"
+        )
+    if same_audio(audio):
+        raise CallqaError(ErrorCode.I722)
+    return [0, 1]
+
+
+def same_audio(audio: Audio) -> bool:
+    """Whether both channels of a stereo file carry the same signal (a mono call saved as stereo)."""
+    left, right = audio.samples[0], audio.samples[1]
+    if not left.any() or not right.any():
+        return False
+    correlation = float(np.corrcoef(left, right)[0, 1])
+    return correlation > SAME_AUDIO_CORRELATION
+
+
+def _shared_language(audio: Audio, channels: list[int], transcriber: Transcriber) -> str | None:
+    """The language heard most surely on any channel; both parties of a call speak the same one."""
+    if not transcriber.multilingual:
+        return "en"
+    guesses = [transcriber.detect_language(audio.channel(c)) for c in channels]
+    known = [g for g in guesses if g is not None]
+    return max(known, key=lambda g: g[1])[0] if known else None
+
+
+def _first_speaker(segments: Mapping[int, Sequence[Segment]]) -> int | None:
+    starts = {c: segs[0].start_ms for c, segs in segments.items() if segs}
+    return min(starts, key=lambda c: starts[c]) if starts else None

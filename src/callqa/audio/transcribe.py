@@ -1,0 +1,228 @@
+"""Speech to text with faster-whisper (CTranslate2, int8 on the CPU), with word timestamps and VAD.
+
+The model loads lazily, once per process for each (folder, threads) pair, and is shared by every
+:class:`Transcriber` that names it. Hotwords and an initial prompt carry the brand, product and agent names
+Whisper would otherwise mishear.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from callqa.audio.asr_models import WhisperFolder, resolve_model
+from callqa.errors import CallqaError, ErrorCode
+
+SAMPLE_RATE = 16_000
+_REREAD_GAP_S = 10.0  # missed speech parts this close are read again as one clip ...
+_REREAD_MAX_S = 30.0  # ... of at most one Whisper window
+
+
+@dataclass(frozen=True)
+class VadSettings:
+    """Silero VAD (bundled with faster-whisper) options; silence between parts is not transcribed."""
+
+    threshold: float = 0.5
+    min_speech_duration_ms: int = 250
+    min_silence_duration_ms: int = 1000
+    speech_pad_ms: int = 300
+    max_speech_duration_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class TranscribeSettings:
+    """How to transcribe: which model, which language, and the names Whisper should expect."""
+
+    model: str = "base"
+    language: str | None = None  # None: detect it
+    hotwords: tuple[str, ...] = ()  # brand, products, agent names
+    initial_prompt: str | None = None
+    beam_size: int = 5
+    vad: VadSettings | None = field(default_factory=VadSettings)  # None: transcribe silence too
+    cpu_threads: int = 0  # 0: every core
+    allow_download: bool = False  # let faster-whisper fetch a hub model that is not cached
+
+
+@dataclass(frozen=True)
+class Word:
+    start_ms: int
+    end_ms: int
+    text: str
+    probability: float
+    spaced: bool = True  # a space comes before it in running text ("high-end" is "high" + "-end")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start_ms: int
+    end_ms: int
+    text: str
+    words: tuple[Word, ...]
+    language: str
+    avg_logprob: float
+
+
+_models: dict[tuple[str, int], Any] = {}
+_models_lock = threading.Lock()
+
+
+def load_whisper(folder: WhisperFolder, cpu_threads: int) -> Any:
+    """The process-wide ``faster_whisper.WhisperModel`` for ``folder`` (loaded on first use). Raises I713."""
+    key = (folder.path, cpu_threads)
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            from faster_whisper import WhisperModel
+
+            try:
+                model = WhisperModel(folder.path, device="cpu", compute_type="int8", cpu_threads=cpu_threads)
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise CallqaError(ErrorCode.I713, path=folder.path, reason=str(exc)) from exc
+            _models[key] = model
+        return model
+
+
+class Transcriber:
+    """Turns 16 kHz mono samples into timed segments and words with one configured Whisper model."""
+
+    def __init__(self, settings: TranscribeSettings, *, data_dir: Path) -> None:
+        self.settings = settings
+        self.data_dir = data_dir
+        self._folder: WhisperFolder | None = None
+
+    @property
+    def folder(self) -> WhisperFolder:
+        if self._folder is None:
+            self._folder = resolve_model(
+                self.settings.model, data_dir=self.data_dir, allow_download=self.settings.allow_download
+            )
+        return self._folder
+
+    @property
+    def cpu_threads(self) -> int:
+        return self.settings.cpu_threads or os.cpu_count() or 1
+
+    def model(self) -> Any:
+        """The loaded faster-whisper model; raises I714 if a forced language needs a multilingual one."""
+        model = load_whisper(self.folder, self.cpu_threads)
+        language = self.settings.language
+        if language and language != "en" and not model.model.is_multilingual:
+            raise CallqaError(ErrorCode.I714, name=self.settings.model, language=language)
+        return model
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self.model().model.is_multilingual)
+
+    def detect_language(self, samples: NDArray[np.float32]) -> tuple[str, float] | None:
+        """The language heard in the speech of ``samples`` and its probability; None without speech."""
+        model = self.model()
+        vad = self.settings.vad
+        try:
+            language, probability, _ = model.detect_language(
+                _checked(samples), vad_filter=vad is not None, vad_parameters=_vad_options(vad)
+            )
+        except ValueError:  # VAD found no speech: nothing to concatenate
+            return None
+        return str(language), float(probability)
+
+    def transcribe(self, samples: NDArray[np.float32], *, language: str | None = None) -> list[Segment]:
+        """Segments with word timings in ms from the start; ``language`` overrides the setting.
+
+        Whisper reads the VAD's speech parts glued together and sometimes skips a few short ones whole
+        (a customer's "2018 Tesla Model S" between two long agent turns); speech parts left without a
+        single word are read again without the glue.
+        """
+        audio = _checked(samples)
+        vad = self.settings.vad
+        segments, spoken = self._decode(audio, language or self.settings.language, vad=vad)
+        if vad is not None:
+            missed = _missed_speech(audio, segments, vad)
+            if missed:
+                again, _ = self._decode(audio, spoken, clips=missed)
+                segments = sorted([*segments, *again], key=lambda s: s.start_ms)
+        return segments
+
+    def _decode(
+        self,
+        audio: NDArray[np.float32],
+        language: str | None,
+        *,
+        vad: VadSettings | None = None,
+        clips: list[tuple[float, float]] | None = None,
+    ) -> tuple[list[Segment], str]:
+        settings = self.settings
+        extra: dict[str, Any] = {"clip_timestamps": [t for clip in clips for t in clip]} if clips else {}
+        raw, info = self.model().transcribe(
+            audio,
+            language=language,
+            beam_size=settings.beam_size,
+            initial_prompt=settings.initial_prompt,
+            hotwords=", ".join(settings.hotwords) or None,
+            word_timestamps=True,
+            vad_filter=vad is not None,
+            vad_parameters=_vad_options(vad),
+            **extra,
+        )
+        spoken = str(info.language)
+        return [_segment(s, spoken) for s in raw if s.text.strip()], spoken
+
+
+def _missed_speech(
+    audio: NDArray[np.float32], segments: list[Segment], vad: VadSettings
+) -> list[tuple[float, float]]:
+    """The VAD's speech parts (start, end in seconds) that no transcribed word overlaps."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    words = [w for s in segments for w in s.words]
+    starts = np.array([w.start_ms for w in words], dtype=np.int64)
+    ends = np.array([w.end_ms for w in words], dtype=np.int64)
+    missed: list[tuple[float, float]] = []
+    for chunk in get_speech_timestamps(audio, _vad_options(vad)):
+        start, end = int(chunk["start"]) / SAMPLE_RATE, int(chunk["end"]) / SAMPLE_RATE
+        if np.any((starts < 1000 * end) & (ends > 1000 * start)):
+            continue
+        # short parts read alone come out empty or garbled; neighbours read together give Whisper context
+        if missed and start - missed[-1][1] <= _REREAD_GAP_S and end - missed[-1][0] <= _REREAD_MAX_S:
+            missed[-1] = (missed[-1][0], end)
+        else:
+            missed.append((start, end))
+    return missed
+
+
+def _vad_options(vad: VadSettings | None) -> Any:
+    from faster_whisper.vad import VadOptions
+
+    return VadOptions(**asdict(vad)) if vad else None
+
+
+def _checked(samples: NDArray[np.float32]) -> NDArray[np.float32]:
+    if samples.ndim != 1:
+        raise ValueError(f"transcribe one channel at a time (1-D samples), got shape {samples.shape}")
+    return np.ascontiguousarray(samples, dtype=np.float32)
+
+
+def _ms(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
+
+
+def _segment(raw: Any, language: str) -> Segment:
+    words = tuple(
+        Word(
+            _ms(w.start),
+            max(_ms(w.start), _ms(w.end)),
+            w.word.strip(),
+            round(float(w.probability), 4),
+            spaced=w.word[:1].isspace(),
+        )
+        for w in raw.words or ()
+        if w.word.strip()
+    )
+    start, end = _ms(raw.start), _ms(raw.end)
+    return Segment(start, max(start, end), raw.text.strip(), words, language, float(raw.avg_logprob))
