@@ -16,6 +16,8 @@ if [ -n "$python" ] && ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
 if [ "$dev" = 1 ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   packages+=(postgresql postgresql-contrib)
 fi
+# espeak-ng speaks the synthetic test calls (word error rate, redaction muting)
+if [ "$dev" = 1 ] && ! command -v espeak-ng >/dev/null 2>&1; then packages+=(espeak-ng); fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -193,4 +193,27 @@ class MetricsAnalyzer:
             silence_min_s=self.silence_min_s,
             is_hold_request=lambda text: bool(matcher.find(text)),
         )
-        return {"metrics": compute_metrics(analysis.interaction, line), "timeline": line}
+        metrics = compute_metrics(analysis.interaction, line)
+        return {"metrics": with_audio_measures(metrics, analysis.interaction), "timeline": line}
+
+
+# Figures a recording measures better than word timings do (both parties' real speech, overlap, quiet).
+AUDIO_MEASURED = (
+    "agent_talk_share",
+    "customer_talk_share",
+    "agent_wpm",
+    "customer_wpm",
+    "overtalk_s",
+    "overtalk_count",
+    "silence_total_s",
+    "silence_max_s",
+)
+
+
+def with_audio_measures(metrics: Metrics, interaction: Interaction) -> Metrics:
+    """``metrics`` with the figures measured on the call's audio, when the transcript came from one."""
+    recording = interaction.recording
+    measured = recording.transcription.get("metrics") if recording is not None else None
+    if not isinstance(measured, dict):
+        return metrics
+    return {**metrics, **{k: measured[k] for k in AUDIO_MEASURED if k in measured}}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from callqa.audio.decode import SAMPLE_RATE, Audio
+from callqa.audio.diarize import Diarization
 from callqa.audio.role_cues import RoleCues, RoleDecision, decide_roles
 from callqa.audio.transcribe import Segment, Transcriber, Word
 from callqa.errors import CallqaError, ErrorCode
@@ -24,7 +25,10 @@ SAME_AUDIO_CORRELATION = 0.98
 
 @dataclass(frozen=True)
 class AudioTurn:
-    """What one party said without a long pause, with the channel it came from and its words."""
+    """What one party said without a long pause, with the channel it came from and its words.
+
+    ``speaker``: the diarized voice on a mono call ("spk_0" speaks first); None when the channel is the party.
+    """
 
     role: Role
     channel: int
@@ -32,22 +36,59 @@ class AudioTurn:
     end_ms: int
     text: str
     words: tuple[Word, ...]
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
 class CallTranscript:
-    """A transcribed call: turns in time order, the channel roles and how they were decided."""
+    """A transcribed call: turns in time order, the party roles and how they were decided.
+
+    On a stereo call ``roles`` is keyed by channel; on a mono call by diarized speaker, and ``diarization``
+    holds who spoke when.
+    """
 
     turns: list[AudioTurn]
     roles: RoleDecision
     language: str
     segments: dict[int, list[Segment]]
     duration_ms: int
+    diarization: Diarization | None = None
+
+    @property
+    def mono(self) -> bool:
+        """Whether the parties were told apart by voice (diarization) rather than by channel."""
+        return self.diarization is not None
+
+    @property
+    def diarization_confidence(self) -> float | None:
+        """How surely the voices were told apart (speech-weighted mean segment confidence); None on stereo."""
+        if self.diarization is None:
+            return None
+        spans = [(s.end_ms - s.start_ms, s.confidence) for s in self.diarization.segments]
+        speech = sum(ms for ms, _ in spans)
+        return sum(ms * sure for ms, sure in spans) / speech if speech else 0.5
+
+    @property
+    def confidence(self) -> float:
+        """The expected share of speech under the right role, from the role and diarization confidences.
+
+        A word's role is right when the voices and the roles are both right, or both wrong.
+        """
+        roles = self.roles.confidence
+        voices = 1.0 if self.diarization_confidence is None else self.diarization_confidence
+        return round(roles * voices + (1 - roles) * (1 - voices), 4)
 
     def interaction_turns(self) -> list[Turn]:
         """The turns as :class:`callqa.interactions.schemas.Turn` rows for an interaction document."""
         return [
-            Turn(role=t.role, text=t.text, start_ms=t.start_ms, end_ms=t.end_ms, channel_index=t.channel)
+            Turn(
+                role=t.role,
+                text=t.text,
+                start_ms=t.start_ms,
+                end_ms=t.end_ms,
+                speaker=t.speaker,
+                channel_index=t.channel,
+            )
             for t in self.turns
         ]
 
@@ -67,7 +108,7 @@ def transcribe_call(
     if audio.sample_rate != SAMPLE_RATE:
         raise ValueError(f"decode the recording at {SAMPLE_RATE} Hz, not {audio.sample_rate}")
     channels = _channels_to_transcribe(audio, channel_roles)
-    language = transcriber.settings.language or _shared_language(audio, channels, transcriber)
+    language = transcriber.settings.language or shared_language(audio, channels, transcriber)
     segments = {c: transcriber.transcribe(audio.channel(c), language=language) for c in channels}
     if channel_roles is not None:
         decision = RoleDecision(dict(channel_roles), 1.0, "configured")
@@ -89,26 +130,28 @@ def merge_turns(
     turns: list[AudioTurn] = []
     for channel, channel_segments in segments.items():
         group: list[Word] = []
-        for word in _words(channel_segments):
+        for word in segment_words(channel_segments):
             if group and word.start_ms - group[-1].end_ms > max_pause_ms:
-                turns.append(_turn(roles[channel], channel, group))
+                turns.append(make_turn(roles[channel], channel, group))
                 group = []
             group.append(word)
         if group:
-            turns.append(_turn(roles[channel], channel, group))
+            turns.append(make_turn(roles[channel], channel, group))
     return sorted(turns, key=lambda t: (t.start_ms, t.channel))
 
 
-def _turn(role: Role, channel: int, words: list[Word]) -> AudioTurn:
+def make_turn(role: Role, channel: int, words: Sequence[Word], speaker: str | None = None) -> AudioTurn:
+    """One turn of ``words`` (in time order), its text spaced as Whisper spelt it."""
     # Whisper marks where spaces go (none in Chinese, none inside "high-end" or "8 a.m.")
     text = "".join((" " if w.spaced and i else "") + w.text for i, w in enumerate(words))
-    return AudioTurn(role, channel, words[0].start_ms, max(w.end_ms for w in words), text, tuple(words))
+    end_ms = max(w.end_ms for w in words)
+    return AudioTurn(role, channel, words[0].start_ms, end_ms, text, tuple(words), speaker)
 
 
-def _words(segments: Sequence[Segment]) -> list[Word]:
+def segment_words(segments: Sequence[Segment]) -> list[Word]:
+    """The words of ``segments`` by start time; a segment without word timings is one "word"."""
     words: list[Word] = []
     for segment in segments:
-        # a segment without word timings still counts, as one "word" spanning it
         words += segment.words or (Word(segment.start_ms, segment.end_ms, segment.text, 0.0),)
     return sorted(words, key=lambda w: w.start_ms)
 
@@ -138,7 +181,7 @@ def same_audio(audio: Audio) -> bool:
     return correlation > SAME_AUDIO_CORRELATION
 
 
-def _shared_language(audio: Audio, channels: list[int], transcriber: Transcriber) -> str | None:
+def shared_language(audio: Audio, channels: list[int], transcriber: Transcriber) -> str | None:
     """The language heard most surely on any channel; both parties of a call speak the same one."""
     if not transcriber.multilingual:
         return "en"

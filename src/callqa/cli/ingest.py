@@ -31,20 +31,30 @@ def ingest(
     ] = None,
     config: Annotated[Path | None, typer.Option(help="callqa YAML config (ingest section).")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Processes transcribing recordings at once.")
+    ] = 1,
 ) -> None:
-    """Import interactions. Re-importing updates them; an unchanged file changes nothing."""
+    """Import interactions. Re-importing updates them; an unchanged file changes nothing.
+
+    Call recordings are transcribed offline; their original files are deleted once stored unless
+    ingest.audio.keep_original is set (only the redacted copy is kept). An interrupted run can simply be
+    started again: what was stored is recognised and skipped.
+    """
     with open_app(config) as ctx:
-        report = run_ingest(ctx, paths, None if fmt == "auto" else fmt, source, progress)
+        report = run_ingest(ctx, paths, None if fmt == "auto" else fmt, source, progress, workers)
     print_report(report)
     raise typer.Exit(0 if report.ok else 1)
 
 
-def run_ingest(ctx: App, paths: list[Path], fmt: str | None, source: str | None, show: bool) -> IngestReport:
+def run_ingest(
+    ctx: App, paths: list[Path], fmt: str | None, source: str | None, show: bool, workers: int = 1
+) -> IngestReport:
     """Run the library ingest with a progress bar on stderr."""
     config = ctx.config.ingest
     if source:
         config = config.model_copy(update={"source": source})
-    registry = default_registry()
+    registry = default_registry(ctx.settings)
     bar = Progress(
         TextColumn("ingest"),
         BarColumn(),
@@ -64,7 +74,13 @@ def run_ingest(ctx: App, paths: list[Path], fmt: str | None, source: str | None,
 
         try:
             return ingest_paths(
-                paths, factory=ctx.factory, registry=registry, config=config, fmt=fmt, progress=on_progress
+                paths,
+                factory=ctx.factory,
+                registry=registry,
+                config=config,
+                fmt=fmt,
+                progress=on_progress,
+                workers=workers,
             )
         except CallqaError as exc:
             fail(str(exc))

@@ -29,12 +29,14 @@ class Parsed:
     """One interaction read from an input.
 
     ``merge`` marks a fragment (e.g. some messages of an e-mail thread): its turns are merged with the
-    stored copy by turn ``external_id`` instead of replacing them.
+    stored copy by turn ``external_id`` instead of replacing them. ``consumed`` is an input file to delete
+    once the interaction is stored (a recording whose redacted copy is kept instead).
     """
 
     interaction: Interaction
     ref: SourceRef
     merge: bool = False
+    consumed: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

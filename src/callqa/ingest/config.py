@@ -64,6 +64,45 @@ class ChatConfig(_Config):
     )
 
 
+class AudioConfig(_Config):
+    """How call recordings become transcripts (``ingest.audio``)."""
+
+    model: str = Field(
+        default="base",
+        description="Whisper model: tiny.en, base (installed packages), a folder, or a hub name (network).",
+    )
+    language: str | None = Field(
+        default=None, description="Language of every call; unset: per queue, else detected."
+    )
+    queue_languages: dict[str, str] = Field(
+        default_factory=dict, description="Queue -> language, e.g. {cards-lt: lt}; wins over detection."
+    )
+    hotwords: list[str] = Field(
+        default_factory=list, description="Brand, product and agent names Whisper should expect."
+    )
+    initial_prompt: str | None = Field(default=None, description="Text Whisper reads as preceding the call.")
+    company: list[str] = Field(
+        default_factory=list, description="Company names; saying one marks the agent's side."
+    )
+    channel_roles: dict[int, Role] | None = Field(
+        default=None,
+        description="Stereo channel -> role, e.g. {0: agent, 1: customer}; unset: decided from what is said.",
+    )
+    beam_size: int = Field(default=5, ge=1, le=10)
+    cpu_threads: int = Field(default=0, ge=0, description="Threads per transcription; 0: cores ÷ workers.")
+    keep_original: bool = Field(
+        default=False,
+        description="Keep the original recording in the file store; by default only the redacted copy stays "
+        "and the input file is deleted once its interaction is stored.",
+    )
+    peaks_per_second: int = Field(default=20, ge=1, le=200, description="Waveform resolution for players.")
+    allow_download: bool = Field(default=False, description="Let faster-whisper fetch a hub model (network).")
+
+    def language_for(self, queue: str | None) -> str | None:
+        """The language to force for a call in ``queue`` (None: detect)."""
+        return self.queue_languages.get(queue or "") or self.language
+
+
 class IngestConfig(_Config):
     """The ``ingest:`` section of the callqa config file."""
 
@@ -83,6 +122,7 @@ class IngestConfig(_Config):
     csv: CsvConfig = Field(default_factory=CsvConfig)
     aws: AwsTranscribeConfig = Field(default_factory=AwsTranscribeConfig)
     chat: ChatConfig = Field(default_factory=ChatConfig)
+    audio: AudioConfig = Field(default_factory=AudioConfig)
     batch_size: int = Field(
         default=500, ge=1, le=100_000, description="Interactions per database transaction."
     )

@@ -15,11 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.errors import CallqaError, ErrorCode
-from callqa.ingest.base import Failure, FormatRegistry, MetadataRow, Parsed, SourceRef
+from callqa.ingest.base import Failure, FormatRegistry, MetadataRow, Parsed, ParseResult, SourceRef
 from callqa.ingest.config import IngestConfig
 from callqa.ingest.discovery import InputFile, discover
 from callqa.ingest.file_metadata import with_file_fields
 from callqa.ingest.models import IngestFailureRow, IngestRunRow
+from callqa.ingest.parallel import ParallelParser
 from callqa.ingest.validation import describe_validation_error
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
@@ -65,8 +66,11 @@ class _Batch:
     def __init__(self, factory: sessionmaker[Session], size: int, report: IngestReport) -> None:
         self.factory, self.size, self.report = factory, size, report
         self.items: list[tuple[_Pending, SourceRef]] = []
+        self.consumed: dict[int, Path] = {}  # item index -> input file to delete once the item is stored
 
-    def add(self, item: _Pending, ref: SourceRef) -> None:
+    def add(self, item: _Pending, ref: SourceRef, consumed: Path | None = None) -> None:
+        if consumed is not None:
+            self.consumed[len(self.items)] = consumed
         self.items.append((item, ref))
         if len(self.items) >= self.size:
             self.flush()
@@ -75,6 +79,7 @@ class _Batch:
         if not self.items:
             return
         items, self.items = self.items, []
+        consumed, self.consumed = self.consumed, {}
         outcomes: list[Outcome | None]
         with self.factory() as session:
             try:
@@ -83,11 +88,21 @@ class _Batch:
             except (SQLAlchemyError, CallqaError, ValidationError, ValueError):
                 session.rollback()
                 outcomes = self._one_by_one(session, items)
-        for (item, _), outcome in zip(items, outcomes, strict=True):
+        for index, ((item, ref), outcome) in enumerate(zip(items, outcomes, strict=True)):
             if outcome is Outcome.PENDING and isinstance(item, MetadataItem):
                 self.report.pending_ids.add(item.external_id)
             elif outcome is not None:
                 self.report.counts[outcome] += 1
+            if outcome is not None and index in consumed:
+                _delete_input(consumed[index], ref, self.report)
+
+    def recording_stored(self, digest: str) -> bool:
+        """Whether an interaction already holds the recording with this digest."""
+        with self.factory() as session:
+            found = session.scalar(
+                select(InteractionRow.id).where(InteractionRow.recording_sha256 == digest).limit(1)
+            )
+        return found is not None
 
     def _one_by_one(self, session: Session, items: list[tuple[_Pending, SourceRef]]) -> list[Outcome | None]:
         """After a failed batch, store items singly so one bad item cannot sink the others."""
@@ -115,6 +130,15 @@ def _store(session: Session, items: Sequence[_Pending]) -> list[Outcome]:
     return [next(stored_meta if isinstance(i, MetadataItem) else stored_docs).outcome for i in items]
 
 
+def _delete_input(path: Path, ref: SourceRef, report: IngestReport) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        report.failures.append(
+            Failure.coded(ref, ErrorCode.I103, reason=f"stored, but the original could not be deleted: {exc}")
+        )
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
@@ -127,8 +151,14 @@ def ingest_paths(
     config: IngestConfig,
     fmt: str | None = None,
     progress: ProgressCallback | None = None,
+    workers: int = 1,
 ) -> IngestReport:
-    """Read every input under ``paths`` into the database; bad inputs become failures, never exceptions."""
+    """Read every input under ``paths`` into the database; bad inputs become failures, never exceptions.
+
+    Formats that say ``parallel`` (recordings) are parsed in ``workers`` processes when ``workers`` > 1;
+    results are stored in input order, each file in its own transaction, so a crash loses no stored work
+    and a re-run skips what was stored (recordings by their digest).
+    """
     paths = list(paths)
     report = IngestReport()
     run_id = _open_run(factory, paths, fmt or "auto")
@@ -142,18 +172,23 @@ def ingest_paths(
     total = sum(f.size for f in planned)
     done = 0
     batch = _Batch(factory, config.batch_size, report)
-    for index, input_file in enumerate(planned):
-        report.files += 1
-        _ingest_file(
-            input_file,
-            config,
-            batch,
-            report,
-            functools.partial(_tick_within, progress, report, done, total, index, len(planned)),
-        )
-        done += input_file.size
-        batch.flush()
-        _tick(progress, report, done, total, index + 1, len(planned))
+    with ParallelParser(planned, config, workers, skip=lambda f: _already_stored(f, batch)) as parser:
+        for index, input_file in enumerate(planned):
+            report.files += 1
+            if parser.skipped(input_file):
+                _skip_stored(input_file, config, report)
+            else:
+                _ingest_file(
+                    input_file,
+                    config,
+                    batch,
+                    report,
+                    functools.partial(_tick_within, progress, report, done, total, index, len(planned)),
+                    parser.results(input_file),
+                )
+            done += input_file.size
+            batch.flush()
+            _tick(progress, report, done, total, index + 1, len(planned))
     batch.flush()
     _settle_pending(factory, report)
     _close_run(factory, run_id, report)
@@ -184,17 +219,35 @@ def _tick(
         progress(Progress(done, total, files, files_total, report.stored, len(report.failures)))
 
 
+def _already_stored(input_file: InputFile, batch: _Batch) -> bool:
+    fingerprint = getattr(input_file.format, "fingerprint", None)
+    if fingerprint is None:
+        return False
+    try:
+        return batch.recording_stored(fingerprint(input_file.path))
+    except OSError:
+        return False  # parsing reports the unreadable file
+
+
+def _skip_stored(input_file: InputFile, config: IngestConfig, report: IngestReport) -> None:
+    """A recording stored by an earlier run (perhaps one that stopped before deleting the original)."""
+    report.counts[Outcome.UNCHANGED] += 1
+    if not config.audio.keep_original:
+        _delete_input(input_file.path, SourceRef(input_file.path), report)
+
+
 def _ingest_file(
     input_file: InputFile,
     config: IngestConfig,
     batch: _Batch,
     report: IngestReport,
     advance: Callable[[int], None],
+    parsed: Iterable[ParseResult] | None = None,
 ) -> None:
     fmt, path = input_file.format, input_file.path
     seen: dict[tuple[str, str], SourceRef] = {}
     try:
-        results = fmt.parse(path, config)
+        results = fmt.parse(path, config) if parsed is None else parsed
         for result in results:
             if isinstance(result, Failure):
                 report.failures.append(result)
@@ -234,7 +287,7 @@ def _add_parsed(
         )
         return
     seen[key] = parsed.ref
-    batch.add(StoreItem(doc, origin=str(parsed.ref), merge=parsed.merge), parsed.ref)
+    batch.add(StoreItem(doc, origin=str(parsed.ref), merge=parsed.merge), parsed.ref, parsed.consumed)
 
 
 def _add_metadata(row: MetadataRow, config: IngestConfig, batch: _Batch, report: IngestReport) -> None:

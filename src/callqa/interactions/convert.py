@@ -43,6 +43,7 @@ def interaction_values(doc: Interaction, *, content_hash: str, origin: str | Non
         "survey_responded_at": survey.responded_at if survey else None,
         "meta": doc.metadata,
         "recording": doc.recording.model_dump(mode="json") if doc.recording else None,
+        "recording_sha256": doc.recording.source_sha256 if doc.recording else None,
         "turn_count": len(doc.turns),
         "content_hash": content_hash,
         "ingested_from": origin[:1024] if origin else None,

@@ -23,6 +23,7 @@ class InteractionRow(Base):
         Index("ix_interactions_agent", "agent"),
         Index("ix_interactions_team", "team"),
         Index("ix_interactions_queue", "queue"),
+        Index("ix_interactions_recording_sha256", "recording_sha256"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
@@ -45,6 +46,7 @@ class InteractionRow(Base):
     survey_responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JsonType, default=dict)
     recording: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    recording_sha256: Mapped[str | None] = mapped_column(String(64))
     turn_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
     ingested_from: Mapped[str | None] = mapped_column(String(1024))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from callqa.ingest.base import FormatRegistry
 
+if TYPE_CHECKING:
+    from callqa.settings import Settings
 
-def default_registry() -> FormatRegistry:
-    """A registry holding every built-in format."""
+
+def default_registry(settings: Settings | None = None) -> FormatRegistry:
+    """A registry holding every built-in format (``settings``: where recordings' copies and models go)."""
+    from callqa.ingest.formats.audio import AUDIO, AudioFormat
     from callqa.ingest.formats.aws_transcribe import AWS_TRANSCRIBE
     from callqa.ingest.formats.callqa_json import CALLQA_JSON, CALLQA_JSONL
     from callqa.ingest.formats.chat import CHAT
@@ -28,4 +34,7 @@ def default_registry() -> FormatRegistry:
         AWS_TRANSCRIBE,
     ):
         registry.register(fmt)
+    registry.register(
+        AudioFormat(settings.resolved_file_store(), settings.data_dir) if settings is not None else AUDIO
+    )
     return registry

@@ -22,8 +22,12 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 def upgrade() -> None:
     with op.batch_alter_table("interactions") as batch:
         batch.add_column(sa.Column("recording", JSON, nullable=True))
+        batch.add_column(sa.Column("recording_sha256", sa.String(64), nullable=True))
+        batch.create_index("ix_interactions_recording_sha256", ["recording_sha256"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("interactions") as batch:
+        batch.drop_index("ix_interactions_recording_sha256")
+        batch.drop_column("recording_sha256")
         batch.drop_column("recording")
