@@ -97,7 +97,8 @@ def test_key_content_is_heard_on_each_side(transcript: CallTranscript) -> None:
         "8 a.m.",
     ):
         assert phrase in agent
-    for phrase in ("my name is jack", "dealership", "service light", "boss", "walk in"):
+    assert "my name's jack" in customer or "my name is jack" in customer  # Whisper writes either
+    for phrase in ("dealership", "service light", "boss", "walk in"):
         assert phrase in customer
     assert "two days" in agent and "two days" in customer
 
