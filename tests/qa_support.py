@@ -24,6 +24,7 @@ from callqa.interactions.queries import get_interaction, list_interactions
 from callqa.interactions.schemas import Interaction
 from callqa.scoring.detectors import Context, Services
 from callqa.scoring.loader import parse_scorecard
+from callqa.settings import Settings
 
 TurnSpec = tuple[str, str, float | None]  # role, text, start in seconds
 
@@ -94,7 +95,7 @@ def demo_interactions() -> dict[str, Interaction]:
         report = ingest_paths(
             [data],
             factory=factory,
-            registry=default_registry(),
+            registry=default_registry(Settings(data_dir=folder)),  # a recording's copy goes here
             config=load_config(data / "callqa.yaml").ingest,
         )
         assert not report.failures, report.failures
