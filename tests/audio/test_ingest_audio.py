@@ -103,6 +103,9 @@ def test_a_folder_of_recordings_becomes_role_labelled_interactions(
         assert peaks["channels"] == 2 and peaks["length"] >= 45 * 20 - 1
     agent_text = " ".join(t.text for t in first.turns if t.role.value == "agent").lower()
     assert "thank you for calling" in agent_text
+    shown = CliRunner().invoke(app, ["show", "clip-a"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "recording 0:45, stereo, tiny.en (en), roles by content, confidence" in shown.output
     # the originals are gone once stored; the file that failed stays where it was
     assert sorted(p.name for p in folder.iterdir()) == ["broken.wav", "clip-a.json"]
 

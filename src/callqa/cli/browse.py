@@ -15,6 +15,7 @@ from rich.text import Text
 
 from callqa.cli.context import console, fail, is_terminal, open_app
 from callqa.cli.evaluation_view import analysis_lines, evaluation_table, evidence_highlights
+from callqa.cli.recording_view import recording_lines
 from callqa.cli.render import clock, interaction_view
 from callqa.errors import CallqaError
 from callqa.ingest.timecodes import parse_datetime
@@ -184,6 +185,9 @@ def show(
     lines = analysis_lines(analysis)
     if lines:
         extra += [Text(""), *lines]
+    heard = recording_lines(stored.doc.recording)
+    if heard:
+        extra += [Text(""), *heard]
     console.print(interaction_view(stored, bidi=bidi, highlights=highlights, extra=extra))
 
 
