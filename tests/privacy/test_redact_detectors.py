@@ -149,7 +149,7 @@ def test_card_expiry_and_cvv_run_together() -> None:
     [
         "4111111111111112",  # fails Luhn
         "4111 1111 1111 1112",
-        "我的卡号是4111111111111112谢谢",
+        "我的号码是4111111111111112谢谢",
         "order 12345678 shipped",
         "The total is 1,250.00 and the fee 4,111.11",
         "Meeting at 14:30 on 27/09/2027, see you 2024-09-27",
@@ -162,6 +162,47 @@ def test_card_expiry_and_cvv_run_together() -> None:
 )
 def test_card_near_misses_are_left_alone(text: str) -> None:
     assert "card_number" not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "expected"),
+    [
+        # speech recognition adds or drops digits of a number read out: the checksum fails, yet it is the card
+        (
+            "Could you read me the card number, please?",
+            "Sure, it's 41111111111111111111111.",
+            "Sure, it's [CARD_NUMBER].",
+        ),
+        (
+            "What's the long number on the front of your card?",
+            "It's 4-1-1-1-1. 1-1-1-1-1. 1-1-1-1.",
+            "It's [CARD_NUMBER].",
+        ),
+        (
+            "",
+            "my card number is four one one one one one one one one one one one one one one",
+            "my card number is [CARD_NUMBER]",
+        ),
+        ("", "我的卡号是4111111111111112谢谢", "我的卡号是[CARD_NUMBER]谢谢"),
+        ("", "kortelės numeris 4111 1111 1111 1112", "kortelės numeris [CARD_NUMBER]"),
+        ("", "شماره کارت ۶۰۳۷ ۹۹۷۵ ۹۹۱۲ ۳۴۵۶ است", "شماره کارت [CARD_NUMBER] است"),
+    ],
+)
+def test_a_long_number_given_as_the_card_number_is_redacted_even_when_its_checksum_fails(
+    context: str, text: str, expected: str
+) -> None:
+    assert redacted(text, context=context) == expected
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        ("Could you read me the card number, please?", "It ends in 4321."),  # too short to be the card
+        ("What is your order number?", "It's 1234 5678 9012 3456."),  # no card asked for, checksum fails
+    ],
+)
+def test_numbers_near_card_talk_that_are_not_card_numbers_stay(context: str, text: str) -> None:
+    assert redacted(text, context=context) == text
 
 
 # --- CVV --------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from typing import Literal
 
-ContextKind = Literal["cvv", "expiry", "ssn", "phone", "reference"]
+ContextKind = Literal["cvv", "expiry", "ssn", "phone", "reference", "card"]
 
 # How far (in characters) a keyword may be from the number it introduces. Short on purpose: the further
 # away, the likelier the number is something else (an amount, a time, an order number).
@@ -62,6 +62,19 @@ _PHONE = [
     "تلفن|موبایل|همراه|شماره[ \u200c]?تماس",
 ]
 
+# Words that ask for or introduce a card number. Speech recognition often adds or drops a digit of a number
+# read out ("4111 1111 1111 1111" heard as 23 ones), which breaks the Luhn check; after these words a long
+# digit run is taken for a card number anyway.
+_CARD = [
+    r"card(?:'s)? (?:number|no\.?|#|details)",
+    r"(?:long )?number (?:on|of|across) (?:the front of )?(?:your |the )?card",
+    r"(?:credit|debit) card(?![A-Za-z])",
+    "卡号|卡號|银行卡|銀行卡|信用卡|借记卡|借記卡",
+    r"kortelės (?:numer(?:is|į|io|iu)|duomen(?:ys|is))",
+    r"mokėjimo kortel",
+    f"شماره{_ZWNJ}(?:ی{_ZWNJ})?کارت",
+]
+
 # Words that introduce an order, ticket or tracking number. They only stop the national phone formats
 # (a bare 11-digit "order 13812345678"); cards and national IDs are redacted whatever precedes them.
 _REFERENCE = [
@@ -89,6 +102,7 @@ KEYWORDS: dict[ContextKind, re.Pattern[str]] = {
     "ssn": _keywords("s社", _SSN),
     "phone": _keywords("ptmcfwvr电電手联聯微تمهش", _PHONE),
     "reference": _keywords("otibcrs订訂单單运運快工发發流uسپفر", _REFERENCE),
+    "card": _keywords("clnd卡银銀信借kmش", _CARD),
 }
 
 

@@ -35,6 +35,8 @@ _THREE_DIGITS_RE = re.compile(r"\d(?:\D*\d){2}")
 _CARD_FIRST_DIGITS = frozenset("23456")
 _ID_LENGTHS = frozenset((9, 10, 11, 17, 18))
 _INTERESTING_LENGTHS = _ID_LENGTHS | frozenset(range(13, 20))
+# Digits a card number read out may come back as from speech recognition, after the number was asked for.
+_SPOKEN_CARD_MIN, _SPOKEN_CARD_MAX = 12, 25
 
 
 def _card_layout(lengths: list[int]) -> bool:
@@ -124,6 +126,12 @@ def _is_card(w: _Window) -> bool:
     return w.spaced and w.digits[0] in _CARD_FIRST_DIGITS and luhn_valid(w.digits)
 
 
+def _asked_card_number(ctx: Context, run: Run, digits: int) -> bool:
+    """A long run right after the card number was asked for: a card number even if the checksum fails
+    (speech recognition adds and drops digits of numbers read out)."""
+    return _SPOKEN_CARD_MIN <= digits <= _SPOKEN_CARD_MAX and ctx.before("card", run.start)
+
+
 def _digit_run_findings(ctx: Context) -> tuple[list[Finding], list[Finding]]:
     """Card numbers and national IDs, found by trying every group-aligned window of each digit run."""
     norm = ctx.text
@@ -161,6 +169,8 @@ def _digit_run_findings(ctx: Context) -> tuple[list[Finding], list[Finding]]:
         for (start, end), text in zip(run.groups[first:], texts[first:], strict=True):
             if len(text) > 19 and _card_then_more(text):
                 spans.append((start, end))
+        if _asked_card_number(ctx, run, sum(sizes[first:])):
+            spans.append((run.groups[first][0], run.end))
         cards.extend(Finding("card_number", s, e) for s, e in _merge(spans))
     return cards, ids
 
