@@ -195,3 +195,15 @@ def test_a_mono_recording_is_diarized_into_agent_and_customer(
     assert {t.role.value for t in doc.turns} == {"agent", "customer"}
     assert doc.turns[0].role.value == "agent"  # the agent answers
     assert 0.5 < doc.recording.transcription["role_confidence"] <= 1.0
+
+
+def test_the_demo_call_recording_goes_the_whole_way() -> None:
+    from qa_support import demo_interactions
+
+    doc = demo_interactions()["en-audio-01"]
+    assert doc.recording is not None and doc.recording.transcription["layout"] == "stereo"
+    assert (doc.agent, doc.queue) == ("a.kim", "cards")  # from the sidecar
+    text = " ".join(t.text for t in doc.turns)
+    assert "Acme Bank" in text and "[CARD_NUMBER]" in text and "4646" not in text
+    assert [m.kind for m in doc.recording.muted] == ["card_number"]
+    assert doc.recording.muted[0].channel == 1  # the customer's side

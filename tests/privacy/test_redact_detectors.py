@@ -157,6 +157,7 @@ def test_card_expiry_and_cvv_run_together() -> None:
         "phone +49 30 1234 5678 90",  # a Luhn-valid irregular run after '+' is a phone, not a card
         "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5",  # loosely spaced, starts with 1: not a card prefix
         "quantities 12 14 16 18 20 22 24",
+        "sizes 12, 14, 16, 18, 20, 22, 24 and 1,250.00",
         "I have 123 items and 45 boxes",
     ],
 )
@@ -184,6 +185,10 @@ def test_card_near_misses_are_left_alone(text: str) -> None:
             "my card number is [CARD_NUMBER]",
         ),
         ("", "我的卡号是4111111111111112谢谢", "我的卡号是[CARD_NUMBER]谢谢"),
+        # how Whisper writes a number read in groups
+        ("Can you give me the card number?", "Yes, it's 4646, 4646, 4646, 4644.", "Yes, it's [CARD_NUMBER]."),
+        ("", "Yes, it's 4111, 1111, 1111, 1111.", "Yes, it's [CARD_NUMBER]."),
+        ("card number?", "4-6-4-6, 4-6-4-6, 4-6-4-6, 4-6-4-4", "[CARD_NUMBER]"),
         ("", "kortelės numeris 4111 1111 1111 1112", "kortelės numeris [CARD_NUMBER]"),
         ("", "شماره کارت ۶۰۳۷ ۹۹۷۵ ۹۹۱۲ ۳۴۵۶ است", "شماره کارت [CARD_NUMBER] است"),
     ],

@@ -99,6 +99,9 @@ def load_whisper(folder: WhisperFolder, cpu_threads: int, workers: int = 1) -> A
                 )
             except (RuntimeError, ValueError, OSError) as exc:
                 raise CallqaError(ErrorCode.I713, path=folder.path, reason=str(exc)) from exc
+            import ctranslate2
+
+            ctranslate2.set_random_seed(0)  # temperature fallback samples: the same call, the same words
             _models[key] = model
         return model
 
@@ -176,19 +179,25 @@ class Transcriber:
     ) -> tuple[list[Segment], str]:
         settings = self.settings
         extra: dict[str, Any] = {"clip_timestamps": [t for clip in clips for t in clip]} if clips else {}
-        raw, info = self.model().transcribe(
-            audio,
-            language=language,
-            beam_size=settings.beam_size,
-            initial_prompt=settings.initial_prompt,
-            hotwords=", ".join(settings.hotwords) or None,
-            word_timestamps=True,
-            vad_filter=vad is not None,
-            vad_parameters=_vad_options(vad),
+        options: dict[str, Any] = {
+            "language": language,
+            "beam_size": settings.beam_size,
+            "initial_prompt": settings.initial_prompt,
+            "hotwords": ", ".join(settings.hotwords) or None,
+            "vad_filter": vad is not None,
+            "vad_parameters": _vad_options(vad),
             **extra,
-        )
-        spoken = str(info.language)
-        return [_segment(s, spoken) for s in raw if s.text.strip()], spoken
+        }
+        try:
+            raw, info = self.model().transcribe(audio, word_timestamps=True, **options)
+            spoken = str(info.language)
+            return [_segment(s, spoken) for s in raw if s.text.strip()], spoken
+        except IndexError:
+            # faster-whisper's word alignment can fail on some audio (upstream find_alignment bug); segments
+            # without word times still count (each one a single timed "word", muted whole if redacted)
+            raw, info = self.model().transcribe(audio, word_timestamps=False, **options)
+            spoken = str(info.language)
+            return [_segment(s, spoken) for s in raw if s.text.strip()], spoken
 
 
 def _missed_speech(

@@ -69,9 +69,10 @@ def normalise(text: str) -> str:
 
 # --- digit runs --------------------------------------------------------------------------------------
 
-# Groups of ASCII digits joined by at most two spaces, or one dash/dot with optional spaces around it.
+# Groups of ASCII digits joined by at most two spaces, or one dash/dot/comma with optional spaces around it
+# (speech recognition writes a card number read in groups as "4646, 4646, 4646, 4644.").
 # Possessive repetition: separators and digits are disjoint, so there is nothing useful to backtrack into.
-RUN_RE = re.compile(r"(?=[0-9])(?<![0-9])[0-9]+(?:(?:[ \t]{1,2}|[ ]?[-.][ ]?)[0-9]+)*+")
+RUN_RE = re.compile(r"(?=[0-9])(?<![0-9])[0-9]+(?:(?:[ \t]{1,2}|[ ]?[-.,][ ]?)[0-9]+)*+")
 _GROUP_RE = re.compile(r"[0-9]+")
 
 
