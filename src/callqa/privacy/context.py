@@ -106,23 +106,36 @@ KEYWORDS: dict[ContextKind, re.Pattern[str]] = {
 }
 
 
-class Context:
-    """Keyword look-ups over one normalised text and the text said just before it (the previous turn)."""
+# Separates earlier turns in a context (see ``callqa.privacy.redact.turn_contexts``).
+TURN_BREAK = "\x1e"
+# Kinds whose question still counts when the same party went on in another turn before answering it.
+_WIDE_KINDS: frozenset[ContextKind] = frozenset({"card"})
 
-    __slots__ = ("_ends", "_lead", "_lead_hits", "text")
+
+class Context:
+    """Keyword look-ups over one normalised text and the text said just before it (the previous turn).
+
+    The lead may hold earlier turns too, separated by :data:`TURN_BREAK`: only card-number questions reach
+    past the previous turn (a number read out over two turns); a bare "852" two turns after "the three
+    digits on the back?" is not taken for a CVV.
+    """
+
+    __slots__ = ("_ends", "_lead", "_lead_hits", "_wide_lead", "text")
 
     def __init__(self, text: str, lead: str = "") -> None:
         self.text = text
         # Only the end of the previous turn matters: that is the question the customer is answering.
-        self._lead = lead[-200:]
+        self._lead = lead.rsplit(TURN_BREAK, 1)[-1][-200:]
+        self._wide_lead = lead.replace(TURN_BREAK, " ")[-300:]
         self._lead_hits: dict[ContextKind, bool] = {}
         self._ends: dict[ContextKind, list[int]] = {}
 
     def lead_has(self, kind: ContextKind) -> bool:
-        """Whether the previous turn mentions a keyword of ``kind``."""
+        """Whether the previous turn (card numbers: the turns since the question) has a ``kind`` keyword."""
         hit = self._lead_hits.get(kind)
         if hit is None:
-            hit = bool(self._lead) and KEYWORDS[kind].search(self._lead) is not None
+            lead = self._wide_lead if kind in _WIDE_KINDS else self._lead
+            hit = bool(lead) and KEYWORDS[kind].search(lead) is not None
             self._lead_hits[kind] = hit
         return hit
 

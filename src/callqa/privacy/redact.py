@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callqa.interactions.schemas import Interaction
+from callqa.privacy.context import TURN_BREAK
 from callqa.privacy.detectors import detect
 from callqa.privacy.kinds import PLACEHOLDERS, Kind
 
@@ -116,17 +117,34 @@ class _Collector:
         return value
 
 
+def turn_contexts(turns: list[tuple[str, str]]) -> list[str]:
+    """The context of each (role, text) turn: the turns before it back to the other party's last one.
+
+    A party that goes on after a pause ("Yes, it's 4646." … "4646, 4646, 4644.") is still answering the
+    other party's question ("Can you give me the card number?"); only card-number questions are read that
+    far back (:class:`callqa.privacy.context.Context`).
+    """
+    contexts: list[str] = []
+    for index, (role, _) in enumerate(turns):
+        parts: list[str] = []
+        for earlier_role, earlier_text in reversed(turns[max(0, index - 4) : index]):
+            parts.append(earlier_text)
+            if earlier_role != role:
+                break
+        contexts.append(TURN_BREAK.join(reversed(parts)))
+    return contexts
+
+
 def redact_interaction(interaction: Interaction) -> tuple[Interaction, list[FieldRedaction]]:
     """A redacted copy of every free-text field (the same object if clean) and where each placeholder is."""
     collector = _Collector()
     update: dict[str, Any] = {}
 
     turns = list(interaction.turns)
-    previous = ""
-    for index, turn in enumerate(interaction.turns):
-        # The previous turn is context: "what's the code on the back?" makes a bare "123" a CVV.
-        text = collector.text(turn.text, f"turns.{index}.text", context=previous)
-        previous = turn.text
+    contexts = turn_contexts([(t.role.value, t.text) for t in interaction.turns])
+    for index, (turn, context) in enumerate(zip(interaction.turns, contexts, strict=True)):
+        # What was said before is context: "what's the code on the back?" makes a bare "123" a CVV.
+        text = collector.text(turn.text, f"turns.{index}.text", context=context)
         if text is not turn.text:
             turns[index] = turn.model_copy(update={"text": text})
     if any(new is not old for new, old in zip(turns, interaction.turns, strict=True)):
