@@ -35,7 +35,7 @@ from callqa.interactions.schemas import (
     Recording,
     Turn,
 )
-from callqa.privacy.redact import redact_text
+from callqa.privacy.redact import redact_text, turn_contexts
 from callqa.storage.files import FileStore
 
 STORED_RATE_MAX = 16_000  # the muted copy keeps the recording's rate up to this (telephony is 8 kHz)
@@ -166,12 +166,11 @@ def word_offsets(turn: AudioTurn) -> list[tuple[int, int]]:
 
 
 def muted_spans(turns: list[AudioTurn], *, mono: bool) -> list[MutedSpan]:
-    """Where the words that redaction replaces were spoken (the previous turn is context, as when stored)."""
+    """Where the words that redaction replaces were spoken (with the context used when it is stored)."""
     found: list[MutedSpan] = []
-    previous = ""
-    for turn in turns:
-        result = redact_text(turn.text, context=previous)
-        previous = turn.text
+    contexts = turn_contexts([(t.role.value, t.text) for t in turns])
+    for turn, context in zip(turns, contexts, strict=True):
+        result = redact_text(turn.text, context=context)
         if not result.redactions:
             continue
         offsets = word_offsets(turn)
