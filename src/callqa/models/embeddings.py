@@ -58,7 +58,7 @@ class E5Embedder:
     dim = DIM
 
     def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
-        self._threads = max(1, threads or _cores())
+        self._threads = max(1, threads or cores())
         self._batch_size = batch_size
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._loaded = 0
@@ -113,7 +113,8 @@ class E5Embedder:
         return normalised
 
 
-def _cores() -> int:
+def cores() -> int:
+    """Cores available to this process (the default number of model instances embedding side by side)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

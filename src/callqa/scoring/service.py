@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -208,24 +209,30 @@ def score_stored(
             else select_for_scoring(session, card, rescore=rescore, pipeline=pipeline.version)
         )
     report = ScoreReport(scorecard.name, version, selected=len(todo))
-    # Batch k's texts are embedded in a background thread (the model releases the GIL) while batch k-1 is
-    # finished, evaluated and stored on this one.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="callqa-embed") as background:
-        previous: _Started | None = None
-        for start in range(0, len(todo), batch_size):
-            current = _start_batch(factory, pipeline, todo[start : start + batch_size], report)
-            texts = [t for a in current.analyses.values() for t in pipeline.embedding_texts(a)]
-            if texts:
-                current.embedded = background.submit(_warm, texts)
-            if previous is not None:
-                _finish_batch(factory, previous, pipeline, scorecard, services, card_id, report)
-            if progress is not None and previous is not None:
-                progress(start, len(todo))
-            previous = current
-        if previous is not None:
-            _finish_batch(factory, previous, pipeline, scorecard, services, card_id, report)
-    if progress is not None:
-        progress(len(todo), len(todo))
+    # Batches are started (loaded, analysed up to the first stage that embeds) up to LOOKAHEAD ahead and
+    # their new texts embedded in background threads, one per model instance (the model releases the GIL),
+    # while the oldest started batch is finished, evaluated and stored on this one. New texts cluster at the
+    # start of a run (the cache is cold), so starting ahead keeps every core busy while the embedder works
+    # through them. A text goes to the embedder once per run: batches finish in order, so the batch that
+    # sent it has waited for its embedding before any later batch needs it.
+    batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+    started: deque[_Started] = deque()
+    sent: set[str] = set()
+    done = 0
+    with ThreadPoolExecutor(max_workers=_embedders(), thread_name_prefix="callqa-embed") as background:
+        for index in range(len(batches)):
+            while len(started) < LOOKAHEAD and index + len(started) < len(batches):
+                current = _start_batch(factory, pipeline, batches[index + len(started)], report)
+                texts = _new_texts(pipeline, current, sent)
+                if texts:
+                    current.embedded = background.submit(_warm, texts)
+                started.append(current)
+            _finish_batch(factory, started.popleft(), pipeline, scorecard, services, card_id, report)
+            done += len(batches[index])
+            if progress is not None:
+                progress(done, len(todo))
+    if progress is not None and not batches:
+        progress(0, 0)
     return report
 
 
@@ -237,6 +244,30 @@ class _Started:
     external_ids: dict[int, str]
     hashes: dict[int, str]
     embedded: Future[None] | None = None
+
+
+LOOKAHEAD = 8  # batches started ahead of the one being finished
+
+
+def _embedders() -> int:
+    from callqa.models.embeddings import cores
+
+    return cores()
+
+
+def _new_texts(pipeline: Pipeline, started: _Started, sent: set[str]) -> list[str]:
+    """The texts of a started batch that no earlier batch of this run sent to the embedder (compared in the
+    embedding cache's canonical form)."""
+    from callqa.models.embeddings import canonical
+
+    texts: list[str] = []
+    for analysis in started.analyses.values():
+        for text in pipeline.embedding_texts(analysis):
+            key = canonical(text)
+            if key not in sent:
+                sent.add(key)
+                texts.append(text)
+    return texts
 
 
 def _warm(texts: list[str]) -> None:
