@@ -6,7 +6,8 @@ The real two-party call (one WAV per party, 8 kHz) is made into a stereo FLAC an
 model, each case runs in a fresh process with the model loaded (and warmed on one second of audio) before
 the clock starts:
   * ``bare``: faster-whisper alone on each channel of the stereo call (int8, 2 threads, VAD, word
-    timestamps, beam 5) — the **baseline**;
+    timestamps, beam 5) — the **baseline** for ``callqa``;
+  * ``bare-mono``: the same on the mono mix — the baseline for ``mono``;
   * ``callqa``: ``callqa ingest`` of the stereo file into a fresh SQLite database — decoding, recognition
     (incl. re-reading skipped speech), channel roles, redaction and muting, audio metrics, the muted copy and
     its waveform peaks, storing;
@@ -139,7 +140,7 @@ def _louder(samples: np.ndarray, start_ms: int, end_ms: int) -> int:
 
 def worker(argv: list[str]) -> None:
     case, model, path, data_dir = argv[0], argv[1], Path(argv[2]), Path(argv[3])
-    if case == "bare":
+    if case.startswith("bare"):
         result = run_bare(model, path, data_dir)
     else:
         result = run_callqa(model, path, data_dir, stereo=case == "callqa")
@@ -161,18 +162,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="callqa-asr-bench-") as tmp:
         stereo, mono, call_s = prepare(args.audio, Path(tmp))
         for model in args.models:
-            for case, path in (("bare", stereo), ("callqa", stereo), ("mono", mono)):
+            cases = (("bare", stereo), ("callqa", stereo), ("bare-mono", mono), ("mono", mono))
+            for case, path in cases:
                 data_dir = Path(tmp) / f"{model}-{case}"
                 data_dir.mkdir()
                 result = run_worker(__file__, case, model, str(path), str(data_dir))
                 print(json.dumps(result))
                 rows.append(result)
     print(f"\ncall: {call_s:.1f} s, stereo (one party per channel)\n")
-    print("| model | case | seconds | real-time factor | × bare | words heard | role accuracy | peak MB |")
+    print(
+        "| model | case | seconds | real-time factor | × its bare | words heard | role accuracy | peak MB |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|")
+    baseline = {"bare": "bare", "callqa": "bare", "bare-mono": "bare-mono", "mono": "bare-mono"}
     for model in args.models:
-        bare = next(r for r in rows if r["model"] == model and r["case"] == "bare")
         for r in (r for r in rows if r["model"] == model):
+            bare = next(b for b in rows if b["model"] == model and b["case"] == baseline[r["case"]])
             accuracy = f"{r['role_accuracy']:.3f}" if "role_accuracy" in r else ""
             print(
                 f"| {model} | {r['case']} | {r['seconds']:.1f} | {r['seconds'] / call_s:.3f} | "
