@@ -161,12 +161,18 @@ class Transcriber:
         """
         audio = _checked(samples)
         vad = self.settings.vad
-        segments, spoken = self._decode(audio, language or self.settings.language, vad=vad)
-        if vad is not None:
-            missed = _missed_speech(audio, segments, vad)
-            if missed:
-                again, _ = self._decode(audio, spoken, clips=missed)
-                segments = sorted([*segments, *again], key=lambda s: s.start_ms)
+        if vad is None:
+            return self._decode(audio, language or self.settings.language)[0]
+        # the VAD runs once: its speech parts are glued for Whisper here (as faster-whisper's own
+        # ``vad_filter`` does) and reused to find the parts Whisper skipped
+        speech = _speech_parts(audio, vad)
+        if not speech:
+            return []
+        segments, spoken = self._decode(audio, language or self.settings.language, speech=speech)
+        missed = _missed_speech(speech, segments)
+        if missed:
+            again, _ = self._decode(audio, spoken, clips=missed)
+            segments = sorted([*segments, *again], key=lambda s: s.start_ms)
         return segments
 
     def _decode(
@@ -174,9 +180,13 @@ class Transcriber:
         audio: NDArray[np.float32],
         language: str | None,
         *,
-        vad: VadSettings | None = None,
+        speech: list[dict[str, int]] | None = None,
         clips: list[tuple[float, float]] | None = None,
     ) -> tuple[list[Segment], str]:
+        """Read ``audio`` whole, only its ``speech`` parts glued together, or only the ``clips``."""
+        from faster_whisper.transcribe import restore_speech_timestamps
+        from faster_whisper.vad import collect_chunks
+
         settings = self.settings
         extra: dict[str, Any] = {"clip_timestamps": [t for clip in clips for t in clip]} if clips else {}
         options: dict[str, Any] = {
@@ -184,33 +194,39 @@ class Transcriber:
             "beam_size": settings.beam_size,
             "initial_prompt": settings.initial_prompt,
             "hotwords": ", ".join(settings.hotwords) or None,
-            "vad_filter": vad is not None,
-            "vad_parameters": _vad_options(vad),
+            "vad_filter": False,
             **extra,
         }
-        try:
-            raw, info = self.model().transcribe(audio, word_timestamps=True, **options)
-            spoken = str(info.language)
-            return [_segment(s, spoken) for s in raw if s.text.strip()], spoken
-        except IndexError:
-            # faster-whisper's word alignment can fail on some audio (upstream find_alignment bug); segments
-            # without word times still count (each one a single timed "word", muted whole if redacted)
-            raw, info = self.model().transcribe(audio, word_timestamps=False, **options)
-            spoken = str(info.language)
-            return [_segment(s, spoken) for s in raw if s.text.strip()], spoken
+        heard = np.concatenate(collect_chunks(audio, speech)[0]) if speech else audio
+        for word_timestamps in (True, False):
+            try:
+                raw, info = self.model().transcribe(heard, word_timestamps=word_timestamps, **options)
+                found = restore_speech_timestamps(raw, speech, SAMPLE_RATE) if speech else raw
+                spoken = str(info.language)
+                return [_segment(s, spoken) for s in found if s.text.strip()], spoken
+            except IndexError:
+                # faster-whisper's word alignment can fail on some audio (upstream find_alignment bug);
+                # segments without word times still count (each a single timed "word", muted whole if
+                # redacted)
+                if not word_timestamps:
+                    raise
+        raise AssertionError("unreachable")
 
 
-def _missed_speech(
-    audio: NDArray[np.float32], segments: list[Segment], vad: VadSettings
-) -> list[tuple[float, float]]:
-    """The VAD's speech parts (start, end in seconds) that no transcribed word overlaps."""
+def _speech_parts(audio: NDArray[np.float32], vad: VadSettings) -> list[dict[str, int]]:
+    """The VAD's speech parts as faster-whisper gives them (``start`` / ``end`` in samples)."""
     from faster_whisper.vad import get_speech_timestamps
 
+    return list(get_speech_timestamps(audio, _vad_options(vad)))
+
+
+def _missed_speech(speech: list[dict[str, int]], segments: list[Segment]) -> list[tuple[float, float]]:
+    """The VAD's speech parts (start, end in seconds) that no transcribed word overlaps."""
     words = [w for s in segments for w in s.words]
     starts = np.array([w.start_ms for w in words], dtype=np.int64)
     ends = np.array([w.end_ms for w in words], dtype=np.int64)
     missed: list[tuple[float, float]] = []
-    for chunk in get_speech_timestamps(audio, _vad_options(vad)):
+    for chunk in speech:
         start, end = int(chunk["start"]) / SAMPLE_RATE, int(chunk["end"]) / SAMPLE_RATE
         if np.any((starts < 1000 * end) & (ends > 1000 * start)):
             continue
