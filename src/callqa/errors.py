@@ -96,6 +96,12 @@ class ErrorCode(Enum):
     S103 = "{path}: {reason}"
     S104 = "criterion id '{ident}' is used twice (sections {first} and {second})"
     S105 = "scorecard '{name}' not found; built in: {known} (or give a file path)"
+    # U1xx: users and access
+    U100 = "user '{username}' already exists"
+    U101 = "user '{username}': {reason}"
+    U102 = "no user '{username}'"
+    # W1xx: web app
+    W100 = "cannot start the web app: {reason}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

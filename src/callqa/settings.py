@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,17 @@ class Settings(BaseSettings):
         description="Folder or fsspec URL for call audio and blobs; default: `files` in the data folder.",
     )
     sqlite_busy_timeout_s: float = Field(default=30.0, description="How long SQLite waits for a lock.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs web session cookies (at least 32 characters); default: a random key kept in "
+            "`secret.key` in the data folder."
+        ),
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set when serving behind TLS)."
+    )
+    session_hours: float = Field(default=12.0, description="How long a web sign-in lasts.")
 
     def resolved_file_store(self) -> str:
         """The file-store root to use (a folder path or an fsspec URL)."""

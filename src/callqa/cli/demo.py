@@ -11,10 +11,13 @@ from callqa.cli.context import console, open_app
 from callqa.cli.evaluation_view import criteria_table, scores_table
 from callqa.cli.ingest import print_report, run_ingest
 from callqa.cli.score import print_score_report
+from callqa.cli.serve import run_server
 from callqa.demo import demo_data_dir
+from callqa.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from callqa.scoring.queries import export_records, score_summary
 from callqa.scoring.service import score_stored
 from callqa.scoring.setup import configured_pipeline, configured_scorecard, configured_services
+from callqa.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -23,8 +26,10 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    serve: Annotated[bool, typer.Option(help="Then serve the web app on the demo data.")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
 ) -> None:
-    """Load the bundled demo interactions (idempotent), score them and show a summary."""
+    """Load the bundled demo interactions (idempotent), score them, add demo users, show a summary."""
     data = demo_data_dir()
     with open_app(data / "callqa.yaml") as ctx:
         console.print(
@@ -42,7 +47,8 @@ def demo(
             batch_size=ctx.config.scoring.batch_size,
         )
         print_score_report(scored)
-        with ctx.factory() as session:
+        with ctx.factory.begin() as session:
+            created = ensure_demo_users(session)
             summary = score_summary(session, card.name)
             rows = list(export_records(session, scorecard=card.name))
     console.print()
@@ -52,7 +58,15 @@ def demo(
     console.print()
     stats()
     console.print(
-        "\nNext: [bold]callqa show ID[/bold] for a transcript with its evaluation and evidence, "
-        "[bold]callqa export --format csv[/bold] for a spreadsheet."
+        f"\nDemo users ({len(created)} new), password [bold]{DEMO_PASSWORD}[/bold]: "
+        + ", ".join(f"{u.username} ({u.role.value})" for u in DEMO_USERS)
     )
-    raise typer.Exit(0 if report.ok and not scored.failures else 1)
+    console.print(
+        "\nNext: [bold]callqa show ID[/bold] for a transcript with its evaluation and evidence, "
+        "[bold]callqa export --format csv[/bold] for a spreadsheet, "
+        "[bold]callqa serve[/bold] for the web app."
+    )
+    ok = report.ok and not scored.failures
+    if serve and ok:
+        run_server(Settings(), host="127.0.0.1", port=port)
+    raise typer.Exit(0 if ok else 1)

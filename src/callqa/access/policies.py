@@ -1,0 +1,97 @@
+"""Access rules as small predicates over (actor, action, whose work): testable without HTTP.
+
+Roles: an **admin** and a **QA analyst** see everything; a **supervisor** sees the work of the teams they
+lead; an **agent** sees only their own work. Handlers call :func:`allowed` (or filter queries with
+:func:`interaction_scope`); no handler or template decides access itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, false, true
+
+from callqa.interactions.models import InteractionRow
+from callqa.users.schemas import Actor, UserRole
+
+
+class Action(StrEnum):
+    INTERACTION_VIEW = "interaction.view"
+    INTERACTION_EXPORT = "interaction.export"
+    EVALUATION_VIEW = "evaluation.view"
+    EVALUATION_REVIEW = "evaluation.review"  # override a criterion with a reason
+    SCORECARD_VIEW = "scorecard.view"
+    SCORECARD_EDIT = "scorecard.edit"
+    USER_MANAGE = "user.manage"
+    AUDIT_VIEW = "audit.view"
+    TOKEN_MANAGE = "token.manage"  # one's own API tokens
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose work a resource is: the agent and team stored on the interaction."""
+
+    agent: str | None
+    team: str | None
+
+
+def _everyone(actor: Actor, owner: Owner | None) -> bool:
+    return True
+
+
+def _staff(actor: Actor, owner: Owner | None) -> bool:
+    return actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST)
+
+
+def _admin(actor: Actor, owner: Owner | None) -> bool:
+    return actor.role is UserRole.ADMIN
+
+
+def sees(actor: Actor, owner: Owner | None) -> bool:
+    """Staff see all work, a supervisor their teams' work, an agent their own."""
+    if actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST):
+        return True
+    if owner is None:
+        return False
+    if actor.role is UserRole.SUPERVISOR:
+        return owner.team is not None and owner.team in actor.led_teams
+    return actor.agent_name is not None and owner.agent == actor.agent_name
+
+
+def _reviews(actor: Actor, owner: Owner | None) -> bool:
+    return actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST)
+
+
+def _exports(actor: Actor, owner: Owner | None) -> bool:
+    return actor.role is not UserRole.AGENT and sees(actor, owner)
+
+
+_RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
+    Action.INTERACTION_VIEW: sees,
+    Action.INTERACTION_EXPORT: _exports,
+    Action.EVALUATION_VIEW: sees,
+    Action.EVALUATION_REVIEW: _reviews,
+    Action.SCORECARD_VIEW: _everyone,
+    Action.SCORECARD_EDIT: _staff,
+    Action.USER_MANAGE: _admin,
+    Action.AUDIT_VIEW: _admin,
+    Action.TOKEN_MANAGE: _everyone,
+}
+
+
+def allowed(actor: Actor, action: Action, owner: Owner | None = None) -> bool:
+    """May ``actor`` do ``action`` to the work of ``owner`` (None: not tied to anyone's work)?"""
+    return _RULES[action](actor, owner)
+
+
+def interaction_scope(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause keeping the interactions ``actor`` may see (the same rule as :func:`sees`)."""
+    if actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST):
+        return true()
+    if actor.role is UserRole.SUPERVISOR:
+        return InteractionRow.team.in_(sorted(actor.led_teams)) if actor.led_teams else false()
+    if actor.agent_name is None:
+        return false()
+    return InteractionRow.agent == actor.agent_name

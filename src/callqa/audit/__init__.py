@@ -1,0 +1,1 @@
+"""The audit log: who viewed or changed what, and when."""

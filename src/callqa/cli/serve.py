@@ -1,0 +1,43 @@
+"""``callqa serve``: the web app and REST API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from callqa.cli.context import console, fail
+from callqa.errors import CallqaError
+from callqa.settings import Settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web app and the REST API (OpenAPI at /api/docs)."""
+    run_server(Settings(), host=host, port=port, workers=workers)
+
+
+def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+    """Build the app (migrating the database) and serve it until interrupted."""
+    import uvicorn
+
+    from callqa.web.app import create_app
+
+    try:
+        app = create_app(settings)
+    except CallqaError as exc:
+        fail(str(exc))
+    console.print(f"[bold]callqa[/bold] serving {settings.resolved_database_url()} at http://{host}:{port}/")
+    if workers > 1:
+        uvicorn.run("callqa.web.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="info")

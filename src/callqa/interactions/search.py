@@ -1,0 +1,206 @@
+"""Searching interactions with their current evaluation: the filters of the web list and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from callqa.interactions.convert import as_utc
+from callqa.interactions.models import InteractionRow
+from callqa.scoring.models import CriterionResultRow, EvaluationRow
+
+DEFAULT_SCORECARD = "standard"
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """What to find; None matches everything. Scores are those of ``scorecard``'s current evaluation."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    agent: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    failed: str | None = None  # a criterion id the evaluation failed
+    auto_failed: bool | None = None
+    max_csat: float | None = None
+    min_csat: float | None = None
+    text: str | None = None  # external id contains
+    scorecard: str = DEFAULT_SCORECARD
+
+    def as_params(self) -> dict[str, str]:
+        """The non-empty fields as query-string values (for links that keep the filter)."""
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or (f.name == "scorecard" and value == DEFAULT_SCORECARD):
+                continue
+            out[f.name] = (
+                value.isoformat()
+                if isinstance(value, datetime)
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    external_id: str
+    channel: str
+    language: str | None
+    agent: str | None
+    team: str | None
+    queue: str | None
+    started_at: datetime | None
+    duration_ms: int | None
+    csat: float | None
+    csat_scale: int | None
+    score: float | None
+    auto_failed: bool | None
+    evaluation_id: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["started_at"] = self.started_at.isoformat() if self.started_at else None
+        return data
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    offset: int
+    limit: int
+
+
+def _conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    for column, value in (
+        (InteractionRow.agent, flt.agent),
+        (InteractionRow.team, flt.team),
+        (InteractionRow.queue, flt.queue),
+        (InteractionRow.channel, flt.channel),
+    ):
+        if value:
+            out.append(column == value)
+    if flt.language:
+        out.append(
+            or_(InteractionRow.language == flt.language, InteractionRow.language.like(f"{flt.language}-%"))
+        )
+    if flt.since is not None:
+        out.append(InteractionRow.started_at >= flt.since)
+    if flt.until is not None:
+        out.append(InteractionRow.started_at < flt.until)
+    if flt.min_csat is not None:
+        out.append(InteractionRow.csat >= flt.min_csat)
+    if flt.max_csat is not None:
+        out.append(InteractionRow.csat <= flt.max_csat)
+    if flt.text:
+        out.append(InteractionRow.external_id.contains(flt.text, autoescape=True))
+    if flt.min_score is not None:
+        out.append(EvaluationRow.score >= flt.min_score)
+    if flt.max_score is not None:
+        out.append(EvaluationRow.score <= flt.max_score)
+    if flt.auto_failed is not None:
+        out.append(EvaluationRow.auto_failed.is_(flt.auto_failed))
+    if flt.failed:
+        out.append(
+            exists().where(
+                CriterionResultRow.evaluation_id == EvaluationRow.id,
+                CriterionResultRow.criterion == flt.failed,
+                CriterionResultRow.outcome == "fail",
+            )
+        )
+    return out
+
+
+def search_interactions(
+    session: Session,
+    flt: SearchFilter,
+    *,
+    scope: ColumnElement[bool] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchPage:
+    """A page of matching interactions, newest first, within ``scope`` (the caller's access rule)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    joined = and_(
+        EvaluationRow.interaction_id == InteractionRow.id,
+        EvaluationRow.is_current.is_(True),
+        EvaluationRow.scorecard_name == flt.scorecard,
+    )
+    where = and_(scope if scope is not None else true(), *_conditions(flt))
+    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where)
+    total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
+    query = (
+        select(
+            InteractionRow.id,
+            InteractionRow.external_id,
+            InteractionRow.channel,
+            InteractionRow.language,
+            InteractionRow.agent,
+            InteractionRow.team,
+            InteractionRow.queue,
+            InteractionRow.started_at,
+            InteractionRow.duration_ms,
+            InteractionRow.csat,
+            InteractionRow.csat_scale,
+            EvaluationRow.score,
+            EvaluationRow.auto_failed,
+            EvaluationRow.id.label("evaluation_id"),
+        )
+        .outerjoin(EvaluationRow, joined)
+        .where(where)
+        .order_by(InteractionRow.started_at.desc().nulls_last(), InteractionRow.id.desc())
+        .limit(limit)
+        .offset(max(0, offset))
+    )
+    hits = [
+        Hit(
+            id=r.id,
+            external_id=r.external_id,
+            channel=r.channel,
+            language=r.language,
+            agent=r.agent,
+            team=r.team,
+            queue=r.queue,
+            started_at=as_utc(r.started_at),
+            duration_ms=r.duration_ms,
+            csat=r.csat,
+            csat_scale=r.csat_scale,
+            score=r.score,
+            auto_failed=r.auto_failed,
+            evaluation_id=r.evaluation_id,
+        )
+        for r in session.execute(query)
+    ]
+    return SearchPage(hits, total, offset, limit)
+
+
+def facet_values(session: Session, *, scope: ColumnElement[bool] | None = None) -> dict[str, list[str]]:
+    """The distinct agents, teams, queues, channels and languages within ``scope`` (filter choices)."""
+    out: dict[str, list[str]] = {}
+    for name, column in (
+        ("agent", InteractionRow.agent),
+        ("team", InteractionRow.team),
+        ("queue", InteractionRow.queue),
+        ("channel", InteractionRow.channel),
+        ("language", InteractionRow.language),
+    ):
+        query = select(column).where(column.is_not(None)).distinct().order_by(column)
+        if scope is not None:
+            query = query.where(scope)
+        out[name] = [str(v) for v in session.scalars(query)]
+    return out

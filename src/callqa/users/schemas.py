@@ -1,0 +1,68 @@
+"""Roles, the signed-in actor, and what creating a user takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class UserRole(StrEnum):
+    ADMIN = "admin"
+    QA_ANALYST = "qa_analyst"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: everything access control needs, loaded once per request."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: UserRole
+    agent_name: str | None = None
+    team: str | None = None
+    led_teams: frozenset[str] = field(default_factory=frozenset)
+    locale: str = "en"
+
+
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,127}$"
+MIN_PASSWORD = 10
+
+
+class UserCreate(BaseModel):
+    """A new user; an agent needs ``agent_name`` (the ``agent`` on their interactions)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(pattern=USERNAME_PATTERN)
+    display_name: str = Field(min_length=1, max_length=255)
+    password: str = Field(min_length=MIN_PASSWORD, max_length=1024)
+    role: UserRole
+    agent_name: str | None = Field(default=None, max_length=255)
+    team: str | None = Field(default=None, max_length=255)
+    leads: list[str] = Field(default_factory=list)
+    locale: str = Field(default="en", pattern=r"^(en|zh)$")
+    hired_on: date | None = None
+
+    @field_validator("agent_name")
+    @classmethod
+    def _agent_name(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class UserRead(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: UserRole
+    agent_name: str | None
+    team: str | None
+    leads: list[str]
+    locale: str
+    hired_on: date | None
+    active: bool

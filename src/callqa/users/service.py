@@ -1,0 +1,163 @@
+"""Users, teams and API tokens: creating them, signing in, and loading the actor behind a request."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.users.models import ApiTokenRow, LeadsTeamRow, TeamRow, UserRow
+from callqa.users.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole
+
+TOKEN_PREFIX = "cqa_"
+
+
+def ensure_team(session: Session, name: str) -> TeamRow:
+    """The team called ``name``, created when new."""
+    team = session.scalar(select(TeamRow).where(TeamRow.name == name))
+    if team is None:
+        team = TeamRow(name=name, created_at=datetime.now(UTC))
+        session.add(team)
+        session.flush()
+    return team
+
+
+def create_user(session: Session, new: UserCreate) -> UserRow:
+    """Add a user (its password hashed); an agent must say which ``agent`` their interactions carry."""
+    if session.scalar(select(UserRow.id).where(UserRow.username == new.username)) is not None:
+        raise CallqaError(ErrorCode.U100, username=new.username)
+    if new.role is UserRole.AGENT and not new.agent_name:
+        raise CallqaError(ErrorCode.U101, username=new.username, reason="an agent needs an agent name")
+    if new.leads and new.role is not UserRole.SUPERVISOR:
+        raise CallqaError(ErrorCode.U101, username=new.username, reason="only a supervisor leads teams")
+    team = ensure_team(session, new.team) if new.team else None
+    user = UserRow(
+        username=new.username,
+        display_name=new.display_name,
+        password_hash=hash_password(new.password),
+        role=new.role.value,
+        agent_name=new.agent_name,
+        team_id=team.id if team else None,
+        locale=new.locale,
+        hired_on=new.hired_on,
+        active=True,
+        created_at=datetime.now(UTC),
+    )
+    session.add(user)
+    session.flush()
+    for name in dict.fromkeys(new.leads):
+        session.add(LeadsTeamRow(user_id=user.id, team_id=ensure_team(session, name).id))
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> Actor | None:
+    """The actor for a correct username and password of an active user, else None (in constant work)."""
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None or not user.active:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return actor_for(session, user.id)
+
+
+def actor_for(session: Session, user_id: int) -> Actor | None:
+    """The actor of an active user (role, own team, teams led)."""
+    user = session.get(UserRow, user_id)
+    if user is None or not user.active:
+        return None
+    team = session.get(TeamRow, user.team_id) if user.team_id else None
+    led = session.scalars(
+        select(TeamRow.name)
+        .join(LeadsTeamRow, LeadsTeamRow.team_id == TeamRow.id)
+        .where(LeadsTeamRow.user_id == user.id)
+    )
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=UserRole(user.role),
+        agent_name=user.agent_name,
+        team=team.name if team else None,
+        led_teams=frozenset(led),
+        locale=user.locale,
+    )
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None:
+        raise CallqaError(ErrorCode.U102, username=username)
+    user.password_hash = hash_password(password)
+
+
+def list_users(session: Session) -> list[UserRead]:
+    teams = {t.id: t.name for t in session.scalars(select(TeamRow))}
+    leads: dict[int, list[str]] = {}
+    for lead in session.scalars(select(LeadsTeamRow)):
+        leads.setdefault(lead.user_id, []).append(teams[lead.team_id])
+    return [
+        UserRead(
+            id=u.id,
+            username=u.username,
+            display_name=u.display_name,
+            role=UserRole(u.role),
+            agent_name=u.agent_name,
+            team=teams.get(u.team_id) if u.team_id else None,
+            leads=sorted(leads.get(u.id, [])),
+            locale=u.locale,
+            hired_on=u.hired_on,
+            active=u.active,
+        )
+        for u in session.scalars(select(UserRow).order_by(UserRow.username))
+    ]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user_id: int, name: str) -> tuple[str, ApiTokenRow]:
+    """A new API token for the user: the plain token is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiTokenRow(
+        user_id=user_id,
+        name=name,
+        token_hash=_digest(token),
+        prefix=token[: len(TOKEN_PREFIX) + 6],
+        created_at=datetime.now(UTC),
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def actor_for_token(session: Session, token: str) -> Actor | None:
+    """The actor behind a valid, unrevoked API token (its last use recorded)."""
+    row = session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    row.last_used_at = datetime.now(UTC)
+    return actor_for(session, row.user_id)
+
+
+def list_tokens(session: Session, user_id: int) -> list[ApiTokenRow]:
+    """The user's tokens, newest first (revoked ones too, marked)."""
+    query = select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id.desc())
+    return list(session.scalars(query))
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> bool:
+    row = session.get(ApiTokenRow, token_id)
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        return False
+    row.revoked_at = datetime.now(UTC)
+    return True

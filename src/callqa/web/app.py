@@ -1,0 +1,92 @@
+"""``create_app``: the FastAPI application (pages and REST API) over one database; nothing at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from callqa.db.engine import engine_from_settings, session_factory
+from callqa.db.migrate import ensure_schema
+from callqa.settings import Settings
+from callqa.web.deps import NotSignedIn, csrf_protect
+from callqa.web.render import make_templates, render
+from callqa.web.routes import api_interactions, api_users, auth, pages
+from callqa.web.secret import session_secret
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "callqa_session"
+API_DESCRIPTION = """REST API of callqa. Authenticate with `Authorization: Bearer <token>` (create a token on
+your profile page or with `POST /api/tokens`). Every call acts with the token owner's role: an agent sees only
+their own work, a supervisor their teams' work."""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The web app over ``engine`` (default: the configured database, migrated to the current schema)."""
+    settings = settings or Settings()
+    if engine is None:
+        engine = engine_from_settings(settings)
+        ensure_schema(engine)
+    app = FastAPI(
+        title="callqa",
+        description=API_DESCRIPTION,
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.factory = session_factory(engine)
+    app.state.templates = make_templates(HERE / "templates")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=int(settings.session_hours * 3600),
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (auth, pages, api_interactions, api_users):
+        app.include_router(module.router)
+    _handlers(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "sign in or send an API token"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(request.url_for("login_form").include_query_params(next=target), 303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render(
+            request, "error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]} for e in exc.errors()
+        ]
+        if _is_api(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return render(request, "error.html", {"status": 422, "detail": detail}, 422)

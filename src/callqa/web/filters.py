@@ -1,0 +1,49 @@
+"""Reading the interaction filter from a query string (web forms send empty fields as empty strings)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from fastapi import HTTPException
+
+from callqa.interactions.search import DEFAULT_SCORECARD, SearchFilter
+
+_TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text")
+_NUMBERS = ("min_score", "max_score", "min_csat", "max_csat")
+
+
+def _datetime(name: str, value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _number(name: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: '{value}' is not a number") from None
+
+
+def parse_filter(params: Mapping[str, str]) -> SearchFilter:
+    """The filter named by ``params``; a malformed value is a 422 naming the field."""
+    values: dict[str, object] = {}
+    for name in _TEXT:
+        if params.get(name, "").strip():
+            values[name] = params[name].strip()
+    for name in _NUMBERS:
+        if params.get(name, "").strip():
+            values[name] = _number(name, params[name].strip())
+    for name in ("since", "until"):
+        if params.get(name, "").strip():
+            values[name] = _datetime(name, params[name].strip())
+    flag = params.get("auto_failed", "").strip().lower()
+    if flag:
+        if flag not in ("true", "false"):
+            raise HTTPException(422, f"auto_failed: '{flag}' is not true or false")
+        values["auto_failed"] = flag == "true"
+    values["scorecard"] = params.get("scorecard", "").strip() or DEFAULT_SCORECARD
+    return SearchFilter(**values)  # type: ignore[arg-type]

@@ -1,0 +1,51 @@
+"""Page rendering: the Jinja2 environment, its helpers, and ``render`` for handlers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from callqa.web.deps import csrf_token
+
+RTL_LANGUAGES = ("fa", "ar", "he", "ur")
+
+
+def is_rtl(language: str | None) -> bool:
+    return bool(language) and str(language).split("-")[0] in RTL_LANGUAGES
+
+
+def clock(ms: int | None) -> str:
+    """``m:ss`` (or ``h:mm:ss``) for a time in milliseconds."""
+    if ms is None:
+        return ""
+    seconds = int(ms) // 1000
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def make_templates(folder: Path) -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(folder), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters["clock"] = clock
+    env.filters["when"] = when
+    env.globals["is_rtl"] = is_rtl
+    return Jinja2Templates(env=env)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Render a page with the signed-in actor (if any) and the CSRF token in its context."""
+    templates: Jinja2Templates = request.app.state.templates
+    base = {"actor": getattr(request.state, "actor", None), "csrf": csrf_token(request)}
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)

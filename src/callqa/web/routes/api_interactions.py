@@ -1,0 +1,124 @@
+"""REST API: the signed-in actor, searching interactions, one interaction with its evaluation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from callqa.access.policies import Action, interaction_scope
+from callqa.interactions.queries import get_interaction
+from callqa.interactions.search import DEFAULT_SCORECARD, MAX_PAGE, SearchFilter, search_interactions
+from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
+from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.routes.pages import owner_of
+
+router = APIRouter(prefix="/api", tags=["interactions"])
+
+
+@router.get("/me")
+def me(actor: CurrentActor) -> dict[str, Any]:
+    """Who the token or session belongs to, and what they may see."""
+    return {
+        "id": actor.user_id,
+        "username": actor.username,
+        "display_name": actor.display_name,
+        "role": actor.role.value,
+        "agent_name": actor.agent_name,
+        "team": actor.team,
+        "leads": sorted(actor.led_teams),
+        "locale": actor.locale,
+    }
+
+
+@router.get("/interactions")
+def list_interactions(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    agent: str | None = None,
+    team: str | None = None,
+    queue: str | None = None,
+    channel: str | None = None,
+    language: str | None = None,
+    min_score: float | None = None,
+    max_score: float | None = None,
+    failed: Annotated[str | None, Query(description="id of a criterion the evaluation failed")] = None,
+    auto_failed: bool | None = None,
+    min_csat: float | None = None,
+    max_csat: float | None = None,
+    text: Annotated[str | None, Query(description="part of the external id")] = None,
+    scorecard: str = DEFAULT_SCORECARD,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Interactions the caller may see, newest first, with the score of their current evaluation."""
+    flt = SearchFilter(
+        since=since,
+        until=until,
+        agent=agent,
+        team=team,
+        queue=queue,
+        channel=channel,
+        language=language,
+        min_score=min_score,
+        max_score=max_score,
+        failed=failed,
+        auto_failed=auto_failed,
+        min_csat=min_csat,
+        max_csat=max_csat,
+        text=text,
+        scorecard=scorecard,
+    )
+    found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)
+    audit(request, session, actor, "search", "interaction", None, flt.as_params())
+    return {
+        "total": found.total,
+        "offset": found.offset,
+        "limit": found.limit,
+        "items": [hit.as_json() for hit in found.hits],
+    }
+
+
+def _evaluation_json(ev: StoredEvaluation) -> dict[str, Any]:
+    return {
+        "id": ev.id,
+        "scorecard": ev.scorecard,
+        "scorecard_version": ev.scorecard_version,
+        "engine_version": ev.engine_version,
+        "score": ev.score,
+        "auto_failed": ev.auto_failed,
+        "passed": ev.passed,
+        "current": ev.is_current,
+        "created_at": ev.created_at.isoformat(),
+        "criteria": list(ev.criteria),
+    }
+
+
+@router.get("/interactions/{interaction_id}")
+def read_interaction(
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+) -> dict[str, Any]:
+    """The interaction (redacted transcript, events, survey), its current evaluations and its analysis."""
+    require(actor, Action.INTERACTION_VIEW, owner_of(session, interaction_id), hide=True)
+    stored = get_interaction(session, interaction_id)
+    audit(request, session, actor, "view", "interaction", interaction_id)
+    return {
+        "id": stored.id,
+        "interaction": stored.doc.model_dump(mode="json", exclude_none=True),
+        "evaluations": [_evaluation_json(ev) for ev in evaluations_for(session, interaction_id)],
+        "analysis": analysis_for(session, interaction_id),
+    }
+
+
+@router.get("/interactions/{interaction_id}/evaluations")
+def evaluation_history(
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+) -> list[dict[str, Any]]:
+    """Every evaluation of the interaction, newest first (re-scoring keeps the old ones)."""
+    require(actor, Action.EVALUATION_VIEW, owner_of(session, interaction_id), hide=True)
+    audit(request, session, actor, "view", "evaluation", interaction_id)
+    return [_evaluation_json(ev) for ev in evaluations_for(session, interaction_id, current_only=False)]

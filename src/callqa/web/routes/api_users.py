@@ -1,0 +1,99 @@
+"""REST API: API tokens (one's own), users (admin) and the audit log (admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from callqa.access.policies import Action
+from callqa.audit.service import recent
+from callqa.errors import CallqaError, ErrorCode
+from callqa.users.schemas import UserCreate, UserRead
+from callqa.users.service import create_token, create_user, list_tokens, list_users, revoke_token
+from callqa.web.deps import CurrentActor, DbSession, audit, require
+
+router = APIRouter(prefix="/api", tags=["users"])
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=128, description="What the token is for.")
+
+
+@router.get("/tokens")
+def tokens(session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+    """The caller's API tokens (never the token itself: only its first characters)."""
+    require(actor, Action.TOKEN_MANAGE)
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            "revoked": t.revoked_at is not None,
+        }
+        for t in list_tokens(session, actor.user_id)
+    ]
+
+
+@router.post("/tokens", status_code=201)
+def new_token(request: Request, session: DbSession, actor: CurrentActor, body: TokenCreate) -> dict[str, Any]:
+    """A new token acting as the caller; the token is shown in this answer only."""
+    require(actor, Action.TOKEN_MANAGE)
+    token, row = create_token(session, actor.user_id, body.name)
+    audit(request, session, actor, "create", "api_token", row.id, {"name": body.name})
+    return {"id": row.id, "name": row.name, "prefix": row.prefix, "token": token}
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def delete_token(request: Request, session: DbSession, actor: CurrentActor, token_id: int) -> None:
+    """Revoke one of the caller's tokens."""
+    require(actor, Action.TOKEN_MANAGE)
+    if not revoke_token(session, actor.user_id, token_id):
+        raise HTTPException(404, "no such active token of yours")
+    audit(request, session, actor, "revoke", "api_token", token_id)
+
+
+@router.get("/users")
+def users(session: DbSession, actor: CurrentActor) -> list[UserRead]:
+    """Every user with role, team and the teams they lead (admin only)."""
+    require(actor, Action.USER_MANAGE)
+    return list_users(session)
+
+
+@router.post("/users", status_code=201)
+def add_user(request: Request, session: DbSession, actor: CurrentActor, body: UserCreate) -> UserRead:
+    """Create a user (admin only)."""
+    require(actor, Action.USER_MANAGE)
+    try:
+        row = create_user(session, body)
+    except CallqaError as exc:
+        raise HTTPException(409 if exc.code is ErrorCode.U100 else 422, str(exc)) from exc
+    audit(request, session, actor, "create", "user", row.id, {"username": body.username, "role": body.role})
+    return next(u for u in list_users(session) if u.id == row.id)
+
+
+@router.get("/audit")
+def audit_log(
+    session: DbSession,
+    actor: CurrentActor,
+    resource: str | None = None,
+    resource_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """The latest audit entries, newest first (admin only)."""
+    require(actor, Action.AUDIT_VIEW)
+    return [
+        {
+            "at": e.at.isoformat(),
+            "username": e.username,
+            "action": e.action,
+            "resource": e.resource,
+            "resource_id": e.resource_id,
+            "detail": e.detail,
+            "client": e.client,
+        }
+        for e in recent(session, resource=resource, resource_id=resource_id, limit=limit)
+    ]

@@ -1,0 +1,109 @@
+"""Pages: the interaction list and the interaction detail (transcript, evidence, audio, sentiment)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from callqa.access.policies import Action, Owner, interaction_scope
+from callqa.errors import CallqaError
+from callqa.interactions.models import InteractionRow
+from callqa.interactions.queries import get_interaction
+from callqa.interactions.search import facet_values, search_interactions
+from callqa.scoring.queries import analysis_for, evaluations_for
+from callqa.storage.files import FileStore
+from callqa.users.service import create_token, list_tokens
+from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.detail import interaction_view
+from callqa.web.filters import parse_filter
+from callqa.web.render import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/interactions", status_code=303)
+
+
+@router.get("/interactions", name="interactions_page")
+def interactions_page(request: Request, session: DbSession, actor: CurrentActor, page: int = 1) -> Response:
+    flt = parse_filter(request.query_params)
+    page = max(1, page)
+    scope = interaction_scope(actor)
+    found = search_interactions(session, flt, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    audit(request, session, actor, "search", "interaction", None, flt.as_params())
+    context = {
+        "found": found,
+        "filter": flt,
+        "params": flt.as_params(),
+        "facets": facet_values(session, scope=scope),
+        "page": page,
+        "pages": max(1, -(-found.total // PAGE_SIZE)),
+    }
+    return render(request, "interactions.html", context)
+
+
+def owner_of(session: DbSession, interaction_id: int) -> Owner:
+    """Whose work the interaction is (404 when it does not exist)."""
+    row = session.get(InteractionRow, interaction_id)
+    if row is None:
+        raise HTTPException(404, "not found")
+    return Owner(agent=row.agent, team=row.team)
+
+
+@router.get("/interactions/{interaction_id}", name="interaction_page")
+def interaction_page(
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+) -> Response:
+    require(actor, Action.INTERACTION_VIEW, owner_of(session, interaction_id), hide=True)
+    stored = get_interaction(session, interaction_id)
+    evaluations = evaluations_for(session, interaction_id)
+    view = interaction_view(
+        stored, evaluations[0] if evaluations else None, analysis_for(session, interaction_id)
+    )
+    audit(request, session, actor, "view", "interaction", interaction_id)
+    return render(request, "interaction.html", {"view": view, "doc": stored.doc, "doc_id": interaction_id})
+
+
+@router.get("/interactions/{interaction_id}/audio", name="interaction_audio")
+def interaction_audio(
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+) -> Response:
+    """The (redacted) recording; only to those who may see the interaction."""
+    require(actor, Action.INTERACTION_VIEW, owner_of(session, interaction_id), hide=True)
+    recording = get_interaction(session, interaction_id).doc.recording
+    if recording is None:
+        raise HTTPException(404, "this interaction has no recording")
+    store = FileStore(request.app.state.settings.resolved_file_store())
+    audit(request, session, actor, "listen", "interaction", interaction_id)
+    path = store.local_path(recording.uri)
+    if path is not None and path.is_file():
+        return FileResponse(path, media_type=recording.media_type)  # answers Range requests (seeking)
+    try:
+        data = store.read_bytes(recording.uri)
+    except CallqaError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return Response(data, media_type=recording.media_type)
+
+
+@router.get("/me", name="profile_page")
+def profile_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    return render(request, "profile.html", {"tokens": list_tokens(session, actor.user_id), "new_token": None})
+
+
+@router.post("/me/tokens", name="profile_new_token")
+def profile_new_token(
+    request: Request, session: DbSession, actor: CurrentActor, name: Annotated[str, Form()]
+) -> Response:
+    """Create an API token from the profile page; it is shown once."""
+    require(actor, Action.TOKEN_MANAGE)
+    label = name.strip()[:128] or "token"
+    token, row = create_token(session, actor.user_id, label)
+    audit(request, session, actor, "create", "api_token", row.id, {"name": label})
+    return render(
+        request, "profile.html", {"tokens": list_tokens(session, actor.user_id), "new_token": token}
+    )

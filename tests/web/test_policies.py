@@ -1,0 +1,117 @@
+"""The access rules over every role × action × whose work, without HTTP (callqa.access.policies)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from callqa.access.policies import Action, Owner, allowed, interaction_scope
+from callqa.interactions.models import InteractionRow
+from callqa.users.schemas import Actor, UserRole
+from support import Database
+
+ADMIN = Actor(1, "admin", "A", UserRole.ADMIN)
+ANALYST = Actor(2, "analyst", "Q", UserRole.QA_ANALYST)
+LEAD = Actor(3, "lead", "S", UserRole.SUPERVISOR, led_teams=frozenset({"North"}))
+AGENT = Actor(4, "ann", "Ann", UserRole.AGENT, agent_name="ann", team="North")
+ACTORS = {"admin": ADMIN, "qa_analyst": ANALYST, "supervisor": LEAD, "agent": AGENT}
+
+OWN = Owner(agent="ann", team="North")  # the agent's own work, in the supervisor's team
+TEAMMATE = Owner(agent="bob", team="North")  # another agent of the supervisor's team
+OTHER = Owner(agent="cy", team="South")  # another team entirely
+OWNERS = {"own": OWN, "teammate": TEAMMATE, "other": OTHER, "none": None}
+
+# role -> action -> the owners (of OWNERS) for which the action is allowed
+EXPECTED: dict[str, dict[Action, set[str]]] = {
+    "admin": {a: set(OWNERS) for a in Action},
+    "qa_analyst": {a: set(OWNERS) for a in Action} | {Action.USER_MANAGE: set(), Action.AUDIT_VIEW: set()},
+    "supervisor": {
+        Action.INTERACTION_VIEW: {"own", "teammate"},
+        Action.INTERACTION_EXPORT: {"own", "teammate"},
+        Action.EVALUATION_VIEW: {"own", "teammate"},
+        Action.EVALUATION_REVIEW: set(),
+        Action.SCORECARD_VIEW: set(OWNERS),
+        Action.SCORECARD_EDIT: set(),
+        Action.USER_MANAGE: set(),
+        Action.AUDIT_VIEW: set(),
+        Action.TOKEN_MANAGE: set(OWNERS),
+    },
+    "agent": {
+        Action.INTERACTION_VIEW: {"own"},
+        Action.INTERACTION_EXPORT: set(),
+        Action.EVALUATION_VIEW: {"own"},
+        Action.EVALUATION_REVIEW: set(),
+        Action.SCORECARD_VIEW: set(OWNERS),
+        Action.SCORECARD_EDIT: set(),
+        Action.USER_MANAGE: set(),
+        Action.AUDIT_VIEW: set(),
+        Action.TOKEN_MANAGE: set(OWNERS),
+    },
+}
+
+
+def test_the_expectations_cover_every_role_and_action() -> None:
+    assert set(EXPECTED) == {r.value for r in UserRole}
+    for role, actions in EXPECTED.items():
+        assert set(actions) == set(Action), role
+
+
+@pytest.mark.parametrize("role", sorted(ACTORS))
+@pytest.mark.parametrize("action", list(Action), ids=lambda a: a.value)
+@pytest.mark.parametrize("whose", sorted(OWNERS))
+def test_policy_matrix(role: str, action: Action, whose: str) -> None:
+    expected = whose in EXPECTED[role][action]
+    assert allowed(ACTORS[role], action, OWNERS[whose]) is expected
+
+
+def test_an_agent_without_an_agent_name_sees_nothing() -> None:
+    nameless = Actor(5, "x", "X", UserRole.AGENT)
+    assert not allowed(nameless, Action.INTERACTION_VIEW, Owner(agent=None, team=None))
+    assert not allowed(nameless, Action.INTERACTION_VIEW, OWN)
+
+
+def test_a_supervisor_without_teams_sees_no_agent_work() -> None:
+    lead = Actor(6, "y", "Y", UserRole.SUPERVISOR)
+    assert not allowed(lead, Action.INTERACTION_VIEW, OWN)
+    assert not allowed(lead, Action.INTERACTION_VIEW, Owner(agent="ann", team=None))
+
+
+def test_the_query_scope_keeps_exactly_what_the_predicate_allows(db: Database) -> None:
+    from callqa.interactions.schemas import Interaction
+    from callqa.interactions.service import StoreItem, store_interactions
+
+    docs = [
+        Interaction.model_validate(
+            {
+                "external_id": f"i{n}",
+                "channel": "chat",
+                "agent": agent,
+                "team": team,
+                "turns": [{"role": "customer", "text": "hello"}],
+            }
+        )
+        for n, (agent, team) in enumerate(
+            [
+                ("ann", "North"),
+                ("bob", "North"),
+                ("cy", "South"),
+                (None, "North"),
+                ("ann", None),
+                (None, None),
+            ]
+        )
+    ]
+    with db.factory.begin() as session:
+        store_interactions(session, [StoreItem(d) for d in docs])
+    nameless = Actor(5, "x", "X", UserRole.AGENT)
+    teamless = Actor(6, "y", "Y", UserRole.SUPERVISOR)
+    with db.factory() as session:
+        rows = session.execute(select(InteractionRow.id, InteractionRow.agent, InteractionRow.team)).all()
+        for actor in [*ACTORS.values(), nameless, teamless]:
+            scoped = set(session.scalars(select(InteractionRow.id).where(interaction_scope(actor))))
+            by_rule = {
+                r.id
+                for r in rows
+                if allowed(actor, Action.INTERACTION_VIEW, Owner(agent=r.agent, team=r.team))
+            }
+            assert scoped == by_rule, actor.username
