@@ -100,6 +100,12 @@ class ErrorCode(Enum):
     U100 = "user '{username}' already exists"
     U101 = "user '{username}': {reason}"
     U102 = "no user '{username}'"
+    # R1xx: review and disputes
+    R100 = "review {review}: {reason}"
+    R101 = "evaluation {evaluation} is not the current one of its interaction; review the current evaluation"
+    R102 = "criterion '{criterion}' is not in this evaluation; known: {known}"
+    R103 = "outcome '{outcome}' is not one of pass, fail, n/a"
+    R104 = "a {what} needs a reason of at least {minimum} characters"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
     # L1xx: LLM judge

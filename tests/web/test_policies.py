@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from callqa.access.policies import Action, Owner, allowed, interaction_scope
+from callqa.access.policies import Action, Owner, allowed, interaction_scope, sees_review
 from callqa.interactions.models import InteractionRow
 from callqa.users.schemas import Actor, UserRole
 from support import Database
@@ -23,13 +23,18 @@ OWNERS = {"own": OWN, "teammate": TEAMMATE, "other": OTHER, "none": None}
 
 # role -> action -> the owners (of OWNERS) for which the action is allowed
 EXPECTED: dict[str, dict[Action, set[str]]] = {
-    "admin": {a: set(OWNERS) for a in Action},
-    "qa_analyst": {a: set(OWNERS) for a in Action} | {Action.USER_MANAGE: set(), Action.AUDIT_VIEW: set()},
+    "admin": {a: set(OWNERS) for a in Action} | {Action.REVIEW_RESPOND: set()},
+    "qa_analyst": {a: set(OWNERS) for a in Action}
+    | {Action.USER_MANAGE: set(), Action.AUDIT_VIEW: set(), Action.REVIEW_RESPOND: set()},
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
         Action.INTERACTION_EXPORT: {"own", "teammate"},
         Action.EVALUATION_VIEW: {"own", "teammate"},
         Action.EVALUATION_REVIEW: set(),
+        Action.REVIEW_FINALIZE: {"own", "teammate"},
+        Action.REVIEW_RESPOND: set(),
+        Action.DISPUTE_RESOLVE: {"own", "teammate"},
+        Action.NOTIFICATION_READ: set(OWNERS),
         Action.SCORECARD_VIEW: set(OWNERS),
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),
@@ -41,6 +46,10 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.INTERACTION_EXPORT: set(),
         Action.EVALUATION_VIEW: {"own"},
         Action.EVALUATION_REVIEW: set(),
+        Action.REVIEW_FINALIZE: set(),
+        Action.REVIEW_RESPOND: {"own"},
+        Action.DISPUTE_RESOLVE: set(),
+        Action.NOTIFICATION_READ: set(OWNERS),
         Action.SCORECARD_VIEW: set(OWNERS),
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),
@@ -62,6 +71,17 @@ def test_the_expectations_cover_every_role_and_action() -> None:
 def test_policy_matrix(role: str, action: Action, whose: str) -> None:
     expected = whose in EXPECTED[role][action]
     assert allowed(ACTORS[role], action, OWNERS[whose]) is expected
+
+
+@pytest.mark.parametrize("role", sorted(ACTORS))
+@pytest.mark.parametrize("state", ["draft", "shared", "acknowledged", "disputed", "final"])
+def test_a_draft_review_is_for_reviewers_only(role: str, state: str) -> None:
+    actor = ACTORS[role]
+    expected = allowed(actor, Action.INTERACTION_VIEW, OWN) and (
+        state != "draft" or role in ("admin", "qa_analyst")
+    )
+    assert sees_review(actor, OWN, state) is expected
+    assert not sees_review(AGENT, OTHER, state)
 
 
 def test_an_agent_without_an_agent_name_sees_nothing() -> None:

@@ -21,7 +21,11 @@ class Action(StrEnum):
     INTERACTION_VIEW = "interaction.view"
     INTERACTION_EXPORT = "interaction.export"
     EVALUATION_VIEW = "evaluation.view"
-    EVALUATION_REVIEW = "evaluation.review"  # override a criterion with a reason
+    EVALUATION_REVIEW = "evaluation.review"  # start a review, override a criterion with a reason, share
+    REVIEW_FINALIZE = "review.finalize"
+    REVIEW_RESPOND = "review.respond"  # acknowledge or dispute a shared review of one's own work
+    DISPUTE_RESOLVE = "dispute.resolve"
+    NOTIFICATION_READ = "notification.read"  # one's own notifications
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_EDIT = "scorecard.edit"
     USER_MANAGE = "user.manage"
@@ -64,6 +68,19 @@ def _reviews(actor: Actor, owner: Owner | None) -> bool:
     return actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST)
 
 
+def _leads_or_staff(actor: Actor, owner: Owner | None) -> bool:
+    return actor.role is not UserRole.AGENT and sees(actor, owner)
+
+
+def _own_work(actor: Actor, owner: Owner | None) -> bool:
+    return (
+        actor.role is UserRole.AGENT
+        and owner is not None
+        and actor.agent_name is not None
+        and owner.agent == actor.agent_name
+    )
+
+
 def _exports(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT and sees(actor, owner)
 
@@ -73,6 +90,10 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_EXPORT: _exports,
     Action.EVALUATION_VIEW: sees,
     Action.EVALUATION_REVIEW: _reviews,
+    Action.REVIEW_FINALIZE: _leads_or_staff,
+    Action.REVIEW_RESPOND: _own_work,
+    Action.DISPUTE_RESOLVE: _leads_or_staff,
+    Action.NOTIFICATION_READ: _everyone,
     Action.SCORECARD_VIEW: _everyone,
     Action.SCORECARD_EDIT: _staff,
     Action.USER_MANAGE: _admin,
@@ -84,6 +105,13 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
 def allowed(actor: Actor, action: Action, owner: Owner | None = None) -> bool:
     """May ``actor`` do ``action`` to the work of ``owner`` (None: not tied to anyone's work)?"""
     return _RULES[action](actor, owner)
+
+
+def sees_review(actor: Actor, owner: Owner | None, state: str) -> bool:
+    """A draft review is for reviewers only; once shared, whoever sees the work sees its review."""
+    if not sees(actor, owner):
+        return False
+    return state != "draft" or actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST)
 
 
 def interaction_scope(actor: Actor) -> ColumnElement[bool]:

@@ -1,0 +1,1 @@
+"""Human review of AI evaluations: overrides with reasons, sharing with the agent, disputes, notifications."""

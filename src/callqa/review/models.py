@@ -1,0 +1,82 @@
+"""ORM tables: reviews of evaluations, criterion overrides, disputes, in-app notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from callqa.db.base import Base
+from callqa.interactions.models import IdType
+
+
+class ReviewRow(Base):
+    """A person's review of one AI evaluation; its state follows draft → shared → acknowledged /
+    disputed → final. The final score is the AI's with the overrides applied."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("evaluation_id"), Index("ix_reviews_interaction_id", "interaction_id"))
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)
+    auto_failed: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    shared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finalized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OverrideRow(Base):
+    """A criterion outcome changed by a person, with the reason; the AI's outcome is kept beside it."""
+
+    __tablename__ = "review_overrides"
+    __table_args__ = (Index("ix_review_overrides_review_id", "review_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    criterion: Mapped[str] = mapped_column(String(64))
+    ai_outcome: Mapped[str] = mapped_column(String(8))
+    outcome: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DisputeRow(Base):
+    """An agent's dispute of one criterion of a shared review, and how it was resolved."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (Index("ix_disputes_review_id", "review_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    criterion: Mapped[str] = mapped_column(String(64))
+    requested: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationRow(Base):
+    """A message for one user in the app (a review shared with them, a dispute to answer ...)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

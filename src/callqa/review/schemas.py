@@ -1,0 +1,91 @@
+"""Review and dispute states, and the review as the app shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+Outcome = Literal["pass", "fail", "n/a"]
+OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "n/a")
+
+
+class ReviewState(StrEnum):
+    DRAFT = "draft"  # the analyst is reviewing; the agent does not see it yet
+    SHARED = "shared"  # the agent was notified and may acknowledge or dispute
+    ACKNOWLEDGED = "acknowledged"
+    DISPUTED = "disputed"  # at least one dispute is open
+    FINAL = "final"
+
+
+class DisputeState(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"  # the criterion was changed as the agent asked
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Override:
+    criterion: str
+    ai_outcome: str
+    outcome: str
+    reason: str
+    by: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Dispute:
+    id: int
+    criterion: str
+    requested: str
+    comment: str
+    by: str | None
+    state: DisputeState
+    resolution: str | None
+    resolved_by: str | None
+    at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A review: the AI's criteria with the current outcome of each, the overrides and disputes."""
+
+    id: int
+    evaluation_id: int
+    interaction_id: int
+    state: ReviewState
+    reviewer: str | None
+    ai_score: float | None
+    score: float | None
+    auto_failed: bool
+    comment: str | None
+    criteria: list[dict[str, Any]]  # the AI's result plus "final_outcome" and "overridden"
+    overrides: list[Override] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "evaluation_id": self.evaluation_id,
+            "interaction_id": self.interaction_id,
+            "state": self.state.value,
+            "reviewer": self.reviewer,
+            "ai_score": self.ai_score,
+            "score": self.score,
+            "auto_failed": self.auto_failed,
+            "comment": self.comment,
+            "criteria": self.criteria,
+            "overrides": [{**o.__dict__, "at": o.at.isoformat()} for o in self.overrides],
+            "disputes": [
+                {
+                    **d.__dict__,
+                    "state": d.state.value,
+                    "at": d.at.isoformat(),
+                    "resolved_at": d.resolved_at.isoformat() if d.resolved_at else None,
+                }
+                for d in self.disputes
+            ],
+        }

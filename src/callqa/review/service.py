@@ -1,0 +1,345 @@
+"""The review workflow: an analyst reviews the AI evaluation (overrides need a reason), shares it with
+the agent, who acknowledges or disputes criteria; a supervisor or analyst resolves disputes; then it is final.
+
+Every function works in the caller's transaction and raises a coded error on a step the state does not allow.
+Who may take each step is decided by the access policies before these are called.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.interactions.models import InteractionRow
+from callqa.review.models import DisputeRow, OverrideRow, ReviewRow
+from callqa.review.notifications import notify
+from callqa.review.schemas import OUTCOMES, Dispute, DisputeState, Override, ReviewState, ReviewView
+from callqa.review.totals import rescored
+from callqa.scoring.models import CriterionResultRow, EvaluationRow
+from callqa.users.models import LeadsTeamRow, TeamRow, UserRow
+
+MIN_REASON = 5
+_EDITABLE = (ReviewState.DRAFT, ReviewState.SHARED, ReviewState.ACKNOWLEDGED, ReviewState.DISPUTED)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _criteria(session: Session, evaluation_id: int) -> list[dict[str, object]]:
+    rows = session.scalars(
+        select(CriterionResultRow)
+        .where(CriterionResultRow.evaluation_id == evaluation_id)
+        .order_by(CriterionResultRow.id)
+    )
+    return [
+        {
+            "id": r.criterion,
+            "section": r.section,
+            "title": r.title,
+            "outcome": r.outcome,
+            "confidence": r.confidence,
+            "weight": r.weight,
+            "critical": r.critical,
+            "explanation": r.explanation,
+            "evidence": r.evidence,
+        }
+        for r in rows
+    ]
+
+
+def current_review(session: Session, interaction_id: int) -> ReviewRow | None:
+    """The review of the interaction's current evaluation, if one was started."""
+    return session.scalar(
+        select(ReviewRow)
+        .join(EvaluationRow, EvaluationRow.id == ReviewRow.evaluation_id)
+        .where(ReviewRow.interaction_id == interaction_id, EvaluationRow.is_current.is_(True))
+        .order_by(ReviewRow.id.desc())
+    )
+
+
+def start_review(session: Session, evaluation_id: int, reviewer_id: int) -> ReviewRow:
+    """The review of a current evaluation, started (as a draft with the AI's score) when there is none."""
+    evaluation = session.get(EvaluationRow, evaluation_id)
+    if evaluation is None or not evaluation.is_current:
+        raise CallqaError(ErrorCode.R101, evaluation=evaluation_id)
+    review = session.scalar(select(ReviewRow).where(ReviewRow.evaluation_id == evaluation_id))
+    if review is not None:
+        return review
+    now = _now()
+    review = ReviewRow(
+        evaluation_id=evaluation_id,
+        interaction_id=evaluation.interaction_id,
+        reviewer_id=reviewer_id,
+        state=ReviewState.DRAFT.value,
+        score=evaluation.score,
+        auto_failed=evaluation.auto_failed,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(review)
+    session.flush()
+    return review
+
+
+def _final_outcomes(session: Session, review_id: int) -> dict[str, str]:
+    rows = session.scalars(
+        select(OverrideRow).where(OverrideRow.review_id == review_id).order_by(OverrideRow.id)
+    )
+    return {r.criterion: r.outcome for r in rows}  # the latest override of a criterion wins
+
+
+def _refresh_score(session: Session, review: ReviewRow) -> None:
+    review.score, review.auto_failed = rescored(
+        _criteria(session, review.evaluation_id), _final_outcomes(session, review.id)
+    )
+    review.updated_at = _now()
+
+
+def _check_state(review: ReviewRow, allowed: tuple[ReviewState, ...], step: str) -> None:
+    if ReviewState(review.state) not in allowed:
+        raise CallqaError(ErrorCode.R100, review=review.id, reason=f"cannot {step} a {review.state} review")
+
+
+def _check_reason(text: str, what: str) -> str:
+    if len(text.strip()) < MIN_REASON:
+        raise CallqaError(ErrorCode.R104, what=what, minimum=MIN_REASON)
+    return text.strip()
+
+
+def _ai_outcome(session: Session, review: ReviewRow, criterion: str) -> str:
+    outcomes = {str(c["id"]): str(c["outcome"]) for c in _criteria(session, review.evaluation_id)}
+    if criterion not in outcomes:
+        raise CallqaError(ErrorCode.R102, criterion=criterion, known=", ".join(outcomes))
+    return outcomes[criterion]
+
+
+def override(
+    session: Session, review: ReviewRow, *, criterion: str, outcome: str, reason: str, user_id: int
+) -> None:
+    """Change one criterion's outcome, with the reason; the score follows."""
+    _check_state(review, _EDITABLE, "change")
+    if outcome not in OUTCOMES:
+        raise CallqaError(ErrorCode.R103, outcome=outcome)
+    ai = _ai_outcome(session, review, criterion)
+    session.add(
+        OverrideRow(
+            review_id=review.id,
+            criterion=criterion,
+            ai_outcome=ai,
+            outcome=outcome,
+            reason=_check_reason(reason, "change of a criterion"),
+            user_id=user_id,
+            created_at=_now(),
+        )
+    )
+    session.flush()
+    _refresh_score(session, review)
+
+
+def _agent_users(session: Session, interaction_id: int) -> list[int]:
+    agent = session.scalar(select(InteractionRow.agent).where(InteractionRow.id == interaction_id))
+    if not agent:
+        return []
+    return list(
+        session.scalars(select(UserRow.id).where(UserRow.agent_name == agent, UserRow.active.is_(True)))
+    )
+
+
+def _team_leads(session: Session, interaction_id: int) -> list[int]:
+    team = session.scalar(select(InteractionRow.team).where(InteractionRow.id == interaction_id))
+    if not team:
+        return []
+    return list(
+        session.scalars(
+            select(LeadsTeamRow.user_id)
+            .join(TeamRow, TeamRow.id == LeadsTeamRow.team_id)
+            .where(TeamRow.name == team)
+        )
+    )
+
+
+def _link(review: ReviewRow) -> str:
+    return f"/interactions/{review.interaction_id}#review"
+
+
+def share(session: Session, review: ReviewRow, *, comment: str | None = None) -> None:
+    """Show the review to the agent (notified in the app)."""
+    _check_state(review, (ReviewState.DRAFT,), "share")
+    review.state = ReviewState.SHARED.value
+    review.comment = comment.strip() if comment and comment.strip() else review.comment
+    review.shared_at = review.updated_at = _now()
+    notify(
+        session,
+        _agent_users(session, review.interaction_id),
+        "review_shared",
+        f"Your evaluation was reviewed: score {_fmt(review.score)}",
+        _link(review),
+    )
+
+
+def _fmt(score: float | None) -> str:
+    return "–" if score is None else f"{score:.0f}"
+
+
+def acknowledge(session: Session, review: ReviewRow) -> None:
+    """The agent has read the review and accepts it."""
+    _check_state(review, (ReviewState.SHARED,), "acknowledge")
+    review.state = ReviewState.ACKNOWLEDGED.value
+    review.updated_at = _now()
+    if review.reviewer_id is not None:
+        notify(
+            session,
+            [review.reviewer_id],
+            "review_acknowledged",
+            "The agent acknowledged a review",
+            _link(review),
+        )
+
+
+def open_dispute(
+    session: Session, review: ReviewRow, *, criterion: str, requested: str, comment: str, agent_id: int
+) -> DisputeRow:
+    """The agent disputes a criterion, asking for another outcome; supervisors and the reviewer hear of it."""
+    _check_state(review, (ReviewState.SHARED, ReviewState.ACKNOWLEDGED, ReviewState.DISPUTED), "dispute")
+    if requested not in OUTCOMES:
+        raise CallqaError(ErrorCode.R103, outcome=requested)
+    _ai_outcome(session, review, criterion)
+    already = session.scalar(
+        select(DisputeRow.id).where(
+            DisputeRow.review_id == review.id,
+            DisputeRow.criterion == criterion,
+            DisputeRow.state == DisputeState.OPEN.value,
+        )
+    )
+    if already is not None:
+        raise CallqaError(ErrorCode.R100, review=review.id, reason=f"'{criterion}' is already disputed")
+    dispute = DisputeRow(
+        review_id=review.id,
+        criterion=criterion,
+        requested=requested,
+        comment=_check_reason(comment, "dispute"),
+        agent_id=agent_id,
+        state=DisputeState.OPEN.value,
+        created_at=_now(),
+    )
+    session.add(dispute)
+    review.state = ReviewState.DISPUTED.value
+    review.updated_at = _now()
+    session.flush()
+    readers = [
+        *_team_leads(session, review.interaction_id),
+        *([review.reviewer_id] if review.reviewer_id else []),
+    ]
+    notify(session, readers, "dispute_opened", f"An agent disputes '{criterion}'", _link(review))
+    return dispute
+
+
+def resolve_dispute(
+    session: Session, dispute: DisputeRow, *, upheld: bool, resolution: str, resolver_id: int
+) -> None:
+    """Uphold (the criterion takes the requested outcome) or reject a dispute; with none left open the review
+    is final. The agent hears of it."""
+    review = session.get(ReviewRow, dispute.review_id)
+    assert review is not None
+    if dispute.state != DisputeState.OPEN.value:
+        raise CallqaError(
+            ErrorCode.R100, review=review.id, reason=f"dispute {dispute.id} is already {dispute.state}"
+        )
+    text = _check_reason(resolution, "resolution")
+    dispute.state = (DisputeState.UPHELD if upheld else DisputeState.REJECTED).value
+    dispute.resolution, dispute.resolver_id, dispute.resolved_at = text, resolver_id, _now()
+    if upheld:
+        override(
+            session,
+            review,
+            criterion=dispute.criterion,
+            outcome=dispute.requested,
+            reason=f"dispute upheld: {text}",
+            user_id=resolver_id,
+        )
+    session.flush()
+    still_open = session.scalar(
+        select(DisputeRow.id).where(
+            DisputeRow.review_id == review.id, DisputeRow.state == DisputeState.OPEN.value
+        )
+    )
+    if still_open is None:
+        review.state = ReviewState.FINAL.value
+        review.finalized_at = review.updated_at = _now()
+    verdict = "upheld" if upheld else "rejected"
+    agents = [dispute.agent_id] if dispute.agent_id else []
+    notify(
+        session,
+        agents,
+        "dispute_resolved",
+        f"Your dispute of '{dispute.criterion}' was {verdict}",
+        _link(review),
+    )
+
+
+def finalize(session: Session, review: ReviewRow) -> None:
+    """Close a shared or acknowledged review (disputed ones close when their disputes are resolved)."""
+    _check_state(review, (ReviewState.SHARED, ReviewState.ACKNOWLEDGED), "finalize")
+    review.state = ReviewState.FINAL.value
+    review.finalized_at = review.updated_at = _now()
+
+
+def review_view(session: Session, review: ReviewRow) -> ReviewView:
+    """The review with the AI's criteria, the final outcome of each, its overrides and disputes."""
+    names = {r.id: r.username for r in session.execute(select(UserRow.id, UserRow.username))}
+    overrides = list(
+        session.scalars(
+            select(OverrideRow).where(OverrideRow.review_id == review.id).order_by(OverrideRow.id)
+        )
+    )
+    final = {o.criterion: o.outcome for o in overrides}
+    evaluation = session.get(EvaluationRow, review.evaluation_id)
+    criteria = [
+        {**c, "final_outcome": final.get(str(c["id"]), c["outcome"]), "overridden": str(c["id"]) in final}
+        for c in _criteria(session, review.evaluation_id)
+    ]
+    disputes = session.scalars(
+        select(DisputeRow).where(DisputeRow.review_id == review.id).order_by(DisputeRow.id)
+    )
+    return ReviewView(
+        id=review.id,
+        evaluation_id=review.evaluation_id,
+        interaction_id=review.interaction_id,
+        state=ReviewState(review.state),
+        reviewer=names.get(review.reviewer_id) if review.reviewer_id else None,
+        ai_score=evaluation.score if evaluation else None,
+        score=review.score,
+        auto_failed=review.auto_failed,
+        comment=review.comment,
+        criteria=criteria,
+        overrides=[
+            Override(
+                o.criterion,
+                o.ai_outcome,
+                o.outcome,
+                o.reason,
+                names.get(o.user_id) if o.user_id else None,
+                o.created_at,
+            )
+            for o in overrides
+        ],
+        disputes=[
+            Dispute(
+                d.id,
+                d.criterion,
+                d.requested,
+                d.comment,
+                names.get(d.agent_id) if d.agent_id else None,
+                DisputeState(d.state),
+                d.resolution,
+                names.get(d.resolver_id) if d.resolver_id else None,
+                d.created_at,
+                d.resolved_at,
+            )
+            for d in disputes
+        ],
+    )

@@ -1,0 +1,158 @@
+"""Each review step as load → authorize → service → audit, shared by the API and the page forms."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from sqlalchemy.orm import Session
+
+from callqa.access.policies import Action, Owner, sees_review
+from callqa.errors import CallqaError, ErrorCode
+from callqa.interactions.models import InteractionRow
+from callqa.review import service
+from callqa.review.models import DisputeRow, ReviewRow
+from callqa.review.schemas import ReviewView
+from callqa.scoring.models import EvaluationRow
+from callqa.users.schemas import Actor
+from callqa.web.deps import audit, require
+
+_CONFLICTS = (ErrorCode.R100, ErrorCode.R101)
+
+
+def _owner(session: Session, interaction_id: int) -> Owner:
+    row = session.get(InteractionRow, interaction_id)
+    if row is None:
+        raise HTTPException(404, "not found")
+    return Owner(agent=row.agent, team=row.team)
+
+
+def _failed(exc: CallqaError) -> HTTPException:
+    return HTTPException(409 if exc.code in _CONFLICTS else 422, str(exc))
+
+
+def load_review(session: Session, actor: Actor, review_id: int) -> tuple[ReviewRow, Owner]:
+    """The review and whose work it is; 404 when missing or not visible to the actor."""
+    review = session.get(ReviewRow, review_id)
+    if review is None:
+        raise HTTPException(404, "not found")
+    owner = _owner(session, review.interaction_id)
+    if not sees_review(actor, owner, review.state):
+        raise HTTPException(404, "not found")
+    return review, owner
+
+
+def visible_review(session: Session, actor: Actor, interaction_id: int) -> ReviewView | None:
+    """The current review of an interaction if the actor may see it."""
+    owner = _owner(session, interaction_id)
+    review = service.current_review(session, interaction_id)
+    if review is None or not sees_review(actor, owner, review.state):
+        return None
+    return service.review_view(session, review)
+
+
+def start(request: Request, session: Session, actor: Actor, interaction_id: int) -> ReviewRow:
+    require(actor, Action.INTERACTION_VIEW, _owner(session, interaction_id), hide=True)
+    require(actor, Action.EVALUATION_REVIEW)
+    evaluation = (
+        session.query(EvaluationRow).filter_by(interaction_id=interaction_id, is_current=True).first()
+    )
+    if evaluation is None:
+        raise HTTPException(409, "this interaction has no evaluation to review; score it first")
+    try:
+        review = service.start_review(session, evaluation.id, actor.user_id)
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(request, session, actor, "start", "review", review.id, {"interaction": interaction_id})
+    return review
+
+
+def change(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    review_id: int,
+    criterion: str,
+    outcome: str,
+    reason: str,
+) -> ReviewRow:
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.EVALUATION_REVIEW, owner)
+    try:
+        service.override(
+            session, review, criterion=criterion, outcome=outcome, reason=reason, user_id=actor.user_id
+        )
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(
+        request, session, actor, "override", "review", review.id, {"criterion": criterion, "outcome": outcome}
+    )
+    return review
+
+
+def share(request: Request, session: Session, actor: Actor, review_id: int, comment: str | None) -> ReviewRow:
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.EVALUATION_REVIEW, owner)
+    try:
+        service.share(session, review, comment=comment)
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(request, session, actor, "share", "review", review.id)
+    return review
+
+
+def acknowledge(request: Request, session: Session, actor: Actor, review_id: int) -> ReviewRow:
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.REVIEW_RESPOND, owner)
+    try:
+        service.acknowledge(session, review)
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(request, session, actor, "acknowledge", "review", review.id)
+    return review
+
+
+def dispute(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    review_id: int,
+    criterion: str,
+    requested: str,
+    comment: str,
+) -> DisputeRow:
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.REVIEW_RESPOND, owner)
+    try:
+        row = service.open_dispute(
+            session, review, criterion=criterion, requested=requested, comment=comment, agent_id=actor.user_id
+        )
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(request, session, actor, "dispute", "review", review.id, {"criterion": criterion})
+    return row
+
+
+def resolve(
+    request: Request, session: Session, actor: Actor, dispute_id: int, upheld: bool, resolution: str
+) -> DisputeRow:
+    row = session.get(DisputeRow, dispute_id)
+    if row is None:
+        raise HTTPException(404, "not found")
+    _, owner = load_review(session, actor, row.review_id)
+    require(actor, Action.DISPUTE_RESOLVE, owner)
+    try:
+        service.resolve_dispute(session, row, upheld=upheld, resolution=resolution, resolver_id=actor.user_id)
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(request, session, actor, "resolve", "dispute", row.id, {"upheld": upheld})
+    return row
+
+
+def finalize(request: Request, session: Session, actor: Actor, review_id: int) -> ReviewRow:
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.REVIEW_FINALIZE, owner)
+    try:
+        service.finalize(session, review)
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(request, session, actor, "finalize", "review", review.id)
+    return review
