@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from callqa.review.notifications import unread_count
+from callqa.users.schemas import Actor
 from callqa.web.deps import csrf_token
 
 RTL_LANGUAGES = ("fa", "ar", "he", "ur")
@@ -44,8 +46,16 @@ def make_templates(folder: Path) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def _unread(request: Request, actor: Actor | None) -> int:
+    if actor is None:
+        return 0
+    with request.app.state.factory() as session:
+        return unread_count(session, actor.user_id)
+
+
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the signed-in actor (if any) and the CSRF token in its context."""
     templates: Jinja2Templates = request.app.state.templates
-    base = {"actor": getattr(request.state, "actor", None), "csrf": csrf_token(request)}
+    actor = getattr(request.state, "actor", None)
+    base = {"actor": actor, "csrf": csrf_token(request), "unread": _unread(request, actor)}
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)

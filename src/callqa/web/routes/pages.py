@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from callqa.access.policies import Action, Owner, interaction_scope
+from callqa.access.policies import Action, Owner, allowed, interaction_scope
 from callqa.errors import CallqaError
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
@@ -19,6 +19,7 @@ from callqa.web.deps import CurrentActor, DbSession, audit, require
 from callqa.web.detail import interaction_view
 from callqa.web.filters import parse_filter
 from callqa.web.render import render
+from callqa.web.review_actions import visible_review
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -59,14 +60,27 @@ def owner_of(session: DbSession, interaction_id: int) -> Owner:
 def interaction_page(
     request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
 ) -> Response:
-    require(actor, Action.INTERACTION_VIEW, owner_of(session, interaction_id), hide=True)
+    owner = owner_of(session, interaction_id)
+    require(actor, Action.INTERACTION_VIEW, owner, hide=True)
     stored = get_interaction(session, interaction_id)
     evaluations = evaluations_for(session, interaction_id)
     view = interaction_view(
         stored, evaluations[0] if evaluations else None, analysis_for(session, interaction_id)
     )
     audit(request, session, actor, "view", "interaction", interaction_id)
-    return render(request, "interaction.html", {"view": view, "doc": stored.doc, "doc_id": interaction_id})
+    context = {
+        "view": view,
+        "doc": stored.doc,
+        "doc_id": interaction_id,
+        "review": visible_review(session, actor, interaction_id),
+        "can": {
+            "review": allowed(actor, Action.EVALUATION_REVIEW, owner),
+            "respond": allowed(actor, Action.REVIEW_RESPOND, owner),
+            "resolve": allowed(actor, Action.DISPUTE_RESOLVE, owner),
+            "finalize": allowed(actor, Action.REVIEW_FINALIZE, owner),
+        },
+    }
+    return render(request, "interaction.html", context)
 
 
 @router.get("/interactions/{interaction_id}/audio", name="interaction_audio")

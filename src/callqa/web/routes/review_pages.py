@@ -1,0 +1,109 @@
+"""Page forms for the review loop (each posts, then returns to the interaction page) and notifications."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from callqa.review.models import DisputeRow, ReviewRow
+from callqa.review.notifications import mark_read, notifications_for
+from callqa.web import review_actions as act
+from callqa.web.deps import CurrentActor, DbSession
+from callqa.web.render import render
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form()]
+
+
+def _back(interaction_id: int) -> Response:
+    return RedirectResponse(f"/interactions/{interaction_id}#review", status_code=303)
+
+
+def _interaction_of(session: DbSession, review_id: int) -> int:
+    review = session.get(ReviewRow, review_id)
+    return review.interaction_id if review else 0
+
+
+@router.post("/interactions/{interaction_id}/review", name="review_start")
+def start(request: Request, session: DbSession, actor: CurrentActor, interaction_id: int) -> Response:
+    act.start(request, session, actor, interaction_id)
+    return _back(interaction_id)
+
+
+@router.post("/reviews/{review_id}/override", name="review_override")
+def override(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    review_id: int,
+    criterion: Text,
+    outcome: Text,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    review = act.change(request, session, actor, review_id, criterion, outcome, reason)
+    return _back(review.interaction_id)
+
+
+@router.post("/reviews/{review_id}/share", name="review_share")
+def share(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    review_id: int,
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    review = act.share(request, session, actor, review_id, comment)
+    return _back(review.interaction_id)
+
+
+@router.post("/reviews/{review_id}/acknowledge", name="review_acknowledge")
+def acknowledge(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> Response:
+    review = act.acknowledge(request, session, actor, review_id)
+    return _back(review.interaction_id)
+
+
+@router.post("/reviews/{review_id}/dispute", name="review_dispute")
+def dispute(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    review_id: int,
+    criterion: Text,
+    requested: Text,
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    act.dispute(request, session, actor, review_id, criterion, requested, comment)
+    return _back(_interaction_of(session, review_id))
+
+
+@router.post("/disputes/{dispute_id}/resolve", name="dispute_resolve")
+def resolve(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    dispute_id: int,
+    decision: Text,
+    resolution: Annotated[str, Form()] = "",
+) -> Response:
+    row: DisputeRow = act.resolve(request, session, actor, dispute_id, decision == "uphold", resolution)
+    return _back(_interaction_of(session, row.review_id))
+
+
+@router.post("/reviews/{review_id}/finalize", name="review_finalize")
+def finalize(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> Response:
+    review = act.finalize(request, session, actor, review_id)
+    return _back(review.interaction_id)
+
+
+@router.get("/notifications", name="notifications_page")
+def notifications(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    items = notifications_for(session, actor.user_id)
+    return render(request, "notifications.html", {"items": items})
+
+
+@router.post("/notifications/read", name="notifications_read")
+def read_all(session: DbSession, actor: CurrentActor) -> Response:
+    mark_read(session, actor.user_id)
+    return RedirectResponse("/notifications", status_code=303)
