@@ -18,6 +18,8 @@ if [ "$dev" = 1 ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
 fi
 # espeak-ng speaks the synthetic test calls (word error rate, redaction muting)
 if [ "$dev" = 1 ] && ! command -v espeak-ng >/dev/null 2>&1; then packages+=(espeak-ng); fi
+# Debian's Chromium runs the browser tests (Playwright drives it through executable_path; no browser download)
+if [ "$dev" = 1 ] && ! command -v chromium >/dev/null 2>&1; then packages+=(chromium); fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

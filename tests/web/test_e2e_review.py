@@ -1,0 +1,97 @@
+"""End to end in real headless Chromium: an analyst overrides a criterion and shares the review, the agent
+disputes another, the team's supervisor resolves it. Screenshots are kept under .artifacts/screenshots."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from browser_support import browser, screenshot, serving, sign_in
+from callqa.review.models import DisputeRow, OverrideRow, ReviewRow
+from web_support import Web
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
+    ident = web.ids()["en-call-05"]
+    with serving(web.app) as base, browser() as chromium:
+        analyst = sign_in(chromium, base, "analyst")
+        analyst.goto(f"{base}/interactions/{ident}")
+        analyst.click("[data-test=start-review]")
+        assert analyst.inner_text("[data-test=review-state]") == "draft"
+        form = analyst.locator("[data-test=override-empathy]")
+        form.locator("select[name=outcome]").select_option("pass")
+        form.locator("input[name=reason]").fill("apologised twice, the AI missed it")
+        form.locator("button").click()
+        assert analyst.inner_text("[data-test=final-empathy]") == "pass"
+        analyst.fill("form[action$='/share'] input[name=comment]", "good call, see empathy")
+        analyst.click("[data-test=share]")
+        assert analyst.inner_text("[data-test=review-state]") == "shared"
+        screenshot(analyst, "review-analyst-shared")
+
+        agent = sign_in(chromium, base, "j.smith")
+        assert agent.inner_text("[data-test=notifications] .badge") == "1"
+        agent.click("[data-test=notifications]")
+        agent.click("#notifications a")
+        assert agent.url.endswith(f"/interactions/{ident}#review")
+        assert agent.locator("[data-test=override-empathy]").count() == 0  # agents cannot override
+        dispute = agent.locator("[data-test=dispute-thanks]")
+        dispute.locator("select[name=requested]").select_option("pass")
+        dispute.locator("input[name=comment]").fill("I thanked the customer at the end")
+        dispute.locator("button").click()
+        assert agent.inner_text("[data-test=review-state]") == "disputed"
+        screenshot(agent, "review-agent-disputed")
+
+        lead = sign_in(chromium, base, "sam.lead")
+        lead.goto(f"{base}/interactions/{ident}")
+        resolve = lead.locator("form[data-test^=resolve-]")
+        resolve.locator("input[name=resolution]").fill("the recording confirms the thanks")
+        resolve.locator("button[value=uphold]").click()
+        assert lead.inner_text("[data-test=review-state]") == "final"
+        assert lead.inner_text("[data-test=final-thanks]") == "pass"
+        assert lead.get_attribute("[data-test=dispute]", "data-state") == "upheld"
+        screenshot(lead, "review-supervisor-resolved")
+
+    with web.db.factory() as session:
+        review = session.scalars(select(ReviewRow).where(ReviewRow.interaction_id == ident)).one()
+        assert review.state == "final"
+        changes = session.execute(
+            select(OverrideRow.criterion, OverrideRow.ai_outcome, OverrideRow.outcome).where(
+                OverrideRow.review_id == review.id
+            )
+        ).all()
+        assert sorted(tuple(c) for c in changes) == [("empathy", "fail", "pass"), ("thanks", "fail", "pass")]
+        [row] = session.scalars(select(DisputeRow).where(DisputeRow.review_id == review.id)).all()
+        assert row.state == "upheld" and row.comment == "I thanked the customer at the end"
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_the_interaction_page_in_the_browser(web: Web) -> None:
+    ids = web.ids()
+    persian = next(i for e, i in ids.items() if e.startswith("acb-fa-"))
+    with serving(web.app) as base, browser() as chromium:
+        page = sign_in(chromium, base, "analyst")
+        page.select_option("select[name=channel]", "chat")
+        page.click("#filters button[type=submit]")
+        channels = page.locator("#interactions tbody tr td:nth-child(3)").all_inner_texts()
+        assert channels and set(channels) == {"chat"}
+        screenshot(page, "interactions-chat")
+        page.goto(f"{base}/interactions/{ids['en-call-01']}")
+        criterion = page.locator("details.criterion").filter(has=page.locator(".evidence")).first
+        name = criterion.get_attribute("data-criterion")
+        criterion.locator("summary").click()
+        marks = page.locator(f"mark[data-criteria~='{name}']")
+        assert marks.count() > 0
+        assert "focus" in (marks.first.get_attribute("class") or "")
+        screenshot(page, "interaction-evidence")
+        page.goto(f"{base}/interactions/{persian}")
+        directions = {
+            page.locator(".turn").nth(i).get_attribute("dir") for i in range(page.locator(".turn").count())
+        }
+        assert directions == {"rtl"}
+        screenshot(page, "interaction-persian")
+        agent = sign_in(chromium, base, "j.smith")
+        agents = agent.locator("#interactions tbody tr td:nth-child(5)").all_inner_texts()
+        assert agents and set(agents) == {"j.smith"}
+        response = agent.goto(f"{base}/interactions/{persian}")
+        assert response is not None and response.status == 404
