@@ -202,3 +202,42 @@ def test_review_input_errors_name_the_problem(web: Web) -> None:
     assert _post(analyst, f"/api/reviews/{rid}/share").status_code == 409  # already shared
     again = _post(analyst, f"/api/interactions/{ident}/review")
     assert again.json()["id"] == rid  # one review per evaluation
+
+
+def test_review_queues_over_the_api(web: Web) -> None:
+    analyst, lead = web.signed_in("analyst"), web.signed_in("sam.lead")
+    spec = {
+        "name": "low scores",
+        "strategies": [{"kind": "auto_fail"}, {"kind": "low_score", "below": 50}],
+        "analysts": ["analyst", "admin"],
+        "quota": 3,
+    }
+    before = _counts(web)
+    assert _post(lead, "/api/queues", spec).status_code == 403
+    assert _counts(web) == before
+    bad = _post(analyst, "/api/queues", {**spec, "analysts": ["j.smith"]})
+    assert bad.status_code == 422 and "'j.smith' is not an active QA analyst" in bad.json()["detail"]
+    created = _post(analyst, "/api/queues", spec)
+    assert created.status_code == 201
+    items = created.json()["items"]
+    with web.db.factory() as session:
+        auto = session.scalars(
+            select(EvaluationRow.interaction_id).where(
+                EvaluationRow.is_current.is_(True), EvaluationRow.auto_failed.is_(True)
+            )
+        ).all()
+    assert len(auto) >= 6  # the demo data has enough auto-fails to fill 2 analysts × quota 3
+    assert len(items) == 6 and {i["assigned_to"] for i in items} == {"analyst", "admin"}
+    assert [i["reason"] for i in items] == ["auto_fail"] * 6
+    assert {i["interaction_id"] for i in items} <= set(auto)
+    mine = analyst.client.get("/api/my-queue").json()
+    assert len(mine) == 3 and all(i["assigned_to"] == "analyst" for i in mine)
+    page = analyst.client.get("/queue").text
+    assert 'data-test="pending">3<' in page
+    # sharing the review of a queued interaction takes it off the analyst's list
+    first = mine[0]["interaction_id"]
+    rid = _post(analyst, f"/api/interactions/{first}/review").json()["id"]
+    _post(analyst, f"/api/reviews/{rid}/share")
+    assert len(analyst.client.get("/api/my-queue").json()) == 2
+    listed = analyst.client.get("/api/queues").json()
+    assert listed[0]["items"] == 6 and listed[0]["done"] == 1

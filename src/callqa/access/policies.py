@@ -26,6 +26,7 @@ class Action(StrEnum):
     REVIEW_RESPOND = "review.respond"  # acknowledge or dispute a shared review of one's own work
     DISPUTE_RESOLVE = "dispute.resolve"
     NOTIFICATION_READ = "notification.read"  # one's own notifications
+    QUEUE_MANAGE = "queue.manage"  # build review queues, work one's own
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_EDIT = "scorecard.edit"
     USER_MANAGE = "user.manage"
@@ -94,6 +95,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.REVIEW_RESPOND: _own_work,
     Action.DISPUTE_RESOLVE: _leads_or_staff,
     Action.NOTIFICATION_READ: _everyone,
+    Action.QUEUE_MANAGE: _staff,
     Action.SCORECARD_VIEW: _everyone,
     Action.SCORECARD_EDIT: _staff,
     Action.USER_MANAGE: _admin,

@@ -16,6 +16,7 @@ from callqa.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review.models import DisputeRow, OverrideRow, ReviewRow
 from callqa.review.notifications import notify
+from callqa.review.sampling import mark_reviewed
 from callqa.review.schemas import OUTCOMES, Dispute, DisputeState, Override, ReviewState, ReviewView
 from callqa.review.totals import rescored
 from callqa.scoring.models import CriterionResultRow, EvaluationRow
@@ -172,6 +173,7 @@ def share(session: Session, review: ReviewRow, *, comment: str | None = None) ->
     review.state = ReviewState.SHARED.value
     review.comment = comment.strip() if comment and comment.strip() else review.comment
     review.shared_at = review.updated_at = _now()
+    mark_reviewed(session, review.interaction_id)
     notify(
         session,
         _agent_users(session, review.interaction_id),

@@ -17,7 +17,15 @@ from callqa.db.migrate import ensure_schema
 from callqa.settings import Settings
 from callqa.web.deps import NotSignedIn, csrf_protect
 from callqa.web.render import make_templates, render
-from callqa.web.routes import api_interactions, api_review, api_users, auth, pages, review_pages
+from callqa.web.routes import (
+    api_interactions,
+    api_queues,
+    api_review,
+    api_users,
+    auth,
+    pages,
+    review_pages,
+)
 from callqa.web.secret import session_secret
 
 HERE = Path(__file__).parent
@@ -55,7 +63,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         https_only=settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, pages, review_pages, api_interactions, api_review, api_users):
+    for module in (auth, pages, review_pages, api_interactions, api_review, api_queues, api_users):
         app.include_router(module.router)
     _handlers(app)
     return app

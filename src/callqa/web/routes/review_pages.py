@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from callqa.access.policies import Action
 from callqa.review.models import DisputeRow, ReviewRow
 from callqa.review.notifications import mark_read, notifications_for
+from callqa.review.queues import pending_for
 from callqa.web import review_actions as act
-from callqa.web.deps import CurrentActor, DbSession
+from callqa.web.deps import CurrentActor, DbSession, require
 from callqa.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -95,6 +97,13 @@ def resolve(
 def finalize(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> Response:
     review = act.finalize(request, session, actor, review_id)
     return _back(review.interaction_id)
+
+
+@router.get("/queue", name="queue_page")
+def my_queue(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    """The analyst's reviews to do, with why each interaction was picked."""
+    require(actor, Action.QUEUE_MANAGE)
+    return render(request, "queue.html", {"items": pending_for(session, actor.user_id)})
 
 
 @router.get("/notifications", name="notifications_page")
