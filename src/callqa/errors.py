@@ -107,6 +107,8 @@ class ErrorCode(Enum):
     R103 = "outcome '{outcome}' is not one of pass, fail, n/a"
     R104 = "a {what} needs a reason of at least {minimum} characters"
     R105 = "'{username}' is not an active QA analyst or admin, so cannot be given reviews"
+    # K1xx: calibration
+    K100 = "calibration {calibration}: {reason}"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
     # L1xx: LLM judge

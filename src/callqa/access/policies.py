@@ -27,6 +27,7 @@ class Action(StrEnum):
     DISPUTE_RESOLVE = "dispute.resolve"
     NOTIFICATION_READ = "notification.read"  # one's own notifications
     QUEUE_MANAGE = "queue.manage"  # build review queues, work one's own
+    CALIBRATION_RUN = "calibration.run"  # set up and close calibration sessions
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_EDIT = "scorecard.edit"
     USER_MANAGE = "user.manage"
@@ -96,6 +97,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.DISPUTE_RESOLVE: _leads_or_staff,
     Action.NOTIFICATION_READ: _everyone,
     Action.QUEUE_MANAGE: _staff,
+    Action.CALIBRATION_RUN: _staff,
     Action.SCORECARD_VIEW: _everyone,
     Action.SCORECARD_EDIT: _staff,
     Action.USER_MANAGE: _admin,

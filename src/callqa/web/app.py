@@ -23,6 +23,7 @@ from callqa.web.routes import (
     api_review,
     api_users,
     auth,
+    calibration,
     pages,
     review_pages,
 )
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, pages, review_pages, api_interactions, api_review, api_queues, api_users):
         app.include_router(module.router)
+    app.include_router(calibration.pages)
+    app.include_router(calibration.api)
     _handlers(app)
     return app
 
