@@ -109,6 +109,8 @@ class ErrorCode(Enum):
     R105 = "'{username}' is not an active QA analyst or admin, so cannot be given reviews"
     # K1xx: calibration
     K100 = "calibration {calibration}: {reason}"
+    # G1xx: coaching
+    G100 = "coaching {coaching}: {reason}"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
     # L1xx: LLM judge

@@ -23,9 +23,15 @@ OWNERS = {"own": OWN, "teammate": TEAMMATE, "other": OTHER, "none": None}
 
 # role -> action -> the owners (of OWNERS) for which the action is allowed
 EXPECTED: dict[str, dict[Action, set[str]]] = {
-    "admin": {a: set(OWNERS) for a in Action} | {Action.REVIEW_RESPOND: set()},
+    "admin": {a: set(OWNERS) for a in Action}
+    | {Action.REVIEW_RESPOND: set(), Action.COACHING_RESPOND: set()},
     "qa_analyst": {a: set(OWNERS) for a in Action}
-    | {Action.USER_MANAGE: set(), Action.AUDIT_VIEW: set(), Action.REVIEW_RESPOND: set()},
+    | {
+        Action.USER_MANAGE: set(),
+        Action.AUDIT_VIEW: set(),
+        Action.REVIEW_RESPOND: set(),
+        Action.COACHING_RESPOND: set(),
+    },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
         Action.INTERACTION_EXPORT: {"own", "teammate"},
@@ -37,6 +43,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.NOTIFICATION_READ: set(OWNERS),
         Action.QUEUE_MANAGE: set(),
         Action.CALIBRATION_RUN: set(),
+        Action.COACHING_MANAGE: {"own", "teammate"},
+        Action.COACHING_RESPOND: set(),
+        Action.QUALITY_FILE_VIEW: {"own", "teammate"},
         Action.SCORECARD_VIEW: set(OWNERS),
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),
@@ -54,6 +63,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.NOTIFICATION_READ: set(OWNERS),
         Action.QUEUE_MANAGE: set(),
         Action.CALIBRATION_RUN: set(),
+        Action.COACHING_MANAGE: set(),
+        Action.COACHING_RESPOND: {"own"},
+        Action.QUALITY_FILE_VIEW: {"own"},
         Action.SCORECARD_VIEW: set(OWNERS),
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),

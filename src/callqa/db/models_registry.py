@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from callqa.audit import models as _audit_models  # noqa: F401
 from callqa.calibration import models as _calibration_models  # noqa: F401
+from callqa.coaching import models as _coaching_models  # noqa: F401
 from callqa.db.base import Base
 from callqa.ingest import models as _ingest_models  # noqa: F401
 from callqa.interactions import models as _interaction_models  # noqa: F401

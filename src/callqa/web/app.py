@@ -24,6 +24,7 @@ from callqa.web.routes import (
     api_users,
     auth,
     calibration,
+    coaching,
     pages,
     review_pages,
 )
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(module.router)
     app.include_router(calibration.pages)
     app.include_router(calibration.api)
+    app.include_router(coaching.pages)
+    app.include_router(coaching.api)
     _handlers(app)
     return app
 
