@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from browser_support import browser, screenshot, serving, sign_in
@@ -100,7 +101,7 @@ def test_a_calibration_session_in_the_browser(web: Web) -> None:
             form.locator(f"input[name=graders][value='{grader}']").check()
         form.locator("select[name=benchmark]").select_option("ai")
         form.locator("button[type=submit]").click()
-        assert analyst.inner_text("[data-test=calibration-state]") == "open"
+        expect(analyst.locator("[data-test=calibration-state]")).to_have_text("open")
         calibration_url = analyst.url
         choices = {"analyst": ai, "sam.lead": dict.fromkeys(ai, "pass"), "admin": dict.fromkeys(ai, "fail")}
         pages = {
@@ -112,20 +113,20 @@ def test_a_calibration_session_in_the_browser(web: Web) -> None:
             page = pages[grader]
             page.goto(calibration_url)
             page.click(f"[data-test=grade-{external_id}]")
-            assert page.locator("#grades").count() == 1
+            expect(page.locator("#grades")).to_have_count(1)
             for criterion, outcome in outcomes.items():
                 page.check(f"input[name='c:{criterion}'][value='{outcome}']")
             if grader == "sam.lead":
                 screenshot(page, "calibration-grading")
             page.click("[data-test=save-grades]")
-            assert f"{grader}: 1 / 1" in page.inner_text("#progress")
+            expect(page.locator("#progress")).to_contain_text(f"{grader}: 1 / 1")
         analyst.goto(calibration_url)
         assert analyst.locator("#results").count() == 0  # blind until closed
         analyst.fill("input[name='note:empathy']", "an apology counts as empathy")
         analyst.click("[data-test=close]")
-        assert analyst.inner_text("[data-test=calibration-state]") == "closed"
-        assert analyst.inner_text("[data-test='label-analyst']") == "aligned"
-        assert analyst.inner_text("[data-test='label-sam.lead']") == "lenient"
-        assert analyst.inner_text("[data-test='label-admin']") == "strict"
-        assert "an apology counts as empathy" in analyst.inner_text("#agreement")
+        expect(analyst.locator("[data-test=calibration-state]")).to_have_text("closed")
+        expect(analyst.locator("[data-test='label-analyst']")).to_have_text("aligned")
+        expect(analyst.locator("[data-test='label-sam.lead']")).to_have_text("lenient")
+        expect(analyst.locator("[data-test='label-admin']")).to_have_text("strict")
+        expect(analyst.locator("#agreement")).to_contain_text("an apology counts as empathy")
         screenshot(analyst, "calibration-results")

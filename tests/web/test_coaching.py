@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from browser_support import browser, screenshot, serving, sign_in
@@ -112,17 +113,17 @@ def test_a_coaching_session_with_follow_up_in_the_browser(web: Web) -> None:
         form.locator("input[name=action_text]").first.fill("Listen to two top-scored calls")
         form.locator("input[name=follow_up_on]").fill(str(date.today()))
         form.locator("[data-test=create-coaching]").click()
-        assert lead.inner_text("[data-test=coaching-state]") == "open"
-        assert "follow-up due" in lead.inner_text("#coaching")
-        assert "en-call-05" in lead.inner_text("#coaching blockquote")
+        expect(lead.locator("[data-test=coaching-state]")).to_have_text("open")
+        expect(lead.locator("#coaching")).to_contain_text("follow-up due")
+        expect(lead.locator("#coaching blockquote")).to_contain_text("en-call-05")
 
         agent = sign_in(chromium, base, "j.smith")
         agent.click("[data-test=agents]")
-        assert agent.url.endswith("/agents/j.smith")
+        agent.wait_for_url("**/agents/j.smith")
         agent.click("[data-test=acknowledge-coaching]")
-        assert agent.inner_text("[data-test=coaching-state]") == "acknowledged"
+        expect(agent.locator("[data-test=coaching-state]")).to_have_text("acknowledged")
         agent.locator("ul.actions button").first.click()
-        assert agent.locator("ul.actions li").first.get_attribute("data-done") == "yes"
+        expect(agent.locator("ul.actions li").first).to_have_attribute("data-done", "yes")
         assert agent.locator("#abilities svg polygon").count() == 1
         screenshot(agent, "quality-file-agent")
 
@@ -131,8 +132,8 @@ def test_a_coaching_session_with_follow_up_in_the_browser(web: Web) -> None:
         follow.locator("select[name=result]").select_option("improved")
         follow.locator("input[name=notes]").fill("the next five calls acknowledged the wait")
         follow.locator("button").click()
-        assert lead.inner_text("[data-test=coaching-state]") == "closed"
-        assert lead.inner_text("[data-test=follow-up-result]") == "improved"
+        expect(lead.locator("[data-test=coaching-state]")).to_have_text("closed")
+        expect(lead.locator("[data-test=follow-up-result]")).to_have_text("improved")
         assert lead.locator("#quality-file li[data-kind=follow_up]").count() == 1
         screenshot(lead, "coaching-follow-up")
     with web.db.factory() as session:

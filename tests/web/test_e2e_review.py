@@ -3,7 +3,10 @@ disputes another, the team's supervisor resolves it. Screenshots are kept under 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from browser_support import browser, screenshot, serving, sign_in
@@ -18,28 +21,28 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         analyst = sign_in(chromium, base, "analyst")
         analyst.goto(f"{base}/interactions/{ident}")
         analyst.click("[data-test=start-review]")
-        assert analyst.inner_text("[data-test=review-state]") == "draft"
+        expect(analyst.locator("[data-test=review-state]")).to_have_text("draft")
         form = analyst.locator("[data-test=override-empathy]")
         form.locator("select[name=outcome]").select_option("pass")
         form.locator("input[name=reason]").fill("apologised twice, the AI missed it")
         form.locator("button").click()
-        assert analyst.inner_text("[data-test=final-empathy]") == "pass"
+        expect(analyst.locator("[data-test=final-empathy]")).to_have_text("pass")
         analyst.fill("form[action$='/share'] input[name=comment]", "good call, see empathy")
         analyst.click("[data-test=share]")
-        assert analyst.inner_text("[data-test=review-state]") == "shared"
+        expect(analyst.locator("[data-test=review-state]")).to_have_text("shared")
         screenshot(analyst, "review-analyst-shared")
 
         agent = sign_in(chromium, base, "j.smith")
-        assert agent.inner_text("[data-test=notifications] .badge") == "1"
+        expect(agent.locator("[data-test=notifications] .badge")).to_have_text("1")
         agent.click("[data-test=notifications]")
         agent.click("#notifications a")
-        assert agent.url.endswith(f"/interactions/{ident}#review")
+        agent.wait_for_url(re.compile(rf"/interactions/{ident}#review$"))
         assert agent.locator("[data-test=override-empathy]").count() == 0  # agents cannot override
         dispute = agent.locator("[data-test=dispute-thanks]")
         dispute.locator("select[name=requested]").select_option("pass")
         dispute.locator("input[name=comment]").fill("I thanked the customer at the end")
         dispute.locator("button").click()
-        assert agent.inner_text("[data-test=review-state]") == "disputed"
+        expect(agent.locator("[data-test=review-state]")).to_have_text("disputed")
         screenshot(agent, "review-agent-disputed")
 
         lead = sign_in(chromium, base, "sam.lead")
@@ -47,8 +50,8 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         resolve = lead.locator("form[data-test^=resolve-]")
         resolve.locator("input[name=resolution]").fill("the recording confirms the thanks")
         resolve.locator("button[value=uphold]").click()
-        assert lead.inner_text("[data-test=review-state]") == "final"
-        assert lead.inner_text("[data-test=final-thanks]") == "pass"
+        expect(lead.locator("[data-test=review-state]")).to_have_text("final")
+        expect(lead.locator("[data-test=final-thanks]")).to_have_text("pass")
         assert lead.get_attribute("[data-test=dispute]", "data-state") == "upheld"
         screenshot(lead, "review-supervisor-resolved")
 
@@ -73,6 +76,7 @@ def test_the_interaction_page_in_the_browser(web: Web) -> None:
         page = sign_in(chromium, base, "analyst")
         page.select_option("select[name=channel]", "chat")
         page.click("#filters button[type=submit]")
+        page.wait_for_url(re.compile(r"channel=chat"))
         channels = page.locator("#interactions tbody tr td:nth-child(3)").all_inner_texts()
         assert channels and set(channels) == {"chat"}
         screenshot(page, "interactions-chat")
@@ -82,7 +86,7 @@ def test_the_interaction_page_in_the_browser(web: Web) -> None:
         criterion.locator("summary").click()
         marks = page.locator(f"mark[data-criteria~='{name}']")
         assert marks.count() > 0
-        assert "focus" in (marks.first.get_attribute("class") or "")
+        expect(marks.first).to_have_class(re.compile(r"\bfocus\b"))  # the toggle handler runs after the click
         screenshot(page, "interaction-evidence")
         page.goto(f"{base}/interactions/{persian}")
         directions = {
