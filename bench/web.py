@@ -1,0 +1,315 @@
+"""Web latency: the interaction list and detail pages with 100k interactions stored.
+
+    .venv/bin/python bench/web.py [--count 100000] [--requests 200]
+
+A SQLite database gets ``count`` generated calls (12 turns each, 500 agents in 25 teams); 300 are scored by
+the real engine (the detail pages), the rest get a current evaluation with 15 criterion results written
+directly (same tables, random outcomes), so score and failed-criterion filters have realistic volume.
+The app runs under uvicorn in its own process; a client signs in and times sequential requests over loopback
+(p50 / p95 / max). The **baseline** for each page is the same library query run in-process without HTTP,
+templates or access checks (``search_interactions`` / the detail queries): the ratio is what the web layer
+costs on top of the database work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+PASSWORD = "bench-password-1"
+CRITERIA = [f"c{i:02d}" for i in range(15)]
+
+
+def prepare(db: Path, count: int) -> list[int]:
+    """Store, score and evaluate; returns the ids of the interactions scored by the real engine."""
+    from sqlalchemy import insert, select
+
+    from callqa.analysis.defaults import build_pipeline
+    from callqa.db.engine import create_db_engine, session_factory
+    from callqa.db.migrate import ensure_schema
+    from callqa.interactions.models import InteractionRow
+    from callqa.interactions.schemas import Interaction
+    from callqa.interactions.service import StoreItem, store_interactions
+    from callqa.scoring.loader import load_scorecard
+    from callqa.scoring.models import CriterionResultRow, EvaluationRow
+    from callqa.scoring.service import register_scorecard, score_stored
+    from callqa.users.schemas import UserCreate, UserRole
+    from callqa.users.service import create_user
+    from score_data import generate
+
+    engine = create_db_engine(f"sqlite:///{db}")
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    for start in range(0, count, 2000):
+        docs = generate(min(2000, count - start), seed=start, turns_per_call=12)
+        for n, doc in enumerate(docs):
+            doc["external_id"] = f"web-{start + n:06d}"
+            doc["survey"] = {"csat": random.Random(start + n).randint(1, 5), "csat_scale": 5}
+        with factory.begin() as session:
+            store_interactions(session, [StoreItem(Interaction.model_validate(d)) for d in docs])
+    card = load_scorecard("standard")
+    with factory() as session:
+        ids = list(session.scalars(select(InteractionRow.id).order_by(InteractionRow.id)))
+    rng = random.Random(5)
+    scored = sorted(rng.sample(ids, 300))
+    score_stored(factory, card, pipeline=build_pipeline(), ids=scored, batch_size=100)
+    with factory.begin() as session:
+        card_id = register_scorecard(session, card).id
+        create_user(
+            session, UserCreate(username="qa", display_name="QA", password=PASSWORD, role=UserRole.QA_ANALYST)
+        )
+        create_user(
+            session,
+            UserCreate(
+                username="lead",
+                display_name="Lead",
+                password=PASSWORD,
+                role=UserRole.SUPERVISOR,
+                leads=["Team 1"],
+            ),
+        )
+    rest = sorted(set(ids) - set(scored))
+    now = datetime.now(UTC)
+    for start in range(0, len(rest), 5000):
+        chunk = rest[start : start + 5000]
+        with engine.begin() as connection:
+            connection.execute(
+                insert(EvaluationRow),
+                [
+                    {
+                        "interaction_id": i,
+                        "scorecard_id": card_id,
+                        "scorecard_name": card.name,
+                        "engine_version": "bench",
+                        "pipeline": "bench",
+                        "interaction_hash": "bench",
+                        "score": float(rng.randint(20, 100)),
+                        "raw_score": None,
+                        "auto_failed": rng.random() < 0.1,
+                        "passed": False,
+                        "is_current": True,
+                        "created_at": now,
+                    }
+                    for i in chunk
+                ],
+            )
+            evaluation_ids = [
+                r[0]
+                for r in connection.exec_driver_sql(
+                    "SELECT id, interaction_id FROM evaluations "
+                    f"WHERE interaction_id BETWEEN {chunk[0]} AND {chunk[-1]} AND engine_version = 'bench'"
+                )
+            ]
+            connection.execute(
+                insert(CriterionResultRow),
+                [
+                    {
+                        "evaluation_id": e,
+                        "criterion": c,
+                        "section": "s",
+                        "title": c,
+                        "outcome": rng.choice(("pass", "pass", "pass", "fail", "n/a")),
+                        "confidence": rng.random(),
+                        "weight": 1.0,
+                        "critical": False,
+                        "explanation": "",
+                        "evidence": [],
+                    }
+                    for e in evaluation_ids
+                    for c in CRITERIA
+                ],
+            )
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    return scored
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+SERVER = """
+import sys, uvicorn
+from pydantic import SecretStr
+from callqa.settings import Settings
+from callqa.web.app import create_app
+settings = Settings(database_url=sys.argv[1], data_dir=sys.argv[2], secret_key=SecretStr("b" * 40))
+app = create_app(settings)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="warning", access_log=False)
+"""
+
+
+def _client(base: str, username: str) -> Any:
+    import httpx
+
+    client = httpx.Client(base_url=base, timeout=60)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token
+    answer = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)}
+    )
+    assert answer.status_code in (200, 303), answer.text
+    return client
+
+
+def _timed(call: Callable[[], Any], n: int) -> dict[str, float]:
+    call()  # warm
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "p50": statistics.median(samples),
+        "p95": samples[int(0.95 * (len(samples) - 1))],
+        "max": samples[-1],
+    }
+
+
+def _get(client: Any, url: str) -> Callable[[], Any]:
+    def call() -> Any:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return call
+
+
+def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
+    from callqa.access.policies import interaction_scope
+    from callqa.db.engine import create_db_engine, session_factory
+    from callqa.interactions.queries import get_interaction
+    from callqa.interactions.search import SearchFilter, facet_values, search_interactions
+    from callqa.scoring.queries import analysis_for, evaluations_for
+    from callqa.users.schemas import Actor, UserRole
+
+    engine = create_db_engine(f"sqlite:///{db}")
+    factory = session_factory(engine)
+    port = _port()
+    data = tempfile.mkdtemp(prefix="callqa-web-bench-")
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, f"sqlite:///{db}", data, str(port)], env=os.environ.copy()
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        qa, lead = _client(base, "qa"), _client(base, "lead")
+        rng = random.Random(3)
+        analyst = Actor(1, "qa", "QA", UserRole.QA_ANALYST)
+        supervisor = Actor(2, "lead", "Lead", UserRole.SUPERVISOR, led_teams=frozenset({"Team 1"}))
+        filtered = SearchFilter(team="Team 7", min_score=40, max_score=70)
+        failed = SearchFilter(failed="c03", auto_failed=False)
+
+        def bare_list(flt: SearchFilter, actor: Actor, offset: int = 0) -> Callable[[], Any]:
+            def call() -> Any:
+                with factory() as session:
+                    scope = interaction_scope(actor)
+                    search_interactions(session, flt, scope=scope, limit=50, offset=offset)
+                    return facet_values(session, scope=scope)
+
+            return call
+
+        def bare_detail() -> Any:
+            with factory() as session:
+                ident = rng.choice(scored)
+                get_interaction(session, ident)
+                evaluations_for(session, ident)
+                return analysis_for(session, ident)
+
+        detail_ids = iter(rng.choice(scored) for _ in range(requests * 4))
+        cases = [
+            ("list, newest 50 (analyst)", _get(qa, "/interactions"), bare_list(SearchFilter(), analyst)),
+            (
+                "list, team + score range",
+                _get(qa, "/interactions?team=Team+7&min_score=40&max_score=70"),
+                bare_list(filtered, analyst),
+            ),
+            (
+                "list, failed criterion",
+                _get(qa, "/interactions?failed=c03&auto_failed=false"),
+                bare_list(failed, analyst),
+            ),
+            (
+                "list, page 1000",
+                _get(qa, "/interactions?page=1000"),
+                bare_list(SearchFilter(), analyst, 49_950),
+            ),
+            ("list, supervisor scope", _get(lead, "/interactions"), bare_list(SearchFilter(), supervisor)),
+            ("detail page", lambda: _get(qa, f"/interactions/{next(detail_ids)}")(), bare_detail),
+            ("API list (JSON)", _get(qa, "/api/interactions?limit=50"), bare_list(SearchFilter(), analyst)),
+        ]
+        rows = []
+        for name, page, bare in cases:
+            web = _timed(page, requests)
+            baseline = _timed(bare, requests)
+            rows.append(
+                {
+                    "case": name,
+                    **{f"web_{k}": v for k, v in web.items()},
+                    **{f"bare_{k}": v for k, v in baseline.items()},
+                }
+            )
+            sys.stdout.write(json.dumps(rows[-1]) + "\n")
+            sys.stdout.flush()
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="callqa-web-bench-") as tmp:
+        db = Path(tmp) / "web.db"
+        started = time.perf_counter()
+        scored = prepare(db, args.count)
+        print(
+            f"prepared {args.count} interactions in {time.perf_counter() - started:.0f} s "
+            f"({db.stat().st_size / 1e6:.0f} MB)"
+        )
+        rows = measure(db, scored, args.requests)
+    print(f"\n{args.count} interactions, {args.requests} sequential requests per case\n")
+    print("| case | web p50 ms | web p95 ms | web max ms | bare query p50 ms | web ÷ bare (p50) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['case']} | {r['web_p50']:.1f} | {r['web_p95']:.1f} | {r['web_max']:.1f} | "
+            f"{r['bare_p50']:.1f} | {r['web_p50'] / r['bare_p50']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
