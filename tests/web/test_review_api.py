@@ -90,7 +90,34 @@ def test_override_share_dispute_resolve(web: Web) -> None:
     inbox = agent.client.get("/api/notifications").json()
     assert inbox["unread"] == 1 and inbox["items"][0]["kind"] == "review_shared"
     assert inbox["items"][0]["link"] == f"/interactions/{ident}#review"
-    assert agent.client.get(f"/api/interactions/{ident}/review").json()["comment"] == "good call overall"
+    seen = agent.client.get(f"/api/interactions/{ident}/review").json()
+    assert seen["comment"] == "good call overall"
+    # the agent grades themselves before seeing QA's outcomes (seed 002: self-evaluation)
+    assert seen["awaiting_self_evaluation"] and seen["score"] is None
+    assert all("outcome" not in c and "final_outcome" not in c for c in seen["criteria"])
+    assert agent.client.get(f"/api/interactions/{ident}").json()["evaluations"] == []
+    early = _post(
+        agent,
+        f"/api/reviews/{rid}/disputes",
+        {"criterion": passed["id"], "requested": "n/a", "comment": "too early"},
+    )
+    assert early.status_code == 409 and "evaluate yourself first" in early.json()["detail"]
+    mine = {c["id"]: "pass" for c in seen["criteria"]}
+    assert (
+        _post(agent, f"/api/reviews/{rid}/self-evaluation", {"outcomes": {"greeting": "pass"}}).status_code
+        == 409
+    )
+    done = _post(
+        agent, f"/api/reviews/{rid}/self-evaluation", {"outcomes": mine, "comment": "I think it went well"}
+    )
+    assert done.status_code == 201 and done.json()["self_evaluation"] == mine
+    assert _post(agent, f"/api/reviews/{rid}/self-evaluation", {"outcomes": mine}).status_code == 409  # once
+    revealed = agent.client.get(f"/api/interactions/{ident}/review").json()
+    assert not revealed["awaiting_self_evaluation"] and revealed["score"] == changed["score"]
+    assert (
+        analyst.client.get(f"/api/interactions/{ident}/review").json()["self_comment"]
+        == "I think it went well"
+    )
     before = _counts(web)
     no_override = _post(
         lead,
@@ -165,6 +192,9 @@ def test_acknowledge_then_finalize_and_notifications_read(web: Web) -> None:
     assert _post(agent, f"/api/reviews/{rid}/acknowledge").status_code == 404  # still a draft
     _post(analyst, f"/api/reviews/{rid}/share")
     assert _post(analyst, f"/api/reviews/{rid}/acknowledge").status_code == 403  # only the agent
+    assert _post(agent, f"/api/reviews/{rid}/acknowledge").status_code == 409  # self-evaluation first
+    criteria = agent.client.get(f"/api/interactions/{ident}/review").json()["criteria"]
+    _post(agent, f"/api/reviews/{rid}/self-evaluation", {"outcomes": {c["id"]: "pass" for c in criteria}})
     assert _post(agent, f"/api/reviews/{rid}/acknowledge").json()["state"] == "acknowledged"
     assert _post(agent, f"/api/reviews/{rid}/finalize").status_code == 403
     assert _post(lead, f"/api/reviews/{rid}/finalize").json()["state"] == "final"

@@ -36,6 +36,14 @@ def test_the_review_forms_take_the_loop_to_final(web: Web) -> None:
     assert 'data-test="review-state">shared<' in page
 
     agent_page = agent.client.get(page_url).text
+    assert 'id="self-evaluation"' in agent_page and 'data-test="dispute-greeting"' not in agent_page
+    assert 'data-test="score"' not in agent_page  # no score before the self-evaluation
+    criteria = re.findall(r'name="c:([a-z_]+)" value="pass"', agent_page)
+    _form(
+        agent, f"/reviews/{rid}/self-evaluation", {**{f"c:{c}": "pass" for c in criteria}, "comment": "fine"}
+    )
+    agent_page = agent.client.get(page_url).text
+    assert 'data-test="self-greeting">pass<' in agent_page
     assert 'data-test="dispute-greeting"' in agent_page and 'data-test="override-greeting"' not in agent_page
     assert '<span class="badge">1</span>' in agent_page  # the shared review, unread
     page = _form(

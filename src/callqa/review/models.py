@@ -113,3 +113,17 @@ class QueueItemRow(Base):
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SelfEvaluationRow(Base):
+    """The agent's own grading of a shared review's interaction, made before QA's outcomes are shown."""
+
+    __tablename__ = "self_evaluations"
+    __table_args__ = (UniqueConstraint("review_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    outcomes: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -63,8 +63,26 @@ class ReviewView:
     auto_failed: bool
     comment: str | None
     criteria: list[dict[str, Any]]  # the AI's result plus "final_outcome" and "overridden"
+    self_evaluation: dict[str, str] | None = None  # the agent's own outcomes, by criterion
+    self_comment: str | None = None
+    awaiting_self_evaluation: bool = (
+        False  # shown to the agent without QA's outcomes until they self-evaluate
+    )
     overrides: list[Override] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
+
+    def hidden_for_self_evaluation(self) -> ReviewView:
+        """What the agent sees before evaluating themselves: the criteria, not QA's or the AI's outcomes."""
+        keep = ("id", "title", "section", "weight", "critical")
+        return replace(
+            self,
+            ai_score=None,
+            score=None,
+            auto_failed=False,
+            criteria=[{k: c[k] for k in keep if k in c} for c in self.criteria],
+            overrides=[],
+            awaiting_self_evaluation=True,
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +96,9 @@ class ReviewView:
             "auto_failed": self.auto_failed,
             "comment": self.comment,
             "criteria": self.criteria,
+            "self_evaluation": self.self_evaluation,
+            "self_comment": self.self_comment,
+            "awaiting_self_evaluation": self.awaiting_self_evaluation,
             "overrides": [{**o.__dict__, "at": o.at.isoformat()} for o in self.overrides],
             "disputes": [
                 {

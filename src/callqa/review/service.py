@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from callqa.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
-from callqa.review.models import DisputeRow, OverrideRow, ReviewRow
+from callqa.review.models import DisputeRow, OverrideRow, ReviewRow, SelfEvaluationRow
 from callqa.review.notifications import notify
 from callqa.review.sampling import mark_reviewed
 from callqa.review.schemas import OUTCOMES, Dispute, DisputeState, Override, ReviewState, ReviewView
@@ -187,9 +187,49 @@ def _fmt(score: float | None) -> str:
     return "–" if score is None else f"{score:.0f}"
 
 
+def self_evaluation(session: Session, review_id: int) -> SelfEvaluationRow | None:
+    return session.scalar(select(SelfEvaluationRow).where(SelfEvaluationRow.review_id == review_id))
+
+
+def _needs_self_evaluation(session: Session, review: ReviewRow) -> None:
+    if self_evaluation(session, review.id) is None:
+        raise CallqaError(ErrorCode.R106, review=review.id)
+
+
+def self_evaluate(
+    session: Session, review: ReviewRow, *, user_id: int, outcomes: dict[str, str], comment: str | None = None
+) -> None:
+    """The agent grades their own interaction, every criterion, before QA's outcomes are shown to them."""
+    _check_state(review, (ReviewState.SHARED,), "self-evaluate")
+    if self_evaluation(session, review.id) is not None:
+        raise CallqaError(ErrorCode.R100, review=review.id, reason="you already evaluated yourself")
+    expected = [str(c["id"]) for c in _criteria(session, review.evaluation_id)]
+    missing = [c for c in expected if c not in outcomes]
+    if missing or set(outcomes) - set(expected):
+        raise CallqaError(
+            ErrorCode.R100,
+            review=review.id,
+            reason=f"grade every criterion (missing: {', '.join(missing) or '–'})",
+        )
+    for outcome in outcomes.values():
+        if outcome not in OUTCOMES:
+            raise CallqaError(ErrorCode.R103, outcome=outcome)
+    session.add(
+        SelfEvaluationRow(
+            review_id=review.id,
+            user_id=user_id,
+            outcomes={c: outcomes[c] for c in expected},
+            comment=(comment or "").strip() or None,
+            created_at=_now(),
+        )
+    )
+    session.flush()
+
+
 def acknowledge(session: Session, review: ReviewRow) -> None:
     """The agent has read the review and accepts it."""
     _check_state(review, (ReviewState.SHARED,), "acknowledge")
+    _needs_self_evaluation(session, review)
     review.state = ReviewState.ACKNOWLEDGED.value
     review.updated_at = _now()
     if review.reviewer_id is not None:
@@ -207,6 +247,7 @@ def open_dispute(
 ) -> DisputeRow:
     """The agent disputes a criterion, asking for another outcome; supervisors and the reviewer hear of it."""
     _check_state(review, (ReviewState.SHARED, ReviewState.ACKNOWLEDGED, ReviewState.DISPUTED), "dispute")
+    _needs_self_evaluation(session, review)
     if requested not in OUTCOMES:
         raise CallqaError(ErrorCode.R103, outcome=requested)
     _ai_outcome(session, review, criterion)
@@ -307,6 +348,7 @@ def review_view(session: Session, review: ReviewRow) -> ReviewView:
     disputes = session.scalars(
         select(DisputeRow).where(DisputeRow.review_id == review.id).order_by(DisputeRow.id)
     )
+    own = self_evaluation(session, review.id)
     return ReviewView(
         id=review.id,
         evaluation_id=review.evaluation_id,
@@ -318,6 +360,8 @@ def review_view(session: Session, review: ReviewRow) -> ReviewView:
         auto_failed=review.auto_failed,
         comment=review.comment,
         criteria=criteria,
+        self_evaluation=dict(own.outcomes) if own else None,
+        self_comment=own.comment if own else None,
         overrides=[
             Override(
                 o.criterion,

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from callqa.review.notifications import unread_count
 from callqa.users.schemas import Actor
 from callqa.web.deps import csrf_token
+from callqa.web.i18n import LOCALES, pick_locale, translations
 
 RTL_LANGUAGES = ("fa", "ar", "he", "ur")
 
@@ -35,11 +36,17 @@ def when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def make_templates(folder: Path) -> Jinja2Templates:
+def make_templates(folder: Path) -> dict[str, Jinja2Templates]:
+    """One template environment per interface language."""
+    return {locale: _templates(folder, locale) for locale in LOCALES}
+
+
+def _templates(folder: Path, locale: str) -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(folder), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["locale"] = locale
     env.filters["clock"] = clock
     env.filters["when"] = when
     env.globals["is_rtl"] = is_rtl
@@ -55,7 +62,8 @@ def _unread(request: Request, actor: Actor | None) -> int:
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the signed-in actor (if any) and the CSRF token in its context."""
-    templates: Jinja2Templates = request.app.state.templates
     actor = getattr(request.state, "actor", None)
+    locale = pick_locale(actor.locale if actor else None, request.headers.get("accept-language"))
+    templates: Jinja2Templates = request.app.state.templates[locale]
     base = {"actor": actor, "csrf": csrf_token(request), "unread": _unread(request, actor)}
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)

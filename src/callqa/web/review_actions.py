@@ -5,17 +5,17 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
-from callqa.access.policies import Action, Owner, sees_review
+from callqa.access.policies import Action, Owner, allowed, sees_review
 from callqa.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review import service
 from callqa.review.models import DisputeRow, ReviewRow
-from callqa.review.schemas import ReviewView
+from callqa.review.schemas import ReviewState, ReviewView
 from callqa.scoring.models import EvaluationRow
 from callqa.users.schemas import Actor
 from callqa.web.deps import audit, require
 
-_CONFLICTS = (ErrorCode.R100, ErrorCode.R101)
+_CONFLICTS = (ErrorCode.R100, ErrorCode.R101, ErrorCode.R106)
 
 
 def _owner(session: Session, interaction_id: int) -> Owner:
@@ -41,12 +41,41 @@ def load_review(session: Session, actor: Actor, review_id: int) -> tuple[ReviewR
 
 
 def visible_review(session: Session, actor: Actor, interaction_id: int) -> ReviewView | None:
-    """The current review of an interaction if the actor may see it."""
+    """The current review of an interaction if the actor may see it (for the agent, before they evaluated
+    themselves, without QA's outcomes)."""
     owner = _owner(session, interaction_id)
     review = service.current_review(session, interaction_id)
     if review is None or not sees_review(actor, owner, review.state):
         return None
-    return service.review_view(session, review)
+    view = service.review_view(session, review)
+    return view.hidden_for_self_evaluation() if awaits_self_evaluation(actor, owner, view) else view
+
+
+def awaits_self_evaluation(actor: Actor, owner: Owner, view: ReviewView) -> bool:
+    """The agent must grade themselves before QA's outcomes of a shared review are shown to them."""
+    return (
+        allowed(actor, Action.REVIEW_RESPOND, owner)
+        and view.state is ReviewState.SHARED
+        and view.self_evaluation is None
+    )
+
+
+def self_evaluate(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    review_id: int,
+    outcomes: dict[str, str],
+    comment: str | None,
+) -> ReviewRow:
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.REVIEW_RESPOND, owner)
+    try:
+        service.self_evaluate(session, review, user_id=actor.user_id, outcomes=outcomes, comment=comment)
+    except CallqaError as exc:
+        raise _failed(exc) from exc
+    audit(request, session, actor, "self_evaluate", "review", review.id)
+    return review
 
 
 def start(request: Request, session: Session, actor: Actor, interaction_id: int) -> ReviewRow:

@@ -12,6 +12,7 @@ from callqa.interactions.queries import get_interaction
 from callqa.interactions.search import DEFAULT_SCORECARD, MAX_PAGE, SearchFilter, search_interactions
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
 from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.review_actions import visible_review
 from callqa.web.routes.pages import owner_of
 
 router = APIRouter(prefix="/api", tags=["interactions"])
@@ -106,10 +107,15 @@ def read_interaction(
     require(actor, Action.INTERACTION_VIEW, owner_of(session, interaction_id), hide=True)
     stored = get_interaction(session, interaction_id)
     audit(request, session, actor, "view", "interaction", interaction_id)
+    review = visible_review(session, actor, interaction_id)
+    awaiting = review is not None and review.awaiting_self_evaluation
     return {
         "id": stored.id,
         "interaction": stored.doc.model_dump(mode="json", exclude_none=True),
-        "evaluations": [_evaluation_json(ev) for ev in evaluations_for(session, interaction_id)],
+        "awaiting_self_evaluation": awaiting,
+        "evaluations": []
+        if awaiting
+        else [_evaluation_json(ev) for ev in evaluations_for(session, interaction_id)],
         "analysis": analysis_for(session, interaction_id),
     }
 
@@ -121,4 +127,7 @@ def evaluation_history(
     """Every evaluation of the interaction, newest first (re-scoring keeps the old ones)."""
     require(actor, Action.EVALUATION_VIEW, owner_of(session, interaction_id), hide=True)
     audit(request, session, actor, "view", "evaluation", interaction_id)
+    review = visible_review(session, actor, interaction_id)
+    if review is not None and review.awaiting_self_evaluation:
+        return []  # the agent evaluates themselves first
     return [_evaluation_json(ev) for ev in evaluations_for(session, interaction_id, current_only=False)]

@@ -34,6 +34,11 @@ class DisputeIn(BaseModel):
     comment: str
 
 
+class SelfEvaluationIn(BaseModel):
+    outcomes: dict[str, Outcome] = Field(description="criterion id → pass | fail | n/a, for every criterion")
+    comment: str | None = None
+
+
 class ResolveIn(BaseModel):
     upheld: bool = Field(description="True: the criterion takes the requested outcome.")
     resolution: str
@@ -81,6 +86,15 @@ def share(
 ) -> dict[str, Any]:
     """Share the review with the agent (draft → shared)."""
     act.share(request, session, actor, review_id, body.comment)
+    return _view(session, review_id)
+
+
+@router.post("/reviews/{review_id}/self-evaluation", status_code=201)
+def self_evaluation(
+    request: Request, session: DbSession, actor: CurrentActor, review_id: int, body: SelfEvaluationIn
+) -> dict[str, Any]:
+    """The agent grades their own interaction; only then are QA's outcomes shown to them."""
+    act.self_evaluate(request, session, actor, review_id, dict(body.outcomes), body.comment)
     return _view(session, review_id)
 
 

@@ -68,11 +68,14 @@ def interaction_page(
         stored, evaluations[0] if evaluations else None, analysis_for(session, interaction_id)
     )
     audit(request, session, actor, "view", "interaction", interaction_id)
+    review = visible_review(session, actor, interaction_id)
+    if review is not None and review.awaiting_self_evaluation:
+        view = interaction_view(stored, None, analysis_for(session, interaction_id))  # no outcomes yet
     context = {
         "view": view,
         "doc": stored.doc,
         "doc_id": interaction_id,
-        "review": visible_review(session, actor, interaction_id),
+        "review": review,
         "can": {
             "review": allowed(actor, Action.EVALUATION_REVIEW, owner),
             "respond": allowed(actor, Action.REVIEW_RESPOND, owner),

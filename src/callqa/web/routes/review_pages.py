@@ -60,6 +60,17 @@ def share(
     return _back(review.interaction_id)
 
 
+@router.post("/reviews/{review_id}/self-evaluation", name="review_self_evaluation")
+async def self_evaluation(
+    request: Request, session: DbSession, actor: CurrentActor, review_id: int
+) -> Response:
+    form = await request.form()
+    outcomes = {k[2:]: str(v) for k, v in form.items() if k.startswith("c:")}
+    comment = str(form.get("comment") or "")
+    review = act.self_evaluate(request, session, actor, review_id, outcomes, comment)
+    return _back(review.interaction_id)
+
+
 @router.post("/reviews/{review_id}/acknowledge", name="review_acknowledge")
 def acknowledge(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> Response:
     review = act.acknowledge(request, session, actor, review_id)

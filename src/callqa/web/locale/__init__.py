@@ -1,0 +1,1 @@
+"""Interface translations (English is the source language)."""

@@ -1,0 +1,47 @@
+"""The interface in English and Chinese: every template string has a Chinese translation, and the user's
+language (or the browser's) picks the catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment
+
+from callqa.web.i18n import pick_locale, translations
+from web_support import Web
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "callqa" / "web" / "templates"
+
+
+def _messages() -> set[str]:
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    found: set[str] = set()
+    for path in TEMPLATES.glob("*.html"):
+        for _, _, message in env.extract_translations(path.read_text(encoding="utf-8")):  # type: ignore[attr-defined]
+            found.add(str(message))
+    return found
+
+
+def test_every_interface_string_has_a_chinese_translation() -> None:
+    messages = _messages()
+    zh = translations("zh")
+    assert len(messages) > 100
+    missing = sorted(m for m in messages if zh.gettext(m) == m and m not in ("AI",))
+    assert missing == []
+
+
+def test_the_language_is_the_users_then_the_browsers() -> None:
+    assert pick_locale("zh", "en-GB,en") == "zh"
+    assert pick_locale(None, "zh-CN,zh;q=0.9,en;q=0.5") == "zh"
+    assert pick_locale(None, "fr-FR, de;q=0.7") == "en"
+    assert pick_locale("en", "zh-CN") == "en"
+
+
+def test_a_chinese_user_sees_the_chinese_interface(web: Web) -> None:
+    page = web.signed_in("wang.fang").client.get("/interactions").text
+    assert '<html lang="zh-Hans">' in page
+    assert "互动记录" in page and "退出" in page and "Interactions" not in page.split("<main>")[0]
+    english = web.signed_in("sam.lead").client.get("/interactions").text
+    assert '<html lang="en">' in english and "Sign out" in english
+    login = web.client().get("/login", headers={"accept-language": "zh-CN,zh;q=0.9"}).text
+    assert "登录" in login
