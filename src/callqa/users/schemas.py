@@ -55,6 +55,21 @@ class UserCreate(BaseModel):
         return value.strip() or None if value is not None else None
 
 
+class UserUpdate(BaseModel):
+    """Changes to a user; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=255)
+    role: UserRole | None = None
+    agent_name: str | None = Field(default=None, max_length=255)
+    team: str | None = Field(default=None, max_length=255, description="'' removes the team")
+    leads: list[str] | None = None
+    locale: str | None = Field(default=None, pattern=r"^(en|zh)$")
+    hired_on: date | None = None
+    active: bool | None = None
+
+
 class UserRead(BaseModel):
     id: int
     username: str

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from callqa.errors import CallqaError, ErrorCode
 from callqa.users.models import ApiTokenRow, LeadsTeamRow, TeamRow, UserRow
 from callqa.users.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
-from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole
+from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole, UserUpdate
 
 TOKEN_PREFIX = "cqa_"
 
@@ -90,6 +90,34 @@ def actor_for(session: Session, user_id: int) -> Actor | None:
         led_teams=frozenset(led),
         locale=user.locale,
     )
+
+
+def update_user(session: Session, username: str, changes: UserUpdate) -> UserRow:
+    """Apply ``changes``; the result must still be a valid user (an agent keeps an agent name, only a
+    supervisor leads teams)."""
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None:
+        raise CallqaError(ErrorCode.U102, username=username)
+    given = changes.model_dump(exclude_unset=True)
+    role = UserRole(given.get("role") or user.role)
+    agent_name = given.get("agent_name", user.agent_name)
+    if role is UserRole.AGENT and not agent_name:
+        raise CallqaError(ErrorCode.U101, username=username, reason="an agent needs an agent name")
+    leads = given.get("leads")
+    if leads and role is not UserRole.SUPERVISOR:
+        raise CallqaError(ErrorCode.U101, username=username, reason="only a supervisor leads teams")
+    for name in ("display_name", "locale", "hired_on", "active"):
+        if name in given:
+            setattr(user, name, given[name])
+    user.role, user.agent_name = role.value, agent_name
+    if "team" in given:
+        user.team_id = ensure_team(session, given["team"]).id if given["team"] else None
+    if leads is not None or role is not UserRole.SUPERVISOR:
+        session.query(LeadsTeamRow).filter(LeadsTeamRow.user_id == user.id).delete()
+        for name in dict.fromkeys(leads or []):
+            session.add(LeadsTeamRow(user_id=user.id, team_id=ensure_team(session, name).id))
+    session.flush()
+    return user
 
 
 def set_password(session: Session, username: str, password: str) -> None:

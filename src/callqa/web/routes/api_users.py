@@ -10,8 +10,15 @@ from pydantic import BaseModel, Field
 from callqa.access.policies import Action
 from callqa.audit.service import recent
 from callqa.errors import CallqaError, ErrorCode
-from callqa.users.schemas import UserCreate, UserRead
-from callqa.users.service import create_token, create_user, list_tokens, list_users, revoke_token
+from callqa.users.schemas import UserCreate, UserRead, UserUpdate
+from callqa.users.service import (
+    create_token,
+    create_user,
+    list_tokens,
+    list_users,
+    revoke_token,
+    update_user,
+)
 from callqa.web.deps import CurrentActor, DbSession, audit, require
 
 router = APIRouter(prefix="/api", tags=["users"])
@@ -72,6 +79,22 @@ def add_user(request: Request, session: DbSession, actor: CurrentActor, body: Us
     except CallqaError as exc:
         raise HTTPException(409 if exc.code is ErrorCode.U100 else 422, str(exc)) from exc
     audit(request, session, actor, "create", "user", row.id, {"username": body.username, "role": body.role})
+    return next(u for u in list_users(session) if u.id == row.id)
+
+
+@router.patch("/users/{username}")
+def change_user(
+    request: Request, session: DbSession, actor: CurrentActor, username: str, body: UserUpdate
+) -> UserRead:
+    """Change a user's role, team, teams led, language, or deactivate them (admin only)."""
+    require(actor, Action.USER_MANAGE)
+    if username == actor.username and body.active is False:
+        raise HTTPException(409, "you cannot deactivate yourself")
+    try:
+        row = update_user(session, username, body)
+    except CallqaError as exc:
+        raise HTTPException(404 if exc.code is ErrorCode.U102 else 422, str(exc)) from exc
+    audit(request, session, actor, "update", "user", row.id, body.model_dump(mode="json", exclude_unset=True))
     return next(u for u in list_users(session) if u.id == row.id)
 
 

@@ -1,0 +1,100 @@
+"""Admin pages: users, their roles, teams and teams led (the same services as /api/users)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from callqa.access.policies import Action
+from callqa.errors import CallqaError
+from callqa.users.schemas import UserCreate, UserRole, UserUpdate
+from callqa.users.service import create_user, list_users, update_user
+from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.render import render
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form()]
+
+
+def _teams(value: str) -> list[str]:
+    return [t.strip() for t in value.split(",") if t.strip()]
+
+
+def _invalid(exc: ValidationError) -> HTTPException:
+    return HTTPException(422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+
+
+@router.get("/admin/users", name="users_page")
+def users_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    require(actor, Action.USER_MANAGE)
+    return render(request, "users.html", {"users": list_users(session), "roles": [r.value for r in UserRole]})
+
+
+@router.post("/admin/users", name="users_create")
+def users_create(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    username: Text,
+    display_name: Text,
+    password: Text,
+    role: Text,
+    agent_name: Text = "",
+    team: Text = "",
+    leads: Text = "",
+    locale: Text = "en",
+) -> Response:
+    require(actor, Action.USER_MANAGE)
+    try:
+        new = UserCreate(
+            username=username.strip(),
+            display_name=display_name.strip(),
+            password=password,
+            role=UserRole(role),
+            agent_name=agent_name or None,
+            team=team.strip() or None,
+            leads=_teams(leads),
+            locale=locale,
+        )
+        row = create_user(session, new)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    except (CallqaError, ValueError) as exc:
+        raise HTTPException(422, str(exc)) from exc
+    audit(request, session, actor, "create", "user", row.id, {"username": new.username, "role": new.role})
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{username}", name="users_update")
+def users_update(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    username: str,
+    role: Text,
+    team: Text = "",
+    leads: Text = "",
+    active: Text = "yes",
+) -> Response:
+    require(actor, Action.USER_MANAGE)
+    if username == actor.username and active != "yes":
+        raise HTTPException(409, "you cannot deactivate yourself")
+    try:
+        changes = UserUpdate(
+            role=UserRole(role),
+            team=team.strip(),
+            active=active == "yes",
+            leads=_teams(leads) if role == UserRole.SUPERVISOR.value else [],
+        )
+        row = update_user(session, username, changes)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    except (CallqaError, ValueError) as exc:
+        raise HTTPException(422, str(exc)) from exc
+    audit(
+        request, session, actor, "update", "user", row.id, changes.model_dump(mode="json", exclude_unset=True)
+    )
+    return RedirectResponse("/admin/users", status_code=303)
