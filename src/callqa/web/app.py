@@ -28,6 +28,7 @@ from callqa.web.routes import (
     coaching,
     pages,
     review_pages,
+    scorecards,
 )
 from callqa.web.secret import session_secret
 
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(calibration.api)
     app.include_router(coaching.pages)
     app.include_router(coaching.api)
+    app.include_router(scorecards.pages)
+    app.include_router(scorecards.api)
     _handlers(app)
     return app
 

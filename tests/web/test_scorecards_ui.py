@@ -1,0 +1,71 @@
+"""Scorecards in the web app: versions, live validation, a preview that stores nothing, saving a version."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from browser_support import browser, screenshot, serving, sign_in
+from callqa.scoring.loader import load_scorecard
+from callqa.scoring.models import EvaluationRow, ScorecardRow
+from web_support import SignedIn, Web
+
+
+def _post(who: SignedIn, url: str, body: dict[str, object]) -> object:
+    return who.client.post(url, json=body, headers={"x-csrf-token": who.csrf})
+
+
+def test_validate_preview_save(web: Web) -> None:
+    analyst, lead = web.signed_in("analyst"), web.signed_in("sam.lead")
+    text = load_scorecard("standard").source_text
+    ok = _post(lead, "/api/scorecards/validate", {"yaml": text}).json()  # type: ignore[attr-defined]
+    assert ok["valid"] and ok["name"] == "standard" and "greeting" in ok["criteria"]
+    broken = text.replace("type: phrase", "type: phrasse", 1)
+    bad = _post(lead, "/api/scorecards/validate", {"yaml": broken}).json()  # type: ignore[attr-defined]
+    assert not bad["valid"] and "[S102]" in bad["errors"][0] and "phrasse" in bad["errors"][0]
+
+    ident = web.ids()["en-call-05"]
+    with web.db.factory() as session:
+        evaluations = session.scalar(select(func.count(EvaluationRow.id)))
+        stored_score = session.scalar(
+            select(EvaluationRow.score).where(
+                EvaluationRow.interaction_id == ident, EvaluationRow.is_current.is_(True)
+            )
+        )
+    stricter = text.replace("pass_mark: 80", "pass_mark: 95") if "pass_mark: 80" in text else text
+    shown = _post(analyst, "/api/scorecards/preview", {"yaml": stricter, "interaction_id": ident}).json()  # type: ignore[attr-defined]
+    assert shown["score"] == stored_score and len(shown["criteria"]) == len(ok["criteria"])
+    assert _post(lead, "/api/scorecards/preview", {"yaml": text, "interaction_id": ident}).status_code == 403  # type: ignore[attr-defined]
+    with web.db.factory() as session:
+        assert session.scalar(select(func.count(EvaluationRow.id))) == evaluations  # a preview stores nothing
+
+    renamed = re.sub(r"^title: .*$", "title: Standard QA (November)", text, count=1, flags=re.M)
+    assert _post(lead, "/api/scorecards", {"yaml": renamed}).status_code == 403  # type: ignore[attr-defined]
+    assert _post(analyst, "/api/scorecards", {"yaml": broken}).status_code == 422  # type: ignore[attr-defined]
+    saved = _post(analyst, "/api/scorecards", {"yaml": renamed})
+    assert saved.status_code == 201 and saved.json() == {"name": "standard", "version": 2}  # type: ignore[attr-defined]
+    with web.db.factory() as session:
+        assert session.scalars(
+            select(ScorecardRow.version).where(ScorecardRow.name == "standard").order_by(ScorecardRow.version)
+        ).all() == [
+            1,
+            2,
+        ]
+    page = lead.client.get("/scorecards/standard").text
+    assert "v2" in page and "readonly" in page  # supervisors read, staff edit
+    assert "Standard QA (November)" in analyst.client.get("/scorecards/standard?version=2").text
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_the_editor_validates_as_you_type(web: Web) -> None:
+    with serving(web.app) as base, browser() as chromium:
+        page = sign_in(chromium, base, "analyst")
+        page.goto(f"{base}/scorecards/standard")
+        expect(page.locator("[data-test=validation]")).to_contain_text("✓ standard")
+        editor = page.locator("#editor")
+        editor.fill(editor.input_value().replace("type: phrase", "type: phrasse", 1))
+        expect(page.locator("[data-test=validation]")).to_contain_text("phrasse")
+        screenshot(page, "scorecard-editor-error")
