@@ -112,6 +112,7 @@ class ErrorCode(Enum):
     K100 = "calibration {calibration}: {reason}"
     # G1xx: coaching
     G100 = "coaching {coaching}: {reason}"
+    G101 = "knowledge base: {reason}"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
     # L1xx: LLM judge

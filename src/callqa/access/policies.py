@@ -31,6 +31,8 @@ class Action(StrEnum):
     COACHING_MANAGE = "coaching.manage"  # coach an agent: talks, action items, follow-up
     COACHING_RESPOND = "coaching.respond"  # acknowledge one's own coaching, tick action items
     QUALITY_FILE_VIEW = "quality_file.view"  # an agent's quality file and ability profile
+    KNOWLEDGE_PROMOTE = "knowledge.promote"  # make a knowledge-base article of an agent's answer
+    KNOWLEDGE_READ = "knowledge.read"
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_EDIT = "scorecard.edit"
     USER_MANAGE = "user.manage"
@@ -104,6 +106,8 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.COACHING_MANAGE: _leads_or_staff,
     Action.COACHING_RESPOND: _own_work,
     Action.QUALITY_FILE_VIEW: sees,
+    Action.KNOWLEDGE_PROMOTE: _leads_or_staff,
+    Action.KNOWLEDGE_READ: _everyone,
     Action.SCORECARD_VIEW: _everyone,
     Action.SCORECARD_EDIT: _staff,
     Action.USER_MANAGE: _admin,

@@ -26,6 +26,7 @@ from callqa.web.routes import (
     auth,
     calibration,
     coaching,
+    knowledge,
     pages,
     review_pages,
     scorecards,
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(calibration.api)
     app.include_router(coaching.pages)
     app.include_router(coaching.api)
+    app.include_router(knowledge.pages)
+    app.include_router(knowledge.api)
     app.include_router(scorecards.pages)
     app.include_router(scorecards.api)
     _handlers(app)

@@ -81,6 +81,7 @@ def interaction_page(
             "respond": allowed(actor, Action.REVIEW_RESPOND, owner),
             "resolve": allowed(actor, Action.DISPUTE_RESOLVE, owner),
             "finalize": allowed(actor, Action.REVIEW_FINALIZE, owner),
+            "promote": allowed(actor, Action.KNOWLEDGE_PROMOTE, owner),
         },
     }
     return render(request, "interaction.html", context)
