@@ -227,3 +227,32 @@ def test_the_openapi_document_lists_the_endpoints(web: Web) -> None:
     paths = set(schema["paths"])
     assert {"/api/interactions", "/api/interactions/{interaction_id}", "/api/tokens", "/api/users"} <= paths
     assert not any(p.startswith("/login") for p in paths)  # pages are not part of the API
+
+
+def test_sentiment_and_moment_filters_match_the_analyses(web: Web) -> None:
+    from callqa.scoring.models import AnalysisRow
+
+    with web.db.factory() as session:
+        analyses = {r.interaction_id: r.data for r in session.scalars(select(AnalysisRow))}
+    negative = {i for i, d in analyses.items() if d["sentiment"]["customer"]["overall"] <= -0.2}
+    positive = {i for i, d in analyses.items() if d["sentiment"]["customer"]["overall"] >= 0.2}
+    escalations = {
+        i for i, d in analyses.items() if any(m["kind"] == "escalation_request" for m in d["moments"])
+    }
+    competitors = {
+        i for i, d in analyses.items() if any(m["kind"] == "competitor_mention" for m in d["moments"])
+    }
+    assert negative and positive and escalations and competitors
+    for query, expected in (
+        ("sentiment=negative", negative),
+        ("sentiment=positive", positive),
+        ("moment=escalation_request", escalations),
+        ("moment=competitor_mention&sentiment=negative", competitors & negative),
+    ):
+        body = _items(web, "analyst", f"?{query}&limit=200")
+        assert {i["id"] for i in body["items"]} == expected, query
+    assert _items(web, "analyst", "?moment=no_such_kind")["total"] == 0
+    bad = web.signed_in("analyst").client.get("/api/interactions?sentiment=sad")
+    assert bad.status_code == 422
+    page = web.signed_in("analyst").client.get("/interactions?sentiment=negative&moment=").text
+    assert f'data-test="total">{len(negative)}<' in page and '<option value="escalation_request"' in page

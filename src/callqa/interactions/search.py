@@ -6,12 +6,12 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from callqa.interactions.convert import as_utc
 from callqa.interactions.models import InteractionRow
-from callqa.scoring.models import CriterionResultRow, EvaluationRow
+from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 
 DEFAULT_SCORECARD = "standard"
 MAX_PAGE = 200
@@ -35,6 +35,8 @@ class SearchFilter:
     max_csat: float | None = None
     min_csat: float | None = None
     text: str | None = None  # external id contains
+    sentiment: str | None = None  # the customer's overall sentiment: negative | neutral | positive
+    moment: str | None = None  # a key-moment kind found in the interaction (escalation_request ...)
     scorecard: str = DEFAULT_SCORECARD
 
     def as_params(self) -> dict[str, str]:
@@ -85,6 +87,32 @@ class SearchPage:
     limit: int
 
 
+SENTIMENT_BAND = 0.2  # customer overall sentiment at most −0.2 is negative, at least +0.2 positive
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def _analysis_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
+    """Conditions on the stored analysis (JSON), as sub-queries so no join is needed otherwise."""
+    out: list[ColumnElement[bool]] = []
+    if flt.sentiment in SENTIMENTS:
+        overall = AnalysisRow.data["sentiment"]["customer"]["overall"].as_float()
+        band = {
+            "negative": overall <= -SENTIMENT_BAND,
+            "neutral": and_(overall > -SENTIMENT_BAND, overall < SENTIMENT_BAND),
+            "positive": overall >= SENTIMENT_BAND,
+        }[flt.sentiment]
+        out.append(exists().where(AnalysisRow.interaction_id == InteractionRow.id, band))
+    if flt.moment:
+        # the moments are a JSON list of objects: SQLite prints them compact, PostgreSQL with spaces
+        text = cast(AnalysisRow.data["moments"], String)
+        kind = or_(
+            text.contains(f'"kind":"{flt.moment}"', autoescape=True),
+            text.contains(f'"kind": "{flt.moment}"', autoescape=True),
+        )
+        out.append(exists().where(AnalysisRow.interaction_id == InteractionRow.id, kind))
+    return out
+
+
 def _conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     for column, value in (
@@ -123,7 +151,7 @@ def _conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
                 CriterionResultRow.outcome == "fail",
             )
         )
-    return out
+    return out + _analysis_conditions(flt)
 
 
 def search_interactions(

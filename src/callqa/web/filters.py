@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from fastapi import HTTPException
 
-from callqa.interactions.search import DEFAULT_SCORECARD, SearchFilter
+from callqa.interactions.search import DEFAULT_SCORECARD, SENTIMENTS, SearchFilter
 
-_TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text")
+_TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment")
 _NUMBERS = ("min_score", "max_score", "min_csat", "max_csat")
 
 
@@ -45,5 +45,10 @@ def parse_filter(params: Mapping[str, str]) -> SearchFilter:
         if flag not in ("true", "false"):
             raise HTTPException(422, f"auto_failed: '{flag}' is not true or false")
         values["auto_failed"] = flag == "true"
+    sentiment = params.get("sentiment", "").strip()
+    if sentiment:
+        if sentiment not in SENTIMENTS:
+            raise HTTPException(422, f"sentiment: '{sentiment}' is not one of {', '.join(SENTIMENTS)}")
+        values["sentiment"] = sentiment
     values["scorecard"] = params.get("scorecard", "").strip() or DEFAULT_SCORECARD
     return SearchFilter(**values)  # type: ignore[arg-type]

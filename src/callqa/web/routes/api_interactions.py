@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -52,6 +52,11 @@ def list_interactions(
     min_csat: float | None = None,
     max_csat: float | None = None,
     text: Annotated[str | None, Query(description="part of the external id")] = None,
+    sentiment: Annotated[
+        Literal["negative", "neutral", "positive"] | None,
+        Query(description="the customer's overall sentiment"),
+    ] = None,
+    moment: Annotated[str | None, Query(description="a key-moment kind, e.g. escalation_request")] = None,
     scorecard: str = DEFAULT_SCORECARD,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -72,6 +77,8 @@ def list_interactions(
         min_csat=min_csat,
         max_csat=max_csat,
         text=text,
+        sentiment=sentiment,
+        moment=moment,
         scorecard=scorecard,
     )
     found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)

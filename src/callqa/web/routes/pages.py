@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from callqa.access.policies import Action, Owner, allowed, interaction_scope
+from callqa.analysis.moments import load_library
 from callqa.errors import CallqaError
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
@@ -22,6 +24,15 @@ from callqa.web.render import render
 from callqa.web.review_actions import visible_review
 
 router = APIRouter(include_in_schema=False)
+GAP_MOMENTS = ("long_hold", "long_silence")  # found from the timeline, not the phrase library
+
+
+@cache
+def moment_kinds() -> list[str]:
+    """Every key-moment kind the analysis can find (the phrase library's and the timeline's)."""
+    return sorted({*load_library().kinds, *GAP_MOMENTS} - {"hold_request", "hold_return"})
+
+
 PAGE_SIZE = 50
 
 
@@ -42,6 +53,7 @@ def interactions_page(request: Request, session: DbSession, actor: CurrentActor,
         "filter": flt,
         "params": flt.as_params(),
         "facets": facet_values(session, scope=scope),
+        "moment_kinds": moment_kinds(),
         "page": page,
         "pages": max(1, -(-found.total // PAGE_SIZE)),
     }
