@@ -85,6 +85,9 @@ def test_three_graders_and_the_ai(web: Web) -> None:
     )
     assert late.status_code == 409
     assert "results" in lead.client.get(f"/api/calibrations/{cid}").json()
+    # the guidance agreed shows beside the scorecard it is about
+    scorecard_page = analyst.client.get("/scorecards/standard").text
+    assert 'id="guidance"' in scorecard_page and "an apology counts" in scorecard_page
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)

@@ -252,3 +252,17 @@ def results(session: Session, calibration: CalibrationRow) -> Results:
 
 def list_calibrations(session: Session) -> list[CalibrationRow]:
     return list(session.scalars(select(CalibrationRow).order_by(CalibrationRow.id.desc())))
+
+
+def agreed_guidance(session: Session, scorecard: str) -> list[tuple[str, str, str, datetime | None]]:
+    """(criterion, guidance, session, closed at) agreed in closed sessions on the scorecard, newest first."""
+    query = (
+        select(CalibrationRow)
+        .where(CalibrationRow.scorecard_name == scorecard, CalibrationRow.state == "closed")
+        .order_by(CalibrationRow.closed_at.desc())
+    )
+    return [
+        (criterion, str(note), row.name, row.closed_at)
+        for row in session.scalars(query)
+        for criterion, note in sorted((row.notes or {}).items())
+    ]

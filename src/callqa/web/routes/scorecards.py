@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.analysis.defaults import build_pipeline
+from callqa.calibration.service import agreed_guidance
 from callqa.errors import CallqaError
 from callqa.interactions.models import InteractionRow
 from callqa.scoring import editing
@@ -99,5 +100,6 @@ def card_page(
         "version": version,
         "source": editing.source_of(session, name, version),
         "can_edit": allowed(actor, Action.SCORECARD_EDIT),
+        "guidance": agreed_guidance(session, name),
     }
     return render(request, "scorecard.html", context)
