@@ -43,6 +43,9 @@ def test_three_graders_and_the_ai(web: Web) -> None:
     cid = created.json()["id"]
     ids = web.ids()
     assert agent.client.get(f"/api/calibrations/{cid}").status_code == 404  # not a grader
+    invited = lead.client.get("/api/notifications").json()["items"]
+    assert invited[0]["kind"] == "calibration" and invited[0]["link"] == f"/calibrations/{cid}"
+    assert all(n["kind"] != "calibration" for n in analyst.client.get("/api/notifications").json()["items"])
 
     # the analyst grades exactly like the AI; the supervisor passes everything; the admin fails everything
     for external_id in ITEMS:

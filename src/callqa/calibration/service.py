@@ -21,6 +21,7 @@ from callqa.calibration.models import (
 )
 from callqa.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
+from callqa.review.notifications import notify
 from callqa.review.schemas import OUTCOMES
 from callqa.review.totals import rescored
 from callqa.scoring.models import CriterionResultRow, EvaluationRow
@@ -102,6 +103,13 @@ def create_calibration(
         session.add(CalibrationItemRow(calibration_id=row.id, interaction_id=interaction_id))
     for user in users.values():
         session.add(CalibrationGraderRow(calibration_id=row.id, user_id=user.id))
+    notify(
+        session,
+        [u.id for u in users.values() if u.id != created_by],
+        "calibration",
+        f"Calibration '{name}': please grade {len(set(interaction_ids))} interaction(s)",
+        f"/calibrations/{row.id}",
+    )
     session.flush()
     return row
 
