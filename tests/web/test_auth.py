@@ -176,3 +176,26 @@ def test_the_profile_page_creates_a_token_shown_once(web: Web) -> None:
     assert 'data-test="new-token"' in page.text
     again = signed.client.get("/me")
     assert "my script" in again.text and 'data-test="new-token"' not in again.text
+
+
+def test_changes_are_committed_before_the_response_starts(web: Web) -> None:
+    """A client that follows a redirect at once must read what the request wrote (no commit after send)."""
+    seen: list[int] = []
+    inner = web.app
+
+    async def watching(scope: dict[str, object], receive: object, send: object) -> None:
+        async def spy(message: dict[str, object]) -> None:
+            if message["type"] == "http.response.start" and scope.get("path") == "/api/tokens":
+                with web.db.factory() as session:
+                    seen.append(len(session.scalars(select(ApiTokenRow)).all()))
+            await send(message)  # type: ignore[operator]
+
+        await inner(scope, receive, spy)  # type: ignore[arg-type]
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(watching)  # type: ignore[arg-type]
+    csrf = login(client, "analyst")
+    response = client.post("/api/tokens", json={"name": "now"}, headers={"x-csrf-token": csrf})
+    assert response.status_code == 201
+    assert seen == [1]

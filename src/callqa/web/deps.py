@@ -24,13 +24,14 @@ class NotSignedIn(Exception):
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back when it raises."""
+    """One transaction per request: committed when the handler returns (before the response is sent, so a
+    client following a redirect reads what was written), rolled back when it raises."""
     factory: sessionmaker[Session] = request.app.state.factory
     with factory.begin() as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def bearer_token(request: Request) -> str | None:
