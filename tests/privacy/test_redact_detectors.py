@@ -469,3 +469,12 @@ def test_national_id_near_misses(text: str) -> None:
 
 def test_ssn_answered_in_the_next_turn() -> None:
     assert kinds("536221234", context="And your social security number?") == ["national_id"]
+
+
+def test_an_id_checksum_inside_a_spaced_card_number_does_not_rename_it() -> None:
+    # found by hypothesis: "0001 0000 04" passes the Iranian national-code checksum
+    from callqa.privacy.redact import redact_text
+
+    result = redact_text("My card number is 5160 0001 0000 04, can you check it?")
+    assert result.text == "My card number is [CARD_NUMBER], can you check it?"
+    assert [r.kind for r in result.redactions] == ["card_number"]

@@ -198,7 +198,16 @@ def _resolve(findings: list[Finding]) -> list[Finding]:
 def _cluster_finding(cluster: list[Finding], end: int) -> Finding:
     if len(cluster) == 1:
         return cluster[0]
-    best = max(cluster, key=lambda f: (RANK[f.kind], f.end - f.start))
+    # A finding lying strictly inside a longer one is a reading of part of it (ten digits of a spaced card
+    # number can pass an Iranian national-code checksum): the longer reading names the cluster.
+    whole = [
+        f
+        for f in cluster
+        if not any(
+            o.start <= f.start and f.end <= o.end and o.end - o.start > f.end - f.start for o in cluster
+        )
+    ]
+    best = max(whole, key=lambda f: (RANK[f.kind], f.end - f.start))
     # Never let a losing finding's non-overlapping part escape: the union is redacted.
     return Finding(best.kind, cluster[0].start, end)
 
