@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from callqa.analysis.text import PhraseMatcher, RegexMatcher, fold, to_simplified
+from callqa.analysis.text import PhraseMatcher, RegexMatcher, fold, fold_each_character, to_simplified
 
 pytestmark = pytest.mark.issue(3)
 
@@ -70,3 +72,9 @@ def test_matches_are_remembered_per_text_and_the_memo_is_bounded(monkeypatch: py
         matcher.find(other)
     assert len(matcher._memo._found) <= 2
     assert [line[m.start : m.end] for m in matcher.find(line)] == ["thank you for calling"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09 .,!?'`\t\n-")), max_size=40))
+def test_the_ascii_shortcut_folds_exactly_like_the_general_fold(text: str) -> None:
+    fast, general = fold(text), fold_each_character(text)
+    assert (fast.text, list(fast.index)) == (general.text, list(general.index))

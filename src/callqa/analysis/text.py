@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _PERSIAN_FORMS = str.maketrans(
@@ -32,6 +32,8 @@ _BOUNDARY_BEFORE = f"(?<![{_ALNUM_CLASS}])"
 _BOUNDARY_AFTER = f"(?![{_ALNUM_CLASS}])"
 _NEEDS_BOUNDARY = re.compile(f"[{_ALNUM_CLASS}]")
 _CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+# ASCII text whose fold is just lower case: no leading space, no space runs, no tabs or newlines, no backtick.
+_ASCII_PLAIN = re.compile(r"(?! )(?:[^\s`]| (?! ))*")
 
 
 @functools.cache
@@ -58,7 +60,7 @@ class Folded:
     """A folded text and, for each of its characters, the index of the original character."""
 
     text: str
-    index: tuple[int, ...]
+    index: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original character span of a folded span."""
@@ -67,6 +69,7 @@ class Folded:
         return self.index[start], self.index[max(end - 1, start)] + 1
 
 
+@functools.lru_cache(maxsize=16384)
 def _fold_char(ch: str) -> str:
     if ch in _DROP:
         return ""
@@ -85,6 +88,13 @@ def _fold_char(ch: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> Folded:
     """Fold a text for matching; cached because scripted sentences repeat across interactions."""
+    if text.isascii() and _ASCII_PLAIN.fullmatch(text):
+        return Folded(text.lower(), range(len(text)))  # nothing to fold but case: characters map 1:1
+    return fold_each_character(text)
+
+
+def fold_each_character(text: str) -> Folded:
+    """The general fold, character by character (``fold`` takes a shortcut for plain ASCII)."""
     text_s = to_simplified(text)
     out: list[str] = []
     index: list[int] = []
