@@ -113,6 +113,7 @@ class ErrorCode(Enum):
     # G1xx: coaching
     G100 = "coaching {coaching}: {reason}"
     G101 = "knowledge base: {reason}"
+    G102 = "coaching {coaching} is already {state}"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
     # L1xx: LLM judge

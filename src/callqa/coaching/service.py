@@ -129,7 +129,7 @@ def create_coaching(
 def acknowledge(session: Session, coaching: CoachingRow) -> None:
     """The agent confirms the talk (seed 004: every talk is logged and signed off)."""
     if coaching.state != "open":
-        raise _fail(coaching.id, f"it is already {coaching.state}")
+        raise CallqaError(ErrorCode.G102, coaching=coaching.id, state=coaching.state)
     coaching.state = "acknowledged"
     coaching.acknowledged_at = datetime.now(UTC)
     if coaching.coach_id is not None:
@@ -148,7 +148,7 @@ def set_action_done(session: Session, coaching: CoachingRow, action_id: int, don
 def follow_up(session: Session, coaching: CoachingRow, *, result: FollowUp, notes: str) -> None:
     """The coach checks back: did it improve? Closes the coaching."""
     if coaching.state == "closed":
-        raise _fail(coaching.id, "it was already followed up")
+        raise CallqaError(ErrorCode.G102, coaching=coaching.id, state="followed up")
     if result not in ("improved", "partly", "not_improved"):
         raise _fail(coaching.id, f"follow-up result '{result}' is not improved, partly or not_improved")
     coaching.state = "closed"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.errors import CallqaError, ErrorCode
@@ -34,6 +34,12 @@ class InteractionFilter:
     has_survey: bool | None = None
 
     def apply(self, query: _Query) -> _Query:
+        conditions = self.conditions()
+        return query.where(*conditions) if conditions else query
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The filter as SQL conditions on ``interactions`` (the web search adds its own to these)."""
+        out: list[ColumnElement[bool]] = []
         for column, value in (
             (InteractionRow.channel, self.channel),
             (InteractionRow.agent, self.agent),
@@ -42,23 +48,23 @@ class InteractionFilter:
             (InteractionRow.source, self.source),
         ):
             if value is not None:
-                query = query.where(column == value)
+                out.append(column == value)
         if self.language is not None:
             # 'zh' matches zh-Hans and zh-Hant; 'zh-Hant' matches only itself.
-            query = query.where(
+            out.append(
                 or_(
                     InteractionRow.language == self.language,
                     InteractionRow.language.like(f"{self.language}-%"),
                 )
             )
         if self.since is not None:
-            query = query.where(InteractionRow.started_at >= self.since)
+            out.append(InteractionRow.started_at >= self.since)
         if self.until is not None:
-            query = query.where(InteractionRow.started_at < self.until)
+            out.append(InteractionRow.started_at < self.until)
         if self.has_survey is not None:
             has = or_(InteractionRow.csat.is_not(None), InteractionRow.nps.is_not(None))
-            query = query.where(has if self.has_survey else ~has)
-        return query
+            out.append(has if self.has_survey else ~has)
+        return out
 
 
 @dataclass(frozen=True)

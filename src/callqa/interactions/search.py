@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from callqa.interactions.convert import as_utc
 from callqa.interactions.models import InteractionRow
+from callqa.interactions.queries import InteractionFilter
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 
 DEFAULT_SCORECARD = "standard"
@@ -114,23 +115,15 @@ def _analysis_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
 
 
 def _conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = []
-    for column, value in (
-        (InteractionRow.agent, flt.agent),
-        (InteractionRow.team, flt.team),
-        (InteractionRow.queue, flt.queue),
-        (InteractionRow.channel, flt.channel),
-    ):
-        if value:
-            out.append(column == value)
-    if flt.language:
-        out.append(
-            or_(InteractionRow.language == flt.language, InteractionRow.language.like(f"{flt.language}-%"))
-        )
-    if flt.since is not None:
-        out.append(InteractionRow.started_at >= flt.since)
-    if flt.until is not None:
-        out.append(InteractionRow.started_at < flt.until)
+    out = InteractionFilter(
+        agent=flt.agent or None,
+        team=flt.team or None,
+        queue=flt.queue or None,
+        channel=flt.channel or None,
+        language=flt.language or None,
+        since=flt.since,
+        until=flt.until,
+    ).conditions()
     if flt.min_csat is not None:
         out.append(InteractionRow.csat >= flt.min_csat)
     if flt.max_csat is not None:

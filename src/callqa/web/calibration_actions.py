@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 from callqa.access.policies import Action, allowed
 from callqa.calibration import service
 from callqa.calibration.models import CalibrationRow
-from callqa.errors import CallqaError
 from callqa.interactions.models import InteractionRow
 from callqa.users.schemas import Actor
-from callqa.web.deps import audit, require
+from callqa.web.deps import audit, refusals, require
 
 
 def load(session: Session, actor: Actor, calibration_id: int) -> CalibrationRow:
@@ -50,7 +49,7 @@ def create(
     missing = [e for e in external_ids if e not in found]
     if missing:
         raise HTTPException(422, f"no interaction with external id {', '.join(missing)}")
-    try:
+    with refusals():
         row = service.create_calibration(
             session,
             name=name,
@@ -59,8 +58,6 @@ def create(
             benchmark=benchmark or None,
             created_by=actor.user_id,
         )
-    except CallqaError as exc:
-        raise HTTPException(422, str(exc)) from exc
     audit(request, session, actor, "create", "calibration", row.id, {"name": name})
     return row
 
@@ -74,10 +71,8 @@ def grade(
     outcomes: Mapping[str, str],
 ) -> CalibrationRow:
     row = load(session, actor, calibration_id)
-    try:
+    with refusals(status=409 if row.state != "open" else 422):
         service.grade(session, row, user_id=actor.user_id, interaction_id=interaction_id, outcomes=outcomes)
-    except CallqaError as exc:
-        raise HTTPException(409 if row.state != "open" else 422, str(exc)) from exc
     audit(request, session, actor, "grade", "calibration", row.id, {"interaction": interaction_id})
     return row
 
@@ -87,9 +82,7 @@ def close(
 ) -> CalibrationRow:
     row = load(session, actor, calibration_id)
     require(actor, Action.CALIBRATION_RUN)
-    try:
+    with refusals(status=409):
         service.close(session, row, notes=notes)
-    except CallqaError as exc:
-        raise HTTPException(409, str(exc)) from exc
     audit(request, session, actor, "close", "calibration", row.id)
     return row

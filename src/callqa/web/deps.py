@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.audit.service import record
+from callqa.errors import CallqaError, ErrorCode
 from callqa.users.schemas import Actor
 from callqa.users.service import actor_for, actor_for_token
 
@@ -111,3 +113,16 @@ def require(actor: Actor, action: Action, owner: Owner | None = None, *, hide: b
     """Raise 403 (or 404 with ``hide``, so the resource's existence does not leak) unless allowed."""
     if not allowed(actor, action, owner):
         raise HTTPException(status_code=404 if hide else 403, detail="not found" if hide else "not allowed")
+
+
+@contextmanager
+def refusals(
+    conflicts: Collection[ErrorCode] = (), *, missing: Collection[ErrorCode] = (), status: int = 422
+) -> Iterator[None]:
+    """A service's refusal (``CallqaError``) as an HTTP error: 409 for the conflict codes (wrong state,
+    already exists), 404 for the missing ones, ``status`` otherwise. The transaction is rolled back."""
+    try:
+        yield
+    except CallqaError as exc:
+        code = 409 if exc.code in conflicts else 404 if exc.code in missing else status
+        raise HTTPException(code, str(exc)) from exc

@@ -6,14 +6,14 @@ from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed, sees_review
-from callqa.errors import CallqaError, ErrorCode
+from callqa.errors import ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review import service
 from callqa.review.models import DisputeRow, ReviewRow
 from callqa.review.schemas import ReviewState, ReviewView
 from callqa.scoring.models import EvaluationRow
 from callqa.users.schemas import Actor
-from callqa.web.deps import audit, require
+from callqa.web.deps import audit, refusals, require
 
 _CONFLICTS = (ErrorCode.R100, ErrorCode.R101, ErrorCode.R106)
 
@@ -23,10 +23,6 @@ def _owner(session: Session, interaction_id: int) -> Owner:
     if row is None:
         raise HTTPException(404, "not found")
     return Owner(agent=row.agent, team=row.team)
-
-
-def _failed(exc: CallqaError) -> HTTPException:
-    return HTTPException(409 if exc.code in _CONFLICTS else 422, str(exc))
 
 
 def load_review(session: Session, actor: Actor, review_id: int) -> tuple[ReviewRow, Owner]:
@@ -70,10 +66,8 @@ def self_evaluate(
 ) -> ReviewRow:
     review, owner = load_review(session, actor, review_id)
     require(actor, Action.REVIEW_RESPOND, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.self_evaluate(session, review, user_id=actor.user_id, outcomes=outcomes, comment=comment)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "self_evaluate", "review", review.id)
     return review
 
@@ -86,10 +80,8 @@ def start(request: Request, session: Session, actor: Actor, interaction_id: int)
     )
     if evaluation is None:
         raise HTTPException(409, "this interaction has no evaluation to review; score it first")
-    try:
+    with refusals(_CONFLICTS):
         review = service.start_review(session, evaluation.id, actor.user_id)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "start", "review", review.id, {"interaction": interaction_id})
     return review
 
@@ -105,12 +97,10 @@ def change(
 ) -> ReviewRow:
     review, owner = load_review(session, actor, review_id)
     require(actor, Action.EVALUATION_REVIEW, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.override(
             session, review, criterion=criterion, outcome=outcome, reason=reason, user_id=actor.user_id
         )
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(
         request, session, actor, "override", "review", review.id, {"criterion": criterion, "outcome": outcome}
     )
@@ -120,10 +110,8 @@ def change(
 def share(request: Request, session: Session, actor: Actor, review_id: int, comment: str | None) -> ReviewRow:
     review, owner = load_review(session, actor, review_id)
     require(actor, Action.EVALUATION_REVIEW, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.share(session, review, comment=comment)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "share", "review", review.id)
     return review
 
@@ -131,10 +119,8 @@ def share(request: Request, session: Session, actor: Actor, review_id: int, comm
 def acknowledge(request: Request, session: Session, actor: Actor, review_id: int) -> ReviewRow:
     review, owner = load_review(session, actor, review_id)
     require(actor, Action.REVIEW_RESPOND, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.acknowledge(session, review)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "acknowledge", "review", review.id)
     return review
 
@@ -150,12 +136,10 @@ def dispute(
 ) -> DisputeRow:
     review, owner = load_review(session, actor, review_id)
     require(actor, Action.REVIEW_RESPOND, owner)
-    try:
+    with refusals(_CONFLICTS):
         row = service.open_dispute(
             session, review, criterion=criterion, requested=requested, comment=comment, agent_id=actor.user_id
         )
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "dispute", "review", review.id, {"criterion": criterion})
     return row
 
@@ -168,10 +152,8 @@ def resolve(
         raise HTTPException(404, "not found")
     _, owner = load_review(session, actor, row.review_id)
     require(actor, Action.DISPUTE_RESOLVE, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.resolve_dispute(session, row, upheld=upheld, resolution=resolution, resolver_id=actor.user_id)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "resolve", "dispute", row.id, {"upheld": upheld})
     return row
 
@@ -179,9 +161,7 @@ def resolve(
 def finalize(request: Request, session: Session, actor: Actor, review_id: int) -> ReviewRow:
     review, owner = load_review(session, actor, review_id)
     require(actor, Action.REVIEW_FINALIZE, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.finalize(session, review)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "finalize", "review", review.id)
     return review

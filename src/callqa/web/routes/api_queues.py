@@ -7,11 +7,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from callqa.access.policies import Action
-from callqa.errors import CallqaError
 from callqa.review.models import QueueRow
 from callqa.review.queues import list_queues, pending_for, queue_items
 from callqa.review.sampling import QueueSpec, build_queue
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 
 router = APIRouter(prefix="/api", tags=["review queues"])
 
@@ -22,10 +21,8 @@ def create_queue(
 ) -> dict[str, Any]:
     """Pick interactions with the strategies (in order) and share them among the analysts, ``quota`` each."""
     require(actor, Action.QUEUE_MANAGE)
-    try:
+    with refusals():
         queue = build_queue(session, spec, created_by=actor.user_id)
-    except CallqaError as exc:
-        raise HTTPException(422, str(exc)) from exc
     items = queue_items(session, queue.id)
     audit(request, session, actor, "create", "queue", queue.id, {"name": spec.name, "items": len(items)})
     return {"id": queue.id, "name": queue.name, "items": [i.as_json() for i in items]}

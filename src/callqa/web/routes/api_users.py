@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action
 from callqa.audit.service import recent
-from callqa.errors import CallqaError, ErrorCode
+from callqa.errors import ErrorCode
 from callqa.users.schemas import UserCreate, UserRead, UserUpdate
 from callqa.users.service import (
     create_token,
@@ -19,7 +19,7 @@ from callqa.users.service import (
     revoke_token,
     update_user,
 )
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 
 router = APIRouter(prefix="/api", tags=["users"])
 
@@ -74,10 +74,8 @@ def users(session: DbSession, actor: CurrentActor) -> list[UserRead]:
 def add_user(request: Request, session: DbSession, actor: CurrentActor, body: UserCreate) -> UserRead:
     """Create a user (admin only)."""
     require(actor, Action.USER_MANAGE)
-    try:
+    with refusals([ErrorCode.U100]):
         row = create_user(session, body)
-    except CallqaError as exc:
-        raise HTTPException(409 if exc.code is ErrorCode.U100 else 422, str(exc)) from exc
     audit(request, session, actor, "create", "user", row.id, {"username": body.username, "role": body.role})
     return next(u for u in list_users(session) if u.id == row.id)
 
@@ -90,10 +88,8 @@ def change_user(
     require(actor, Action.USER_MANAGE)
     if username == actor.username and body.active is False:
         raise HTTPException(409, "you cannot deactivate yourself")
-    try:
+    with refusals(missing=[ErrorCode.U102]):
         row = update_user(session, username, body)
-    except CallqaError as exc:
-        raise HTTPException(404 if exc.code is ErrorCode.U102 else 422, str(exc)) from exc
     audit(request, session, actor, "update", "user", row.id, body.model_dump(mode="json", exclude_unset=True))
     return next(u for u in list_users(session) if u.id == row.id)
 

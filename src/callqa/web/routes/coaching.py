@@ -16,10 +16,10 @@ from callqa.coaching import service
 from callqa.coaching.abilities import ability_profile, radar_points
 from callqa.coaching.models import CoachingRow
 from callqa.coaching.quality_file import score_summary, timeline
-from callqa.errors import CallqaError
+from callqa.errors import ErrorCode
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor, UserRole
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -51,8 +51,7 @@ def _coaching(session: Session, actor: Actor, coaching_id: int) -> tuple[Coachin
     return row, owner
 
 
-def _failed(exc: CallqaError) -> HTTPException:
-    return HTTPException(409 if "already" in str(exc) else 422, str(exc))
+_CONFLICTS = (ErrorCode.G102,)
 
 
 def quality_file(session: Session, agent: UserRow) -> dict[str, Any]:
@@ -85,7 +84,7 @@ def _create(
 ) -> CoachingRow:
     agent, owner = _agent(session, actor, username)
     require(actor, Action.COACHING_MANAGE, owner)
-    try:
+    with refusals(_CONFLICTS):
         row = service.create_coaching(
             session,
             agent=agent,
@@ -97,8 +96,6 @@ def _create(
             actions=actions,
             follow_up_on=follow_up_on,
         )
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "create", "coaching", row.id, {"agent": username})
     return row
 
@@ -180,10 +177,8 @@ def acknowledge(
     """The agent confirms the coaching talk."""
     row, owner = _coaching(session, actor, coaching_id)
     require(actor, Action.COACHING_RESPOND, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.acknowledge(session, row)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "acknowledge", "coaching", row.id)
     return {"state": row.state}
 
@@ -195,10 +190,8 @@ def follow_up(
     """The coach checks back and closes the coaching."""
     row, owner = _coaching(session, actor, coaching_id)
     require(actor, Action.COACHING_MANAGE, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.follow_up(session, row, result=body.result, notes=body.notes)
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "follow_up", "coaching", row.id, {"result": body.result})
     return {"state": row.state}
 
@@ -304,10 +297,8 @@ def coaching_action(
     row, owner = _coaching(session, actor, coaching_id)
     if not (allowed(actor, Action.COACHING_RESPOND, owner) or allowed(actor, Action.COACHING_MANAGE, owner)):
         raise HTTPException(403, "not allowed")
-    try:
+    with refusals(_CONFLICTS):
         service.set_action_done(session, row, action_id, done == "yes")
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     return _back(session, row)
 
 
@@ -322,9 +313,7 @@ def coaching_follow_up(
 ) -> Response:
     row, owner = _coaching(session, actor, coaching_id)
     require(actor, Action.COACHING_MANAGE, owner)
-    try:
+    with refusals(_CONFLICTS):
         service.follow_up(session, row, result=result, notes=notes)  # type: ignore[arg-type]
-    except CallqaError as exc:
-        raise _failed(exc) from exc
     audit(request, session, actor, "follow_up", "coaching", row.id, {"result": result})
     return _back(session, row)

@@ -10,12 +10,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner
-from callqa.errors import CallqaError
 from callqa.interactions.models import InteractionRow
 from callqa.knowledge.models import ArticleRow
 from callqa.knowledge.service import promote_answer, search_articles
 from callqa.users.schemas import Actor
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -36,7 +35,7 @@ def _promote(request: Request, session: Session, actor: Actor, body: PromoteIn) 
     owner = Owner(agent=row.agent, team=row.team)
     require(actor, Action.INTERACTION_VIEW, owner, hide=True)
     require(actor, Action.KNOWLEDGE_PROMOTE, owner)
-    try:
+    with refusals():
         article = promote_answer(
             session,
             interaction_id=body.interaction_id,
@@ -45,8 +44,6 @@ def _promote(request: Request, session: Session, actor: Actor, body: PromoteIn) 
             note=body.note,
             user_id=actor.user_id,
         )
-    except CallqaError as exc:
-        raise HTTPException(422, str(exc)) from exc
     audit(request, session, actor, "promote", "kb_article", article.id, {"interaction": body.interaction_id})
     return article
 

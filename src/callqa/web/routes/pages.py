@@ -10,14 +10,13 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from callqa.access.policies import Action, Owner, allowed, interaction_scope
 from callqa.analysis.moments import load_library
-from callqa.errors import CallqaError
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
 from callqa.interactions.search import facet_values, search_interactions
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.storage.files import FileStore
 from callqa.users.service import create_token, list_tokens
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.detail import interaction_view
 from callqa.web.filters import parse_filter
 from callqa.web.render import render
@@ -113,10 +112,8 @@ def interaction_audio(
     path = store.local_path(recording.uri)
     if path is not None and path.is_file():
         return FileResponse(path, media_type=recording.media_type)  # answers Range requests (seeking)
-    try:
+    with refusals(status=404):
         data = store.read_bytes(recording.uri)
-    except CallqaError as exc:
-        raise HTTPException(404, str(exc)) from exc
     return Response(data, media_type=recording.media_type)
 
 

@@ -12,11 +12,10 @@ from pydantic import BaseModel, Field
 from callqa.access.policies import Action, Owner, allowed
 from callqa.analysis.defaults import build_pipeline
 from callqa.calibration.service import agreed_guidance
-from callqa.errors import CallqaError
 from callqa.interactions.models import InteractionRow
 from callqa.scoring import editing
 from callqa.scoring.detectors import Services
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -72,10 +71,8 @@ def save(request: Request, session: DbSession, actor: CurrentActor, body: DraftI
     card, errors = editing.check(body.yaml)
     if card is None:
         raise HTTPException(422, errors[0])
-    try:
+    with refusals():
         row = editing.save(session, card)
-    except CallqaError as exc:
-        raise HTTPException(422, str(exc)) from exc
     audit(request, session, actor, "save", "scorecard", row.id, {"name": row.name, "version": row.version})
     return {"name": row.name, "version": row.version}
 
