@@ -116,6 +116,13 @@ class ErrorCode(Enum):
     G102 = "coaching {coaching} is already {state}"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
+    # V1xx: live monitoring
+    V100 = "live rules {source}: {reason}"
+    V101 = "live message {where}: {reason}"
+    V102 = "call '{call}': {reason}"
+    V103 = "webhook {url}: {reason}"
+    V104 = "{what} not found"
+    V105 = "{what} is already {state}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

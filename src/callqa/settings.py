@@ -8,6 +8,8 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from callqa.live.webhooks import WebhookTarget
+
 
 def default_data_dir() -> Path:
     """Where callqa keeps its database and files unless told otherwise."""
@@ -43,6 +45,19 @@ class Settings(BaseSettings):
         default=False, description="Send the session cookie over HTTPS only (set when serving behind TLS)."
     )
     session_hours: float = Field(default=12.0, description="How long a web sign-in lasts.")
+    live_rules_file: Path | None = Field(
+        default=None,
+        description="YAML file of live rules and the agent checklist; default: the shipped rules.",
+    )
+    live_score_calls: bool = Field(
+        default=True, description="Store and score each live call when it ends (as any other interaction)."
+    )
+    live_webhooks: list[WebhookTarget] = Field(
+        default_factory=list,
+        description=(
+            'Where to POST signed alerts, as JSON: [{"url": ..., "secret": ..., "min_severity": "warning"}].'
+        ),
+    )
 
     def resolved_file_store(self) -> str:
         """The file-store root to use (a folder path or an fsspec URL)."""

@@ -24,13 +24,21 @@ OWNERS = {"own": OWN, "teammate": TEAMMATE, "other": OTHER, "none": None}
 # role -> action -> the owners (of OWNERS) for which the action is allowed
 EXPECTED: dict[str, dict[Action, set[str]]] = {
     "admin": {a: set(OWNERS) for a in Action}
-    | {Action.REVIEW_RESPOND: set(), Action.COACHING_RESPOND: set()},
+    | {
+        Action.REVIEW_RESPOND: set(),
+        Action.COACHING_RESPOND: set(),
+        Action.LIVE_ASSIST: set(),
+        Action.LIVE_HELP: set(),
+    },
     "qa_analyst": {a: set(OWNERS) for a in Action}
     | {
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
         Action.REVIEW_RESPOND: set(),
         Action.COACHING_RESPOND: set(),
+        Action.LIVE_ASSIST: set(),
+        Action.LIVE_HELP: set(),
+        Action.LIVE_INGEST: set(),
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -53,6 +61,10 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
         Action.TOKEN_MANAGE: set(OWNERS),
+        Action.LIVE_MONITOR: {"own", "teammate"},
+        Action.LIVE_ASSIST: set(),
+        Action.LIVE_HELP: set(),
+        Action.LIVE_INGEST: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -75,6 +87,10 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
         Action.TOKEN_MANAGE: set(OWNERS),
+        Action.LIVE_MONITOR: set(),
+        Action.LIVE_ASSIST: {"own"},
+        Action.LIVE_HELP: {"own"},
+        Action.LIVE_INGEST: set(),
     },
 }
 

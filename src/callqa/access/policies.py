@@ -38,6 +38,10 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
     TOKEN_MANAGE = "token.manage"  # one's own API tokens
+    LIVE_MONITOR = "live.monitor"  # the live board: calls, transcripts, alerts; acknowledge, answer help
+    LIVE_ASSIST = "live.assist"  # an agent's own assist page: checklist, cards, alerts meant for them
+    LIVE_HELP = "live.help"  # raise a hand on one's own call
+    LIVE_INGEST = "live.ingest"  # stream call events in (an integration's API token)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,10 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.USER_MANAGE: _admin,
     Action.AUDIT_VIEW: _admin,
     Action.TOKEN_MANAGE: _everyone,
+    Action.LIVE_MONITOR: _leads_or_staff,
+    Action.LIVE_ASSIST: _own_work,
+    Action.LIVE_HELP: _own_work,
+    Action.LIVE_INGEST: _admin,
 }
 
 

@@ -167,7 +167,7 @@ def hold_phrases(kind: str = "hold_request", library_file: str | None = None) ->
     return load_library(library_file).matcher(kind)
 
 
-def _quote_span(text: str, start: int, end: int) -> tuple[int, int]:
+def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around a match, so the evidence reads as a quote (a long one is windowed)."""
     left, right = next(((s, e) for s, e in sentence_spans(text) if s <= start < e), (start, end))
     right = max(right, end)
@@ -187,7 +187,7 @@ def phrase_moments(interaction: Interaction, library: MomentLibrary) -> list[Mom
             if not matches:
                 continue
             first = matches[0]
-            start, end = _quote_span(turn.text, first.start, first.end)
+            start, end = quote_span(turn.text, first.start, first.end)
             evidence = Evidence(index, turn.start_ms, turn.end_ms, turn.text[start:end], start, end)
             found.append(Moment(kind.name, evidence, first.phrase))
     return found

@@ -27,6 +27,7 @@ from callqa.web.routes import (
     calibration,
     coaching,
     knowledge,
+    live,
     pages,
     review_pages,
     scorecards,
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(knowledge.api)
     app.include_router(scorecards.pages)
     app.include_router(scorecards.api)
+    app.include_router(live.pages)
+    app.include_router(live.api)
     _handlers(app)
     return app
 

@@ -1,0 +1,131 @@
+"""Fan-out of the monitor's outputs to the connected supervisors and agents, by their role and scope.
+
+Every output is serialised once and queued to each receiver allowed to see it (policies decide: a
+supervisor receives their teams' calls, an agent only their own). Board lines (``CallUpdate``) are
+coalesced: the newest line per call is sent at each flush, so a busy call costs the board one update
+per flush however many segments arrived. Alerts, cards and transcript segments are never coalesced or
+dropped; a receiver that stops reading is disconnected once its backlog passes ``MAX_BACKLOG`` (it
+reconnects and gets a fresh snapshot), so one stuck browser cannot grow the server's memory without end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from callqa.access.policies import Action, Owner, allowed
+from callqa.live.outputs import (
+    Alert,
+    CallEnded,
+    CallUpdate,
+    Card,
+    ChecklistTick,
+    Output,
+    TranscriptUpdate,
+)
+from callqa.users.schemas import Actor
+
+MAX_BACKLOG = 50_000
+Kind = Literal["board", "agent"]
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One connected page: a supervisor's board or an agent's assist page."""
+
+    actor: Actor
+    kind: Kind
+    send: Callable[[str], Awaitable[None]]
+    queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
+    watching: set[str] = field(default_factory=set)  # calls whose transcript a board follows
+    _scope: dict[tuple[str | None, str | None], bool] = field(default_factory=dict)
+    overflowed: bool = False
+
+    def may(self, agent: str | None, team: str | None) -> bool:
+        key = (agent, team)
+        known = self._scope.get(key)
+        if known is None:
+            action = Action.LIVE_MONITOR if self.kind == "board" else Action.LIVE_ASSIST
+            known = self._scope[key] = allowed(self.actor, action, Owner(agent, team))
+        return known
+
+    def put(self, message: str) -> None:
+        if self.overflowed:
+            return
+        if self.queue.qsize() >= MAX_BACKLOG:
+            self.overflowed = True
+            self.queue.put_nowait(None)  # the writer stops and the socket is closed
+            return
+        self.queue.put_nowait(message)
+
+    async def pump(self) -> None:
+        """Send queued messages until told to stop (``None``) or the socket fails."""
+        while True:
+            message = await self.queue.get()
+            if message is None:
+                return
+            await self.send(message)
+
+
+def _to_board(sub: Subscriber, out: Output) -> bool:
+    if isinstance(out, Alert):
+        return "supervisor" in out.notify
+    if isinstance(out, TranscriptUpdate):
+        return out.call_id in sub.watching
+    return isinstance(out, CallEnded)
+
+
+def _to_agent(out: Output) -> bool:
+    if isinstance(out, Alert):
+        return "agent" in out.notify
+    return isinstance(out, Card | ChecklistTick | TranscriptUpdate | CallEnded)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.subscribers: set[Subscriber] = set()
+        self._lines: dict[str, CallUpdate] = {}
+        self.sent = 0
+
+    def add(self, sub: Subscriber) -> None:
+        self.subscribers.add(sub)
+
+    def remove(self, sub: Subscriber) -> None:
+        self.subscribers.discard(sub)
+
+    def publish(self, outputs: Iterable[Output]) -> None:
+        for out in outputs:
+            if isinstance(out, CallUpdate):
+                self._lines[out.call_id] = out
+                continue
+            message: str | None = None
+            for sub in self.subscribers:
+                wanted = _to_board(sub, out) if sub.kind == "board" else _to_agent(out)
+                if wanted and sub.may(out.agent, out.team):
+                    message = message or json.dumps(out.message(), ensure_ascii=False)
+                    sub.put(message)
+                    self.sent += 1
+            if isinstance(out, CallEnded):
+                self._lines.pop(out.call_id, None)
+
+    def notify(
+        self, message: dict[str, Any], agent: str | None, team: str | None, *, kinds: tuple[Kind, ...]
+    ) -> None:
+        """A message that is not a monitor output (help requests, answers, acknowledgements)."""
+        text = json.dumps(message, ensure_ascii=False)
+        for sub in self.subscribers:
+            if sub.kind in kinds and sub.may(agent, team):
+                sub.put(text)
+
+    def flush_lines(self) -> None:
+        """Send each changed call's newest board line to the boards (and the agent) that may see it."""
+        lines, self._lines = self._lines, {}
+        for line in lines.values():
+            message: str | None = None
+            for sub in self.subscribers:
+                if sub.may(line.agent, line.team):
+                    message = message or json.dumps(line.message(), ensure_ascii=False)
+                    sub.put(message)

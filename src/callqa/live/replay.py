@@ -1,0 +1,81 @@
+"""A stored or demo interaction as the live messages a telephony platform would have sent, in time order.
+
+Used to replay calls into a live server (``callqa live replay``), by the tests and by the benchmark.
+Turns without times get estimated ones (about 15 characters a second), as in the timeline analyzer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callqa.interactions.schemas import Interaction
+
+_CHARS_PER_S = 15
+
+
+def call_messages(doc: Interaction, call_id: str | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """``(call ms, message)`` pairs from call_start to call_end; each turn is one final segment."""
+    ident = call_id or doc.external_id
+    out: list[tuple[int, dict[str, Any]]] = [
+        (
+            0,
+            {
+                "type": "call_start",
+                "call_id": ident,
+                "agent": doc.agent,
+                "team": doc.team,
+                "queue": doc.queue,
+                "language": doc.language,
+                "channel": doc.channel,
+                "direction": doc.direction,
+            },
+        )
+    ]
+    clock = 0
+    for index, turn in enumerate(doc.turns):
+        start = turn.start_ms if turn.start_ms is not None else clock
+        end = turn.end_ms if turn.end_ms is not None else start + 1000 * len(turn.text) // _CHARS_PER_S
+        clock = max(clock, end)
+        segment = {
+            "type": "segment",
+            "call_id": ident,
+            "segment_id": str(index),
+            "role": turn.role if turn.role in ("agent", "customer") else "system",
+            "text": turn.text,
+            "start_ms": start,
+            "end_ms": end,
+            "final": True,
+        }
+        out.append((end, segment))  # a segment is sent once it has been said
+    for event in doc.events:
+        if event.kind == "hold" and event.start_ms is not None:
+            out.append(
+                (
+                    event.start_ms,
+                    {"type": "event", "call_id": ident, "kind": "hold_start", "at_ms": event.start_ms},
+                )
+            )
+            if event.end_ms is not None:
+                out.append(
+                    (
+                        event.end_ms,
+                        {"type": "event", "call_id": ident, "kind": "hold_end", "at_ms": event.end_ms},
+                    )
+                )
+        elif event.kind == "transfer" and event.start_ms is not None:
+            out.append(
+                (
+                    event.start_ms,
+                    {
+                        "type": "event",
+                        "call_id": ident,
+                        "kind": "transfer",
+                        "at_ms": event.start_ms,
+                        "detail": event.detail,
+                    },
+                )
+            )
+    end_ms = max(clock, doc.duration_ms or 0, max((t for t, _ in out), default=0))
+    out.sort(key=lambda pair: pair[0])  # stable: a segment ending when a hold starts comes first
+    out.append((end_ms, {"type": "call_end", "call_id": ident, "at_ms": end_ms}))
+    return out

@@ -1,0 +1,325 @@
+"""The running live monitor: the event-loop side of ingest, the board and assist sockets.
+
+Everything that touches calls runs on the event loop (no locks): messages are applied as they arrive, a
+ticker checks timed rules and flushes board lines a few times a second. Slow work leaves the loop: the
+model worker thread (sentiment in other languages, semantic rules, knowledge suggestions), one thread that
+writes alerts and help requests, one that stores and scores finished calls, and the webhook sender.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.access.policies import Action, Owner, allowed
+from callqa.errors import CallqaError, ErrorCode
+from callqa.live.hub import Hub, Subscriber
+from callqa.live.models import HelpRequestRow, LiveAlertRow
+from callqa.live.models_worker import LiveModels
+from callqa.live.monitor import LiveMonitor, ModelJob, ModelResult
+from callqa.live.outputs import Alert, CallEnded, Output
+from callqa.live.protocol import CallEnd, decode
+from callqa.live.rules import LiveRules
+from callqa.live.state import CallState
+from callqa.live.store import save_alerts, store_call
+from callqa.live.webhooks import WebhookSender
+from callqa.users.schemas import Actor
+
+log = logging.getLogger(__name__)
+_BATCH = 64
+
+
+@dataclass
+class LiveOptions:
+    tick_s: float = 0.2
+    realtime: bool = True
+    score_calls: bool = True
+    scorecard: str = "standard"
+    recent_alerts: int = 200  # alerts a board gets when it connects
+
+
+class LiveService:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        rules: LiveRules,
+        *,
+        options: LiveOptions | None = None,
+        models: LiveModels | None = None,
+        webhooks: WebhookSender | None = None,
+        monitor: LiveMonitor | None = None,
+    ) -> None:
+        self.factory = factory
+        self.options = options or LiveOptions()
+        self.monitor = monitor or LiveMonitor(rules, realtime=self.options.realtime)
+        self.models = models or LiveModels(rules, factory)
+        self.webhooks = webhooks or WebhookSender([])
+        self.hub = Hub()
+        self.alerts: dict[str, Alert] = {}  # this process's alerts by id (the board's recent list)
+        self.opened_at: dict[str, datetime] = {}
+        self.ended: list[CallEnded] = []
+        self.received = 0
+        self.rejected = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._jobs: queue.Queue[ModelJob | None] = queue.Queue()
+        self._model_thread: threading.Thread | None = None
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="callqa-live-db")
+        self._scorer = ThreadPoolExecutor(1, thread_name_prefix="callqa-live-score")
+        self._scoring: Any = None  # (scorecard, pipeline), built on the scorer thread when first needed
+
+    # -- life ----------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the ticker and the model thread on the running loop (idempotent)."""
+        if self._loop is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._ticker = self._loop.create_task(self._tick_forever())
+        self._model_thread = threading.Thread(target=self._model_loop, name="callqa-live-models", daemon=True)
+        self._model_thread.start()
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+        self._jobs.put(None)
+        self._writer.shutdown(wait=True)
+        self._scorer.shutdown(wait=True)
+        self.webhooks.close()
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.options.tick_s)
+            try:
+                self._after(self.monitor.tick())
+                self.hub.flush_lines()
+            except Exception:
+                log.exception("live ticker")
+
+    # -- ingest --------------------------------------------------------------------------------------------
+
+    def ingest(self, frame: str | bytes, where: str) -> str | None:
+        """Apply one WebSocket frame; a bad one returns its error (the stream goes on)."""
+        self.received += 1
+        try:
+            message = decode(frame, where)
+        except CallqaError as exc:
+            self.rejected += 1
+            return str(exc)
+        if isinstance(message, CallEnd) is False and message.call_id not in self.monitor.calls:
+            self.opened_at[message.call_id] = datetime.now(UTC)
+        self._after(self.monitor.handle(message))
+        return None
+
+    def _after(self, outputs: list[Output]) -> None:
+        if outputs:
+            self.hub.publish(outputs)
+            alerts = [o for o in outputs if isinstance(o, Alert)]
+            if alerts:
+                for alert in alerts:
+                    self.alerts[alert.id] = alert
+                self._trim_alerts()
+                self.webhooks.send(alerts)
+                self._writer.submit(self._save_alerts, alerts)
+        for job in self.monitor.take_jobs():
+            self._jobs.put(job)
+        for call, end in self.monitor.take_ended():
+            opened = self.opened_at.pop(call.call_id, None)
+            if self.options.score_calls:
+                self._scorer.submit(self._store, call, end, opened)
+
+    def _trim_alerts(self) -> None:
+        while len(self.alerts) > 10 * self.options.recent_alerts:
+            self.alerts.pop(next(iter(self.alerts)))
+
+    # -- background work -----------------------------------------------------------------------------------
+
+    def _save_alerts(self, alerts: list[Alert]) -> None:
+        try:
+            with self.factory.begin() as session:
+                save_alerts(session, alerts)
+        except Exception:
+            log.exception("saving live alerts")
+
+    def _model_loop(self) -> None:
+        while (first := self._jobs.get()) is not None:
+            jobs = [first]
+            while len(jobs) < _BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    self._jobs.put(None)
+                    break
+                jobs.append(job)
+            try:
+                results = self.models.run(jobs)
+            except Exception:
+                log.exception("live model batch")
+                continue
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._model_done, jobs, results)
+
+    def _model_done(self, jobs: list[ModelJob], results: list[ModelResult]) -> None:
+        outputs: list[Output] = []
+        for job, result in zip(jobs, results, strict=True):
+            outputs.extend(self.monitor.model_done(job, result))
+        self._after(outputs)
+
+    def _store(self, call: CallState, end: CallEnd, opened: datetime | None) -> None:
+        try:
+            if self._scoring is None:
+                from callqa.analysis.defaults import build_pipeline
+                from callqa.scoring.loader import load_scorecard
+
+                self._scoring = (load_scorecard(self.options.scorecard), build_pipeline())
+            card, pipeline = self._scoring
+            interaction_id, score = store_call(
+                self.factory, call, end, card=card, pipeline=pipeline, opened_at=opened
+            )
+            done = CallEnded(call.call_id, call.agent, call.team, interaction_id, score)
+        except Exception as exc:
+            log.exception("storing live call %s", call.call_id)
+            done = CallEnded(call.call_id, call.agent, call.team, error=str(exc))
+        self.ended.append(done)
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.hub.publish, [done])
+
+    # -- people --------------------------------------------------------------------------------------------
+
+    def snapshot(self, sub: Subscriber) -> dict[str, Any]:
+        """What a page shows when it connects: calls, recent alerts and open help requests in its scope."""
+        calls = [c for c in self.monitor.board() if sub.may(c["agent"], c["team"])]  # type: ignore[arg-type]
+        wanted = "supervisor" if sub.kind == "board" else "agent"
+        alerts = [
+            a.message()["alert"]
+            for a in list(self.alerts.values())[-self.options.recent_alerts :]
+            if wanted in a.notify and sub.may(a.agent, a.team)
+        ]
+        return {
+            "type": "snapshot",
+            "calls": calls,
+            "alerts": alerts,
+            "help": self.open_help(sub.actor, sub.kind),
+        }
+
+    def call_detail(self, sub: Subscriber, call_id: str) -> dict[str, Any] | None:
+        call = self.monitor.calls.get(call_id)
+        if call is None or not sub.may(call.agent, call.team):
+            return None
+        segments = [call.segment_json(s) for s in call.finals]
+        return {
+            "type": "transcript",
+            "call_id": call_id,
+            "segments": segments,
+            "checklist": call.ticked,
+            "summary": call.summary(self.monitor.now_ms(call)),
+        }
+
+    def acknowledge(self, actor: Actor, alert_id: str) -> dict[str, Any]:
+        alert = self.alerts.get(alert_id)
+        if alert is None:
+            with self.factory() as session:
+                row = session.get(LiveAlertRow, alert_id)
+                owner = Owner(row.agent, row.team) if row else None
+        else:
+            owner = Owner(alert.agent, alert.team)
+        if owner is None or not allowed(actor, Action.LIVE_MONITOR, owner):
+            raise CallqaError(ErrorCode.V104, what=f"alert {alert_id}")
+        now = datetime.now(UTC)
+        self._writer.submit(self._write_ack, alert_id, actor.user_id, now)
+        message = {"type": "alert_ack", "alert_id": alert_id, "by": actor.username, "at": now.isoformat()}
+        self.hub.notify(message, owner.agent, owner.team, kinds=("board",))
+        return message
+
+    def _write_ack(self, alert_id: str, user_id: int, now: datetime) -> None:
+        with self.factory.begin() as session:
+            session.execute(
+                update(LiveAlertRow)
+                .where(LiveAlertRow.id == alert_id, LiveAlertRow.acknowledged_at.is_(None))
+                .values(acknowledged_by=user_id, acknowledged_at=now)
+            )
+
+    def ask_help(self, actor: Actor, question: str, call_id: str | None = None) -> dict[str, Any]:
+        """An agent raises a hand; the supervisors of the agent's team see it at once."""
+        question = question.strip()
+        if not question:
+            raise CallqaError(ErrorCode.V101, where="help request", reason="the question is empty")
+        if call_id is None:
+            call_id = next(
+                (c.call_id for c in self.monitor.calls.values() if c.agent == actor.agent_name), None
+            )
+        owner = Owner(actor.agent_name, actor.team)
+        if not allowed(actor, Action.LIVE_HELP, owner):
+            raise PermissionError("only an agent can ask for help")
+        with self.factory.begin() as session:
+            row = HelpRequestRow(
+                call_id=call_id,
+                agent=actor.agent_name,
+                team=actor.team,
+                question=question[:2000],
+                asked_by=actor.user_id,
+                asked_at=datetime.now(UTC),
+            )
+            session.add(row)
+            session.flush()
+            message = {"type": "help", "help": _help_json(row)}
+        self.hub.notify(message, owner.agent, owner.team, kinds=("board", "agent"))
+        return message
+
+    def answer_help(self, actor: Actor, help_id: int, answer: str) -> dict[str, Any]:
+        answer = answer.strip()
+        if not answer:
+            raise CallqaError(ErrorCode.V101, where=f"help request {help_id}", reason="the answer is empty")
+        with self.factory.begin() as session:
+            row = session.get(HelpRequestRow, help_id)
+            if row is None or not allowed(actor, Action.LIVE_MONITOR, Owner(row.agent, row.team)):
+                raise CallqaError(ErrorCode.V104, what=f"help request {help_id}")
+            if row.answered_at is not None:
+                raise CallqaError(ErrorCode.V105, what=f"help request {help_id}", state="answered")
+            row.answer, row.answered_by, row.answered_at = answer[:4000], actor.user_id, datetime.now(UTC)
+            message = {
+                "type": "help_answer",
+                "help": {**_help_json(row), "answered_by_name": actor.display_name},
+            }
+        self.hub.notify(message, row.agent, row.team, kinds=("board", "agent"))
+        return message
+
+    def open_help(self, actor: Actor, kind: str) -> list[dict[str, Any]]:
+        since = datetime.now(UTC) - timedelta(hours=12)
+        with self.factory() as session:
+            query = select(HelpRequestRow).where(HelpRequestRow.asked_at >= since).order_by(HelpRequestRow.id)
+            rows = session.scalars(query).all()
+        action = Action.LIVE_MONITOR if kind == "board" else Action.LIVE_ASSIST
+        return [
+            _help_json(r)
+            for r in rows
+            if allowed(actor, action, Owner(r.agent, r.team)) and (kind == "agent" or r.answered_at is None)
+        ]
+
+
+def _help_json(row: HelpRequestRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "call_id": row.call_id,
+        "agent": row.agent,
+        "team": row.team,
+        "question": row.question,
+        "asked_at": row.asked_at.isoformat() if row.asked_at else None,
+        "answer": row.answer,
+        "answered_at": row.answered_at.isoformat() if row.answered_at else None,
+    }
+
+
+Factory = Callable[[], LiveService]
