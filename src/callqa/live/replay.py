@@ -1,16 +1,16 @@
 """A stored or demo interaction as the live messages a telephony platform would have sent, in time order.
 
 Used to replay calls into a live server (``callqa live replay``), by the tests and by the benchmark.
-Turns without times get estimated ones (about 15 characters a second), as in the timeline analyzer.
+Turns without an end time get the estimate the timeline analyzer uses after the call (speech rate, cut at
+the next turn's start), so a replayed call is timed as its analysis is.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from callqa.analysis.metrics import speech_ms, turn_ends
 from callqa.interactions.schemas import Interaction
-
-_CHARS_PER_S = 15
 
 
 def call_messages(doc: Interaction, call_id: str | None = None) -> list[tuple[int, dict[str, Any]]]:
@@ -32,9 +32,10 @@ def call_messages(doc: Interaction, call_id: str | None = None) -> list[tuple[in
         )
     ]
     clock = 0
-    for index, turn in enumerate(doc.turns):
+    ends = turn_ends(doc.turns, voice=True)
+    for index, (turn, known_end) in enumerate(zip(doc.turns, ends, strict=True)):
         start = turn.start_ms if turn.start_ms is not None else clock
-        end = turn.end_ms if turn.end_ms is not None else start + 1000 * len(turn.text) // _CHARS_PER_S
+        end = known_end if known_end is not None else start + speech_ms(turn.text)
         clock = max(clock, end)
         segment = {
             "type": "segment",

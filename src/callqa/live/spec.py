@@ -140,6 +140,9 @@ class ChecklistItemSpec(PhraseSource):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     speaker: Speaker = "agent"
+    after: str | None = Field(
+        None, description="ticks only in a later turn than this item ('thanks' after the greeting's thanks)"
+    )
 
 
 class LiveRulesSpec(_Strict):
@@ -159,4 +162,8 @@ class LiveRulesSpec(_Strict):
                 if ident in seen:
                     raise ValueError(f"{what} id '{ident}' is used twice")
                 seen.add(ident)
+        items = {c.id for c in self.checklist}
+        for c in self.checklist:
+            if c.after is not None and c.after not in items:
+                raise ValueError(f"checklist item '{c.id}': 'after' names no item ('{c.after}')")
         return self

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
+from starlette.requests import HTTPConnection
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.access.policies import Action, Owner, allowed
@@ -68,8 +69,12 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def csrf_protect(request: Request) -> None:
-    """Refuse a state-changing request made with the session cookie unless it carries the CSRF token."""
+async def csrf_protect(connection: HTTPConnection) -> None:
+    """Refuse a state-changing request made with the session cookie unless it carries the CSRF token.
+    (WebSockets check their ``Origin`` instead: see ``web.routes.live``.)"""
+    if not isinstance(connection, Request):
+        return
+    request = connection
     if request.method in SAFE_METHODS or bearer_token(request) is not None:
         return
     sent = request.headers.get(CSRF_HEADER)
