@@ -69,5 +69,9 @@ def test_live_alerts_match_the_analysis_after_the_call(external_id: str) -> None
 
 def test_most_verification_failures_are_caught_live() -> None:
     failing = [k for k in voice_calls() if expected().get(k, {}).get("identity_before_account") == "fail"]
-    caught = [k for k in failing if any(a.rule == "account_before_verification" for a in replay(demo_interactions()[k]))]
+    caught = [
+        k
+        for k in failing
+        if any(a.rule == "account_before_verification" for a in replay(demo_interactions()[k]))
+    ]
     assert len(failing) >= 5 and len(caught) >= len(failing) - 1, (failing, caught)

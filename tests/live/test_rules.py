@@ -34,10 +34,18 @@ def send(mon: LiveMonitor, **message: object) -> list[object]:
     return list(mon.handle(parse_message(dict(message))))
 
 
-def say(mon: LiveMonitor, seg: str, role: str, text: str, start_s: float, end_s: float | None = None) -> list[object]:
+def say(
+    mon: LiveMonitor, seg: str, role: str, text: str, start_s: float, end_s: float | None = None
+) -> list[object]:
     end = end_s if end_s is not None else start_s + 2
     return send(
-        mon, type="segment", segment_id=seg, role=role, text=text, start_ms=int(start_s * 1000), end_ms=int(end * 1000)
+        mon,
+        type="segment",
+        segment_id=seg,
+        role=role,
+        text=text,
+        start_ms=int(start_s * 1000),
+        end_ms=int(end * 1000),
     )
 
 
@@ -55,15 +63,25 @@ def start(mon: LiveMonitor, language: str = "en") -> None:
 @pytest.mark.parametrize(
     ("yaml_text", "expected"),
     [
-        ("rules: [{id: x, title: X, when: {type: moment, kind: nonsense}}]", "rule 'x': moment kind 'nonsense'"),
+        (
+            "rules: [{id: x, title: X, when: {type: moment, kind: nonsense}}]",
+            "rule 'x': moment kind 'nonsense'",
+        ),
         ("rules: [{id: x, title: X, when: {type: duration, what: hold, over_s: -1}}]", "rule 'x'"),
         ("rules: [{id: x, title: X, when: {type: phrase}}]", "give either 'phrases' or 'criterion'"),
-        ("rules: [{id: x, title: X, when: {type: phrase, criterion: no_such}}]", "has no criterion 'no_such'"),
-        ("rules: [{id: x, title: X, when: {type: sentiment, streak: 2, drop: 0.5}}]", "either 'streak' or 'drop'"),
+        (
+            "rules: [{id: x, title: X, when: {type: phrase, criterion: no_such}}]",
+            "has no criterion 'no_such'",
+        ),
+        (
+            "rules: [{id: x, title: X, when: {type: sentiment, streak: 2, drop: 0.5}}]",
+            "either 'streak' or 'drop'",
+        ),
         ("rules: [{id: x, title: X, when: {type: teleport}}]", "rule 'x'"),
         (
-            "rules: [{id: x, title: X, when: {type: call, over_s: 1}}, {id: x, title: Y, when: {type: duration, what: call, over_s: 1}}]",
-            "rule 'x'",
+            "rules: [{id: x, title: X, when: {type: duration, what: call, over_s: 1}},"
+            " {id: x, title: Y, when: {type: duration, what: call, over_s: 2}}]",
+            "rule id 'x' is used twice",
         ),
         ("rules: [{id: x, title: X, when: {type: regex, patterns: ['(']}}]", "bad pattern"),
         ("rules: [", "invalid YAML"),
@@ -90,7 +108,9 @@ def test_the_shipped_rules_borrow_the_scorecards_phrases() -> None:
 def test_a_moment_fires_on_its_speakers_words_once_with_the_quote() -> None:
     mon = monitor()
     start(mon)
-    assert not alerts(say(mon, "1", "agent", "Don't be an idiot about it, I mean the form.", 5))  # agent: not abuse
+    assert not alerts(
+        say(mon, "1", "agent", "Don't be an idiot about it, I mean the form.", 5)
+    )  # agent: not abuse
     fired = alerts(say(mon, "2", "customer", "Sorry. You lot are a bunch of thieving idiots. Fix it.", 9))
     assert [(a.rule, a.segment_id, a.at_ms, a.severity) for a in fired] == [("abuse", "2", 9000, "critical")]
     assert fired[0].text == "You lot are a bunch of thieving idiots."
@@ -156,11 +176,13 @@ def test_checklist_items_tick_as_they_are_said() -> None:
     assert {o.item for o in out if isinstance(o, ChecklistTick)} == {"anything_else", "thanks"}
     early = monitor()
     start(early)
-    out = say(early, "1", "agent", "Thank you for calling Acme Bank.", 1)  # thanks only count after the greeting
+    out = say(
+        early, "1", "agent", "Thank you for calling Acme Bank.", 1
+    )  # thanks only count after the greeting
     assert {o.item for o in out if isinstance(o, ChecklistTick)} == {"greeting"}
 
 
-# -- time -----------------------------------------------------------------------------------------------------
+# -- time ------------------------------------------------------------------------------------------------
 
 
 def test_a_long_hold_fires_once_after_the_limit_and_a_short_one_never() -> None:
@@ -192,7 +214,11 @@ def test_silence_fires_per_silence_and_speech_resets_it() -> None:
     mon = monitor()
     start(mon)
     say(mon, "1", "agent", "This call is recorded. Hello?", 1, 3)
-    assert [a.at_ms for a in alerts(say(mon, "2", "customer", "Sorry, I was away.", 40)) if a.rule == "long_silence"] == [33_000]
+    assert [
+        a.at_ms
+        for a in alerts(say(mon, "2", "customer", "Sorry, I was away.", 40))
+        if a.rule == "long_silence"
+    ] == [33_000]
     assert not [a for a in alerts(say(mon, "3", "agent", "No problem.", 50)) if a.rule == "long_silence"]
 
 
@@ -207,7 +233,7 @@ def test_a_customer_monologue_fires_once_per_run() -> None:
     assert [a.at_ms for a in fired] == [63_000]
 
 
-# -- sentiment and the model -----------------------------------------------------------------------------------
+# -- sentiment and the model ------------------------------------------------------------------------------
 
 
 def test_a_negative_streak_fires_once_and_again_after_a_break() -> None:
@@ -231,7 +257,7 @@ def test_other_languages_wait_for_the_model_and_its_result_applies_rules() -> No
     jobs = mon.take_jobs()
     assert [(j.segment_id, j.sentiment, j.language) for j in jobs] == [("1", True, "lt")]
     out: list[object] = []
-    for k, job in enumerate([jobs[0], *_more(mon, 2)]):
+    for job in [jobs[0], *_more(mon, 2)]:
         out += mon.model_done(job, ModelResult(sentiment=-0.8))
     assert [a.rule for a in alerts(out)] == ["negative_streak"]
     assert mon.board()[0]["sentiment"] == -0.8
@@ -255,10 +281,18 @@ rules:
     say(mon, "1", "customer", "How come you took forty pounds off me?", 5)
     (job,) = mon.take_jobs()
     assert job.semantic == ("fee_dispute",) and job.knowledge and not job.sentiment
-    out = mon.model_done(job, ModelResult(semantic={"fee_dispute": (0.91, "why was I charged this fee")}, articles=[(7, "Fees", "Monthly fee is waived if …", 0.9)]))
+    out = mon.model_done(
+        job,
+        ModelResult(
+            semantic={"fee_dispute": (0.91, "why was I charged this fee")},
+            articles=[(7, "Fees", "Monthly fee is waived if …", 0.9)],
+        ),
+    )
     assert [(a.rule, a.segment_id, a.at_ms) for a in alerts(out)] == [("fee_dispute", "1", 5000)]
     assert [c.source for c in out if isinstance(c, Card)] == ["kb:7"]
-    assert not [c for c in mon.model_done(job, ModelResult(articles=[(7, "Fees", "…", 0.9)])) if isinstance(c, Card)]
+    assert not [
+        c for c in mon.model_done(job, ModelResult(articles=[(7, "Fees", "…", 0.9)])) if isinstance(c, Card)
+    ]
 
 
 def test_messages_for_an_unknown_call_start_it_and_call_end_hands_it_over() -> None:

@@ -334,7 +334,9 @@ class LiveMonitor:
         for item in self.rules.checklist:
             if item.id in call.ticked or item.speaker not in ("any", seg.role):
                 continue
-            if item.after is not None and (item.after not in call.ticked or call.ticked[item.after] >= seg.start_ms):
+            if item.after is not None and (
+                item.after not in call.ticked or call.ticked[item.after] >= seg.start_ms
+            ):
                 continue
             found = self._find(f"checklist:{item.id}", seg.text)
             if found:

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
-from starlette.requests import HTTPConnection
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import HTTPConnection
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.audit.service import record
