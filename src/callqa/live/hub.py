@@ -1,10 +1,10 @@
 """Fan-out of the monitor's outputs to the connected supervisors and agents, by their role and scope.
 
 Every output is serialised once and queued to each receiver allowed to see it (policies decide: a
-supervisor receives their teams' calls, an agent only their own). Board lines (``CallUpdate``) are
-coalesced: the newest line per call is sent at each flush, so a busy call costs the board one update
-per flush however many segments arrived. Alerts, cards and transcript segments are never coalesced or
-dropped; a receiver that stops reading is disconnected once its backlog passes ``MAX_BACKLOG`` (it
+supervisor receives their teams' calls, an agent only their own). Board lines are coalesced: the
+calls that changed since the last flush go out together as one ``calls`` message per receiver, so a
+thousand busy calls cost a board one message a second, not thousands. Alerts, cards and transcript
+segments are never coalesced or dropped; a receiver that stops reading is disconnected once its backlog passes ``MAX_BACKLOG`` (it
 reconnects and gets a fresh snapshot), so one stuck browser cannot grow the server's memory without end.
 """
 
@@ -87,7 +87,7 @@ def _to_agent(out: Output) -> bool:
 class Hub:
     def __init__(self) -> None:
         self.subscribers: set[Subscriber] = set()
-        self._lines: dict[str, CallUpdate] = {}
+        self._changed: dict[str, tuple[str | None, str | None]] = {}
         self.sent = 0
 
     def add(self, sub: Subscriber) -> None:
@@ -99,7 +99,7 @@ class Hub:
     def publish(self, outputs: Iterable[Output]) -> None:
         for out in outputs:
             if isinstance(out, CallUpdate):
-                self._lines[out.call_id] = out
+                self._changed[out.call_id] = (out.agent, out.team)
                 continue
             message: str | None = None
             for sub in self.subscribers:
@@ -109,7 +109,7 @@ class Hub:
                     sub.put(message)
                     self.sent += 1
             if isinstance(out, CallEnded):
-                self._lines.pop(out.call_id, None)
+                self._changed.pop(out.call_id, None)
 
     def notify(
         self, message: dict[str, Any], agent: str | None, team: str | None, *, kinds: tuple[Kind, ...]
@@ -120,12 +120,23 @@ class Hub:
             if sub.kind in kinds and sub.may(agent, team):
                 sub.put(text)
 
-    def flush_lines(self) -> None:
-        """Send each changed call's newest board line to the boards (and the agent) that may see it."""
-        lines, self._lines = self._lines, {}
-        for line in lines.values():
-            message: str | None = None
-            for sub in self.subscribers:
-                if sub.may(line.agent, line.team):
-                    message = message or json.dumps(line.message(), ensure_ascii=False)
-                    sub.put(message)
+    def flush_lines(self, line: Callable[[str], dict[str, Any] | None]) -> None:
+        """Send the changed calls' lines (``line(call_id)``), one message per receiver; receivers that see the
+        same calls share one serialised message."""
+        changed, self._changed = self._changed, {}
+        if not changed or not self.subscribers:
+            return
+        lines = {call_id: line(call_id) for call_id in changed}
+        by_view: dict[tuple[str, ...], str] = {}
+        for sub in self.subscribers:
+            visible = tuple(
+                c for c, (agent, team) in changed.items() if lines[c] is not None and sub.may(agent, team)
+            )
+            if not visible:
+                continue
+            message = by_view.get(visible)
+            if message is None:
+                message = by_view[visible] = json.dumps(
+                    {"type": "calls", "calls": [lines[c] for c in visible]}, ensure_ascii=False
+                )
+            sub.put(message)

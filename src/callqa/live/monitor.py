@@ -150,7 +150,7 @@ class LiveMonitor:
         return [self._update(call)]
 
     def _update(self, call: CallState) -> CallUpdate:
-        return CallUpdate(call.call_id, call.agent, call.team, call.summary(self.now_ms(call)))
+        return CallUpdate(call.call_id, call.agent, call.team)
 
     def _segment(self, call: CallState, seg: Segment) -> list[Output]:
         seg = _redacted(call, seg)  # before anything is matched, shown, stored or embedded
@@ -239,6 +239,11 @@ class LiveMonitor:
 
     def board(self) -> list[dict[str, object]]:
         return [c.summary(self.now_ms(c)) for c in self.calls.values()]
+
+    def line(self, call_id: str) -> dict[str, object] | None:
+        """One call's board line, or None when it has ended."""
+        call = self.calls.get(call_id)
+        return call.summary(self.now_ms(call)) if call is not None else None
 
     # -- firing --------------------------------------------------------------------------------------------
 

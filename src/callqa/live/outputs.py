@@ -6,7 +6,7 @@ serialises to the JSON message documented in docs/live.md.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -83,15 +83,14 @@ class TranscriptUpdate:
 
 @dataclass(frozen=True)
 class CallUpdate:
-    """A call's line on the live board (coalesced by the hub: the newest per call wins)."""
+    """A call's line on the live board changed (the hub sends the changed lines together, once a second)."""
 
     call_id: str
     agent: str | None
     team: str | None
-    summary: dict[str, Any] = field(default_factory=dict)
 
     def message(self) -> dict[str, Any]:
-        return {"type": "call", "call": self.summary}
+        return {"type": "call_changed", "call_id": self.call_id}
 
 
 @dataclass(frozen=True)

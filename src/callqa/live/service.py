@@ -42,6 +42,7 @@ _BATCH = 64
 @dataclass
 class LiveOptions:
     tick_s: float = 0.2
+    board_s: float = 1.0  # how often changed board lines are sent
     realtime: bool = True
     score_calls: bool = True
     scorecard: str = "standard"
@@ -98,12 +99,16 @@ class LiveService:
         self.webhooks.close()
 
     async def _tick_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_board = loop.time() + self.options.board_s
         while True:
             await asyncio.sleep(self.options.tick_s)
             try:
                 self._after(self.monitor.tick())
-                self.hub.flush_lines()
-            except Exception:
+                if loop.time() >= next_board:
+                    next_board = loop.time() + self.options.board_s
+                    self.hub.flush_lines(self.monitor.line)
+            except Exception:  # the ticker must survive any one bad call
                 log.exception("live ticker")
 
     # -- ingest --------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ const callqaLive = (() => {
         calls.clear(); m.calls.forEach((c) => calls.set(c.call_id, c)); render();
         $("alerts").replaceChildren(...m.alerts.reverse().map((a) => alertItem(a, socket)));
         $("help").replaceChildren(...m.help.map(helpItem));
-      } else if (m.type === "call") { calls.set(m.call.call_id, m.call); render(); }
+      } else if (m.type === "calls") { m.calls.forEach((c) => calls.set(c.call_id, c)); render(); }
       else if (m.type === "call_end") { calls.delete(m.call_id); render(); }
       else if (m.type === "alert") { $("alerts").prepend(alertItem(m.alert, socket)); }
       else if (m.type === "alert_ack") {
