@@ -4,8 +4,9 @@ Every output is serialised once and queued to each receiver allowed to see it (p
 supervisor receives their teams' calls, an agent only their own). Board lines are coalesced: the
 calls that changed since the last flush go out together as one ``calls`` message per receiver, so a
 thousand busy calls cost a board one message a second, not thousands. Alerts, cards and transcript
-segments are never coalesced or dropped; a receiver that stops reading is disconnected once its backlog passes ``MAX_BACKLOG`` (it
-reconnects and gets a fresh snapshot), so one stuck browser cannot grow the server's memory without end.
+segments are never coalesced or dropped; a receiver that stops reading is disconnected once its
+backlog passes ``MAX_BACKLOG`` (it reconnects and gets a fresh snapshot), so one stuck browser cannot
+grow the server's memory without end.
 """
 
 from __future__ import annotations
