@@ -37,6 +37,7 @@ from callqa.users.schemas import Actor
 
 log = logging.getLogger(__name__)
 _BATCH = 64
+MAX_MODEL_BACKLOG = 5_000  # model jobs waiting; beyond it new ones are skipped (counted), alerts never are
 
 
 @dataclass
@@ -71,6 +72,7 @@ class LiveService:
         self.ended: list[CallEnded] = []
         self.received = 0
         self.rejected = 0
+        self.model_skipped = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._jobs: queue.Queue[ModelJob | None] = queue.Queue()
@@ -137,6 +139,9 @@ class LiveService:
                 self.webhooks.send(alerts)
                 self._writer.submit(self._save_alerts, alerts)
         for job in self.monitor.take_jobs():
+            if self._jobs.qsize() >= MAX_MODEL_BACKLOG:
+                self.model_skipped += 1  # sentiment in other languages / semantic / knowledge for this one
+                continue
             self._jobs.put(job)
         for call, end in self.monitor.take_ended():
             opened = self.opened_at.pop(call.call_id, None)
@@ -200,6 +205,21 @@ class LiveService:
         self.ended.append(done)
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.hub.publish, [done])
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for monitoring the monitor (``GET /api/live/stats``)."""
+        return {
+            "calls": len(self.monitor.calls),
+            "received": self.received,
+            "rejected": self.rejected,
+            "subscribers": len(self.hub.subscribers),
+            "sent": self.hub.sent,
+            "alerts": len(self.alerts),
+            "model_backlog": self._jobs.qsize(),
+            "model_skipped": self.model_skipped,
+            "webhooks_delivered": self.webhooks.delivered,
+            "webhooks_failed": self.webhooks.failed,
+        }
 
     # -- people --------------------------------------------------------------------------------------------
 

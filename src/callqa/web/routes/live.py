@@ -184,6 +184,13 @@ async def calls(request: Request, actor: CurrentActor) -> dict[str, Any]:
     return live_service(request.app).snapshot(Subscriber(actor, "board", _no_send))
 
 
+@api.get("/stats")
+async def stats(request: Request, actor: CurrentActor) -> dict[str, Any]:
+    """The live service's counters (admins): messages received and rejected, model backlog ..."""
+    require(actor, Action.LIVE_INGEST)
+    return live_service(request.app).stats()
+
+
 @api.post("/alerts/{alert_id}/ack")
 async def acknowledge(request: Request, alert_id: str, actor: CurrentActor) -> dict[str, Any]:
     """Acknowledge an alert (supervisors of the call's team, QA analysts, admins); every board sees it."""

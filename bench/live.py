@@ -1,0 +1,350 @@
+"""Live monitoring under load: N concurrent calls over loopback, alert latency at the supervisors' boards.
+
+    .venv/bin/python bench/live.py [--calls 100,500,1000] [--seconds 300] [--boards 10]
+
+For each N, two servers run in turn, each in its own process, on this machine:
+  * ``callqa``: ``callqa serve``'s app (uvicorn, SQLite) with the shipped live rules plus one phrase rule the
+    benchmark triggers on purpose; every segment goes through redaction, every rule, the checklist, English
+    sentiment, the model queue (other languages), the board fan-out;
+  * ``bare`` (the baseline): a WebSocket server on the same stack (uvicorn + Starlette) that only parses
+    each message and forwards a trigger segment to the boards as an alert: what the transport costs.
+The client (this process, asyncio) opens ``--boards`` supervisor boards (admin tokens: they see every
+call), then one ingest socket per call; each call's agent and customer each send a final segment every
+1–2 s (generated bank calls, 70 % English, 10 % each Chinese, Lithuanian, Persian) for ``--seconds``. About
+2 % of segments carry the trigger phrase; latency is from sending that segment to its alert arriving at a
+board, over every board. Dropped = alerts expected at the boards − alerts received (after a grace period).
+CPU is the server process's user+system time ÷ wall time (200 % = both cores); memory its peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+TRIGGER = "zebra crossing protocol"
+TRIGGER_RULE = f"""
+  - id: bench_trigger
+    title: Benchmark trigger
+    severity: warning
+    when: {{type: phrase, speaker: any, phrases: ["{TRIGGER}"]}}
+    cooldown_s: 0.001
+"""
+
+
+# -- servers ---------------------------------------------------------------------------------------------------
+
+
+def serve_callqa(folder: Path, port: int) -> None:
+    import uvicorn
+
+    from callqa.live.rules import default_rules_path
+    from callqa.settings import Settings
+    from callqa.web.app import create_app
+
+    rules = folder / "rules.yaml"
+    text = default_rules_path().read_text(encoding="utf-8")
+    rules.write_text(text.replace("\nchecklist:", TRIGGER_RULE + "\nchecklist:"), encoding="utf-8")
+    settings = Settings(
+        data_dir=folder,
+        database_url=f"sqlite:///{folder / 'callqa.db'}",
+        live_rules_file=rules,
+        live_score_calls=False,
+    )
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws_max_queue=1024)
+
+
+def serve_bare(port: int) -> None:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+    from starlette.websockets import WebSocket, WebSocketDisconnect
+
+    boards: set[WebSocket] = set()
+
+    async def ingest(ws: WebSocket) -> None:
+        await ws.accept()
+        try:
+            while True:
+                message = json.loads(await ws.receive_text())
+                if message.get("type") == "segment" and TRIGGER in message.get("text", ""):
+                    alert = {
+                        "type": "alert",
+                        "alert": {
+                            "rule": "bench_trigger",
+                            "call_id": message["call_id"],
+                            "segment_id": message["segment_id"],
+                        },
+                    }
+                    text = json.dumps(alert)
+                    for board in list(boards):
+                        await board.send_text(text)
+        except WebSocketDisconnect:
+            return
+
+    async def board(ws: WebSocket) -> None:
+        await ws.accept()
+        await ws.send_text(json.dumps({"type": "snapshot"}))
+        boards.add(ws)
+        try:
+            while True:
+                await ws.receive_text()
+        except WebSocketDisconnect:
+            boards.discard(ws)
+
+    app = Starlette(
+        routes=[WebSocketRoute("/api/live/ingest", ingest), WebSocketRoute("/api/live/board", board)]
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+def make_token(folder: Path) -> str:
+    from callqa.db.engine import create_db_engine, session_factory
+    from callqa.db.migrate import ensure_schema
+    from callqa.users.schemas import UserCreate, UserRole
+    from callqa.users.service import create_token, create_user
+
+    engine = create_db_engine(f"sqlite:///{folder / 'callqa.db'}")
+    ensure_schema(engine)
+    with session_factory(engine).begin() as session:
+        user = create_user(
+            session,
+            UserCreate(
+                username="bench", display_name="Bench", password="bench-password-1", role=UserRole.ADMIN
+            ),
+        )
+        token = create_token(session, user.id, "bench")[0]
+    engine.dispose()
+    return token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# -- client ----------------------------------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, calls: int, seconds: float, boards: int, trigger: float, seed: int) -> None:
+        self.calls, self.seconds, self.boards, self.trigger = calls, seconds, boards, trigger
+        self.rng = random.Random(seed)
+        self.sent_at: dict[tuple[str, str], float] = {}
+        self.latencies: list[float] = []
+        self.received = 0
+        self.segments = 0
+        self.errors = 0
+        self.stop = False
+
+    async def board(self, url: str, headers: dict[str, str], ready: asyncio.Event, count: list[int]) -> None:
+        import websockets
+
+        async with websockets.connect(url, additional_headers=headers, max_size=None, max_queue=None) as ws:
+            await ws.recv()  # the snapshot
+            count[0] += 1
+            if count[0] == self.boards:
+                ready.set()
+            async for raw in ws:
+                now = time.perf_counter()
+                message = json.loads(raw)
+                if message.get("type") == "alert" and message["alert"]["rule"] == "bench_trigger":
+                    sent = self.sent_at.get((message["alert"]["call_id"], message["alert"]["segment_id"]))
+                    if sent is not None:
+                        self.latencies.append(now - sent)
+                        self.received += 1
+
+    async def call(self, url: str, headers: dict[str, str], n: int, doc: dict[str, Any]) -> None:
+        import websockets
+
+        call_id = f"bench-{n}"
+        async with websockets.connect(url, additional_headers=headers) as ws:
+            start = {
+                "type": "call_start",
+                "call_id": call_id,
+                "agent": doc["agent"],
+                "team": doc["team"],
+                "language": doc["language"],
+            }
+            await ws.send(json.dumps(start))
+            opened = time.perf_counter()
+            reader = asyncio.create_task(self._errors(ws))
+            lock = asyncio.Lock()
+            parties = [self._party(ws, call_id, role, doc, opened, lock) for role in ("agent", "customer")]
+            await asyncio.gather(*parties)
+            elapsed = int((time.perf_counter() - opened) * 1000)
+            await ws.send(json.dumps({"type": "call_end", "call_id": call_id, "at_ms": elapsed}))
+            reader.cancel()
+
+    async def _errors(self, ws: Any) -> None:
+        async for _ in ws:
+            self.errors += 1
+
+    async def _party(
+        self, ws: Any, call_id: str, role: str, doc: dict[str, Any], opened: float, lock: asyncio.Lock
+    ) -> None:
+        lines = [t["text"] for t in doc["turns"] if t["role"] == role] or ["Okay."]
+        k = 0
+        await asyncio.sleep(self.rng.uniform(0, 2))
+        while not self.stop:
+            text = lines[k % len(lines)]
+            if self.rng.random() < self.trigger:
+                text = f"{text} {TRIGGER}."
+            now = time.perf_counter()
+            at = int((now - opened) * 1000)
+            segment_id = f"{role[0]}{k}"
+            message = {
+                "type": "segment",
+                "call_id": call_id,
+                "segment_id": segment_id,
+                "role": role,
+                "text": text,
+                "start_ms": max(0, at - 1000),
+                "end_ms": at,
+            }
+            if TRIGGER in text:
+                self.sent_at[(call_id, segment_id)] = now
+            async with lock:
+                await ws.send(json.dumps(message))
+            self.segments += 1
+            k += 1
+            await asyncio.sleep(self.rng.uniform(1, 2))
+
+
+async def drive(port: int, token: str, run: Run) -> None:
+    from score_data import generate
+
+    headers = {"authorization": f"Bearer {token}"}
+    base = f"ws://127.0.0.1:{port}/api/live"
+    ready = asyncio.Event()
+    count = [0]
+    boards = [
+        asyncio.create_task(run.board(f"{base}/board", headers, ready, count)) for _ in range(run.boards)
+    ]
+    await asyncio.wait_for(ready.wait(), 60)
+    docs = generate(min(run.calls, 500), seed=5)
+    calls = []
+    for n in range(run.calls):  # connect gradually, as calls would arrive
+        calls.append(asyncio.create_task(run.call(f"{base}/ingest", headers, n, docs[n % len(docs)])))
+        await asyncio.sleep(0.002)
+    await asyncio.sleep(run.seconds)
+    run.stop = True
+    await asyncio.gather(*calls)
+    await asyncio.sleep(3)  # grace for the last alerts
+    for task in boards:
+        task.cancel()
+
+
+def measure(kind: str, calls: int, args: argparse.Namespace) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="callqa-live-bench-"))
+    port = free_port()
+    token = make_token(folder) if kind == "callqa" else "none"
+    server = subprocess.Popen([sys.executable, __file__, "--serve", kind, str(folder), str(port)])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        run = Run(calls, args.seconds, args.boards, args.trigger, seed=7)
+        cpu0, wall0, client0 = cpu_seconds(server.pid), time.perf_counter(), time.process_time()
+        import uvloop
+
+        uvloop.run(drive(port, token, run))
+        wall = time.perf_counter() - wall0
+        cpu = cpu_seconds(server.pid) - cpu0
+        client_cpu = time.process_time() - client0
+        peak = peak_rss_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(30)
+    triggers = len(run.sent_at)
+    lat = sorted(run.latencies)
+
+    def pct(q: float) -> float:
+        return 1000 * lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
+
+    return {
+        "server": kind,
+        "calls": calls,
+        "segments": run.segments,
+        "segments_per_s": run.segments / wall,
+        "triggers": triggers,
+        "alerts_expected": triggers * args.boards,
+        "alerts_received": run.received,
+        "dropped": triggers * args.boards - run.received,
+        "errors": run.errors,
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "max_ms": 1000 * lat[-1] if lat else float("nan"),
+        "server_cpu_pct": 100 * cpu / wall,
+        "client_cpu_pct": 100 * client_cpu / wall,
+        "server_peak_mb": peak,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--calls", default="100,500,1000")
+    parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--boards", type=int, default=10)
+    parser.add_argument("--trigger", type=float, default=0.02)
+    parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        kind, folder, port = args.serve
+        serve_callqa(Path(folder), int(port)) if kind == "callqa" else serve_bare(int(port))
+        return
+    rows = []
+    for calls in (int(c) for c in args.calls.split(",")):
+        for kind in ("bare", "callqa"):
+            result = measure(kind, calls, args)
+            rows.append(result)
+            print(json.dumps(result), flush=True)
+    print(f"\n{args.seconds:.0f} s per run, {args.boards} boards, trigger share {args.trigger:.0%}\n")
+    print(
+        "| calls | server | segments/s | alerts (expected) | dropped | p50 ms | p99 ms | max ms | server CPU | peak MB | p99 ÷ bare |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    bare = {r["calls"]: r for r in rows if r["server"] == "bare"}
+    for r in rows:
+        ratio = r["p99_ms"] / bare[r["calls"]]["p99_ms"]
+        print(
+            f"| {r['calls']} | {r['server']} | {r['segments_per_s']:.0f} | {r['alerts_received']} ({r['alerts_expected']}) | "
+            f"{r['dropped']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.0f} | {r['server_cpu_pct']:.0f} % | "
+            f"{r['server_peak_mb']:.0f} | {ratio:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
