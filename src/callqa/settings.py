@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     live_score_calls: bool = Field(
         default=True, description="Store and score each live call when it ends (as any other interaction)."
     )
+    live_model_process: bool = Field(
+        default=True,
+        description="Run the live embedding model in a lower-priority process (off: a thread, for tests).",
+    )
     live_webhooks: list[WebhookTarget] = Field(
         default_factory=list,
         description=(

@@ -17,5 +17,10 @@ from web_support import Web, seed
 @pytest.fixture
 def web(db: Database, tmp_path: Path) -> Iterator[Web]:
     seed(db)
-    settings = Settings(data_dir=tmp_path / "data", database_url=db.url, secret_key=SecretStr("t" * 40))
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=db.url,
+        secret_key=SecretStr("t" * 40),
+        live_model_process=False,  # one test below runs the model process itself
+    )
     yield Web(db, create_app(settings, engine=db.engine), settings)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from starlette.testclient import WebSocketTestSession
+from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from callqa.interactions.models import InteractionRow
@@ -43,9 +43,12 @@ def until(ws: WebSocketTestSession, done: Callable[[Message], bool], seen: list[
             return message
 
 
-def stream(web: Web, external_id: str, call_id: str) -> list[Message]:
-    """Send the demo call over the ingest socket; returns the error replies (none expected)."""
-    client = web.client()
+def bearer(web: Web, username: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token_for(web, username)}"}
+
+
+def stream(web: Web, client: TestClient, external_id: str, call_id: str) -> list[Message]:
+    """Send the demo call over the ingest socket; returns the error replies (one expected)."""
     errors: list[Message] = []
     headers = {"authorization": f"Bearer {token_for(web, 'admin')}"}
     with client.websocket_connect("/api/live/ingest", headers=headers) as ingest:
@@ -68,20 +71,21 @@ def stream(web: Web, external_id: str, call_id: str) -> list[Message]:
 
 
 def test_a_streamed_call_alerts_its_teams_board_and_its_agent_then_is_stored_and_scored(web: Web) -> None:
-    lead = web.signed_in("sam.lead")  # Team North, where j.smith works
-    other = web.signed_in("wang.fang")  # leads other teams
-    agent = web.signed_in("j.smith")
+    # One client (one event loop, as in a server); each socket signs in with its user's API token.
     board_seen: list[Message] = []
     agent_seen: list[Message] = []
     other_seen: list[Message] = []
     with (
-        lead.client.websocket_connect("/api/live/board") as board,
-        agent.client.websocket_connect("/api/live/agent") as assist,
-        other.client.websocket_connect("/api/live/board") as foreign,
+        web.client() as client,
+        client.websocket_connect("/api/live/board", headers=bearer(web, "sam.lead")) as board,  # Team North
+        client.websocket_connect("/api/live/agent", headers=bearer(web, "j.smith")) as assist,
+        client.websocket_connect(
+            "/api/live/board", headers=bearer(web, "wang.fang")
+        ) as foreign,  # other teams
     ):
         for ws, seen in ((board, board_seen), (assist, agent_seen), (foreign, other_seen)):
             assert until(ws, lambda m: m["type"] == "snapshot", seen)["calls"] == []
-        errors = stream(web, "en-call-02", "live-en-call-02")
+        errors = stream(web, client, "en-call-02", "live-en-call-02")
         assert errors[0]["type"] == "error" and "role 'bot'" in errors[0]["message"]  # named, stream went on
         ended = until(
             board, lambda m: m["type"] == "call_end" and m["interaction_id"] is not None, board_seen
@@ -122,13 +126,12 @@ def test_a_streamed_call_alerts_its_teams_board_and_its_agent_then_is_stored_and
 
 
 def test_help_request_reaches_the_lead_and_the_answer_comes_back(web: Web) -> None:
-    lead = web.signed_in("sam.lead")
-    agent = web.signed_in("j.smith")
     board_seen: list[Message] = []
     agent_seen: list[Message] = []
     with (
-        lead.client.websocket_connect("/api/live/board") as board,
-        agent.client.websocket_connect("/api/live/agent") as assist,
+        web.client() as client,
+        client.websocket_connect("/api/live/board", headers=bearer(web, "sam.lead")) as board,
+        client.websocket_connect("/api/live/agent", headers=bearer(web, "j.smith")) as assist,
     ):
         until(board, lambda m: m["type"] == "snapshot", board_seen)
         until(assist, lambda m: m["type"] == "snapshot", agent_seen)
@@ -148,20 +151,22 @@ def test_help_request_reaches_the_lead_and_the_answer_comes_back(web: Web) -> No
 
 
 def test_acknowledging_an_alert_is_stored_and_shown_to_every_board(web: Web) -> None:
-    lead = web.signed_in("sam.lead")
-    admin = web.signed_in("admin")
     seen: list[Message] = []
     admin_seen: list[Message] = []
+    lead = bearer(web, "sam.lead")
     with (
-        lead.client.websocket_connect("/api/live/board") as board,
-        admin.client.websocket_connect("/api/live/board") as other,
+        web.client() as client,
+        client.websocket_connect("/api/live/board", headers=lead) as board,
+        client.websocket_connect("/api/live/board", headers=bearer(web, "admin")) as other,
     ):
         until(board, lambda m: m["type"] == "snapshot", seen)
         until(other, lambda m: m["type"] == "snapshot", admin_seen)
-        stream(web, "en-call-06", "live-ack")
+        stream(web, client, "en-call-06", "live-ack")
         alert = until(board, lambda m: m["type"] == "alert" and m["alert"]["rule"] == "abuse", seen)["alert"]
-        response = lead.post(f"/api/live/alerts/{alert['id']}/ack")
-        assert response.status_code == 200  # type: ignore[attr-defined]
+        foreign = client.post(f"/api/live/alerts/{alert['id']}/ack", headers=bearer(web, "wang.fang"))
+        assert foreign.status_code == 404  # another team's lead cannot even tell it exists
+        response = client.post(f"/api/live/alerts/{alert['id']}/ack", headers=lead)
+        assert response.status_code == 200
         acked = until(other, lambda m: m["type"] == "alert_ack", admin_seen)
         assert acked["alert_id"] == alert["id"] and acked["by"] == "sam.lead"
     deadline = time.monotonic() + 10

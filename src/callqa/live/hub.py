@@ -44,6 +44,11 @@ class Subscriber:
     watching: set[str] = field(default_factory=set)  # calls whose transcript a board follows
     _scope: dict[tuple[str | None, str | None], bool] = field(default_factory=dict)
     overflowed: bool = False
+    loop: asyncio.AbstractEventLoop | None = None  # the loop its socket lives on (set on creation)
+
+    def __post_init__(self) -> None:
+        if self.loop is None:
+            self.loop = asyncio.get_running_loop()
 
     def may(self, agent: str | None, team: str | None) -> bool:
         key = (agent, team)
@@ -54,6 +59,13 @@ class Subscriber:
         return known
 
     def put(self, message: str) -> None:
+        if self.loop is not None and asyncio._get_running_loop() is not self.loop:
+            # a server with one loop never comes here; test clients run each socket on a loop of its own
+            self.loop.call_soon_threadsafe(self._put, message)
+            return
+        self._put(message)
+
+    def _put(self, message: str) -> None:
         if self.overflowed:
             return
         if self.queue.qsize() >= MAX_BACKLOG:

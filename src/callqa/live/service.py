@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callqa.access.policies import Action, Owner, allowed
 from callqa.errors import CallqaError, ErrorCode
 from callqa.live.hub import Hub, Subscriber
+from callqa.live.model_process import ModelProcess
 from callqa.live.models import HelpRequestRow, LiveAlertRow
 from callqa.live.models_worker import LiveModels
 from callqa.live.monitor import LiveMonitor, ModelJob, ModelResult
@@ -48,6 +49,9 @@ class LiveOptions:
     score_calls: bool = True
     scorecard: str = "standard"
     recent_alerts: int = 200  # alerts a board gets when it connects
+    model_process: bool = True  # the embedding model in a lower-priority process (else a thread)
+    rules_file: str | None = None  # for the model process (it loads the rules itself)
+    database_url: str | None = None  # for the model process's knowledge-base index
 
 
 class LiveService:
@@ -80,6 +84,12 @@ class LiveService:
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="callqa-live-db")
         self._scorer = ThreadPoolExecutor(1, thread_name_prefix="callqa-live-score")
         self._scoring: Any = None  # (scorecard, pipeline), built on the scorer thread when first needed
+        self._pending: list[ModelJob] = []
+        self._process = (
+            ModelProcess(self.options.rules_file, self.options.database_url, self._deliver)
+            if self.options.model_process
+            else None
+        )
 
     # -- life ----------------------------------------------------------------------------------------------
 
@@ -89,13 +99,20 @@ class LiveService:
             return
         self._loop = asyncio.get_running_loop()
         self._ticker = self._loop.create_task(self._tick_forever())
-        self._model_thread = threading.Thread(target=self._model_loop, name="callqa-live-models", daemon=True)
-        self._model_thread.start()
+        if self._process is not None:
+            self._loop.run_in_executor(None, self._process.start)
+        else:
+            self._model_thread = threading.Thread(
+                target=self._model_loop, name="callqa-live-models", daemon=True
+            )
+            self._model_thread.start()
 
     async def stop(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
         self._jobs.put(None)
+        if self._process is not None:
+            self._process.stop()
         self._writer.shutdown(wait=True)
         self._scorer.shutdown(wait=True)
         self.webhooks.close()
@@ -107,6 +124,7 @@ class LiveService:
             await asyncio.sleep(self.options.tick_s)
             try:
                 self._after(self.monitor.tick())
+                self._send_jobs()
                 if loop.time() >= next_board:
                     next_board = loop.time() + self.options.board_s
                     self.hub.flush_lines(self.monitor.line)
@@ -139,14 +157,34 @@ class LiveService:
                 self.webhooks.send(alerts)
                 self._writer.submit(self._save_alerts, alerts)
         for job in self.monitor.take_jobs():
-            if self._jobs.qsize() >= MAX_MODEL_BACKLOG:
+            if self._backlog() >= MAX_MODEL_BACKLOG:
                 self.model_skipped += 1  # sentiment in other languages / semantic / knowledge for this one
                 continue
-            self._jobs.put(job)
+            if self._process is None:
+                self._jobs.put(job)
+            else:
+                self._pending.append(job)
+        if len(self._pending) >= _BATCH:
+            self._send_jobs()
         for call, end in self.monitor.take_ended():
             opened = self.opened_at.pop(call.call_id, None)
             if self.options.score_calls:
                 self._scorer.submit(self._store, call, end, opened)
+
+    def _backlog(self) -> int:
+        if self._process is None:
+            return self._jobs.qsize()
+        return self._process.in_flight + len(self._pending)
+
+    def _send_jobs(self) -> None:
+        if self._process is not None and self._pending:
+            batch, self._pending = self._pending, []
+            self._process.submit(batch)
+
+    def _deliver(self, jobs: list[ModelJob], results: list[ModelResult]) -> None:
+        """Called on the model process's reader thread."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._model_done, jobs, results)
 
     def _trim_alerts(self) -> None:
         while len(self.alerts) > 10 * self.options.recent_alerts:
@@ -215,7 +253,7 @@ class LiveService:
             "subscribers": len(self.hub.subscribers),
             "sent": self.hub.sent,
             "alerts": len(self.alerts),
-            "model_backlog": self._jobs.qsize(),
+            "model_backlog": self._backlog(),
             "model_skipped": self.model_skipped,
             "webhooks_delivered": self.webhooks.delivered,
             "webhooks_failed": self.webhooks.failed,

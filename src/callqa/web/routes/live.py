@@ -39,11 +39,18 @@ def live_service(app: FastAPI) -> LiveService:
     service: LiveService | None = getattr(app.state, "live", None)
     if service is None:
         settings = app.state.settings
-        rules = load_rules(str(settings.live_rules_file) if settings.live_rules_file else None)
+        rules_file = str(settings.live_rules_file) if settings.live_rules_file else None
+        options = LiveOptions(
+            realtime=True,
+            score_calls=settings.live_score_calls,
+            model_process=settings.live_model_process,
+            rules_file=rules_file,
+            database_url=app.state.engine.url.render_as_string(hide_password=False),
+        )
         service = LiveService(
             app.state.factory,
-            rules,
-            options=LiveOptions(realtime=True, score_calls=settings.live_score_calls),
+            load_rules(rules_file),
+            options=options,
             webhooks=WebhookSender(settings.live_webhooks),
         )
         app.state.live = service

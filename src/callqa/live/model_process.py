@@ -1,0 +1,95 @@
+"""The live model worker in its own process, at a lower CPU priority than the event loop.
+
+Embedding-model work (sentiment in languages VADER cannot read, semantic rules, knowledge suggestions) is
+the heaviest thing live monitoring does. In a thread it would share the event loop's GIL; in a process
+with ``nice`` 10 the operating system gives the loop (alerts, boards) the CPU first and the model the
+rest, so a busy model delays its own results, never an alert. Jobs go over in batches; results come
+back on a reader thread that hands them to the loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from callqa.live.monitor import ModelJob, ModelResult
+
+log = logging.getLogger(__name__)
+NICE = 10
+Deliver = Callable[[list[ModelJob], list[ModelResult]], None]
+
+
+def _work(rules_file: str | None, database_url: str | None, jobs: Any, results: Any) -> None:
+    with contextlib.suppress(OSError):  # a lower priority is a wish, not a need
+        os.nice(NICE)
+    from callqa.db.engine import create_db_engine, session_factory
+    from callqa.live.models_worker import LiveModels
+    from callqa.live.rules import load_rules
+
+    factory = session_factory(create_db_engine(database_url)) if database_url else None
+    models = LiveModels(load_rules(rules_file), factory)
+    while (batch := jobs.get()) is not None:
+        try:
+            results.put((batch, models.run(batch)))
+        except Exception as exc:  # one failing batch must not stop the worker
+            log.exception("live model batch")
+            results.put((batch, exc))
+    results.put(None)
+
+
+class ModelProcess:
+    """Send batches of jobs; ``deliver(jobs, results)`` is called on a reader thread as they finish."""
+
+    def __init__(self, rules_file: str | None, database_url: str | None, deliver: Deliver) -> None:
+        context = mp.get_context("spawn")  # no fork of a process holding sockets, threads and a loop
+        self._jobs: Any = context.Queue()
+        self._results: Any = context.Queue()
+        self._process = context.Process(
+            target=_work,
+            args=(rules_file, database_url, self._jobs, self._results),
+            name="callqa-live-models",
+            daemon=True,
+        )
+        self._deliver = deliver
+        self._reader = threading.Thread(target=self._read, name="callqa-live-model-results", daemon=True)
+        self.in_flight = 0
+        self._lock = threading.Lock()
+        self._started = False
+
+    def start(self) -> None:
+        """Start the process (call it off the event loop: starting an interpreter takes a while)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        self._process.start()
+        self._reader.start()
+
+    def submit(self, batch: Sequence[ModelJob]) -> None:
+        """Queue a batch (jobs wait in the queue until the process has started)."""
+        if batch:
+            with self._lock:
+                self.in_flight += len(batch)
+            self._jobs.put(list(batch))
+
+    def _read(self) -> None:
+        while (item := self._results.get()) is not None:
+            batch, results = item
+            with self._lock:
+                self.in_flight -= len(batch)
+            if isinstance(results, Exception):
+                log.warning("live model batch failed: %s", results)
+                continue
+            self._deliver(batch, results)
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        if self._started:
+            self._jobs.put(None)
+            self._process.join(timeout_s)
+            if self._process.is_alive():
+                self._process.terminate()
