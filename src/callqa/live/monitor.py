@@ -117,6 +117,25 @@ class LiveMonitor:
             for role in ("agent", "customer", "system")
         }
 
+    def prime(self) -> None:
+        """Load what the first real segments would otherwise load mid-call (VADER's lexicon, the Chinese
+        converter, compiled patterns), so no alert waits for it."""
+        samples = {
+            "en": "Hello, this call is recorded. I want to cancel, this is terrible!",
+            "zh": "您好，本次通话将被录音。我要投诉！",
+            "lt": "Laba diena, pokalbis įrašomas. Noriu kalbėti su vadovu.",
+            "fa": "سلام، این تماس ضبط می‌شود. می‌خواهم شکایت کنم.",
+        }
+        jobs = len(self.jobs)
+        for language, text in samples.items():
+            call_id = f"__prime_{language}"
+            self.handle(CallStart(call_id, language=language))
+            for role in ("agent", "customer"):
+                self.handle(Segment(call_id, role, role, text, 0, 1000))
+            self.handle(CallEnd(call_id, 1000))
+        self.ended = [e for e in self.ended if not e[0].call_id.startswith("__prime_")]
+        del self.jobs[jobs:]
+
     # -- the clock -------------------------------------------------------------------------------------
 
     def now_ms(self, call: CallState) -> int:

@@ -8,6 +8,7 @@ header is checked, the WebSocket form of CSRF protection).
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from contextlib import AbstractContextManager
 from typing import Any
@@ -53,6 +54,8 @@ def live_service(app: FastAPI) -> LiveService:
             options=options,
             webhooks=WebhookSender(settings.live_webhooks),
         )
+        service.monitor.prime()
+        gc.freeze()  # what is loaded now lives as long as the server: keep it out of the collector's scans
         app.state.live = service
     service.start()
     return service
