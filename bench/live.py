@@ -51,6 +51,7 @@ TRIGGER_RULE = f"""
 def serve_callqa(folder: Path, port: int) -> None:
     import uvicorn
 
+    from callqa.cli.serve import tune_collector
     from callqa.live.rules import default_rules_path
     from callqa.settings import Settings
     from callqa.web.app import create_app
@@ -64,7 +65,55 @@ def serve_callqa(folder: Path, port: int) -> None:
         live_rules_file=rules,
         live_score_calls=False,
     )
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws_max_queue=1024)
+    app = create_app(settings)
+    if os.environ.get("CALLQA_BENCH_PROBE"):
+        _probe(app)
+    tune_collector()  # as `callqa serve` does
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws_max_queue=1024)
+
+
+def _probe(app: Any) -> None:
+    """Diagnostics (CALLQA_BENCH_PROBE=1): event-loop stalls and garbage-collector pauses, printed at exit."""
+    import atexit
+    import gc
+
+    pauses: list[tuple[int, float]] = []
+    gen2_at: list[tuple[float, int, int]] = []
+    boot = time.perf_counter()
+    stalls: list[float] = []
+    started: list[float] = [0.0]
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append((info["generation"], time.perf_counter() - started[0]))
+            if info["generation"] == 2:
+                gen2_at.append((round(time.perf_counter() - boot, 1), round(pauses[-1][1] * 1000), len(gc.get_objects())))
+
+    gc.callbacks.append(on_gc)
+
+    async def lag() -> None:
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(0.005)
+            stalls.append(time.perf_counter() - t - 0.005)
+
+    @app.on_event("startup")
+    async def start_probe() -> None:
+        asyncio.get_running_loop().create_task(lag())
+
+    def report() -> None:
+        big = sorted(stalls)[-20:]
+        for gen in (0, 1, 2):
+            p = [d for g, d in pauses if g == gen]
+            if p:
+                worst = max(p) * 1000
+                print(f"gc gen{gen}: {len(p)} pauses, max {worst:.1f} ms, total {sum(p):.2f} s", flush=True)
+        print("worst loop stalls ms:", [round(x * 1000, 1) for x in big], flush=True)
+        print("gen2 (s after start, ms, objects):", gen2_at, flush=True)
+
+    atexit.register(report)
 
 
 def serve_bare(port: int) -> None:
@@ -196,6 +245,8 @@ class Run:
                 ready.set()
             async for raw in ws:
                 now = time.perf_counter()
+                if not raw.startswith('{"type": "alert"'):
+                    continue  # board lines and the rest: a browser renders them, the benchmark has no use
                 message = json.loads(raw)
                 if message.get("type") == "alert" and message["alert"]["rule"] == "bench_trigger":
                     sent = self.sent_at.get((message["alert"]["call_id"], message["alert"]["segment_id"]))

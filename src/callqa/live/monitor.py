@@ -278,7 +278,8 @@ class LiveMonitor:
     ) -> list[Output]:
         key = (rule.id, occurrence)
         last = call.fired.get(key)
-        if last is not None and (rule.cooldown_s == 0 or at_ms - last < rule.cooldown_s * 1000):
+        # |Δ|: the parties' segments arrive interleaved, so a later message may carry an earlier time
+        if last is not None and (rule.cooldown_s == 0 or abs(at_ms - last) < rule.cooldown_s * 1000):
             return []
         call.fired[key] = at_ms
         out: list[Output] = []

@@ -9,6 +9,7 @@ writes alerts and help requests, one that stores and scores finished calls, and 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import queue
 import threading
@@ -44,7 +45,8 @@ MAX_MODEL_BACKLOG = 5_000  # model jobs waiting; beyond it new ones are skipped 
 @dataclass
 class LiveOptions:
     tick_s: float = 0.2
-    board_s: float = 1.0  # how often changed board lines are sent
+    board_s: float = 0.2  # how often changed board lines are sent (often and small beats rare and big)
+    freeze_s: float = 5.0  # how often long-lived objects are moved out of the garbage collector's scans
     realtime: bool = True
     score_calls: bool = True
     scorecard: str = "standard"
@@ -120,6 +122,7 @@ class LiveService:
     async def _tick_forever(self) -> None:
         loop = asyncio.get_running_loop()
         next_board = loop.time() + self.options.board_s
+        next_freeze = loop.time() + self.options.freeze_s
         while True:
             await asyncio.sleep(self.options.tick_s)
             try:
@@ -128,6 +131,12 @@ class LiveService:
                 if loop.time() >= next_board:
                     next_board = loop.time() + self.options.board_s
                     self.hub.flush_lines(self.monitor.line)
+                if loop.time() >= next_freeze:
+                    # Calls in progress hold hundreds of thousands of objects; a full collection scanning them
+                    # stalls the loop for 100+ ms. Freezing moves what exists now out of later scans (freed by
+                    # reference counting as usual when calls end; only cyclic garbage among them would stay).
+                    next_freeze = loop.time() + self.options.freeze_s
+                    gc.freeze()
             except Exception:  # the ticker must survive any one bad call
                 log.exception("live ticker")
 
