@@ -89,7 +89,8 @@ def _probe(app: Any) -> None:
         else:
             pauses.append((info["generation"], time.perf_counter() - started[0]))
             if info["generation"] == 2:
-                gen2_at.append((round(time.perf_counter() - boot, 1), round(pauses[-1][1] * 1000), len(gc.get_objects())))
+                at = round(time.perf_counter() - boot, 1)
+                gen2_at.append((at, round(pauses[-1][1] * 1000), len(gc.get_objects())))
 
     gc.callbacks.append(on_gc)
 

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         default=True,
         description="Run the live embedding model in a lower-priority process (off: a thread, for tests).",
     )
+    live_audio_model: str = Field(
+        default="base", description="Whisper model for live audio streams (tiny.en for English-only centres)."
+    )
+    live_audio_workers: int = Field(default=2, ge=1, description="Audio chunks transcribed at once.")
     live_webhooks: list[WebhookTarget] = Field(
         default_factory=list,
         description=(

@@ -30,7 +30,7 @@ from callqa.live.models import HelpRequestRow, LiveAlertRow
 from callqa.live.models_worker import LiveModels
 from callqa.live.monitor import LiveMonitor, ModelJob, ModelResult
 from callqa.live.outputs import Alert, CallEnded, Output
-from callqa.live.protocol import CallEnd, decode
+from callqa.live.protocol import CallEnd, decode, parse_message
 from callqa.live.rules import LiveRules
 from callqa.live.state import CallState
 from callqa.live.store import save_alerts, store_call
@@ -142,11 +142,12 @@ class LiveService:
 
     # -- ingest --------------------------------------------------------------------------------------------
 
-    def ingest(self, frame: str | bytes, where: str) -> str | None:
-        """Apply one WebSocket frame; a bad one returns its error (the stream goes on)."""
+    def ingest(self, frame: str | bytes | dict[str, Any], where: str) -> str | None:
+        """Apply one WebSocket frame (or an already decoded message); a bad one returns its error (the
+        stream goes on)."""
         self.received += 1
         try:
-            message = decode(frame, where)
+            message = parse_message(frame, where) if isinstance(frame, dict) else decode(frame, where)
         except CallqaError as exc:
             self.rejected += 1
             return str(exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.errors import CallqaError, ErrorCode
+from callqa.live.audio import TwilioStream, whisper_transcribe
 from callqa.live.hub import Subscriber
 from callqa.live.rules import load_rules
 from callqa.live.service import LiveOptions, LiveService
@@ -171,6 +173,58 @@ async def agent(websocket: WebSocket) -> None:
     await websocket.accept()
     service = live_service(websocket.app)
     await _serve(websocket, Subscriber(actor, "agent", websocket.send_text), service)
+
+
+def _transcriber(app: FastAPI) -> tuple[Any, Any]:
+    """The app's shared Whisper model for audio streams and the pool its chunks run on."""
+    shared = getattr(app.state, "live_audio", None)
+    if shared is None:
+        settings = app.state.settings
+        workers = settings.live_audio_workers
+        transcribe = whisper_transcribe(settings.live_audio_model, settings.data_dir, workers=workers)
+        shared = app.state.live_audio = (
+            transcribe,
+            ThreadPoolExecutor(workers, thread_name_prefix="callqa-asr"),
+        )
+    return shared
+
+
+@api.websocket("/twilio")
+async def twilio(websocket: WebSocket) -> None:
+    """Twilio Media Streams (μ-law 8 kHz, both tracks): speech is transcribed and monitored like any call.
+    The admin API token comes as ``?token=`` or as the stream's custom parameter ``token``."""
+    await websocket.accept()
+    service = live_service(websocket.app)
+    actor = _socket_actor(websocket) if websocket.query_params.get("token") else None
+    transcribe, pool = _transcriber(websocket.app)
+    errors: list[str] = []
+
+    def emit(message: dict[str, Any]) -> None:
+        error = service.ingest(message, "audio stream")
+        if error is not None:
+            errors.append(error)
+
+    stream = TwilioStream(transcribe, emit, pool)
+    try:
+        while True:
+            frame = json.loads(await websocket.receive_text())
+            if actor is None and frame.get("event") == "start":
+                token = ((frame.get("start") or {}).get("customParameters") or {}).get("token")
+                with websocket.app.state.factory.begin() as session:
+                    actor = actor_for_token(session, str(token)) if token else None
+            if frame.get("event") in ("start", "media", "stop") and (
+                actor is None or not allowed(actor, Action.LIVE_INGEST)
+            ):
+                await websocket.close(POLICY_VIOLATION, "an API token of an admin is needed to stream calls")
+                return
+            await stream.handle(frame)
+            if frame.get("event") == "stop":
+                await websocket.close()
+                return
+    except (CallqaError, ValueError) as exc:
+        await websocket.close(1007, str(exc)[:120])
+    except WebSocketDisconnect:
+        return
 
 
 class HelpBody(BaseModel):
