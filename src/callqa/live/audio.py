@@ -52,7 +52,7 @@ def encode_ulaw(samples: NDArray[np.float32]) -> bytes:
     magnitude = np.minimum(np.abs(x), 32635) + 0x84
     exponent = np.clip(np.floor(np.log2(magnitude)).astype(np.int32) - 7, 0, 7)
     mantissa = (magnitude >> (exponent + 3)) & 0x0F
-    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
+    return bytes((~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes())
 
 
 def decode_ulaw(payload: bytes) -> NDArray[np.float32]:
