@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from callqa.cli import browse, database, demo, evaluate, export, ingest, score, serve, users
+from callqa.cli import browse, database, demo, evaluate, export, ingest, live, score, serve, users
 
 app = typer.Typer(
     name="callqa",
@@ -20,6 +20,7 @@ export.register(app)
 evaluate.register(app)
 demo.register(app)
 serve.register(app)
+live.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 

@@ -7,6 +7,11 @@ the next turn's start), so a replayed call is timed as its analysis is.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from callqa.analysis.metrics import speech_ms, turn_ends
@@ -80,3 +85,45 @@ def call_messages(doc: Interaction, call_id: str | None = None) -> list[tuple[in
     out.sort(key=lambda pair: pair[0])  # stable: a segment ending when a hold starts comes first
     out.append((end_ms, {"type": "call_end", "call_id": ident, "at_ms": end_ms}))
     return out
+
+
+@dataclass
+class ReplayReport:
+    calls: int = 0
+    messages: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def stream_calls(
+    url: str, token: str, docs: Sequence[Interaction], *, speed: float = 1.0, prefix: str = "replay-"
+) -> ReplayReport:
+    """Stream interactions to a live ingest socket as if they were happening now, ``speed`` times faster
+    than real time (every call starts at once); error replies are collected."""
+    import websockets
+
+    report = ReplayReport()
+    headers = {"authorization": f"Bearer {token}"}
+
+    async def one(doc: Interaction) -> None:
+        async with websockets.connect(url, additional_headers=headers) as ws:
+            reader = asyncio.create_task(_errors(ws, report))
+            started = time.monotonic()
+            for at_ms, message in call_messages(doc, f"{prefix}{doc.external_id}"):
+                delay = at_ms / 1000 / speed - (time.monotonic() - started)
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                await ws.send(json.dumps(message, ensure_ascii=False))
+                report.messages += 1
+            await asyncio.sleep(0.2)  # let error replies arrive
+            reader.cancel()
+            report.calls += 1
+
+    await asyncio.gather(*(one(doc) for doc in docs))
+    return report
+
+
+async def _errors(ws: Any, report: ReplayReport) -> None:
+    async for raw in ws:
+        message = json.loads(raw)
+        if message.get("type") == "error":
+            report.errors.append(str(message.get("message")))

@@ -1,0 +1,90 @@
+"""The live service over a real server (uvicorn, the websockets library, loopback TCP), driven the way
+``callqa live replay`` drives it; and the ``callqa live`` commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from callqa.cli import app as cli
+from callqa.live.replay import stream_calls
+from callqa.users.models import UserRow
+from callqa.users.service import create_token
+from qa_support import demo_interactions
+from web_support import Web
+
+pytestmark = [pytest.mark.issue(6), pytest.mark.timeout(120)]
+
+
+@pytest.fixture
+def server(web: Web) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(web.app, host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+def admin_token(web: Web) -> str:
+    with web.db.factory.begin() as session:
+        user = session.scalar(select(UserRow).where(UserRow.username == "admin"))
+        assert user is not None
+        return create_token(session, user.id, "replay")[0]
+
+
+def test_replayed_calls_reach_a_board_over_a_real_server(web: Web, server: str) -> None:
+    import websockets
+
+    token = admin_token(web)
+    docs = [demo_interactions()["en-call-06"], demo_interactions()["acb-zhs-20261009-4410"]]
+
+    async def run() -> tuple[list[dict[str, Any]], Any]:
+        seen: list[dict[str, Any]] = []
+        headers = {"authorization": f"Bearer {token}"}
+        async with websockets.connect(f"ws://{server}/api/live/board", additional_headers=headers) as board:
+            assert json.loads(await board.recv())["type"] == "snapshot"
+            report = await stream_calls(f"ws://{server}/api/live/ingest", token, docs, speed=500)
+            ended = 0
+            while ended < 2:
+                message = json.loads(await asyncio.wait_for(board.recv(), 60))
+                seen.append(message)
+                ended += message["type"] == "call_end" and message["interaction_id"] is not None
+        return seen, report
+
+    seen, report = asyncio.run(run())
+    assert report.calls == 2 and not report.errors
+    alerts = {(m["alert"]["call_id"], m["alert"]["rule"]) for m in seen if m["type"] == "alert"}
+    assert {("replay-en-call-06", "abuse"), ("replay-acb-zhs-20261009-4410", "abuse")} <= alerts
+    assert ("replay-acb-zhs-20261009-4410", "legal_threat") in alerts
+    lines = [c for m in seen if m["type"] == "calls" for c in m["calls"]]
+    assert {c["call_id"] for c in lines} == {"replay-en-call-06", "replay-acb-zhs-20261009-4410"}
+
+
+def test_live_validate_names_the_bad_rule(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("rules: [{id: hold, title: Hold, when: {type: duration, what: hold, over_s: 90}}]\n")
+    result = CliRunner().invoke(cli, ["live", "validate", str(good)])
+    assert result.exit_code == 0 and "valid" in result.output and "checklist" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules: [{id: rude, title: Rude, when: {type: moment, kind: rudeness}}]\n")
+    result = CliRunner().invoke(cli, ["live", "validate", str(bad)])
+    assert result.exit_code == 1 and "[V100]" in result.output and "rudeness" in result.output
