@@ -114,6 +114,7 @@ class ErrorCode(Enum):
     G100 = "coaching {coaching}: {reason}"
     G101 = "knowledge base: {reason}"
     G102 = "coaching {coaching} is already {state}"
+    G103 = "knowledge-base article {article} not found"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
     # V1xx: live monitoring

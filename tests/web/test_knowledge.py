@@ -41,9 +41,9 @@ def test_promote_an_agent_answer_and_find_it(web: Web) -> None:
     assert article["body"].endswith("Give the date, not a vague promise.")
     assert article["source_interaction_id"] == ident and article["language"] == "en"
     word = agent_turn.text.split()[2]
-    found = agent.client.get("/api/knowledge", params={"q": f"loan {word}"}).json()
+    found = agent.client.get("/api/knowledge", params={"q": f"loan {word}", "mode": "words"}).json()
     assert [a["id"] for a in found] == [article["id"]]
-    assert agent.client.get("/api/knowledge", params={"q": "no-such-word"}).json() == []
+    assert agent.client.get("/api/knowledge", params={"q": "no-such-word", "mode": "words"}).json() == []
     page = agent.client.get("/knowledge").text
     assert f'id="article-{article["id"]}"' in page and "Explaining loan approval timing" in page
     form_page = lead.client.get(f"/interactions/{ident}").text

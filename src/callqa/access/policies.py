@@ -33,6 +33,7 @@ class Action(StrEnum):
     QUALITY_FILE_VIEW = "quality_file.view"  # an agent's quality file and ability profile
     KNOWLEDGE_PROMOTE = "knowledge.promote"  # make a knowledge-base article of an agent's answer
     KNOWLEDGE_READ = "knowledge.read"
+    KNOWLEDGE_EDIT = "knowledge.edit"  # write and change articles
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_EDIT = "scorecard.edit"
     USER_MANAGE = "user.manage"
@@ -92,6 +93,10 @@ def _own_work(actor: Actor, owner: Owner | None) -> bool:
     )
 
 
+def _not_agent(actor: Actor, owner: Owner | None) -> bool:
+    return actor.role is not UserRole.AGENT
+
+
 def _exports(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT and sees(actor, owner)
 
@@ -112,6 +117,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.QUALITY_FILE_VIEW: sees,
     Action.KNOWLEDGE_PROMOTE: _leads_or_staff,
     Action.KNOWLEDGE_READ: _everyone,
+    Action.KNOWLEDGE_EDIT: _not_agent,
     Action.SCORECARD_VIEW: _everyone,
     Action.SCORECARD_EDIT: _staff,
     Action.USER_MANAGE: _admin,

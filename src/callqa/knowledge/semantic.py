@@ -40,14 +40,17 @@ class KnowledgeIndex:
 
     def __init__(self, embedder: Any) -> None:
         self.embedder = embedder
-        self.stamp: tuple[int, int | None] | None = None
+        self.stamp: tuple[int, int | None, Any] | None = None
         self.rows: list[tuple[int, str, str, str]] = []  # (article id, title, body, passage)
         self.vectors: np.ndarray[Any, Any] = np.zeros((0, 1), dtype=np.float32)
 
     @staticmethod
-    def current_stamp(session: Session) -> tuple[int, int | None]:
-        count, newest = session.execute(select(func.count(ArticleRow.id), func.max(ArticleRow.id))).one()
-        return int(count or 0), newest
+    def current_stamp(session: Session) -> tuple[int, int | None, Any]:
+        """Changes when an article is added, removed or edited (count, newest id, latest change)."""
+        count, newest, changed = session.execute(
+            select(func.count(ArticleRow.id), func.max(ArticleRow.id), func.max(ArticleRow.updated_at))
+        ).one()
+        return int(count or 0), newest, changed
 
     def refresh(self, session: Session) -> bool:
         """Re-read and re-embed the articles if any were added or removed; True when rebuilt."""

@@ -44,6 +44,32 @@ def promote_answer(
     return article
 
 
+def write_article(
+    session: Session,
+    *,
+    title: str,
+    body: str,
+    language: str | None,
+    user_id: int,
+    article_id: int | None = None,
+) -> ArticleRow:
+    """Add an article, or change one (``article_id``); the body is markdown."""
+    if not title.strip() or not body.strip():
+        raise CallqaError(ErrorCode.G101, reason="an article needs a title and a body")
+    if article_id is None:
+        article = ArticleRow(created_by=user_id, created_at=datetime.now(UTC))
+        session.add(article)
+    else:
+        found = session.get(ArticleRow, article_id)
+        if found is None:
+            raise CallqaError(ErrorCode.G103, article=article_id)
+        article = found
+    article.title, article.body, article.language = title.strip()[:255], body.strip(), language or None
+    article.updated_at = datetime.now(UTC)
+    session.flush()
+    return article
+
+
 def search_articles(session: Session, words: str | None = None, *, limit: int = 50) -> list[ArticleRow]:
     """Articles whose title or body contains every word (newest first)."""
     query = select(ArticleRow).order_by(ArticleRow.id.desc()).limit(limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from callqa.review.notifications import unread_count
 from callqa.users.schemas import Actor
@@ -36,6 +38,18 @@ def when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+@functools.cache
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False})  # raw HTML is escaped, not rendered
+
+
+def markdown(text: str | None) -> Markup:
+    """Article markdown as HTML; raw HTML in it is shown as text and unsafe links are not made."""
+    return Markup(_markdown().render(text or ""))
+
+
 def make_templates(folder: Path) -> dict[str, Jinja2Templates]:
     """One template environment per interface language."""
     return {locale: _templates(folder, locale) for locale in LOCALES}
@@ -49,6 +63,7 @@ def _templates(folder: Path, locale: str) -> Jinja2Templates:
     env.globals["locale"] = locale
     env.filters["clock"] = clock
     env.filters["when"] = when
+    env.filters["markdown"] = markdown
     env.globals["is_rtl"] = is_rtl
     return Jinja2Templates(env=env)
 

@@ -1,18 +1,23 @@
-"""The knowledge base in the web app: promoting an agent's answer from a transcript, searching articles."""
+"""The knowledge base in the web app: markdown articles written here or promoted from a transcript, found
+by meaning in any language (multilingual embeddings) or by words."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import threading
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.access.policies import Action, Owner
+from callqa.access.policies import Action, Owner, allowed
+from callqa.errors import ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.knowledge.models import ArticleRow
-from callqa.knowledge.service import promote_answer, search_articles
+from callqa.knowledge.semantic import KnowledgeIndex
+from callqa.knowledge.service import promote_answer, search_articles, write_article
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
@@ -48,8 +53,45 @@ def _promote(request: Request, session: Session, actor: Actor, body: PromoteIn) 
     return article
 
 
-def _json(a: ArticleRow) -> dict[str, Any]:
+class ArticleIn(BaseModel):
+    title: str = Field(min_length=1, max_length=255)
+    body: str = Field(min_length=1, description="markdown")
+    language: str | None = Field(None, max_length=35)
+
+
+_index_lock = threading.Lock()
+
+
+def semantic_search(
+    app: FastAPI, session: Session, query: str, limit: int = 20
+) -> list[tuple[ArticleRow, float]]:
+    """Articles by meaning: the query's closest passage per article, best first (any language)."""
+    with _index_lock:
+        index: KnowledgeIndex | None = getattr(app.state, "kb_index", None)
+        if index is None:
+            from callqa.models.embeddings import get_embedder
+
+            index = app.state.kb_index = KnowledgeIndex(get_embedder())
+        index.refresh(session)
+        hits = index.search(query, limit=limit)
+    rows = {
+        a.id: a
+        for a in session.scalars(select(ArticleRow).where(ArticleRow.id.in_([h.article_id for h in hits])))
+    }
+    return [(rows[h.article_id], h.similarity) for h in hits if h.article_id in rows]
+
+
+def _find(
+    request: Request, session: Session, q: str | None, mode: str
+) -> list[tuple[ArticleRow, float | None]]:
+    if q and q.strip() and mode == "semantic":
+        return [(a, s) for a, s in semantic_search(request.app, session, q)]
+    return [(a, None) for a in search_articles(session, q)]
+
+
+def _json(a: ArticleRow, similarity: float | None = None) -> dict[str, Any]:
     return {
+        "similarity": None if similarity is None else round(similarity, 4),
         "id": a.id,
         "title": a.title,
         "body": a.body,
@@ -67,10 +109,50 @@ def promote(request: Request, session: DbSession, actor: CurrentActor, body: Pro
 
 
 @api.get("/knowledge")
-def articles(session: DbSession, actor: CurrentActor, q: str | None = None) -> list[dict[str, Any]]:
-    """Articles containing every word of ``q``, newest first."""
+def articles(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    q: str | None = None,
+    mode: Literal["semantic", "words"] = "semantic",
+) -> list[dict[str, Any]]:
+    """Articles for ``q``: by meaning (default; a question in one language finds articles in another), or
+    containing every word (``mode=words``); all articles, newest first, without ``q``."""
     require(actor, Action.KNOWLEDGE_READ)
-    return [_json(a) for a in search_articles(session, q)]
+    return [_json(a, sim) for a, sim in _find(request, session, q, mode)]
+
+
+@api.post("/knowledge", status_code=201)
+def create_article(
+    request: Request, session: DbSession, actor: CurrentActor, body: ArticleIn
+) -> dict[str, Any]:
+    """Write an article (markdown); supervisors, QA analysts and admins."""
+    require(actor, Action.KNOWLEDGE_EDIT)
+    with refusals():
+        article = write_article(
+            session, title=body.title, body=body.body, language=body.language, user_id=actor.user_id
+        )
+    audit(request, session, actor, "create", "kb_article", article.id, {"title": article.title})
+    return _json(article)
+
+
+@api.put("/knowledge/{article_id}")
+def update_article(
+    request: Request, session: DbSession, actor: CurrentActor, article_id: int, body: ArticleIn
+) -> dict[str, Any]:
+    """Change an article's title, body or language."""
+    require(actor, Action.KNOWLEDGE_EDIT)
+    with refusals(missing=[ErrorCode.G103]):
+        article = write_article(
+            session,
+            title=body.title,
+            body=body.body,
+            language=body.language,
+            user_id=actor.user_id,
+            article_id=article_id,
+        )
+    audit(request, session, actor, "update", "kb_article", article.id, {"title": article.title})
+    return _json(article)
 
 
 @pages.post("/interactions/{interaction_id}/promote", name="knowledge_promote")
@@ -91,7 +173,45 @@ def promote_form(
 
 @pages.get("/knowledge", name="knowledge_page")
 def knowledge_page(
-    request: Request, session: DbSession, actor: CurrentActor, q: str | None = None
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    q: str | None = None,
+    mode: Literal["semantic", "words"] = "semantic",
 ) -> Response:
     require(actor, Action.KNOWLEDGE_READ)
-    return render(request, "knowledge.html", {"articles": search_articles(session, q), "q": q or ""})
+    found = _find(request, session, q, mode)
+    context = {"found": found, "q": q or "", "mode": mode, "can_edit": allowed(actor, Action.KNOWLEDGE_EDIT)}
+    return render(request, "knowledge.html", context)
+
+
+@pages.post("/knowledge", name="knowledge_write")
+def write_form(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    title: Annotated[str, Form()],
+    body: Annotated[str, Form()],
+    language: Annotated[str, Form()] = "",
+    article_id: Annotated[int | None, Form()] = None,
+) -> Response:
+    require(actor, Action.KNOWLEDGE_EDIT)
+    with refusals(missing=[ErrorCode.G103]):
+        article = write_article(
+            session,
+            title=title,
+            body=body,
+            language=language or None,
+            user_id=actor.user_id,
+            article_id=article_id,
+        )
+    audit(
+        request,
+        session,
+        actor,
+        "update" if article_id else "create",
+        "kb_article",
+        article.id,
+        {"title": title},
+    )
+    return RedirectResponse(f"/knowledge#article-{article.id}", status_code=303)

@@ -1,4 +1,4 @@
-"""Live monitoring: alerts and help requests.
+"""Live monitoring: alerts and help requests; knowledge-base articles remember their last change.
 
 Revision ID: 0011
 Revises: 0010
@@ -19,6 +19,7 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    op.add_column("kb_articles", sa.Column("updated_at", sa.DateTime(timezone=True)))
     op.create_table(
         "live_alerts",
         sa.Column("id", sa.String(64), primary_key=True),
@@ -54,3 +55,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("live_help")
     op.drop_table("live_alerts")
+    op.drop_column("kb_articles", "updated_at")
