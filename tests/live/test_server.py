@@ -18,7 +18,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from callqa.cli import app as cli
-from callqa.live.replay import stream_calls
+from callqa.live.replay import call_messages, stream_calls
 from callqa.users.models import UserRow
 from callqa.users.service import create_token
 from qa_support import demo_interactions
@@ -88,3 +88,57 @@ def test_live_validate_names_the_bad_rule(tmp_path: Path) -> None:
     bad.write_text("rules: [{id: rude, title: Rude, when: {type: moment, kind: rudeness}}]\n")
     result = CliRunner().invoke(cli, ["live", "validate", str(bad)])
     assert result.exit_code == 1 and "[V100]" in result.output and "rudeness" in result.output
+
+
+SENTIMENT_RULES = {"negative_streak", "sentiment_drop"}
+
+
+def test_every_demo_call_streamed_at_once_alerts_where_the_monitor_alone_does(web: Web, server: str) -> None:
+    """All voice demo calls stream concurrently over real sockets; the board gets exactly the alerts (rule,
+    turn, call time) that replaying each call through the monitor gives (tests/live/test_demo_calls.py
+    checks those against the analysis after the call). Sentiment in zh/lt/fa comes later from the model,
+    so sentiment rules are compared for English calls only."""
+    import websockets
+
+    from callqa.live.monitor import LiveMonitor
+    from callqa.live.outputs import Alert
+    from callqa.live.protocol import parse_message
+    from callqa.live.rules import load_rules
+
+    docs = [d for d in demo_interactions().values() if d.channel == "voice"]
+    expected: set[tuple[str, str, str | None, int]] = set()
+    for doc in docs:
+        monitor = LiveMonitor(load_rules(), realtime=False)
+        for _, message in call_messages(doc, f"all-{doc.external_id}"):
+            for out in monitor.handle(parse_message(message)) + monitor.tick():
+                if isinstance(out, Alert) and (out.rule not in SENTIMENT_RULES or doc.language == "en"):
+                    expected.add((out.call_id, out.rule, out.segment_id, out.at_ms))
+    token = admin_token(web)
+
+    async def run() -> list[dict[str, Any]]:
+        seen: list[dict[str, Any]] = []
+        headers = {"authorization": f"Bearer {token}"}
+        async with websockets.connect(f"ws://{server}/api/live/board", additional_headers=headers) as board:
+            await board.recv()
+            report = await stream_calls(
+                f"ws://{server}/api/live/ingest", token, docs, speed=2000, prefix="all-"
+            )
+            assert report.calls == len(docs) and not report.errors
+            ended = 0
+            while ended < len(docs):
+                message = json.loads(await asyncio.wait_for(board.recv(), 120))
+                seen.append(message)
+                ended += message["type"] == "call_end" and message["interaction_id"] is not None
+        return seen
+
+    seen = asyncio.run(run())
+    english = {f"all-{d.external_id}" for d in docs if d.language == "en"}
+    got = {
+        (a["call_id"], a["rule"], a["segment_id"], a["at_ms"])
+        for m in seen
+        if m["type"] == "alert"
+        for a in [m["alert"]]
+        if a["rule"] not in SENTIMENT_RULES or a["call_id"] in english
+    }
+    assert got == expected
+    assert len(expected) > 40
