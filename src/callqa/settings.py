@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         default="base", description="Whisper model for live audio streams (tiny.en for English-only centres)."
     )
     live_audio_workers: int = Field(default=2, ge=1, description="Audio chunks transcribed at once.")
+    live_audio_hotwords: list[str] = Field(
+        default_factory=list, description="Names Whisper should expect in live audio (brand, products)."
+    )
     live_webhooks: list[WebhookTarget] = Field(
         default_factory=list,
         description=(

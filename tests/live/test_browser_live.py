@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,19 @@ def send(site: Site, messages: list[dict[str, Any]]) -> None:
                 await ws.send(json.dumps(message))
             await asyncio.sleep(0.3)
 
-    asyncio.run(run())
+    # Playwright's sync API keeps an event loop on this thread: the socket client gets a thread of its own
+    failures: list[BaseException] = []
+    thread = threading.Thread(target=lambda: _capture(failures, lambda: asyncio.run(run())))
+    thread.start()
+    thread.join(60)
+    assert not failures, failures
+
+
+def _capture(failures: list[BaseException], work: Any) -> None:
+    try:
+        work()
+    except BaseException as exc:  # reported on the test's thread
+        failures.append(exc)
 
 
 def test_an_alert_on_the_board_and_a_card_on_the_agents_page(site: Site) -> None:
@@ -93,6 +106,7 @@ def test_an_alert_on_the_board_and_a_card_on_the_agents_page(site: Site) -> None
         row = lead.locator("#calls tbody tr[data-call=browser-call]")
         expect(row).to_be_visible()
         expect(row.locator("td").first).to_have_text("j.smith")
+        expect(row.locator("td").nth(3)).to_have_text("talking")
         escalation = lead.locator("#alerts li[data-rule=escalation_request]")
         expect(escalation).to_be_visible()
         expect(escalation).to_contain_text("I want to speak to your manager")
@@ -112,6 +126,7 @@ def test_an_alert_on_the_board_and_a_card_on_the_agents_page(site: Site) -> None
         screenshot(lead, "live-board")
         screenshot(agent, "live-assist")
 
+        expect(escalation.locator("[data-test=ack]")).to_have_text("Acknowledge")
         escalation.locator("[data-test=ack]").click()
         expect(escalation.locator("[data-test=acked]")).to_contain_text("sam.lead")
 

@@ -15,6 +15,7 @@ import asyncio
 import base64
 import logging
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -258,19 +259,34 @@ class TwilioStream:
 
 
 def whisper_transcribe(
-    model: str, data_dir: Any, *, beam_size: int = 1, cpu_threads: int = 1, workers: int = 2
+    model: str,
+    data_dir: Any,
+    *,
+    beam_size: int = 1,
+    cpu_threads: int = 1,
+    workers: int = 2,
+    hotwords: tuple[str, ...] = (),
 ) -> Transcribe:
     """A ``Transcribe`` over a faster-whisper model shared by every stream (``workers`` chunks at once)."""
     from callqa.audio.transcribe import Transcriber, TranscribeSettings
 
     transcriber = Transcriber(
         TranscribeSettings(
-            model=model, beam_size=beam_size, vad=None, cpu_threads=cpu_threads * workers, parallel=workers
+            model=model,
+            beam_size=beam_size,
+            vad=None,
+            cpu_threads=cpu_threads * workers,
+            parallel=workers,
+            hotwords=hotwords,  # brand and product names Whisper would otherwise mishear
         ),
         data_dir=data_dir,
     )
 
+    lock = threading.Lock()
+
     def run(samples: NDArray[np.float32], language: str | None) -> str:
+        with lock:  # the first chunks wait while the model is found (or joined from its parts) and loaded
+            transcriber.model()
         return " ".join(s.text.strip() for s in transcriber.transcribe(samples, language=language)).strip()
 
     return run

@@ -181,7 +181,12 @@ def _transcriber(app: FastAPI) -> tuple[Any, Any]:
     if shared is None:
         settings = app.state.settings
         workers = settings.live_audio_workers
-        transcribe = whisper_transcribe(settings.live_audio_model, settings.data_dir, workers=workers)
+        transcribe = whisper_transcribe(
+            settings.live_audio_model,
+            settings.data_dir,
+            workers=workers,
+            hotwords=tuple(settings.live_audio_hotwords),
+        )
         shared = app.state.live_audio = (
             transcribe,
             ThreadPoolExecutor(workers, thread_name_prefix="callqa-asr"),

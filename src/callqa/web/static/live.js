@@ -93,8 +93,13 @@ const callqaLive = (() => {
       } else if (m.type === "checklist") {
         const item = $("checklist").querySelector(`[data-item="${m.item}"]`);
         if (item) { item.classList.add("done"); item.querySelector(".tick").textContent = "✓"; item.querySelector(".when").textContent = clock(m.at_ms); }
-      } else if (m.type === "card") { $("cards").prepend(card(m.card)); }
-      else if (m.type === "alert") { $("cards").prepend(card({ kind: `alert sev-${m.alert.severity}`, title: m.alert.title, body: m.alert.text, source: m.alert.rule })); }
+      } else if (m.type === "card") {
+        // a rule's alert and its prompt arrive together: one card, the prompt with the words that caused it
+        const alerted = $("cards").querySelector(`[data-source="${CSS.escape(m.card.source)}"][data-kind^="alert"]:not([data-merged])`);
+        const shown = card(m.card);
+        if (alerted) { shown.dataset.merged = "1"; shown.append(alerted.querySelector("p")); shown.querySelector("p:last-child").className = "quote"; alerted.replaceWith(shown); }
+        else $("cards").prepend(shown);
+      } else if (m.type === "alert") { $("cards").prepend(card({ kind: `alert sev-${m.alert.severity}`, title: m.alert.title, body: m.alert.text, source: m.alert.rule })); }
       else if (m.type === "help") { $("help").append(helpItem(m.help)); }
       else if (m.type === "help_answer") { $("help").querySelector(`[data-help="${m.help.id}"]`)?.replaceWith(helpItem(m.help)); }
       else if (m.type === "call_end") {
