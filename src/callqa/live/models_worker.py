@@ -102,7 +102,7 @@ class LiveModels:
                     semantic[rule_id] = (float(sims[best]), examples[best])
             articles: list[tuple[int, str, str, float]] = []
             if job.knowledge and index is not None and k in vectors:
-                hits = index.search_vectors(vectors[k][None, :], limit=2)[0]
+                hits = index.suggest(vectors[k][None, :], limit=2)[0]
                 articles = [(h.article_id, h.title, h.body, h.similarity) for h in hits]
             results.append(ModelResult(sentiments.get(k), semantic, articles))
         return results
