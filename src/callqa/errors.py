@@ -120,7 +120,6 @@ class ErrorCode(Enum):
     # V1xx: live monitoring
     V100 = "live rules {source}: {reason}"
     V101 = "live message {where}: {reason}"
-    V102 = "call '{call}': {reason}"
     V103 = "webhook {url}: {reason}"
     V104 = "{what} not found"
     V105 = "{what} is already {state}"
