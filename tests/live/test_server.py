@@ -128,10 +128,13 @@ def test_every_demo_call_streamed_at_once_alerts_where_the_monitor_alone_does(we
             while ended < len(docs):
                 message = json.loads(await asyncio.wait_for(board.recv(), 120))
                 seen.append(message)
-                ended += message["type"] == "call_end" and message["interaction_id"] is not None
+                done = message["type"] == "call_end"
+                ended += done and (message["interaction_id"] or message["error"]) is not None
         return seen
 
     seen = asyncio.run(run())
+    # every call stored and scored
+    assert not [m["error"] for m in seen if m["type"] == "call_end" and m["error"]]
     english = {f"all-{d.external_id}" for d in docs if d.language == "en"}
     got = {
         (a["call_id"], a["rule"], a["segment_id"], a["at_ms"])

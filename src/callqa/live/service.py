@@ -236,6 +236,7 @@ class LiveService:
         self._after(outputs)
 
     def _store(self, call: CallState, end: CallEnd, opened: datetime | None) -> None:
+        self._writer.submit(lambda: None).result()  # the call's alerts are written (one writer, in order)
         try:
             if self._scoring is None:
                 from callqa.analysis.defaults import build_pipeline

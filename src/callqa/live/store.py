@@ -83,7 +83,7 @@ def store_call(
     pipeline: Pipeline,
     opened_at: datetime | None = None,
 ) -> tuple[int, float | None]:
-    """Store the call, link its alerts, score it; returns the interaction id and score."""
+    """Store the call, link its (already saved) alerts, score it; returns the interaction id and score."""
     started_at = opened_at or datetime.now(UTC) - timedelta(milliseconds=call.last_ms)
     doc = call_to_interaction(call, end, started_at)
     with factory.begin() as session:
@@ -91,7 +91,8 @@ def store_call(
         if stored.interaction_id is None:
             raise RuntimeError(f"call {call.call_id}: not stored ({stored.outcome})")
         interaction_id = stored.interaction_id
-        save_alerts(session, call.alerts)
+        # the alerts were saved as they fired (by the live service's one database writer, which has
+        # finished them before this runs); saving them here too raced it on PostgreSQL
         session.execute(
             update(LiveAlertRow)
             .where(LiveAlertRow.call_id == call.call_id)
