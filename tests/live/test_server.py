@@ -24,7 +24,7 @@ from callqa.users.service import create_token
 from qa_support import demo_interactions
 from web_support import Web
 
-pytestmark = [pytest.mark.issue(6), pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.issue(6), pytest.mark.timeout(300)]
 
 
 @pytest.fixture
