@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from callqa.live.webhooks import WebhookTarget
@@ -69,6 +70,35 @@ class Settings(BaseSettings):
             'Where to POST signed alerts, as JSON: [{"url": ..., "secret": ..., "min_severity": "warning"}].'
         ),
     )
+
+    timezone: str = Field(
+        default="UTC",
+        description="The centre's time zone (IANA name): days, hours and weekdays of dashboards and reports.",
+    )
+    insights_scorecard: str = Field(
+        default="standard", description="The scorecard whose scores dashboards, reports and root causes read."
+    )
+    insights_low_score: float = Field(
+        default=70.0, ge=0, le=100, description="Scores below this count as low in dashboards and root causes."
+    )
+    insights_recontact_days: int = Field(
+        default=7, ge=1, description="A customer contacting again within this many days counts as a recontact."
+    )
+    insights_refresh_s: float = Field(
+        default=60.0, ge=0, description="How often the web server folds new scores into dashboards (0: never)."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a known time zone (e.g. Europe/Vilnius, Asia/Shanghai)") from None
+        return value
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     def resolved_file_store(self) -> str:
         """The file-store root to use (a folder path or an fsspec URL)."""

@@ -24,6 +24,8 @@ class InteractionRow(Base):
         Index("ix_interactions_team", "team"),
         Index("ix_interactions_queue", "queue"),
         Index("ix_interactions_recording_sha256", "recording_sha256"),
+        Index("ix_interactions_updated_at", "updated_at"),
+        Index("ix_interactions_customer", "customer"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)

@@ -49,6 +49,7 @@ class EvaluationRow(Base):
     __table_args__ = (
         Index("ix_evaluations_interaction_id", "interaction_id", "is_current"),
         Index("ix_evaluations_scorecard_name", "scorecard_name", "is_current"),
+        Index("ix_evaluations_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)

@@ -1,0 +1,304 @@
+"""Dashboard queries: quality trend, criterion failure rates, score distribution, volume, hour × weekday.
+
+Centre and team views read the day-level roll-ups (thousands of rows for a year of a large centre); an
+agent's view reads that agent's facts through the (agent, day) index. Both give the same numbers: the
+roll-ups are sums of the facts (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import Session
+
+from callqa.insights.models import (
+    InsightAgentRow,
+    InsightCriterionRow,
+    InsightDailyRow,
+    InsightFactRow,
+    InsightHourlyRow,
+)
+from callqa.scoring.models import CriterionResultRow
+
+F = InsightFactRow
+VOLUME_KEYS = ("channel", "language", "queue", "team")
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """Which interactions a dashboard counts: local days ``since``..``until`` (both included) and keys.
+
+    ``teams`` is the access scope of a supervisor (None: every team); an agent's scope is ``agent``.
+    """
+
+    since: date
+    until: date
+    team: str | None = None
+    agent: str | None = None
+    channel: str | None = None
+    teams: frozenset[str] | None = None
+    low_score: float = 70.0
+
+    def days(self) -> int:
+        return (self.until - self.since).days + 1
+
+
+@dataclass(frozen=True)
+class Totals:
+    n: int = 0
+    scored: int = 0
+    score_sum: float = 0.0
+    low: int = 0
+    auto_failed: int = 0
+    csat_n: int = 0
+    csat_sum: float = 0.0
+    handle_n: int = 0
+    handle_sum: float = 0.0
+
+    @property
+    def mean_score(self) -> float | None:
+        return self.score_sum / self.scored if self.scored else None
+
+    @property
+    def low_rate(self) -> float | None:
+        return self.low / self.scored if self.scored else None
+
+    @property
+    def auto_fail_rate(self) -> float | None:
+        return self.auto_failed / self.scored if self.scored else None
+
+    @property
+    def mean_csat(self) -> float | None:
+        return self.csat_sum / self.csat_n if self.csat_n else None
+
+    @property
+    def mean_handle_s(self) -> float | None:
+        return self.handle_sum / self.handle_n / 1000 if self.handle_n else None
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
+
+
+def _values(t: Totals) -> tuple[Any, ...]:
+    return (t.n, t.scored, t.score_sum, t.low, t.auto_failed, t.csat_n, t.csat_sum, t.handle_n, t.handle_sum)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: date
+    end: date  # included
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class CriterionRate:
+    criterion: str
+    title: str
+    passed: int
+    failed: int
+    na: int
+
+    @property
+    def fail_rate(self) -> float | None:
+        judged = self.passed + self.failed
+        return self.failed / judged if judged else None
+
+
+@dataclass(frozen=True)
+class AgentLine:
+    agent: str
+    team: str
+    totals: Totals
+
+
+@dataclass
+class HeatMap:
+    """7 weekdays (Monday first) × 24 local hours of totals."""
+
+    cells: list[list[Totals]] = field(default_factory=lambda: [[Totals()] * 24 for _ in range(7)])
+
+    def max_n(self) -> int:
+        return max((c.n for row in self.cells for c in row), default=0)
+
+
+def _totals_columns(table: Any, low_score: float) -> list[ColumnElement[Any]]:
+    """The nine totals as aggregate columns over a roll-up table or (``table`` None) over facts."""
+    if table is None:
+        return [
+            func.count(),
+            func.count(F.score),
+            func.coalesce(func.sum(F.score), 0),
+            func.coalesce(func.sum(case((F.score < low_score, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((F.auto_failed.is_(True), 1), else_=0)), 0),
+            func.count(F.csat),
+            func.coalesce(func.sum(F.csat), 0),
+            func.count(F.handle_ms),
+            func.coalesce(func.sum(F.handle_ms), 0),
+        ]
+    names = ("n", "scored", "score_sum", "low", "auto_failed", "csat_n", "csat_sum", "handle_n", "handle_sum")
+    return [
+        func.coalesce(func.sum(getattr(table, n)), 0) if hasattr(table, n) else func.sum(0) for n in names
+    ]
+
+
+def _totals(row: Sequence[Any], start: int = 0) -> Totals:
+    v = row[start : start + 9]
+    return Totals(int(v[0]), int(v[1]), float(v[2]), int(v[3]), int(v[4]), int(v[5]), float(v[6]),
+                  int(v[7]), float(v[8]))  # fmt: skip
+
+
+def _where(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = [table.day >= flt.since, table.day <= flt.until]
+    if flt.team is not None:
+        out.append(table.team == flt.team)
+    if flt.teams is not None:
+        out.append(table.team.in_(sorted(flt.teams)))
+    if flt.channel is not None:
+        out.append(table.channel == flt.channel)
+    if flt.agent is not None:
+        out.append(F.agent == flt.agent)
+    return out
+
+
+def _grouped(flt: DashboardFilter, rollup: Any, keys: Sequence[str]) -> Select[Any]:
+    """SELECT keys, totals … GROUP BY keys from the roll-up, or from the facts when one agent is asked."""
+    table = F if flt.agent is not None else rollup
+    columns = [getattr(table, k) for k in keys]
+    measures = _totals_columns(None if table is F else rollup, flt.low_score)
+    return select(*columns, *measures).where(*_where(flt, table)).group_by(*columns)
+
+
+def summary(session: Session, flt: DashboardFilter) -> Totals:
+    table = F if flt.agent is not None else InsightDailyRow
+    measures = _totals_columns(None if table is F else table, flt.low_score)
+    row = session.execute(select(*measures).where(*_where(flt, table))).one()
+    return _totals(row)
+
+
+def grain(flt: DashboardFilter) -> str:
+    """Days for a period up to ~6 weeks, weeks up to ~7 months, months beyond."""
+    return "day" if flt.days() <= 45 else "week" if flt.days() <= 210 else "month"
+
+
+def _bucket_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _bucket_end(start: date, unit: str) -> date:
+    if unit == "week":
+        return start + timedelta(days=6)
+    if unit == "month":
+        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return following - timedelta(days=1)
+    return start
+
+
+def trend(session: Session, flt: DashboardFilter, unit: str | None = None) -> list[TrendPoint]:
+    """Totals per day, week or month of the period (periods without interactions included, as zeros)."""
+    unit = unit or grain(flt)
+    by_day = {row[0]: _totals(row, 1) for row in session.execute(_grouped(flt, InsightDailyRow, ["day"]))}
+    points: dict[date, Totals] = {}
+    day = flt.since
+    while day <= flt.until:
+        start = _bucket_start(day, unit)
+        points[start] = points.get(start, Totals()) + by_day.get(day, Totals())
+        day += timedelta(days=1)
+    return [
+        TrendPoint(max(start, flt.since), min(_bucket_end(start, unit), flt.until), totals)
+        for start, totals in sorted(points.items())
+    ]
+
+
+def score_distribution(session: Session, flt: DashboardFilter) -> list[int]:
+    """How many scored interactions fall in 0–10, 10–20, … 90–100."""
+    if flt.agent is not None:
+        bucket = case(*((F.score < (b + 1) * 10, b) for b in range(9)), else_=9)
+        query = select(bucket, func.count()).where(*_where(flt, F), F.score.is_not(None)).group_by(bucket)
+        counts = [0] * 10
+        for b, n in session.execute(query):
+            counts[int(b)] = int(n)
+        return counts
+    t = InsightDailyRow
+    columns = [func.coalesce(func.sum(getattr(t, f"h{b}")), 0) for b in range(10)]
+    return [int(v) for v in session.execute(select(*columns).where(*_where(flt, t))).one()]
+
+
+def volume(session: Session, flt: DashboardFilter, key: str) -> list[tuple[str, Totals]]:
+    """Totals per channel, language, queue or team, the largest first."""
+    if key not in VOLUME_KEYS:
+        raise ValueError(f"volume by '{key}': choose one of {', '.join(VOLUME_KEYS)}")
+    rows = session.execute(_grouped(flt, InsightDailyRow, [key]))
+    return sorted(((row[0], _totals(row, 1)) for row in rows), key=lambda kv: (-kv[1].n, kv[0]))
+
+
+def heat_map(session: Session, flt: DashboardFilter) -> HeatMap:
+    out = HeatMap()
+    for row in session.execute(_grouped(flt, InsightHourlyRow, ["weekday", "hour"])):
+        out.cells[int(row[0])][int(row[1])] = _totals(row, 2)
+    return out
+
+
+def agents(session: Session, flt: DashboardFilter) -> list[AgentLine]:
+    """Each agent's totals over the period, the lowest mean score first (unscored agents last)."""
+    rows = session.execute(_grouped(flt, InsightAgentRow, ["agent", "team"]))
+    lines = [AgentLine(row[0], row[1], _totals(row, 2)) for row in rows]
+    return sorted(lines, key=lambda a: (a.totals.mean_score is None, a.totals.mean_score or 0, a.agent))
+
+
+def criterion_rates(session: Session, flt: DashboardFilter) -> list[CriterionRate]:
+    """Pass / fail / n-a counts per criterion, the most often failed first."""
+    if flt.agent is not None:
+        r = CriterionResultRow
+        query = (
+            select(
+                r.criterion,
+                func.sum(case((r.outcome == "pass", 1), else_=0)),
+                func.sum(case((r.outcome == "fail", 1), else_=0)),
+                func.sum(case((r.outcome == "n/a", 1), else_=0)),
+            )
+            .join(F, F.evaluation_id == r.evaluation_id)
+            .where(*_where(flt, F))
+            .group_by(r.criterion)
+        )
+    else:
+        t = InsightCriterionRow
+        query = (
+            select(t.criterion, func.sum(t.passed), func.sum(t.failed), func.sum(t.na))
+            .where(*_where(flt, t))
+            .group_by(t.criterion)
+        )
+    counts = [(c, int(p), int(f), int(n)) for c, p, f, n in session.execute(query)]
+    titles = criterion_titles(session, [c for c, *_ in counts])
+    rates = [CriterionRate(c, titles.get(c, c), p, f, n) for c, p, f, n in counts]
+    return sorted(rates, key=lambda r: (-(r.fail_rate or 0), -r.failed, r.criterion))
+
+
+def criterion_titles(session: Session, criteria: Sequence[str]) -> dict[str, str]:
+    """The latest title of each criterion (one small indexed look-up per criterion)."""
+    out: dict[str, str] = {}
+    for criterion in criteria:
+        title = session.scalar(
+            select(CriterionResultRow.title)
+            .where(CriterionResultRow.criterion == criterion)
+            .order_by(CriterionResultRow.id.desc())
+            .limit(1)
+        )
+        out[criterion] = title or criterion
+    return out
+
+
+def teams_in(session: Session, flt: DashboardFilter) -> list[str]:
+    """Teams with interactions in the period (within scope): the choices of the team filter."""
+    t = InsightDailyRow
+    where = [t.day >= flt.since, t.day <= flt.until]
+    if flt.teams is not None:
+        where.append(t.team.in_(sorted(flt.teams)))
+    return [team for team in session.scalars(select(t.team).where(*where).distinct().order_by(t.team))]

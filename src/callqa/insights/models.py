@@ -1,0 +1,149 @@
+"""ORM tables for insights: one flat fact row per interaction and the day-level roll-ups dashboards read.
+
+Facts hold what every dashboard and root-cause question groups by (local day, hour and weekday, team,
+agent, channel, language, queue, agent tenure, contact reason) next to the outcomes (score, auto-fail,
+CSAT on a 1–5 scale, handle time, recontact). Roll-ups sum facts per day and a few keys, so a dashboard over
+a million interactions reads thousands of rows, not millions. Both are derived data: ``refresh_insights``
+rebuilds them from interactions and evaluations at any time; nothing here is the source of truth.
+
+Unknown keys are stored as '' (not NULL) so they group and compare like any other value.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from callqa.db.base import Base
+from callqa.interactions.models import IdType
+
+KEY = String(255)
+
+
+class InsightFactRow(Base):
+    __tablename__ = "insight_facts"
+    __table_args__ = (
+        Index("ix_insight_facts_day", "day"),
+        Index("ix_insight_facts_agent_day", "agent", "day"),
+        Index("ix_insight_facts_team_day", "team", "day"),
+    )
+
+    interaction_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    evaluation_id: Mapped[int | None] = mapped_column(IdType)
+    day: Mapped[date] = mapped_column(Date)
+    hour: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(35))
+    queue: Mapped[str] = mapped_column(KEY)
+    team: Mapped[str] = mapped_column(KEY)
+    agent: Mapped[str] = mapped_column(KEY)
+    customer: Mapped[str] = mapped_column(KEY)
+    tenure: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(KEY)
+    score: Mapped[float | None] = mapped_column(Float)
+    auto_failed: Mapped[bool | None] = mapped_column(Boolean)
+    csat: Mapped[float | None] = mapped_column(Float)  # on a 1–5 scale whatever the survey's scale
+    nps: Mapped[int | None] = mapped_column(Integer)
+    predicted_csat: Mapped[float | None] = mapped_column(Float)
+    handle_ms: Mapped[int | None] = mapped_column(BigInteger)
+    recontact: Mapped[bool] = mapped_column(Boolean)  # the same customer came back within the window
+    sentiment_end: Mapped[float | None] = mapped_column(Float)  # the customer's, at the end
+
+
+class InsightDailyRow(Base):
+    """Per local day, team, channel, language and queue: volume, scores (with a 10-bucket histogram), CSAT."""
+
+    __tablename__ = "insight_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    language: Mapped[str] = mapped_column(String(35), primary_key=True)
+    queue: Mapped[str] = mapped_column(KEY, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    scored: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+    low: Mapped[int] = mapped_column(Integer)  # scored below the low-score line
+    auto_failed: Mapped[int] = mapped_column(Integer)
+    h0: Mapped[int] = mapped_column(Integer)  # scores 0–9.99
+    h1: Mapped[int] = mapped_column(Integer)
+    h2: Mapped[int] = mapped_column(Integer)
+    h3: Mapped[int] = mapped_column(Integer)
+    h4: Mapped[int] = mapped_column(Integer)
+    h5: Mapped[int] = mapped_column(Integer)
+    h6: Mapped[int] = mapped_column(Integer)
+    h7: Mapped[int] = mapped_column(Integer)
+    h8: Mapped[int] = mapped_column(Integer)
+    h9: Mapped[int] = mapped_column(Integer)  # scores 90–100
+    csat_n: Mapped[int] = mapped_column(Integer)
+    csat_sum: Mapped[float] = mapped_column(Float)
+    handle_n: Mapped[int] = mapped_column(Integer)
+    handle_sum: Mapped[float] = mapped_column(Float)
+    recontact: Mapped[int] = mapped_column(Integer)
+
+
+class InsightHourlyRow(Base):
+    """Per local day, hour, team and channel: the hour × weekday heat map."""
+
+    __tablename__ = "insight_hourly"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    scored: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+    low: Mapped[int] = mapped_column(Integer)
+    handle_n: Mapped[int] = mapped_column(Integer)
+    handle_sum: Mapped[float] = mapped_column(Float)
+
+
+class InsightCriterionRow(Base):
+    """Per local day, team, channel and criterion: how often it passed, failed or did not apply."""
+
+    __tablename__ = "insight_criteria"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
+    passed: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    na: Mapped[int] = mapped_column(Integer)
+
+
+class InsightAgentRow(Base):
+    """Per local day, agent and channel: the agent table of a centre or team dashboard."""
+
+    __tablename__ = "insight_agents"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    agent: Mapped[str] = mapped_column(KEY, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    scored: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+    low: Mapped[int] = mapped_column(Integer)
+    auto_failed: Mapped[int] = mapped_column(Integer)
+    csat_n: Mapped[int] = mapped_column(Integer)
+    csat_sum: Mapped[float] = mapped_column(Float)
+    handle_n: Mapped[int] = mapped_column(Integer)
+    handle_sum: Mapped[float] = mapped_column(Float)
+
+
+class InsightStateRow(Base):
+    """Bookkeeping of the refresh: up to when changes have been folded in."""
+
+    __tablename__ = "insight_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    config: Mapped[str] = mapped_column(String(255))  # settings the facts were built with
