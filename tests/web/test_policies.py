@@ -66,6 +66,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_ASSIST: set(),
         Action.LIVE_HELP: set(),
         Action.LIVE_INGEST: set(),
+        Action.INSIGHTS_VIEW: {"own", "teammate", "none"},
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -93,6 +94,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_ASSIST: {"own"},
         Action.LIVE_HELP: {"own"},
         Action.LIVE_INGEST: set(),
+        Action.INSIGHTS_VIEW: {"own"},
     },
 }
 

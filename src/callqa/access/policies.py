@@ -43,6 +43,7 @@ class Action(StrEnum):
     LIVE_ASSIST = "live.assist"  # an agent's own assist page: checklist, cards, alerts meant for them
     LIVE_HELP = "live.help"  # raise a hand on one's own call
     LIVE_INGEST = "live.ingest"  # stream call events in (an integration's API token)
+    INSIGHTS_VIEW = "insights.view"  # dashboards and reports: centre-wide (no owner), a team's, an agent's
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,12 @@ def _exports(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT and sees(actor, owner)
 
 
+def _insights(actor: Actor, owner: Owner | None) -> bool:
+    """The centre view (no owner) is for all but agents (a supervisor's shows their teams); a team's or an
+    agent's view for whoever sees that work."""
+    return actor.role is not UserRole.AGENT if owner is None else sees(actor, owner)
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -127,6 +134,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.LIVE_ASSIST: _own_work,
     Action.LIVE_HELP: _own_work,
     Action.LIVE_INGEST: _admin,
+    Action.INSIGHTS_VIEW: _insights,
 }
 
 

@@ -23,6 +23,7 @@ from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import AnalysisRow, EvaluationRow
 from callqa.users.models import UserRow
 
+HANDLED = ("voice", "chat")  # an e-mail thread's span is days of waiting, not handle time
 TENURE_BANDS = ("< 3 months", "3–12 months", "1–2 years", "2+ years")
 
 
@@ -136,7 +137,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
                 "csat": csat_on_five(r.csat, r.csat_scale),
                 "nps": r.nps,
                 "predicted_csat": None,
-                "handle_ms": r.duration_ms,
+                "handle_ms": r.duration_ms if r.channel in HANDLED else None,
                 "recontact": _came_back(later.get(r.customer or ""), r.started_at, window),
                 "sentiment_end": r.sentiment_end,
             }

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import InteractionFilter
@@ -38,6 +39,8 @@ class SearchFilter:
     text: str | None = None  # external id contains
     sentiment: str | None = None  # the customer's overall sentiment: negative | neutral | positive
     moment: str | None = None  # a key-moment kind found in the interaction (escalation_request ...)
+    hour: int | None = None  # local hour of the day it started (0–23), as the insights facts have it
+    weekday: int | None = None  # local weekday it started (0 = Monday)
     scorecard: str = DEFAULT_SCORECARD
 
     def as_params(self) -> dict[str, str]:
@@ -144,7 +147,17 @@ def _conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
                 CriterionResultRow.outcome == "fail",
             )
         )
-    return out + _analysis_conditions(flt)
+    return out + _analysis_conditions(flt) + _fact_conditions(flt)
+
+
+def _fact_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
+    """Local hour and weekday come from the insights facts (the centre's time zone applied once there)."""
+    where = []
+    if flt.hour is not None:
+        where.append(F.hour == flt.hour)
+    if flt.weekday is not None:
+        where.append(F.weekday == flt.weekday)
+    return [InteractionRow.id.in_(select(F.interaction_id).where(*where))] if where else []
 
 
 def search_interactions(

@@ -26,6 +26,7 @@ from callqa.web.routes import (
     auth,
     calibration,
     coaching,
+    insights,
     knowledge,
     live,
     pages,
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(knowledge.api)
     app.include_router(scorecards.pages)
     app.include_router(scorecards.api)
+    app.include_router(insights.pages)
+    app.include_router(insights.api)
     app.include_router(live.pages)
     app.include_router(live.api)
     _handlers(app)

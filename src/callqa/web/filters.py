@@ -28,6 +28,12 @@ def _number(name: str, value: str) -> float:
         raise HTTPException(422, f"{name}: '{value}' is not a number") from None
 
 
+def _whole(name: str, value: str, top: int) -> int:
+    if not value.isdigit() or int(value) > top:
+        raise HTTPException(422, f"{name}: '{value}' is not a whole number from 0 to {top}")
+    return int(value)
+
+
 def parse_filter(params: Mapping[str, str]) -> SearchFilter:
     """The filter named by ``params``; a malformed value is a 422 naming the field."""
     values: dict[str, object] = {}
@@ -40,6 +46,9 @@ def parse_filter(params: Mapping[str, str]) -> SearchFilter:
     for name in ("since", "until"):
         if params.get(name, "").strip():
             values[name] = _datetime(name, params[name].strip())
+    for name, top in (("hour", 23), ("weekday", 6)):
+        if params.get(name, "").strip():
+            values[name] = _whole(name, params[name].strip(), top)
     flag = params.get("auto_failed", "").strip().lower()
     if flag:
         if flag not in ("true", "false"):
