@@ -168,9 +168,9 @@ def test_score_stores_current_evaluations_then_is_up_to_date(cli_env: Database, 
     }
     scores = [s for *_, s in stored if s is not None]
     assert len(scores) == 3
-    assert first.stdout.strip() == (
-        f"standard v1: 3 scored, 0 failed; mean score {sum(scores) / 3:.1f}, 1 auto-failed"
-    )
+    summary, insights = first.stdout.strip().splitlines()
+    assert summary == f"standard v1: 3 scored, 0 failed; mean score {sum(scores) / 3:.1f}, 1 auto-failed"
+    assert insights.startswith("insights rebuilt: 3 interactions, 1 day in")  # the dashboards' facts
     good, bad = outcomes(cli_env, "good-1"), outcomes(cli_env, "bad-2")
     assert list(good) == STANDARD_CRITERIA and list(bad) == STANDARD_CRITERIA
     assert good["greeting"][0] == "pass" and bad["greeting"][0] == "fail"
@@ -203,7 +203,7 @@ def test_custom_scorecard_and_rescore_keep_the_history(cli_env: Database, tmp_pa
     first = invoke("score", "--scorecard", str(card))
     assert first.exit_code == 0, first.output
     # good-1 greets and thanks (100), bad-2 neither (0), chat-3 only thanks (50).
-    assert first.stdout.strip() == "mini v1: 3 scored, 0 failed; mean score 50.0, 0 auto-failed"
+    assert first.stdout.splitlines()[0] == "mini v1: 3 scored, 0 failed; mean score 50.0, 0 auto-failed"
     assert evaluations(cli_env, "mini") == [
         ("good-1", 1, True, 100.0),
         ("bad-2", 1, True, 0.0),
@@ -218,7 +218,7 @@ def test_custom_scorecard_and_rescore_keep_the_history(cli_env: Database, tmp_pa
     assert unchanged.stdout.strip() == "mini v2: 0 scored, 0 failed (everything is up to date)"
     rescored = invoke("score", "--scorecard", str(card), "--rescore")
     assert rescored.exit_code == 0, rescored.output
-    assert rescored.stdout.strip() == "mini v2: 3 scored, 0 failed; mean score 58.3, 0 auto-failed"
+    assert rescored.stdout.splitlines()[0] == "mini v2: 3 scored, 0 failed; mean score 58.3, 0 auto-failed"
     history = evaluations(cli_env, "mini")
     assert history[:3] == [
         ("good-1", 1, False, 100.0),

@@ -79,13 +79,20 @@ class Settings(BaseSettings):
         default="standard", description="The scorecard whose scores dashboards, reports and root causes read."
     )
     insights_low_score: float = Field(
-        default=70.0, ge=0, le=100, description="Scores below this count as low in dashboards and root causes."
+        default=70.0,
+        ge=0,
+        le=100,
+        description="Scores below this count as low in dashboards and root causes.",
     )
     insights_recontact_days: int = Field(
-        default=7, ge=1, description="A customer contacting again within this many days counts as a recontact."
+        default=7,
+        ge=1,
+        description="A customer contacting again within this many days counts as a recontact.",
     )
     insights_refresh_s: float = Field(
-        default=60.0, ge=0, description="How often the web server folds new scores into dashboards (0: never)."
+        default=60.0,
+        ge=0,
+        description="How often the web server folds new scores into dashboards (0: never).",
     )
 
     @field_validator("timezone")
@@ -94,7 +101,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a known time zone (e.g. Europe/Vilnius, Asia/Shanghai)") from None
+            raise ValueError(
+                f"'{value}' is not a known time zone (e.g. Europe/Vilnius, Asia/Shanghai)"
+            ) from None
         return value
 
     def zone(self) -> ZoneInfo:

@@ -18,7 +18,8 @@ def _messages() -> set[str]:
     found: set[str] = set()
     for path in TEMPLATES.glob("*.html"):
         for _, _, message in env.extract_translations(path.read_text(encoding="utf-8")):  # type: ignore[attr-defined]
-            found.add(str(message))
+            # a call with keyword arguments (_("last %(n)s days", n=p)) extracts as (msgid, None, ...)
+            found.add(str(message[0] if isinstance(message, tuple) else message))
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from callqa.cli import browse, database, demo, evaluate, export, ingest, live, score, serve, users
+from callqa.cli import browse, database, demo, evaluate, export, ingest, insights, live, score, serve, users
 
 app = typer.Typer(
     name="callqa",
@@ -23,6 +23,7 @@ serve.register(app)
 live.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
+app.add_typer(insights.app, name="insights")
 
 
 def main() -> None:

@@ -10,10 +10,12 @@ from callqa.cli.browse import stats
 from callqa.cli.context import console, open_app
 from callqa.cli.evaluation_view import criteria_table, scores_table
 from callqa.cli.ingest import print_report, run_ingest
+from callqa.cli.insights import print_refresh
 from callqa.cli.score import print_score_report
 from callqa.cli.serve import run_server
 from callqa.demo import demo_data_dir
 from callqa.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
+from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.queries import export_records, score_summary
 from callqa.scoring.service import score_stored
 from callqa.scoring.setup import configured_pipeline, configured_scorecard, configured_services
@@ -49,6 +51,8 @@ def demo(
         print_score_report(scored)
         with ctx.factory.begin() as session:
             created = ensure_demo_users(session)
+        print_refresh(refresh_insights(ctx.factory, InsightConfig.from_settings(ctx.settings)))
+        with ctx.factory.begin() as session:
             summary = score_summary(session, card.name)
             rows = list(export_records(session, scorecard=card.name))
     console.print()

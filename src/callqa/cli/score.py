@@ -11,7 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from callqa.cli.context import console, err_console, fail, open_app
+from callqa.cli.insights import print_refresh
 from callqa.errors import CallqaError
+from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.loader import builtin_names, load_scorecard
 from callqa.scoring.service import ScoreReport, score_stored
 from callqa.scoring.setup import configured_pipeline, configured_scorecard, configured_services
@@ -61,7 +63,9 @@ def score(
                 batch_size=ctx.config.scoring.batch_size,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
-    print_score_report(report)
+        print_score_report(report)
+        if report.scored:
+            print_refresh(refresh_insights(ctx.factory, InsightConfig.from_settings(ctx.settings)))
     if report.failures:
         raise typer.Exit(1)
 

@@ -9,6 +9,7 @@ import typer
 
 from callqa.cli.context import console, fail
 from callqa.errors import CallqaError
+from callqa.insights.refresh import InsightConfig, start_refresher
 from callqa.settings import Settings
 
 
@@ -45,6 +46,7 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) ->
         app = create_app(settings)
     except CallqaError as exc:
         fail(str(exc))
+    start_refresher(app.state.factory, InsightConfig.from_settings(settings), settings.insights_refresh_s)
     console.print(f"[bold]callqa[/bold] serving {settings.resolved_database_url()} at http://{host}:{port}/")
     tune_collector()
     if workers > 1:

@@ -9,6 +9,8 @@ everything is rebuilt. It is safe to run at any time and from several places: it
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import EvaluationRow
 from callqa.settings import Settings
 
+log = logging.getLogger(__name__)
 STATE_KEY = "facts"
 MARGIN = timedelta(minutes=2)
 BATCH = 2000
@@ -143,3 +146,29 @@ def refreshed_at(session: Session) -> datetime | None:
     """When the facts were last brought up to date (None: never)."""
     state = session.get(InsightStateRow, STATE_KEY)
     return None if state is None else _utc(state.value)
+
+
+def start_refresher(
+    factory: sessionmaker[Session], config: InsightConfig, every_s: float
+) -> threading.Thread | None:
+    """A daemon thread folding changes into the dashboards every ``every_s`` seconds (None when 0).
+
+    A failed refresh is logged and retried at the next tick; it never stops the server.
+    """
+    if every_s <= 0:
+        return None
+
+    def loop() -> None:
+        while True:
+            try:
+                report = refresh_insights(factory, config)
+                if report.interactions:
+                    done = (report.interactions, report.days, report.seconds)
+                    log.info("insights: %d interactions, %d days in %.1f s", *done)
+            except Exception:
+                log.exception("insights refresh failed; retrying in %.0f s", every_s)
+            time.sleep(every_s)
+
+    thread = threading.Thread(target=loop, name="insights-refresh", daemon=True)
+    thread.start()
+    return thread

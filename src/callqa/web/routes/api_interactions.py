@@ -57,6 +57,10 @@ def list_interactions(
         Query(description="the customer's overall sentiment"),
     ] = None,
     moment: Annotated[str | None, Query(description="a key-moment kind, e.g. escalation_request")] = None,
+    hour: Annotated[int | None, Query(ge=0, le=23, description="local hour it started (centre time)")] = None,
+    weekday: Annotated[
+        int | None, Query(ge=0, le=6, description="local weekday it started, 0 = Monday")
+    ] = None,
     scorecard: str = DEFAULT_SCORECARD,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -79,6 +83,8 @@ def list_interactions(
         text=text,
         sentiment=sentiment,
         moment=moment,
+        hour=hour,
+        weekday=weekday,
         scorecard=scorecard,
     )
     found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)

@@ -1,0 +1,100 @@
+"""The insights dashboards over the scored demo data: who sees which view, the JSON API, and drill-down —
+every linked mark on the page leads to exactly as many interactions as the mark counts."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from callqa.insights.refresh import InsightConfig, refresh_insights
+from web_support import SignedIn, Web
+
+pytestmark = pytest.mark.issue(7)
+PERIOD = {"since": "2026-08-01", "until": "2026-11-30"}
+MARK = re.compile(
+    r'<a href="(/interactions\?[^"]+)"><(?:g|rect|circle)[^>]*>(.*?)</(?:g|rect|circle)></a>', re.S
+)
+TITLE = re.compile(r"<title>([^<]*)</title>")
+
+
+@pytest.fixture
+def dashboards(web: Web) -> Web:
+    refresh_insights(web.db.factory, InsightConfig.from_settings(web.settings))
+    return web
+
+
+def counted(title: str) -> int:
+    """The number of interactions a mark's hover text states."""
+    found = re.search(r"failed (\d+) of", title) or re.search(r"(\d+) interactions", title)
+    assert found, title
+    return int(found.group(1))
+
+
+def linked_totals(who: SignedIn, page: str) -> list[tuple[str, int, int]]:
+    """(hover text, what the mark counts, what its link lists) for every linked mark on ``page``."""
+    out = []
+    for href, inner in MARK.findall(page):
+        title = TITLE.search(inner)
+        assert title, inner
+        text = html.unescape(title.group(1))
+        params = dict(parse_qsl(urlsplit(html.unescape(href)).query))
+        listed = who.client.get("/api/interactions", params={**params, "limit": 1})
+        assert listed.status_code == 200, (href, listed.text)
+        out.append((text, counted(text), listed.json()["total"]))
+    return out
+
+
+def test_every_mark_drills_down_to_the_interactions_it_counts(dashboards: Web) -> None:
+    admin = dashboards.signed_in("admin")
+    page = admin.client.get("/insights", params=PERIOD)
+    assert page.status_code == 200
+    marks = linked_totals(admin, page.text)
+    kinds = {t.split(":")[0] for t, _, _ in marks}
+    assert len(marks) > 40, kinds  # trend, volume, failures, histogram, heat map, channel/language/queue
+    assert all(want == got for _, want, got in marks), [m for m in marks if m[1] != m[2]]
+    assert any(t.startswith(("Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun ")) for t in kinds)
+    assert any("judged" in t for t, _, _ in marks)  # criterion failure bars
+    total = len(dashboards.ids())
+    assert f'data-test="tile-n">{total}<' in page.text
+
+
+def test_the_json_api_gives_the_same_figures(dashboards: Web) -> None:
+    admin = dashboards.signed_in("admin")
+    data = admin.client.get("/api/insights/dashboard", params=PERIOD).json()
+    total = len(dashboards.ids())
+    assert data["totals"]["n"] == total
+    assert sum(p["n"] for p in data["trend"]) == total
+    assert sum(data["score_distribution"]) == data["totals"]["scored"]
+    assert sum(c["n"] for c in data["heat_map"]) == total
+    assert sum(v["n"] for v in data["volume"]["language"]) == total
+    assert sum(a["n"] for a in data["agents"]) == total
+    one = data["agents"][0]
+    mine = admin.client.get("/api/insights/dashboard", params={**PERIOD, "agent": one["agent"]}).json()
+    assert mine["totals"]["n"] == one["n"] and mine["agents"] == []
+    bad = admin.client.get("/api/insights/dashboard", params={"since": "2026-13-01"})
+    assert bad.status_code == 422 and "since" in bad.json()["detail"]
+
+
+def test_each_role_sees_only_its_own_scope(dashboards: Web) -> None:
+    lead, agent = dashboards.signed_in("sam.lead"), dashboards.signed_in("j.smith")
+    own = lead.client.get("/api/insights/dashboard", params=PERIOD).json()
+    assert {a["team"] for a in own["agents"]} == {"Team North"}  # the centre view holds their team only
+    assert (
+        lead.client.get("/api/insights/dashboard", params={**PERIOD, "team": "Team Shanghai"}).status_code
+        == 404
+    )
+    assert lead.client.get("/api/insights/dashboard", params={**PERIOD, "agent": "li.wei"}).status_code == 404
+    assert (
+        lead.client.get("/api/insights/dashboard", params={**PERIOD, "agent": "j.smith"}).status_code == 200
+    )
+    mine = agent.client.get("/api/insights/dashboard", params={**PERIOD, "agent": "a.kim"}).json()
+    assert mine["filter"]["agent"] == "j.smith"  # an agent's dashboard is always their own
+    expected = sum(1 for a in own["agents"] if a["agent"] == "j.smith")
+    assert expected and mine["totals"]["n"] == next(a["n"] for a in own["agents"] if a["agent"] == "j.smith")
+    page = agent.client.get("/insights", params=PERIOD)
+    assert page.status_code == 200 and 'id="insight-agents"' not in page.text
+    for _, want, got in linked_totals(agent, page.text):
+        assert want == got  # an agent's drill-down lists their own interactions only
