@@ -21,11 +21,12 @@ from callqa.insights.models import (
     InsightDailyRow,
     InsightFactRow,
     InsightHourlyRow,
+    InsightVolumeRow,
 )
-from callqa.scoring.models import CriterionResultRow
+from callqa.scoring.models import CriterionResultRow, EvaluationRow
 
 F = InsightFactRow
-VOLUME_KEYS = ("channel", "language", "queue", "team")
+VOLUME_KEYS = ("channel", "team", "language", "queue", "tenure", "reason")
 
 
 @dataclass(frozen=True)
@@ -232,10 +233,19 @@ def score_distribution(session: Session, flt: DashboardFilter) -> list[int]:
 
 
 def volume(session: Session, flt: DashboardFilter, key: str) -> list[tuple[str, Totals]]:
-    """Totals per channel, language, queue or team, the largest first."""
+    """Totals per channel, team, language, queue, tenure band or contact reason, the largest first."""
     if key not in VOLUME_KEYS:
         raise ValueError(f"volume by '{key}': choose one of {', '.join(VOLUME_KEYS)}")
-    rows = session.execute(_grouped(flt, InsightDailyRow, [key]))
+    if key in ("channel", "team") or flt.agent is not None:
+        rows = session.execute(_grouped(flt, InsightDailyRow, [key]))
+    else:
+        t = InsightVolumeRow
+        query = (
+            select(t.value, *_totals_columns(t, flt.low_score))
+            .where(t.dimension == key, *_where(flt, t))
+            .group_by(t.value)
+        )
+        rows = session.execute(query)
     return sorted(((row[0], _totals(row, 1)) for row in rows), key=lambda kv: (-kv[1].n, kv[0]))
 
 
@@ -282,9 +292,20 @@ def criterion_rates(session: Session, flt: DashboardFilter) -> list[CriterionRat
 
 
 def criterion_titles(session: Session, criteria: Sequence[str]) -> dict[str, str]:
-    """The latest title of each criterion (one small indexed look-up per criterion)."""
-    out: dict[str, str] = {}
-    for criterion in criteria:
+    """Each criterion's title as the latest evaluation has it (older criteria: their own latest row)."""
+    latest = session.scalar(
+        select(EvaluationRow.id)
+        .where(EvaluationRow.is_current.is_(True))
+        .order_by(EvaluationRow.id.desc())
+        .limit(1)
+    )
+    rows = session.execute(
+        select(CriterionResultRow.criterion, CriterionResultRow.title).where(
+            CriterionResultRow.evaluation_id == latest
+        )
+    )
+    out = {criterion: title for criterion, title in rows}
+    for criterion in set(criteria) - set(out):
         title = session.scalar(
             select(CriterionResultRow.title)
             .where(CriterionResultRow.criterion == criterion)

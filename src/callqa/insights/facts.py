@@ -178,23 +178,30 @@ def _later_contacts(session: Session, customers: set[str]) -> dict[str, list[dat
 def neighbours(session: Session, ids: Iterable[int], days: int) -> set[int]:
     """Earlier contacts of the same customers within ``days`` (their recontact flag may have changed)."""
     id_list = list(ids)
+    window = timedelta(days=days)
     found: set[int] = set()
     for i in range(0, len(id_list), 500):
         chunk = id_list[i : i + 500]
+        changed: dict[str, list[datetime]] = defaultdict(list)
         rows = session.execute(
             select(InteractionRow.customer, InteractionRow.started_at).where(
                 InteractionRow.id.in_(chunk),
                 InteractionRow.customer.is_not(None),
                 InteractionRow.started_at.is_not(None),
             )
-        ).all()
+        )
         for customer, started in rows:
-            if started is None:
+            if customer is not None and started is not None:
+                changed[customer].append(_utc(started))
+        if not changed:
+            continue
+        query = select(InteractionRow.id, InteractionRow.customer, InteractionRow.started_at).where(
+            InteractionRow.customer.in_(sorted(changed)), InteractionRow.started_at.is_not(None)
+        )
+        for ident, customer, started in session.execute(query):
+            if customer is None or started is None:
                 continue
-            query = select(InteractionRow.id).where(
-                InteractionRow.customer == customer,
-                InteractionRow.started_at < started,
-                InteractionRow.started_at >= started - timedelta(days=days),
-            )
-            found.update(session.scalars(query))
+            moment = _utc(started)
+            if any(timedelta(0) < later - moment <= window for later in changed[customer]):
+                found.add(ident)
     return found

@@ -56,15 +56,13 @@ class InsightFactRow(Base):
 
 
 class InsightDailyRow(Base):
-    """Per local day, team, channel, language and queue: volume, scores (with a 10-bucket histogram), CSAT."""
+    """Per local day, team and channel: volume, scores (with a 10-bucket histogram), CSAT, handle time."""
 
     __tablename__ = "insight_daily"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     team: Mapped[str] = mapped_column(KEY, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    language: Mapped[str] = mapped_column(String(35), primary_key=True)
-    queue: Mapped[str] = mapped_column(KEY, primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
     scored: Mapped[int] = mapped_column(Integer)
     score_sum: Mapped[float] = mapped_column(Float)
@@ -85,6 +83,27 @@ class InsightDailyRow(Base):
     handle_n: Mapped[int] = mapped_column(Integer)
     handle_sum: Mapped[float] = mapped_column(Float)
     recontact: Mapped[int] = mapped_column(Integer)
+
+
+class InsightVolumeRow(Base):
+    """Per dimension (language, queue, tenure, contact reason), local day, team, channel and value."""
+
+    __tablename__ = "insight_volume"
+
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(KEY, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    scored: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+    low: Mapped[int] = mapped_column(Integer)
+    auto_failed: Mapped[int] = mapped_column(Integer)
+    csat_n: Mapped[int] = mapped_column(Integer)
+    csat_sum: Mapped[float] = mapped_column(Float)
+    handle_n: Mapped[int] = mapped_column(Integer)
+    handle_sum: Mapped[float] = mapped_column(Float)
 
 
 class InsightHourlyRow(Base):

@@ -29,6 +29,7 @@ from callqa.insights.models import (
     InsightFactRow,
     InsightHourlyRow,
     InsightStateRow,
+    InsightVolumeRow,
 )
 from callqa.insights.rollups import rebuild_rollups
 from callqa.interactions.models import InteractionRow
@@ -37,6 +38,7 @@ from callqa.settings import Settings
 
 log = logging.getLogger(__name__)
 STATE_KEY = "facts"
+ROLLUPS = (InsightDailyRow, InsightVolumeRow, InsightHourlyRow, InsightAgentRow, InsightCriterionRow)
 MARGIN = timedelta(minutes=2)
 BATCH = 2000
 
@@ -87,7 +89,7 @@ def refresh_insights(
         )
         if full:
             ids = list(session.scalars(select(InteractionRow.id).order_by(InteractionRow.id)))
-            for table in (InsightDailyRow, InsightHourlyRow, InsightAgentRow, InsightCriterionRow):
+            for table in ROLLUPS:
                 session.execute(delete(table))
             session.execute(delete(InsightFactRow))
         else:

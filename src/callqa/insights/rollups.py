@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from callqa.insights.models import (
@@ -19,11 +19,13 @@ from callqa.insights.models import (
     InsightDailyRow,
     InsightFactRow,
     InsightHourlyRow,
+    InsightVolumeRow,
 )
 from callqa.scoring.models import CriterionResultRow
 
 F = InsightFactRow
 DAYS_PER_STATEMENT = 200
+VOLUME_DIMENSIONS = ("language", "queue", "tenure", "reason")  # the keys the daily roll-up does not have
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -107,7 +109,7 @@ def rebuild_rollups(session: Session, days: Collection[date], *, low_score: floa
             *_handle(),
             ("recontact", _count(F.recontact.is_(True))),
         ]
-        _rebuild(session, InsightDailyRow, (F.day, F.team, F.channel, F.language, F.queue), daily, chunk)
+        _rebuild(session, InsightDailyRow, (F.day, F.team, F.channel), daily, chunk)
         hourly = [("weekday", func.min(F.weekday)), *_common(low_score), *_handle()]
         _rebuild(session, InsightHourlyRow, (F.day, F.hour, F.team, F.channel), hourly, chunk)
         agents = [
@@ -118,3 +120,21 @@ def rebuild_rollups(session: Session, days: Collection[date], *, low_score: floa
         ]
         _rebuild(session, InsightAgentRow, (F.day, F.agent, F.team, F.channel), agents, chunk)
         _rebuild_criteria(session, chunk)
+        _rebuild_volume(session, chunk, agents)
+
+
+def _rebuild_volume(
+    session: Session, days: Sequence[date], measures: Sequence[tuple[str, ColumnElement[Any]]]
+) -> None:
+    t = InsightVolumeRow
+    session.execute(delete(t).where(t.day.in_(days)))
+    names = ["dimension", "day", "team", "channel", "value", *(name for name, _ in measures)]
+    for dimension in VOLUME_DIMENSIONS:
+        column = getattr(F, dimension)
+        keys = (F.day, F.team, F.channel, column)
+        query = (
+            select(literal(dimension), *keys, *(m for _, m in measures))
+            .where(F.day.in_(days))
+            .group_by(*keys)
+        )
+        session.execute(insert(t).from_select(names, query))

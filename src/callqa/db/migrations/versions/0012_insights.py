@@ -65,8 +65,6 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), primary_key=True),
         sa.Column("team", KEY, primary_key=True),
         sa.Column("channel", sa.String(16), primary_key=True),
-        sa.Column("language", sa.String(35), primary_key=True),
-        sa.Column("queue", KEY, primary_key=True),
         *[_int(n) for n in ("n", "scored")],
         _float("score_sum"),
         *[_int(n) for n in ("low", "auto_failed", *(f"h{i}" for i in range(10)), "csat_n")],
@@ -74,6 +72,20 @@ def upgrade() -> None:
         _int("handle_n"),
         _float("handle_sum"),
         _int("recontact"),
+    )
+    op.create_table(
+        "insight_volume",
+        sa.Column("dimension", sa.String(16), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("team", KEY, primary_key=True),
+        sa.Column("channel", sa.String(16), primary_key=True),
+        sa.Column("value", KEY, primary_key=True),
+        *[_int(n) for n in ("n", "scored")],
+        _float("score_sum"),
+        *[_int(n) for n in ("low", "auto_failed", "csat_n")],
+        _float("csat_sum"),
+        _int("handle_n"),
+        _float("handle_sum"),
     )
     op.create_table(
         "insight_hourly",
@@ -116,7 +128,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("insight_state", "insight_agents", "insight_criteria", "insight_hourly", "insight_daily"):
+    for table in ("insight_state", "insight_agents", "insight_criteria", "insight_hourly", "insight_volume"):
+        op.drop_table(table)
+    for table in ("insight_daily",):
         op.drop_table(table)
     op.drop_table("insight_facts")
     op.drop_index("ix_evaluations_created_at", "evaluations")
