@@ -22,8 +22,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from functools import partial
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
