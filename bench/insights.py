@@ -165,9 +165,9 @@ def main() -> None:
     args = parser.parse_args()
     from zoneinfo import ZoneInfo
 
+    from callqa.insights.board import Drill, dashboard_view
     from callqa.insights.refresh import InsightConfig, refresh_insights
     from callqa.insights.synthetic import CentreShape, generate_centre
-    from callqa.web.insights_view import Drill, dashboard_view
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{args.db}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from callqa.insights.stats import benjamini_hochberg, proportion_difference
@@ -50,21 +50,22 @@ class Driver:
         )
 
 
-def rank_drivers(
-    rows: Iterable[Mapping[str, Any]],
-    outcome: str,
-    dimensions: Sequence[str],
-    *,
-    max_q: float = 0.05,
-    min_group: int = MIN_GROUP,
-) -> list[Driver]:
-    """Dimension values whose outcome rate differs from the rest (q ≤ ``max_q``), the strongest first.
+@dataclass
+class Tally:
+    """How many interactions, and how many with the outcome, per value of each dimension."""
 
-    ``rows`` are interactions as mappings; ``outcome`` names a true/false field; a missing dimension value
-    is its own group ("unknown"). Ranked by how many more (or fewer) outcomes the group has than the overall
-    rate would give it, so a large group with a modest effect can outrank a tiny group with a big one; of
-    two equal (the two sides of a yes/no split), the one where the outcome is more common comes first.
-    """
+    total: int = 0
+    positives: int = 0
+    groups: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # dim → value → (n, hits)
+
+    def add(self, dimension: str, value: Any, n: int, hits: int) -> None:
+        key = "unknown" if value is None or value == "" else str(value)
+        old_n, old_hits = self.groups.setdefault(dimension, {}).get(key, (0, 0))
+        self.groups[dimension][key] = (old_n + n, old_hits + hits)
+
+
+def tally_rows(rows: Iterable[Mapping[str, Any]], outcome: str, dimensions: Sequence[str]) -> Tally:
+    """Count ``rows`` (interactions as mappings; ``outcome`` names a true/false field)."""
     total = 0
     positives = 0
     counts: dict[str, Counter[str]] = {d: Counter() for d in dimensions}
@@ -78,10 +79,37 @@ def rank_drivers(
             key = "unknown" if value is None or value == "" else str(value)
             counts[dimension][key] += 1
             hits[dimension][key] += hit
+    tally = Tally(total, positives)
+    for dimension in dimensions:
+        for key, n in counts[dimension].items():
+            tally.add(dimension, key, n, hits[dimension][key])
+    return tally
+
+
+def rank_drivers(
+    rows: Iterable[Mapping[str, Any]],
+    outcome: str,
+    dimensions: Sequence[str],
+    *,
+    max_q: float = 0.05,
+    min_group: int = MIN_GROUP,
+) -> list[Driver]:
+    """Dimension values whose outcome rate differs from the rest (q ≤ ``max_q``), the strongest first.
+
+    A missing dimension value is its own group ("unknown"). See :func:`rank_tally`.
+    """
+    return rank_tally(tally_rows(rows, outcome, dimensions), max_q=max_q, min_group=min_group)
+
+
+def rank_tally(tally: Tally, *, max_q: float = 0.05, min_group: int = MIN_GROUP) -> list[Driver]:
+    """Rank the groups of ``tally`` by how many more (or fewer) outcomes they have than the overall rate
+    would give them, so a large group with a modest effect can outrank a tiny group with a big one; of two
+    equal (the two sides of a yes/no split), the one where the outcome is more common comes first."""
+    total, positives = tally.total, tally.positives
     candidates: list[tuple[str, str, int, int]] = [
-        (d, v, n, hits[d][v])
-        for d in dimensions
-        for v, n in counts[d].items()
+        (d, v, n, k)
+        for d, values in tally.groups.items()
+        for v, (n, k) in values.items()
         if n >= min_group and total - n >= min_group
     ]
     tests = [proportion_difference(k, n, positives - k, total - n) for _, _, n, k in candidates]

@@ -28,6 +28,7 @@ class InsightFactRow(Base):
         Index("ix_insight_facts_day", "day"),
         Index("ix_insight_facts_agent_day", "agent", "day"),
         Index("ix_insight_facts_team_day", "team", "day"),
+        Index("ix_insight_facts_evaluation_id", "evaluation_id"),
     )
 
     interaction_id: Mapped[int] = mapped_column(

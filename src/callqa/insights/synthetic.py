@@ -22,9 +22,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from callqa.db.base import Base
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.models import CriterionResultRow, EvaluationRow
@@ -108,7 +109,8 @@ def generate_centre(
         for i in range(offset, min(offset + CHUNK, shape.count)):
             agent = agents[i % len(agents)] if i < len(agents) else rng.choice(agents)
             team = f"Team {int(agent.split('-')[1]) % shape.teams + 1:02d}"
-            day = start + timedelta(days=rng.randrange(shape.days))
+            first = max(start, hired[agent])  # nobody works before they are hired
+            day = first + timedelta(days=rng.randrange((shape.until - first).days + 1))
             local = datetime.combine(day, time(rng.choice(HOURS), rng.randrange(60)), zone)
             channel = _pick(rng, CHANNELS)
             queue = QUEUES[min(len(QUEUES) - 1, int(rng.expovariate(0.6)))]
@@ -180,12 +182,17 @@ def generate_centre(
                 }
                 for c, outcome in outcomes
             )
-        session.execute(insert(InteractionRow), interactions)
-        session.execute(insert(EvaluationRow), evaluations)
-        session.execute(insert(CriterionResultRow), results)
+        connection = session.connection()  # Core executemany: no ORM bookkeeping for millions of rows
+        connection.execute(insert(_table(InteractionRow)), interactions)
+        connection.execute(insert(_table(EvaluationRow)), evaluations)
+        connection.execute(insert(_table(CriterionResultRow)), results)
         if progress is not None:
             progress(min(offset + CHUNK, shape.count), shape.count)
     return shape.count
+
+
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
 
 
 def _score(outcomes: list[tuple[_Criterion, str]]) -> tuple[float, bool]:
@@ -230,7 +237,7 @@ def _agents(session: Session, shape: CentreShape, rng: random.Random) -> dict[st
     for a in range(shape.agents):
         agent = f"agent-{a:04d}"
         # a quarter of the floor joined during the period (new hires), the rest one to five years before
-        back = rng.randrange(shape.days) if a % 4 == 0 else rng.randrange(365, 5 * 365)
+        back = rng.randrange(shape.days) if rng.random() < 0.25 else rng.randrange(365, 5 * 365)
         hired[agent] = shape.until - timedelta(days=back)
         if session.scalar(select(UserRow.id).where(UserRow.username == agent)) is None:
             session.add(

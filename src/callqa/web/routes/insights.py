@@ -10,10 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from callqa.insights import dashboard
+from callqa.insights.board import WEEKDAYS, Drill, dashboard_view
 from callqa.insights.dashboard import DashboardFilter, Totals
 from callqa.insights.refresh import refreshed_at
 from callqa.web.deps import CurrentActor, DbSession, audit
-from callqa.web.insights_view import PERIODS, WEEKDAYS, Drill, dashboard_view, read_filter
+from callqa.web.insights_view import PERIODS, read_filter
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)

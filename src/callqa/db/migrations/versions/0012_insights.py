@@ -60,6 +60,7 @@ def upgrade() -> None:
     op.create_index("ix_insight_facts_day", "insight_facts", ["day"])
     op.create_index("ix_insight_facts_agent_day", "insight_facts", ["agent", "day"])
     op.create_index("ix_insight_facts_team_day", "insight_facts", ["team", "day"])
+    op.create_index("ix_insight_facts_evaluation_id", "insight_facts", ["evaluation_id"])
     op.create_table(
         "insight_daily",
         sa.Column("day", sa.Date(), primary_key=True),

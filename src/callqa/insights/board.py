@@ -1,0 +1,161 @@
+"""The dashboard as figures and charts: what the web page, the JSON API and the quality reports show.
+
+Every chart mark can link to the interaction list behind it (``Drill``): relative links in the web app,
+absolute ones (the server's public address) in e-mailed reports, none when there is nowhere to link to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from callqa.insights import charts, dashboard
+from callqa.insights.charts import Mark
+from callqa.insights.dashboard import DashboardFilter, Totals
+from callqa.interactions.search import DEFAULT_SCORECARD
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Builds links to the interaction list for the dashboard's filter plus one mark's own condition."""
+
+    flt: DashboardFilter
+    zone: ZoneInfo
+    scorecard: str
+    base: str | None = ""  # "" relative links, "https://qa.example.com" absolute, None no links
+
+    def __call__(self, since: date | None = None, until: date | None = None, **extra: Any) -> str | None:
+        return self.link(since, until, extra)
+
+    def link(self, since: date | None, until: date | None, extra: Mapping[str, Any]) -> str | None:
+        if self.base is None:
+            return None
+        start = since or self.flt.since
+        end = (until or self.flt.until) + timedelta(days=1)
+        params: dict[str, str] = {
+            "since": datetime.combine(start, time(), self.zone).isoformat(),
+            "until": datetime.combine(end, time(), self.zone).isoformat(),
+        }
+        for key in ("team", "agent", "channel"):
+            value = getattr(self.flt, key)
+            if value is not None:
+                params[key] = value
+        if self.scorecard != DEFAULT_SCORECARD:
+            params["scorecard"] = self.scorecard
+        params.update({k: str(v) for k, v in extra.items() if v is not None})
+        return f"{self.base.rstrip('/')}/interactions?" + urlencode(params)
+
+    def only(self, key: str, value: str) -> str | None:
+        """The link for one value of a key (interactions without one cannot be listed: no link)."""
+        return self.link(None, None, {key: value}) if value else None
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _tip(label: str, t: Totals) -> str:
+    return f"{label}: mean score {_num(t.mean_score)} of {t.scored} scored, {t.n} interactions"
+
+
+def dashboard_view(session: Session, flt: DashboardFilter, drill: Drill) -> dict[str, Any]:
+    """Every figure and chart of the dashboard page (and of the HTML/PDF report)."""
+    unit = dashboard.grain(flt)
+    points = dashboard.trend(session, flt, unit)
+    trend_marks = [
+        Mark(
+            p.start.strftime("%m-%d") if unit != "month" else p.start.strftime("%Y-%m"),
+            p.totals.mean_score,
+            _tip(f"{p.start}–{p.end}", p.totals),
+            drill(p.start, p.end),
+        )
+        for p in points
+    ]
+    volume_marks = [
+        Mark(
+            p.start.strftime("%m-%d") if unit != "month" else p.start.strftime("%Y-%m"),
+            p.totals.n,
+            f"{p.start}–{p.end}: {p.totals.n} interactions",
+            drill(p.start, p.end),
+        )
+        for p in points
+    ]
+    rates = dashboard.criterion_rates(session, flt)
+    failure_marks = [
+        Mark(
+            r.title,
+            r.fail_rate,
+            f"{r.title}: failed {r.failed} of {r.passed + r.failed} judged ({r.na} not applicable)",
+            drill(failed=r.criterion),
+        )
+        for r in rates
+        if r.fail_rate is not None
+    ]
+    histogram = dashboard.score_distribution(session, flt)
+    histogram_marks = [
+        Mark(
+            f"{b * 10}–{b * 10 + 10}",
+            n,
+            f"{n} interactions scored {b * 10}–{b * 10 + 10}",
+            drill(min_score=b * 10, max_score=b * 10 + (10 if b == 9 else 9.99)),
+        )
+        for b, n in enumerate(histogram)
+    ]
+    volumes = {
+        key: charts.bar_chart(
+            [
+                Mark(value or "(none)", t.n, _tip(value or "(none)", t), drill.only(key, value))
+                for value, t in dashboard.volume(session, flt, key)[:12]
+            ],
+            label=f"volume by {key}",
+            test=f"volume-{key}",
+        )
+        for key in ("channel", "language", "queue")
+    }
+    heat = dashboard.heat_map(session, flt)
+    heat_cells = [
+        [
+            Mark(
+                f"{WEEKDAYS[d]} {h:02d}",
+                heat.cells[d][h].n,
+                f"{WEEKDAYS[d]} {h:02d}:00: {heat.cells[d][h].n} interactions, "
+                f"mean score {_num(heat.cells[d][h].mean_score)}, low {_pct(heat.cells[d][h].low_rate)}",
+                drill(weekday=d, hour=h),
+            )
+            for h in range(24)
+        ]
+        for d in range(7)
+    ]
+    totals = dashboard.summary(session, flt)
+    lines = dashboard.agents(session, flt) if flt.agent is None else []
+    return {
+        "totals": totals,
+        "unit": unit,
+        "trend_chart": charts.line_chart(trend_marks, label="mean score over time", test="trend"),
+        "volume_chart": charts.column_chart(volume_marks, label="interactions over time", test="volume"),
+        "failure_chart": charts.bar_chart(
+            failure_marks, label="criterion failure rates", test="failures", percent=True
+        ),
+        "rates": rates,
+        "histogram_chart": charts.column_chart(histogram_marks, label="score distribution", test="histogram"),
+        "volumes": volumes,
+        "heat_chart": charts.heat_map(
+            WEEKDAYS, [f"{h:02d}" for h in range(24)], heat_cells, label="hour × weekday", test="heatmap"
+        ),
+        "agents": lines,
+        "drill": drill,
+        "pct": _pct,
+        "num": _num,
+    }

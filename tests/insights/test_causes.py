@@ -1,0 +1,69 @@
+"""Root causes over stored interactions (callqa.insights.causes): the causes planted in the synthetic centre
+are found, for each kind of outcome, and nothing is reported where nothing was planted."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from callqa.insights.causes import UnknownOutcome, handle_line, root_causes
+from callqa.insights.dashboard import DashboardFilter
+from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.insights.synthetic import CentreShape, generate_centre
+from support import Database
+
+pytestmark = pytest.mark.issue(7)
+PERIOD = DashboardFilter(date(2026, 8, 2), date(2026, 10, 31))
+
+
+@pytest.fixture
+def centre(db: Database) -> Database:
+    with db.factory.begin() as session:
+        generate_centre(
+            session, CentreShape(count=6000, agents=40, teams=4, days=91, until=date(2026, 10, 31))
+        )
+    refresh_insights(db.factory, InsightConfig(ZoneInfo("UTC")))
+    return db
+
+
+def found(drivers: list, dimension: str, value: str) -> bool:  # type: ignore[type-arg]
+    return any(d.dimension == dimension and d.value == value and d.lift > 1 for d in drivers)
+
+
+def test_the_planted_causes_are_found(centre: Database) -> None:
+    with centre.factory() as session:
+        what, tally, drivers = root_causes(session, PERIOD, "low_score")
+        assert tally.total == 6000 and 0 < tally.positives < 1000
+        assert (drivers[0].dimension, drivers[0].value) == ("hour", "09:00")  # the morning rush
+        assert found(drivers, "tenure", "< 3 months")  # new hires
+        assert drivers[0].finding(what.label).startswith("Low score is ")
+        assert all(d.q <= 0.05 for d in drivers)
+        assert not any(d.dimension == "weekday" for d in drivers)  # nothing planted on weekdays
+
+        _, _, failing = root_causes(session, PERIOD, "failed:solution_explained")
+        assert (failing[0].dimension, failing[0].value) == ("queue", "loans")
+        assert failing[0].lift > 2
+
+        _, csat, unhappy = root_causes(session, PERIOD, "low_csat")
+        assert csat.total < 6000 / 2  # only surveyed interactions count
+        assert found(unhappy, "queue", "loans")
+
+        line = handle_line(session, PERIOD)
+        what, _, slow = root_causes(session, PERIOD, "long_handle")
+        assert f"over {line / 1000:.0f} s" in what.label
+        assert found(slow, "channel", "chat") and found(slow, "hour", "09:00")
+
+
+def test_scope_and_bad_outcomes(centre: Database) -> None:
+    with centre.factory() as session:
+        one = DashboardFilter(PERIOD.since, PERIOD.until, agent="agent-0001")
+        _, tally, _ = root_causes(session, one, "low_score")
+        assert tally.total < 400 and "agent" not in tally.groups
+        team = DashboardFilter(PERIOD.since, PERIOD.until, teams=frozenset({"Team 01"}))
+        _, counted, _ = root_causes(session, team, "auto_failed", ["agent"])
+        assert all(value.startswith("agent-") for value in counted.groups["agent"])
+        assert sum(n for n, _ in counted.groups["agent"].values()) == counted.total
+        with pytest.raises(UnknownOutcome, match="outcome 'slow'"):
+            root_causes(session, PERIOD, "slow")
