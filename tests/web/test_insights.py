@@ -3,13 +3,17 @@ every linked mark on the page leads to exactly as many interactions as the mark 
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
+from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.insights.synthetic import CentreShape, generate_centre
 from web_support import SignedIn, Web
 
 pytestmark = pytest.mark.issue(7)
@@ -98,3 +102,40 @@ def test_each_role_sees_only_its_own_scope(dashboards: Web) -> None:
     assert page.status_code == 200 and 'id="insight-agents"' not in page.text
     for _, want, got in linked_totals(agent, page.text):
         assert want == got  # an agent's drill-down lists their own interactions only
+
+
+@pytest.fixture
+def busy(web: Web) -> Web:
+    """The demo data plus a synthetic centre of 3,000 scored interactions with planted causes."""
+    with web.db.factory.begin() as session:
+        shape = CentreShape(count=3000, agents=20, teams=2, days=60, until=date(2026, 10, 31))
+        generate_centre(session, shape)
+    refresh_insights(web.db.factory, InsightConfig.from_settings(web.settings))
+    return web
+
+
+def test_root_causes_page_json_and_csv_agree_and_drill_down(busy: Web) -> None:
+    analyst = busy.signed_in("analyst")
+    period = {"since": "2026-09-02", "until": "2026-10-31", "outcome": "low_score"}
+    data = analyst.client.get("/api/insights/causes", params=period).json()
+    top = [(d["dimension"], d["value"]) for d in data["drivers"][:3]]
+    assert ("hour", "09:00") in top and ("tenure", "< 3 months") in top, top  # the planted causes
+    first = next(d for d in data["drivers"] if d["dimension"] == "hour")
+    assert first["finding"].startswith("Low score is ") and first["q"] <= 0.05
+    listed = analyst.client.get(first["interactions"].replace("/interactions?", "/api/interactions?")).json()
+    assert listed["total"] == first["hits"]  # the link lists exactly the low-scored 9 o'clock interactions
+    table = analyst.client.get("/api/insights/causes.csv", params=period)
+    assert table.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert [r["finding"] for r in rows] == [d["finding"] for d in data["drivers"]]
+    page = analyst.client.get("/insights/causes", params=period)
+    assert page.status_code == 200 and html.escape(first["finding"]) in page.text
+    failed = analyst.client.get(
+        "/api/insights/causes", params={**period, "outcome": "failed:solution_explained"}
+    )
+    assert failed.json()["drivers"][0]["value"] == "loans"
+    wrong = analyst.client.get("/api/insights/causes", params={**period, "outcome": "nonsense"})
+    assert wrong.status_code == 422 and "outcome 'nonsense'" in wrong.json()["detail"]
+    agent = busy.signed_in("j.smith")
+    own = agent.client.get("/api/insights/causes", params=period).json()
+    assert own["filter"]["agent"] == "j.smith" and own["interactions"] <= 10

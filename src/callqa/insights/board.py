@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from callqa.insights import charts, dashboard
+from callqa.insights.causes import WEEKDAY_NAMES
 from callqa.insights.charts import Mark
 from callqa.insights.dashboard import DashboardFilter, Totals
+from callqa.insights.drivers import Driver
 from callqa.interactions.search import DEFAULT_SCORECARD
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -159,3 +161,33 @@ def dashboard_view(session: Session, flt: DashboardFilter, drill: Drill) -> dict
         "pct": _pct,
         "num": _num,
     }
+
+
+DRILL_KEYS = {
+    "hour": "hour",
+    "weekday": "weekday",
+    "queue": "queue",
+    "team": "team",
+    "agent": "agent",
+    "language": "language",
+    "channel": "channel",
+}
+
+
+def driver_link(drill: Drill, driver: Driver, outcome_key: str, low_score: float) -> str | None:
+    """The interaction list behind a finding: the dimension value and, where a filter exists, the outcome."""
+    if driver.dimension not in DRILL_KEYS or driver.value == "unknown":
+        return None
+    value: Any = driver.value
+    if driver.dimension == "hour":
+        value = int(driver.value[:2])
+    elif driver.dimension == "weekday":
+        value = WEEKDAY_NAMES.index(driver.value)
+    extra: dict[str, Any] = {DRILL_KEYS[driver.dimension]: value}
+    if outcome_key == "low_score":
+        extra["max_score"] = round(low_score - 0.01, 2)
+    elif outcome_key == "auto_failed":
+        extra["auto_failed"] = "true"
+    elif outcome_key.startswith("failed:"):
+        extra["failed"] = outcome_key[7:]
+    return drill.link(None, None, extra)

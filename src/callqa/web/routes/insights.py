@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from callqa.insights import dashboard
-from callqa.insights.board import WEEKDAYS, Drill, dashboard_view
+from callqa.insights.board import WEEKDAYS, Drill, dashboard_view, driver_link
+from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
 from callqa.insights.dashboard import DashboardFilter, Totals
+from callqa.insights.drivers import Driver
 from callqa.insights.refresh import refreshed_at
 from callqa.web.deps import CurrentActor, DbSession, audit
 from callqa.web.insights_view import PERIODS, read_filter
@@ -42,6 +46,7 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
         "teams": dashboard.teams_in(session, flt) if actor.role.value != "agent" else [],
         "refreshed_at": (lambda at: at.astimezone(settings.zone()) if at else None)(refreshed_at(session)),
         "zone": settings.timezone,
+        "causes_href": request.url_for("causes_page").include_query_params(**_described(flt)),
     }
     return render(request, "insights.html", context)
 
@@ -96,3 +101,93 @@ def dashboard_json(request: Request, session: DbSession, actor: CurrentActor) ->
         if flt.agent is None
         else [],
     }
+
+
+def _causes(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    flt = _filter(request, session, actor)
+    settings = request.app.state.settings
+    key = request.query_params.get("outcome", "").strip() or "low_score"
+    try:
+        what, counts, drivers = root_causes(session, flt, key)
+    except UnknownOutcome as exc:
+        raise HTTPException(422, str(exc)) from None
+    drill = Drill(flt, settings.zone(), settings.insights_scorecard)
+    audit(request, session, actor, "view", "root_causes", None, {**_described(flt), "outcome": key})
+    return {
+        "flt": flt,
+        "outcome": what,
+        "tally": counts,
+        "drivers": drivers,
+        "links": [driver_link(drill, d, key, flt.low_score) for d in drivers],
+    }
+
+
+def _driver_json(d: Driver, label: str, link: str | None) -> dict[str, Any]:
+    return {**asdict(d), "finding": d.finding(label), "interactions": link}
+
+
+@pages.get("/insights/causes", name="causes_page")
+def causes_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    found = _causes(request, session, actor)
+    criteria = [r.criterion for r in dashboard.criterion_rates(session, found["flt"])]
+    context = {
+        **found,
+        "outcomes": {**OUTCOMES, **{f"failed:{c}": f"Failing {c}" for c in criteria}},
+        "periods": PERIODS,
+        "teams": dashboard.teams_in(session, found["flt"]) if actor.role.value != "agent" else [],
+        "dimensions": DIMENSIONS,
+    }
+    return render(request, "insights_causes.html", context)
+
+
+@api.get("/causes")
+def causes_json(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """Root causes of `outcome` (low_score, auto_failed, low_csat, long_handle, recontact or
+    failed:<criterion>) across hour, weekday, queue, team, agent, tenure, contact reason, language and
+    channel, with effect sizes and Benjamini–Hochberg-adjusted p-values; same filter as the dashboard."""
+    found = _causes(request, session, actor)
+    label = found["outcome"].label
+    return {
+        "filter": _described(found["flt"]),
+        "outcome": found["outcome"].key,
+        "label": label,
+        "interactions": found["tally"].total,
+        "with_outcome": found["tally"].positives,
+        "drivers": [
+            _driver_json(d, label, link) for d, link in zip(found["drivers"], found["links"], strict=True)
+        ],
+    }
+
+
+CSV_FIELDS = (
+    "finding",
+    "dimension",
+    "value",
+    "n",
+    "hits",
+    "rate",
+    "rest_rate",
+    "difference",
+    "low",
+    "high",
+    "lift",
+    "p",
+    "q",
+)
+
+
+@api.get("/causes.csv")
+def causes_csv(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    """The same findings as CSV (one row per driver), for a spreadsheet or a BI tool."""
+    found = _causes(request, session, actor)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for d in found["drivers"]:
+        writer.writerow(_driver_json(d, found["outcome"].label, None))
+    name = f"root-causes-{found['outcome'].key.replace(':', '-')}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
