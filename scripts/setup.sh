@@ -16,6 +16,10 @@ if [ -n "$python" ] && ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
 if [ "$dev" = 1 ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   packages+=(postgresql postgresql-contrib)
 fi
+# WeasyPrint prints the PDF reports with Pango; DejaVu covers Latin, Lithuanian and Persian, WenQuanYi Chinese
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || packages+=("$pkg")
+done
 # espeak-ng speaks the synthetic test calls (word error rate, redaction muting)
 if [ "$dev" = 1 ] && ! command -v espeak-ng >/dev/null 2>&1; then packages+=(espeak-ng); fi
 # Debian's Chromium runs the browser tests (Playwright drives it through executable_path; no browser download)

@@ -126,6 +126,11 @@ class ErrorCode(Enum):
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"
+    # P1xx: reports
+    P100 = "cannot make the PDF: {reason}"
+    P101 = "report schedule: {reason}"
+    P102 = "e-mail to {recipients} failed: {reason}"
+    P103 = "report schedule {schedule} not found"
     # Q1xx: queries
     Q100 = "interaction {ident} not found"
     Q101 = "'{ident}' names more than one interaction; use one of: {choices}"

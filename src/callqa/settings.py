@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
@@ -94,6 +95,21 @@ class Settings(BaseSettings):
         ge=0,
         description="How often the web server folds new scores into dashboards (0: never).",
     )
+
+    public_url: str | None = Field(
+        default=None,
+        description="The web app's address as users reach it (links in e-mailed reports), e.g. https://qa.example.com.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for scheduled reports (unset: no e-mail)."
+    )
+    smtp_port: int = Field(default=587, description="SMTP port (587 with STARTTLS, 465 with TLS, 25 plain).")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="How the SMTP connection is secured."
+    )
+    smtp_username: str | None = Field(default=None, description="SMTP user name (unset: no login).")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_from: str = Field(default="callqa@localhost", description="Sender address of scheduled reports.")
 
     @field_validator("timezone")
     @classmethod

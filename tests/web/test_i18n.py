@@ -10,13 +10,14 @@ from jinja2 import Environment
 from callqa.web.i18n import pick_locale, translations
 from web_support import Web
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "callqa" / "web" / "templates"
+SRC = Path(__file__).resolve().parents[2] / "src" / "callqa"
+TEMPLATES = [*(SRC / "web" / "templates").glob("*.html"), *(SRC / "reports" / "templates").glob("*.html")]
 
 
 def _messages() -> set[str]:
     env = Environment(extensions=["jinja2.ext.i18n"])
     found: set[str] = set()
-    for path in TEMPLATES.glob("*.html"):
+    for path in TEMPLATES:
         for _, _, message in env.extract_translations(path.read_text(encoding="utf-8")):  # type: ignore[attr-defined]
             # a call with keyword arguments (_("last %(n)s days", n=p)) extracts as (msgid, None, ...)
             found.add(str(message[0] if isinstance(message, tuple) else message))

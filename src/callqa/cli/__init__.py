@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from callqa.cli import browse, database, demo, evaluate, export, ingest, insights, live, score, serve, users
+from callqa.cli import (
+    browse,
+    database,
+    demo,
+    evaluate,
+    export,
+    ingest,
+    insights,
+    live,
+    report,
+    score,
+    serve,
+    users,
+)
 
 app = typer.Typer(
     name="callqa",
@@ -24,6 +37,7 @@ live.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(insights.app, name="insights")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

@@ -10,6 +10,9 @@ import typer
 from callqa.cli.context import console, fail
 from callqa.errors import CallqaError
 from callqa.insights.refresh import InsightConfig, start_refresher
+from callqa.reports.build import ReportSettings
+from callqa.reports.mail import SmtpSettings
+from callqa.reports.schedules import start_sender
 from callqa.settings import Settings
 
 
@@ -47,6 +50,9 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) ->
     except CallqaError as exc:
         fail(str(exc))
     start_refresher(app.state.factory, InsightConfig.from_settings(settings), settings.insights_refresh_s)
+    start_sender(
+        app.state.factory, ReportSettings.from_settings(settings), SmtpSettings.from_settings(settings)
+    )
     console.print(f"[bold]callqa[/bold] serving {settings.resolved_database_url()} at http://{host}:{port}/")
     tune_collector()
     if workers > 1:

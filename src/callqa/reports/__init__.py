@@ -1,0 +1,1 @@
+"""Quality analysis reports (individual, team, centre) as HTML and PDF, and their scheduled delivery."""

@@ -1,0 +1,154 @@
+"""What a quality report says: the period's figures against the previous period, the charts, the criteria
+that failed most and how that changed, the agents, the lowest-scored interactions and the root causes of
+low scores — for the whole centre, one team or one agent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callqa.insights import dashboard
+from callqa.insights.board import Drill, dashboard_view
+from callqa.insights.causes import root_causes
+from callqa.insights.dashboard import DashboardFilter, Totals
+from callqa.insights.models import InsightFactRow
+from callqa.insights.refresh import refreshed_at
+from callqa.interactions.models import InteractionRow
+from callqa.settings import Settings
+
+Scope = Literal["centre", "team", "agent"]
+LOWEST = 10
+FINDINGS = 5
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    scope: Scope
+    subject: str | None  # the team or agent; None for the centre
+    since: date
+    until: date
+    teams: frozenset[str] | None = None  # a supervisor's centre report covers their teams only
+
+    def title(self) -> str:
+        return self.subject or "Centre"
+
+    def slug(self) -> str:
+        name = self.subject or "centre"
+        safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+        return f"quality-{self.scope}-{safe}-{self.since}-{self.until}"
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    zone: ZoneInfo
+    scorecard: str = "standard"
+    low_score: float = 70.0
+    public_url: str | None = None  # links to the web app; None: a report without links
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReportSettings:
+        return cls(
+            settings.zone(), settings.insights_scorecard, settings.insights_low_score, settings.public_url
+        )
+
+
+def previous(since: date, until: date) -> tuple[date, date]:
+    """The period of the same length just before."""
+    days = (until - since).days + 1
+    return since - timedelta(days=days), since - timedelta(days=1)
+
+
+def last_period(cadence: str, today: date) -> tuple[date, date]:
+    """The last complete week (Monday–Sunday) or calendar month before ``today``."""
+    if cadence == "weekly":
+        monday = today - timedelta(days=today.weekday())
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    first = today.replace(day=1)
+    end = first - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def _filter(request: ReportRequest, since: date, until: date, low_score: float) -> DashboardFilter:
+    return DashboardFilter(
+        since,
+        until,
+        team=request.subject if request.scope == "team" else None,
+        agent=request.subject if request.scope == "agent" else None,
+        teams=request.teams,
+        low_score=low_score,
+    )
+
+
+def _delta(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def build_report(session: Session, request: ReportRequest, settings: ReportSettings) -> dict[str, Any]:
+    """Everything the report template shows."""
+    flt = _filter(request, request.since, request.until, settings.low_score)
+    before = _filter(request, *previous(request.since, request.until), settings.low_score)
+    board = dashboard_view(session, flt, Drill(flt, settings.zone, settings.scorecard, settings.public_url))
+    now_totals: Totals = board["totals"]
+    old_totals = dashboard.summary(session, before)
+    old_rates = {r.criterion: r.fail_rate for r in dashboard.criterion_rates(session, before)}
+    what, counts, drivers = root_causes(session, flt, "low_score")
+    at = refreshed_at(session)
+    return {
+        **board,
+        "request": request,
+        "title": request.title(),
+        "previous": previous(request.since, request.until),
+        "before": old_totals,
+        "changes": {
+            "n": now_totals.n - old_totals.n,
+            "mean_score": _delta(now_totals.mean_score, old_totals.mean_score),
+            "low_rate": _delta(now_totals.low_rate, old_totals.low_rate),
+            "auto_fail_rate": _delta(now_totals.auto_fail_rate, old_totals.auto_fail_rate),
+            "mean_csat": _delta(now_totals.mean_csat, old_totals.mean_csat),
+        },
+        "criteria": [(r, _delta(r.fail_rate, old_rates.get(r.criterion))) for r in board["rates"]],
+        "lowest": lowest_scored(session, flt, settings),
+        "findings": [d.finding(what.label) for d in drivers[:FINDINGS]],
+        "outcome_base": (counts.positives, counts.total),
+        "generated_at": datetime.now(UTC).astimezone(settings.zone),
+        "refreshed_at": at.astimezone(settings.zone) if at else None,
+        "zone": settings.zone.key,
+        "low_score": settings.low_score,
+    }
+
+
+def lowest_scored(session: Session, flt: DashboardFilter, settings: ReportSettings) -> list[dict[str, Any]]:
+    """The period's lowest-scored interactions (worth a listen), with a link when the app has an address."""
+    f = InsightFactRow
+    where = [f.day >= flt.since, f.day <= flt.until, f.score.is_not(None)]
+    for column, value in ((f.team, flt.team), (f.agent, flt.agent), (f.channel, flt.channel)):
+        if value is not None:
+            where.append(column == value)
+    if flt.teams is not None:
+        where.append(f.team.in_(sorted(flt.teams)))
+    query = (
+        select(
+            f.interaction_id,
+            f.day,
+            f.agent,
+            f.queue,
+            f.channel,
+            f.score,
+            f.auto_failed,
+            InteractionRow.external_id,
+        )
+        .join(InteractionRow, InteractionRow.id == f.interaction_id)
+        .where(*where)
+        .order_by(f.score, f.day.desc())
+        .limit(LOWEST)
+    )
+    base = settings.public_url.rstrip("/") if settings.public_url else None
+    return [
+        {**row._asdict(), "href": f"{base}/interactions/{row.interaction_id}" if base else None}
+        for row in session.execute(query)
+    ]

@@ -1,0 +1,40 @@
+"""A report as HTML (one self-contained file: inline CSS and SVG, no scripts) and as PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from callqa.errors import CallqaError, ErrorCode
+from callqa.web.i18n import LOCALES, translations
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def _environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def report_html(context: dict[str, Any], locale: str = "en") -> str:
+    """The report as a standalone HTML document in ``locale`` (en or zh)."""
+    language = locale if locale in LOCALES else "en"
+    return _environment(language).get_template("report.html").render(**context, locale=language)
+
+
+def report_pdf(html: str) -> bytes:
+    """The HTML report printed to an A4 PDF."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
+        raise CallqaError(ErrorCode.P100, reason=f"WeasyPrint and Pango are needed: {exc}") from exc
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
