@@ -154,6 +154,29 @@ def direct(session: Any, flt: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
+def report_timing(session: Any, request: Any) -> dict[str, float]:
+    """Seconds to gather a report's figures, write its HTML and print its PDF (median of 3)."""
+    from zoneinfo import ZoneInfo
+
+    from callqa.reports.build import ReportSettings, build_report
+    from callqa.reports.render import report_html, report_pdf
+
+    settings = ReportSettings(ZoneInfo("UTC"))
+    steps: dict[str, list[float]] = {"build_s": [], "html_s": [], "pdf_s": []}
+    size = 0
+    for _ in range(3):
+        began = time.perf_counter()
+        context = build_report(session, request, settings)
+        built = time.perf_counter()
+        html = report_html(context)
+        written = time.perf_counter()
+        size = len(report_pdf(html))
+        steps["build_s"].append(built - began)
+        steps["html_s"].append(written - built)
+        steps["pdf_s"].append(time.perf_counter() - written)
+    return {**{k: statistics.median(v) for k, v in steps.items()}, "pdf_kb": size / 1024}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -166,8 +189,10 @@ def main() -> None:
     from zoneinfo import ZoneInfo
 
     from callqa.insights.board import Drill, dashboard_view
+    from callqa.insights.causes import root_causes
     from callqa.insights.refresh import InsightConfig, refresh_insights
     from callqa.insights.synthetic import CentreShape, generate_centre
+    from callqa.reports.build import ReportRequest
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{args.db}"
@@ -193,6 +218,20 @@ def main() -> None:
             page = partial(dashboard_view, session, flt, Drill(flt, ZoneInfo("UTC"), "standard"))
             rows.append({"view": view, "query": "whole page", **timed(page, 5)})
             print(json.dumps(rows[-1]))
+        for view in ("centre, 90 days", "centre, 365 days", "team, 90 days"):
+            flt = views()[view]
+            for key in ("low_score", "failed:solution_explained"):
+                found = partial(root_causes, session, flt, key)
+                rows.append({"view": view, "query": f"root causes: {key}", **timed(found, 5)})
+                print(json.dumps(rows[-1]))
+        reports = []
+        month = (date(2026, 10, 1), date(2026, 10, 31))
+        for scope, subject in (("centre", None), ("team", "Team 07"), ("agent", "agent-0042")):
+            request = ReportRequest(scope, subject, *month)  # type: ignore[arg-type]
+            timing = report_timing(session, request)
+            reports.append({"report": f"{scope}, October", **timing})
+            print(json.dumps(reports[-1]))
+        out["reports"] = reports
         base = []
         for view in ("centre, 90 days", "centre, 365 days"):
             flt = views()[view]
@@ -201,9 +240,14 @@ def main() -> None:
                 print(json.dumps({"baseline": True, **base[-1]}))
     out["queries"] = rows
     out["baseline"] = base
+    for r in out["reports"]:
+        print(
+            f"report {r['report']:<18} build {r['build_s']:.2f} s, HTML {r['html_s']:.2f} s, "
+            f"PDF {r['pdf_s']:.2f} s ({r['pdf_kb']:.0f} KB)"
+        )
     out["peak_mb"] = peak_mb()
-    print(json.dumps({k: v for k, v in out.items() if k not in ("queries", "baseline")}))
-    worst = max(r["p95"] for r in rows if r["query"] != "whole page")
+    print(json.dumps({k: v for k, v in out.items() if k not in ("queries", "baseline", "reports")}))
+    worst = max(r["p95"] for r in rows if r["query"] != "whole page" and not r["query"].startswith("root"))
     print(f"worst query p95: {worst:.1f} ms")
     for b in base:
         mine = next(r for r in rows if r["view"] == b["view"] and r["query"] == b["query"])

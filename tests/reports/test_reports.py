@@ -200,9 +200,11 @@ def test_who_may_schedule_what(centre: Database) -> None:
         schedule(centre, "sam.lead", subject="Team Shanghai")
     with pytest.raises(CallqaError, match="P101"):
         schedule(centre, "j.smith", scope="centre")  # an agent: no centre report
-    ident = schedule(centre, "j.smith", scope="agent", subject="j.smith")  # their own: fine
+    with pytest.raises(CallqaError, match="P101"):
+        schedule(centre, "j.smith", scope="agent", subject="j.smith")  # agents read their dashboard
+    ident = schedule(centre, "sam.lead", scope="agent", subject="j.smith")  # their team's agent: fine
     with centre.factory.begin() as session:
-        session.query(UserRow).filter_by(username="j.smith").update({"active": False})
+        session.query(UserRow).filter_by(username="sam.lead").update({"active": False})
     (failed,) = [
         d
         for d in run_due(

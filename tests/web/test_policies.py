@@ -67,6 +67,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_HELP: set(),
         Action.LIVE_INGEST: set(),
         Action.INSIGHTS_VIEW: {"own", "teammate", "none"},
+        Action.REPORT_SCHEDULE: {"own", "teammate", "none"},
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -95,6 +96,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_HELP: {"own"},
         Action.LIVE_INGEST: set(),
         Action.INSIGHTS_VIEW: {"own"},
+        Action.REPORT_SCHEDULE: set(),
     },
 }
 

@@ -44,6 +44,7 @@ class Action(StrEnum):
     LIVE_HELP = "live.help"  # raise a hand on one's own call
     LIVE_INGEST = "live.ingest"  # stream call events in (an integration's API token)
     INSIGHTS_VIEW = "insights.view"  # dashboards and reports: centre-wide (no owner), a team's, an agent's
+    REPORT_SCHEDULE = "report.schedule"  # e-mailed reports on work one sees (no owner: the schedules page)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ def _insights(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT if owner is None else sees(actor, owner)
 
 
+def _schedules(actor: Actor, owner: Owner | None) -> bool:
+    return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -135,6 +140,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.LIVE_HELP: _own_work,
     Action.LIVE_INGEST: _admin,
     Action.INSIGHTS_VIEW: _insights,
+    Action.REPORT_SCHEDULE: _schedules,
 }
 
 

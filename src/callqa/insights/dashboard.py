@@ -323,3 +323,9 @@ def teams_in(session: Session, flt: DashboardFilter) -> list[str]:
     if flt.teams is not None:
         where.append(t.team.in_(sorted(flt.teams)))
     return [team for team in session.scalars(select(t.team).where(*where).distinct().order_by(t.team))]
+
+
+def agent_team(session: Session, agent: str) -> str | None:
+    """The team an agent's latest interaction was in (whose supervisor sees the agent's dashboard)."""
+    query = select(F.team).where(F.agent == agent).order_by(F.day.desc()).limit(1)
+    return session.scalar(query) or None

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callqa.access.policies import Action, Owner, allowed
 from callqa.db.engine import unit_of_work
 from callqa.errors import CallqaError, ErrorCode
+from callqa.insights.dashboard import agent_team
 from callqa.reports.build import ReportRequest, ReportSettings, build_report, last_period
 from callqa.reports.mail import Attachment, SmtpSettings, message, send
 from callqa.reports.models import ReportDeliveryRow, ReportScheduleRow
@@ -92,7 +93,7 @@ def create_schedule(
 ) -> ReportScheduleRow:
     """Store a schedule made by ``creator`` (who must be allowed to see what it reports on)."""
     actor = actor_for(session, creator)
-    if actor is None or not allowed(actor, Action.INSIGHTS_VIEW, _owner(spec.scope, spec.subject)):
+    if actor is None or not allowed(actor, Action.REPORT_SCHEDULE, _owner(session, spec.scope, spec.subject)):
         raise CallqaError(
             ErrorCode.P101, reason=f"you may not report on {spec.scope} {spec.subject or ''}".strip()
         )
@@ -116,11 +117,11 @@ def create_schedule(
     return row
 
 
-def _owner(scope: str, subject: str | None) -> Owner | None:
+def _owner(session: Session, scope: str, subject: str | None) -> Owner | None:
     if scope == "team":
         return Owner(agent=None, team=subject)
-    if scope == "agent":
-        return Owner(agent=subject, team=None)
+    if scope == "agent" and subject:
+        return Owner(agent=subject, team=agent_team(session, subject))
     return None
 
 
@@ -221,7 +222,7 @@ def compose(
     if smtp is None:
         raise CallqaError(ErrorCode.P102, recipients=row.recipients, reason="no SMTP server is configured")
     actor = actor_for(session, row.created_by) if row.created_by is not None else None
-    if actor is None or not allowed(actor, Action.INSIGHTS_VIEW, _owner(row.scope, row.subject)):
+    if actor is None or not allowed(actor, Action.INSIGHTS_VIEW, _owner(session, row.scope, row.subject)):
         raise CallqaError(ErrorCode.P101, reason=f"'{row.name}': its creator may no longer see this report")
     teams = frozenset(actor.led_teams) if actor.role is UserRole.SUPERVISOR else None
     request = ReportRequest(row.scope, row.subject, since, until, teams)  # type: ignore[arg-type]

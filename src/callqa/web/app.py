@@ -30,6 +30,7 @@ from callqa.web.routes import (
     knowledge,
     live,
     pages,
+    reports,
     review_pages,
     scorecards,
 )
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(scorecards.pages)
     app.include_router(scorecards.api)
     app.include_router(insights.pages)
+    app.include_router(reports.pages)
+    app.include_router(reports.api)
     app.include_router(insights.api)
     app.include_router(live.pages)
     app.include_router(live.api)

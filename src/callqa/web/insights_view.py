@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from fastapi import HTTPException
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
+from callqa.insights import dashboard
 from callqa.insights.dashboard import DashboardFilter
-from callqa.insights.models import InsightFactRow
 from callqa.users.schemas import Actor, UserRole
 
 PERIODS = (7, 30, 90, 365)
@@ -44,16 +43,9 @@ def read_filter(
     teams = frozenset(actor.led_teams) if actor.role is UserRole.SUPERVISOR else None
     owner = None
     if agent is not None:
-        owner = Owner(agent=agent, team=_team_of(session, agent))
+        owner = Owner(agent=agent, team=dashboard.agent_team(session, agent))
     elif team is not None:
         owner = Owner(agent=None, team=team)
     if not allowed(actor, Action.INSIGHTS_VIEW, owner):
         raise HTTPException(404, "not found")
     return DashboardFilter(since, until, team, agent, channel, teams, low_score)
-
-
-def _team_of(session: Session, agent: str) -> str | None:
-    query = (
-        select(InsightFactRow.team).where(InsightFactRow.agent == agent).order_by(InsightFactRow.day.desc())
-    )
-    return session.scalar(query.limit(1)) or None

@@ -47,6 +47,8 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
         "refreshed_at": (lambda at: at.astimezone(settings.zone()) if at else None)(refreshed_at(session)),
         "zone": settings.timezone,
         "causes_href": request.url_for("causes_page").include_query_params(**_described(flt)),
+        "report_pdf_href": request.url_for("report_pdf").include_query_params(**_described(flt)),
+        "report_html_href": request.url_for("report_html").include_query_params(**_described(flt)),
     }
     return render(request, "insights.html", context)
 
