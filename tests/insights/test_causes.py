@@ -3,12 +3,13 @@ are found, for each kind of outcome, and nothing is reported where nothing was p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from callqa.insights.causes import UnknownOutcome, handle_line, root_causes
+from callqa.insights.causes import DIMENSIONS, UnknownOutcome, handle_line, outcome, root_causes, tally
 from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.synthetic import CentreShape, generate_centre
@@ -67,3 +68,13 @@ def test_scope_and_bad_outcomes(centre: Database) -> None:
         assert sum(n for n, _ in counted.groups["agent"].values()) == counted.total
         with pytest.raises(UnknownOutcome, match="outcome 'slow'"):
             root_causes(session, PERIOD, "slow")
+
+
+@pytest.mark.parametrize("key", ["low_score", "auto_failed"])
+def test_counts_from_the_rollups_equal_counts_from_the_facts(centre: Database, key: str) -> None:
+    with centre.factory() as session:
+        what = outcome(session, PERIOD, key)
+        from_rollups = tally(session, PERIOD, what, DIMENSIONS)
+        from_facts = tally(session, PERIOD, replace(what, key=f"{key} (facts)"), DIMENSIONS)
+    assert from_rollups == from_facts
+    assert set(from_rollups.groups) == set(DIMENSIONS)

@@ -9,12 +9,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.drivers import Driver, Tally, rank_tally
-from callqa.insights.models import InsightFactRow
+from callqa.insights.models import (
+    InsightAgentRow,
+    InsightDailyRow,
+    InsightFactRow,
+    InsightHourlyRow,
+    InsightVolumeRow,
+)
 from callqa.scoring.models import CriterionResultRow
 
 F = InsightFactRow
@@ -93,22 +99,77 @@ def _scope(flt: DashboardFilter) -> list[ColumnElement[bool]]:
     return out
 
 
-def _counted(flt: DashboardFilter, what: Outcome, *columns: Any) -> Select[Any]:
-    hits = func.coalesce(func.sum(case((what.hit, 1), else_=0)), 0)
-    query = select(*columns, func.count(), hits).select_from(F).where(*_scope(flt), what.eligible)
+def tally(session: Session, flt: DashboardFilter, what: Outcome, dimensions: Sequence[str]) -> Tally:
+    """Counts per value of each dimension within the filter: from the roll-ups for a low score or an
+    auto-fail (they hold both), else in one pass over the facts."""
+    if what.key in ("low_score", "auto_failed") and flt.agent is None:
+        return _from_rollups(session, flt, what.key, dimensions)
+    columns = [getattr(F, d) for d in dimensions]
+    query = select(*columns, what.hit).select_from(F).where(*_scope(flt), what.eligible)
     if what.criterion is not None:
         r = CriterionResultRow
         query = query.join(r, and_(r.evaluation_id == F.evaluation_id, r.criterion == what.criterion))
-    return query.group_by(*columns) if columns else query
+    counts: list[dict[Any, list[int]]] = [{} for _ in dimensions]
+    total = positives = 0
+    for row in session.execute(query.execution_options(yield_per=20_000)):
+        hit = 1 if row[-1] else 0
+        total += 1
+        positives += hit
+        for i, counted in enumerate(counts):
+            cell = counted.get(row[i])
+            if cell is None:
+                counted[row[i]] = [1, hit]
+            else:
+                cell[0] += 1
+                cell[1] += hit
+    out = Tally(total, positives)
+    for dimension, counted in zip(dimensions, counts, strict=True):
+        for value, (n, hits) in counted.items():
+            out.add(dimension, shown(dimension, value), n, hits)
+    return out
 
 
-def tally(session: Session, flt: DashboardFilter, what: Outcome, dimensions: Sequence[str]) -> Tally:
-    """Counts per value of each dimension, from the facts of the filter."""
-    total, positives = session.execute(_counted(flt, what)).one()
-    out = Tally(int(total), int(positives or 0))
+_ROLLUP_OF = {
+    "hour": (InsightHourlyRow, "hour"),
+    "weekday": (InsightHourlyRow, "weekday"),
+    "team": (InsightDailyRow, "team"),
+    "channel": (InsightDailyRow, "channel"),
+    "agent": (InsightAgentRow, "agent"),
+}
+
+
+def _from_rollups(session: Session, flt: DashboardFilter, key: str, dimensions: Sequence[str]) -> Tally:
+    measure = "low" if key == "low_score" else "auto_failed"
+
+    def grouped(table: Any, column: Any, *where: ColumnElement[bool]) -> Select[Any]:
+        sums = (func.coalesce(func.sum(table.scored), 0), func.coalesce(func.sum(getattr(table, measure)), 0))
+        query = select(*([column] if column is not None else []), *sums).where(
+            *_rollup_scope(flt, table), *where
+        )
+        return query.group_by(column) if column is not None else query
+
+    total, positives = session.execute(grouped(InsightDailyRow, None)).one()
+    out = Tally(int(total), int(positives))
     for dimension in dimensions:
-        for value, n, hits in session.execute(_counted(flt, what, getattr(F, dimension))):
-            out.add(dimension, shown(dimension, value), int(n), int(hits))
+        if dimension in _ROLLUP_OF:
+            table, name = _ROLLUP_OF[dimension]
+            query = grouped(table, getattr(table, name))
+        else:
+            t = InsightVolumeRow
+            query = grouped(t, t.value, t.dimension == dimension)
+        for value, n, hits in session.execute(query):
+            if n:
+                out.add(dimension, shown(dimension, value), int(n), int(hits))
+    return out
+
+
+def _rollup_scope(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = [table.day >= flt.since, table.day <= flt.until]
+    for name, value in (("team", flt.team), ("channel", flt.channel)):
+        if value is not None:
+            out.append(getattr(table, name) == value)
+    if flt.teams is not None:
+        out.append(table.team.in_(sorted(flt.teams)))
     return out
 
 

@@ -121,6 +121,7 @@ class InsightHourlyRow(Base):
     scored: Mapped[int] = mapped_column(Integer)
     score_sum: Mapped[float] = mapped_column(Float)
     low: Mapped[int] = mapped_column(Integer)
+    auto_failed: Mapped[int] = mapped_column(Integer)
     handle_n: Mapped[int] = mapped_column(Integer)
     handle_sum: Mapped[float] = mapped_column(Float)
 

@@ -110,7 +110,12 @@ def rebuild_rollups(session: Session, days: Collection[date], *, low_score: floa
             ("recontact", _count(F.recontact.is_(True))),
         ]
         _rebuild(session, InsightDailyRow, (F.day, F.team, F.channel), daily, chunk)
-        hourly = [("weekday", func.min(F.weekday)), *_common(low_score), *_handle()]
+        hourly = [
+            ("weekday", func.min(F.weekday)),
+            *_common(low_score),
+            ("auto_failed", _count(F.auto_failed.is_(True))),
+            *_handle(),
+        ]
         _rebuild(session, InsightHourlyRow, (F.day, F.hour, F.team, F.channel), hourly, chunk)
         agents = [
             *_common(low_score),

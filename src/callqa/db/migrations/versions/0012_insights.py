@@ -96,7 +96,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(16), primary_key=True),
         *[_int(n) for n in ("weekday", "n", "scored")],
         _float("score_sum"),
-        *[_int(n) for n in ("low", "handle_n")],
+        *[_int(n) for n in ("low", "auto_failed", "handle_n")],
         _float("handle_sum"),
     )
     op.create_table(
