@@ -12,6 +12,7 @@ from callqa.insights.stats import (
     cliffs_delta,
     cohens_d,
     mann_whitney,
+    mean_difference,
     pearson,
     proportion_difference,
     ranks,
@@ -81,3 +82,12 @@ def test_benjamini_hochberg_by_hand() -> None:
     assert benjamini_hochberg([0.5, float("nan")])[0] == 0.5 and math.isnan(
         benjamini_hochberg([0.5, float("nan")])[1]
     )
+
+
+def test_mean_difference_with_welch_interval() -> None:
+    # a: mean 5, variance 2.5 (n 5); b: mean 3, variance 2/3 (n 4): SE = sqrt(2.5/5 + (2/3)/4) = sqrt(2/3)
+    result = mean_difference([3, 4, 5, 6, 7], [2, 3, 3, 4])
+    assert result.difference == pytest.approx(2.0)
+    assert result.low == pytest.approx(2 - 1.959964 * math.sqrt(2 / 3), abs=1e-6)
+    assert result.high == pytest.approx(2 + 1.959964 * math.sqrt(2 / 3), abs=1e-6)
+    assert math.isnan(mean_difference([1], [2, 3]).difference)

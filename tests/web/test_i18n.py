@@ -28,7 +28,7 @@ def test_every_interface_string_has_a_chinese_translation() -> None:
     messages = _messages()
     zh = translations("zh")
     assert len(messages) > 100
-    missing = sorted(m for m in messages if zh.gettext(m) == m and m not in ("AI", "YAML"))
+    missing = sorted(m for m in messages if zh.gettext(m) == m and m not in ("AI", "YAML", "Cliff's δ"))
     assert missing == []
 
 

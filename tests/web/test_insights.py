@@ -139,3 +139,23 @@ def test_root_causes_page_json_and_csv_agree_and_drill_down(busy: Web) -> None:
     agent = busy.signed_in("j.smith")
     own = agent.client.get("/api/insights/causes", params=period).json()
     assert own["filter"]["agent"] == "j.smith" and own["interactions"] <= 10
+
+
+def test_qa_and_csat_page_and_api_with_quadrant_drill_down(busy: Web) -> None:
+    analyst = busy.signed_in("analyst")
+    period = {"since": "2026-09-02", "until": "2026-10-31"}
+    data = analyst.client.get("/api/insights/csat", params=period).json()
+    assert data["n"] > 500 and 0.3 < data["spearman"]["r"] < 1  # CSAT follows the score in this centre
+    assert data["spearman"]["low"] < data["spearman"]["r"] < data["spearman"]["high"]
+    assert sum(data["quadrants"].values()) + data["neutral"] == data["n"]
+    moving = [c["criterion"] for c in data["criteria"] if c["moves_csat"]]
+    assert "solution_explained" in moving
+    page = analyst.client.get("/insights/csat", params=period)
+    assert page.status_code == 200
+    for name in ("compliant-unhappy", "noncompliant-happy"):
+        href, shown = re.search(rf'data-test="{name}" href="([^"]+)"><b>(\d+)</b>', page.text).groups()  # type: ignore[union-attr]
+        query = dict(parse_qsl(urlsplit(html.unescape(href)).query))
+        listed = analyst.client.get("/api/interactions", params={**query, "limit": 1}).json()
+        assert listed["total"] == int(shown) > 0, name  # the quadrant's link lists exactly its interactions
+    bad = analyst.client.get("/api/interactions", params={"csat_band": "ecstatic"})
+    assert bad.status_code == 422

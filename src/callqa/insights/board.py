@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from callqa.insights import charts, dashboard
+from callqa.insights import charts, csat, dashboard
 from callqa.insights.causes import WEEKDAY_NAMES
 from callqa.insights.charts import Mark
 from callqa.insights.dashboard import DashboardFilter, Totals
@@ -191,3 +191,34 @@ def driver_link(drill: Drill, driver: Driver, outcome_key: str, low_score: float
     elif outcome_key.startswith("failed:"):
         extra["failed"] = outcome_key[7:]
     return drill.link(None, None, extra)
+
+
+def csat_view(session: Session, flt: DashboardFilter, drill: Drill) -> dict[str, Any]:
+    """QA against CSAT: correlation, the four quadrants (linked), CSAT by score band, criterion effects."""
+    seen = csat.overview(session, flt)
+    line = flt.low_score
+    sides = {"compliant": {"min_score": line}, "noncompliant": {"max_score": round(line - 0.01, 2)}}
+    links = {
+        q: drill.link(None, None, {**sides[q.split("_")[0]], "csat_band": q.split("_")[1]})
+        for q in csat.QUADRANTS
+    }
+    bands = [
+        Mark(
+            f"{start}–{start + 10}",
+            mean,
+            f"score {start}–{start + 10}: mean CSAT {_num(mean, 2)} of {n} surveyed",
+            drill(min_score=start, max_score=start + (10 if start == 90 else 9.99)) if n else None,
+        )
+        for start, n, mean in seen.by_score
+    ]
+    return {
+        "overview": seen,
+        "quadrant_links": links,
+        "by_score_chart": charts.column_chart(
+            bands, label="mean CSAT by score", test="csat-by-score", fmt="{:.2f}"
+        ),
+        "effects": csat.criterion_effects(session, flt),
+        "effect_link": lambda criterion: drill(failed=criterion),
+        "num": _num,
+        "pct": _pct,
+    }

@@ -103,7 +103,7 @@ def bar_chart(marks: Sequence[Mark], *, label: str, test: str, percent: bool = F
     return _svg(width, max(height, 30), body, label, test)
 
 
-def column_chart(marks: Sequence[Mark], *, label: str, test: str) -> Markup:
+def column_chart(marks: Sequence[Mark], *, label: str, test: str, fmt: str = "{:,.0f}") -> Markup:
     """Vertical columns (a histogram): one per mark, labelled underneath (every few when crowded)."""
     width, height, bottom = 640, 200, 24
     plot_h = height - bottom - 16
@@ -122,7 +122,7 @@ def column_chart(marks: Sequence[Mark], *, label: str, test: str) -> Markup:
         if step >= 26:
             parts.append(
                 f'<text x="{x + step / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" fill="{MUTED}">'
-                f"{value:,.0f}</text>"
+                f"{fmt.format(value) if m.value is not None else ''}</text>"
             )
         if i % every == 0:
             parts.append(

@@ -167,3 +167,20 @@ def benjamini_hochberg(pvalues: Sequence[float]) -> list[float]:
     scaled = p[order] * m / np.arange(1, m + 1)
     q[order] = np.minimum(1.0, np.minimum.accumulate(scaled[::-1])[::-1])
     return q.tolist()
+
+
+@dataclass(frozen=True)
+class MeanDifference:
+    difference: float  # mean a − mean b
+    low: float  # 95 % interval (Welch: unequal variances, normal approximation)
+    high: float
+
+
+def mean_difference(a: ArrayLike, b: ArrayLike) -> MeanDifference:
+    """The difference of two means with its 95 % interval."""
+    x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if x.size < 2 or y.size < 2:
+        return MeanDifference(float("nan"), float("nan"), float("nan"))
+    difference = float(x.mean() - y.mean())
+    error = math.sqrt(x.var(ddof=1) / x.size + y.var(ddof=1) / y.size)
+    return MeanDifference(difference, difference - Z95 * error, difference + Z95 * error)

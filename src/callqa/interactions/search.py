@@ -16,6 +16,7 @@ from callqa.interactions.queries import InteractionFilter
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 
 DEFAULT_SCORECARD = "standard"
+CSAT_BANDS = ("unhappy", "neutral", "happy")
 MAX_PAGE = 200
 
 
@@ -41,6 +42,7 @@ class SearchFilter:
     moment: str | None = None  # a key-moment kind found in the interaction (escalation_request ...)
     hour: int | None = None  # local hour of the day it started (0–23), as the insights facts have it
     weekday: int | None = None  # local weekday it started (0 = Monday)
+    csat_band: str | None = None  # unhappy (1–2 of 5) | neutral | happy (4–5), whatever the survey's scale
     scorecard: str = DEFAULT_SCORECARD
 
     def as_params(self) -> dict[str, str]:
@@ -157,6 +159,12 @@ def _fact_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
         where.append(F.hour == flt.hour)
     if flt.weekday is not None:
         where.append(F.weekday == flt.weekday)
+    if flt.csat_band in CSAT_BANDS:
+        where.append(
+            {"unhappy": F.csat <= 2, "neutral": and_(F.csat > 2, F.csat < 4), "happy": F.csat >= 4}[
+                flt.csat_band
+            ]
+        )
     return [InteractionRow.id.in_(select(F.interaction_id).where(*where))] if where else []
 
 

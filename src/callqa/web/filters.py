@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from fastapi import HTTPException
 
-from callqa.interactions.search import DEFAULT_SCORECARD, SENTIMENTS, SearchFilter
+from callqa.interactions.search import CSAT_BANDS, DEFAULT_SCORECARD, SENTIMENTS, SearchFilter
 
 _TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment")
 _NUMBERS = ("min_score", "max_score", "min_csat", "max_csat")
@@ -54,6 +54,11 @@ def parse_filter(params: Mapping[str, str]) -> SearchFilter:
         if flag not in ("true", "false"):
             raise HTTPException(422, f"auto_failed: '{flag}' is not true or false")
         values["auto_failed"] = flag == "true"
+    band = params.get("csat_band", "").strip()
+    if band:
+        if band not in CSAT_BANDS:
+            raise HTTPException(422, f"csat_band: '{band}' is not one of {', '.join(CSAT_BANDS)}")
+        values["csat_band"] = band
     sentiment = params.get("sentiment", "").strip()
     if sentiment:
         if sentiment not in SENTIMENTS:

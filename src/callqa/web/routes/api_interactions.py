@@ -61,6 +61,10 @@ def list_interactions(
     weekday: Annotated[
         int | None, Query(ge=0, le=6, description="local weekday it started, 0 = Monday")
     ] = None,
+    csat_band: Annotated[
+        Literal["unhappy", "neutral", "happy"] | None,
+        Query(description="CSAT on a 1–5 scale whatever the survey's: unhappy 1–2, neutral, happy 4–5"),
+    ] = None,
     scorecard: str = DEFAULT_SCORECARD,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -85,6 +89,7 @@ def list_interactions(
         moment=moment,
         hour=hour,
         weekday=weekday,
+        csat_band=csat_band,
         scorecard=scorecard,
     )
     found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)

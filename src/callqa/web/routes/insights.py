@@ -12,8 +12,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from callqa.insights import dashboard
-from callqa.insights.board import WEEKDAYS, Drill, dashboard_view, driver_link
+from callqa.insights.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link
 from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
+from callqa.insights.csat import criterion_effects
+from callqa.insights.csat import overview as csat_overview
 from callqa.insights.dashboard import DashboardFilter, Totals
 from callqa.insights.drivers import Driver
 from callqa.insights.refresh import refreshed_at
@@ -47,6 +49,7 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
         "refreshed_at": (lambda at: at.astimezone(settings.zone()) if at else None)(refreshed_at(session)),
         "zone": settings.timezone,
         "causes_href": request.url_for("causes_page").include_query_params(**_described(flt)),
+        "csat_href": request.url_for("csat_page").include_query_params(**_described(flt)),
         "report_pdf_href": request.url_for("report_pdf").include_query_params(**_described(flt)),
         "report_html_href": request.url_for("report_html").include_query_params(**_described(flt)),
     }
@@ -193,3 +196,38 @@ def causes_csv(request: Request, session: DbSession, actor: CurrentActor) -> Res
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
+
+
+@pages.get("/insights/csat", name="csat_page")
+def csat_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    flt = _filter(request, session, actor)
+    settings = request.app.state.settings
+    drill = Drill(flt, settings.zone(), settings.insights_scorecard)
+    audit(request, session, actor, "view", "qa_csat", None, _described(flt))
+    context = {
+        **csat_view(session, flt, drill),
+        "flt": flt,
+        "periods": PERIODS,
+        "teams": dashboard.teams_in(session, flt) if actor.role.value != "agent" else [],
+    }
+    return render(request, "insights_csat.html", context)
+
+
+@api.get("/csat")
+def csat_json(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """QA against CSAT (1–5 scale) for the filter: Pearson and Spearman with 95 % intervals, the quadrants
+    (compliant or not × happy 4–5 or unhappy 1–2), mean CSAT per score band, and each criterion's CSAT
+    effect (difference of means with its interval, Cliff's delta, Benjamini–Hochberg q)."""
+    flt = _filter(request, session, actor)
+    audit(request, session, actor, "view", "qa_csat", None, _described(flt))
+    seen = csat_overview(session, flt)
+    return {
+        "filter": _described(flt),
+        "n": seen.n,
+        "pearson": asdict(seen.pearson) if seen.pearson else None,
+        "spearman": asdict(seen.spearman) if seen.spearman else None,
+        "quadrants": seen.quadrants,
+        "neutral": seen.neutral,
+        "by_score": [{"from": s, "n": n, "mean_csat": m} for s, n, m in seen.by_score],
+        "criteria": [{**asdict(e), "moves_csat": e.moves_csat} for e in criterion_effects(session, flt)],
+    }

@@ -1,0 +1,155 @@
+"""QA and CSAT read together (seed 003): does the score follow what customers say, where do they part
+(compliant-but-unhappy, rule-breaking-but-happy), and which criteria actually move CSAT.
+
+CSAT is on the facts' 1–5 scale whatever the survey's; "unhappy" is 1–2, "happy" 4–5. A criterion "moves
+CSAT" when surveyed interactions that passed it are rated differently from those that failed it by more
+than chance (Mann–Whitney, Benjamini–Hochberg over all criteria); the effect is the difference of mean CSAT
+with its 95 % interval and Cliff's delta. This is association, not proof of cause: a criterion that fails
+on hard calls will look bad whatever the agent did.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from callqa.insights.dashboard import DashboardFilter, criterion_titles
+from callqa.insights.models import InsightFactRow
+from callqa.insights.stats import (
+    Correlation,
+    benjamini_hochberg,
+    compare_groups,
+    mean_difference,
+    pearson,
+    spearman,
+)
+from callqa.scoring.models import CriterionResultRow
+
+F = InsightFactRow
+UNHAPPY = 2.0  # CSAT at or below, on 1–5
+HAPPY = 4.0  # CSAT at or above
+QUADRANTS = ("compliant_happy", "compliant_unhappy", "noncompliant_happy", "noncompliant_unhappy")
+MIN_GROUP = 10  # surveyed interactions needed on each side of a criterion to judge it
+
+
+@dataclass(frozen=True)
+class Overview:
+    n: int  # scored and surveyed
+    pearson: Correlation | None
+    spearman: Correlation | None
+    quadrants: dict[str, int]  # neutral CSAT (3) in no quadrant
+    neutral: int
+    by_score: list[tuple[int, int, float | None]]  # score decile start, n, mean CSAT
+
+
+@dataclass(frozen=True)
+class CriterionEffect:
+    criterion: str
+    title: str
+    passed_n: int
+    failed_n: int
+    passed_csat: float
+    failed_csat: float
+    difference: float  # mean CSAT when passed − when failed
+    low: float
+    high: float
+    cliffs_delta: float
+    p: float
+    q: float
+
+    @property
+    def moves_csat(self) -> bool:
+        return self.q <= 0.05
+
+
+def _scope(flt: DashboardFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = [F.day >= flt.since, F.day <= flt.until]
+    for column, value in ((F.team, flt.team), (F.agent, flt.agent), (F.channel, flt.channel)):
+        if value is not None:
+            out.append(column == value)
+    if flt.teams is not None:
+        out.append(F.team.in_(sorted(flt.teams)))
+    return out
+
+
+def quadrant(score: float, csat: float, line: float) -> str | None:
+    """Which quadrant a scored, surveyed interaction is in (None: neutral CSAT)."""
+    side = "compliant" if score >= line else "noncompliant"
+    if csat >= HAPPY:
+        return f"{side}_happy"
+    if csat <= UNHAPPY:
+        return f"{side}_unhappy"
+    return None
+
+
+def overview(session: Session, flt: DashboardFilter) -> Overview:
+    query = select(F.score, F.csat).where(*_scope(flt), F.score.is_not(None), F.csat.is_not(None))
+    pairs = [(float(s), float(c)) for s, c in session.execute(query) if s is not None and c is not None]
+    counts = dict.fromkeys(QUADRANTS, 0)
+    neutral = 0
+    deciles: dict[int, list[float]] = defaultdict(list)
+    for score, csat in pairs:
+        which = quadrant(score, csat, flt.low_score)
+        if which is None:
+            neutral += 1
+        else:
+            counts[which] += 1
+        deciles[min(9, int(score // 10))].append(csat)
+    scores, ratings = [p[0] for p in pairs], [p[1] for p in pairs]
+    enough = len(pairs) >= 3 and len(set(scores)) > 1 and len(set(ratings)) > 1
+    return Overview(
+        len(pairs),
+        pearson(scores, ratings) if enough else None,
+        spearman(scores, ratings) if enough else None,
+        counts,
+        neutral,
+        [
+            (d * 10, len(deciles[d]), sum(deciles[d]) / len(deciles[d]) if deciles[d] else None)
+            for d in range(10)
+        ],
+    )
+
+
+def criterion_effects(
+    session: Session, flt: DashboardFilter, *, min_group: int = MIN_GROUP
+) -> list[CriterionEffect]:
+    """Each criterion's association with CSAT, the strongest first (criteria with too few either side left
+    out)."""
+    r = CriterionResultRow
+    query = (
+        select(r.criterion, r.outcome, F.csat)
+        .join(r, r.evaluation_id == F.evaluation_id)
+        .where(*_scope(flt), F.csat.is_not(None), r.outcome.in_(("pass", "fail")))
+    )
+    groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"pass": [], "fail": []})
+    for criterion, outcome, csat in session.execute(query):
+        if csat is not None:
+            groups[criterion][outcome].append(float(csat))
+    judged = {c: g for c, g in groups.items() if len(g["pass"]) >= min_group and len(g["fail"]) >= min_group}
+    titles = criterion_titles(session, list(judged))
+    rows: list[dict[str, Any]] = []
+    for criterion, g in judged.items():
+        test = compare_groups(g["pass"], g["fail"])
+        diff = mean_difference(g["pass"], g["fail"])
+        rows.append(
+            {
+                "criterion": criterion,
+                "title": titles.get(criterion, criterion),
+                "passed_n": len(g["pass"]),
+                "failed_n": len(g["fail"]),
+                "passed_csat": sum(g["pass"]) / len(g["pass"]),
+                "failed_csat": sum(g["fail"]) / len(g["fail"]),
+                "difference": diff.difference,
+                "low": diff.low,
+                "high": diff.high,
+                "cliffs_delta": test.cliffs_delta,
+                "p": test.p,
+            }
+        )
+    qs = benjamini_hochberg([row["p"] for row in rows])
+    effects = [CriterionEffect(**row, q=q) for row, q in zip(rows, qs, strict=True)]
+    return sorted(effects, key=lambda e: (not e.moves_csat, -abs(e.cliffs_delta)))
