@@ -42,7 +42,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
-        Action.INTERACTION_EXPORT: {"own", "teammate"},
+        Action.INTERACTION_EXPORT: {"own", "teammate", "none"},
         Action.EVALUATION_VIEW: {"own", "teammate"},
         Action.EVALUATION_REVIEW: set(),
         Action.REVIEW_FINALIZE: {"own", "teammate"},

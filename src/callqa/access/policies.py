@@ -100,7 +100,8 @@ def _not_agent(actor: Actor, owner: Owner | None) -> bool:
 
 
 def _exports(actor: Actor, owner: Owner | None) -> bool:
-    return actor.role is not UserRole.AGENT and sees(actor, owner)
+    """No owner: a bulk export, which the caller's scope narrows to the work they see."""
+    return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
 
 
 def _insights(actor: Actor, owner: Owner | None) -> bool:

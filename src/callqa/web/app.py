@@ -19,6 +19,7 @@ from callqa.web.deps import NotSignedIn, csrf_protect
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (
     admin,
+    api_export,
     api_interactions,
     api_queues,
     api_review,
@@ -71,7 +72,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         https_only=settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, admin, pages, review_pages, api_interactions, api_review, api_queues, api_users):
+    for module in (
+        auth,
+        admin,
+        pages,
+        review_pages,
+        api_interactions,
+        api_export,
+        api_review,
+        api_queues,
+        api_users,
+    ):
         app.include_router(module.router)
     app.include_router(calibration.pages)
     app.include_router(calibration.api)
