@@ -89,6 +89,7 @@ class ErrorCode(Enum):
     A101 = "analyzer '{analyzer}' requires '{key}', which no earlier analyzer assigns; {hint}"
     A102 = "'{key}' is assigned by both '{first}' and '{second}'"
     A103 = "analyzer '{analyzer}' declared {declared} but returned {returned}"
+    A104 = "contact reasons {source}: {reason}"
     # S1xx: scorecards
     S100 = "scorecard {path}: {reason}"
     S101 = "scorecard {path}: {where}: {reason}"

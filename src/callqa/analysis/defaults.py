@@ -14,11 +14,12 @@ DEFAULT_PIPELINE = (
     "callqa.language.v1",
     "callqa.metrics.v1",
     "callqa.sentiment.v1",
+    "callqa.reason.v1",
     "callqa.moments.v1",
     "callqa.friction.v1",
     "callqa.summary.v1",
 )
-_MODULES = ("redaction", "language", "metrics", "sentiment", "moments", "friction", "summary")
+_MODULES = ("redaction", "language", "metrics", "sentiment", "reasons", "moments", "friction", "summary")
 
 
 def register_builtin_analyzers() -> None:

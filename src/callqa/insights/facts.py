@@ -86,6 +86,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
         EvaluationRow.scorecard_name == ctx.scorecard,
     )
     sentiment_end = AnalysisRow.data["sentiment"]["customer"]["end"].as_float()
+    reason = AnalysisRow.data["reason"]["id"].as_string()
     query = (
         select(
             InteractionRow.id,
@@ -105,6 +106,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
             EvaluationRow.score,
             EvaluationRow.auto_failed,
             sentiment_end.label("sentiment_end"),
+            reason.label("reason"),
         )
         .outerjoin(EvaluationRow, current)
         .outerjoin(AnalysisRow, AnalysisRow.interaction_id == InteractionRow.id)
@@ -131,7 +133,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
                 "agent": r.agent or "",
                 "customer": r.customer or "",
                 "tenure": tenure_band(ctx.hired.get(r.agent or ""), day),
-                "reason": "",
+                "reason": r.reason or "",
                 "score": r.score,
                 "auto_failed": r.auto_failed,
                 "csat": csat_on_five(r.csat, r.csat_scale),

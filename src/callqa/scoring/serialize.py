@@ -31,6 +31,7 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         "moments": _json(a.get("moments", [])),
         "friction": _json(a.get("friction", [])),
         "summary": _json(a.get("summary")) if a.get("summary") is not None else None,
+        "reason": _json(a.get("reason")) if a.get("reason") is not None else None,
         "holds": _json(a["timeline"].holds) if "timeline" in a else [],
         "silences": _json(a["timeline"].silences) if "timeline" in a else [],
         "redactions": len(a.get("redactions", [])),
