@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -112,3 +113,55 @@ def test_missing_data_folder_and_unknown_data_set_are_clear_errors(
     unknown = run("--data", str(data), "--dataset", "imdb")
     assert unknown.exit_code == 2
     assert "error: unknown data set 'imdb'; expected one of twitter_airline_sentiment" in unknown.stderr
+
+
+INTENTS = {
+    "GetQuote": [
+        "I need a quote for my car",
+        "how much would insurance cost for my van",
+        "price for home cover",
+        "can you give me a quote",
+        "what would a policy for my bike cost",
+        "quote for a new car please",
+    ],
+    "FileClaim": [
+        "I had an accident and want to claim",
+        "my house was flooded, I need to file a claim",
+        "someone hit my car, how do I claim",
+        "I want to report a claim",
+        "file a claim for my stolen bike",
+        "start a claim for the storm damage",
+    ],
+    "ResetPassword": [
+        "I forgot my password",
+        "can't log in to my account",
+        "reset my password please",
+        "the website says my password is wrong",
+        "locked out of the portal",
+        "new password needed",
+    ],
+}
+
+
+def test_contact_reasons_on_a_small_intent_file(tmp_path: Path) -> None:
+    folder = tmp_path / "dstc11_intent_induction"
+    folder.mkdir()
+    lines = [
+        json.dumps({"utterance": text, "utterance_id": f"u{i}-{j}", "intent": intent})
+        for i, (intent, texts) in enumerate(INTENTS.items())
+        for j, text in enumerate(texts)
+    ]
+    (folder / "insurance_dev_test-utterances.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    markdown = tmp_path / "table.md"
+    result = run("--data", str(tmp_path), "--dataset", "dstc11_insurance", "--markdown", str(markdown))
+    assert result.exit_code == 0, result.output
+    rows = [line for line in markdown.read_text(encoding="utf-8").splitlines() if "dstc11_insurance" in line]
+    assert len(rows) == 2
+    assert rows[0].startswith(
+        "| dstc11_insurance | contact reason, 5-fold cross-validation | en | 18 | accuracy "
+    )
+    accuracy = float(re.search(r"accuracy (\d\.\d+)", rows[0]).group(1))  # type: ignore[union-attr]
+    assert accuracy >= 0.8  # three clearly different reasons
+    assert rows[1].startswith(
+        "| dstc11_insurance | contact reason, 5 examples per reason | en | 3 | accuracy "
+    )

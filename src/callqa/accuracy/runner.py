@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from callqa.accuracy import datasets as ds
-from callqa.accuracy import tasks
+from callqa.accuracy import reasons, tasks
 from callqa.accuracy.tasks import EvalRow
 from callqa.sentiment import SentimentModel, get_sentiment_model
 
@@ -70,6 +70,15 @@ def _politeness(folder: Path, model: SentimentModel, limit: int | None) -> list[
     return None if items is None else tasks.eval_politeness("stanford_politeness", items, model, limit)
 
 
+def _reasons(run: Callable[[Path], list[EvalRow] | None]) -> Evaluate:
+    """A contact-reason evaluation (embeddings only: the sentiment model and the limit do not apply)."""
+
+    def evaluate(folder: Path, model: SentimentModel, limit: int | None) -> list[EvalRow] | None:
+        return run(folder)
+
+    return evaluate
+
+
 DATASETS: tuple[DatasetSpec, ...] = (
     DatasetSpec(
         "twitter_airline_sentiment", "twitter_airline_sentiment", "customer sentiment", "en", _twitter
@@ -81,9 +90,24 @@ DATASETS: tuple[DatasetSpec, ...] = (
     DatasetSpec("uss_english", "uss_user_satisfaction/english", "dissatisfaction", "en", _uss_english),
     DatasetSpec("complaints_twitter", "complaints_twitter", "complaints", "en", _complaints),
     DatasetSpec("stanford_politeness", "stanford_politeness", "politeness", "en", _politeness),
+    DatasetSpec("banking77", "banking77", "contact reason", "en", _reasons(reasons.eval_banking77)),
+    DatasetSpec(
+        "dstc11_insurance", "dstc11_intent_induction", "contact reason", "en", _reasons(reasons.eval_dstc11)
+    ),
+    DatasetSpec("nlupp_banking", "nlupp", "contact reason", "en", _reasons(reasons.eval_nlupp)),
+    DatasetSpec(
+        "jddc_intents",
+        "uss_user_satisfaction/jddc_usda_split",
+        "contact reason",
+        "zh-Hans",
+        _reasons(reasons.eval_jddc_intents),
+    ),
 )
 # Folder names that select several data sets at once.
-ALIASES = {"uss_user_satisfaction": ("uss_jddc", "uss_english")}
+ALIASES = {
+    "uss_user_satisfaction": ("uss_jddc", "uss_english"),
+    "contact_reasons": ("banking77", "dstc11_insurance", "nlupp_banking", "jddc_intents"),
+}
 
 
 def dataset_names() -> list[str]:
