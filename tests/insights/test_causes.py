@@ -37,8 +37,8 @@ def test_the_planted_causes_are_found(centre: Database) -> None:
     with centre.factory() as session:
         what, tally, drivers = root_causes(session, PERIOD, "low_score")
         assert tally.total == 6000 and 0 < tally.positives < 1000
-        assert (drivers[0].dimension, drivers[0].value) == ("hour", "09:00")  # the morning rush
-        assert found(drivers, "tenure", "< 3 months")  # new hires
+        top = {(d.dimension, d.value) for d in drivers[:2]}
+        assert top == {("hour", "09:00"), ("tenure", "< 3 months")}  # the morning rush, new hires
         assert drivers[0].finding(what.label).startswith("Low score is ")
         assert all(d.q <= 0.05 for d in drivers)
         assert not any(d.dimension == "weekday" for d in drivers)  # nothing planted on weekdays

@@ -159,3 +159,19 @@ def test_qa_and_csat_page_and_api_with_quadrant_drill_down(busy: Web) -> None:
         assert listed["total"] == int(shown) > 0, name  # the quadrant's link lists exactly its interactions
     bad = analyst.client.get("/api/interactions", params={"csat_band": "ecstatic"})
     assert bad.status_code == 422
+
+
+def test_contact_reasons_page_and_api(busy: Web) -> None:
+    analyst = busy.signed_in("analyst")
+    period = {"since": "2026-10-18", "until": "2026-10-31"}
+    data = analyst.client.get("/api/insights/reasons", params=period).json()
+    outage = next(r for r in data["reasons"] if r["reason"] == "online_banking_access")
+    assert outage["trend"] == "rising" and outage["title"] == "Online or mobile banking access"
+    assert data["baselines"] and all(b["good"] >= 10 for b in data["baselines"])
+    page = analyst.client.get("/insights/reasons", params=period)
+    assert page.status_code == 200 and 'data-trend="rising"' in page.text
+    for href, inner in MARK.findall(page.text):
+        title = html.unescape(TITLE.search(inner).group(1))  # type: ignore[union-attr]
+        query = dict(parse_qsl(urlsplit(html.unescape(href)).query))
+        listed = analyst.client.get("/api/interactions", params={**query, "limit": 1}).json()
+        assert listed["total"] == counted(title), (title, query)  # each bar lists its interactions

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from callqa.insights import charts, csat, dashboard
+from callqa.insights import charts, contact_reasons, csat, dashboard
 from callqa.insights.causes import WEEKDAY_NAMES
 from callqa.insights.charts import Mark
 from callqa.insights.dashboard import DashboardFilter, Totals
@@ -219,6 +219,32 @@ def csat_view(session: Session, flt: DashboardFilter, drill: Drill) -> dict[str,
         ),
         "effects": csat.criterion_effects(session, flt),
         "effect_link": lambda criterion: drill(failed=criterion),
+        "num": _num,
+        "pct": _pct,
+    }
+
+
+def reasons_view(
+    session: Session, flt: DashboardFilter, drill: Drill, titles: Mapping[str, str]
+) -> dict[str, Any]:
+    """Contact reasons: volume and trend, quality and CSAT per reason, handle-time baselines, outliers."""
+    volumes = contact_reasons.reason_volumes(session, flt)
+    found = contact_reasons.baselines(session, flt)
+    marks = [
+        Mark(
+            titles.get(v.reason, v.reason) or "(no reason recognised)",
+            v.totals.n,
+            f"{v.totals.n} interactions, {v.share:.0%} of all",
+            drill(reason=v.reason or "none"),
+        )
+        for v in volumes[:15]
+    ]
+    return {
+        "volumes": volumes,
+        "volume_chart": charts.bar_chart(marks, label="contact reasons", test="reasons"),
+        "baselines": found,
+        "far": contact_reasons.far_from_baseline(session, flt, found),
+        "reason_link": lambda reason: drill(reason=reason or "none"),
         "num": _num,
         "pct": _pct,
     }

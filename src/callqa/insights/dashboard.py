@@ -8,7 +8,7 @@ roll-ups are sums of the facts (tested).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +46,11 @@ class DashboardFilter:
 
     def days(self) -> int:
         return (self.until - self.since).days + 1
+
+
+def previous_filter(flt: DashboardFilter) -> DashboardFilter:
+    """The same filter over the period of the same length just before."""
+    return replace(flt, since=flt.since - timedelta(days=flt.days()), until=flt.since - timedelta(days=1))
 
 
 @dataclass(frozen=True)

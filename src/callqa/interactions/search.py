@@ -43,6 +43,7 @@ class SearchFilter:
     hour: int | None = None  # local hour of the day it started (0–23), as the insights facts have it
     weekday: int | None = None  # local weekday it started (0 = Monday)
     csat_band: str | None = None  # unhappy (1–2 of 5) | neutral | happy (4–5), whatever the survey's scale
+    reason: str | None = None  # contact reason id ("none": no reason recognised)
     scorecard: str = DEFAULT_SCORECARD
 
     def as_params(self) -> dict[str, str]:
@@ -159,6 +160,8 @@ def _fact_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
         where.append(F.hour == flt.hour)
     if flt.weekday is not None:
         where.append(F.weekday == flt.weekday)
+    if flt.reason:
+        where.append(F.reason == ("" if flt.reason == "none" else flt.reason))
     if flt.csat_band in CSAT_BANDS:
         where.append(
             {"unhappy": F.csat <= 2, "neutral": and_(F.csat > 2, F.csat < 4), "happy": F.csat >= 4}[

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from callqa.insights import dashboard
 from callqa.insights.board import Drill, dashboard_view
 from callqa.insights.causes import root_causes
-from callqa.insights.dashboard import DashboardFilter, Totals
+from callqa.insights.dashboard import DashboardFilter, Totals, previous_filter
 from callqa.insights.models import InsightFactRow
 from callqa.insights.refresh import refreshed_at
 from callqa.interactions.models import InteractionRow
@@ -59,8 +59,8 @@ class ReportSettings:
 
 def previous(since: date, until: date) -> tuple[date, date]:
     """The period of the same length just before."""
-    days = (until - since).days + 1
-    return since - timedelta(days=days), since - timedelta(days=1)
+    before = previous_filter(DashboardFilter(since, until))
+    return before.since, before.until
 
 
 def last_period(cadence: str, today: date) -> tuple[date, date]:

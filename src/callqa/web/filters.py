@@ -9,7 +9,7 @@ from fastapi import HTTPException
 
 from callqa.interactions.search import CSAT_BANDS, DEFAULT_SCORECARD, SENTIMENTS, SearchFilter
 
-_TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment")
+_TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment", "reason")
 _NUMBERS = ("min_score", "max_score", "min_csat", "max_csat")
 
 

@@ -65,6 +65,7 @@ def list_interactions(
         Literal["unhappy", "neutral", "happy"] | None,
         Query(description="CSAT on a 1–5 scale whatever the survey's: unhappy 1–2, neutral, happy 4–5"),
     ] = None,
+    reason: Annotated[str | None, Query(description="contact reason id; none = no reason recognised")] = None,
     scorecard: str = DEFAULT_SCORECARD,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -90,6 +91,7 @@ def list_interactions(
         hour=hour,
         weekday=weekday,
         csat_band=csat_band,
+        reason=reason,
         scorecard=scorecard,
     )
     found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)

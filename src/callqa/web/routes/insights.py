@@ -12,8 +12,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from callqa.insights import dashboard
-from callqa.insights.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link
+from callqa.insights.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link, reasons_view
 from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
+from callqa.insights.contact_reasons import baselines, reason_titles, reason_volumes
 from callqa.insights.csat import criterion_effects
 from callqa.insights.csat import overview as csat_overview
 from callqa.insights.dashboard import DashboardFilter, Totals
@@ -50,6 +51,7 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
         "zone": settings.timezone,
         "causes_href": request.url_for("causes_page").include_query_params(**_described(flt)),
         "csat_href": request.url_for("csat_page").include_query_params(**_described(flt)),
+        "reasons_href": request.url_for("reasons_page").include_query_params(**_described(flt)),
         "report_pdf_href": request.url_for("report_pdf").include_query_params(**_described(flt)),
         "report_html_href": request.url_for("report_html").include_query_params(**_described(flt)),
     }
@@ -230,4 +232,50 @@ def csat_json(request: Request, session: DbSession, actor: CurrentActor) -> dict
         "neutral": seen.neutral,
         "by_score": [{"from": s, "n": n, "mean_csat": m} for s, n, m in seen.by_score],
         "criteria": [{**asdict(e), "moves_csat": e.moves_csat} for e in criterion_effects(session, flt)],
+    }
+
+
+@pages.get("/insights/reasons", name="reasons_page")
+def reasons_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    flt = _filter(request, session, actor)
+    settings = request.app.state.settings
+    drill = Drill(flt, settings.zone(), settings.insights_scorecard)
+    audit(request, session, actor, "view", "contact_reasons", None, _described(flt))
+    found = reason_volumes(session, flt)
+    titles = reason_titles(session, [v.reason for v in found])
+    context = {
+        **reasons_view(session, flt, drill, titles),
+        "titles": titles,
+        "flt": flt,
+        "periods": PERIODS,
+        "teams": dashboard.teams_in(session, flt) if actor.role.value != "agent" else [],
+    }
+    return render(request, "insights_reasons.html", context)
+
+
+@api.get("/reasons")
+def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """Contact reasons for the filter: volume, share and its change against the previous period (with a
+    Benjamini–Hochberg q: rising / falling / steady), quality and CSAT, and handle-time baselines of good
+    interactions per reason and channel with the count far from them."""
+    flt = _filter(request, session, actor)
+    audit(request, session, actor, "view", "contact_reasons", None, _described(flt))
+    found = reason_volumes(session, flt)
+    titles = reason_titles(session, [v.reason for v in found])
+    return {
+        "filter": _described(flt),
+        "reasons": [
+            {
+                "reason": v.reason or None,
+                "title": titles.get(v.reason),
+                **_totals(v.totals),
+                "share": v.share,
+                "previous_share": v.previous_share,
+                "change": v.change,
+                "q": v.q,
+                "trend": v.trend,
+            }
+            for v in found
+        ],
+        "baselines": [asdict(b) for b in baselines(session, flt)],
     }
