@@ -57,3 +57,13 @@ def test_mismatched_lengths_are_errors() -> None:
         m.accuracy(["a"], ["a", "b"])
     with pytest.raises(ValueError):
         m.roc_auc([1, 0], [0.5])
+
+
+def test_clustering_agreement_against_worked_values() -> None:
+    # the textbook example: truth [0,0,1,1], found [0,0,1,2]
+    assert m.adjusted_rand([0, 0, 1, 1], [0, 0, 1, 2]) == pytest.approx(0.5714285714, abs=1e-9)
+    assert m.nmi([0, 0, 1, 1], [0, 0, 1, 2]) == pytest.approx(0.8, abs=1e-9)
+    assert m.adjusted_rand(["a", "a", "b"], [5, 5, 7]) == 1.0  # same partition, other names
+    assert m.nmi(["a", "a", "b"], [5, 5, 7]) == pytest.approx(1.0)
+    assert m.adjusted_rand([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(-0.5)  # worse than chance
+    assert m.nmi([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(0.0, abs=1e-12)

@@ -175,3 +175,6 @@ def test_contact_reasons_page_and_api(busy: Web) -> None:
         query = dict(parse_qsl(urlsplit(html.unescape(href)).query))
         listed = analyst.client.get("/api/interactions", params={**query, "limit": 1}).json()
         assert listed["total"] == counted(title), (title, query)  # each bar lists its interactions
+    topics = analyst.client.get("/api/insights/topics", params=period)
+    assert topics.status_code == 200 and isinstance(topics.json()["topics"], list)
+    assert analyst.client.get("/insights/topics", params=period).status_code == 200

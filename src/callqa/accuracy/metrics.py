@@ -142,3 +142,45 @@ def roc_auc(truth: Sequence[bool | int], scores: Sequence[float]) -> float:
         return float("nan")
     ranks = rankdata(scores)
     return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def _contingency(truth: Sequence[Hashable], found: Sequence[Hashable]) -> npt.NDArray[np.float64]:
+    rows = {v: i for i, v in enumerate(dict.fromkeys(truth))}
+    cols = {v: i for i, v in enumerate(dict.fromkeys(found))}
+    table = np.zeros((len(rows), len(cols)))
+    for t, f in zip(truth, found, strict=True):
+        table[rows[t], cols[f]] += 1
+    return table
+
+
+def _entropy(counts: npt.NDArray[np.float64]) -> float:
+    p = counts[counts > 0] / counts.sum()
+    return float(-(p * np.log(p)).sum())
+
+
+def nmi(truth: Sequence[Hashable], found: Sequence[Hashable]) -> float:
+    """Normalised mutual information of two partitions (arithmetic-mean normalisation)."""
+    table = _contingency(truth, found)
+    n = table.sum()
+    h_true, h_found = _entropy(table.sum(axis=1)), _entropy(table.sum(axis=0))
+    if h_true == 0 and h_found == 0:
+        return 1.0
+    joint = table[table > 0] / n
+    outer = np.outer(table.sum(axis=1), table.sum(axis=0))[table > 0] / n**2
+    mutual = float((joint * np.log(joint / outer)).sum())
+    return mutual / ((h_true + h_found) / 2) if h_true + h_found else 0.0
+
+
+def adjusted_rand(truth: Sequence[Hashable], found: Sequence[Hashable]) -> float:
+    """Adjusted Rand index (Hubert and Arabie): 1 for identical partitions, about 0 for chance."""
+    table = _contingency(truth, found)
+
+    def pairs(x: npt.NDArray[np.float64]) -> float:
+        return float((x * (x - 1) / 2).sum())
+
+    n = table.sum()
+    index = pairs(table)
+    rows, cols = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = rows * cols / (n * (n - 1) / 2) if n > 1 else 0.0
+    maximum = (rows + cols) / 2
+    return (index - expected) / (maximum - expected) if maximum != expected else 1.0

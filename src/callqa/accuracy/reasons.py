@@ -165,6 +165,7 @@ def eval_dstc11(folder: Path, embed: Embed | None = None) -> list[EvalRow] | Non
             note=f"{len(train)} training examples",
         )
     )
+    rows.append(_topic_discovery(items, embed))
     return rows
 
 
@@ -261,3 +262,29 @@ def eval_jddc_intents(folder: Path, embed: Embed | None = None) -> list[EvalRow]
             note=f"{len({g for _, g in coarse})} groups",
         ),
     ]
+
+
+def _topic_discovery(items: Sequence[tuple[str, str]], embed: Embed) -> EvalRow:
+    """Topic discovery as intent induction: k-means on the utterances, with k the true number of intents and
+    with the page's own rule (√(n/2)), against the intents (NMI, adjusted Rand)."""
+    from callqa.insights.topics import kmeans
+
+    vectors = embed([t for t, _ in items])
+    truth = [label for _, label in items]
+    k = len(set(truth))
+    exact = [int(c) for c in kmeans(vectors, k)]
+    own_k = max(2, min(30, round((len(items) / 2) ** 0.5)))
+    own = [int(c) for c in kmeans(vectors, own_k)]
+    found = {
+        "nmi": round(metrics.nmi(truth, exact), 3),
+        "ari": round(float(metrics.adjusted_rand(truth, exact)), 3),
+        f"nmi_k{own_k}": round(metrics.nmi(truth, own), 3),
+    }
+    return EvalRow(
+        "dstc11_insurance",
+        f"topic discovery (k-means, k = {k} intents)",
+        "en",
+        len(items),
+        found,
+        note="unsupervised: no labels used",
+    )

@@ -20,6 +20,7 @@ from callqa.insights.csat import overview as csat_overview
 from callqa.insights.dashboard import DashboardFilter, Totals
 from callqa.insights.drivers import Driver
 from callqa.insights.refresh import refreshed_at
+from callqa.insights.topics import Topic, discover, unrecognised
 from callqa.web.deps import CurrentActor, DbSession, audit
 from callqa.web.insights_view import PERIODS, read_filter
 from callqa.web.render import render
@@ -278,4 +279,43 @@ def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> d
             for v in found
         ],
         "baselines": [asdict(b) for b in baselines(session, flt)],
+    }
+
+
+def _topics(request: Request, session: DbSession, actor: CurrentActor) -> tuple[DashboardFilter, list[Topic]]:
+    from callqa.models.embeddings import get_embedder
+
+    flt = _filter(request, session, actor)
+    audit(request, session, actor, "view", "topics", None, _described(flt))
+    statements = unrecognised(session, flt)
+    return flt, discover(statements, get_embedder().embed, flt.since, flt.until)
+
+
+@pages.get("/insights/topics", name="topics_page")
+def topics_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    flt, found = _topics(request, session, actor)
+    return render(request, "insights_topics.html", {"flt": flt, "topics": found})
+
+
+@api.get("/topics")
+def topics_json(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """Topics among the period's latest 400 statements that matched no contact reason: size, distinctive
+    words, the statements closest to each topic's centre, and whether it is emerging (most of it in the
+    last quarter of the period)."""
+    flt, found = _topics(request, session, actor)
+    return {
+        "filter": _described(flt),
+        "topics": [
+            {
+                "size": t.size,
+                "terms": list(t.terms),
+                "emerging": t.emerging,
+                "recent_share": t.recent_share,
+                "examples": [
+                    {"interaction_id": e.interaction_id, "day": e.day.isoformat(), "text": e.text}
+                    for e in t.examples
+                ],
+            }
+            for t in found
+        ],
     }
