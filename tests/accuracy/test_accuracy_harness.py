@@ -14,7 +14,9 @@ from callqa.accuracy import datasets as ds
 from callqa.accuracy import metrics as m
 from callqa.accuracy import run_eval
 from callqa.accuracy.tasks import DIALOGUE_THRESHOLDS, TURN_THRESHOLDS, aggregate, satisfaction_class
+from callqa.analysis.sentiment import trajectory
 from callqa.cli import evaluate
+from callqa.insights.predict import text_csat
 from callqa.sentiment import get_sentiment_model
 
 TWEETS = [
@@ -155,7 +157,7 @@ def test_every_format_is_read_and_scored(data_root: Path) -> None:
 
 def test_dialogue_metrics_follow_from_the_turn_scores(data_root: Path) -> None:
     rows = [r for r in run_eval(data_root, ["uss_jddc"], limit=None)]
-    turn, dialogue = rows
+    turn, dialogue, predicted_csat = rows
     assert turn.n == 2 and dialogue.n == 2  # the unlabelled first turn is scored but not counted
     model = get_sentiment_model()
     s = model.score(
@@ -170,6 +172,10 @@ def test_dialogue_metrics_follow_from_the_turn_scores(data_root: Path) -> None:
         m.cohen_kappa([0, 2], [satisfaction_class(x, DIALOGUE_THRESHOLDS["zh"]) for x in dialogue_scores]),
         nan_ok=True,
     )
+    # predicted CSAT from the words: the dissatisfied dialogue must come out below the satisfied one
+    first, second = trajectory(list(s[:2])), trajectory(list(s[2:]))
+    assert text_csat(first.overall, first.end) < text_csat(second.overall, second.end)  # type: ignore[operator]
+    assert predicted_csat.n == 2 and predicted_csat.metrics == {"spearman": pytest.approx(1.0)}
 
 
 def test_absent_folder_and_unknown_name(tmp_path: Path) -> None:

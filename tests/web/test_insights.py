@@ -148,6 +148,8 @@ def test_qa_and_csat_page_and_api_with_quadrant_drill_down(busy: Web) -> None:
     assert data["n"] > 500 and 0.3 < data["spearman"]["r"] < 1  # CSAT follows the score in this centre
     assert data["spearman"]["low"] < data["spearman"]["r"] < data["spearman"]["high"]
     assert sum(data["quadrants"].values()) + data["neutral"] == data["n"]
+    assert data["predicted"]["model"].startswith("n=")  # enough surveys: the centre's own model
+    assert data["predicted"]["predicted_n"] == data["predicted"]["n"]  # every interaction gets one
     moving = [c["criterion"] for c in data["criteria"] if c["moves_csat"]]
     assert "solution_explained" in moving
     page = analyst.client.get("/insights/csat", params=period)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from callqa.accuracy import metrics as m
 from callqa.accuracy.datasets import DISSATISFIED, NEUTRAL, SATISFIED, Dialogue, TextItem, sample
+from callqa.analysis.sentiment import trajectory
+from callqa.insights.predict import text_csat
 from callqa.sentiment import SentimentModel
 
 # Scores within ±SENTIMENT_BAND count as neutral (3-class sentiment). VADER's authors use 0.05; 0.2
@@ -125,11 +127,14 @@ def eval_satisfaction(
     turn_scores: list[float] = []
     turn_values: list[float] = []
     dialogue_scores: list[float] = []
+    predicted: list[float] = []
     position = 0
     for dialogue in chosen:
         scores = flat[position : position + len(dialogue.turns)]
         position += len(dialogue.turns)
         dialogue_scores.append(aggregate(scores))
+        path = trajectory(list(scores))
+        predicted.append(text_csat(path.overall, path.end) or 3.0)
         for turn, score in zip(dialogue.turns, scores, strict=True):
             if turn.label is not None:
                 turn_truth.append(turn.label)
@@ -144,7 +149,30 @@ def eval_satisfaction(
         EvalRow(
             name, f"satisfaction per dialogue ({DIALOGUE_AGGREGATE})", language, len(chosen), dialogue_metrics
         ),
+        EvalRow(
+            name,
+            "predicted CSAT per dialogue (1–5, words only)",
+            language,
+            len(chosen),
+            _predicted_metrics(chosen, predicted),
+        ),
     ]
+
+
+def _predicted_metrics(chosen: Sequence[Dialogue], predicted: Sequence[float]) -> dict[str, float]:
+    """Spearman against the rating (or the 3-class label); with ratings, the mean absolute error and that of
+    always answering the mean rating (what a model must beat)."""
+    values = [d.value for d in chosen]
+    rated = [(p, v) for p, v in zip(predicted, values, strict=True) if not math.isnan(v)]
+    if not rated:
+        return {"spearman": round(m.spearman(list(predicted), [d.label for d in chosen]), 3)}
+    truth = [v for _, v in rated]
+    mean = sum(truth) / len(truth)
+    return {
+        "spearman": round(m.spearman([p for p, _ in rated], truth), 3),
+        "mae": round(sum(abs(p - v) for p, v in rated) / len(rated), 3),
+        "mae_of_mean": round(sum(abs(mean - v) for v in truth) / len(truth), 3),
+    }
 
 
 def eval_complaints(

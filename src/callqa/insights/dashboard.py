@@ -64,6 +64,8 @@ class Totals:
     csat_sum: float = 0.0
     handle_n: int = 0
     handle_sum: float = 0.0
+    predicted_n: int = 0  # interactions with a predicted CSAT (surveyed or not)
+    predicted_sum: float = 0.0
 
     @property
     def mean_score(self) -> float | None:
@@ -82,6 +84,10 @@ class Totals:
         return self.csat_sum / self.csat_n if self.csat_n else None
 
     @property
+    def mean_predicted_csat(self) -> float | None:
+        return self.predicted_sum / self.predicted_n if self.predicted_n else None
+
+    @property
     def mean_handle_s(self) -> float | None:
         return self.handle_sum / self.handle_n / 1000 if self.handle_n else None
 
@@ -90,7 +96,19 @@ class Totals:
 
 
 def _values(t: Totals) -> tuple[Any, ...]:
-    return (t.n, t.scored, t.score_sum, t.low, t.auto_failed, t.csat_n, t.csat_sum, t.handle_n, t.handle_sum)
+    return (
+        t.n,
+        t.scored,
+        t.score_sum,
+        t.low,
+        t.auto_failed,
+        t.csat_n,
+        t.csat_sum,
+        t.handle_n,
+        t.handle_sum,
+        t.predicted_n,
+        t.predicted_sum,
+    )
 
 
 @dataclass(frozen=True)
@@ -132,7 +150,8 @@ class HeatMap:
 
 
 def _totals_columns(table: Any, low_score: float) -> list[ColumnElement[Any]]:
-    """The nine totals as aggregate columns over a roll-up table or (``table`` None) over facts."""
+    """The totals as aggregate columns over a roll-up table (0 for what it does not keep) or, with
+    ``table`` None, over facts."""
     if table is None:
         return [
             func.count(),
@@ -144,17 +163,42 @@ def _totals_columns(table: Any, low_score: float) -> list[ColumnElement[Any]]:
             func.coalesce(func.sum(F.csat), 0),
             func.count(F.handle_ms),
             func.coalesce(func.sum(F.handle_ms), 0),
+            func.count(F.predicted_csat),
+            func.coalesce(func.sum(F.predicted_csat), 0),
         ]
-    names = ("n", "scored", "score_sum", "low", "auto_failed", "csat_n", "csat_sum", "handle_n", "handle_sum")
+    names = (
+        "n",
+        "scored",
+        "score_sum",
+        "low",
+        "auto_failed",
+        "csat_n",
+        "csat_sum",
+        "handle_n",
+        "handle_sum",
+        "predicted_n",
+        "predicted_sum",
+    )
     return [
         func.coalesce(func.sum(getattr(table, n)), 0) if hasattr(table, n) else func.sum(0) for n in names
     ]
 
 
 def _totals(row: Sequence[Any], start: int = 0) -> Totals:
-    v = row[start : start + 9]
-    return Totals(int(v[0]), int(v[1]), float(v[2]), int(v[3]), int(v[4]), int(v[5]), float(v[6]),
-                  int(v[7]), float(v[8]))  # fmt: skip
+    v = row[start : start + 11]
+    return Totals(
+        int(v[0]),
+        int(v[1]),
+        float(v[2]),
+        int(v[3]),
+        int(v[4]),
+        int(v[5]),
+        float(v[6]),
+        int(v[7]),
+        float(v[8]),
+        int(v[9]),
+        float(v[10]),
+    )
 
 
 def _where(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:

@@ -86,6 +86,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
         EvaluationRow.scorecard_name == ctx.scorecard,
     )
     sentiment_end = AnalysisRow.data["sentiment"]["customer"]["end"].as_float()
+    sentiment = AnalysisRow.data["sentiment"]["customer"]["overall"].as_float()
     reason = AnalysisRow.data["reason"]["id"].as_string()
     query = (
         select(
@@ -105,6 +106,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
             EvaluationRow.id.label("evaluation_id"),
             EvaluationRow.score,
             EvaluationRow.auto_failed,
+            sentiment.label("sentiment"),
             sentiment_end.label("sentiment_end"),
             reason.label("reason"),
         )
@@ -141,6 +143,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
                 "predicted_csat": None,
                 "handle_ms": r.duration_ms if r.channel in HANDLED else None,
                 "recontact": _came_back(later.get(r.customer or ""), r.started_at, window),
+                "sentiment": r.sentiment,
                 "sentiment_end": r.sentiment_end,
             }
         )

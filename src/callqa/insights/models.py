@@ -53,6 +53,7 @@ class InsightFactRow(Base):
     predicted_csat: Mapped[float | None] = mapped_column(Float)
     handle_ms: Mapped[int | None] = mapped_column(BigInteger)
     recontact: Mapped[bool] = mapped_column(Boolean)  # the same customer came back within the window
+    sentiment: Mapped[float | None] = mapped_column(Float)  # the customer's, overall
     sentiment_end: Mapped[float | None] = mapped_column(Float)  # the customer's, at the end
 
 
@@ -84,6 +85,8 @@ class InsightDailyRow(Base):
     handle_n: Mapped[int] = mapped_column(Integer)
     handle_sum: Mapped[float] = mapped_column(Float)
     recontact: Mapped[int] = mapped_column(Integer)
+    predicted_n: Mapped[int] = mapped_column(Integer)
+    predicted_sum: Mapped[float] = mapped_column(Float)
 
 
 class InsightVolumeRow(Base):

@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.db.engine import unit_of_work
@@ -31,6 +31,7 @@ from callqa.insights.models import (
     InsightStateRow,
     InsightVolumeRow,
 )
+from callqa.insights.predict import CsatModel, centre_model, features, text_csat
 from callqa.insights.rollups import rebuild_rollups
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import EvaluationRow
@@ -38,6 +39,7 @@ from callqa.settings import Settings
 
 log = logging.getLogger(__name__)
 STATE_KEY = "facts"
+CSAT_MODEL_KEY = "csat_model"
 ROLLUPS = (InsightDailyRow, InsightVolumeRow, InsightHourlyRow, InsightAgentRow, InsightCriterionRow)
 MARGIN = timedelta(minutes=2)
 BATCH = 2000
@@ -111,7 +113,10 @@ def refresh_insights(
             days.update(f["day"] for f in facts)
             if progress is not None:
                 progress(min(i + BATCH, len(ids)), len(ids))
+        model = centre_model(session)
+        predict_csat(session, ids, model)
         rebuild_rollups(session, days, low_score=config.low_score)
+        _remember_model(session, model, started)
         if state is None:
             session.add(InsightStateRow(key=STATE_KEY, value=started, config=config.signature()))
         else:
@@ -174,3 +179,42 @@ def start_refresher(
     thread = threading.Thread(target=loop, name="insights-refresh", daemon=True)
     thread.start()
     return thread
+
+
+def predict_csat(session: Session, ids: Sequence[int], model: CsatModel | None) -> None:
+    """Fill the facts' predicted CSAT: the centre's model when it has one, else from the words alone."""
+    f = InsightFactRow
+    for i in range(0, len(ids), BATCH):
+        chunk = list(ids[i : i + BATCH])
+        rows = session.execute(
+            select(f.interaction_id, f.sentiment, f.sentiment_end, f.score, f.auto_failed).where(
+                f.interaction_id.in_(chunk)
+            )
+        ).all()
+        if model is not None:
+            values: list[float | None] = list(model.predict([features(*r[1:]) for r in rows]))
+        else:
+            values = [text_csat(r.sentiment, r.sentiment_end) for r in rows]
+        updates = [{"ident": r.interaction_id, "value": v} for r, v in zip(rows, values, strict=True)]
+        if updates:
+            statement = (
+                update(f)
+                .where(f.interaction_id == bindparam("ident"))
+                .values(predicted_csat=bindparam("value"))
+            )
+            session.connection().execute(statement, updates)
+
+
+def _remember_model(session: Session, model: CsatModel | None, at: datetime) -> None:
+    summary = model.summary() if model is not None else "words only"
+    state = session.get(InsightStateRow, CSAT_MODEL_KEY)
+    if state is None:
+        session.add(InsightStateRow(key=CSAT_MODEL_KEY, value=at, config=summary))
+    else:
+        state.value, state.config = at, summary
+
+
+def csat_model_summary(session: Session) -> str | None:
+    """How predicted CSAT is made now: 'words only' or the centre model's size and cross-validated error."""
+    state = session.get(InsightStateRow, CSAT_MODEL_KEY)
+    return None if state is None else state.config

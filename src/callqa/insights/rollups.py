@@ -108,6 +108,8 @@ def rebuild_rollups(session: Session, days: Collection[date], *, low_score: floa
             *_csat(),
             *_handle(),
             ("recontact", _count(F.recontact.is_(True))),
+            ("predicted_n", func.count(F.predicted_csat)),
+            ("predicted_sum", _sum(F.predicted_csat)),
         ]
         _rebuild(session, InsightDailyRow, (F.day, F.team, F.channel), daily, chunk)
         hourly = [

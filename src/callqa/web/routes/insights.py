@@ -19,7 +19,7 @@ from callqa.insights.csat import criterion_effects
 from callqa.insights.csat import overview as csat_overview
 from callqa.insights.dashboard import DashboardFilter, Totals
 from callqa.insights.drivers import Driver
-from callqa.insights.refresh import refreshed_at
+from callqa.insights.refresh import csat_model_summary, refreshed_at
 from callqa.insights.topics import Topic, discover, unrecognised
 from callqa.web.deps import CurrentActor, DbSession, audit
 from callqa.web.insights_view import PERIODS, read_filter
@@ -70,6 +70,7 @@ def _totals(t: Totals) -> dict[str, Any]:
         "low_rate": t.low_rate,
         "auto_fail_rate": t.auto_fail_rate,
         "mean_csat": t.mean_csat,
+        "mean_predicted_csat": t.mean_predicted_csat,
         "mean_handle_s": t.mean_handle_s,
     }
 
@@ -213,6 +214,8 @@ def csat_page(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         "periods": PERIODS,
         "teams": dashboard.teams_in(session, flt) if actor.role.value != "agent" else [],
     }
+    context["model_summary"] = csat_model_summary(session)
+    context["totals"] = dashboard.summary(session, flt)
     return render(request, "insights_csat.html", context)
 
 
@@ -233,6 +236,7 @@ def csat_json(request: Request, session: DbSession, actor: CurrentActor) -> dict
         "neutral": seen.neutral,
         "by_score": [{"from": s, "n": n, "mean_csat": m} for s, n, m in seen.by_score],
         "criteria": [{**asdict(e), "moves_csat": e.moves_csat} for e in criterion_effects(session, flt)],
+        "predicted": {"model": csat_model_summary(session), **_totals(dashboard.summary(session, flt))},
     }
 
 

@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("predicted_csat", sa.Float()),
         sa.Column("handle_ms", sa.BigInteger()),
         sa.Column("recontact", sa.Boolean(), nullable=False),
+        sa.Column("sentiment", sa.Float()),
         sa.Column("sentiment_end", sa.Float()),
     )
     op.create_index("ix_insight_facts_day", "insight_facts", ["day"])
@@ -73,6 +74,8 @@ def upgrade() -> None:
         _int("handle_n"),
         _float("handle_sum"),
         _int("recontact"),
+        _int("predicted_n"),
+        _float("predicted_sum"),
     )
     op.create_table(
         "insight_volume",
