@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter
+from callqa.insights.dashboard import DashboardFilter, conditions
 from callqa.insights.drivers import Driver, Tally, rank_tally
 from callqa.insights.models import (
     InsightAgentRow,
@@ -80,7 +80,7 @@ def outcome(session: Session, flt: DashboardFilter, key: str) -> Outcome:
 
 def handle_line(session: Session, flt: DashboardFilter) -> int:
     """The 90th percentile of handle time in the filter (ms): above it is 'long'."""
-    where = _scope(flt)
+    where = conditions(flt)
     n = int(session.scalar(select(func.count()).where(*where, F.handle_ms.is_not(None))) or 0)
     if n == 0:
         return 0
@@ -89,23 +89,13 @@ def handle_line(session: Session, flt: DashboardFilter) -> int:
     return int(session.scalar(query.offset(offset).limit(1)) or 0)
 
 
-def _scope(flt: DashboardFilter) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = [F.day >= flt.since, F.day <= flt.until]
-    for column, value in ((F.team, flt.team), (F.agent, flt.agent), (F.channel, flt.channel)):
-        if value is not None:
-            out.append(column == value)
-    if flt.teams is not None:
-        out.append(F.team.in_(sorted(flt.teams)))
-    return out
-
-
 def tally(session: Session, flt: DashboardFilter, what: Outcome, dimensions: Sequence[str]) -> Tally:
     """Counts per value of each dimension within the filter: from the roll-ups for a low score or an
     auto-fail (they hold both), else in one pass over the facts."""
     if what.key in ("low_score", "auto_failed") and flt.agent is None:
         return _from_rollups(session, flt, what.key, dimensions)
     columns = [getattr(F, d) for d in dimensions]
-    query = select(*columns, what.hit).select_from(F).where(*_scope(flt), what.eligible)
+    query = select(*columns, what.hit).select_from(F).where(*conditions(flt), what.eligible)
     if what.criterion is not None:
         r = CriterionResultRow
         query = query.join(r, and_(r.evaluation_id == F.evaluation_id, r.criterion == what.criterion))
@@ -144,7 +134,7 @@ def _from_rollups(session: Session, flt: DashboardFilter, key: str, dimensions: 
     def grouped(table: Any, column: Any, *where: ColumnElement[bool]) -> Select[Any]:
         sums = (func.coalesce(func.sum(table.scored), 0), func.coalesce(func.sum(getattr(table, measure)), 0))
         query = select(*([column] if column is not None else []), *sums).where(
-            *_rollup_scope(flt, table), *where
+            *conditions(flt, table), *where
         )
         return query.group_by(column) if column is not None else query
 
@@ -160,16 +150,6 @@ def _from_rollups(session: Session, flt: DashboardFilter, key: str, dimensions: 
         for value, n, hits in session.execute(query):
             if n:
                 out.add(dimension, shown(dimension, value), int(n), int(hits))
-    return out
-
-
-def _rollup_scope(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = [table.day >= flt.since, table.day <= flt.until]
-    for name, value in (("team", flt.team), ("channel", flt.channel)):
-        if value is not None:
-            out.append(getattr(table, name) == value)
-    if flt.teams is not None:
-        out.append(table.team.in_(sorted(flt.teams)))
     return out
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter, Totals, previous_filter, volume
+from callqa.insights.dashboard import DashboardFilter, Totals, conditions, previous_filter, volume
 from callqa.insights.models import InsightFactRow
 from callqa.insights.stats import benjamini_hochberg, proportion_difference
 from callqa.scoring.models import AnalysisRow
@@ -78,13 +78,7 @@ def reason_volumes(session: Session, flt: DashboardFilter) -> list[ReasonVolume]
 
 
 def _scope(flt: DashboardFilter) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = [F.day >= flt.since, F.day <= flt.until, F.handle_ms.is_not(None)]
-    for column, value in ((F.team, flt.team), (F.agent, flt.agent), (F.channel, flt.channel)):
-        if value is not None:
-            out.append(column == value)
-    if flt.teams is not None:
-        out.append(F.team.in_(sorted(flt.teams)))
-    return out
+    return [*conditions(flt), F.handle_ms.is_not(None)]
 
 
 def baselines(session: Session, flt: DashboardFilter, *, good_score: float = GOOD_SCORE) -> list[Baseline]:

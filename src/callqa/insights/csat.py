@@ -14,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter, criterion_titles
+from callqa.insights.dashboard import DashboardFilter, conditions, criterion_titles
 from callqa.insights.models import InsightFactRow
 from callqa.insights.stats import (
     Correlation,
@@ -66,16 +66,6 @@ class CriterionEffect:
         return self.q <= 0.05
 
 
-def _scope(flt: DashboardFilter) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = [F.day >= flt.since, F.day <= flt.until]
-    for column, value in ((F.team, flt.team), (F.agent, flt.agent), (F.channel, flt.channel)):
-        if value is not None:
-            out.append(column == value)
-    if flt.teams is not None:
-        out.append(F.team.in_(sorted(flt.teams)))
-    return out
-
-
 def quadrant(score: float, csat: float, line: float) -> str | None:
     """Which quadrant a scored, surveyed interaction is in (None: neutral CSAT)."""
     side = "compliant" if score >= line else "noncompliant"
@@ -87,7 +77,7 @@ def quadrant(score: float, csat: float, line: float) -> str | None:
 
 
 def overview(session: Session, flt: DashboardFilter) -> Overview:
-    query = select(F.score, F.csat).where(*_scope(flt), F.score.is_not(None), F.csat.is_not(None))
+    query = select(F.score, F.csat).where(*conditions(flt), F.score.is_not(None), F.csat.is_not(None))
     pairs = [(float(s), float(c)) for s, c in session.execute(query) if s is not None and c is not None]
     counts = dict.fromkeys(QUADRANTS, 0)
     neutral = 0
@@ -123,7 +113,7 @@ def criterion_effects(
     query = (
         select(r.criterion, r.outcome, F.csat)
         .join(r, r.evaluation_id == F.evaluation_id)
-        .where(*_scope(flt), F.csat.is_not(None), r.outcome.in_(("pass", "fail")))
+        .where(*conditions(flt), F.csat.is_not(None), r.outcome.in_(("pass", "fail")))
     )
     groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"pass": [], "fail": []})
     for criterion, outcome, csat in session.execute(query):

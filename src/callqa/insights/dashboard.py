@@ -201,7 +201,8 @@ def _totals(row: Sequence[Any], start: int = 0) -> Totals:
     )
 
 
-def _where(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:
+def conditions(flt: DashboardFilter, table: Any = F) -> list[ColumnElement[bool]]:
+    """The filter as WHERE conditions on the facts or on a roll-up (one agent: facts only)."""
     out: list[ColumnElement[bool]] = [table.day >= flt.since, table.day <= flt.until]
     if flt.team is not None:
         out.append(table.team == flt.team)
@@ -219,13 +220,13 @@ def _grouped(flt: DashboardFilter, rollup: Any, keys: Sequence[str]) -> Select[A
     table = F if flt.agent is not None else rollup
     columns = [getattr(table, k) for k in keys]
     measures = _totals_columns(None if table is F else rollup, flt.low_score)
-    return select(*columns, *measures).where(*_where(flt, table)).group_by(*columns)
+    return select(*columns, *measures).where(*conditions(flt, table)).group_by(*columns)
 
 
 def summary(session: Session, flt: DashboardFilter) -> Totals:
     table = F if flt.agent is not None else InsightDailyRow
     measures = _totals_columns(None if table is F else table, flt.low_score)
-    row = session.execute(select(*measures).where(*_where(flt, table))).one()
+    row = session.execute(select(*measures).where(*conditions(flt, table))).one()
     return _totals(row)
 
 
@@ -271,14 +272,14 @@ def score_distribution(session: Session, flt: DashboardFilter) -> list[int]:
     """How many scored interactions fall in 0–10, 10–20, … 90–100."""
     if flt.agent is not None:
         bucket = case(*((F.score < (b + 1) * 10, b) for b in range(9)), else_=9)
-        query = select(bucket, func.count()).where(*_where(flt, F), F.score.is_not(None)).group_by(bucket)
+        query = select(bucket, func.count()).where(*conditions(flt, F), F.score.is_not(None)).group_by(bucket)
         counts = [0] * 10
         for b, n in session.execute(query):
             counts[int(b)] = int(n)
         return counts
     t = InsightDailyRow
     columns = [func.coalesce(func.sum(getattr(t, f"h{b}")), 0) for b in range(10)]
-    return [int(v) for v in session.execute(select(*columns).where(*_where(flt, t))).one()]
+    return [int(v) for v in session.execute(select(*columns).where(*conditions(flt, t))).one()]
 
 
 def volume(session: Session, flt: DashboardFilter, key: str) -> list[tuple[str, Totals]]:
@@ -291,7 +292,7 @@ def volume(session: Session, flt: DashboardFilter, key: str) -> list[tuple[str, 
         t = InsightVolumeRow
         query = (
             select(t.value, *_totals_columns(t, flt.low_score))
-            .where(t.dimension == key, *_where(flt, t))
+            .where(t.dimension == key, *conditions(flt, t))
             .group_by(t.value)
         )
         rows = session.execute(query)
@@ -324,14 +325,14 @@ def criterion_rates(session: Session, flt: DashboardFilter) -> list[CriterionRat
                 func.sum(case((r.outcome == "n/a", 1), else_=0)),
             )
             .join(F, F.evaluation_id == r.evaluation_id)
-            .where(*_where(flt, F))
+            .where(*conditions(flt, F))
             .group_by(r.criterion)
         )
     else:
         t = InsightCriterionRow
         query = (
             select(t.criterion, func.sum(t.passed), func.sum(t.failed), func.sum(t.na))
-            .where(*_where(flt, t))
+            .where(*conditions(flt, t))
             .group_by(t.criterion)
         )
     counts = [(c, int(p), int(f), int(n)) for c, p, f, n in session.execute(query)]

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter
+from callqa.insights.dashboard import DashboardFilter, conditions
 from callqa.insights.models import InsightFactRow
 from callqa.interactions.models import TurnRow
 from callqa.scoring.models import AnalysisRow
@@ -66,15 +66,10 @@ def unrecognised(session: Session, flt: DashboardFilter, limit: int = 400) -> li
         select(F.interaction_id, F.day, TurnRow.text)
         .join(AnalysisRow, AnalysisRow.interaction_id == F.interaction_id)
         .join(TurnRow, (TurnRow.interaction_id == F.interaction_id) & (TurnRow.seq == turn))
-        .where(F.day >= flt.since, F.day <= flt.until, F.reason == "")
+        .where(*conditions(flt), F.reason == "")
         .order_by(F.day.desc(), F.interaction_id.desc())
         .limit(limit)
     )
-    for column, value in ((F.team, flt.team), (F.agent, flt.agent), (F.channel, flt.channel)):
-        if value is not None:
-            query = query.where(column == value)
-    if flt.teams is not None:
-        query = query.where(F.team.in_(sorted(flt.teams)))
     return [Statement(int(i), d, t) for i, d, t in session.execute(query)]
 
 

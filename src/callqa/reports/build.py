@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from callqa.insights import dashboard
 from callqa.insights.board import Drill, dashboard_view
 from callqa.insights.causes import root_causes
-from callqa.insights.dashboard import DashboardFilter, Totals, previous_filter
+from callqa.insights.dashboard import DashboardFilter, Totals, conditions, previous_filter
 from callqa.insights.models import InsightFactRow
 from callqa.insights.refresh import refreshed_at
 from callqa.interactions.models import InteractionRow
@@ -125,12 +125,7 @@ def build_report(session: Session, request: ReportRequest, settings: ReportSetti
 def lowest_scored(session: Session, flt: DashboardFilter, settings: ReportSettings) -> list[dict[str, Any]]:
     """The period's lowest-scored interactions (worth a listen), with a link when the app has an address."""
     f = InsightFactRow
-    where = [f.day >= flt.since, f.day <= flt.until, f.score.is_not(None)]
-    for column, value in ((f.team, flt.team), (f.agent, flt.agent), (f.channel, flt.channel)):
-        if value is not None:
-            where.append(column == value)
-    if flt.teams is not None:
-        where.append(f.team.in_(sorted(flt.teams)))
+    where = [*conditions(flt), f.score.is_not(None)]
     query = (
         select(
             f.interaction_id,

@@ -37,17 +37,29 @@ def _filter(request: Request, session: DbSession, actor: CurrentActor) -> Dashbo
     )
 
 
-@pages.get("/insights", name="insights_page")
-def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+def _viewed(
+    request: Request, session: DbSession, actor: CurrentActor, what: str
+) -> tuple[DashboardFilter, Drill]:
+    """The page's filter (audited as a view of ``what``) and its drill-down link builder."""
     flt = _filter(request, session, actor)
     settings = request.app.state.settings
-    drill = Drill(flt, settings.zone(), settings.insights_scorecard)
-    audit(request, session, actor, "view", "insights", None, _described(flt))
+    audit(request, session, actor, "view", what, None, _described(flt))
+    return flt, Drill(flt, settings.zone(), settings.insights_scorecard)
+
+
+def _frame(session: DbSession, actor: CurrentActor, flt: DashboardFilter) -> dict[str, Any]:
+    """What every insights page's heading and filter form need."""
+    teams = dashboard.teams_in(session, flt) if actor.role.value != "agent" else []
+    return {"flt": flt, "periods": PERIODS, "teams": teams}
+
+
+@pages.get("/insights", name="insights_page")
+def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    flt, drill = _viewed(request, session, actor, "insights")
+    settings = request.app.state.settings
     context = {
         **dashboard_view(session, flt, drill),
-        "flt": flt,
-        "periods": PERIODS,
-        "teams": dashboard.teams_in(session, flt) if actor.role.value != "agent" else [],
+        **_frame(session, actor, flt),
         "refreshed_at": (lambda at: at.astimezone(settings.zone()) if at else None)(refreshed_at(session)),
         "zone": settings.timezone,
         "causes_href": request.url_for("causes_page").include_query_params(**_described(flt)),
@@ -140,10 +152,9 @@ def causes_page(request: Request, session: DbSession, actor: CurrentActor) -> Re
     found = _causes(request, session, actor)
     criteria = [r.criterion for r in dashboard.criterion_rates(session, found["flt"])]
     context = {
+        **_frame(session, actor, found["flt"]),
         **found,
         "outcomes": {**OUTCOMES, **{f"failed:{c}": f"Failing {c}" for c in criteria}},
-        "periods": PERIODS,
-        "teams": dashboard.teams_in(session, found["flt"]) if actor.role.value != "agent" else [],
         "dimensions": DIMENSIONS,
     }
     return render(request, "insights_causes.html", context)
@@ -204,18 +215,13 @@ def causes_csv(request: Request, session: DbSession, actor: CurrentActor) -> Res
 
 @pages.get("/insights/csat", name="csat_page")
 def csat_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    flt = _filter(request, session, actor)
-    settings = request.app.state.settings
-    drill = Drill(flt, settings.zone(), settings.insights_scorecard)
-    audit(request, session, actor, "view", "qa_csat", None, _described(flt))
+    flt, drill = _viewed(request, session, actor, "qa_csat")
     context = {
         **csat_view(session, flt, drill),
-        "flt": flt,
-        "periods": PERIODS,
-        "teams": dashboard.teams_in(session, flt) if actor.role.value != "agent" else [],
+        **_frame(session, actor, flt),
+        "model_summary": csat_model_summary(session),
+        "totals": dashboard.summary(session, flt),
     }
-    context["model_summary"] = csat_model_summary(session)
-    context["totals"] = dashboard.summary(session, flt)
     return render(request, "insights_csat.html", context)
 
 
@@ -242,19 +248,10 @@ def csat_json(request: Request, session: DbSession, actor: CurrentActor) -> dict
 
 @pages.get("/insights/reasons", name="reasons_page")
 def reasons_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    flt = _filter(request, session, actor)
-    settings = request.app.state.settings
-    drill = Drill(flt, settings.zone(), settings.insights_scorecard)
-    audit(request, session, actor, "view", "contact_reasons", None, _described(flt))
+    flt, drill = _viewed(request, session, actor, "contact_reasons")
     found = reason_volumes(session, flt)
     titles = reason_titles(session, [v.reason for v in found])
-    context = {
-        **reasons_view(session, flt, drill, titles),
-        "titles": titles,
-        "flt": flt,
-        "periods": PERIODS,
-        "teams": dashboard.teams_in(session, flt) if actor.role.value != "agent" else [],
-    }
+    context = {**reasons_view(session, flt, drill, titles), **_frame(session, actor, flt), "titles": titles}
     return render(request, "insights_reasons.html", context)
 
 
