@@ -8,7 +8,7 @@ from typing import Any
 
 from callqa.interactions.schemas import Interaction
 from callqa.privacy.context import TURN_BREAK
-from callqa.privacy.detectors import detect
+from callqa.privacy.detectors import detect, may_hold_sensitive
 from callqa.privacy.kinds import PLACEHOLDERS, Kind
 
 # Integers shorter than this cannot hold any detectable value (SSNs, the shortest, have 9 digits).
@@ -55,6 +55,8 @@ class FieldRedaction:
 
 def redact_text(text: str, *, context: str = "") -> RedactedText:
     """Replace card numbers, CVVs, expiries, IBANs, e-mails, phones and national IDs by placeholders."""
+    if not may_hold_sensitive(text):
+        return RedactedText(text)
     key = hashlib.blake2b(f"{context}\0{text}".encode(), digest_size=16).digest()
     if key in _clean:
         return RedactedText(text)
@@ -124,15 +126,18 @@ def turn_contexts(turns: list[tuple[str, str]]) -> list[str]:
     other party's question ("Can you give me the card number?"); only card-number questions are read that
     far back (:class:`callqa.privacy.context.Context`).
     """
-    contexts: list[str] = []
-    for index, (role, _) in enumerate(turns):
-        parts: list[str] = []
-        for earlier_role, earlier_text in reversed(turns[max(0, index - 4) : index]):
-            parts.append(earlier_text)
-            if earlier_role != role:
-                break
-        contexts.append(TURN_BREAK.join(reversed(parts)))
-    return contexts
+    return [turn_context(turns, index) for index in range(len(turns))]
+
+
+def turn_context(turns: list[tuple[str, str]], index: int) -> str:
+    """The context of the turn at ``index`` (see :func:`turn_contexts`)."""
+    role = turns[index][0]
+    parts: list[str] = []
+    for earlier_role, earlier_text in reversed(turns[max(0, index - 4) : index]):
+        parts.append(earlier_text)
+        if earlier_role != role:
+            break
+    return TURN_BREAK.join(reversed(parts))
 
 
 def redact_interaction(interaction: Interaction) -> tuple[Interaction, list[FieldRedaction]]:
@@ -141,9 +146,12 @@ def redact_interaction(interaction: Interaction) -> tuple[Interaction, list[Fiel
     update: dict[str, Any] = {}
 
     turns = list(interaction.turns)
-    contexts = turn_contexts([(t.role.value, t.text) for t in interaction.turns])
-    for index, (turn, context) in enumerate(zip(interaction.turns, contexts, strict=True)):
+    said = [(t.role.value, t.text) for t in interaction.turns]
+    for index, turn in enumerate(interaction.turns):
+        if not may_hold_sensitive(turn.text):
+            continue  # most turns: no context to build, nothing to look up
         # What was said before is context: "what's the code on the back?" makes a bare "123" a CVV.
+        context = turn_context(said, index)
         text = collector.text(turn.text, f"turns.{index}.text", context=context)
         if text is not turn.text:
             turns[index] = turn.model_copy(update={"text": text})
