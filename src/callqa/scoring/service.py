@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callqa.analysis.base import Analysis
 from callqa.analysis.pipeline import Pipeline
 from callqa.errors import CallqaError
+from callqa.gc_tuning import bulk_gc
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.service import load_documents
 from callqa.scoring.detectors import Services
@@ -219,7 +220,10 @@ def score_stored(
     started: deque[_Started] = deque()
     sent: set[str] = set()
     done = 0
-    with ThreadPoolExecutor(max_workers=_embedders(), thread_name_prefix="callqa-embed") as background:
+    with (
+        bulk_gc(),
+        ThreadPoolExecutor(max_workers=_embedders(), thread_name_prefix="callqa-embed") as background,
+    ):
         for index in range(len(batches)):
             while len(started) < LOOKAHEAD and index + len(started) < len(batches):
                 current = _start_batch(factory, pipeline, batches[index + len(started)], report)
