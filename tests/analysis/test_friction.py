@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analysis.analysis_support import analysed, make
 from callqa.analysis.annotations import Friction, SentimentResult, Trajectory
-from callqa.analysis.friction import REPEAT_SIMILARITY, FrictionAnalyzer, repetitions, similarity
+from callqa.analysis.friction import (
+    REPEAT_SIMILARITY,
+    FrictionAnalyzer,
+    _jaccard,
+    _repeats,
+    repetitions,
+    similarity,
+)
 from callqa.interactions.schemas import Interaction
 from qa_support import demo_interactions
 
@@ -123,3 +133,15 @@ def test_demo_friction_matches_the_timeline_and_events() -> None:
     assert silences == {"en-call-07", "lt-call-03", "acb-zhs-20261002-3364", "acb-zht-20261008-2251",
                         "acb-fa-20261011-1921"}  # fmt: skip
     assert [f.turn for f in found["en-chat-01"] if f.kind == "repetition"] == [2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.frozensets(st.sampled_from([f"g{i}" for i in range(40)]), max_size=30),
+    st.lists(st.frozensets(st.sampled_from([f"g{i}" for i in range(40)]), max_size=30), max_size=6),
+)
+def test_the_size_filter_never_changes_whether_a_sentence_repeats(
+    grams: frozenset[str], earlier: list[frozenset[str]]
+) -> None:
+    brute = bool(grams) and any(_jaccard(grams, e) >= REPEAT_SIMILARITY for e in earlier)
+    assert _repeats(grams, earlier, REPEAT_SIMILARITY) == brute

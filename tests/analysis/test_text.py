@@ -70,7 +70,7 @@ def test_matches_are_remembered_per_text_and_the_memo_is_bounded(monkeypatch: py
     assert [line[m.start : m.end] for m in first] == ["thank you for calling"]
     for other in ("a", "b", "c"):
         matcher.find(other)
-    assert len(matcher._memo._found) <= 2
+    assert len(matcher._memo.found) <= 2
     assert [line[m.start : m.end] for m in matcher.find(line)] == ["thank you for calling"]
 
 

@@ -60,6 +60,17 @@ def _jaccard(sa: frozenset[str], sb: frozenset[str]) -> float:
     return common / (len(sa) + len(sb) - common)
 
 
+def _repeats(grams: frozenset[str], earlier: Sequence[frozenset[str]], threshold: float) -> bool:
+    """Whether ``grams`` is at least ``threshold`` similar to any earlier set. Jaccard can reach the
+    threshold only if the smaller set has at least ``threshold`` times the larger one's size, so most
+    pairs are ruled out without intersecting them."""
+    n = len(grams)
+    if not n:
+        return False
+    low, high = n * threshold, n / threshold
+    return any(low <= len(e) <= high and _jaccard(grams, e) >= threshold for e in earlier)
+
+
 def _quote(text: str, limit: int = 90) -> str:
     one_line = " ".join(text.split())
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
@@ -81,9 +92,7 @@ def repetitions(turns: Sequence[Turn], threshold: float = REPEAT_SIMILARITY) -> 
             continue
         sentences = [turn.text[s:e] for s, e in sentence_spans(turn.text)]
         long_enough = [(s, shingles(s)) for s in sentences if size(s) >= _MIN_REPEAT_SIZE]
-        repeated = next(
-            (s for s, grams in long_enough if any(_jaccard(grams, e) >= threshold for e in earlier)), None
-        )
+        repeated = next((s for s, grams in long_enough if _repeats(grams, earlier, threshold)), None)
         if repeated is None and _repeat_cues().find(turn.text):
             repeated = turn.text
         if repeated is not None:

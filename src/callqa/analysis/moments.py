@@ -179,17 +179,18 @@ def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
 def phrase_moments(interaction: Interaction, library: MomentLibrary) -> list[Moment]:
     """At most one moment per kind and turn, from the kind's speaker's turns."""
     found: list[Moment] = []
+    kinds = [(kind.name, kind.speaker, library.matcher(kind.name).find) for kind in library.reported()]
     for index, turn in enumerate(interaction.turns):
-        for kind in library.reported():
-            if kind.speaker != "any" and turn.role != kind.speaker:
+        for name, speaker, find in kinds:
+            if speaker != "any" and turn.role != speaker:
                 continue
-            matches = library.matcher(kind.name).find(turn.text)
+            matches = find(turn.text)
             if not matches:
                 continue
             first = matches[0]
             start, end = quote_span(turn.text, first.start, first.end)
             evidence = Evidence(index, turn.start_ms, turn.end_ms, turn.text[start:end], start, end)
-            found.append(Moment(kind.name, evidence, first.phrase))
+            found.append(Moment(name, evidence, first.phrase))
     return found
 
 

@@ -9,6 +9,7 @@ amounts, dates and times would otherwise make most scripted sentences unique.
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import re
@@ -29,6 +30,7 @@ _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=100_000)
 def canonical(text: str) -> str:
     """What is embedded and cached for ``text``: whitespace collapsed, digit runs (any script) as ``0``."""
     return _DIGITS.sub("0", _SPACES.sub(" ", text).strip())

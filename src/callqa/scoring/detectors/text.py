@@ -38,8 +38,9 @@ class _Matching:
 
     def evaluate(self, ctx: Context) -> Result:
         evidence = []
+        turns, find = ctx.analysis.turns, self.matcher.find
         for i in ctx.scope:
-            for m in self.matcher.find(ctx.analysis.turns[i].text):
+            for m in find(turns[i].text):
                 evidence.append(evidence_for(ctx, i, m.start, m.end))
         if len(evidence) >= self.min_count:
             first = evidence[0]
