@@ -190,13 +190,19 @@ def _substantive(sentence: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=50_000)
+def _action_score(sentence: str) -> int:
+    """2: says something was done; 1: promises it; 0: neither (or not an action at all)."""
+    if not _substantive(sentence) or _has("not_action", sentence):
+        return 0
+    return 2 if _has("done", sentence) else 1 if _has("commit", sentence) else 0
+
+
 def actions(turns: Sequence[Turn]) -> tuple[Evidence, ...]:
     """Up to two agent sentences saying what was done (done beats promised), in conversation order."""
     scored = []
     for position, (index, start, end, sentence) in enumerate(_agent_sentences(turns)):
-        if not _substantive(sentence) or _has("not_action", sentence):
-            continue
-        score = 2 if _has("done", sentence) else 1 if _has("commit", sentence) else 0
+        score = _action_score(sentence)
         if score:
             scored.append((-score, position, index, start, end))
     best = sorted(sorted(scored)[:_MAX_ACTIONS], key=lambda item: item[1])
