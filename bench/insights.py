@@ -7,8 +7,9 @@ scorecard's 15 criteria per evaluation) is written straight into the tables; the
 (``--db``) and reused when it already holds the centre. Measured:
 
 * the full refresh (facts + roll-ups from nothing) and an incremental one after 10,000 new interactions;
-* every dashboard query for six views (centre 30 / 90 / 365 days, one team, one agent, a supervisor of three
-  teams) and the whole page (all queries + charts, in-process): p50 / p95 / max of ``--repeat`` runs;
+* every dashboard query for seven views (centre 30 / 90 / 365 days, a year cut mid-month at both ends, one
+  team, one agent, a supervisor of three teams) and the whole page (all queries + charts, in-process):
+  p50 / p95 / max of ``--repeat`` runs;
 * the **baseline**: the same centre-wide figures (summary, trend, criterion failure rates, hour × weekday)
   computed straight from interactions, evaluations and criterion results without the roll-ups; the ratio is
   what pre-aggregation saves.
@@ -84,6 +85,8 @@ def views() -> dict[str, Any]:
         "centre, 30 days": last(30),
         "centre, 90 days": last(90),
         "centre, 365 days": last(365),
+        # whole months from the month roll-ups, 15 days at each end from the day roll-ups
+        "centre, 16 Nov–15 Oct": DashboardFilter(date(2025, 11, 16), date(2026, 10, 15)),
         "team, 90 days": last(90, team="Team 07"),
         "agent, 90 days": last(90, agent="agent-0042"),
         "supervisor (3 teams), 90 days": last(90, teams=frozenset({"Team 01", "Team 02", "Team 03"})),

@@ -175,7 +175,9 @@ def open_set(
     best = max(FLOOR_GRID, key=accuracy)
     return {
         "open_accuracy": round(accuracy(FLOOR), 3),
-        "known_accuracy": round(sum(p.similarity >= FLOOR and p.label == t for p, t in known) / len(known), 3),
+        "known_accuracy": round(
+            sum(p.similarity >= FLOOR and p.label == t for p, t in known) / len(known), 3
+        ),
         "known_coverage": round(sum(p.similarity >= FLOOR for p, _ in known) / len(known), 3),
         "unknown_rejected": round(sum(p.similarity < FLOOR for p in unknown) / max(1, len(unknown)), 3),
         "best_floor": best,

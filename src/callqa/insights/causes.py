@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter, conditions
+from callqa.insights.dashboard import DashboardFilter, conditions, rollup_query
 from callqa.insights.drivers import Driver, Tally, rank_tally
 from callqa.insights.models import (
     InsightAgentRow,
@@ -131,22 +131,17 @@ _ROLLUP_OF = {
 def _from_rollups(session: Session, flt: DashboardFilter, key: str, dimensions: Sequence[str]) -> Tally:
     measure = "low" if key == "low_score" else "auto_failed"
 
-    def grouped(table: Any, column: Any, *where: ColumnElement[bool]) -> Select[Any]:
-        sums = (func.coalesce(func.sum(table.scored), 0), func.coalesce(func.sum(getattr(table, measure)), 0))
-        query = select(*([column] if column is not None else []), *sums).where(
-            *conditions(flt, table), *where
-        )
-        return query.group_by(column) if column is not None else query
+    def sums(table: Any) -> list[ColumnElement[Any]]:
+        return [func.coalesce(func.sum(table.scored), 0), func.coalesce(func.sum(getattr(table, measure)), 0)]
 
-    total, positives = session.execute(grouped(InsightDailyRow, None)).one()
+    total, positives = session.execute(rollup_query(flt, InsightDailyRow, [], sums)).one()
     out = Tally(int(total), int(positives))
     for dimension in dimensions:
         if dimension in _ROLLUP_OF:
             table, name = _ROLLUP_OF[dimension]
-            query = grouped(table, getattr(table, name))
+            query = rollup_query(flt, table, [name], sums)
         else:
-            t = InsightVolumeRow
-            query = grouped(t, t.value, t.dimension == dimension)
+            query = rollup_query(flt, InsightVolumeRow, ["value"], sums, dimension=dimension)
         for value, n, hits in session.execute(query):
             if n:
                 out.add(dimension, shown(dimension, value), int(n), int(hits))

@@ -1,10 +1,11 @@
-"""ORM tables for insights: one flat fact row per interaction and the day-level roll-ups dashboards read.
+"""ORM tables for insights: one flat fact row per interaction and the roll-ups dashboards read.
 
 Facts hold what every dashboard and root-cause question groups by (local day, hour and weekday, team,
 agent, channel, language, queue, agent tenure, contact reason) next to the outcomes (score, auto-fail,
-CSAT on a 1–5 scale, handle time, recontact). Roll-ups sum facts per day and a few keys, so a dashboard over
-a million interactions reads thousands of rows, not millions. Both are derived data: ``refresh_insights``
-rebuilds them from interactions and evaluations at any time; nothing here is the source of truth.
+CSAT on a 1–5 scale, handle time, recontact). Roll-ups sum facts per day and a few keys, and month roll-ups
+sum the day rows per month, so a dashboard over a million interactions reads thousands of rows, not
+millions. All are derived data: ``refresh_insights`` rebuilds them from interactions and evaluations at any
+time; nothing here is the source of truth.
 
 Unknown keys are stored as '' (not NULL) so they group and compare like any other value.
 """
@@ -57,19 +58,28 @@ class InsightFactRow(Base):
     sentiment_end: Mapped[float | None] = mapped_column(Float)  # the customer's, at the end
 
 
-class InsightDailyRow(Base):
-    """Per local day, team and channel: volume, scores (with a 10-bucket histogram), CSAT, handle time."""
+class OutcomeSums:
+    """Counts and sums of the outcomes over a roll-up row's interactions (the heat map keeps these)."""
 
-    __tablename__ = "insight_daily"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    team: Mapped[str] = mapped_column(KEY, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
     scored: Mapped[int] = mapped_column(Integer)
     score_sum: Mapped[float] = mapped_column(Float)
     low: Mapped[int] = mapped_column(Integer)  # scored below the low-score line
     auto_failed: Mapped[int] = mapped_column(Integer)
+    handle_n: Mapped[int] = mapped_column(Integer)
+    handle_sum: Mapped[float] = mapped_column(Float)
+
+
+class CsatSums(OutcomeSums):
+    """The outcomes and CSAT (volume and agent roll-ups)."""
+
+    csat_n: Mapped[int] = mapped_column(Integer)
+    csat_sum: Mapped[float] = mapped_column(Float)
+
+
+class DailySums(CsatSums):
+    """Everything the tiles, the trend and the score distribution need."""
+
     h0: Mapped[int] = mapped_column(Integer)  # scores 0–9.99
     h1: Mapped[int] = mapped_column(Integer)
     h2: Mapped[int] = mapped_column(Integer)
@@ -80,16 +90,28 @@ class InsightDailyRow(Base):
     h7: Mapped[int] = mapped_column(Integer)
     h8: Mapped[int] = mapped_column(Integer)
     h9: Mapped[int] = mapped_column(Integer)  # scores 90–100
-    csat_n: Mapped[int] = mapped_column(Integer)
-    csat_sum: Mapped[float] = mapped_column(Float)
-    handle_n: Mapped[int] = mapped_column(Integer)
-    handle_sum: Mapped[float] = mapped_column(Float)
     recontact: Mapped[int] = mapped_column(Integer)
     predicted_n: Mapped[int] = mapped_column(Integer)
     predicted_sum: Mapped[float] = mapped_column(Float)
 
 
-class InsightVolumeRow(Base):
+class CriterionSums:
+    passed: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    na: Mapped[int] = mapped_column(Integer)
+
+
+class InsightDailyRow(DailySums, Base):
+    """Per local day, team and channel: volume, scores (with a 10-bucket histogram), CSAT, handle time."""
+
+    __tablename__ = "insight_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class InsightVolumeRow(CsatSums, Base):
     """Per dimension (language, queue, tenure, contact reason), local day, team, channel and value."""
 
     __tablename__ = "insight_volume"
@@ -99,18 +121,9 @@ class InsightVolumeRow(Base):
     team: Mapped[str] = mapped_column(KEY, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(KEY, primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    scored: Mapped[int] = mapped_column(Integer)
-    score_sum: Mapped[float] = mapped_column(Float)
-    low: Mapped[int] = mapped_column(Integer)
-    auto_failed: Mapped[int] = mapped_column(Integer)
-    csat_n: Mapped[int] = mapped_column(Integer)
-    csat_sum: Mapped[float] = mapped_column(Float)
-    handle_n: Mapped[int] = mapped_column(Integer)
-    handle_sum: Mapped[float] = mapped_column(Float)
 
 
-class InsightHourlyRow(Base):
+class InsightHourlyRow(OutcomeSums, Base):
     """Per local day, hour, team and channel: the hour × weekday heat map."""
 
     __tablename__ = "insight_hourly"
@@ -120,16 +133,9 @@ class InsightHourlyRow(Base):
     team: Mapped[str] = mapped_column(KEY, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     weekday: Mapped[int] = mapped_column(Integer)
-    n: Mapped[int] = mapped_column(Integer)
-    scored: Mapped[int] = mapped_column(Integer)
-    score_sum: Mapped[float] = mapped_column(Float)
-    low: Mapped[int] = mapped_column(Integer)
-    auto_failed: Mapped[int] = mapped_column(Integer)
-    handle_n: Mapped[int] = mapped_column(Integer)
-    handle_sum: Mapped[float] = mapped_column(Float)
 
 
-class InsightCriterionRow(Base):
+class InsightCriterionRow(CriterionSums, Base):
     """Per local day, team, channel and criterion: how often it passed, failed or did not apply."""
 
     __tablename__ = "insight_criteria"
@@ -138,12 +144,9 @@ class InsightCriterionRow(Base):
     team: Mapped[str] = mapped_column(KEY, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
-    passed: Mapped[int] = mapped_column(Integer)
-    failed: Mapped[int] = mapped_column(Integer)
-    na: Mapped[int] = mapped_column(Integer)
 
 
-class InsightAgentRow(Base):
+class InsightAgentRow(CsatSums, Base):
     """Per local day, agent and channel: the agent table of a centre or team dashboard."""
 
     __tablename__ = "insight_agents"
@@ -152,15 +155,67 @@ class InsightAgentRow(Base):
     agent: Mapped[str] = mapped_column(KEY, primary_key=True)
     team: Mapped[str] = mapped_column(KEY, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    scored: Mapped[int] = mapped_column(Integer)
-    score_sum: Mapped[float] = mapped_column(Float)
-    low: Mapped[int] = mapped_column(Integer)
-    auto_failed: Mapped[int] = mapped_column(Integer)
-    csat_n: Mapped[int] = mapped_column(Integer)
-    csat_sum: Mapped[float] = mapped_column(Float)
-    handle_n: Mapped[int] = mapped_column(Integer)
-    handle_sum: Mapped[float] = mapped_column(Float)
+
+
+# Month roll-ups: the same sums per local month (``month`` is its first day), each the sum of its day
+# roll-up's rows of that month, so a year-long dashboard reads twelve months' rows and a few edge days.
+
+
+class InsightMonthlyRow(DailySums, Base):
+    __tablename__ = "insight_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class InsightVolumeMonthlyRow(CsatSums, Base):
+    __tablename__ = "insight_volume_monthly"
+
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(KEY, primary_key=True)
+
+
+class InsightHourlyMonthlyRow(OutcomeSums, Base):
+    """Keyed by weekday too: a month has several of each weekday, and the heat map is weekday × hour."""
+
+    __tablename__ = "insight_hourly_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class InsightCriterionMonthlyRow(CriterionSums, Base):
+    __tablename__ = "insight_criteria_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class InsightAgentMonthlyRow(CsatSums, Base):
+    __tablename__ = "insight_agents_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    agent: Mapped[str] = mapped_column(KEY, primary_key=True)
+    team: Mapped[str] = mapped_column(KEY, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+MONTHLY: dict[type[Base], type[Base]] = {
+    InsightDailyRow: InsightMonthlyRow,
+    InsightVolumeRow: InsightVolumeMonthlyRow,
+    InsightHourlyRow: InsightHourlyMonthlyRow,
+    InsightCriterionRow: InsightCriterionMonthlyRow,
+    InsightAgentRow: InsightAgentMonthlyRow,
+}  # each day roll-up and the month roll-up that sums it
 
 
 class InsightStateRow(Base):

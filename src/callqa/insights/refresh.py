@@ -2,9 +2,10 @@
 
 The refresh remembers when it last ran; the next one picks up interactions changed and evaluations made
 since then (with a margin for transactions still open at the time), the earlier contacts of the same
-customers (their recontact flag may have changed), and rebuilds the roll-ups of every day touched. When the
-settings that shape facts change (time zone, scorecard, low-score line, recontact window), or when asked,
-everything is rebuilt. It is safe to run at any time and from several places: it only derives data.
+customers (their recontact flag may have changed), and rebuilds the roll-ups of every day touched and of
+the months holding them. When the settings that shape facts change (time zone, scorecard, low-score line,
+recontact window), or when asked, everything is rebuilt. It is safe to run at any time and from several
+places: it only derives data.
 """
 
 from __future__ import annotations
@@ -22,15 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.db.engine import unit_of_work
 from callqa.insights.facts import FactContext, build_facts, neighbours
-from callqa.insights.models import (
-    InsightAgentRow,
-    InsightCriterionRow,
-    InsightDailyRow,
-    InsightFactRow,
-    InsightHourlyRow,
-    InsightStateRow,
-    InsightVolumeRow,
-)
+from callqa.insights.models import MONTHLY, InsightFactRow, InsightStateRow
 from callqa.insights.predict import CsatModel, centre_model, features, text_csat
 from callqa.insights.rollups import rebuild_rollups
 from callqa.interactions.models import InteractionRow
@@ -40,7 +33,7 @@ from callqa.settings import Settings
 log = logging.getLogger(__name__)
 STATE_KEY = "facts"
 CSAT_MODEL_KEY = "csat_model"
-ROLLUPS = (InsightDailyRow, InsightVolumeRow, InsightHourlyRow, InsightAgentRow, InsightCriterionRow)
+ROLLUPS = (*MONTHLY, *MONTHLY.values())  # the day roll-ups and the month roll-ups summing them
 MARGIN = timedelta(minutes=2)
 BATCH = 2000
 

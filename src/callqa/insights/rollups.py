@@ -1,19 +1,21 @@
-"""Day-level roll-ups of the facts: each is rebuilt for a set of days by one INSERT … SELECT … GROUP BY.
+"""Roll-ups of the facts: each day roll-up is rebuilt for a set of days by one INSERT … SELECT … GROUP BY,
+then each month roll-up for the months holding those days, from the day rows just rebuilt.
 
-Rebuilding whole days (rather than adding and subtracting) keeps them exact whatever changed: a re-score,
-a survey that arrived late, an interaction that moved to another team.
+Rebuilding whole days and months (rather than adding and subtracting) keeps them exact whatever changed: a
+re-score, a survey that arrived late, an interaction that moved to another team.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, literal, select
+from sqlalchemy import ColumnElement, Date, and_, case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from callqa.insights.models import (
+    MONTHLY,
     InsightAgentRow,
     InsightCriterionRow,
     InsightDailyRow,
@@ -97,7 +99,39 @@ def _rebuild_criteria(session: Session, days: Sequence[date]) -> None:
 
 
 def rebuild_rollups(session: Session, days: Collection[date], *, low_score: float) -> None:
-    """Recompute every roll-up row of ``days`` from the facts (rows of days with no facts left vanish)."""
+    """Recompute every roll-up row of ``days`` from the facts (rows of days with no facts left vanish), then
+    the month roll-ups of the months holding them."""
+    _rebuild_days(session, days, low_score)
+    _rebuild_months(session, {day.replace(day=1) for day in days})
+
+
+def next_month(first: date) -> date:
+    """The first day of the month after the one starting on ``first``."""
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _rebuild_months(session: Session, months: Collection[date]) -> None:
+    for month in sorted(months):
+        for day_table, month_table in MONTHLY.items():
+            _rebuild_month(session, day_table, month_table, month)
+
+
+def _rebuild_month(session: Session, day_table: Any, month_table: Any, month: date) -> None:
+    """One month's rows: the month table's keys and sums over the day table's rows of that month."""
+    session.execute(delete(month_table).where(month_table.month == month))
+    table = month_table.__table__
+    keys = [getattr(day_table, c.name) for c in table.primary_key.columns if c.name != "month"]
+    sums = [c.name for c in table.columns if not c.primary_key]
+    query = (
+        select(literal(month, Date()), *keys, *(func.sum(getattr(day_table, name)) for name in sums))
+        .where(day_table.day >= month, day_table.day < next_month(month))
+        .group_by(*keys)
+    )
+    names = ["month", *(k.key for k in keys), *sums]
+    session.execute(insert(month_table).from_select(names, query))
+
+
+def _rebuild_days(session: Session, days: Collection[date], low_score: float) -> None:
     ordered = sorted(days)
     for i in range(0, len(ordered), DAYS_PER_STATEMENT):
         chunk = ordered[i : i + DAYS_PER_STATEMENT]

@@ -232,9 +232,7 @@ def _detect_normalised(norm: str, lead: str) -> list[Finding]:
 def may_hold_sensitive(text: str) -> bool:
     """False when nothing in ``text`` can be found whatever was said before it: no three digits (written
     or spoken) and no ``@``. Every kind of finding needs one of them."""
-    return bool(
-        "@" in text or "＠" in text or _THREE_DIGITS_RE.search(text) is not None or spoken_runs(text)
-    )
+    return bool("@" in text or "＠" in text or _THREE_DIGITS_RE.search(text) is not None or spoken_runs(text))
 
 
 def detect(text: str, *, context: str = "") -> list[Finding]:
