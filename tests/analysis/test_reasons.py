@@ -109,3 +109,38 @@ def test_the_bank_reasons_on_clear_cut_demo_interactions() -> None:
         if guess.label != expected:
             wrong[key] = (guess.label, expected)
     assert wrong == {}
+
+
+def test_a_reason_set_sets_its_own_floor_and_minimum_probability(tmp_path: Path) -> None:
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(
+        "name: strict\nfloor: 0.9\nmin_probability: 0.6\nreasons:\n"
+        "- {id: a, title: A, examples: [x, xx]}\n- {id: b, title: B, examples: [y, yy]}\n"
+    )
+    reasons = load_reasons(str(strict))
+    assert (reasons.floor, reasons.min_probability) == (0.9, 0.6)
+    shipped = load_reasons()
+    assert (shipped.floor, shipped.min_probability) == (0.8, 0.35)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\nmin_probability: 1.5\nreasons:\n- {id: a, title: A, examples: [x]}\n"
+        "- {id: b, title: B, examples: [y]}\n"
+    )
+    with pytest.raises(CallqaError, match=r"A104.*min_probability"):
+        load_reasons(str(bad))
+
+
+def test_an_unsure_regression_gives_no_reason_even_above_the_floor() -> None:
+    # two reasons on nearby axes: a vector between them passes the cosine floor of both but the regression
+    # splits its probability, so only a minimum probability below ~0.5 lets it through
+    a, b = np.eye(4, dtype=np.float32)[0], np.eye(4, dtype=np.float32)[1]
+    near_a = (a * 0.95 + b * 0.31) / np.linalg.norm(a * 0.95 + b * 0.31)
+    near_b = (b * 0.95 + a * 0.31) / np.linalg.norm(b * 0.95 + a * 0.31)
+    vectors = np.stack([a, near_a, b, near_b])
+    middle = ((a + b) / np.linalg.norm(a + b)).reshape(1, -1).astype(np.float32)
+    lenient = ReasonClassifier(["a", "a", "b", "b"], vectors, floor=0.5, min_confidence=0.0)
+    strict = ReasonClassifier(["a", "a", "b", "b"], vectors, floor=0.5, min_confidence=0.9)
+    (loose,) = lenient.predict(middle)
+    (sure,) = strict.predict(middle)
+    assert loose.label in ("a", "b") and loose.similarity >= 0.5 and loose.confidence < 0.9
+    assert sure.label is None and sure.similarity == loose.similarity
