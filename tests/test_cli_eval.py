@@ -156,7 +156,7 @@ def test_contact_reasons_on_a_small_intent_file(tmp_path: Path) -> None:
     result = run("--data", str(tmp_path), "--dataset", "dstc11_insurance", "--markdown", str(markdown))
     assert result.exit_code == 0, result.output
     rows = [line for line in markdown.read_text(encoding="utf-8").splitlines() if "dstc11_insurance" in line]
-    assert len(rows) == 3
+    assert len(rows) == 4
     assert rows[0].startswith(
         "| dstc11_insurance | contact reason, 5-fold cross-validation | en | 18 | accuracy "
     )
@@ -165,3 +165,9 @@ def test_contact_reasons_on_a_small_intent_file(tmp_path: Path) -> None:
     assert rows[1].startswith(
         "| dstc11_insurance | contact reason, 5 examples per reason | en | 3 | accuracy "
     )
+    # three reasons: two named (75 % rounded), the third must get none
+    assert rows[2].startswith(
+        "| dstc11_insurance | contact reason, open set (75% of reasons named) | en | 3 |"
+    )
+    assert "unknown_rejected" in rows[2] and "known_accuracy" in rows[2]
+    assert rows[3].startswith("| dstc11_insurance | topic discovery")
