@@ -10,6 +10,8 @@ scorecard's 15 criteria per evaluation) is written straight into the tables; the
 * every dashboard query for seven views (centre 30 / 90 / 365 days, a year cut mid-month at both ends, one
   team, one agent, a supervisor of three teams) and the whole page (all queries + charts, in-process):
   p50 / p95 / max of ``--repeat`` runs;
+* root causes of each kind of outcome (low score, failing a criterion, low CSAT, long handle time, recontact)
+  for the centre over 90 and 365 days and one team over 90 days: ``root causes: <outcome>`` rows, 10 runs;
 * the **baseline**: the same centre-wide figures (summary, trend, criterion failure rates, hour × weekday)
   computed straight from interactions, evaluations and criterion results without the roll-ups; the ratio is
   what pre-aggregation saves.
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import peak_mb  # noqa: E402
 
 UNTIL = date(2026, 10, 31)
+CAUSES = ("low_score", "failed:solution_explained", "low_csat", "long_handle", "recontact")
 
 
 def prepare(url: str, count: int) -> tuple[Any, float | None]:
@@ -223,9 +226,9 @@ def main() -> None:
             print(json.dumps(rows[-1]))
         for view in ("centre, 90 days", "centre, 365 days", "team, 90 days"):
             flt = views()[view]
-            for key in ("low_score", "failed:solution_explained"):
+            for key in CAUSES:
                 found = partial(root_causes, session, flt, key)
-                rows.append({"view": view, "query": f"root causes: {key}", **timed(found, 5)})
+                rows.append({"view": view, "query": f"root causes: {key}", **timed(found, 10)})
                 print(json.dumps(rows[-1]))
         reports = []
         month = (date(2026, 10, 1), date(2026, 10, 31))
@@ -252,6 +255,8 @@ def main() -> None:
     print(json.dumps({k: v for k, v in out.items() if k not in ("queries", "baseline", "reports")}))
     worst = max(r["p95"] for r in rows if r["query"] != "whole page" and not r["query"].startswith("root"))
     print(f"worst query p95: {worst:.1f} ms")
+    slowest = max((r for r in rows if r["query"].startswith("root")), key=lambda r: r["p95"])
+    print(f"slowest root causes p95: {slowest['p95']:.1f} ms ({slowest['view']}, {slowest['query'][13:]})")
     for b in base:
         mine = next(r for r in rows if r["view"] == b["view"] and r["query"] == b["query"])
         print(f"{b['view']:>18} {b['query']:<24} roll-ups p50 {mine['p50']:7.1f} ms, "

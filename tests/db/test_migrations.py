@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from alembic import command
@@ -12,7 +12,10 @@ from sqlalchemy import text
 
 from callqa.db.migrate import alembic_config, upgrade
 from callqa.db.models_registry import metadata
+from callqa.insights.causes import root_causes
+from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
+from insights_support import add, scorecard
 from support import Database
 
 CONFIG = InsightConfig(ZoneInfo("UTC"))
@@ -36,3 +39,30 @@ def test_month_rollups_arrive_empty_so_the_next_insights_refresh_rebuilds_everyt
     finally:
         upgrade(db.engine)
     assert refresh_insights(db.factory, CONFIG).full
+
+
+def test_cause_counts_empty_the_derived_tables_so_the_next_insights_refresh_rebuilds_everything(
+    db: Database,
+) -> None:
+    with db.factory.begin() as session:
+        card = scorecard(session)
+        for day, outcome in ((2, "fail"), (3, "pass")):
+            add(
+                session, card, datetime(2026, 3, day, 9, tzinfo=UTC), score=50, criteria={"greeting": outcome}
+            )
+    refresh_insights(db.factory, CONFIG)
+    command.downgrade(alembic_config(db.engine), "0014")  # facts and roll-ups without the cause counts
+    try:
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM insight_monthly")) == 1
+    finally:
+        upgrade(db.engine)
+    with db.engine.connect() as connection:
+        for table in ("insight_facts", "insight_daily", "insight_hourly_monthly", "insight_criterion_slots"):
+            assert connection.scalar(text(f"SELECT count(*) FROM {table}")) == 0, table
+    assert refresh_insights(db.factory, CONFIG).full
+    with db.factory() as session:
+        _, counted, _ = root_causes(
+            session, DashboardFilter(date(2026, 3, 1), date(2026, 3, 31)), "failed:greeting"
+        )
+    assert (counted.total, counted.positives) == (2, 1)

@@ -209,10 +209,10 @@ def _totals(row: Sequence[Any], start: int = 0) -> Totals:
 
 def conditions(flt: DashboardFilter, table: Any = F) -> list[ColumnElement[bool]]:
     """The filter as WHERE conditions on the facts or on a day roll-up (one agent: facts only)."""
-    return [table.day >= flt.since, table.day <= flt.until, *_key_conditions(flt, table)]
+    return [table.day >= flt.since, table.day <= flt.until, *key_conditions(flt, table)]
 
 
-def _key_conditions(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:
+def key_conditions(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:
     """The filter's team, teams in scope, channel and agent as WHERE conditions (any table)."""
     out: list[ColumnElement[bool]] = []
     if flt.team is not None:
@@ -260,7 +260,7 @@ def rollup_query(
         table: Any = MONTHLY[day_table] if monthly else day_table
         when = table.month if monthly else table.day
         columns = [when if k == DATE else getattr(table, k) for k in keys]
-        where = [when >= since, when <= until, *_key_conditions(flt, table)]
+        where = [when >= since, when <= until, *key_conditions(flt, table)]
         if dimension is not None:
             where.append(table.dimension == dimension)
         labelled = [c.label(f"k{i}") for i, c in enumerate(columns)]

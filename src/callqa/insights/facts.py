@@ -1,6 +1,7 @@
 """One flat fact per interaction: the keys insights group by and the outcomes they measure.
 
-A fact is computed from the interaction, its current evaluation with the insights scorecard, its analysis
+A fact is computed from the interaction, its current evaluation with the insights scorecard (and which of
+its criteria passed or failed, failed, or did not apply, as bit masks over criterion slots), its analysis
 (the customer's sentiment at the end), the agent's hire date (tenure) and the customer's other contacts
 (recontact). Days, hours and weekdays are the centre's local time, so "Monday 9 o'clock" means what the
 floor manager means by it.
@@ -11,20 +12,43 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from callqa.insights.models import CRITERION_SLOTS, InsightCriterionSlotRow
 from callqa.interactions.models import InteractionRow
-from callqa.scoring.models import AnalysisRow, EvaluationRow
+from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 from callqa.users.models import UserRow
 
 HANDLED = ("voice", "chat")  # an e-mail thread's span is days of waiting, not handle time
 TENURE_BANDS = ("< 3 months", "3–12 months", "1–2 years", "2+ years")
+
+
+@dataclass
+class CriterionSlots:
+    """Criterion → slot of the facts' masks and the roll-ups' ``c<slot>_…`` columns; a criterion met for
+    the first time takes the next free slot, or none once all are taken (it is then counted from its
+    results)."""
+
+    slots: dict[str, int | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session) -> CriterionSlots:
+        s = InsightCriterionSlotRow
+        return cls(dict(session.execute(select(s.criterion, s.slot)).all()))
+
+    def slot(self, session: Session, criterion: str) -> int | None:
+        if criterion not in self.slots:
+            taken = sum(slot is not None for slot in self.slots.values())
+            self.slots[criterion] = taken if taken < CRITERION_SLOTS else None
+            row = {"criterion": criterion, "slot": self.slots[criterion]}
+            session.execute(insert(InsightCriterionSlotRow).values(row))
+        return self.slots[criterion]
 
 
 @dataclass(frozen=True)
@@ -33,6 +57,7 @@ class FactContext:
     scorecard: str
     recontact_days: int
     hired: dict[str, date]  # agent name → hire date
+    slots: CriterionSlots
 
     @classmethod
     def load(cls, session: Session, *, zone: ZoneInfo, scorecard: str, recontact_days: int) -> FactContext:
@@ -41,7 +66,8 @@ class FactContext:
                 UserRow.agent_name.is_not(None), UserRow.hired_on.is_not(None)
             )
         )
-        return cls(zone, scorecard, recontact_days, {r.agent_name: r.hired_on for r in rows})
+        hired = {r.agent_name: r.hired_on for r in rows}
+        return cls(zone, scorecard, recontact_days, hired, CriterionSlots.load(session))
 
 
 def tenure_band(hired: date | None, day: date) -> str:
@@ -116,11 +142,14 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
     )
     rows = session.execute(query).all()
     later = _later_contacts(session, {r.customer for r in rows if r.customer})
+    evaluated = [r.evaluation_id for r in rows if r.evaluation_id is not None]
+    masks = criterion_masks(session, evaluated, ctx.slots)
     window = timedelta(days=ctx.recontact_days)
     facts = []
     for r in rows:
         when = _local(r.started_at or r.created_at, ctx.zone)
         day = when.date()
+        judged, failed, na = masks.get(r.evaluation_id, (0, 0, 0))
         facts.append(
             {
                 "interaction_id": r.id,
@@ -145,9 +174,43 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
                 "recontact": _came_back(later.get(r.customer or ""), r.started_at, window),
                 "sentiment": r.sentiment,
                 "sentiment_end": r.sentiment_end,
+                "criteria_judged": judged,
+                "criteria_failed": failed,
+                "criteria_na": na,
             }
         )
     return facts
+
+
+def criterion_masks(
+    session: Session, evaluation_ids: Sequence[int], slots: CriterionSlots
+) -> dict[int, tuple[int, int, int]]:
+    """Per evaluation, the slots of its criteria that passed or failed, that failed and that did not apply,
+    as bits (summed in the database: a criterion has one result per evaluation, scorecards refuse duplicate
+    ids). Every criterion met takes a slot while there are free ones."""
+    if not evaluation_ids:
+        return {}
+    r, s = CriterionResultRow, InsightCriterionSlotRow
+    ids = list(evaluation_ids)
+    unseen = select(r.criterion).distinct().where(r.evaluation_id.in_(ids), r.criterion.not_in(slots.slots))
+    for criterion in sorted(session.scalars(unseen)):
+        slots.slot(session, criterion)
+    bit = literal(1).bitwise_lshift(s.slot)
+    query = (
+        select(
+            r.evaluation_id,
+            *(
+                func.sum(case((r.outcome.in_(outcomes), bit), else_=0))
+                for outcomes in (("pass", "fail"), ("fail",), ("n/a",))
+            ),
+        )
+        .join(s, s.criterion == r.criterion)
+        .where(r.evaluation_id.in_(ids), s.slot.is_not(None))
+        .group_by(r.evaluation_id)
+    )
+    return {
+        ident: (int(judged), int(failed), int(na)) for ident, judged, failed, na in session.execute(query)
+    }
 
 
 def _came_back(starts: list[datetime] | None, started: datetime | None, window: timedelta) -> bool:

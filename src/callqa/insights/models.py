@@ -2,10 +2,10 @@
 
 Facts hold what every dashboard and root-cause question groups by (local day, hour and weekday, team,
 agent, channel, language, queue, agent tenure, contact reason) next to the outcomes (score, auto-fail,
-CSAT on a 1–5 scale, handle time, recontact). Roll-ups sum facts per day and a few keys, and month roll-ups
-sum the day rows per month, so a dashboard over a million interactions reads thousands of rows, not
-millions. All are derived data: ``refresh_insights`` rebuilds them from interactions and evaluations at any
-time; nothing here is the source of truth.
+CSAT on a 1–5 scale, handle time, recontact, the criteria judged and failed). Roll-ups sum facts per day and
+a few keys, and month roll-ups sum the day rows per month, so a dashboard or a root cause over a million
+interactions reads thousands of rows, not millions. All are derived data: ``refresh_insights`` rebuilds them
+from interactions and evaluations at any time; nothing here is the source of truth.
 
 Unknown keys are stored as '' (not NULL) so they group and compare like any other value.
 """
@@ -13,6 +13,7 @@ Unknown keys are stored as '' (not NULL) so they group and compare like any othe
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,6 +22,8 @@ from callqa.db.base import Base
 from callqa.interactions.models import IdType
 
 KEY = String(255)
+CRITERION_SLOTS = 24  # criteria of the insights scorecard counted in the roll-ups (the rest: from facts)
+LOW_CSAT = 2.0  # CSAT (1–5) at or below this is low
 
 
 class InsightFactRow(Base):
@@ -30,6 +33,12 @@ class InsightFactRow(Base):
         Index("ix_insight_facts_agent_day", "agent", "day"),
         Index("ix_insight_facts_team_day", "team", "day"),
         Index("ix_insight_facts_evaluation_id", "evaluation_id"),
+        # the slowest interactions of a period, read in order with all that root causes count them by
+        Index(
+            "ix_insight_facts_handle",
+            *("handle_ms", "day", "team", "channel", "hour", "weekday", "queue", "agent", "tenure"),
+            *("reason", "language"),
+        ),
     )
 
     interaction_id: Mapped[int] = mapped_column(
@@ -56,10 +65,23 @@ class InsightFactRow(Base):
     recontact: Mapped[bool] = mapped_column(Boolean)  # the same customer came back within the window
     sentiment: Mapped[float | None] = mapped_column(Float)  # the customer's, overall
     sentiment_end: Mapped[float | None] = mapped_column(Float)  # the customer's, at the end
+    # bit i: the criterion in slot i (InsightCriterionSlotRow) passed or failed / failed / did not apply
+    criteria_judged: Mapped[int] = mapped_column(Integer)
+    criteria_failed: Mapped[int] = mapped_column(Integer)
+    criteria_na: Mapped[int] = mapped_column(Integer)
+
+
+def _slot_columns(*counts: str) -> dict[str, Any]:
+    return {
+        f"c{slot}_{what}": mapped_column(Integer, nullable=False)
+        for slot in range(CRITERION_SLOTS)
+        for what in counts
+    }
 
 
 class OutcomeSums:
-    """Counts and sums of the outcomes over a roll-up row's interactions (the heat map keeps these)."""
+    """Counts and sums of the outcomes over a roll-up row's interactions: what a dashboard shows and, for
+    each outcome root causes look for, how many interactions could have it and how many have it."""
 
     n: Mapped[int] = mapped_column(Integer)
     scored: Mapped[int] = mapped_column(Integer)
@@ -68,16 +90,16 @@ class OutcomeSums:
     auto_failed: Mapped[int] = mapped_column(Integer)
     handle_n: Mapped[int] = mapped_column(Integer)
     handle_sum: Mapped[float] = mapped_column(Float)
-
-
-class CsatSums(OutcomeSums):
-    """The outcomes and CSAT (volume and agent roll-ups)."""
-
     csat_n: Mapped[int] = mapped_column(Integer)
     csat_sum: Mapped[float] = mapped_column(Float)
+    csat_low: Mapped[int] = mapped_column(Integer)  # CSAT at or below LOW_CSAT
+    recontact_n: Mapped[int] = mapped_column(Integer)  # with a known customer
+    recontact: Mapped[int] = mapped_column(Integer)  # the customer came back within the window
+    # c0_judged, c0_failed … c23_failed: the criterion in each slot passed or failed / failed
+    locals().update(_slot_columns("judged", "failed"))
 
 
-class DailySums(CsatSums):
+class DailySums(OutcomeSums):
     """Everything the tiles, the trend and the score distribution need."""
 
     h0: Mapped[int] = mapped_column(Integer)  # scores 0–9.99
@@ -90,9 +112,10 @@ class DailySums(CsatSums):
     h7: Mapped[int] = mapped_column(Integer)
     h8: Mapped[int] = mapped_column(Integer)
     h9: Mapped[int] = mapped_column(Integer)  # scores 90–100
-    recontact: Mapped[int] = mapped_column(Integer)
     predicted_n: Mapped[int] = mapped_column(Integer)
     predicted_sum: Mapped[float] = mapped_column(Float)
+    # c0_na … c23_na: the criterion in each slot did not apply (the criterion roll-up is read off these)
+    locals().update(_slot_columns("na"))
 
 
 class CriterionSums:
@@ -111,7 +134,7 @@ class InsightDailyRow(DailySums, Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
-class InsightVolumeRow(CsatSums, Base):
+class InsightVolumeRow(OutcomeSums, Base):
     """Per dimension (language, queue, tenure, contact reason), local day, team, channel and value."""
 
     __tablename__ = "insight_volume"
@@ -146,7 +169,7 @@ class InsightCriterionRow(CriterionSums, Base):
     criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
-class InsightAgentRow(CsatSums, Base):
+class InsightAgentRow(OutcomeSums, Base):
     """Per local day, agent and channel: the agent table of a centre or team dashboard."""
 
     __tablename__ = "insight_agents"
@@ -169,7 +192,7 @@ class InsightMonthlyRow(DailySums, Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
-class InsightVolumeMonthlyRow(CsatSums, Base):
+class InsightVolumeMonthlyRow(OutcomeSums, Base):
     __tablename__ = "insight_volume_monthly"
 
     dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -200,7 +223,7 @@ class InsightCriterionMonthlyRow(CriterionSums, Base):
     criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
-class InsightAgentMonthlyRow(CsatSums, Base):
+class InsightAgentMonthlyRow(OutcomeSums, Base):
     __tablename__ = "insight_agents_monthly"
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -216,6 +239,20 @@ MONTHLY: dict[type[Base], type[Base]] = {
     InsightCriterionRow: InsightCriterionMonthlyRow,
     InsightAgentRow: InsightAgentMonthlyRow,
 }  # each day roll-up and the month roll-up that sums it
+
+
+class InsightCriterionSlotRow(Base):
+    """Which slot of the facts' criterion masks and the roll-ups' c<slot> columns counts a criterion.
+
+    Slots are given to criteria in the order the refresh meets them and kept until a full rebuild, so a
+    criterion added to the scorecard takes the next free slot and older rows stay right (it has none there).
+    A criterion met when all are taken is kept with no slot: it is counted from its results.
+    """
+
+    __tablename__ = "insight_criterion_slots"
+
+    criterion: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slot: Mapped[int | None] = mapped_column(Integer, unique=True)
 
 
 class InsightStateRow(Base):

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.db.base import Base
 from callqa.db.engine import unit_of_work
 from callqa.insights.facts import FactContext, build_facts, neighbours
-from callqa.insights.models import MONTHLY, InsightFactRow, InsightStateRow
+from callqa.insights.models import MONTHLY, InsightCriterionSlotRow, InsightFactRow, InsightStateRow
 from callqa.insights.predict import CsatModel, centre_model, features, text_csat
 from callqa.insights.rollups import rebuild_rollups
 from callqa.interactions.models import InteractionRow
@@ -79,17 +80,17 @@ def refresh_insights(
     with unit_of_work(factory) as session:
         state = session.get(InsightStateRow, STATE_KEY)
         full = full or state is None or state.config != config.signature()
-        ctx = FactContext.load(
-            session, zone=config.zone, scorecard=config.scorecard, recontact_days=config.recontact_days
-        )
         if full:
             ids = list(session.scalars(select(InteractionRow.id).order_by(InteractionRow.id)))
-            for table in ROLLUPS:
+            derived: tuple[type[Base], ...] = (*ROLLUPS, InsightFactRow, InsightCriterionSlotRow)
+            for table in derived:
                 session.execute(delete(table))
-            session.execute(delete(InsightFactRow))
         else:
             assert state is not None
             ids = sorted(_changed(session, config, _utc(state.value) - MARGIN))
+        ctx = FactContext.load(
+            session, zone=config.zone, scorecard=config.scorecard, recontact_days=config.recontact_days
+        )
         days: set[date] = set()
         for i in range(0, len(ids), BATCH):
             chunk = ids[i : i + BATCH]

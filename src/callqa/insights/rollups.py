@@ -1,5 +1,6 @@
-"""Roll-ups of the facts: each day roll-up is rebuilt for a set of days by one INSERT … SELECT … GROUP BY,
-then each month roll-up for the months holding those days, from the day rows just rebuilt.
+"""Roll-ups of the facts: each day roll-up is rebuilt for a set of days by one INSERT … SELECT … GROUP BY
+(the criterion roll-up is read off the day roll-up's criterion slots), then each month roll-up for the
+months holding those days, from the day rows just rebuilt.
 
 Rebuilding whole days and months (rather than adding and subtracting) keeps them exact whatever changed: a
 re-score, a survey that arrived late, an interaction that moved to another team.
@@ -11,13 +12,16 @@ from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, delete, func, insert, literal, select
+from sqlalchemy import ColumnElement, Date, and_, case, delete, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from callqa.insights.models import (
+    CRITERION_SLOTS,
+    LOW_CSAT,
     MONTHLY,
     InsightAgentRow,
     InsightCriterionRow,
+    InsightCriterionSlotRow,
     InsightDailyRow,
     InsightFactRow,
     InsightHourlyRow,
@@ -38,21 +42,34 @@ def _sum(column: Any) -> ColumnElement[Any]:
     return func.coalesce(func.sum(column), 0)
 
 
-def _common(low_score: float) -> list[tuple[str, ColumnElement[Any]]]:
+def _outcomes(low_score: float, slots: int) -> list[tuple[str, ColumnElement[Any]]]:
+    """The measures every roll-up keeps (``OutcomeSums``); criterion slots from ``slots`` on are unused."""
     return [
         ("n", func.count()),
         ("scored", func.count(F.score)),
         ("score_sum", _sum(F.score)),
         ("low", _count(F.score < low_score)),
+        ("auto_failed", _count(F.auto_failed.is_(True))),
+        ("handle_n", func.count(F.handle_ms)),
+        ("handle_sum", _sum(F.handle_ms)),
+        ("csat_n", func.count(F.csat)),
+        ("csat_sum", _sum(F.csat)),
+        ("csat_low", _count(F.csat <= LOW_CSAT)),
+        ("recontact_n", _count(F.customer != "")),
+        ("recontact", _count(F.recontact.is_(True))),
+        *_criterion_counts(slots, "judged", "failed"),
     ]
 
 
-def _handle() -> list[tuple[str, ColumnElement[Any]]]:
-    return [("handle_n", func.count(F.handle_ms)), ("handle_sum", _sum(F.handle_ms))]
-
-
-def _csat() -> list[tuple[str, ColumnElement[Any]]]:
-    return [("csat_n", func.count(F.csat)), ("csat_sum", _sum(F.csat))]
+def _criterion_counts(slots: int, *counts: str) -> list[tuple[str, ColumnElement[Any]]]:
+    """Per criterion slot, how many facts have its bit in the ``criteria_<count>`` masks (0 for the slots
+    from ``slots`` on, which no criterion has yet)."""
+    out: list[tuple[str, ColumnElement[Any]]] = []
+    for slot in range(CRITERION_SLOTS):
+        for count in counts:
+            bit = getattr(F, f"criteria_{count}").bitwise_rshift(slot).bitwise_and(1)
+            out.append((f"c{slot}_{count}", _sum(bit) if slot < slots else literal(0)))
+    return out
 
 
 def _histogram() -> list[tuple[str, ColumnElement[Any]]]:
@@ -78,24 +95,35 @@ def _rebuild(
     session.execute(insert(table).from_select(names, query))
 
 
-def _rebuild_criteria(session: Session, days: Sequence[date]) -> None:
-    r = CriterionResultRow
-    keys = (F.day, F.team, F.channel, r.criterion)
-    query = (
-        select(
-            *keys,
-            _count(r.outcome == "pass"),
-            _count(r.outcome == "fail"),
-            _count(r.outcome == "n/a"),
-        )
-        .join(r, r.evaluation_id == F.evaluation_id)
-        .where(F.day.in_(days))
-        .group_by(*keys)
-    )
-    t = InsightCriterionRow
+def _rebuild_criteria(session: Session, days: Sequence[date], slots: dict[str, int | None]) -> None:
+    """Each criterion's day rows: read off the day roll-up's columns of its slot (just rebuilt), or counted
+    from its results when it has no slot."""
+    t, d = InsightCriterionRow, InsightDailyRow
     session.execute(delete(t).where(t.day.in_(days)))
     names = ["day", "team", "channel", "criterion", "passed", "failed", "na"]
-    session.execute(insert(t).from_select(names, query))
+    parts = []
+    for criterion, slot in slots.items():
+        if slot is not None:
+            judged, failed, na = (getattr(d, f"c{slot}_{count}") for count in ("judged", "failed", "na"))
+            counts = (judged - failed, failed, na)
+            columns = [d.day, d.team, d.channel, literal(criterion), *counts]
+            labelled = [c.label(name) for c, name in zip(columns, names, strict=True)]
+            parts.append(select(*labelled).where(d.day.in_(days), judged + na > 0))
+    if parts:  # in key order, as the join below gives them: dashboards read them by day
+        rows = union_all(*parts).subquery()
+        ordered = select(rows).order_by(rows.c.day, rows.c.team, rows.c.channel, rows.c.criterion)
+        session.execute(insert(t).from_select(names, ordered))
+    unslotted = sorted(criterion for criterion, slot in slots.items() if slot is None)
+    if unslotted:
+        r = CriterionResultRow
+        keys = (F.day, F.team, F.channel, r.criterion)
+        query = (
+            select(*keys, *(_count(r.outcome == outcome) for outcome in ("pass", "fail", "n/a")))
+            .join(r, r.evaluation_id == F.evaluation_id)
+            .where(F.day.in_(days), r.criterion.in_(unslotted))
+            .group_by(*keys)
+        )
+        session.execute(insert(t).from_select(names, query))
 
 
 def rebuild_rollups(session: Session, days: Collection[date], *, low_score: float) -> None:
@@ -132,36 +160,21 @@ def _rebuild_month(session: Session, day_table: Any, month_table: Any, month: da
 
 
 def _rebuild_days(session: Session, days: Collection[date], low_score: float) -> None:
+    s = InsightCriterionSlotRow
+    slots: dict[str, int | None] = dict(session.execute(select(s.criterion, s.slot)).all())
+    used = sum(slot is not None for slot in slots.values())
+    outcomes = _outcomes(low_score, used)
+    daily = [*outcomes, *_histogram(), ("predicted_n", func.count(F.predicted_csat))]
+    daily += [("predicted_sum", _sum(F.predicted_csat)), *_criterion_counts(used, "na")]
+    hourly = [("weekday", func.min(F.weekday)), *outcomes]
     ordered = sorted(days)
     for i in range(0, len(ordered), DAYS_PER_STATEMENT):
         chunk = ordered[i : i + DAYS_PER_STATEMENT]
-        daily = [
-            *_common(low_score),
-            ("auto_failed", _count(F.auto_failed.is_(True))),
-            *_histogram(),
-            *_csat(),
-            *_handle(),
-            ("recontact", _count(F.recontact.is_(True))),
-            ("predicted_n", func.count(F.predicted_csat)),
-            ("predicted_sum", _sum(F.predicted_csat)),
-        ]
         _rebuild(session, InsightDailyRow, (F.day, F.team, F.channel), daily, chunk)
-        hourly = [
-            ("weekday", func.min(F.weekday)),
-            *_common(low_score),
-            ("auto_failed", _count(F.auto_failed.is_(True))),
-            *_handle(),
-        ]
         _rebuild(session, InsightHourlyRow, (F.day, F.hour, F.team, F.channel), hourly, chunk)
-        agents = [
-            *_common(low_score),
-            ("auto_failed", _count(F.auto_failed.is_(True))),
-            *_csat(),
-            *_handle(),
-        ]
-        _rebuild(session, InsightAgentRow, (F.day, F.agent, F.team, F.channel), agents, chunk)
-        _rebuild_criteria(session, chunk)
-        _rebuild_volume(session, chunk, agents)
+        _rebuild(session, InsightAgentRow, (F.day, F.agent, F.team, F.channel), outcomes, chunk)
+        _rebuild_criteria(session, chunk, slots)
+        _rebuild_volume(session, chunk, outcomes)
 
 
 def _rebuild_volume(
