@@ -129,17 +129,7 @@ def eval_banking77(folder: Path, embed: Embed | None = None) -> list[EvalRow] | 
                 note=f"77 reasons, {len(train)} training examples",
             )
         )
-    few = [i for r in pool.values() for i in r[:10]]
-    rows.append(
-        EvalRow(
-            "banking77",
-            f"contact reason, open set ({OPEN_SHARE:.0%} of reasons named)",
-            "en",
-            len(dev),
-            open_set(few, dev, embed),
-            note=f"10 examples per named reason; floor {FLOOR:.2f}, min probability {MIN_CONFIDENCE:.2f}",
-        )
-    )
+    rows.append(_open_set_row("banking77", [i for r in pool.values() for i in r[:10]], dev, embed, 10))
     return rows
 
 
@@ -188,6 +178,24 @@ def open_set(
     }
 
 
+def _open_set_row(
+    dataset: str,
+    train: Sequence[tuple[str, str]],
+    dev: Sequence[tuple[str, str]],
+    embed: Embed,
+    per_reason: int,
+) -> EvalRow:
+    return EvalRow(
+        dataset,
+        f"contact reason, open set ({OPEN_SHARE:.0%} of reasons named)",
+        "en",
+        len(dev),
+        open_set(train, dev, embed),
+        note=f"{per_reason} examples per named reason; floor {FLOOR:.2f}, "
+        f"min probability {MIN_CONFIDENCE:.2f}",
+    )
+
+
 def eval_dstc11(folder: Path, embed: Embed | None = None) -> list[EvalRow] | None:
     path = folder / "insurance_dev_test-utterances.jsonl"
     if not path.is_file():
@@ -223,16 +231,7 @@ def eval_dstc11(folder: Path, embed: Embed | None = None) -> list[EvalRow] | Non
             note=f"{len(train)} training examples",
         )
     )
-    rows.append(
-        EvalRow(
-            "dstc11_insurance",
-            f"contact reason, open set ({OPEN_SHARE:.0%} of reasons named)",
-            "en",
-            len(test),
-            open_set(train, test, embed),
-            note=f"5 examples per named reason; floor {FLOOR:.2f}, min probability {MIN_CONFIDENCE:.2f}",
-        )
-    )
+    rows.append(_open_set_row("dstc11_insurance", train, test, embed, 5))
     rows.append(_topic_discovery(items, embed))
     return rows
 
