@@ -36,8 +36,12 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $("$python" --version)"
   "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-target="."
-[ "$dev" = 1 ] && target=".[dev]"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
+# Exact versions with hashes from the lock file (scripts/lock.sh refreshes it), then callqa itself on top
+lock=requirements/runtime.lock
+[ "$dev" = 1 ] && lock=requirements/dev.lock
+pip=(.venv/bin/python -m pip --disable-pip-version-check)
+"${pip[@]}" install -q "pip==26.3"
+"${pip[@]}" install -q --require-hashes --no-deps -r "$lock"
+"${pip[@]}" install -q --no-deps -e .
+"${pip[@]}" check >/dev/null || { "${pip[@]}" check; echo "setup: $lock does not satisfy pyproject.toml; run scripts/lock.sh" >&2; exit 1; }
 echo "setup: ready ($(.venv/bin/callqa --help >/dev/null && echo 'callqa installed in .venv'))"
