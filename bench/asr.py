@@ -77,13 +77,13 @@ def run_bare(model: str, path: Path, data_dir: Path) -> dict[str, Any]:
 def run_callqa(model: str, path: Path, data_dir: Path, *, stereo: bool) -> dict[str, Any]:
     from callqa.audio.decode import load_audio
     from callqa.audio.transcribe import Transcriber, TranscribeSettings
+    from callqa.core.config import AudioConfig, IngestConfig
+    from callqa.core.settings import Settings
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.db.migrate import ensure_schema
-    from callqa.ingest.config import AudioConfig, IngestConfig
     from callqa.ingest.formats.registry import default_registry
     from callqa.ingest.runner import ingest_paths
     from callqa.interactions.service import load_document
-    from callqa.settings import Settings
 
     settings = Settings(data_dir=data_dir)
     engine = create_db_engine(f"sqlite:///{data_dir / 'bench.db'}")

@@ -37,7 +37,7 @@ from audio.synthetic import (  # noqa: E402
 from callqa.audio.channels import CallTranscript, transcribe_call  # noqa: E402
 from callqa.audio.decode import Audio, load_audio  # noqa: E402
 from callqa.audio.transcribe import Transcriber, TranscribeSettings  # noqa: E402
-from callqa.interactions.schemas import Role  # noqa: E402
+from callqa.core.document import Role  # noqa: E402
 
 HOTWORDS = {"en": ("Acme Bank",), "lt": ("Acme bankas",), "fa": ("بانک اکمه",)}
 CONDITIONS = ("16 kHz", "8 kHz μ-law")

@@ -99,8 +99,8 @@ def generate(path: Path, count: int, seed: int = 7) -> None:
 
 
 def run_callqa(url: str, path: Path) -> int:
+    from callqa.core.config import IngestConfig
     from callqa.db.engine import create_db_engine, session_factory
-    from callqa.ingest.config import IngestConfig
     from callqa.ingest.formats.registry import default_registry
     from callqa.ingest.runner import ingest_paths
 

@@ -52,8 +52,8 @@ def serve_callqa(folder: Path, port: int) -> None:
     import uvicorn
 
     from callqa.cli.serve import tune_collector
+    from callqa.core.settings import Settings
     from callqa.live.rules import default_rules_path
-    from callqa.settings import Settings
     from callqa.web.app import create_app
 
     rules = folder / "rules.yaml"

@@ -31,16 +31,16 @@ from common import peak_mb, run_worker  # noqa: E402
 
 
 def prepare(db: Path, count: int) -> str:
+    from callqa.core.document import Interaction
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.db.migrate import ensure_schema
-    from callqa.interactions.schemas import Interaction
     from callqa.interactions.service import StoreItem, store_interactions
     from score_data import generate
 
     engine = create_db_engine(f"sqlite:///{db}")
     ensure_schema(engine)
     factory = session_factory(engine)
-    from callqa.models.embeddings import canonical
+    from callqa.ml.embeddings import canonical
 
     docs = generate(count)
     texts = [t["text"] for d in docs for t in d["turns"]]
@@ -84,7 +84,7 @@ def run_scoring(mode: str, db: Path, texts_file: Path) -> dict[str, Any]:
 
     from callqa.analysis.defaults import build_pipeline
     from callqa.db.engine import create_db_engine, session_factory
-    from callqa.models import embeddings
+    from callqa.ml import embeddings
     from callqa.scoring.loader import load_scorecard, parse_scorecard
     from callqa.scoring.service import score_stored
 
@@ -120,7 +120,7 @@ def run_scoring(mode: str, db: Path, texts_file: Path) -> dict[str, Any]:
 
 
 def run_limit(texts_file: Path, count: int) -> dict[str, Any]:
-    from callqa.models.embeddings import E5Embedder
+    from callqa.ml.embeddings import E5Embedder
 
     texts = json.loads(texts_file.read_text(encoding="utf-8"))
     embedder = E5Embedder()

@@ -41,10 +41,10 @@ def prepare(db: Path, count: int) -> list[int]:
     from sqlalchemy import insert, select
 
     from callqa.analysis.defaults import build_pipeline
+    from callqa.core.document import Interaction
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.db.migrate import ensure_schema
     from callqa.interactions.models import InteractionRow
-    from callqa.interactions.schemas import Interaction
     from callqa.interactions.service import StoreItem, store_interactions
     from callqa.scoring.loader import load_scorecard
     from callqa.scoring.models import CriterionResultRow, EvaluationRow
@@ -150,7 +150,7 @@ def _port() -> int:
 SERVER = """
 import sys, uvicorn
 from pydantic import SecretStr
-from callqa.settings import Settings
+from callqa.core.settings import Settings
 from callqa.web.app import create_app
 settings = Settings(database_url=sys.argv[1], data_dir=sys.argv[2], secret_key=SecretStr("b" * 40))
 app = create_app(settings)
@@ -199,9 +199,9 @@ def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
     from callqa.access.policies import interaction_scope
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.interactions.queries import get_interaction
-    from callqa.interactions.search import SearchFilter, facet_values, search_interactions
     from callqa.scoring.queries import analysis_for, evaluations_for
     from callqa.users.schemas import Actor, UserRole
+    from callqa.views.search import SearchFilter, facet_values, search_interactions
 
     engine = create_db_engine(f"sqlite:///{db}")
     factory = session_factory(engine)

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from audio.synthetic import Voice, parse_script, synthesize_call  # noqa: E402
-from callqa.interactions.schemas import Role  # noqa: E402
+from callqa.core.document import Role  # noqa: E402
 
 TARGET = ROOT / "src/callqa/demo/data/calls/en-audio-01.flac"
 SAMPLE_RATE = 16_000

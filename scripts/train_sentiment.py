@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from callqa.models.embeddings import get_embedder
+from callqa.ml.embeddings import get_embedder
 from callqa.sentiment.training import (
     TASKS,
     WEIGHTS_FILE,

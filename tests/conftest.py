@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.db.migrate import upgrade
-from callqa.db.models_registry import metadata
+from callqa.tables import metadata
 from support import Database
 
 POSTGRES_URL_ENV = "CALLQA_TEST_POSTGRES_URL"

@@ -14,17 +14,17 @@ import yaml
 from callqa.analysis.base import Analysis
 from callqa.analysis.language import LanguageAnalyzer
 from callqa.analysis.metrics import compute_metrics, timeline
+from callqa.core.config import load_config
+from callqa.core.document import Interaction
+from callqa.core.settings import Settings
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.db.migrate import upgrade
 from callqa.demo import demo_data_dir
-from callqa.ingest.config import load_config
 from callqa.ingest.formats.registry import default_registry
 from callqa.ingest.runner import ingest_paths
 from callqa.interactions.queries import get_interaction, list_interactions
-from callqa.interactions.schemas import Interaction
 from callqa.scoring.detectors import Context, Services
 from callqa.scoring.loader import parse_scorecard
-from callqa.settings import Settings
 
 TurnSpec = tuple[str, str, float | None]  # role, text, start in seconds
 

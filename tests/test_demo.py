@@ -17,12 +17,12 @@ from typer.testing import CliRunner, Result
 
 from callqa.cli import app
 from callqa.db.engine import create_db_engine, session_factory
-from callqa.db.models_registry import metadata
 from callqa.demo import demo_data_dir
 from callqa.interactions.models import InteractionRow, RedactionRow, TurnRow
 from callqa.reference import CHECKLIST
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.models import CriterionResultRow, EvaluationRow, ScorecardRow
+from callqa.tables import metadata
 from support import Database
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from callqa.errors import ErrorCode
+from callqa.core.document import interaction_json_schema
+from callqa.core.errors import ErrorCode
 from callqa.ingest.formats.registry import default_registry
-from callqa.interactions.schemas import interaction_json_schema
 from callqa.reference import generated_files
 
 ROOT = Path(__file__).resolve().parent.parent

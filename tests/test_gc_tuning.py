@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from callqa.gc_tuning import BULK_THRESHOLDS, bulk_gc
+from callqa.core.gc_tuning import BULK_THRESHOLDS, bulk_gc
 
 
 def test_thresholds_relaxed_inside_and_restored_after() -> None:

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from callqa.analysis.defaults import build_pipeline
 from callqa.audit.models import AuditRow
+from callqa.core.settings import Settings
 from callqa.demo.users import DEMO_PASSWORD, ensure_demo_users
 from callqa.interactions.service import StoreItem, store_interactions
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.service import score_stored
-from callqa.settings import Settings
 from qa_support import demo_interactions
 from support import Database
 

@@ -13,10 +13,10 @@ from typing import Any
 import typer
 import yaml
 
-from callqa.errors import ErrorCode
-from callqa.interactions.schemas import interaction_json_schema
+from callqa.core.document import interaction_json_schema
+from callqa.core.errors import ErrorCode
+from callqa.core.settings import Settings
 from callqa.reference_engine import analyzers_markdown, detectors_markdown, scorecard_schema
-from callqa.settings import Settings
 
 _GROUPS = {
     "I1": "Reading files",
@@ -42,7 +42,7 @@ def errors_markdown() -> str:
         "# Error codes",
         "",
         "Every problem callqa reports carries a code; ingest failures print as `file[:line]: [CODE] cause`.",
-        "This page is generated from `src/callqa/errors.py` by `python -m callqa.reference`.",
+        "This page is generated from `src/callqa/core/errors.py` by `python -m callqa.reference`.",
     ]
     group = None
     for code in ErrorCode:
@@ -61,7 +61,7 @@ def settings_markdown() -> str:
         "# Settings",
         "",
         "Read from environment variables (or a `.env` file in the working folder).",
-        "Generated from `src/callqa/settings.py` by `python -m callqa.reference`.",
+        "Generated from `src/callqa/core/settings.py` by `python -m callqa.reference`.",
         "",
         "| variable | default | meaning |",
         "|---|---|---|",

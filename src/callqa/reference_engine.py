@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from callqa.analysis.base import analyzers
-from callqa.analysis.defaults import DEFAULT_PIPELINE, register_builtin_analyzers
+from callqa.analysis.defaults import register_builtin_analyzers
+from callqa.core.config import DEFAULT_PIPELINE
 from callqa.scoring.detectors import detectors
 from callqa.scoring.spec import ScorecardSpec
 

@@ -8,7 +8,7 @@ from typing import Any
 from callqa.analysis.base import Analysis
 from callqa.analysis.language import LanguageAnalyzer
 from callqa.analysis.metrics import MetricsAnalyzer
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
 
 # role, text, start seconds (None for untimed), optional end seconds
 Spec = tuple[str, str, float | None] | tuple[str, str, float | None, float | None]

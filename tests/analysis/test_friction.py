@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.analysis_support import analysed, make
-from callqa.analysis.annotations import Friction, SentimentResult, Trajectory
 from callqa.analysis.friction import (
     REPEAT_SIMILARITY,
     FrictionAnalyzer,
@@ -15,7 +14,8 @@ from callqa.analysis.friction import (
     repetitions,
     similarity,
 )
-from callqa.interactions.schemas import Interaction
+from callqa.core.annotations import Friction, SentimentResult, Trajectory
+from callqa.core.document import Interaction
 from qa_support import demo_interactions
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from callqa.analysis.base import Analysis
 from callqa.analysis.metrics import MetricsAnalyzer
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
 
 TURNS = [
     {"role": "agent", "text": "Acme Bank, Anna speaking, how can I help?", "start_ms": 0, "end_ms": 3000},

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from analysis.analysis_support import analysed, make
-from callqa.analysis.annotations import Moment
 from callqa.analysis.defaults import build_pipeline
 from callqa.analysis.moments import MomentLibrary, MomentsAnalyzer, hold_phrases, load_library
+from callqa.core.annotations import Moment
 from qa_support import demo_interactions, manifest
 
 PHRASE_KINDS = (

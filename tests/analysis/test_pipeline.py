@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from callqa.analysis.base import Analysis, analyzers
-from callqa.analysis.defaults import DEFAULT_PIPELINE, build_pipeline, register_builtin_analyzers
+from callqa.analysis.defaults import build_pipeline, register_builtin_analyzers
 from callqa.analysis.pipeline import Pipeline, validate_order
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import DEFAULT_PIPELINE
+from callqa.core.errors import CallqaError, ErrorCode
 from qa_support import make_interaction
 
 pytestmark = pytest.mark.issue(3)

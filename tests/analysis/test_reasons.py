@@ -10,9 +10,9 @@ import pytest
 
 from callqa.analysis.base import Analysis
 from callqa.analysis.reasons import ReasonClassifier, classifier_for, load_reasons, statement
-from callqa.errors import CallqaError
-from callqa.interactions.schemas import Interaction
-from callqa.models.embeddings import get_embedder
+from callqa.core.document import Interaction
+from callqa.core.errors import CallqaError
+from callqa.ml.embeddings import get_embedder
 from qa_support import demo_interactions
 
 pytestmark = pytest.mark.issue(7)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from analysis.analysis_support import make
-from callqa.analysis.annotations import Evidence, Summary
 from callqa.analysis.base import Analysis
 from callqa.analysis.summary import SummaryAnalyzer, sentence_spans
-from callqa.interactions.schemas import Interaction
+from callqa.core.annotations import Evidence, Summary
+from callqa.core.document import Interaction
 from qa_support import demo_interactions
 
 

@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callqa.audio.decode import Audio, resample, write_audio
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
 
 SAMPLE_RATE = 16_000
 ESPEAK = "espeak-ng"

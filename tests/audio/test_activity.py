@@ -9,7 +9,7 @@ import pytest
 
 from audio.signal_support import RATE, chords, line_noise, stereo_call
 from callqa.audio.activity import Activity, channel_activity, detect_activity, spans_to_mask
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

@@ -10,7 +10,7 @@ import pytest
 
 from callqa.audio.asr_models import BASE_PACKAGES, TINY_EN_PACKAGE, resolve_model
 from callqa.audio.transcribe import Transcriber, TranscribeSettings
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

@@ -10,8 +10,8 @@ import pytest
 from audio.synthetic import espeak_available, synthesize_call
 from callqa.audio.decode import load_audio
 from callqa.audio.recording import RecordingJob, process_recording
-from callqa.ingest.config import AudioConfig
-from callqa.interactions.schemas import Role
+from callqa.core.config import AudioConfig
+from callqa.core.document import Role
 from callqa.privacy.redact import redact_interaction
 from callqa.storage.files import FileStore
 

@@ -11,7 +11,7 @@ from audio.signal_support import RATE, chords, line_noise, stereo_call
 from callqa.analysis.metrics import compute_metrics, timeline
 from callqa.audio.activity import Activity, Span, channel_activity, detect_activity
 from callqa.audio.audio_metrics import AudioMetrics, call_metrics, stereo_metrics
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

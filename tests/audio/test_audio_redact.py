@@ -7,7 +7,7 @@ import pytest
 
 from audio.signal_support import RATE, raw_call, rms_db, stereo_call
 from callqa.audio.redact import MuteSpan, mute_gain, mute_spans
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

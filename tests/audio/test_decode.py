@@ -11,7 +11,7 @@ import pytest
 
 from audio.asr_support import AGENT, CALL_MS, CUSTOMER, call_path, level_db, stereo_call
 from callqa.audio.decode import Audio, load_audio, write_audio
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

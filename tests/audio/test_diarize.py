@@ -11,7 +11,7 @@ import pytest
 from audio.signal_support import RATE, line_noise, role_accuracy, stereo_call
 from callqa.audio.activity import Activity, channel_activity
 from callqa.audio.diarize import Diarization, diarize, mfcc
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

@@ -19,7 +19,7 @@ from callqa.audio.decode import Audio
 from callqa.audio.diarize import Diarization, SpeakerSegment
 from callqa.audio.mono import assign_speakers, speaker_turns, transcribe_mono
 from callqa.audio.transcribe import Transcriber, TranscribeSettings, Word
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
 
 pytestmark = pytest.mark.issue(4)
 

@@ -10,7 +10,7 @@ import pytest
 
 from audio.signal_support import RATE, raw_call, stereo_call
 from callqa.audio.peaks import waveform_peaks
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callqa.audio.role_cues import RoleCues, decide_roles, normalise
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
 
 pytestmark = pytest.mark.issue(4)
 

@@ -29,7 +29,7 @@ from audio.synthetic import (
 from callqa.audio.channels import CallTranscript, transcribe_call
 from callqa.audio.decode import load_audio
 from callqa.audio.transcribe import Transcriber, TranscribeSettings
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
 
 pytestmark = [
     pytest.mark.issue(4),

@@ -18,8 +18,8 @@ from callqa.audio.channels import CallTranscript, merge_turns, transcribe_call
 from callqa.audio.decode import Audio
 from callqa.audio.role_cues import decide_roles
 from callqa.audio.transcribe import Transcriber, TranscribeSettings
-from callqa.errors import CallqaError, ErrorCode
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
+from callqa.core.errors import CallqaError, ErrorCode
 
 pytestmark = pytest.mark.issue(4)
 

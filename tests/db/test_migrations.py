@@ -11,10 +11,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from callqa.db.migrate import alembic_config, upgrade
-from callqa.db.models_registry import metadata
 from callqa.insights.causes import root_causes
 from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.tables import metadata
 from insights_support import add, scorecard
 from support import Database
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from callqa.core.document import Interaction
 from callqa.interactions.models import EventRow, InteractionRow, RedactionRow, TurnRow
 from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
 from callqa.interactions.queries import get_interaction
-from callqa.interactions.schemas import Interaction
 from callqa.interactions.service import Outcome, StoreItem, load_document, store_interactions
 from support import Database
 

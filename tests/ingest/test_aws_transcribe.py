@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from callqa.core.config import AwsTranscribeConfig, IngestConfig
+from callqa.core.document import Role
 from callqa.ingest.base import Failure, Parsed
-from callqa.ingest.config import AwsTranscribeConfig, IngestConfig
 from callqa.ingest.formats.aws_transcribe import AWS_TRANSCRIBE, bcp47
 from callqa.ingest.formats.chat import CHAT
-from callqa.interactions.schemas import Role
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "aws"
 CONFIG = IngestConfig()

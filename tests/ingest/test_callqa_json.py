@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from callqa.core.config import IngestConfig
 from callqa.ingest.base import Failure, Parsed
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.formats.callqa_json import CALLQA_JSON, CALLQA_JSONL
 
 

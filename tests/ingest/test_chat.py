@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from callqa.core.config import ChatConfig, IngestConfig
+from callqa.core.document import Channel, Role
 from callqa.ingest.base import Failure, Parsed, ParseResult
-from callqa.ingest.config import ChatConfig, IngestConfig
 from callqa.ingest.formats.aws_transcribe import AWS_TRANSCRIBE
 from callqa.ingest.formats.chat import CHAT
-from callqa.interactions.schemas import Channel, Role
 
 CONFIG = IngestConfig()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from callqa.core.config import CsvColumns, CsvConfig, IngestConfig
+from callqa.core.document import Role
 from callqa.ingest.base import Failure, MetadataRow, Parsed
-from callqa.ingest.config import CsvColumns, CsvConfig, IngestConfig
 from callqa.ingest.formats.csv_metadata import CSV_METADATA
 from callqa.ingest.formats.csv_turns import CSV_TURNS
-from callqa.interactions.schemas import Role
 
 
 def test_turn_rows_are_grouped_by_id_in_order_even_when_interleaved(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.ingest.decoding import decode_text
+from callqa.core.decoding import decode_text
+from callqa.core.errors import CallqaError, ErrorCode
 
 SIMPLIFIED = "客服：您好，这里是安信银行，请问有什么可以帮您？\n客户：我的信用卡被扣了两次年费。\n"
 TRADITIONAL = "客服：您好，這裡是安信銀行，請問有什麼可以幫您？\n客戶：我的信用卡被扣了兩次年費。\n"

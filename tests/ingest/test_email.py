@@ -7,10 +7,10 @@ import quopri
 from datetime import UTC, datetime
 from pathlib import Path
 
+from callqa.core.config import IngestConfig
+from callqa.core.document import Channel, Direction, Interaction, Role
 from callqa.ingest.base import Failure, Parsed, ParseResult
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.formats.email import EMAIL, MBOX
-from callqa.interactions.schemas import Channel, Direction, Interaction, Role
 
 CONFIG = IngestConfig.model_validate({"email": {"company_domains": ["acmebank.com"]}})
 

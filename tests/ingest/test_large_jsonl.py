@@ -14,7 +14,7 @@ import json, sys
 from pathlib import Path
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.db.migrate import upgrade
-from callqa.ingest.config import IngestConfig
+from callqa.core.config import IngestConfig
 from callqa.ingest.formats.registry import default_registry
 from callqa.ingest.runner import ingest_paths
 engine = create_db_engine(sys.argv[1])

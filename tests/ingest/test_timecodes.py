@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callqa.errors import CallqaError
+from callqa.core.errors import CallqaError
 from callqa.ingest.timecodes import parse_clock, parse_datetime, parse_offset
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from callqa.core.config import IngestConfig
+from callqa.core.document import Role
 from callqa.ingest.base import Failure, Parsed
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.file_metadata import with_file_fields
 from callqa.ingest.formats.transcript import TRANSCRIPT
-from callqa.interactions.schemas import Role
 
 CONFIG = IngestConfig()
 

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from callqa.core.document import Interaction
 from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.topics import Statement, discover, kmeans, unrecognised, words
-from callqa.interactions.schemas import Interaction
 from callqa.interactions.service import StoreItem, store_interactions
-from callqa.models.embeddings import get_embedder
+from callqa.ml.embeddings import get_embedder
 from callqa.scoring.models import AnalysisRow
 from support import Database
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from callqa.settings import Settings
+from callqa.core.settings import Settings
 from callqa.web.app import create_app
 from support import Database
 from web_support import Web, seed

@@ -20,9 +20,9 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from browser_support import browser, screenshot, serving, sign_in
+from callqa.core.settings import Settings
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.live.replay import call_messages
-from callqa.settings import Settings
 from callqa.users.models import UserRow
 from callqa.users.service import create_token
 from callqa.web.app import create_app

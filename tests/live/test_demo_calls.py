@@ -8,7 +8,7 @@ import functools
 import pytest
 
 from callqa.analysis.defaults import build_pipeline
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
 from callqa.live.monitor import LiveMonitor
 from callqa.live.outputs import Alert
 from callqa.live.protocol import parse_message

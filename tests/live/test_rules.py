@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from callqa.errors import CallqaError
+from callqa.core.errors import CallqaError
 from callqa.live.monitor import LiveMonitor, ModelJob, ModelResult
 from callqa.live.outputs import Alert, Card, ChecklistTick, TranscriptUpdate
 from callqa.live.protocol import parse_message

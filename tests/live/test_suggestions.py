@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from callqa.knowledge.semantic import KnowledgeIndex, passages
-from callqa.models.embeddings import get_embedder
+from callqa.ml.embeddings import get_embedder
 
 pytestmark = [pytest.mark.issue(6), pytest.mark.timeout(300)]
 

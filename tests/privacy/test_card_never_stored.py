@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from callqa.analysis.defaults import build_pipeline
 from callqa.db.engine import create_db_engine, session_factory
-from callqa.db.models_registry import metadata
 from callqa.interactions.service import StoreItem, store_interactions
 from callqa.scoring.export import write_csv, write_jsonl
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.queries import export_records
 from callqa.scoring.service import score_stored
+from callqa.tables import metadata
 from qa_support import make_interaction
 from redact_support import luhn_complete
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from callqa.interactions.schemas import Channel, Event, EventKind, Interaction, Role, Survey, Turn
+from callqa.core.document import Channel, Event, EventKind, Interaction, Role, Survey, Turn
 from callqa.privacy import PLACEHOLDERS, FieldRedaction, Redaction, redact_interaction
 
 SECRETS = [

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from callqa.core.errors import CallqaError
 from callqa.demo.users import ensure_demo_users
-from callqa.errors import CallqaError
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.reports.build import ReportRequest, ReportSettings, build_report, last_period, previous
 from callqa.reports.mail import SmtpSettings

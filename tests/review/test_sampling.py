@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from callqa.errors import CallqaError
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
+from callqa.core.errors import CallqaError
 from callqa.interactions.service import StoreItem, store_interactions
 from callqa.review.models import QueueItemRow, ReviewRow
 from callqa.review.queues import list_queues, pending_for

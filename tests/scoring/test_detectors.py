@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from callqa.analysis.annotations import Evidence, Moment, SentimentResult, Trajectory
+from callqa.core.annotations import Evidence, Moment, SentimentResult, Trajectory
 from callqa.scoring.detectors import build_detector, detectors
 from qa_support import context, make_interaction
 

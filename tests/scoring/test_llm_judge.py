@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.models.llm import LlmJudge, parse_verdict
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.ml.llm import LlmJudge, parse_verdict
 from callqa.scoring.cache import DatabaseVerdictCache
 from callqa.scoring.detectors import Context, Services, build_detector
 from qa_support import analysed, make_interaction

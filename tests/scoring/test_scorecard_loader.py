@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.scoring.loader import builtin_names, load_scorecard, parse_scorecard
 from qa_support import card_yaml
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from callqa.models.embeddings import E5_NAME
+from callqa.ml.embeddings import E5_NAME
 from callqa.sentiment import SENTIMENT_VERSION, complaint_score, get_sentiment_model, politeness_score
 from callqa.sentiment.languages import primary_language, route
 from callqa.sentiment.lexicon import lexicon_score

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from callqa.errors import CallqaError
-from callqa.settings import Settings
+from callqa.core.errors import CallqaError
+from callqa.core.settings import Settings
 from callqa.storage.files import FileStore
 
 

@@ -20,10 +20,10 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from browser_support import browser, screenshot, serving, sign_in
+from callqa.core.settings import Settings
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.demo.users import DEMO_PASSWORD
 from callqa.interactions.models import InteractionRow
-from callqa.settings import Settings
 from callqa.web.app import create_app
 from support import Database
 from web_support import seed

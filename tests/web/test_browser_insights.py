@@ -17,10 +17,10 @@ from playwright.sync_api import Page, expect
 from pydantic import SecretStr
 
 from browser_support import browser, screenshot, serving, sign_in
+from callqa.core.settings import Settings
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.synthetic import CentreShape, generate_centre
-from callqa.settings import Settings
 from callqa.web.app import create_app
 from support import Database
 from web_support import seed

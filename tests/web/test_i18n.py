@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from callqa.web.i18n import pick_locale, translations
+from callqa.core.i18n import pick_locale, translations
 from web_support import Web
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "callqa"

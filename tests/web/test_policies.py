@@ -139,7 +139,7 @@ def test_a_supervisor_without_teams_sees_no_agent_work() -> None:
 
 
 def test_the_query_scope_keeps_exactly_what_the_predicate_allows(db: Database) -> None:
-    from callqa.interactions.schemas import Interaction
+    from callqa.core.document import Interaction
     from callqa.interactions.service import StoreItem, store_interactions
 
     docs = [

@@ -29,6 +29,9 @@ import numpy as np
 from callqa.accuracy import metrics
 from callqa.accuracy.tasks import EvalRow
 from callqa.analysis.reasons import FLOOR, MIN_CONFIDENCE, Prediction, ReasonClassifier
+from callqa.insights.topics import kmeans
+from callqa.ml.embeddings import get_embedder
+from callqa.sentiment.training import Head, fit_head
 
 Embed = Callable[[list[str]], Any]
 FOLDS = 5
@@ -39,8 +42,6 @@ def _sha(text: str) -> str:
 
 
 def _embed() -> Embed:
-    from callqa.models.embeddings import get_embedder
-
     return get_embedder().embed
 
 
@@ -251,7 +252,6 @@ def eval_nlupp(folder: Path, embed: Embed | None = None) -> list[EvalRow] | None
 
     train, test = load(range(5, 10)), load(range(0, 5))
     modules = sorted({m for _, s in train for m in s})
-    from callqa.sentiment.training import Head, fit_head
 
     train_vectors, test_vectors = embed([t for t, _ in train]), embed([t for t, _ in test])
     chosen: list[set[str]] = [set() for _ in test]
@@ -334,7 +334,6 @@ def eval_jddc_intents(folder: Path, embed: Embed | None = None) -> list[EvalRow]
 def _topic_discovery(items: Sequence[tuple[str, str]], embed: Embed) -> EvalRow:
     """Topic discovery as intent induction: k-means on the utterances, with k the true number of intents and
     with the page's own rule (√(n/2)), against the intents (NMI, adjusted Rand)."""
-    from callqa.insights.topics import kmeans
 
     vectors = embed([t for t, _ in items])
     truth = [label for _, label in items]

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from callqa.interactions.schemas import Interaction, Turn
-from callqa.registry import Registry
+from callqa.core.document import Interaction, Turn
+from callqa.core.registry import Registry
 
 # Keys every analysis starts with; analyzers may require them without anyone assigning them.
 BASE_KEYS = frozenset({"interaction"})

@@ -8,17 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from callqa.analysis.pipeline import Pipeline
+from callqa.core.config import DEFAULT_PIPELINE
 
-DEFAULT_PIPELINE = (
-    "callqa.redact.v1",
-    "callqa.language.v1",
-    "callqa.metrics.v1",
-    "callqa.sentiment.v1",
-    "callqa.reason.v1",
-    "callqa.moments.v1",
-    "callqa.friction.v1",
-    "callqa.summary.v1",
-)
 _MODULES = ("redaction", "language", "metrics", "sentiment", "reasons", "moments", "friction", "summary")
 
 

@@ -7,11 +7,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from callqa.analysis.annotations import Friction, SentimentResult, Timeline
 from callqa.analysis.base import Analysis, analyzers
 from callqa.analysis.summary import sentence_spans, size
 from callqa.analysis.text import PhraseMatcher, fold
-from callqa.interactions.schemas import Interaction, Turn
+from callqa.core.annotations import Friction, SentimentResult, Timeline
+from callqa.core.document import Interaction, Turn
 
 # Two customer sentences are a repetition when the Jaccard similarity of their character shingles
 # (trigrams of alphabetic text, bigrams of Han text, both on the folded text so case, diacritics and

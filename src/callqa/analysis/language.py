@@ -7,12 +7,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from callqa.analysis.annotations import LanguageResult
 from callqa.analysis.base import Analysis, analyzers
 from callqa.analysis.text import primary_language, to_simplified
-from callqa.models.embeddings import canonical
+from callqa.core.annotations import LanguageResult
+from callqa.core.config import DEFAULT_LANGUAGES
+from callqa.ml.embeddings import canonical
 
-DEFAULT_LANGUAGES = ("en", "zh", "lt", "fa")
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")

@@ -8,16 +8,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from callqa.analysis.annotations import Gap, Metrics, Timeline
 from callqa.analysis.base import Analysis, analyzers
-from callqa.interactions.schemas import Interaction, Turn
+from callqa.analysis.moments import hold_phrases
+from callqa.core.annotations import ROLES, Gap, Metrics, Timeline
+from callqa.core.document import Interaction, Turn
 
 _CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\s\u3400-\u9fff\uf900-\ufaff]+")
 _SENTENCE_END = re.compile(r"[.!?。！？؟]+")
 _WORDS_PER_S = 2.6  # conversational English / Lithuanian / Persian
 _CJK_CHARS_PER_S = 4.2  # conversational Mandarin
-ROLES = ("agent", "customer")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -184,8 +184,6 @@ class MetricsAnalyzer:
         self.silence_min_s = silence_min_s
 
     def __call__(self, analysis: Analysis) -> Mapping[str, Any]:
-        from callqa.analysis.moments import hold_phrases
-
         matcher = hold_phrases("hold_request")
         line = timeline(
             analysis.interaction,

@@ -16,11 +16,11 @@ from typing import Any, ClassVar
 
 import yaml
 
-from callqa.analysis.annotations import Evidence, Gap, Moment, Timeline
 from callqa.analysis.base import Analysis, analyzers
 from callqa.analysis.summary import sentence_spans
 from callqa.analysis.text import PhraseMatcher
-from callqa.interactions.schemas import Interaction
+from callqa.core.annotations import Evidence, Gap, Moment, Timeline
+from callqa.core.document import Interaction
 
 # ISO 639-1 codes a library may use; a typo such as "cn" or "zh-Hans" is an error, not a silent no-op.
 _ISO_639_1 = (

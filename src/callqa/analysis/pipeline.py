@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from callqa.analysis.base import BASE_KEYS, Analysis, Analyzer, analyzers
-from callqa.errors import CallqaError, ErrorCode
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
+from callqa.core.errors import CallqaError, ErrorCode
 
 
 def validate_order(stages: Sequence[Analyzer]) -> None:

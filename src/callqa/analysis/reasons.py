@@ -26,7 +26,9 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from callqa.analysis.base import Analysis, analyzers
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.ml.embeddings import get_embedder
+from callqa.sentiment.training import Head, fit_head
 
 Matrix = npt.NDArray[np.float32]
 Embed = Callable[[list[str]], Matrix]
@@ -133,8 +135,6 @@ class ReasonClassifier:
         )
         self.centroids = (centroids / np.linalg.norm(centroids, axis=1, keepdims=True)).astype(np.float32)
         if self.method == "linear":
-            from callqa.sentiment.training import Head, fit_head
-
             mean, scale, w, b = fit_head(vectors, list(self.example_labels), len(self.classes), l2=l2)
             self.head: Any = Head(tuple(self.classes), mean, scale, w, b)
 
@@ -166,8 +166,6 @@ class ReasonClassifier:
 @functools.cache
 def classifier_for(path: str | None = None) -> tuple[ReasonSet, ReasonClassifier]:
     """The reason set and its fitted classifier (fitted once per process: embedding the examples)."""
-    from callqa.models.embeddings import get_embedder
-
     reasons = load_reasons(path)
     texts = [e for r in reasons.reasons for e in r.examples]
     labels = [r.id for r in reasons.reasons for _ in r.examples]
@@ -229,8 +227,6 @@ class ContactReasonAnalyzer:
         return [found[1]] if found else []
 
     def __call__(self, analysis: Analysis) -> Mapping[str, Any]:
-        from callqa.models.embeddings import get_embedder
-
         reasons, model = classifier_for(self.reasons_file)
         found = statement(analysis)
         if found is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from callqa.analysis.annotations import SentimentResult, Trajectory
 from callqa.analysis.base import Analysis, analyzers
+from callqa.core.annotations import SentimentResult, Trajectory
+from callqa.sentiment import SENTIMENT_VERSION, get_sentiment_model
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -45,14 +46,10 @@ class SentimentAnalyzer:
 
     def embedding_texts(self, analysis: Analysis) -> list[str]:
         """The (redacted) turn texts the model will embed."""
-        from callqa.sentiment import get_sentiment_model
-
         _, texts, languages = self._scored(analysis)
         return get_sentiment_model().embedding_texts(texts, languages)
 
     def __call__(self, analysis: Analysis) -> Mapping[str, Any]:
-        from callqa.sentiment import SENTIMENT_VERSION, get_sentiment_model
-
         indexes, texts, languages = self._scored(analysis)
         scores = get_sentiment_model().score(texts, languages) if texts else []
         per_turn: list[float | None] = [None] * len(analysis.turns)

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from callqa.analysis.annotations import Evidence, Summary
 from callqa.analysis.base import Analysis, analyzers
 from callqa.analysis.text import PhraseMatcher
-from callqa.interactions.schemas import Turn
+from callqa.core.annotations import Evidence, Summary
+from callqa.core.document import Turn
 
 # A sentence ends at . ! ? (not in "6.9", "a D. Marsh", "el. paštu"), 。！？, Persian ؟, an ellipsis, a
 # colon at the end of a line (a list follows), or a blank line.

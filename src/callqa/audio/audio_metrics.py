@@ -16,8 +16,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from callqa.analysis.annotations import Gap, Metrics
-from callqa.analysis.metrics import ROLES
 from callqa.audio.activity import (
     FRAME,
     FRAME_MS,
@@ -35,7 +33,8 @@ from callqa.audio.activity import (
     runs,
     spans_to_mask,
 )
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.annotations import ROLES, Gap, Metrics
+from callqa.core.errors import CallqaError, ErrorCode
 
 GRID_MS = 10  # resolution of talk, silence and overtalk figures
 

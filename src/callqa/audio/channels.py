@@ -18,8 +18,8 @@ from callqa.audio.decode import SAMPLE_RATE, Audio
 from callqa.audio.diarize import Diarization
 from callqa.audio.role_cues import RoleCues, RoleDecision, decide_roles
 from callqa.audio.transcribe import Segment, Transcriber, Word
-from callqa.errors import CallqaError, ErrorCode
-from callqa.interactions.schemas import Role, Turn
+from callqa.core.document import Role, Turn
+from callqa.core.errors import CallqaError, ErrorCode
 
 MAX_PAUSE_MS = 1500
 SAME_AUDIO_CORRELATION = 0.98
@@ -81,7 +81,7 @@ class CallTranscript:
         return round(roles * voices + (1 - roles) * (1 - voices), 4)
 
     def interaction_turns(self) -> list[Turn]:
-        """The turns as :class:`callqa.interactions.schemas.Turn` rows for an interaction document."""
+        """The turns as :class:`callqa.core.document.Turn` rows for an interaction document."""
         return [
             Turn(
                 role=t.role,

@@ -16,8 +16,8 @@ import av.error
 import numpy as np
 from numpy.typing import NDArray
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.ingest.decoding import looks_binary
+from callqa.core.decoding import looks_binary
+from callqa.core.errors import CallqaError, ErrorCode
 
 SAMPLE_RATE = 16_000
 FloatArray = NDArray[np.float32]

@@ -25,7 +25,7 @@ from callqa.audio.decode import SAMPLE_RATE, Audio
 from callqa.audio.diarize import FRAME_MS, Diarization, diarize
 from callqa.audio.role_cues import RoleCues, RoleDecision, decide_roles
 from callqa.audio.transcribe import Transcriber, Word
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
 
 MONO_CHANNEL = 0
 SPEAKERS = (0, 1)

@@ -21,12 +21,13 @@ import numpy as np
 from callqa.audio.audio_metrics import AudioMetrics, stereo_metrics
 from callqa.audio.channels import AudioTurn, CallTranscript, same_audio, transcribe_call
 from callqa.audio.decode import Audio, load_audio, write_audio
+from callqa.audio.mono import transcribe_mono
 from callqa.audio.peaks import waveform_peaks
 from callqa.audio.redact import MuteSpan, mute_spans
 from callqa.audio.role_cues import RoleCues
 from callqa.audio.transcribe import Transcriber, TranscribeSettings
-from callqa.ingest.config import AudioConfig
-from callqa.interactions.schemas import (
+from callqa.core.config import AudioConfig
+from callqa.core.document import (
     Channel,
     Event,
     EventKind,
@@ -137,8 +138,6 @@ def _transcribe(audio: Audio, job: RecordingJob, language: str | None) -> CallTr
     )
     cues = RoleCues(company=tuple(config.company))
     if audio.channels == 1 or (audio.channels == 2 and config.channel_roles is None and same_audio(audio)):
-        from callqa.audio.mono import transcribe_mono
-
         mono = Audio(audio.mono()[np.newaxis, :], audio.sample_rate, audio.source_rate, audio.codec)
         return transcribe_mono(mono, transcriber, cues=cues)
     return transcribe_call(audio, transcriber, channel_roles=config.channel_roles, cues=cues)

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callqa.audio.activity import as_channels
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 
 class MuteSpan(NamedTuple):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
 
 Method = Literal["configured", "content", "default"]
 FIRST_SPEAKER_WEIGHT = 0.5  # the agent answers an inbound call, but IVRs and outbound calls blur it

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callqa.audio.asr_models import WhisperFolder, resolve_model
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 SAMPLE_RATE = 16_000
 _REREAD_GAP_S = 10.0  # missed speech parts this close are read again as one clip ...

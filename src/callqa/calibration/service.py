@@ -19,7 +19,8 @@ from callqa.calibration.models import (
     CalibrationItemRow,
     CalibrationRow,
 )
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review.notifications import notify
 from callqa.review.schemas import OUTCOMES
@@ -69,7 +70,7 @@ def create_calibration(
     graders: Sequence[str],
     benchmark: str | None,
     created_by: int | None,
-    scorecard: str = "standard",
+    scorecard: str = DEFAULT_SCORECARD,
 ) -> CalibrationRow:
     """A new open session; every interaction needs a current evaluation, every grader may grade."""
     if not interaction_ids:

@@ -17,18 +17,18 @@ from callqa.cli.context import console, fail, is_terminal, open_app
 from callqa.cli.evaluation_view import analysis_lines, evaluation_table, evidence_highlights
 from callqa.cli.recording_view import recording_lines
 from callqa.cli.render import clock, interaction_view
-from callqa.errors import CallqaError
+from callqa.core.document import Channel
+from callqa.core.errors import CallqaError
 from callqa.ingest.timecodes import parse_datetime
 from callqa.interactions.queries import (
     InteractionFilter,
     count_interactions,
     find_interaction_id,
     get_interaction,
-    interaction_stats,
     list_interactions,
 )
-from callqa.interactions.schemas import Channel
 from callqa.scoring.queries import analysis_for, evaluations_for
+from callqa.views.stats import interaction_stats
 
 _MAX_WIDTH = {"external id": 24, "agent": 16, "team": 13, "queue": 11}
 

@@ -15,11 +15,11 @@ from rich.markup import escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.core.config import CallqaConfig, load_config
+from callqa.core.errors import CallqaError
+from callqa.core.settings import Settings
 from callqa.db.engine import engine_from_settings, session_factory
 from callqa.db.migrate import ensure_schema
-from callqa.errors import CallqaError
-from callqa.ingest.config import CallqaConfig, load_config
-from callqa.settings import Settings
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False)

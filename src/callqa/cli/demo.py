@@ -13,13 +13,13 @@ from callqa.cli.ingest import print_report, run_ingest
 from callqa.cli.insights import print_refresh
 from callqa.cli.score import print_score_report
 from callqa.cli.serve import run_server
+from callqa.core.settings import Settings
 from callqa.demo import demo_data_dir
 from callqa.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.queries import export_records, score_summary
 from callqa.scoring.service import score_stored
 from callqa.scoring.setup import configured_pipeline, configured_scorecard, configured_services
-from callqa.settings import Settings
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from callqa.cli.context import App, console, err_console, fail, open_app
-from callqa.errors import CallqaError
+from callqa.core.errors import CallqaError
 from callqa.ingest.formats.registry import default_registry
 from callqa.ingest.runner import IngestReport, ingest_paths
 from callqa.ingest.runner import Progress as IngestProgress

@@ -9,7 +9,10 @@ from typing import Annotated
 import typer
 
 from callqa.cli.context import console, fail, open_app
-from callqa.errors import CallqaError
+from callqa.core.errors import CallqaError
+from callqa.interactions.queries import find_interaction_id, get_interaction
+from callqa.live.replay import stream_calls
+from callqa.live.rules import load_rules
 
 app = typer.Typer(
     help="Live monitoring: rules files and replaying calls into a running server.", no_args_is_help=True
@@ -19,8 +22,6 @@ app = typer.Typer(
 @app.command("validate")
 def validate(path: Annotated[Path, typer.Argument(help="A live rules YAML file.")]) -> None:
     """Check a live rules file (phrases, borrowed scorecard criteria, moment kinds, conditions)."""
-    from callqa.live.rules import load_rules
-
     try:
         rules = load_rules(str(path))
     except CallqaError as exc:
@@ -41,8 +42,6 @@ def replay(
     ] = "replay-",
 ) -> None:
     """Replay stored calls into a running server as if they were happening now (demos, rule tuning)."""
-    from callqa.interactions.queries import find_interaction_id, get_interaction
-    from callqa.live.replay import stream_calls
 
     with open_app() as ctx, ctx.factory() as session:
         try:

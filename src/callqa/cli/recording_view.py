@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from callqa.interactions.schemas import Recording
+from callqa.core.document import Recording
 
 
 def _clock(ms: int) -> str:

@@ -11,8 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from callqa.core.document import Event, Role, Turn
 from callqa.interactions.queries import StoredInteraction
-from callqa.interactions.schemas import Event, Role, Turn
 
 ROLE_STYLE = {Role.AGENT: "bold cyan", Role.CUSTOMER: "bold yellow", Role.SYSTEM: "dim", Role.BOT: "magenta"}
 

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from callqa.cli.context import console, err_console, fail, open_app
+from callqa.core.errors import CallqaError
 from callqa.db.engine import unit_of_work
-from callqa.errors import CallqaError
 from callqa.reports.build import ReportRequest, ReportSettings, build_report, last_period
 from callqa.reports.mail import SmtpSettings
 from callqa.reports.models import ReportScheduleRow

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from callqa.cli.context import console, err_console, fail, open_app
 from callqa.cli.insights import print_refresh
-from callqa.errors import CallqaError
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.errors import CallqaError
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.loader import builtin_names, load_scorecard
 from callqa.scoring.service import ScoreReport, score_stored
@@ -115,7 +116,7 @@ def list_scorecards() -> None:
 
 @scorecard_app.command("show")
 def show_scorecard(
-    name: Annotated[str, typer.Argument(help="Built-in name or YAML file.")] = "standard",
+    name: Annotated[str, typer.Argument(help="Built-in name or YAML file.")] = DEFAULT_SCORECARD,
 ) -> None:
     """Sections and criteria of a scorecard with weights, critical flags and channels."""
     try:

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 
 from callqa.cli.context import console, fail
-from callqa.errors import CallqaError
+from callqa.core.errors import CallqaError
+from callqa.core.settings import Settings
 from callqa.insights.refresh import InsightConfig, start_refresher
 from callqa.reports.build import ReportSettings
 from callqa.reports.mail import SmtpSettings
 from callqa.reports.schedules import start_sender
-from callqa.settings import Settings
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from callqa.cli.context import console, fail, open_app
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.models import UserRow
 from callqa.users.schemas import UserCreate, UserRole
 from callqa.users.service import create_token, create_user, list_users, set_password

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.coaching.models import ActionItemRow, CoachingRow
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow, TurnRow
 from callqa.review.notifications import notify
 from callqa.users.models import UserRow

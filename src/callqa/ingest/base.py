@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.ingest.config import IngestConfig
-from callqa.interactions.schemas import Interaction
+from callqa.core.config import IngestConfig
+from callqa.core.document import Interaction
+from callqa.core.errors import CallqaError, ErrorCode
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, FormatRegistry, InputFormat, SourceRef
 from callqa.ingest.file_metadata import is_sidecar
 

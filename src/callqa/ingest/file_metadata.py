@@ -8,12 +8,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.ingest.config import IngestConfig
-from callqa.ingest.decoding import decode_text
+from callqa.core.config import IngestConfig
+from callqa.core.decoding import decode_text
+from callqa.core.document import Interaction
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.timecodes import parse_datetime
 from callqa.ingest.validation import describe_validation_error
-from callqa.interactions.schemas import Interaction
 
 SIDECAR_SUFFIXES = (".meta.json", ".json")
 _NAME_FIELDS = {"external_id", "agent", "team", "queue", "language", "channel", "direction", "customer"}

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callqa.db.base import Base, JsonType
-from callqa.interactions.models import IdType
+from callqa.db.base import Base, IdType, JsonType
 
 
 class IngestRunRow(Base):

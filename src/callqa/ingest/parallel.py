@@ -14,9 +14,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
-from callqa.errors import ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.errors import ErrorCode
 from callqa.ingest.base import Failure, InputFormat, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.discovery import InputFile
 
 

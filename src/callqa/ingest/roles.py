@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.interactions.schemas import Role
+from callqa.core.document import Role
+from callqa.core.errors import CallqaError, ErrorCode
 
 BUILTIN_ROLE_WORDS: dict[Role, tuple[str, ...]] = {
     Role.AGENT: (

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, FormatRegistry, MetadataRow, Parsed, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.discovery import InputFile, discover
 from callqa.ingest.file_metadata import with_file_fields
 from callqa.ingest.models import IngestFailureRow, IngestRunRow

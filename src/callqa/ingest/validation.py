@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from callqa.errors import ErrorCode
+from callqa.core.document import Interaction
+from callqa.core.errors import ErrorCode
 from callqa.ingest.base import Failure, Parsed, SourceRef
-from callqa.interactions.schemas import Interaction
 
 
 def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from callqa.core.config import DEFAULT_SCORECARD
 from callqa.insights import charts, contact_reasons, csat, dashboard
 from callqa.insights.causes import WEEKDAY_NAMES
 from callqa.insights.charts import Mark
 from callqa.insights.dashboard import DashboardFilter, Totals
 from callqa.insights.drivers import Driver
-from callqa.interactions.search import DEFAULT_SCORECARD
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

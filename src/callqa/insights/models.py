@@ -18,8 +18,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callqa.db.base import Base
-from callqa.interactions.models import IdType
+from callqa.db.base import Base, IdType
 
 KEY = String(255)
 CRITERION_SLOTS = 24  # criteria of the insights scorecard counted in the roll-ups (the rest: from facts)

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.settings import Settings
 from callqa.db.base import Base
 from callqa.db.engine import unit_of_work
 from callqa.insights.facts import FactContext, build_facts, neighbours
@@ -29,7 +31,6 @@ from callqa.insights.predict import CsatModel, centre_model, features, text_csat
 from callqa.insights.rollups import rebuild_rollups
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import EvaluationRow
-from callqa.settings import Settings
 
 log = logging.getLogger(__name__)
 STATE_KEY = "facts"
@@ -42,7 +43,7 @@ BATCH = 2000
 @dataclass(frozen=True)
 class InsightConfig:
     zone: ZoneInfo
-    scorecard: str = "standard"
+    scorecard: str = DEFAULT_SCORECARD
     low_score: float = 70.0
     recontact_days: int = 7
 

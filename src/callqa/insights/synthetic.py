@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from callqa.core.config import DEFAULT_SCORECARD
 from callqa.db.base import Base
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.loader import load_scorecard
@@ -67,7 +68,7 @@ class _Criterion:
 
 
 def _criteria() -> list[_Criterion]:
-    card = load_scorecard("standard")
+    card = load_scorecard(DEFAULT_SCORECARD)
     out = []
     for i, c in enumerate(card.criteria):
         fail = 0.01 if c.spec.critical else BASE_FAIL * (0.5 + (i % 4) / 2)
@@ -95,7 +96,7 @@ def generate_centre(
     """Store a synthetic centre of ``shape.count`` scored interactions; returns how many were added."""
     rng = random.Random(shape.seed)
     zone = ZoneInfo(shape.zone)
-    card = register_scorecard(session, load_scorecard("standard"))
+    card = register_scorecard(session, load_scorecard(DEFAULT_SCORECARD))
     criteria = _criteria()
     hired = _agents(session, shape, rng)
     agents = list(hired)

@@ -16,6 +16,7 @@ from typing import IO, Any, TextIO
 from sqlalchemy import ColumnElement, Select, and_, select, true
 from sqlalchemy.orm import Session
 
+from callqa.core.config import DEFAULT_SCORECARD
 from callqa.insights.models import InsightFactRow
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import InteractionFilter
@@ -86,7 +87,7 @@ class TableFilter:
     """Which interactions' rows to export (the same fields as the interaction list) and whose scope."""
 
     interactions: InteractionFilter = field(default_factory=InteractionFilter)
-    scorecard: str = "standard"
+    scorecard: str = DEFAULT_SCORECARD
     history: bool = False  # every evaluation, not only the current ones
     scope: ColumnElement[bool] | None = None  # the caller's access rule on interactions
 

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from callqa.interactions.models import EventRow, InteractionRow
-from callqa.interactions.schemas import (
+from callqa.core.document import (
     Channel,
     Direction,
     Event,
@@ -18,6 +17,7 @@ from callqa.interactions.schemas import (
     Survey,
     Turn,
 )
+from callqa.interactions.models import EventRow, InteractionRow
 
 
 def interaction_values(doc: Interaction, *, content_hash: str, origin: str | None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
-from callqa.interactions.schemas import Interaction, Turn
+from callqa.core.document import Interaction, Turn
 
 # Overlay fields that live inside nested parts of the document.
 SURVEY_FIELDS = {"csat": "csat", "csat_scale": "csat_scale", "nps": "nps", "survey_comment": "comment"}

@@ -8,10 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callqa.db.base import Base, JsonType
-
-# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit key.
-IdType = BigInteger().with_variant(Integer(), "sqlite")
+from callqa.db.base import Base, IdType, JsonType
 
 
 class InteractionRow(Base):

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqa.core.document import Channel, Direction
 from callqa.interactions.models import InteractionRow, MetadataOverlayRow
-from callqa.interactions.schemas import Channel, Direction
 from callqa.interactions.service import Outcome, Stored, StoreItem, load_document, store_interactions
 
 

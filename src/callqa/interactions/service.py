@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from callqa.core.document import Interaction
 from callqa.interactions.convert import event_values, interaction_values, to_document, turn_values
 from callqa.interactions.merge import apply_overlays, merge_fragment, normalise
 from callqa.interactions.models import (
@@ -21,7 +22,6 @@ from callqa.interactions.models import (
     RedactionRow,
     TurnRow,
 )
-from callqa.interactions.schemas import Interaction
 from callqa.privacy import FieldRedaction, placeholder_records, redact_interaction
 
 Key = tuple[str, str]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow, TurnRow
 from callqa.knowledge.models import ArticleRow
 

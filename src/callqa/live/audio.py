@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.audio.transcribe import Transcriber, TranscribeSettings
+from callqa.core.errors import CallqaError, ErrorCode
 
 log = logging.getLogger(__name__)
 RATE = 8_000
@@ -268,7 +269,6 @@ def whisper_transcribe(
     hotwords: tuple[str, ...] = (),
 ) -> Transcribe:
     """A ``Transcribe`` over a faster-whisper model shared by every stream (``workers`` chunks at once)."""
-    from callqa.audio.transcribe import Transcriber, TranscribeSettings
 
     transcriber = Transcriber(
         TranscribeSettings(

@@ -15,6 +15,8 @@ from callqa.knowledge.semantic import KnowledgeIndex
 from callqa.live.monitor import ModelJob, ModelResult
 from callqa.live.rules import LiveRules
 from callqa.live.spec import SemanticWhen
+from callqa.ml.embeddings import get_embedder
+from callqa.sentiment.model import get_sentiment_model
 
 REFRESH_S = 30.0  # how often the article list is checked for changes
 
@@ -40,15 +42,11 @@ class LiveModels:
 
     def embedder(self) -> Any:
         if self._embedder is None:
-            from callqa.models.embeddings import get_embedder
-
             self._embedder = get_embedder()
         return self._embedder
 
     def sentiment_model(self) -> Any:
         if self._sentiment is None:
-            from callqa.sentiment.model import get_sentiment_model
-
             self._sentiment = get_sentiment_model()
         return self._sentiment
 

@@ -44,6 +44,7 @@ from callqa.live.spec import (
 )
 from callqa.live.state import CallState
 from callqa.privacy.redact import redact_text, turn_contexts
+from callqa.sentiment.model import SentimentModel
 
 QuickSentiment = Callable[[str, str | None], float | None]
 _QUESTION = re.compile(
@@ -76,8 +77,6 @@ class ModelResult:
 
 def vader_sentiment() -> QuickSentiment:
     """English by VADER (≈ 0.1 ms a sentence); other languages need the model (``None``)."""
-    from callqa.sentiment.model import SentimentModel
-
     model = SentimentModel(english="vader")
 
     def quick(text: str, language: str | None) -> float | None:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 Role = Literal["agent", "customer", "system"]
 ROLES: tuple[Role, ...] = ("agent", "customer", "system")

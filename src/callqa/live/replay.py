@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callqa.analysis.metrics import speech_ms, turn_ends
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
 
 
 def call_messages(doc: Interaction, call_id: str | None = None) -> list[tuple[int, dict[str, Any]]]:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from callqa.analysis.moments import MomentLibrary, load_library
 from callqa.analysis.text import PhraseMatcher, RegexMatcher
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.live.spec import (
     ChecklistItemSpec,
     LiveRulesSpec,

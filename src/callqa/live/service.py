@@ -23,7 +23,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.errors import CallqaError, ErrorCode
+from callqa.analysis.defaults import build_pipeline
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.live.hub import Hub, Subscriber
 from callqa.live.model_process import ModelProcess
 from callqa.live.models import HelpRequestRow, LiveAlertRow
@@ -35,6 +37,7 @@ from callqa.live.rules import LiveRules
 from callqa.live.state import CallState
 from callqa.live.store import save_alerts, store_call
 from callqa.live.webhooks import WebhookSender
+from callqa.scoring.loader import load_scorecard
 from callqa.users.schemas import Actor
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,7 @@ class LiveOptions:
     freeze_s: float = 5.0  # how often long-lived objects are moved out of the garbage collector's scans
     realtime: bool = True
     score_calls: bool = True
-    scorecard: str = "standard"
+    scorecard: str = DEFAULT_SCORECARD
     recent_alerts: int = 200  # alerts a board gets when it connects
     model_process: bool = True  # the embedding model in a lower-priority process (else a thread)
     rules_file: str | None = None  # for the model process (it loads the rules itself)
@@ -239,9 +242,6 @@ class LiveService:
         self._writer.submit(lambda: None).result()  # the call's alerts are written (one writer, in order)
         try:
             if self._scoring is None:
-                from callqa.analysis.defaults import build_pipeline
-                from callqa.scoring.loader import load_scorecard
-
                 self._scoring = (load_scorecard(self.options.scorecard), build_pipeline())
             card, pipeline = self._scoring
             interaction_id, score = store_call(

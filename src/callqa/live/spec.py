@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from callqa.core.config import DEFAULT_SCORECARD
 from callqa.scoring.spec import ID_PATTERN
 
 Speaker = Literal["agent", "customer", "any"]
@@ -147,7 +148,7 @@ class ChecklistItemSpec(PhraseSource):
 
 class LiveRulesSpec(_Strict):
     version: Literal[1] = 1
-    scorecard: str = Field("standard", description="where 'criterion:' phrases are borrowed from")
+    scorecard: str = Field(DEFAULT_SCORECARD, description="where 'criterion:' phrases are borrowed from")
     rules: list[RuleSpec] = Field(default_factory=list)
     checklist: list[ChecklistItemSpec] = Field(default_factory=list)
 

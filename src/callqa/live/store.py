@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.analysis.pipeline import Pipeline
-from callqa.interactions.schemas import Event, Interaction, Survey, Turn
+from callqa.core.document import Event, Interaction, Survey, Turn
 from callqa.interactions.service import StoreItem, store_interactions
 from callqa.live.models import LiveAlertRow
 from callqa.live.outputs import Alert

@@ -16,31 +16,15 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import httpx
-from pydantic import BaseModel, Field, SecretStr
 
-from callqa.errors import ErrorCode
+from callqa.core.errors import ErrorCode
+from callqa.core.settings import WebhookTarget
 from callqa.live.outputs import Alert
 
 log = logging.getLogger(__name__)
-_RANK = {"info": 1, "warning": 2, "critical": 3}
-
-
-class WebhookTarget(BaseModel):
-    url: str = Field(pattern=r"^https?://")
-    secret: SecretStr
-    min_severity: Literal["info", "warning", "critical"] = "warning"
-    rules: list[str] | None = Field(None, description="only these rules; all when absent")
-    teams: list[str] | None = Field(None, description="only calls of these teams; all when absent")
-
-    def wants(self, alert: Alert) -> bool:
-        return (
-            _RANK[alert.severity] >= _RANK[self.min_severity]
-            and (self.rules is None or alert.rule in self.rules)
-            and (self.teams is None or alert.team in self.teams)
-        )
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -75,7 +59,7 @@ class WebhookSender:
     def send(self, alerts: Sequence[Alert]) -> None:
         for alert in alerts:
             for target in self.targets:
-                if target.wants(alert):
+                if target.wants(alert.severity, alert.rule, alert.team):
                     body = json.dumps(
                         {"event": "alert", "alert": alert.message()["alert"]}, ensure_ascii=False
                     )

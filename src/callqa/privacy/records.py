@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
 from callqa.privacy.kinds import KINDS, PLACEHOLDERS, Kind
 from callqa.privacy.redact import FieldRedaction
 

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from callqa.interactions.schemas import Interaction
+from callqa.core.document import Interaction
 from callqa.privacy.context import TURN_BREAK
 from callqa.privacy.detectors import detect, may_hold_sensitive
 from callqa.privacy.kinds import PLACEHOLDERS, Kind

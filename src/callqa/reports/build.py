@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.settings import Settings
 from callqa.insights import dashboard
 from callqa.insights.board import Drill, dashboard_view
 from callqa.insights.causes import root_causes
@@ -19,7 +21,6 @@ from callqa.insights.dashboard import DashboardFilter, Totals, conditions, previ
 from callqa.insights.models import InsightFactRow
 from callqa.insights.refresh import refreshed_at
 from callqa.interactions.models import InteractionRow
-from callqa.settings import Settings
 
 Scope = Literal["centre", "team", "agent"]
 LOWEST = 10
@@ -46,7 +47,7 @@ class ReportRequest:
 @dataclass(frozen=True)
 class ReportSettings:
     zone: ZoneInfo
-    scorecard: str = "standard"
+    scorecard: str = DEFAULT_SCORECARD
     low_score: float = 70.0
     public_url: str | None = None  # links to the web app; None: a report without links
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.settings import Settings
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.settings import Settings
 
 
 @dataclass(frozen=True)

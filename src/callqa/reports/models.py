@@ -7,8 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from callqa.db.base import Base
-from callqa.interactions.models import IdType
+from callqa.db.base import Base, IdType
 
 
 class ReportScheduleRow(Base):

@@ -8,8 +8,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.web.i18n import LOCALES, translations
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.i18n import LOCALES, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.access.policies import Action, Owner, allowed
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.db.engine import unit_of_work
-from callqa.errors import CallqaError, ErrorCode
 from callqa.insights.dashboard import agent_team
 from callqa.reports.build import ReportRequest, ReportSettings, build_report, last_period
 from callqa.reports.mail import Attachment, SmtpSettings, message, send

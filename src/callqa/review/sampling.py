@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review.models import QueueItemRow, QueueRow, ReviewRow
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
@@ -63,7 +64,7 @@ class QueueSpec(BaseModel):
     quota: int = Field(default=10, ge=1, le=1000, description="interactions per analyst")
     since: datetime | None = None
     until: datetime | None = None
-    scorecard: str = "standard"
+    scorecard: str = DEFAULT_SCORECARD
     seed: int | None = Field(default=None, description="random: fix the draw (default: a new one each time)")
 
 

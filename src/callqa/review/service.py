@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review.models import DisputeRow, OverrideRow, ReviewRow, SelfEvaluationRow
 from callqa.review.notifications import notify

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.analysis.pipeline import Pipeline
-from callqa.errors import CallqaError
+from callqa.core.errors import CallqaError
 from callqa.interactions.service import load_document
 from callqa.scoring.detectors import Services
 from callqa.scoring.engine import Evaluation, evaluate

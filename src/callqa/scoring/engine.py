@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from callqa.analysis.annotations import Evidence
 from callqa.analysis.base import Analysis
+from callqa.core.annotations import Evidence
 from callqa.scoring.detectors import Context, Result, Services
 from callqa.scoring.loader import Criterion, Scorecard
 

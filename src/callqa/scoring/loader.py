@@ -13,11 +13,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.scoring.detectors import Detector, build_detector
 from callqa.scoring.spec import CriterionSpec, ScorecardSpec
-
-DEFAULT_SCORECARD = "standard"
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.analysis.base import Analysis
 from callqa.analysis.pipeline import Pipeline
-from callqa.errors import CallqaError
-from callqa.gc_tuning import bulk_gc
+from callqa.core.errors import CallqaError
+from callqa.core.gc_tuning import bulk_gc
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.service import load_documents
+from callqa.ml.embeddings import canonical, cores, get_embedder
 from callqa.scoring.detectors import Services
 from callqa.scoring.engine import ENGINE_VERSION, Evaluation, evaluate
 from callqa.scoring.loader import Scorecard
@@ -254,15 +255,12 @@ LOOKAHEAD = 8  # batches started ahead of the one being finished
 
 
 def _embedders() -> int:
-    from callqa.models.embeddings import cores
-
     return cores()
 
 
 def _new_texts(pipeline: Pipeline, started: _Started, sent: set[str]) -> list[str]:
     """The texts of a started batch that no earlier batch of this run sent to the embedder (compared in the
     embedding cache's canonical form)."""
-    from callqa.models.embeddings import canonical
 
     texts: list[str] = []
     for analysis in started.analyses.values():
@@ -275,8 +273,6 @@ def _new_texts(pipeline: Pipeline, started: _Started, sent: set[str]) -> list[st
 
 
 def _warm(texts: list[str]) -> None:
-    from callqa.models.embeddings import get_embedder
-
     get_embedder().embed(texts)
 
 

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.analysis.defaults import build_pipeline
 from callqa.analysis.pipeline import Pipeline
-from callqa.ingest.config import CallqaConfig
-from callqa.models.llm import LlmJudge
+from callqa.core.config import CallqaConfig
+from callqa.ml.llm import LlmJudge
 from callqa.scoring.cache import DatabaseVerdictCache
 from callqa.scoring.detectors import Services
 from callqa.scoring.loader import Scorecard, load_scorecard

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from callqa.ml.embeddings import get_embedder
 from callqa.sentiment.languages import route
 from callqa.sentiment.lexicon import lexicon_score
 from callqa.sentiment.training import WEIGHTS_FILE, Head, data_path, fingerprint, load_heads, train_heads
@@ -62,8 +63,6 @@ class SentimentModel:
     # -- lazy resources -------------------------------------------------------------------------------
     def _get_embedder(self) -> TextEmbedder:
         if self._embedder is None:
-            from callqa.models.embeddings import get_embedder
-
             self._embedder = get_embedder()
         return self._embedder
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.models import ApiTokenRow, LeadsTeamRow, TeamRow, UserRow
 from callqa.users.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole, UserUpdate

@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from callqa.core.settings import Settings
 from callqa.db.engine import engine_from_settings, session_factory
 from callqa.db.migrate import ensure_schema
-from callqa.settings import Settings
 from callqa.web.deps import NotSignedIn, csrf_protect
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (

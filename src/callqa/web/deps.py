@@ -13,7 +13,7 @@ from starlette.requests import HTTPConnection
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.audit.service import record
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.schemas import Actor
 from callqa.users.service import actor_for, actor_for_token
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from fastapi import HTTPException
 
-from callqa.interactions.search import CSAT_BANDS, DEFAULT_SCORECARD, SENTIMENTS, SearchFilter
+from callqa.core.config import DEFAULT_SCORECARD
+from callqa.views.search import CSAT_BANDS, SENTIMENTS, SearchFilter
 
 _TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment", "reason")
 _NUMBERS = ("min_score", "max_score", "min_csat", "max_csat")

@@ -13,10 +13,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from callqa.core.i18n import LOCALES, pick_locale, translations
 from callqa.review.notifications import unread_count
 from callqa.users.schemas import Actor
 from callqa.web.deps import csrf_token
-from callqa.web.i18n import LOCALES, pick_locale, translations
 
 RTL_LANGUAGES = ("fa", "ar", "he", "ur")
 

@@ -6,7 +6,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed, sees_review
-from callqa.errors import ErrorCode
+from callqa.core.errors import ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review import service
 from callqa.review.models import DisputeRow, ReviewRow

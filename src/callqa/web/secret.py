@@ -6,8 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.settings import Settings
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.settings import Settings
 
 MIN_LENGTH = 32
 

@@ -1,11 +1,9 @@
-"""Alembic environment: uses the engine handed over by ``callqa.db.migrate``."""
+"""Alembic environment: the engine (and, to autogenerate, the metadata) come from ``callqa.db.migrate``."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Engine
-
-from callqa.db.models_registry import metadata
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):
@@ -14,7 +12,7 @@ if not isinstance(engine, Engine):
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=context.config.attributes.get("metadata"),  # set for autogenerate only
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

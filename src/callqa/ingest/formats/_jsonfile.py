@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.decoding import decode_text, sniff_bom
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, SourceRef
-from callqa.ingest.decoding import decode_text, sniff_bom
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.audio.recording import RecordingJob, file_sha256, process_recording
+from callqa.core.config import IngestConfig
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.settings import Settings
 from callqa.ingest.base import Failure, Parsed, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.file_metadata import name_fields, sidecar_fields, sidecar_for
 
 SUFFIXES = frozenset({".wav", ".wave", ".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".flac"})
@@ -49,13 +51,9 @@ class AudioFormat:
 
     def fingerprint(self, path: Path) -> str:
         """The digest a stored recording keeps (``recording.source_sha256``)."""
-        from callqa.audio.recording import file_sha256
-
         return file_sha256(path)
 
     def parse(self, path: Path, config: IngestConfig) -> Iterator[ParseResult]:
-        from callqa.audio.recording import RecordingJob, process_recording
-
         ref = SourceRef(path)
         try:
             language = _language(path, config)
@@ -73,7 +71,6 @@ class AudioFormat:
     def _places(self) -> tuple[str, Path]:
         if self.store_root is not None and self.data_dir is not None:
             return self.store_root, self.data_dir
-        from callqa.settings import Settings
 
         settings = Settings()
         return self.store_root or settings.resolved_file_store(), self.data_dir or settings.data_dir

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.document import Role
+from callqa.core.errors import ErrorCode
 from callqa.ingest.base import Failure, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.formats._jsonfile import Loaded, head_text, is_json_path, load_json, text_of
 from callqa.ingest.formats.aws_transcribe_items import NoLabels, channel_index, read_standard
 from callqa.ingest.validation import build_interaction
-from callqa.interactions.schemas import Role
 
 DEFAULT_SOURCE = "aws-transcribe"
 # Call Analytics participant roles; Amazon Connect Contact Lens uses the same words as ParticipantId.

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.decoding import decode_text, looks_binary, sniff_bom
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
-from callqa.ingest.decoding import decode_text, looks_binary, sniff_bom
 from callqa.ingest.validation import build_interaction
 
 _DECODER = json.JSONDecoder()

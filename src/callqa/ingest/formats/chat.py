@@ -7,13 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.document import Channel, Direction
+from callqa.core.errors import ErrorCode
 from callqa.ingest.base import Failure, Parsed, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.formats._jsonfile import head_text, is_json_path, load_json, text_of
 from callqa.ingest.formats.chat_messages import ChatProblem, MessageReader, pick, read_time
 from callqa.ingest.validation import build_interaction
-from callqa.interactions.schemas import Channel, Direction
 
 DEFAULT_SOURCE = "chat"
 MESSAGE_KEYS = ("messages", "transcript", "conversation")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.ingest.config import IngestConfig
+from callqa.core.config import IngestConfig
+from callqa.core.document import Role
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.formats._jsonfile import text_of
 from callqa.ingest.roles import RoleLexicon, normalise_word
 from callqa.ingest.timecodes import parse_datetime
-from callqa.interactions.schemas import Role
 
 ROLE_KEYS = ("role", "sender_type", "author_type", "from_type")
 AUTHOR_KEYS = ("author", "sender", "from", "name")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.ingest.config import CsvColumns
-from callqa.ingest.decoding import decode_text
+from callqa.core.config import CsvColumns
+from callqa.core.decoding import decode_text
+from callqa.core.errors import CallqaError, ErrorCode
 
 ID_ALIASES = (
     "external_id",

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, MetadataRow, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.formats.csv_common import (
     ID_ALIASES,
     INTERACTION_ALIASES,

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
 from callqa.ingest.formats.csv_common import (
     ID_ALIASES,
     INTERACTION_ALIASES,

@@ -16,10 +16,11 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.decoding import looks_binary
+from callqa.core.document import Channel, Direction, Role
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, Parsed, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
-from callqa.ingest.decoding import looks_binary
 from callqa.ingest.formats.email_text import (
     clean_body,
     clean_subject,
@@ -29,7 +30,6 @@ from callqa.ingest.formats.email_text import (
 )
 from callqa.ingest.timecodes import parse_datetime
 from callqa.ingest.validation import build_interaction
-from callqa.interactions.schemas import Channel, Direction, Role
 
 DEFAULT_SOURCE = "email"
 _MAX_ID = 255

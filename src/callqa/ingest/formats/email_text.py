@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
 
-from callqa.ingest.decoding import LEGACY_ENCODINGS
+from callqa.core.decoding import LEGACY_ENCODINGS
 
 # Declared names mapped to the superset codec mail clients really mean when they write them.
 _CHARSET_ALIASES = {

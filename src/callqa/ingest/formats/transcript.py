@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.config import IngestConfig
+from callqa.core.decoding import decode_text
+from callqa.core.document import Role
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, ParseResult, SourceRef
-from callqa.ingest.config import IngestConfig
-from callqa.ingest.decoding import decode_text
 from callqa.ingest.roles import RoleLexicon
 from callqa.ingest.timecodes import parse_clock
 from callqa.ingest.validation import build_interaction
-from callqa.interactions.schemas import Role
 
 # [00:05], [1:02:03.5], (00:05) or a bare 00:05 before the speaker; the role word may carry a name
 # in brackets; ASCII or full-width colon. A "role" is at most four words so sentences with a colon

@@ -8,9 +8,10 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from callqa.analysis.annotations import Evidence
 from callqa.analysis.base import Analysis
-from callqa.registry import Registry
+from callqa.core.annotations import Evidence
+from callqa.core.registry import Registry
+from callqa.ml.embeddings import get_embedder
 
 Speaker = Literal["agent", "customer", "any"]
 
@@ -124,8 +125,6 @@ class Services:
 
     def get_embedder(self) -> Any:
         if self.embedder is None:
-            from callqa.models.embeddings import get_embedder
-
             self.embedder = get_embedder()
         return self.embedder
 

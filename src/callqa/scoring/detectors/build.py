@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.scoring.detectors.base import Detector, detectors
 
 

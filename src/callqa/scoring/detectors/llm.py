@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from callqa.errors import CallqaError
-from callqa.models.llm import LlmJudge
+from callqa.core.errors import CallqaError
+from callqa.ml.llm import LlmJudge
 from callqa.scoring.detectors.base import Context, Result, detectors, evidence_for
 
 

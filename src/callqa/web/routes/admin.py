@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from callqa.access.policies import Action
-from callqa.errors import CallqaError
+from callqa.core.errors import CallqaError
 from callqa.users.schemas import UserCreate, UserRole, UserUpdate
 from callqa.users.service import create_user, list_users, update_user
 from callqa.web.deps import CurrentActor, DbSession, audit, require

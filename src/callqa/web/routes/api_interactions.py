@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from callqa.access.policies import Action, interaction_scope
+from callqa.core.config import DEFAULT_SCORECARD
 from callqa.interactions.queries import get_interaction
-from callqa.interactions.search import DEFAULT_SCORECARD, MAX_PAGE, SearchFilter, search_interactions
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
+from callqa.views.search import MAX_PAGE, SearchFilter, search_interactions
 from callqa.web.deps import CurrentActor, DbSession, audit, require
 from callqa.web.review_actions import visible_review
 from callqa.web.routes.pages import owner_of

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action
 from callqa.audit.service import recent
-from callqa.errors import ErrorCode
+from callqa.core.errors import ErrorCode
 from callqa.users.schemas import UserCreate, UserRead, UserUpdate
 from callqa.users.service import (
     create_token,

@@ -16,7 +16,7 @@ from callqa.coaching import service
 from callqa.coaching.abilities import ability_profile, radar_points
 from callqa.coaching.models import CoachingRow
 from callqa.coaching.quality_file import score_summary, timeline
-from callqa.errors import ErrorCode
+from callqa.core.errors import ErrorCode
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor, UserRole
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require

@@ -21,6 +21,7 @@ from callqa.insights.dashboard import DashboardFilter, Totals
 from callqa.insights.drivers import Driver
 from callqa.insights.refresh import csat_model_summary, refreshed_at
 from callqa.insights.topics import Topic, discover, unrecognised
+from callqa.ml.embeddings import get_embedder
 from callqa.web.deps import CurrentActor, DbSession, audit
 from callqa.web.insights_view import PERIODS, read_filter
 from callqa.web.render import render
@@ -284,8 +285,6 @@ def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> d
 
 
 def _topics(request: Request, session: DbSession, actor: CurrentActor) -> tuple[DashboardFilter, list[Topic]]:
-    from callqa.models.embeddings import get_embedder
-
     flt = _filter(request, session, actor)
     audit(request, session, actor, "view", "topics", None, _described(flt))
     statements = unrecognised(session, flt)

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.errors import ErrorCode
+from callqa.core.errors import ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.knowledge.models import ArticleRow
 from callqa.knowledge.semantic import KnowledgeIndex
 from callqa.knowledge.service import promote_answer, search_articles, write_article
+from callqa.ml.embeddings import get_embedder
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
@@ -69,8 +70,6 @@ def semantic_search(
     with _index_lock:
         index: KnowledgeIndex | None = getattr(app.state, "kb_index", None)
         if index is None:
-            from callqa.models.embeddings import get_embedder
-
             index = app.state.kb_index = KnowledgeIndex(get_embedder())
         index.refresh(session)
         hits = index.search(query, limit=limit)

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.live.audio import TwilioStream, whisper_transcribe
 from callqa.live.hub import Subscriber
 from callqa.live.rules import load_rules

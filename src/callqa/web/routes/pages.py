@@ -12,10 +12,10 @@ from callqa.access.policies import Action, Owner, allowed, interaction_scope
 from callqa.analysis.moments import load_library
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
-from callqa.interactions.search import facet_values, search_interactions
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.storage.files import FileStore
 from callqa.users.service import create_token, list_tokens
+from callqa.views.search import facet_values, search_interactions
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.detail import interaction_view
 from callqa.web.filters import parse_filter

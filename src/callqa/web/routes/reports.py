@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action
-from callqa.errors import ErrorCode
+from callqa.core.errors import ErrorCode
 from callqa.reports.build import ReportRequest, ReportSettings, build_report
 from callqa.reports.models import ReportScheduleRow
 from callqa.reports.render import report_html, report_pdf

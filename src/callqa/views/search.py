@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from callqa.core.config import DEFAULT_SCORECARD
 from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import InteractionFilter
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 
-DEFAULT_SCORECARD = "standard"
 CSAT_BANDS = ("unhappy", "neutral", "happy")
 MAX_PAGE = 200
 

@@ -18,6 +18,10 @@ def _names(cls: Any) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+#: The two sides whose talk, silence and overtalk metrics are measured.
+ROLES = ("agent", "customer")
+
+
 @dataclass(frozen=True)
 class Evidence:
     """A quoted piece of a turn: turn index, character span in its text, and the turn's times."""

@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from callqa.errors import CallqaError, ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 
 PROMPT_VERSION = "callqa.llm-judge.v1"
 SYSTEM_PROMPT = (

@@ -7,10 +7,30 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from callqa.live.webhooks import WebhookTarget
+from callqa.core.config import DEFAULT_SCORECARD
+
+_SEVERITY_RANK = {"info": 1, "warning": 2, "critical": 3}
+
+
+class WebhookTarget(BaseModel):
+    """Where live alerts are POSTed, signed with ``secret``, and which of them."""
+
+    url: str = Field(pattern=r"^https?://")
+    secret: SecretStr
+    min_severity: Literal["info", "warning", "critical"] = "warning"
+    rules: list[str] | None = Field(None, description="only these rules; all when absent")
+    teams: list[str] | None = Field(None, description="only calls of these teams; all when absent")
+
+    def wants(self, severity: str, rule: str, team: str | None) -> bool:
+        """Whether an alert of this severity, rule and team goes to this target."""
+        return (
+            _SEVERITY_RANK[severity] >= _SEVERITY_RANK[self.min_severity]
+            and (self.rules is None or rule in self.rules)
+            and (self.teams is None or team in self.teams)
+        )
 
 
 def default_data_dir() -> Path:
@@ -77,7 +97,8 @@ class Settings(BaseSettings):
         description="The centre's time zone (IANA name): days, hours and weekdays of dashboards and reports.",
     )
     insights_scorecard: str = Field(
-        default="standard", description="The scorecard whose scores dashboards, reports and root causes read."
+        default=DEFAULT_SCORECARD,
+        description="The scorecard whose scores dashboards, reports and root causes read.",
     )
     insights_low_score: float = Field(
         default=70.0,

@@ -1,7 +1,12 @@
-"""Ingest settings that vary per contact centre: role words, e-mail domains, CSV columns, file names."""
+"""The callqa configuration file (YAML): one validated model with a section per stage.
+
+Ingest (role words, e-mail domains, CSV columns, file names, audio), analysis, scoring and the optional LLM
+judge. This module imports no stage: the stages read their section from here.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -9,9 +14,24 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from callqa.errors import CallqaError, ErrorCode
-from callqa.interactions.schemas import Role
-from callqa.scoring.config import AnalysisConfig, LlmConfig, ScoringConfig
+from callqa.core.document import Role
+from callqa.core.errors import CallqaError, ErrorCode
+
+#: The analyzers a pipeline runs when the configuration names none, in order.
+DEFAULT_PIPELINE = (
+    "callqa.redact.v1",
+    "callqa.language.v1",
+    "callqa.metrics.v1",
+    "callqa.sentiment.v1",
+    "callqa.reason.v1",
+    "callqa.moments.v1",
+    "callqa.friction.v1",
+    "callqa.summary.v1",
+)
+#: The languages analysis tells apart unless configured otherwise.
+DEFAULT_LANGUAGES = ("en", "zh", "lt", "fa")
+#: The scorecard scores are read from unless one is named.
+DEFAULT_SCORECARD = "standard"
 
 
 class _Config(BaseModel):
@@ -139,6 +159,45 @@ class IngestConfig(_Config):
 
     def compiled_filename_pattern(self) -> re.Pattern[str] | None:
         return re.compile(self.filename_pattern) if self.filename_pattern else None
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnalysisConfig(_Section):
+    languages: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LANGUAGES), description="languages in use"
+    )
+    pipeline: list[str] = Field(default_factory=lambda: list(DEFAULT_PIPELINE), description="analyzer names")
+    options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="keyword options per analyzer, e.g. callqa.metrics.v1: {hold_gap_s: 45}",
+    )
+
+    def analyzer_options(self) -> dict[str, dict[str, Any]]:
+        options = {name: dict(values) for name, values in self.options.items()}
+        options.setdefault("callqa.language.v1", {}).setdefault("languages", self.languages)
+        return options
+
+
+class ScoringConfig(_Section):
+    scorecard: str = Field(DEFAULT_SCORECARD, description="built-in scorecard name or a YAML file path")
+    vocabulary: dict[str, list[str]] = Field(
+        default_factory=dict, description="replaces scorecard vocabulary entries, e.g. company: [Acme Bank]"
+    )
+    batch_size: int = Field(50, ge=1, le=10_000)
+
+
+class LlmConfig(_Section):
+    enabled: bool = False
+    base_url: str = Field("http://127.0.0.1:11434/v1", description="any OpenAI-compatible endpoint")
+    model: str = "llama3.1:8b-instruct"
+    api_key_env: str | None = Field(None, description="environment variable that holds the API key")
+    timeout_s: float = Field(60, gt=0)
+
+    def api_key(self) -> str | None:
+        return os.environ.get(self.api_key_env) if self.api_key_env else None
 
 
 class CallqaConfig(_Config):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from callqa.models.embeddings import CachedEmbedder, E5Embedder, Vectors, canonical
+from callqa.ml.embeddings import CachedEmbedder, E5Embedder, Vectors, canonical
 
 pytestmark = pytest.mark.issue(3)
 

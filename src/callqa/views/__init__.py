@@ -1,0 +1,1 @@
+"""Cross-domain reads for the surfaces: interaction search, detail and dashboard shaping."""
