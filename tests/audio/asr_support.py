@@ -6,6 +6,7 @@ it skip when it is absent.
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -51,3 +52,21 @@ def louder_channel(audio: Audio, start_ms: int, end_ms: int) -> int:
         if max(levels) > -45:
             break
     return int(np.argmax(levels))
+
+
+def heard(phrase: str, text: str, *, min_ratio: float = 0.8) -> bool:
+    """Whether ``phrase`` is in ``text`` as Whisper may spell it: some run of as many words matches it with a
+    character similarity of at least ``min_ratio`` ("service light" / "service flight": 0.96).
+
+    Whisper's words shift a little with the CPU's kernels and the library versions (seen: "service light"
+    heard as "service flight" on an AVX-512 + AMX machine); what the product promises is that the content is
+    heard, not one spelling of it.
+    """
+    want = phrase.lower().split()
+    words = [w.strip(".,?!;:'\"") for w in text.lower().split()]
+    target = " ".join(want)
+    for size in {len(want) - 1, len(want), len(want) + 1} - {0}:
+        for i in range(len(words) - size + 1):
+            if SequenceMatcher(None, " ".join(words[i : i + size]), target).ratio() >= min_ratio:
+                return True
+    return False

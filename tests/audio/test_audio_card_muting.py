@@ -55,7 +55,12 @@ def test_the_spoken_card_number_is_muted_on_the_callers_channel_only(heard: tupl
     assert span.channel == line.channel == 1  # the customer's channel; the agent's stays as it was
     # the muted span covers the digits: from the first "four" to the last "one" (the line less "Sure, it's")
     assert line.start_ms < span.start_ms < line.start_ms + 2000
-    assert line.end_ms - 1000 < span.end_ms <= line.end_ms + 500
+    assert span.end_ms > line.end_ms - 1000
+    # ... and nothing else the caller says. Whisper's last word of a line may run into the silence after it
+    # (measured: up to +651 ms on an AVX-512 + AMX machine; silence muted is no loss); the caller's next line
+    # starts 5+ s later, and is checked below to be as loud as before.
+    later = next(x for x in call.lines if x.role is Role.CUSTOMER and x.start_ms > line.end_ms)
+    assert span.end_ms <= min(line.end_ms + 1500, later.start_ms)
 
     kept = load_audio(FileStore(folder / "store").local_path(recording.uri) or "")
     original = call.samples
@@ -64,9 +69,10 @@ def test_the_spoken_card_number_is_muted_on_the_callers_channel_only(heard: tupl
     assert level_db(kept.samples[1, start:end]) < -60  # ... and now there is none
     # the caller's other lines are still there (8 kHz μ-law round trip, so not bit-equal)
     earlier = next(x for x in call.lines if x.role is Role.CUSTOMER)
-    said = slice(earlier.start_ms * 16, earlier.end_ms * 16)
-    assert level_db(original[1, said]) > -35
-    assert abs(level_db(kept.samples[1, said]) - level_db(original[1, said])) < 1.5
+    for other in (earlier, later):
+        said = slice(other.start_ms * 16, other.end_ms * 16)
+        assert level_db(original[1, said]) > -35
+        assert abs(level_db(kept.samples[1, said]) - level_db(original[1, said])) < 1.5
 
 
 def test_the_transcript_says_where_the_number_was_but_never_the_number(heard: tuple) -> None:  # type: ignore[type-arg]

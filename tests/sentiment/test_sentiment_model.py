@@ -53,32 +53,69 @@ def test_sentiment_sign_per_language(language: str, positive: str, neutral: str,
     assert neg < neu < pos and abs(neu) < 0.5
 
 
-@pytest.mark.parametrize(
-    ("language", "polite", "rude"),
-    [
+# Three paraphrase pairs per language. Measured (2026-12, AVX-512 + AMX, onnxruntime 1.32): polite ≥ 0.76,
+# rude ≤ -0.29, polite - rude ≥ 1.09; the bounds below leave room for other CPUs and library versions.
+POLITENESS_PAIRS = {
+    "en": [
         (
-            "en",
             "Would you be so kind as to resend the confirmation email? Many thanks.",
             "Send me the confirmation again, are you deaf?",
         ),
-        ("zh-Hans", "您好，麻烦您再发一次确认邮件，谢谢您。", "确认邮件再发一次，你聋了吗？"),
-        ("zh-Hant", "您好，麻煩您再發一次確認郵件，謝謝您。", "確認郵件再發一次，你聾了嗎？"),
         (
-            "lt",
+            "Could you please check the status of my order? Thank you so much.",
+            "Check my order already, how hard can it be, idiot?",
+        ),
+        (
+            "Sorry to bother you, would it be possible to change my address?",
+            "Change my address now and stop wasting my time.",
+        ),
+    ],
+    "zh-Hans": [
+        ("您好，麻烦您再发一次确认邮件，谢谢您。", "确认邮件再发一次，你聋了吗？"),
+        ("请问您能帮我查一下订单状态吗？非常感谢。", "赶紧给我查订单，你们到底会不会干活？"),
+        ("不好意思打扰您，请问可以修改地址吗？", "快点把地址改了，别浪费我时间，废物。"),
+    ],
+    "zh-Hant": [
+        ("您好，麻煩您再發一次確認郵件，謝謝您。", "確認郵件再發一次，你聾了嗎？"),
+        ("請問您能幫我查一下訂單狀態嗎？非常感謝。", "趕緊給我查訂單，你們到底會不會幹活？"),
+        ("不好意思打擾您，請問可以修改地址嗎？", "快點把地址改了，別浪費我時間，廢物。"),
+    ],
+    "lt": [
+        (
             "Sveiki, gal galėtumėte dar kartą atsiųsti patvirtinimą? Labai ačiū.",
             "Atsiųsk patvirtinimą dar kartą, ar tu kurčias?",
         ),
         (
-            "fa",
+            "Atsiprašau, ar galėtumėte patikrinti mano užsakymo būseną? Dėkoju.",
+            "Greičiau patikrink mano užsakymą, kvaily.",
+        ),
+        (
+            "Laba diena, gal būtų galima pakeisti mano adresą? Iš anksto ačiū.",
+            "Pakeisk adresą ir užsičiaupk, nesąmonė kažkokia.",
+        ),
+    ],
+    "fa": [
+        (
             "سلام، لطفاً اگر زحمتی نیست ایمیل تأیید را دوباره بفرستید. خیلی ممنون.",
             "ایمیل تأیید را دوباره بفرست، مگر کری؟",
         ),
+        ("ببخشید، ممکن است لطفاً وضعیت سفارش من را بررسی کنید؟ متشکرم.", "زود باش سفارشم را چک کن، احمق."),
+        (
+            "سلام وقت بخیر، اگر امکان دارد آدرس من را تغییر دهید. سپاسگزارم.",
+            "آدرسم را عوض کن و ساکت شو، مزخرف است.",
+        ),
     ],
-)
-def test_politeness_ranks_a_polite_request_above_a_rude_one(language: str, polite: str, rude: str) -> None:
-    high, low = politeness_score([polite, rude], [language, language])
-    assert high > low
-    assert high > 0 > low
+}
+
+
+@pytest.mark.parametrize("language", sorted(POLITENESS_PAIRS))
+def test_politeness_ranks_polite_requests_above_rude_ones_by_a_wide_margin(language: str) -> None:
+    pairs = POLITENESS_PAIRS[language]
+    scores = politeness_score([text for pair in pairs for text in pair], [language] * (2 * len(pairs)))
+    for (polite, rude), high, low in zip(pairs, scores[0::2], scores[1::2], strict=True):
+        assert high >= 0.4, (polite, high)
+        assert low <= -0.1, (rude, low)
+        assert high - low >= 0.6, (polite, rude, high, low)
 
 
 @pytest.mark.parametrize(
