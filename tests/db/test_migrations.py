@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,6 +15,7 @@ from callqa.db.migrate import alembic_config, upgrade
 from callqa.insights.causes import root_causes
 from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.scoring.loader import load_scorecard
 from callqa.tables import metadata
 from insights_support import add, scorecard
 from support import Database
@@ -66,3 +68,42 @@ def test_cause_counts_empty_the_derived_tables_so_the_next_insights_refresh_rebu
             session, DashboardFilter(date(2026, 3, 1), date(2026, 3, 31)), "failed:greeting"
         )
     assert (counted.total, counted.positives) == (2, 1)
+
+
+@pytest.mark.issue(16)
+def test_scorecard_origins_are_told_apart_for_versions_stored_before_they_were_recorded(db: Database) -> None:
+    shipped = load_scorecard("standard").source_text
+    command.downgrade(alembic_config(db.engine), "0015")
+    try:
+        with db.engine.begin() as connection:
+            for name, version, source in (
+                ("standard", 1, shipped.replace("title:", "# an older release\ntitle:", 1)),
+                ("standard", 2, shipped.replace("title:", "# edited\ntitle:", 1)),
+                ("standard", 3, shipped),
+                ("mine", 1, "name: mine"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO scorecards (name, version, title, content_hash, source, created_at)"
+                        " VALUES (:name, :version, 't', :hash, :source, :at)"
+                    ),
+                    {
+                        "name": name,
+                        "version": version,
+                        "hash": f"{name}{version}",
+                        "source": source,
+                        "at": datetime.now(UTC),
+                    },
+                )
+    finally:
+        upgrade(db.engine)
+    with db.engine.connect() as connection:
+        origins = connection.execute(
+            text("SELECT name, version, origin FROM scorecards ORDER BY name, version")
+        )
+        assert [tuple(r) for r in origins] == [
+            ("mine", 1, "file"),
+            ("standard", 1, "builtin"),
+            ("standard", 2, "editor"),
+            ("standard", 3, "builtin"),
+        ]

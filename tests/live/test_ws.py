@@ -17,7 +17,9 @@ from starlette.websockets import WebSocketDisconnect
 from callqa.interactions.models import InteractionRow
 from callqa.live.models import HelpRequestRow, LiveAlertRow
 from callqa.live.replay import call_messages
-from callqa.scoring.models import EvaluationRow
+from callqa.scoring import editing
+from callqa.scoring.loader import load_scorecard
+from callqa.scoring.models import EvaluationRow, ScorecardRow
 from callqa.users.models import UserRow
 from callqa.users.service import create_token
 from qa_support import demo_interactions
@@ -207,3 +209,31 @@ def test_sockets_refuse_the_wrong_people(web: Web) -> None:
     assert agent.client.get("/live/assist").status_code == 200
     assert agent.post("/api/live/help", json={"question": "?"}).status_code == 200  # type: ignore[attr-defined]
     assert lead.post("/api/live/help", json={"question": "?"}).status_code in (403, 404)  # type: ignore[attr-defined]
+
+
+@pytest.mark.issue(16)
+def test_a_call_is_scored_with_the_scorecard_version_saved_in_the_editor_meanwhile(web: Web) -> None:
+    """The live service asks the scorecard store at each call's end: no restart after an edit."""
+    text = load_scorecard("standard").source_text
+    seen: list[Message] = []
+    with (
+        web.client() as client,
+        client.websocket_connect("/api/live/board", headers=bearer(web, "sam.lead")) as board,
+    ):
+        until(board, lambda m: m["type"] == "snapshot", seen)
+        card, errors = editing.check(text.replace("title: ", "title: Edited live - ", 1))
+        assert card is not None, errors
+        with web.db.factory.begin() as session:
+            saved = editing.save(session, card)
+            version = saved.version
+        stream(web, client, "en-call-06", "live-edited")
+        ended = until(board, lambda m: m["type"] == "call_end" and m["interaction_id"] is not None, seen)
+    with web.db.factory() as session:
+        used = session.execute(
+            select(ScorecardRow.version, ScorecardRow.origin, ScorecardRow.title)
+            .join(EvaluationRow, EvaluationRow.scorecard_id == ScorecardRow.id)
+            .where(
+                EvaluationRow.interaction_id == ended["interaction_id"], EvaluationRow.is_current.is_(True)
+            )
+        ).one()
+    assert tuple(used) == (version, "editor", "Edited live - " + load_scorecard("standard").spec.title)

@@ -69,3 +69,47 @@ def test_the_editor_validates_as_you_type(web: Web) -> None:
         editor.fill(editor.input_value().replace("type: phrase", "type: phrasse", 1))
         expect(page.locator("[data-test=validation]")).to_contain_text("phrasse")
         screenshot(page, "scorecard-editor-error")
+
+
+@pytest.mark.issue(16)
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_preview_then_save_then_rescore_with_progress_in_the_browser(web: Web) -> None:
+    """The editor's whole loop in Chromium: preview a draft on one interaction, save it as a new version,
+    re-score every stored interaction with it while a progress bar counts, and the evaluations follow."""
+    ident = web.ids()["en-call-05"]
+    with web.db.factory() as session:
+        stored = session.scalar(
+            select(func.count(EvaluationRow.id)).where(EvaluationRow.is_current.is_(True))
+        )
+    with serving(web.app) as base, browser() as chromium:
+        page = sign_in(chromium, base, "analyst")
+        page.goto(f"{base}/scorecards/standard")
+        expect(page.locator("[data-test=validation]")).to_contain_text("✓ standard")
+        editor = page.locator("#editor")
+        editor.fill(
+            re.sub(r"^title: .*$", "title: Standard QA (stricter)", editor.input_value(), count=1, flags=re.M)
+        )
+        page.fill("#preview-id", str(ident))
+        page.click("[data-test=preview]")
+        expect(page.locator("[data-test=preview-score]")).to_have_text(re.compile(r"^\d+$"))
+        expect(page.locator("#preview-result tr[data-criterion=greeting] td").first).to_contain_text(
+            "Greeting"
+        )
+        screenshot(page, "scorecard-preview")
+
+        page.click("[data-test=save-scorecard]")
+        expect(page.locator("[data-test=saved]")).to_contain_text("saved as v2")
+        page.click("[data-test=rescore]")
+        expect(page.locator("[data-test=rescore-done]")).to_contain_text(
+            f"{stored} interactions re-scored, 0 failed"
+        )
+        assert page.locator("#rescore-progress").get_attribute("value") == str(stored)
+        screenshot(page, "scorecard-rescored")
+    with web.db.factory() as session:
+        versions = session.execute(
+            select(ScorecardRow.version, func.count(EvaluationRow.id))
+            .join(EvaluationRow, EvaluationRow.scorecard_id == ScorecardRow.id)
+            .where(EvaluationRow.is_current.is_(True))
+            .group_by(ScorecardRow.version)
+        ).all()
+    assert [tuple(v) for v in versions] == [(2, stored)]  # every current evaluation is by the new version

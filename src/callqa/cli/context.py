@@ -1,36 +1,23 @@
-"""What every command needs: settings, a migrated database, the config file, and error printing."""
+"""What every command needs: the runtime (settings, configuration file, migrated database), error printing."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.core.config import CallqaConfig, load_config
 from callqa.core.errors import CallqaError
 from callqa.core.settings import Settings
-from callqa.db.engine import engine_from_settings, session_factory
-from callqa.db.migrate import ensure_schema
+from callqa.runtime import Runtime
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False)
-
-
-@dataclass
-class App:
-    settings: Settings
-    engine: Engine
-    factory: sessionmaker[Session]
-    config: CallqaConfig
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -40,20 +27,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 @contextmanager
-def open_app(config_file: Path | None = None, *, migrate: bool = True) -> Iterator[App]:
-    """Settings from the environment, the database migrated to the current schema, the config loaded."""
-    settings = Settings()
+def open_app(config_file: Path | None = None, *, migrate: bool = True) -> Iterator[Runtime]:
+    """The runtime: settings from the environment (``config_file`` in place of the configured file), the
+    database migrated to the current schema; a bad file or database is a coded error and exit code 2."""
+    settings = Settings(config_file=config_file) if config_file is not None else Settings()
     try:
-        config = load_config(config_file or settings.config_file)
-        engine = engine_from_settings(settings)
-        if migrate:
-            ensure_schema(engine)
+        runtime = Runtime.open(settings, migrate=migrate)
     except CallqaError as exc:
         fail(str(exc))
-    try:
-        yield App(settings, engine, session_factory(engine), config)
-    finally:
-        engine.dispose()
+    with runtime:
+        yield runtime
 
 
 def is_terminal() -> bool:

@@ -19,7 +19,6 @@ from callqa.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.queries import export_records, score_summary
 from callqa.scoring.service import score_stored
-from callqa.scoring.setup import configured_pipeline, configured_scorecard, configured_services
 
 
 def register(app: typer.Typer) -> None:
@@ -40,12 +39,12 @@ def demo(
         report = run_ingest(ctx, [data], None, None, progress)
         print_report(report)
         console.print("\n[bold]Scoring[/bold] every interaction with the standard scorecard")
-        card = configured_scorecard(ctx.config)
+        card = ctx.scorecards.current()
         scored = score_stored(
             ctx.factory,
             card,
-            pipeline=configured_pipeline(ctx.config),
-            services=configured_services(ctx.config, ctx.factory),
+            pipeline=ctx.pipeline,
+            services=ctx.services,
             batch_size=ctx.config.scoring.batch_size,
         )
         print_score_report(scored)

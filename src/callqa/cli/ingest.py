@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from callqa.cli.context import App, console, err_console, fail, open_app
+from callqa.cli.context import console, err_console, fail, open_app
 from callqa.core.errors import CallqaError
 from callqa.ingest.formats.registry import default_registry
 from callqa.ingest.runner import IngestReport, ingest_paths
 from callqa.ingest.runner import Progress as IngestProgress
 from callqa.interactions.service import Outcome
+from callqa.runtime import Runtime
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +49,7 @@ def ingest(
 
 
 def run_ingest(
-    ctx: App, paths: list[Path], fmt: str | None, source: str | None, show: bool, workers: int = 1
+    ctx: Runtime, paths: list[Path], fmt: str | None, source: str | None, show: bool, workers: int = 1
 ) -> IngestReport:
     """Run the library ingest with a progress bar on stderr."""
     config = ctx.config.ingest

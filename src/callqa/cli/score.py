@@ -17,7 +17,6 @@ from callqa.core.errors import CallqaError
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.loader import builtin_names, load_scorecard
 from callqa.scoring.service import ScoreReport, score_stored
-from callqa.scoring.setup import configured_pipeline, configured_scorecard, configured_services
 
 scorecard_app = typer.Typer(help="Validate and inspect scorecards.", no_args_is_help=True)
 
@@ -41,11 +40,11 @@ def score(
     """Score stored interactions that have no current evaluation (history is kept on re-scoring)."""
     with open_app(config_file) as ctx:
         try:
-            card = configured_scorecard(ctx.config, scorecard)
-            pipeline = configured_pipeline(ctx.config)
+            card = ctx.scorecards.current(scorecard)
+            pipeline = ctx.pipeline
         except CallqaError as exc:
             fail(str(exc))
-        services = configured_services(ctx.config, ctx.factory)
+        services = ctx.services
         with Progress(
             TextColumn("scoring"),
             BarColumn(),

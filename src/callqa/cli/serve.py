@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from typing import Annotated
 
 import typer
@@ -10,10 +11,7 @@ import typer
 from callqa.cli.context import console, fail
 from callqa.core.errors import CallqaError
 from callqa.core.settings import Settings
-from callqa.insights.refresh import InsightConfig, start_refresher
-from callqa.reports.build import ReportSettings
-from callqa.reports.mail import SmtpSettings
-from callqa.reports.schedules import start_sender
+from callqa.runtime import Runtime
 
 
 def register(app: typer.Typer) -> None:
@@ -40,22 +38,29 @@ def tune_collector() -> None:
 
 
 def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
-    """Build the app (migrating the database) and serve it until interrupted."""
+    """Build the app (migrating the database) and serve it until interrupted or terminated; the app's
+    lifespan stops its background work (and any live model process) on the way out."""
+    # Imported here, not at the top: the web stack doubles the start-up time of every other command.
     import uvicorn
 
     from callqa.web.app import create_app
+    from callqa.web.background import start_jobs
 
     try:
-        app = create_app(settings)
+        runtime = Runtime.open(settings)
     except CallqaError as exc:
         fail(str(exc))
-    start_refresher(app.state.factory, InsightConfig.from_settings(settings), settings.insights_refresh_s)
-    start_sender(
-        app.state.factory, ReportSettings.from_settings(settings), SmtpSettings.from_settings(settings)
-    )
     console.print(f"[bold]callqa[/bold] serving {settings.resolved_database_url()} at http://{host}:{port}/")
     tune_collector()
-    if workers > 1:
+    if workers == 1:
+        uvicorn.run(create_app(runtime=runtime), host=host, port=port, log_level="info")
+        return
+    # Several worker processes each import callqa.web.asgi:app; the periodic jobs run once, here.
+    jobs = start_jobs(runtime) if settings.background_jobs else []
+    os.environ["CALLQA_BACKGROUND_JOBS"] = "false"
+    try:
         uvicorn.run("callqa.web.asgi:app", host=host, port=port, workers=workers, log_level="info")
-    else:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        for job in jobs:
+            job.stop()
+        runtime.close()

@@ -1,4 +1,5 @@
-"""Typed settings, read from ``CALLQA_*`` environment variables (and a ``.env`` file)."""
+"""Typed settings, read from ``CALLQA_*`` environment variables (and a ``.env`` file), with the configuration
+file they name: one tree, ``settings.config.scoring.scorecard`` and so on."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.config import DEFAULT_SCORECARD, CallqaConfig, load_config
 
 _SEVERITY_RANK = {"info": 1, "warning": 2, "critical": 3}
 
@@ -49,7 +50,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default: SQLite file `callqa.db` in the data folder.",
     )
     config_file: Path | None = Field(
-        default=None, description="YAML file with ingest settings (roles, e-mail domains, CSV columns ...)."
+        default=None,
+        description="The callqa configuration file (YAML: ingest, analysis, scoring, LLM judge sections); "
+        "CLI commands with --config override it.",
     )
     file_store: str | None = Field(
         default=None,
@@ -90,6 +93,12 @@ class Settings(BaseSettings):
         description=(
             'Where to POST signed alerts, as JSON: [{"url": ..., "secret": ..., "min_severity": "warning"}].'
         ),
+    )
+
+    background_jobs: bool = Field(
+        default=True,
+        description="Run the insights refresher and the report sender in this web process (off for all but "
+        "one process of a deployment; `callqa serve --workers N` arranges it).",
     )
 
     timezone: str = Field(
@@ -142,6 +151,21 @@ class Settings(BaseSettings):
                 f"'{value}' is not a known time zone (e.g. Europe/Vilnius, Asia/Shanghai)"
             ) from None
         return value
+
+    _config: CallqaConfig | None = PrivateAttr(default=None)
+
+    @property
+    def config(self) -> CallqaConfig:
+        """The configuration file's content (``config_file``; every default without one), read once."""
+        if self._config is None:
+            self._config = load_config(self.config_file)
+        return self._config
+
+    def with_config(self, config: CallqaConfig) -> Settings:
+        """A copy of these settings with ``config`` in place of the file's content."""
+        copy = self.model_copy()
+        copy._config = config
+        return copy
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -8,18 +8,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def alembic_config(engine: Engine, metadata: MetaData | None = None) -> Config:
-    """Alembic's configuration for ``engine``; ``metadata`` (``callqa.tables``) only to autogenerate."""
+def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
-    if metadata is not None:
-        config.attributes["metadata"] = metadata
     return config
 
 

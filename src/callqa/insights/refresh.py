@@ -11,7 +11,6 @@ places: it only derives data.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.core.background import Periodic
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.settings import Settings
 from callqa.db.base import Base
@@ -150,30 +150,25 @@ def refreshed_at(session: Session) -> datetime | None:
     return None if state is None else _utc(state.value)
 
 
-def start_refresher(
-    factory: sessionmaker[Session], config: InsightConfig, every_s: float
-) -> threading.Thread | None:
-    """A daemon thread folding changes into the dashboards every ``every_s`` seconds (None when 0).
+def start_refresher(factory: sessionmaker[Session], config: InsightConfig, every_s: float) -> Periodic | None:
+    """Fold changes into the dashboards now and every ``every_s`` seconds (None when 0); stop() to end.
 
     A failed refresh is logged and retried at the next tick; it never stops the server.
     """
     if every_s <= 0:
         return None
 
-    def loop() -> None:
-        while True:
-            try:
-                report = refresh_insights(factory, config)
-                if report.interactions:
-                    done = (report.interactions, report.days, report.seconds)
-                    log.info("insights: %d interactions, %d days in %.1f s", *done)
-            except Exception:
-                log.exception("insights refresh failed; retrying in %.0f s", every_s)
-            time.sleep(every_s)
+    def work() -> None:
+        report = refresh_insights(factory, config)
+        if report.interactions:
+            log.info(
+                "insights: %d interactions, %d days in %.1f s",
+                report.interactions,
+                report.days,
+                report.seconds,
+            )
 
-    thread = threading.Thread(target=loop, name="insights-refresh", daemon=True)
-    thread.start()
-    return thread
+    return Periodic("insights refresh", every_s, work).start()
 
 
 def predict_csat(session: Session, ids: Sequence[int], model: CsatModel | None) -> None:

@@ -17,41 +17,42 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from callqa.core.settings import Settings
+from callqa.live.models_worker import LiveModels
 from callqa.live.monitor import ModelJob, ModelResult
+from callqa.live.rules import load_rules
+from callqa.runtime import Runtime
 
 log = logging.getLogger(__name__)
 NICE = 10
 Deliver = Callable[[list[ModelJob], list[ModelResult]], None]
 
 
-def _work(rules_file: str | None, database_url: str | None, jobs: Any, results: Any) -> None:
+def _work(settings: Settings, jobs: Any, results: Any) -> None:
     with contextlib.suppress(OSError):  # a lower priority is a wish, not a need
         os.nice(NICE)
-    from callqa.db.engine import create_db_engine, session_factory
-    from callqa.live.models_worker import LiveModels
-    from callqa.live.rules import load_rules
-
-    factory = session_factory(create_db_engine(database_url)) if database_url else None
-    models = LiveModels(load_rules(rules_file), factory)
-    while (batch := jobs.get()) is not None:
-        try:
-            results.put((batch, models.run(batch)))
-        except Exception as exc:  # one failing batch must not stop the worker
-            log.exception("live model batch")
-            results.put((batch, exc))
+    # the parent migrated the database; this process opens the same runtime (settings, configuration file)
+    with Runtime.open(settings, migrate=False) as runtime:
+        models = LiveModels(load_rules(settings.live_rules_file), runtime.factory)
+        while (batch := jobs.get()) is not None:
+            try:
+                results.put((batch, models.run(batch)))
+            except Exception as exc:  # one failing batch must not stop the worker
+                log.exception("live model batch")
+                results.put((batch, exc))
     results.put(None)
 
 
 class ModelProcess:
     """Send batches of jobs; ``deliver(jobs, results)`` is called on a reader thread as they finish."""
 
-    def __init__(self, rules_file: str | None, database_url: str | None, deliver: Deliver) -> None:
+    def __init__(self, settings: Settings, deliver: Deliver) -> None:
         context = mp.get_context("spawn")  # no fork of a process holding sockets, threads and a loop
         self._jobs: Any = context.Queue()
         self._results: Any = context.Queue()
         self._process = context.Process(
             target=_work,
-            args=(rules_file, database_url, self._jobs, self._results),
+            args=(settings, self._jobs, self._results),
             name="callqa-live-models",
             daemon=True,
         )
@@ -88,8 +89,15 @@ class ModelProcess:
             self._deliver(batch, results)
 
     def stop(self, timeout_s: float = 10.0) -> None:
+        """End the process (finishing the batch in hand), its reader thread and the queues between them."""
         if self._started:
             self._jobs.put(None)
             self._process.join(timeout_s)
             if self._process.is_alive():
                 self._process.terminate()
+                self._process.join(timeout_s)
+                self._results.put(None)  # the process could not say goodbye: wake the reader
+            self._reader.join(timeout_s)
+        for q in (self._jobs, self._results):
+            q.close()
+            q.join_thread()

@@ -20,11 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.analysis.defaults import build_pipeline
-from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.live.hub import Hub, Subscriber
 from callqa.live.model_process import ModelProcess
@@ -37,7 +34,7 @@ from callqa.live.rules import LiveRules
 from callqa.live.state import CallState
 from callqa.live.store import save_alerts, store_call
 from callqa.live.webhooks import WebhookSender
-from callqa.scoring.loader import load_scorecard
+from callqa.runtime import Runtime
 from callqa.users.schemas import Actor
 
 log = logging.getLogger(__name__)
@@ -52,17 +49,15 @@ class LiveOptions:
     freeze_s: float = 5.0  # how often long-lived objects are moved out of the garbage collector's scans
     realtime: bool = True
     score_calls: bool = True
-    scorecard: str = DEFAULT_SCORECARD
+    scorecard: str | None = None  # None: the configured one (its newest version saved in the editor, if any)
     recent_alerts: int = 200  # alerts a board gets when it connects
     model_process: bool = True  # the embedding model in a lower-priority process (else a thread)
-    rules_file: str | None = None  # for the model process (it loads the rules itself)
-    database_url: str | None = None  # for the model process's knowledge-base index
 
 
 class LiveService:
     def __init__(
         self,
-        factory: sessionmaker[Session],
+        runtime: Runtime,
         rules: LiveRules,
         *,
         options: LiveOptions | None = None,
@@ -70,10 +65,11 @@ class LiveService:
         webhooks: WebhookSender | None = None,
         monitor: LiveMonitor | None = None,
     ) -> None:
-        self.factory = factory
+        self.runtime = runtime
+        self.factory = runtime.factory
         self.options = options or LiveOptions()
         self.monitor = monitor or LiveMonitor(rules, realtime=self.options.realtime)
-        self.models = models or LiveModels(rules, factory)
+        self.models = models or LiveModels(rules, runtime.factory)
         self.webhooks = webhooks or WebhookSender([])
         self.hub = Hub()
         self.alerts: dict[str, Alert] = {}  # this process's alerts by id (the board's recent list)
@@ -88,10 +84,9 @@ class LiveService:
         self._model_thread: threading.Thread | None = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="callqa-live-db")
         self._scorer = ThreadPoolExecutor(1, thread_name_prefix="callqa-live-score")
-        self._scoring: Any = None  # (scorecard, pipeline), built on the scorer thread when first needed
         self._pending: list[ModelJob] = []
         self._process = (
-            ModelProcess(self.options.rules_file, self.options.database_url, self._deliver)
+            ModelProcess(runtime.settings_for_children(), self._deliver)
             if self.options.model_process
             else None
         )
@@ -241,11 +236,16 @@ class LiveService:
     def _store(self, call: CallState, end: CallEnd, opened: datetime | None) -> None:
         self._writer.submit(lambda: None).result()  # the call's alerts are written (one writer, in order)
         try:
-            if self._scoring is None:
-                self._scoring = (load_scorecard(self.options.scorecard), build_pipeline())
-            card, pipeline = self._scoring
+            # asked at every call's end: a version saved in the editor meanwhile scores the next call
+            card = self.runtime.scorecards.current(self.options.scorecard)
             interaction_id, score = store_call(
-                self.factory, call, end, card=card, pipeline=pipeline, opened_at=opened
+                self.factory,
+                call,
+                end,
+                card=card,
+                pipeline=self.runtime.pipeline,
+                services=self.runtime.services,
+                opened_at=opened,
             )
             done = CallEnded(call.call_id, call.agent, call.team, interaction_id, score)
         except Exception as exc:

@@ -16,6 +16,7 @@ from callqa.live.models import LiveAlertRow
 from callqa.live.outputs import Alert
 from callqa.live.protocol import CallEnd
 from callqa.live.state import CallState
+from callqa.scoring.detectors import Services
 from callqa.scoring.loader import Scorecard
 from callqa.scoring.service import score_stored
 
@@ -81,6 +82,7 @@ def store_call(
     *,
     card: Scorecard,
     pipeline: Pipeline,
+    services: Services | None = None,
     opened_at: datetime | None = None,
 ) -> tuple[int, float | None]:
     """Store the call, link its (already saved) alerts, score it; returns the interaction id and score."""
@@ -98,7 +100,9 @@ def store_call(
             .where(LiveAlertRow.call_id == call.call_id)
             .values(interaction_id=interaction_id)
         )
-    report = score_stored(factory, card, pipeline=pipeline, ids=[interaction_id], rescore=True)
+    report = score_stored(
+        factory, card, pipeline=pipeline, services=services, ids=[interaction_id], rescore=True
+    )
     if report.failures:
         raise RuntimeError(f"call {call.call_id}: scoring failed: {report.failures[0]}")
     return interaction_id, report.scores[0] if report.scores else None

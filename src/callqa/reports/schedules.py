@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.access.policies import Action, Owner, allowed
+from callqa.core.background import Periodic
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.db.engine import unit_of_work
 from callqa.insights.dashboard import agent_team
@@ -248,25 +247,18 @@ def _as_utc(moment: datetime) -> datetime:
 
 def start_sender(
     factory: sessionmaker[Session], settings: ReportSettings, smtp: SmtpSettings | None, every_s: float = 60.0
-) -> threading.Thread:
-    """A daemon thread sending due reports every ``every_s`` seconds; a failure is logged, never fatal."""
+) -> Periodic:
+    """Send due reports now and every ``every_s`` seconds; a failure is logged, never fatal; stop() to end."""
 
-    def loop() -> None:
-        while True:
-            try:
-                for d in run_due(factory, settings, smtp):
-                    log.info(
-                        "report schedule %d (%s – %s): %s %s",
-                        d.schedule_id,
-                        d.since,
-                        d.until,
-                        d.status,
-                        d.error or "",
-                    )
-            except Exception:
-                log.exception("sending due reports failed")
-            _time.sleep(every_s)
+    def work() -> None:
+        for d in run_due(factory, settings, smtp):
+            log.info(
+                "report schedule %d (%s – %s): %s %s",
+                d.schedule_id,
+                d.since,
+                d.until,
+                d.status,
+                d.error or "",
+            )
 
-    thread = threading.Thread(target=loop, name="report-sender", daemon=True)
-    thread.start()
-    return thread
+    return Periodic("report sender", every_s, work).start()

@@ -48,10 +48,11 @@ def source_of(session: Session, name: str, version: int | None = None) -> str:
     return text if text is not None else load_scorecard(name).source_text
 
 
-def check(text: str) -> tuple[Scorecard | None, list[str]]:
-    """The parsed scorecard, or the coded errors that stop it (each names where and why)."""
+def check(text: str, vocabulary: dict[str, list[str]] | None = None) -> tuple[Scorecard | None, list[str]]:
+    """The parsed scorecard, or the coded errors that stop it (each names where and why); ``vocabulary``:
+    the configuration's, as scoring will apply it."""
     try:
-        return parse_scorecard(text, "editor"), []
+        return parse_scorecard(text, "editor", vocabulary, kind="editor"), []
     except CallqaError as exc:
         return None, [str(exc)]
 

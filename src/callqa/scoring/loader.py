@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -17,6 +17,9 @@ from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.scoring.detectors import Detector, build_detector
 from callqa.scoring.spec import CriterionSpec, ScorecardSpec
+
+#: Where a scorecard's text came from: shipped with callqa, a YAML file, or saved in the web editor.
+Origin = Literal["builtin", "file", "editor"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Scorecard:
     criteria: tuple[Criterion, ...]
     source_text: str
     content_hash: str
+    origin: Origin = "file"
 
     @property
     def name(self) -> str:
@@ -101,7 +105,13 @@ def expand_vocabulary(node: Any, vocabulary: dict[str, list[str]], path: str) ->
     return node
 
 
-def parse_scorecard(text: str, origin: str, vocabulary: dict[str, list[str]] | None = None) -> Scorecard:
+def parse_scorecard(
+    text: str,
+    origin: str,
+    vocabulary: dict[str, list[str]] | None = None,
+    *,
+    kind: Origin = "file",
+) -> Scorecard:
     """Validate YAML text into a scorecard; every problem is a coded error naming where it is.
 
     ``vocabulary`` (from the configuration) replaces the scorecard's own entries of the same name.
@@ -143,7 +153,7 @@ def parse_scorecard(text: str, origin: str, vocabulary: dict[str, list[str]] | N
             )
     overrides = json.dumps(vocabulary or {}, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(f"{text}\n{overrides}".encode()).hexdigest()
-    return Scorecard(spec, tuple(criteria), text, digest)
+    return Scorecard(spec, tuple(criteria), text, digest, kind)
 
 
 def _expanded(c: CriterionSpec, vocabulary: dict[str, list[str]], base: str) -> CriterionSpec:
@@ -155,13 +165,19 @@ def _expanded(c: CriterionSpec, vocabulary: dict[str, list[str]], base: str) -> 
     return c.model_copy(update=update)
 
 
+def is_file_reference(ref: str) -> bool:
+    """Whether a scorecard reference is a YAML file (else a scorecard name)."""
+    path = Path(ref)
+    return path.suffix in (".yaml", ".yml") or path.exists()
+
+
 def load_scorecard(
     name_or_path: str | Path | None = None, vocabulary: dict[str, list[str]] | None = None
 ) -> Scorecard:
     """A built-in scorecard by name (default ``standard``) or a YAML file by path."""
     ref = str(name_or_path or DEFAULT_SCORECARD)
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if is_file_reference(ref):
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -170,4 +186,4 @@ def load_scorecard(
     if ref not in builtin_names():
         raise CallqaError(ErrorCode.S105, name=ref, known=", ".join(builtin_names()))
     text = (resources.files("callqa.scoring") / "data" / f"{ref}.yaml").read_text(encoding="utf-8")
-    return parse_scorecard(text, f"{ref}.yaml", vocabulary)
+    return parse_scorecard(text, f"{ref}.yaml", vocabulary, kind="builtin")

@@ -24,6 +24,8 @@ class ScorecardRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # builtin | file | editor: the store scores with the newest editor version, else the built-in
+    origin: Mapped[str] = mapped_column(String(16), server_default="builtin")
 
 
 class AnalysisRow(Base):

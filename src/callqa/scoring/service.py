@@ -67,6 +67,7 @@ def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
         content_hash=scorecard.content_hash,
         source=scorecard.source_text,
         created_at=datetime.now(UTC),
+        origin=scorecard.origin,
     )
     session.add(row)
     session.flush()

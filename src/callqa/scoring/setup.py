@@ -1,4 +1,4 @@
-"""Build what scoring needs from the configuration: scorecard, pipeline, detector services."""
+"""Build what scoring needs from the configuration: the analysis pipeline and the detectors' services."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ from callqa.core.config import CallqaConfig
 from callqa.ml.llm import LlmJudge
 from callqa.scoring.cache import DatabaseVerdictCache
 from callqa.scoring.detectors import Services
-from callqa.scoring.loader import Scorecard, load_scorecard
-
-
-def configured_scorecard(config: CallqaConfig, name_or_path: str | None = None) -> Scorecard:
-    return load_scorecard(name_or_path or config.scoring.scorecard, config.scoring.vocabulary or None)
 
 
 def configured_pipeline(config: CallqaConfig) -> Pipeline:

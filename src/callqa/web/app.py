@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -13,8 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from callqa.core.settings import Settings
-from callqa.db.engine import engine_from_settings, session_factory
-from callqa.db.migrate import ensure_schema
+from callqa.runtime import Runtime
+from callqa.web.background import start_background, stop_background
 from callqa.web.deps import NotSignedIn, csrf_protect
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (
@@ -44,12 +46,26 @@ your profile page or with `POST /api/tokens`). Every call acts with the token ow
 their own work, a supervisor their teams' work."""
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The web app over ``engine`` (default: the configured database, migrated to the current schema)."""
-    settings = settings or Settings()
-    if engine is None:
-        engine = engine_from_settings(settings)
-        ensure_schema(engine)
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, runtime: Runtime | None = None
+) -> FastAPI:
+    """The web app over the runtime (default: opened from ``settings`` on ``engine`` or the configured
+    database, migrated to the current schema).
+
+    Its lifespan starts the insights refresher and the report sender, and stops them, the live service and
+    its model process on shutdown, however the app is served (``callqa serve``, ``uvicorn ...asgi:app``).
+    """
+    runtime = runtime or Runtime.open(settings, engine=engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        start_background(app)
+        try:
+            yield
+        finally:
+            await stop_background(app)
+            runtime.close()
+
     app = FastAPI(
         title="callqa",
         description=API_DESCRIPTION,
@@ -58,18 +74,21 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(csrf_protect)],
+        lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.factory = session_factory(engine)
+    app.state.runtime = runtime
+    app.state.settings = runtime.settings
+    app.state.engine = runtime.engine
+    app.state.factory = runtime.factory
+    app.state.jobs = {}  # background jobs by id (re-scoring), for their progress
     app.state.templates = make_templates(HERE / "templates")
     app.add_middleware(
         SessionMiddleware,
-        secret_key=session_secret(settings),
+        secret_key=session_secret(runtime.settings),
         session_cookie=SESSION_COOKIE,
-        max_age=int(settings.session_hours * 3600),
+        max_age=int(runtime.settings.session_hours * 3600),
         same_site="lax",
-        https_only=settings.secure_cookies,
+        https_only=runtime.settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (

@@ -1,9 +1,16 @@
-"""Alembic environment: the engine (and, to autogenerate, the metadata) come from ``callqa.db.migrate``."""
+"""Alembic environment: uses the engine handed over by ``callqa.db.migrate``.
+
+The target metadata is ``Base.metadata`` for its naming convention (constraints created by the migrations
+are named by it); its tables are all registered once ``callqa.tables`` has been imported, as comparing the
+schema with the models (tests/db/test_migrations.py) or autogenerating a revision needs.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Engine
+
+from callqa.db.base import Base
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):
@@ -12,7 +19,7 @@ if not isinstance(engine, Engine):
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=context.config.attributes.get("metadata"),  # set for autogenerate only
+        target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

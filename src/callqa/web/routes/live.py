@@ -41,18 +41,14 @@ def live_service(app: FastAPI) -> LiveService:
     """The app's live service, created on first use (tests and ``callqa serve`` alike)."""
     service: LiveService | None = getattr(app.state, "live", None)
     if service is None:
-        settings = app.state.settings
-        rules_file = str(settings.live_rules_file) if settings.live_rules_file else None
+        runtime = app.state.runtime
+        settings = runtime.settings
         options = LiveOptions(
-            realtime=True,
-            score_calls=settings.live_score_calls,
-            model_process=settings.live_model_process,
-            rules_file=rules_file,
-            database_url=app.state.engine.url.render_as_string(hide_password=False),
+            realtime=True, score_calls=settings.live_score_calls, model_process=settings.live_model_process
         )
         service = LiveService(
-            app.state.factory,
-            load_rules(rules_file),
+            runtime,
+            load_rules(settings.live_rules_file),
             options=options,
             webhooks=WebhookSender(settings.live_webhooks),
         )

@@ -1,8 +1,9 @@
 """Scorecards in the web app: versions, the YAML editor with live validation, a preview on one interaction,
-saving a new version."""
+saving a new version, and re-scoring the stored interactions with it (a job whose progress the page polls)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -10,11 +11,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.analysis.defaults import build_pipeline
 from callqa.calibration.service import agreed_guidance
+from callqa.core.background import Job
 from callqa.interactions.models import InteractionRow
+from callqa.runtime import Runtime
 from callqa.scoring import editing
-from callqa.scoring.detectors import Services
+from callqa.scoring.service import ScoreReport, score_stored
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
 
@@ -47,34 +49,78 @@ def preview(request: Request, session: DbSession, actor: CurrentActor, body: Pre
     row = session.get(InteractionRow, body.interaction_id)
     if row is None or not allowed(actor, Action.INTERACTION_VIEW, Owner(row.agent, row.team)):
         raise HTTPException(404, "not found")
-    card, errors = editing.check(body.yaml)
+    runtime: Runtime = request.app.state.runtime
+    card, errors = editing.check(body.yaml, runtime.scorecards.vocabulary)
     if card is None:
         raise HTTPException(422, errors[0])
-    if not hasattr(request.app.state, "pipeline"):
-        request.app.state.pipeline = build_pipeline()
     result = editing.preview(
-        session, card, body.interaction_id, pipeline=request.app.state.pipeline, services=Services()
+        session, card, body.interaction_id, pipeline=runtime.pipeline, services=runtime.services
     )
+    titles = {c.spec.id: c.spec.title for c in card.criteria}
     return {
         "scorecard": card.name,
         "score": result.score,
         "auto_failed": result.auto_failed,
         "passed": result.passed,
-        "criteria": [r.as_json() for r in result.results],
+        "criteria": [{**r.as_json(), "title": titles[r.criterion]} for r in result.results],
     }
 
 
 @api.post("/scorecards", status_code=201)
 def save(request: Request, session: DbSession, actor: CurrentActor, body: DraftIn) -> dict[str, Any]:
-    """Store the draft; a changed text becomes the next version (``callqa score --rescore`` applies it)."""
+    """Store the draft; a changed text becomes the next version, which scoring uses from now on (the CLI,
+    live calls; stored interactions keep their evaluations until re-scored: ``POST .../rescore``)."""
     require(actor, Action.SCORECARD_EDIT)
-    card, errors = editing.check(body.yaml)
+    card, errors = editing.check(body.yaml, request.app.state.runtime.scorecards.vocabulary)
     if card is None:
         raise HTTPException(422, errors[0])
     with refusals():
         row = editing.save(session, card)
     audit(request, session, actor, "save", "scorecard", row.id, {"name": row.name, "version": row.version})
     return {"name": row.name, "version": row.version}
+
+
+@api.post("/scorecards/{name}/rescore", status_code=202)
+def rescore(request: Request, session: DbSession, actor: CurrentActor, name: str) -> dict[str, Any]:
+    """Re-score every stored interaction with the scorecard's current version, in the background; poll
+    ``GET /api/jobs/{id}`` for progress. One re-scoring runs at a time (409 while one does)."""
+    require(actor, Action.SCORECARD_EDIT)
+    runtime: Runtime = request.app.state.runtime
+    jobs: dict[str, Job] = request.app.state.jobs
+    if any(job.running and job.name.startswith("rescore ") for job in jobs.values()):
+        raise HTTPException(409, "a re-scoring is already running")
+    if name not in editing.versions(session):
+        raise HTTPException(404, "not found")
+    card = runtime.scorecards.current(name)
+
+    def work(progress: Callable[[int, int | None], None]) -> ScoreReport:
+        return score_stored(
+            runtime.factory,
+            card,
+            pipeline=runtime.pipeline,
+            services=runtime.services,
+            rescore=True,
+            batch_size=runtime.config.scoring.batch_size,
+            progress=progress,
+        )
+
+    def summary(report: ScoreReport) -> dict[str, Any]:
+        return {"version": report.version, "scored": report.scored, "failed": len(report.failures)}
+
+    job = Job(f"rescore {name}", work, summary).start()
+    jobs[job.id] = job
+    audit(request, session, actor, "rescore", "scorecard", None, {"name": name, "job": job.id})
+    return job.as_json()
+
+
+@api.get("/jobs/{job_id}")
+def job_progress(request: Request, actor: CurrentActor, job_id: str) -> dict[str, Any]:
+    """A background job's progress: ``{done, total, finished, result, error}``."""
+    require(actor, Action.SCORECARD_EDIT)
+    job: Job | None = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "not found")
+    return job.as_json()
 
 
 @pages.get("/scorecards", name="scorecards_page")

@@ -1,16 +1,22 @@
-// Scorecard editor: validate as you type (debounced), preview on an interaction, save a new version.
+// Scorecard editor: validate as you type (debounced), preview on an interaction, save a new version,
+// re-score the stored interactions with it (a background job whose progress is polled).
 (function () {
   "use strict";
   var editor = document.getElementById("editor");
   if (!editor) return;
   var csrf = document.querySelector("meta[name=csrf-token]").content;
   var out = document.getElementById("validation");
+  function answer(r) {
+    return r.json().then(function (data) { return { ok: r.ok, data: data }; },
+      function () { return { ok: false, data: { detail: r.status + " " + r.statusText } }; });
+  }
   function post(url, body) {
     return fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrf },
-      body: JSON.stringify(body), credentials: "same-origin" }).then(function (r) {
-        return r.json().then(function (data) { return { ok: r.ok, data: data }; });
-      });
+      body: JSON.stringify(body), credentials: "same-origin" }).then(answer);
   }
+  function get(url) { return fetch(url, { credentials: "same-origin" }).then(answer); }
+  function esc(text) { return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;"); }
+  function failed(box) { return function (err) { box.textContent = String(err); box.className = "error"; }; }
   var timer = null;
   function validate() {
     post("/api/scorecards/validate", { yaml: editor.value }).then(function (r) {
@@ -29,15 +35,40 @@
         if (!r.ok) { box.textContent = String(r.data.detail); box.className = "error"; return; }
         box.className = "";
         var rows = r.data.criteria.map(function (c) {
-          return "<tr><td>" + c.title.replace(/</g, "&lt;") + "</td><td><span class='outcome " + c.outcome.replace("/", "") + "'>" + c.outcome + "</span></td></tr>";
+          return "<tr data-criterion='" + esc(c.id) + "'><td>" + esc(c.title) + "</td><td><span class='outcome " + esc(c.outcome.replace("/", "")) + "'>" + esc(c.outcome) + "</span></td><td class='muted'>" + esc(c.explanation) + "</td></tr>";
         }).join("");
         box.innerHTML = "<p data-test='preview-score'>" + (r.data.score === null ? "–" : Math.round(r.data.score)) + "</p><table class='review'>" + rows + "</table>";
-      });
+      }).catch(failed(box));
   });
   var save = document.getElementById("save");
+  var rescore = document.getElementById("rescore");
+  var progress = document.getElementById("rescore-progress");
   if (save) save.addEventListener("click", function () {
+    var saved = document.getElementById("saved");
     post("/api/scorecards", { yaml: editor.value }).then(function (r) {
-      document.getElementById("saved").textContent = r.ok ? "saved as v" + r.data.version : String(r.data.detail);
-    });
+      saved.textContent = r.ok ? editor.dataset.savedAs.replace("{version}", r.data.version) : String(r.data.detail);
+      if (r.ok && rescore) { rescore.hidden = false; rescore.dataset.name = r.data.name; }
+    }).catch(failed(saved));
+  });
+  function poll(id) {
+    get("/api/jobs/" + id).then(function (r) {
+      if (!r.ok) { progress.textContent = String(r.data.detail); return; }
+      var j = r.data;
+      progress.value = j.done; if (j.total !== null) progress.max = Math.max(j.total, 1);
+      var label = document.getElementById("rescore-label");
+      if (!j.finished) { label.textContent = j.done + " / " + (j.total === null ? "…" : j.total); setTimeout(function () { poll(id); }, 500); return; }
+      if (j.error) { label.textContent = j.error; label.className = "error"; return; }
+      label.textContent = rescore.dataset.done.replace("{scored}", j.result.scored).replace("{failed}", j.result.failed);
+      label.dataset.test = "rescore-done";
+      rescore.disabled = false;
+    }).catch(failed(progress));
+  }
+  if (rescore) rescore.addEventListener("click", function () {
+    rescore.disabled = true;
+    post("/api/scorecards/" + encodeURIComponent(rescore.dataset.name) + "/rescore", {}).then(function (r) {
+      if (!r.ok) { document.getElementById("rescore-label").textContent = String(r.data.detail); rescore.disabled = false; return; }
+      progress.hidden = false;
+      poll(r.data.id);
+    }).catch(failed(document.getElementById("rescore-label")));
   });
 })();

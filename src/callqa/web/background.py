@@ -1,0 +1,58 @@
+"""What runs beside the web app while it serves: the insights refresher, the report sender, and (once a
+call streams in) the live service with its model process and speech-to-text pool; all stopped on shutdown."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from fastapi import FastAPI
+
+from callqa.core.background import Periodic
+from callqa.insights.refresh import InsightConfig, start_refresher
+from callqa.live.service import LiveService
+from callqa.reports.build import ReportSettings
+from callqa.reports.mail import SmtpSettings
+from callqa.reports.schedules import start_sender
+from callqa.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def start_background(app: FastAPI) -> None:
+    """Start the periodic jobs in this process unless ``background_jobs`` is off (``--workers N``: the
+    parent process runs them once for all workers)."""
+    runtime: Runtime = app.state.runtime
+    app.state.background = start_jobs(runtime) if runtime.settings.background_jobs else []
+
+
+def start_jobs(runtime: Runtime) -> list[Periodic]:
+    """The insights refresher (unless ``insights_refresh_s`` is 0) and the report sender, started."""
+    settings = runtime.settings
+    jobs: list[Periodic] = []
+    refresher = start_refresher(
+        runtime.factory, InsightConfig.from_settings(settings), settings.insights_refresh_s
+    )
+    if refresher is not None:
+        jobs.append(refresher)
+    reports, smtp = ReportSettings.from_settings(settings), SmtpSettings.from_settings(settings)
+    jobs.append(start_sender(runtime.factory, reports, smtp))
+    return jobs
+
+
+async def stop_background(app: FastAPI) -> None:
+    """Stop the live service (its model process too), the speech-to-text pool and the periodic jobs."""
+    live: LiveService | None = getattr(app.state, "live", None)
+    if live is not None:
+        await live.stop()
+        app.state.live = None
+    audio: Any = getattr(app.state, "live_audio", None)
+    if audio is not None:
+        pool: ThreadPoolExecutor = audio[1]
+        pool.shutdown(wait=True, cancel_futures=True)
+        app.state.live_audio = None
+    for job in getattr(app.state, "background", []):
+        job.stop()
+    app.state.background = []
+    log.info("background work stopped")
