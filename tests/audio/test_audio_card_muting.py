@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -75,10 +76,30 @@ def test_the_spoken_card_number_is_muted_on_the_callers_channel_only(heard: tupl
         assert abs(level_db(kept.samples[1, said]) - level_db(original[1, said])) < 1.5
 
 
+DIGIT_WORDS = {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+
+
+def longest_digit_run(text: str) -> int:
+    """The most digits in a row, written or spelt out ("4111" and "four one one one" are four each)."""
+    longest = run = 0
+    for token in re.findall(r"\d|[a-z]+", text.lower()):
+        run = run + 1 if token.isdigit() or token in DIGIT_WORDS else 0
+        longest = max(longest, run)
+    return longest
+
+
 def test_the_transcript_says_where_the_number_was_but_never_the_number(heard: tuple) -> None:  # type: ignore[type-arg]
-    _, doc, _ = heard
+    call, doc, _ = heard
+    [line] = [line for line in call.lines if line.text.startswith("Sure, it's")]
     redacted, _ = redact_interaction(doc)
     text = " ".join(t.text for t in redacted.turns)
     assert "[CARD_NUMBER]" in text
     digits = "".join(ch for ch in text if ch.isdigit())
-    assert "4111" not in digits and "one one one one" not in text.lower()
+    assert "4111" not in digits
+    # where the number was said, at most a stray digit is left (measured 2026-12, AVX-512: "sure. It's for
+    # [CARD_NUMBER]", none; Whisper may write "four" for "for")
+    said = [t for t in redacted.turns if t.start_ms < line.end_ms and line.start_ms < t.end_ms]
+    assert said and all(longest_digit_run(t.text) <= 1 for t in said), [t.text for t in said]
+    # elsewhere, no card number: Whisper's repeat of a few digits into the caller's next line is not one
+    # (measured: "one one one no My soil. Thank you. Goodbye", a run of 3; bound 12, under the shortest PAN)
+    assert longest_digit_run(text) <= 12, text

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from audio.asr_support import stereo_call
+from audio.asr_support import heard, stereo_call
 from callqa.audio.decode import Audio, load_audio, write_audio
 from callqa.cli import app
 from callqa.db.engine import create_db_engine, session_factory
@@ -93,16 +93,19 @@ def test_a_folder_of_recordings_becomes_role_labelled_interactions(
         assert recording is not None and recording.channels == 2
         assert recording.transcription["layout"] == "stereo"
         assert recording.transcription["roles"] == {"0": "agent", "1": "customer"}
-        assert recording.transcription["role_confidence"] > 0.9
+        # measured 2026-12, AVX-512: 0.9933 for both clips (phrase weights 5.0 apart: "thank you for calling"
+        # + spoke first vs "i'm calling"; the 45-90 s clip on four lesser agent phrases); one phrase Whisper
+        # spells otherwise takes it to 0.88-0.97. Bound 0.8: more than who spoke first (0.62) alone.
+        assert recording.transcription["role_confidence"] > 0.8
         assert "silence_total_s" in recording.transcription["metrics"]
         copy = store.local_path(recording.uri)
         assert copy is not None and copy.suffix == ".flac"
-        heard = load_audio(copy)
-        assert abs(heard.duration_ms - 45_000) < 100 and heard.source_rate == rate
+        kept = load_audio(copy)
+        assert abs(kept.duration_ms - 45_000) < 100 and kept.source_rate == rate
         peaks = json.loads(store.read_bytes(recording.peaks_uri or ""))
         assert peaks["channels"] == 2 and peaks["length"] >= 45 * 20 - 1
     agent_text = " ".join(t.text for t in first.turns if t.role.value == "agent").lower()
-    assert "thank you for calling" in agent_text
+    assert heard("thank you for calling", agent_text)
     shown = CliRunner().invoke(app, ["show", "clip-a"], env={"COLUMNS": "200"})
     assert shown.exit_code == 0, shown.output
     assert "recording 0:45, stereo, tiny.en (en), roles by content, confidence" in shown.output
@@ -204,6 +207,6 @@ def test_the_demo_call_recording_goes_the_whole_way() -> None:
     assert doc.recording is not None and doc.recording.transcription["layout"] == "stereo"
     assert (doc.agent, doc.queue) == ("a.kim", "cards")  # from the sidecar
     text = " ".join(t.text for t in doc.turns)
-    assert "Acme Bank" in text and "[CARD_NUMBER]" in text and "4646" not in text
+    assert heard("acme bank", text) and "[CARD_NUMBER]" in text and "4646" not in text
     assert [m.kind for m in doc.recording.muted] == ["card_number"]
     assert doc.recording.muted[0].channel == 1  # the customer's side

@@ -13,11 +13,12 @@ import time
 import numpy as np
 import pytest
 
-from audio.asr_support import AGENT, CALL_MS, louder_channel, stereo_call
+from audio.asr_support import AGENT, CALL_MS, heard, louder_channel, stereo_call
 from callqa.audio.channels import MAX_PAUSE_MS, CallTranscript
 from callqa.audio.decode import Audio
 from callqa.audio.diarize import Diarization, SpeakerSegment
 from callqa.audio.mono import assign_speakers, speaker_turns, transcribe_mono
+from callqa.audio.role_cues import AGENT_PHRASES, CUSTOMER_PHRASES
 from callqa.audio.transcribe import Transcriber, TranscribeSettings, Word
 from callqa.core.document import Role
 
@@ -73,8 +74,12 @@ def test_the_agent_is_found_from_what_each_voice_says(transcript: CallTranscript
     assert decision.method == "content"
     assert decision.roles == {0: Role.AGENT, 1: Role.CUSTOMER}  # the agent answers: speaker 0
     assert decision.confidence > 0.99
-    assert {"thank you for calling", "how can i help", "(spoke first)"} <= set(decision.evidence[0])
-    assert "i'm calling" in decision.evidence[1]
+    # several agent phrases for speaker 0, a caller phrase for speaker 1; which ones depends on how Whisper
+    # spells them. Measured (2026-12, AVX-512): 6 agent phrases ("thank you for calling", "how can i help",
+    # "could you spell", ...), caller "i'm calling"
+    assert len([p for p in decision.evidence[0] if p in AGENT_PHRASES]) >= 4, decision.evidence
+    assert "(spoke first)" in decision.evidence[0]
+    assert any(p in CUSTOMER_PHRASES for p in decision.evidence[1]), decision.evidence
     assert transcript.language == "en" and transcript.mono
     voices = transcript.diarization_confidence
     assert voices is not None and 0.9 < voices < 1.0
@@ -85,6 +90,7 @@ def test_the_agent_is_found_from_what_each_voice_says(transcript: CallTranscript
 
 def test_key_content_is_heard_on_each_side(transcript: CallTranscript) -> None:
     agent, customer = role_text(transcript, Role.AGENT), role_text(transcript, Role.CUSTOMER)
+    # each side's key content, as Whisper may spell it (see ``heard``)
     for phrase in (
         "thank you for calling platinum motors",
         "michelle",
@@ -92,11 +98,13 @@ def test_key_content_is_heard_on_each_side(transcript: CallTranscript) -> None:
         "rental car",
         "8 a.m.",
     ):
-        assert phrase in agent
-    assert "my name's jack" in customer or "my name is jack" in customer  # Whisper writes either
+        assert heard(phrase, agent), phrase
+    assert heard("my name is jack", customer) or heard("my name's jack", customer)
     for phrase in ("dealership", "service light", "boss", "walk in"):
-        assert phrase in customer
-    assert "two days" in agent and "two days" in customer
+        assert heard(phrase, customer), phrase
+    assert heard("two days", agent) and heard("two days", customer)
+    # ... and not what the other voice said: the voices are not mixed up
+    assert not heard("rental car", customer) and not heard("dealership", agent)
 
 
 def test_turns_change_with_the_voice_or_at_a_long_pause(transcript: CallTranscript) -> None:
@@ -128,7 +136,7 @@ def test_configured_speaker_roles_and_a_stereo_file_holding_one_mix(
     assert (swapped.roles.method, swapped.roles.confidence) == ("configured", 1.0)
     assert swapped.confidence == round(swapped.diarization_confidence or 0, 4)
     assert swapped.turns[0].speaker == "spk_0" and swapped.turns[0].role is Role.CUSTOMER
-    assert "platinum motors" in swapped.turns[0].text.lower()
+    assert heard("platinum motors", swapped.turns[0].text)
     assert {t.role for t in swapped.turns} == {Role.AGENT, Role.CUSTOMER}
 
 

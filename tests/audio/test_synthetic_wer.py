@@ -95,8 +95,11 @@ def test_at_least_99_percent_of_words_are_under_the_role_that_said_them(transcri
     # a word said while only the other party spoke is misplaced; one heard in silence (tiny.en adds "thank
     # you very much" at the end of a call) is an insertion, which the word error rate counts
     counts: Counter[str] = Counter()
+    scripted: Counter[str] = Counter()
     wrong, inserted = [], []
     for call, transcript in transcribed:
+        for role in (Role.AGENT, Role.CUSTOMER):
+            scripted[role.value] += len(call.text(role).split())
         for turn in transcript.turns:
             other = Role.CUSTOMER if turn.role is Role.AGENT else Role.AGENT
             for word in turn.words:
@@ -106,8 +109,14 @@ def test_at_least_99_percent_of_words_are_under_the_role_that_said_them(transcri
                 where = (turn.role.value, word.start_ms, word.text)
                 (wrong if call.said_by(other, word.start_ms, word.end_ms) else inserted).append(where)
     total = sum(counts.values())
-    print(f"\nwords per role {dict(counts)}; under the wrong role {wrong}; in silence {inserted}")
-    assert counts["agent"] > 300 and counts["customer"] > 100
+    print(
+        f"\nwords per role {dict(counts)} of {dict(scripted)} scripted; under the wrong role {wrong}; "
+        f"in silence {inserted}"
+    )
+    # most of each role's words are heard (measured 2026-12, AVX-512: agent 317 of 316, customer 123 of 125;
+    # the bound was "agent > 300", 5 % under what was measured)
+    for role in ("agent", "customer"):
+        assert counts[role] >= 0.85 * scripted[role], (role, counts[role], scripted[role])
     assert len(wrong) <= 0.01 * total
     assert len(inserted) <= 0.02 * total
 
@@ -128,8 +137,10 @@ def test_every_line_is_heard_where_it_was_said(transcribed: Transcribed) -> None
     print(
         f"\nfirst-word offsets (ms): median {np.median(offsets):.0f}, max |offset| {max(map(abs, offsets))}"
     )
+    # measured 2026-12, AVX-512: median 152 ms, max 812 ms (a line whose first word, "Yes,", was not heard:
+    # the next word starts 0.8 s in); bounds 300 ms and 1.5 s
     assert abs(float(np.median(offsets))) < 300
-    assert max(map(abs, offsets)) < 1000
+    assert max(map(abs, offsets)) < 1500
 
 
 # ---- the generator itself ----------------------------------------------------------------------------------

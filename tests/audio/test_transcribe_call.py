@@ -6,6 +6,7 @@ Who really said a word is read from the audio: the channel that is louder while 
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from audio.asr_support import AGENT, CALL_MS, CUSTOMER, heard, louder_channel, stereo_call
 from callqa.audio.channels import CallTranscript, merge_turns, transcribe_call
 from callqa.audio.decode import Audio
-from callqa.audio.role_cues import decide_roles
+from callqa.audio.role_cues import AGENT_PHRASES, CUSTOMER_PHRASES, decide_roles
 from callqa.audio.transcribe import Transcriber, TranscribeSettings
 from callqa.core.document import Role
 from callqa.core.errors import CallqaError, ErrorCode
@@ -58,8 +59,13 @@ def test_the_agent_channel_is_found_from_what_is_said(transcript: CallTranscript
     assert decision.method == "content"
     assert decision.roles == {AGENT: Role.AGENT, CUSTOMER: Role.CUSTOMER}
     assert decision.confidence > 0.99
-    assert {"thank you for calling", "how can i help", "(spoke first)"} <= set(decision.evidence[AGENT])
-    assert "i'm calling" in decision.evidence[CUSTOMER]
+    # the agent's channel holds several agent phrases, the caller's a caller phrase; which ones depends on how
+    # Whisper spells them (seen: "How can I help" heard as "half and I help"). Measured (2026-12, AVX-512):
+    # 7 agent phrases ("thank you for calling", "how can i help", ...), caller "i'm calling" + "my name is"
+    agent_cues = [p for p in decision.evidence[AGENT] if p in AGENT_PHRASES]
+    assert len(agent_cues) >= 4, decision.evidence
+    assert "(spoke first)" in decision.evidence[AGENT]
+    assert any(p in CUSTOMER_PHRASES for p in decision.evidence[CUSTOMER]), decision.evidence
     assert transcript.language == "en"
 
 
@@ -115,8 +121,12 @@ def test_turns_are_in_time_order_and_hold_their_words(transcript: CallTranscript
         assert turn.text and turn.words and turn.start_ms <= turn.end_ms <= CALL_MS
         assert turn.start_ms == turn.words[0].start_ms and turn.end_ms == max(w.end_ms for w in turn.words)
         assert all(0.0 <= w.probability <= 1.0 for w in turn.words)
-    # words are glued as Whisper spells them: no space inside "high-end" or "8 a.m."
-    assert "high-end" in turns[0].text
+    # words are glued as Whisper spells them: no space inside "high-end" or "8 a.m." (which words Whisper
+    # splits varies by machine; measured 2026-12, AVX-512: 12 glued pieces — "high-end", "in-house",
+    # "make-and-model", six "a.m."/"p.m." — bound 6)
+    glued = [(a, b, t) for t in turns for a, b in itertools.pairwise(t.words) if not b.spaced]
+    assert len(glued) >= 6
+    assert all(a.text + b.text in t.text for a, b, t in glued)
     rows = transcript.interaction_turns()
     assert [(r.role, r.channel_index, r.start_ms, r.text) for r in rows] == [
         (t.role, t.channel, t.start_ms, t.text) for t in turns
@@ -141,7 +151,7 @@ def test_configured_roles_are_used_as_given(
     assert (only_agent.roles.method, only_agent.roles.confidence) == ("configured", 1.0)
     assert set(only_agent.segments) == {AGENT}
     assert {t.role for t in only_agent.turns} == {Role.AGENT}
-    assert "platinum motors" in only_agent.turns[0].text.lower()
+    assert heard("platinum motors", only_agent.turns[0].text)
 
 
 def test_hotwords_and_a_prompt_are_accepted(call: Audio, tmp_path: Path) -> None:
@@ -151,7 +161,7 @@ def test_hotwords_and_a_prompt_are_accepted(call: Audio, tmp_path: Path) -> None
     segments = Transcriber(settings, data_dir=tmp_path).transcribe(
         call.channel(CUSTOMER)[74 * 16_000 : 92 * 16_000]
     )
-    assert "tesla model s" in " ".join(s.text for s in segments).lower()
+    assert heard("tesla model s", " ".join(s.text for s in segments))  # measured: "... 2018 Tesla Model S."
     assert all(s.language == "en" and s.avg_logprob < 0 for s in segments)
 
 

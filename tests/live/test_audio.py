@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from audio.asr_support import heard
 from callqa.audio.decode import load_audio
 from callqa.demo import demo_data_dir
 from callqa.live.audio import (
@@ -130,7 +131,9 @@ def test_the_demo_recording_streamed_as_twilio_media_is_transcribed_and_monitore
     first = min(segments, key=lambda s: s["start_ms"])
     assert first["role"] == "agent" and first["start_ms"] < 3000  # the agent answers
     agent_words = " ".join(s["text"] for s in segments if s["role"] == "agent").lower()
-    assert "acme" in agent_words and "record" in agent_words
+    # as Whisper may spell it (measured 2026-12, AVX-512: "... thank you for calling Acme Bank, my name is
+    # Manor, this call is recorded for quality and trading, how can I help?")
+    assert heard("acme bank", agent_words) and heard("this call is recorded", agent_words)
     ticked = {o.item for o in outputs if isinstance(o, ChecklistTick)}
     assert {"greeting", "recording_disclosure"} <= ticked
     assert not [o for o in outputs if isinstance(o, Alert) and o.rule == "disclosure_missing"]

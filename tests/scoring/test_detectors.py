@@ -151,13 +151,15 @@ def test_semantic_matches_across_languages_with_per_language_threshold() -> None
         [("agent", "您好，给您带来不便，真的非常抱歉。", 0), ("agent", "您的新卡三个工作日内寄出。", 10)],
         language="zh-Hans",
     )
+    # measured 2026-12 (AVX-512): the apology 0.884 from the English example, the card line 0.791; the
+    # threshold sits between them (it was 0.87, 0.014 under the apology)
     spec = {
         "type": "semantic",
         "examples": {"en": ["I'm so sorry for the inconvenience."]},
-        "threshold": 0.87,
+        "threshold": 0.84,
     }
     r = run(spec, doc)
-    assert r.matched and r.evidence[0].turn == 0 and "抱歉" in r.evidence[0].text
+    assert r.matched and [e.turn for e in r.evidence] == [0] and "抱歉" in r.evidence[0].text
     strict = run({**spec, "thresholds": {"zh": 0.99}}, doc)
     assert not strict.matched and "closest" in strict.note
 
@@ -172,5 +174,12 @@ def test_semantic_counter_examples_reject_near_misses() -> None:
     assert run(spec, doc).matched
     near_miss = run({**spec, "counter_examples": {"en": ["Let me check that for you."]}}, doc)
     assert not near_miss.matched
-    paraphrase = make_interaction([("agent", "Just to repeat it back: you were charged twice?", 0)])
-    assert run({**spec, "counter_examples": ["Let me check that for you."]}, paraphrase).matched
+    # Measured 2026-12 (AVX-512), cosine to the example / to the counter-example: the near miss 0.925 / 0.979;
+    # these paraphrases 0.978 / 0.910 and 0.916 / 0.859, 0.047+ past the detector's margin of 0.01 ("Just to
+    # repeat it back: you were charged twice?", used before, is 0.861 / 0.830: only 0.02 past it).
+    for said in (
+        "Let me just repeat that back to make sure I have it right.",
+        "So, repeating it back to make sure I've got it right: you were charged twice?",
+    ):
+        paraphrase = make_interaction([("agent", said, 0)])
+        assert run({**spec, "counter_examples": ["Let me check that for you."]}, paraphrase).matched, said
