@@ -197,11 +197,12 @@ def _get(client: Any, url: str) -> Callable[[], Any]:
 
 def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
     from callqa.access.policies import interaction_scope
+    from callqa.core.query import InteractionQuery
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.interactions.queries import get_interaction
     from callqa.scoring.queries import analysis_for, evaluations_for
     from callqa.users.schemas import Actor, UserRole
-    from callqa.views.search import SearchFilter, facet_values, search_interactions
+    from callqa.views.search import facet_values, search_interactions
 
     engine = create_db_engine(f"sqlite:///{db}")
     factory = session_factory(engine)
@@ -224,10 +225,10 @@ def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
         rng = random.Random(3)
         analyst = Actor(1, "qa", "QA", UserRole.QA_ANALYST)
         supervisor = Actor(2, "lead", "Lead", UserRole.SUPERVISOR, led_teams=frozenset({"Team 1"}))
-        filtered = SearchFilter(team="Team 7", min_score=40, max_score=70)
-        failed = SearchFilter(failed="c03", auto_failed=False)
+        filtered = InteractionQuery(team="Team 7", min_score=40, max_score=70)
+        failed = InteractionQuery(failed="c03", auto_failed=False)
 
-        def bare_list(flt: SearchFilter, actor: Actor, offset: int = 0) -> Callable[[], Any]:
+        def bare_list(flt: InteractionQuery, actor: Actor, offset: int = 0) -> Callable[[], Any]:
             def call() -> Any:
                 with factory() as session:
                     scope = interaction_scope(actor)
@@ -245,7 +246,7 @@ def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
 
         detail_ids = iter(rng.choice(scored) for _ in range(requests * 4))
         cases = [
-            ("list, newest 50 (analyst)", _get(qa, "/interactions"), bare_list(SearchFilter(), analyst)),
+            ("list, newest 50 (analyst)", _get(qa, "/interactions"), bare_list(InteractionQuery(), analyst)),
             (
                 "list, team + score range",
                 _get(qa, "/interactions?team=Team+7&min_score=40&max_score=70"),
@@ -259,11 +260,19 @@ def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
             (
                 "list, page 1000",
                 _get(qa, "/interactions?page=1000"),
-                bare_list(SearchFilter(), analyst, 49_950),
+                bare_list(InteractionQuery(), analyst, 49_950),
             ),
-            ("list, supervisor scope", _get(lead, "/interactions"), bare_list(SearchFilter(), supervisor)),
+            (
+                "list, supervisor scope",
+                _get(lead, "/interactions"),
+                bare_list(InteractionQuery(), supervisor),
+            ),
             ("detail page", lambda: _get(qa, f"/interactions/{next(detail_ids)}")(), bare_detail),
-            ("API list (JSON)", _get(qa, "/api/interactions?limit=50"), bare_list(SearchFilter(), analyst)),
+            (
+                "API list (JSON)",
+                _get(qa, "/api/interactions?limit=50"),
+                bare_list(InteractionQuery(), analyst),
+            ),
         ]
         rows = []
         for name, page, bare in cases:

@@ -62,7 +62,9 @@ def test_replayed_calls_reach_a_board_over_a_real_server(web: Web, server: str) 
         headers = {"authorization": f"Bearer {token}"}
         async with websockets.connect(f"ws://{server}/api/live/board", additional_headers=headers) as board:
             assert json.loads(await board.recv())["type"] == "snapshot"
-            report = await stream_calls(f"ws://{server}/api/live/ingest", token, docs, speed=500)
+            # 100× real time: each call lasts a second or more, so its line reaches the board (sent every
+            # 0.2 s) even while the server is busy; at 500× a call could start and end between two sends
+            report = await stream_calls(f"ws://{server}/api/live/ingest", token, docs, speed=100)
             ended = 0
             while ended < 2:
                 message = json.loads(await asyncio.wait_for(board.recv(), 60))

@@ -1,4 +1,4 @@
-"""Flat tables for BI tools (callqa.insights.tables): the same rows through the CLI and the API, as CSV
+"""Flat tables for BI tools (callqa.views.tables): the same rows through the CLI and the API, as CSV
 and as typed Parquet, within the caller's scope, and nothing personal in them."""
 
 from __future__ import annotations

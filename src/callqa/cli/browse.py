@@ -19,9 +19,9 @@ from callqa.cli.recording_view import recording_lines
 from callqa.cli.render import clock, interaction_view
 from callqa.core.document import Channel
 from callqa.core.errors import CallqaError
+from callqa.core.query import InteractionQuery
 from callqa.ingest.timecodes import parse_datetime
 from callqa.interactions.queries import (
-    InteractionFilter,
     count_interactions,
     find_interaction_id,
     get_interaction,
@@ -79,7 +79,7 @@ def list_command(
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or jsonl.")] = ListFormat.TABLE,
 ) -> None:
     """List stored interactions, oldest first."""
-    flt = InteractionFilter(
+    flt = InteractionQuery(
         channel=channel.value if channel else None,
         language=language,
         agent=agent,

@@ -13,6 +13,7 @@ from callqa.cli.ingest import print_report, run_ingest
 from callqa.cli.insights import print_refresh
 from callqa.cli.score import print_score_report
 from callqa.cli.serve import run_server
+from callqa.core.query import InteractionQuery
 from callqa.core.settings import Settings
 from callqa.demo import demo_data_dir
 from callqa.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
@@ -53,7 +54,7 @@ def demo(
         print_refresh(refresh_insights(ctx.factory, InsightConfig.from_settings(ctx.settings)))
         with ctx.factory.begin() as session:
             summary = score_summary(session, card.name)
-            rows = list(export_records(session, scorecard=card.name))
+            rows = list(export_records(session, InteractionQuery(scorecard=card.name)))
     console.print()
     console.print(scores_table(rows))
     console.print()

@@ -12,11 +12,11 @@ from typing import Annotated, TextIO
 import typer
 
 from callqa.cli.context import err_console, fail, open_app
-from callqa.insights.tables import TableFilter, batches, write_csv, write_parquet
-from callqa.interactions.queries import InteractionFilter
+from callqa.core.query import InteractionQuery
 from callqa.scoring.export import write_csv as write_csv_records
 from callqa.scoring.export import write_jsonl
 from callqa.scoring.queries import export_records
+from callqa.views.tables import batches, write_csv, write_parquet
 
 
 class ExportFormat(StrEnum):
@@ -59,20 +59,25 @@ def export(
 ) -> None:
     """One record per evaluated interaction (score, criteria with evidence, sentiment, moments, metrics), or
     with --table the interactions, evaluations or criterion results as a flat CSV or Parquet table."""
-    flt = InteractionFilter(
-        agent=agent, team=team, since=_moment("--since", since), until=_moment("--until", until)
+    query = InteractionQuery(
+        agent=agent,
+        team=team,
+        since=_moment("--since", since),
+        until=_moment("--until", until),
+        scorecard=scorecard,
+        history=history,
     )
     if table is None:
         if fmt is ExportFormat.PARQUET:
             fail("--format parquet needs --table (interactions, evaluations or criterion_results)")
-        _records(fmt, output, flt, scorecard)
+        _records(fmt, output, query)
         return
     if fmt is ExportFormat.JSONL:
         fmt = ExportFormat.CSV
     if fmt is ExportFormat.PARQUET and output is None:
         fail("--format parquet needs --output FILE (it is binary)")
     with open_app() as ctx, ctx.factory() as session:
-        chosen = TableFilter(flt, scorecard or ctx.settings.insights_scorecard, history)
+        chosen = query.but(scorecard=scorecard or ctx.settings.insights_scorecard)
         rows = batches(session, table.value, chosen)
         if fmt is ExportFormat.PARQUET:
             assert output is not None
@@ -94,12 +99,12 @@ def _moment(name: str, value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _records(fmt: ExportFormat, output: Path | None, flt: InteractionFilter, scorecard: str | None) -> None:
+def _records(fmt: ExportFormat, output: Path | None, query: InteractionQuery) -> None:
     with open_app() as ctx, ctx.factory() as session:
         target = output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)
         with target as out:
             stream: TextIO = out
-            records = export_records(session, flt, scorecard=scorecard)
+            records = export_records(session, query)
             count = (
                 write_jsonl(records, stream)
                 if fmt is ExportFormat.JSONL

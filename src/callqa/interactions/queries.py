@@ -1,69 +1,56 @@
-"""Reading stored interactions: filtered lists, one interaction in full, and totals."""
+"""Reading stored interactions: the query's conditions on them, filtered lists, one interaction in full."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.core.document import Interaction
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.query import InteractionQuery
 from callqa.interactions.convert import as_utc
 from callqa.interactions.models import InteractionRow, RedactionRow
 from callqa.interactions.service import load_document
 
-_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
-
-@dataclass(frozen=True)
-class InteractionFilter:
-    """Which interactions to list; every field left as None matches everything."""
-
-    channel: str | None = None
-    language: str | None = None
-    agent: str | None = None
-    team: str | None = None
-    queue: str | None = None
-    source: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    has_survey: bool | None = None
-
-    def apply(self, query: _Query) -> _Query:
-        conditions = self.conditions()
-        return query.where(*conditions) if conditions else query
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """The filter as SQL conditions on ``interactions`` (the web search adds its own to these)."""
-        out: list[ColumnElement[bool]] = []
-        for column, value in (
-            (InteractionRow.channel, self.channel),
-            (InteractionRow.agent, self.agent),
-            (InteractionRow.team, self.team),
-            (InteractionRow.queue, self.queue),
-            (InteractionRow.source, self.source),
-        ):
-            if value is not None:
-                out.append(column == value)
-        if self.language is not None:
-            # 'zh' matches zh-Hans and zh-Hant; 'zh-Hant' matches only itself.
-            out.append(
-                or_(
-                    InteractionRow.language == self.language,
-                    InteractionRow.language.like(f"{self.language}-%"),
-                )
+def interaction_conditions(query: InteractionQuery) -> list[ColumnElement[bool]]:
+    """The query's fields about the interaction itself, as SQL conditions on ``interactions``."""
+    out: list[ColumnElement[bool]] = []
+    for column, value in (
+        (InteractionRow.channel, query.channel),
+        (InteractionRow.agent, query.agent),
+        (InteractionRow.team, query.team),
+        (InteractionRow.queue, query.queue),
+        (InteractionRow.source, query.source),
+    ):
+        if value is not None:
+            out.append(column == value)
+    if query.language is not None:
+        # 'zh' matches zh-Hans and zh-Hant; 'zh-Hant' matches only itself.
+        out.append(
+            or_(
+                InteractionRow.language == query.language,
+                InteractionRow.language.like(f"{query.language}-%"),
             )
-        if self.since is not None:
-            out.append(InteractionRow.started_at >= self.since)
-        if self.until is not None:
-            out.append(InteractionRow.started_at < self.until)
-        if self.has_survey is not None:
-            has = or_(InteractionRow.csat.is_not(None), InteractionRow.nps.is_not(None))
-            out.append(has if self.has_survey else ~has)
-        return out
+        )
+    if query.since is not None:
+        out.append(InteractionRow.started_at >= query.since)
+    if query.until is not None:
+        out.append(InteractionRow.started_at < query.until)
+    if query.has_survey is not None:
+        has = or_(InteractionRow.csat.is_not(None), InteractionRow.nps.is_not(None))
+        out.append(has if query.has_survey else ~has)
+    if query.min_csat is not None:
+        out.append(InteractionRow.csat >= query.min_csat)
+    if query.max_csat is not None:
+        out.append(InteractionRow.csat <= query.max_csat)
+    if query.text:
+        out.append(InteractionRow.external_id.contains(query.text, autoescape=True))
+    return out
 
 
 @dataclass(frozen=True)
@@ -108,15 +95,18 @@ _SUMMARY_COLUMNS = (
 
 
 def list_interactions(
-    session: Session, flt: InteractionFilter | None = None, *, limit: int | None = 50, offset: int = 0
+    session: Session, query: InteractionQuery | None = None, *, limit: int | None = 50, offset: int = 0
 ) -> list[InteractionSummary]:
-    """Interactions matching ``flt``, oldest first (by start time, then id)."""
-    query = (flt or InteractionFilter()).apply(select(*_SUMMARY_COLUMNS))
-    query = query.order_by(InteractionRow.started_at.is_(None), InteractionRow.started_at, InteractionRow.id)
-    query = query.offset(offset)
+    """Interactions matching ``query`` (its fields about the interaction), oldest first (start, then id)."""
+    chosen = (
+        select(*_SUMMARY_COLUMNS)
+        .where(*interaction_conditions(query or InteractionQuery()))
+        .order_by(InteractionRow.started_at.is_(None), InteractionRow.started_at, InteractionRow.id)
+        .offset(offset)
+    )
     if limit is not None:
-        query = query.limit(limit)
-    rows = session.execute(query).all()
+        chosen = chosen.limit(limit)
+    rows = session.execute(chosen).all()
     return [
         InteractionSummary(
             id=row.id,
@@ -138,9 +128,9 @@ def list_interactions(
     ]
 
 
-def count_interactions(session: Session, flt: InteractionFilter | None = None) -> int:
-    query = (flt or InteractionFilter()).apply(select(func.count(InteractionRow.id)))
-    return int(session.scalar(query) or 0)
+def count_interactions(session: Session, query: InteractionQuery | None = None) -> int:
+    conditions = interaction_conditions(query or InteractionQuery())
+    return int(session.scalar(select(func.count(InteractionRow.id)).where(*conditions)) or 0)
 
 
 def find_interaction_id(session: Session, ident: str) -> int:

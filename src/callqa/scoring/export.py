@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from typing import Any, TextIO
+
+from callqa.core.csvfile import write_records
 
 CSV_FIXED = (
     "external_id",
@@ -38,14 +39,10 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
-def _cell(value: Any) -> Any:
-    """Booleans as ``true`` / ``false`` (as in the JSON export), not Python's ``True``."""
-    return ("true" if value else "false") if isinstance(value, bool) else value
-
-
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
-    """Flatten: criterion outcomes as ``criterion.<id>``, metrics as ``metric.<name>``, moments joined."""
-    row = {key: _cell(record.get(key)) for key in CSV_FIXED}
+    """Flatten: criterion outcomes as ``criterion.<id>``, metrics as ``metric.<name>``, moments joined
+    (values as they are: ``core.csvfile`` writes them)."""
+    row = {key: record.get(key) for key in CSV_FIXED}
     sentiment = record.get("sentiment") or {}
     for key in CSV_SENTIMENT:
         role, part = key.split("_", 1)
@@ -55,19 +52,11 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     row["failed_criteria"] = ";".join(c["id"] for c in record.get("criteria", []) if c["outcome"] == "fail")
     row["moments"] = ";".join(dict.fromkeys(m["kind"] for m in record.get("moments", [])))
     for name, value in (record.get("metrics") or {}).items():
-        row[f"metric.{name}"] = _cell(value)
+        row[f"metric.{name}"] = value
     row["summary"] = record.get("summary")
     return row
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     """CSV with a header from the first record's columns (later records with new columns are widened)."""
-    rows = [csv_row(r) for r in records]
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(k for k in row if k not in columns)
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return len(rows)
+    return write_records(out, (csv_row(r) for r in records))

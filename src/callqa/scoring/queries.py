@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from callqa.core.query import InteractionQuery
 from callqa.interactions.models import InteractionRow
-from callqa.interactions.queries import InteractionFilter
+from callqa.interactions.queries import interaction_conditions
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, ScorecardRow
 
 
@@ -96,17 +97,21 @@ def analysis_for(session: Session, interaction_id: int) -> dict[str, Any] | None
 
 
 def export_records(
-    session: Session, flt: InteractionFilter | None = None, *, scorecard: str | None = None, chunk: int = 500
+    session: Session, query: InteractionQuery | None = None, *, chunk: int = 500
 ) -> Iterator[dict[str, Any]]:
-    """One record per evaluated interaction (current evaluation), streamed in chunks."""
-    base = (flt or InteractionFilter()).apply(select(InteractionRow.id)).order_by(InteractionRow.id)
+    """One record per evaluated interaction (current evaluation; of ``query.scorecard``, else of every
+    scorecard), streamed in chunks; ``query``'s fields about the interaction choose which."""
+    query = query or InteractionQuery()
+    scorecard = query.scorecard
+    conditions = interaction_conditions(query)
+    base = select(InteractionRow.id).where(*conditions).order_by(InteractionRow.id)
     last = 0
     while True:
         ids = list(session.scalars(base.where(InteractionRow.id > last).limit(chunk)))
         if not ids:
             return
         last = ids[-1]
-        query = (
+        chunk_query = (
             select(EvaluationRow, ScorecardRow.version, InteractionRow, AnalysisRow.data)
             .join(ScorecardRow, ScorecardRow.id == EvaluationRow.scorecard_id)
             .join(InteractionRow, InteractionRow.id == EvaluationRow.interaction_id)
@@ -115,8 +120,8 @@ def export_records(
             .order_by(EvaluationRow.interaction_id, EvaluationRow.scorecard_name)
         )
         if scorecard is not None:
-            query = query.where(EvaluationRow.scorecard_name == scorecard)
-        rows = session.execute(query).all()
+            chunk_query = chunk_query.where(EvaluationRow.scorecard_name == scorecard)
+        rows = session.execute(chunk_query).all()
         criteria = _criteria(session, [row[0].id for row in rows])
         for evaluation, version, interaction, data in rows:
             yield export_record(

@@ -1,8 +1,9 @@
-"""Searching interactions with their current evaluation: the filters of the web list and the API."""
+"""Searching interactions with their current evaluation: the web list, the API, and the conditions every
+export of an ``InteractionQuery`` shares."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,57 +11,14 @@ from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, sel
 from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
 from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
 from callqa.interactions.models import InteractionRow
-from callqa.interactions.queries import InteractionFilter
+from callqa.interactions.queries import interaction_conditions
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 
-CSAT_BANDS = ("unhappy", "neutral", "happy")
 MAX_PAGE = 200
-
-
-@dataclass(frozen=True)
-class SearchFilter:
-    """What to find; None matches everything. Scores are those of ``scorecard``'s current evaluation."""
-
-    since: datetime | None = None
-    until: datetime | None = None
-    agent: str | None = None
-    team: str | None = None
-    queue: str | None = None
-    channel: str | None = None
-    language: str | None = None
-    min_score: float | None = None
-    max_score: float | None = None
-    failed: str | None = None  # a criterion id the evaluation failed
-    auto_failed: bool | None = None
-    max_csat: float | None = None
-    min_csat: float | None = None
-    text: str | None = None  # external id contains
-    sentiment: str | None = None  # the customer's overall sentiment: negative | neutral | positive
-    moment: str | None = None  # a key-moment kind found in the interaction (escalation_request ...)
-    hour: int | None = None  # local hour of the day it started (0–23), as the insights facts have it
-    weekday: int | None = None  # local weekday it started (0 = Monday)
-    csat_band: str | None = None  # unhappy (1–2 of 5) | neutral | happy (4–5), whatever the survey's scale
-    reason: str | None = None  # contact reason id ("none": no reason recognised)
-    scorecard: str = DEFAULT_SCORECARD
-
-    def as_params(self) -> dict[str, str]:
-        """The non-empty fields as query-string values (for links that keep the filter)."""
-        out: dict[str, str] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None or (f.name == "scorecard" and value == DEFAULT_SCORECARD):
-                continue
-            out[f.name] = (
-                value.isoformat()
-                if isinstance(value, datetime)
-                else str(value).lower()
-                if isinstance(value, bool)
-                else str(value)
-            )
-        return out
 
 
 @dataclass(frozen=True)
@@ -94,11 +52,20 @@ class SearchPage:
     limit: int
 
 
+def current_evaluation(flt: InteractionQuery) -> ColumnElement[bool]:
+    """The join to the evaluation whose score the query reads: the current one by its scorecard (default:
+    the standard one)."""
+    return and_(
+        EvaluationRow.interaction_id == InteractionRow.id,
+        EvaluationRow.is_current.is_(True),
+        EvaluationRow.scorecard_name == (flt.scorecard or DEFAULT_SCORECARD),
+    )
+
+
 SENTIMENT_BAND = 0.2  # customer overall sentiment at most −0.2 is negative, at least +0.2 positive
-SENTIMENTS = ("negative", "neutral", "positive")
 
 
-def _analysis_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
+def _analysis_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     """Conditions on the stored analysis (JSON), as sub-queries so no join is needed otherwise."""
     out: list[ColumnElement[bool]] = []
     if flt.sentiment in SENTIMENTS:
@@ -120,22 +87,10 @@ def _analysis_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
     return out
 
 
-def _conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
-    out = InteractionFilter(
-        agent=flt.agent or None,
-        team=flt.team or None,
-        queue=flt.queue or None,
-        channel=flt.channel or None,
-        language=flt.language or None,
-        since=flt.since,
-        until=flt.until,
-    ).conditions()
-    if flt.min_csat is not None:
-        out.append(InteractionRow.csat >= flt.min_csat)
-    if flt.max_csat is not None:
-        out.append(InteractionRow.csat <= flt.max_csat)
-    if flt.text:
-        out.append(InteractionRow.external_id.contains(flt.text, autoescape=True))
+def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
+    """Every field of the query as SQL conditions on ``interactions`` joined (outer) to the evaluation it
+    reads (``current_evaluation``); analysis and insight facts as sub-queries."""
+    out = interaction_conditions(flt)
     if flt.min_score is not None:
         out.append(EvaluationRow.score >= flt.min_score)
     if flt.max_score is not None:
@@ -153,7 +108,7 @@ def _conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
     return out + _analysis_conditions(flt) + _fact_conditions(flt)
 
 
-def _fact_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
+def _fact_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     """Local hour and weekday come from the insights facts (the centre's time zone applied once there)."""
     where = []
     if flt.hour is not None:
@@ -173,7 +128,7 @@ def _fact_conditions(flt: SearchFilter) -> list[ColumnElement[bool]]:
 
 def search_interactions(
     session: Session,
-    flt: SearchFilter,
+    flt: InteractionQuery,
     *,
     scope: ColumnElement[bool] | None = None,
     limit: int = 50,
@@ -181,12 +136,8 @@ def search_interactions(
 ) -> SearchPage:
     """A page of matching interactions, newest first, within ``scope`` (the caller's access rule)."""
     limit = max(1, min(limit, MAX_PAGE))
-    joined = and_(
-        EvaluationRow.interaction_id == InteractionRow.id,
-        EvaluationRow.is_current.is_(True),
-        EvaluationRow.scorecard_name == flt.scorecard,
-    )
-    where = and_(scope if scope is not None else true(), *_conditions(flt))
+    joined = current_evaluation(flt)
+    where = and_(scope if scope is not None else true(), *query_conditions(flt))
     base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where)
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     query = (

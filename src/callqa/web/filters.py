@@ -1,14 +1,14 @@
-"""Reading the interaction filter from a query string (web forms send empty fields as empty strings)."""
+"""Reading the interaction query from a query string (web forms send empty fields as empty strings)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from fastapi import HTTPException
+from fastapi import Depends, HTTPException, Query
 
-from callqa.core.config import DEFAULT_SCORECARD
-from callqa.views.search import CSAT_BANDS, SENTIMENTS, SearchFilter
+from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
 
 _TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment", "reason")
 _NUMBERS = ("min_score", "max_score", "min_csat", "max_csat")
@@ -35,8 +35,8 @@ def _whole(name: str, value: str, top: int) -> int:
     return int(value)
 
 
-def parse_filter(params: Mapping[str, str]) -> SearchFilter:
-    """The filter named by ``params``; a malformed value is a 422 naming the field."""
+def parse_filter(params: Mapping[str, str]) -> InteractionQuery:
+    """The query named by ``params``; a malformed value is a 422 naming the field."""
     values: dict[str, object] = {}
     for name in _TEXT:
         if params.get(name, "").strip():
@@ -65,5 +65,66 @@ def parse_filter(params: Mapping[str, str]) -> SearchFilter:
         if sentiment not in SENTIMENTS:
             raise HTTPException(422, f"sentiment: '{sentiment}' is not one of {', '.join(SENTIMENTS)}")
         values["sentiment"] = sentiment
-    values["scorecard"] = params.get("scorecard", "").strip() or DEFAULT_SCORECARD
-    return SearchFilter(**values)  # type: ignore[arg-type]
+    if params.get("scorecard", "").strip():
+        values["scorecard"] = params["scorecard"].strip()
+    return InteractionQuery(**values)  # type: ignore[arg-type]
+
+
+def query_params(
+    since: datetime | None = None,
+    until: datetime | None = None,
+    agent: str | None = None,
+    team: str | None = None,
+    queue: str | None = None,
+    channel: str | None = None,
+    language: Annotated[str | None, Query(description="'zh' matches zh-Hans and zh-Hant")] = None,
+    min_score: float | None = None,
+    max_score: float | None = None,
+    failed: Annotated[str | None, Query(description="id of a criterion the evaluation failed")] = None,
+    auto_failed: bool | None = None,
+    min_csat: float | None = None,
+    max_csat: float | None = None,
+    text: Annotated[str | None, Query(description="part of the external id")] = None,
+    sentiment: Annotated[
+        Literal["negative", "neutral", "positive"] | None,
+        Query(description="the customer's overall sentiment"),
+    ] = None,
+    moment: Annotated[str | None, Query(description="a key-moment kind, e.g. escalation_request")] = None,
+    hour: Annotated[int | None, Query(ge=0, le=23, description="local hour it started (centre time)")] = None,
+    weekday: Annotated[
+        int | None, Query(ge=0, le=6, description="local weekday it started, 0 = Monday")
+    ] = None,
+    csat_band: Annotated[
+        Literal["unhappy", "neutral", "happy"] | None,
+        Query(description="CSAT on a 1–5 scale whatever the survey's: unhappy 1–2, neutral, happy 4–5"),
+    ] = None,
+    reason: Annotated[str | None, Query(description="contact reason id; none = no reason recognised")] = None,
+    scorecard: Annotated[str | None, Query(description="whose scores are read (default: standard)")] = None,
+) -> InteractionQuery:
+    """The interaction query of an API call: the same parameters for the list and every export."""
+    return InteractionQuery(
+        since=since,
+        until=until,
+        agent=agent,
+        team=team,
+        queue=queue,
+        channel=channel,
+        language=language,
+        min_score=min_score,
+        max_score=max_score,
+        failed=failed,
+        auto_failed=auto_failed,
+        min_csat=min_csat,
+        max_csat=max_csat,
+        text=text,
+        sentiment=sentiment,
+        moment=moment,
+        hour=hour,
+        weekday=weekday,
+        csat_band=csat_band,
+        reason=reason,
+        scorecard=scorecard,
+    )
+
+
+QueryParams = Annotated[InteractionQuery, Depends(query_params)]

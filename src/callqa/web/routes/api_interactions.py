@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from callqa.access.policies import Action, interaction_scope
-from callqa.core.config import DEFAULT_SCORECARD
 from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
-from callqa.views.search import MAX_PAGE, SearchFilter, search_interactions
+from callqa.views.search import MAX_PAGE, search_interactions
 from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.filters import QueryParams
 from callqa.web.review_actions import visible_review
 from callqa.web.routes.pages import owner_of
 
@@ -39,62 +38,11 @@ def list_interactions(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    agent: str | None = None,
-    team: str | None = None,
-    queue: str | None = None,
-    channel: str | None = None,
-    language: str | None = None,
-    min_score: float | None = None,
-    max_score: float | None = None,
-    failed: Annotated[str | None, Query(description="id of a criterion the evaluation failed")] = None,
-    auto_failed: bool | None = None,
-    min_csat: float | None = None,
-    max_csat: float | None = None,
-    text: Annotated[str | None, Query(description="part of the external id")] = None,
-    sentiment: Annotated[
-        Literal["negative", "neutral", "positive"] | None,
-        Query(description="the customer's overall sentiment"),
-    ] = None,
-    moment: Annotated[str | None, Query(description="a key-moment kind, e.g. escalation_request")] = None,
-    hour: Annotated[int | None, Query(ge=0, le=23, description="local hour it started (centre time)")] = None,
-    weekday: Annotated[
-        int | None, Query(ge=0, le=6, description="local weekday it started, 0 = Monday")
-    ] = None,
-    csat_band: Annotated[
-        Literal["unhappy", "neutral", "happy"] | None,
-        Query(description="CSAT on a 1–5 scale whatever the survey's: unhappy 1–2, neutral, happy 4–5"),
-    ] = None,
-    reason: Annotated[str | None, Query(description="contact reason id; none = no reason recognised")] = None,
-    scorecard: str = DEFAULT_SCORECARD,
+    flt: QueryParams,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Interactions the caller may see, newest first, with the score of their current evaluation."""
-    flt = SearchFilter(
-        since=since,
-        until=until,
-        agent=agent,
-        team=team,
-        queue=queue,
-        channel=channel,
-        language=language,
-        min_score=min_score,
-        max_score=max_score,
-        failed=failed,
-        auto_failed=auto_failed,
-        min_csat=min_csat,
-        max_csat=max_csat,
-        text=text,
-        sentiment=sentiment,
-        moment=moment,
-        hour=hour,
-        weekday=weekday,
-        csat_band=csat_band,
-        reason=reason,
-        scorecard=scorecard,
-    )
     found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)
     audit(request, session, actor, "search", "interaction", None, flt.as_params())
     return {

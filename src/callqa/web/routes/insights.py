@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict
 from datetime import datetime
@@ -11,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from callqa.core.csvfile import write_records
 from callqa.insights import dashboard
 from callqa.insights.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link, reasons_view
 from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
@@ -202,10 +202,7 @@ def causes_csv(request: Request, session: DbSession, actor: CurrentActor) -> Res
     """The same findings as CSV (one row per driver), for a spreadsheet or a BI tool."""
     found = _causes(request, session, actor)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for d in found["drivers"]:
-        writer.writerow(_driver_json(d, found["outcome"].label, None))
+    write_records(out, (_driver_json(d, found["outcome"].label, None) for d in found["drivers"]), CSV_FIELDS)
     name = f"root-causes-{found['outcome'].key.replace(':', '-')}.csv"
     return Response(
         out.getvalue(),

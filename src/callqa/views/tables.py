@@ -1,26 +1,26 @@
 """Flat tables for BI tools: interactions, evaluations and criterion results as CSV or Parquet.
 
-Streamed in batches (a million interactions never sit in memory at once), filtered like the interaction
-list and narrowed to what the caller may see. No transcript text and no customer identifiers leave this
-way: the tables are for counting, the app is for reading.
+Streamed in batches (a million interactions never sit in memory at once), chosen by the same query as the
+interaction list and narrowed to what the caller may see. No transcript text and no customer identifiers
+leave this way: the tables are for counting, the app is for reading.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC
 from typing import IO, Any, TextIO
 
 from sqlalchemy import ColumnElement, Select, and_, select, true
 from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.csvfile import write_rows
+from callqa.core.query import InteractionQuery
 from callqa.insights.models import InsightFactRow
 from callqa.interactions.models import InteractionRow
-from callqa.interactions.queries import InteractionFilter
 from callqa.scoring.models import CriterionResultRow, EvaluationRow, ScorecardRow
+from callqa.views.search import current_evaluation, query_conditions
 
 BATCH = 20_000
 TABLES = ("interactions", "evaluations", "criterion_results")
@@ -82,32 +82,17 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-@dataclass(frozen=True)
-class TableFilter:
-    """Which interactions' rows to export (the same fields as the interaction list) and whose scope."""
-
-    interactions: InteractionFilter = field(default_factory=InteractionFilter)
-    scorecard: str = DEFAULT_SCORECARD
-    history: bool = False  # every evaluation, not only the current ones
-    scope: ColumnElement[bool] | None = None  # the caller's access rule on interactions
-
-    def where(self) -> list[ColumnElement[bool]]:
-        return [self.scope if self.scope is not None else true(), *self.interactions.conditions()]
+def _evaluations(query: InteractionQuery) -> ColumnElement[bool]:
+    chosen = EvaluationRow.scorecard_name == (query.scorecard or DEFAULT_SCORECARD)
+    return chosen if query.history else and_(chosen, EvaluationRow.is_current.is_(True))
 
 
-def _evaluations(flt: TableFilter) -> ColumnElement[bool]:
-    chosen = EvaluationRow.scorecard_name == flt.scorecard
-    return chosen if flt.history else and_(chosen, EvaluationRow.is_current.is_(True))
-
-
-def _query(table: str, flt: TableFilter) -> Select[*tuple[Any, ...]]:
+def _query(
+    table: str, query: InteractionQuery, scope: ColumnElement[bool] | None
+) -> Select[*tuple[Any, ...]]:
+    where = [scope if scope is not None else true(), *query_conditions(query)]
     if table == "interactions":
         i = InteractionRow
-        current = and_(
-            EvaluationRow.interaction_id == i.id,
-            EvaluationRow.is_current.is_(True),
-            EvaluationRow.scorecard_name == flt.scorecard,
-        )
         return (
             select(
                 i.id,
@@ -137,8 +122,8 @@ def _query(table: str, flt: TableFilter) -> Select[*tuple[Any, ...]]:
                 EvaluationRow.id,
             )
             .outerjoin(F, F.interaction_id == i.id)
-            .outerjoin(EvaluationRow, current)
-            .where(*flt.where())
+            .outerjoin(EvaluationRow, current_evaluation(query))
+            .where(*where)
             .order_by(i.id)
         )
     if table == "evaluations":
@@ -159,7 +144,7 @@ def _query(table: str, flt: TableFilter) -> Select[*tuple[Any, ...]]:
             )
             .join(ScorecardRow, ScorecardRow.id == e.scorecard_id)
             .join(InteractionRow, InteractionRow.id == e.interaction_id)
-            .where(_evaluations(flt), *flt.where())
+            .where(_evaluations(query), *where)
             .order_by(e.id)
         )
     if table == "criterion_results":
@@ -178,39 +163,26 @@ def _query(table: str, flt: TableFilter) -> Select[*tuple[Any, ...]]:
             )
             .join(EvaluationRow, EvaluationRow.id == r.evaluation_id)
             .join(InteractionRow, InteractionRow.id == EvaluationRow.interaction_id)
-            .where(_evaluations(flt), *flt.where())
+            .where(_evaluations(query), *where)
             .order_by(r.evaluation_id, r.id)
         )
     raise ValueError(f"table '{table}': choose one of {', '.join(TABLES)}")
 
 
-def batches(session: Session, table: str, flt: TableFilter) -> Iterator[list[tuple[Any, ...]]]:
-    """The table's rows, ``BATCH`` at a time, in the order of :data:`COLUMNS`."""
-    result = session.execute(_query(table, flt).execution_options(yield_per=BATCH))
+def batches(
+    session: Session, table: str, query: InteractionQuery, *, scope: ColumnElement[bool] | None = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of the interactions ``query`` chooses within ``scope`` (the caller's access rule),
+    ``BATCH`` at a time, in the order of :data:`COLUMNS`."""
+    result = session.execute(_query(table, query, scope).execution_options(yield_per=BATCH))
     for part in result.partitions(BATCH):
         yield [tuple(row) for row in part]
 
 
 def write_csv(rows: Iterator[list[tuple[Any, ...]]], table: str, out: TextIO, *, header: bool = True) -> int:
     """CSV (with a header unless told); dates in ISO 8601, booleans as true/false, nothing as empty."""
-    writer = csv.writer(out)
-    if header:
-        writer.writerow([name for name, _ in COLUMNS[table]])
-    count = 0
-    for batch in rows:
-        writer.writerows([_cell(v) for v in row] for row in batch)
-        count += len(batch)
-    return count
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
+    names = [name for name, _ in COLUMNS[table]]
+    return write_rows(out, (row for batch in rows for row in batch), header=names if header else None)
 
 
 def write_parquet(rows: Iterator[list[tuple[Any, ...]]], table: str, out: str | IO[bytes]) -> int:
