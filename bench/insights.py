@@ -194,11 +194,11 @@ def main() -> None:
     args = parser.parse_args()
     from zoneinfo import ZoneInfo
 
-    from callqa.insights.board import Drill, dashboard_view
     from callqa.insights.causes import root_causes
     from callqa.insights.refresh import InsightConfig, refresh_insights
     from callqa.insights.synthetic import CentreShape, generate_centre
     from callqa.reports.build import ReportRequest
+    from callqa.views.board import Drill, dashboard_view
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{args.db}"

@@ -95,3 +95,23 @@ def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Da
     monkeypatch.setenv("CALLQA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("CALLQA_CONFIG_FILE", raising=False)
     return db
+
+
+# What `pytest -m "not slow"` leaves out for day-to-day work (the full suite, CI's, runs everything): the
+# PostgreSQL run of each database test (the SQLite run stays), real Chromium, Whisper on real audio, servers
+# started as processes, and the large-input tests marked by hand.
+_SLOW_MODULES = ("audio/", "live/test_audio.py", "live/test_server.py", "web/test_lifecycle.py", "accuracy/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent
+    for item in items:
+        where = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if (
+            "postgresql" in params.values()
+            or "browser" in item.name
+            or "browser" in where
+            or where.startswith(_SLOW_MODULES)
+        ):
+            item.add_marker(pytest.mark.slow)

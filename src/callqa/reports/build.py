@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.settings import Settings
 from callqa.insights import dashboard
-from callqa.insights.board import Drill, dashboard_view
 from callqa.insights.causes import root_causes
 from callqa.insights.dashboard import DashboardFilter, Totals, conditions, previous_filter
 from callqa.insights.models import InsightFactRow
 from callqa.insights.refresh import refreshed_at
 from callqa.interactions.models import InteractionRow
+from callqa.views.board import Drill, dashboard_view
 
 Scope = Literal["centre", "team", "agent"]
 LOWEST = 10

@@ -12,7 +12,6 @@ from fastapi.responses import Response
 
 from callqa.core.csvfile import write_records
 from callqa.insights import dashboard
-from callqa.insights.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link, reasons_view
 from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
 from callqa.insights.contact_reasons import baselines, reason_titles, reason_volumes
 from callqa.insights.csat import criterion_effects
@@ -22,8 +21,9 @@ from callqa.insights.drivers import Driver
 from callqa.insights.refresh import csat_model_summary, refreshed_at
 from callqa.insights.topics import Topic, discover, unrecognised
 from callqa.ml.embeddings import get_embedder
+from callqa.views.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link, reasons_view
 from callqa.web.deps import CurrentActor, DbSession, audit
-from callqa.web.insights_view import PERIODS, read_filter
+from callqa.web.filters import PERIODS, read_dashboard_filter
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -33,7 +33,7 @@ api = APIRouter(prefix="/api/insights", tags=["insights"])
 def _filter(request: Request, session: DbSession, actor: CurrentActor) -> DashboardFilter:
     settings = request.app.state.settings
     today = datetime.now(settings.zone()).date()
-    return read_filter(
+    return read_dashboard_filter(
         session, actor, request.query_params, today=today, low_score=settings.insights_low_score
     )
 

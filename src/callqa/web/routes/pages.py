@@ -15,9 +15,9 @@ from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.storage.files import FileStore
 from callqa.users.service import create_token, list_tokens
+from callqa.views.detail import interaction_view
 from callqa.views.search import facet_values, search_interactions
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
-from callqa.web.detail import interaction_view
 from callqa.web.filters import parse_filter
 from callqa.web.render import render
 from callqa.web.review_actions import visible_review

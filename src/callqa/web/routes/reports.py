@@ -20,7 +20,7 @@ from callqa.reports.render import report_html, report_pdf
 from callqa.reports.schedules import ScheduleIn, create_schedule, deliveries, get_schedule
 from callqa.users.schemas import Actor, UserRole
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
-from callqa.web.insights_view import read_filter
+from callqa.web.filters import read_dashboard_filter
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -30,7 +30,7 @@ api = APIRouter(prefix="/api/reports", tags=["reports"])
 def _report(request: Request, session: Session, actor: Actor) -> tuple[ReportRequest, str]:
     settings = request.app.state.settings
     today = datetime.now(settings.zone()).date()
-    flt = read_filter(
+    flt = read_dashboard_filter(
         session, actor, request.query_params, today=today, low_score=settings.insights_low_score
     )
     scope = "agent" if flt.agent else "team" if flt.team else "centre"

@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
-from callqa.insights import charts, contact_reasons, csat, dashboard
+from callqa.insights import contact_reasons, csat, dashboard
 from callqa.insights.causes import WEEKDAY_NAMES
-from callqa.insights.charts import Mark
 from callqa.insights.dashboard import DashboardFilter, Totals
 from callqa.insights.drivers import Driver
+from callqa.views import charts
+from callqa.views.charts import Mark
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
