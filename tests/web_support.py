@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import func, select
 
 from callqa.analysis.defaults import build_pipeline
 from callqa.audit.models import AuditRow
@@ -17,9 +16,8 @@ from callqa.demo.users import DEMO_PASSWORD, ensure_demo_users
 from callqa.interactions.service import StoreItem, store_interactions
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.service import score_stored
-from callqa.tables import metadata
 from qa_support import demo_interactions
-from support import Database
+from support import Database, seeded
 
 
 @dataclass
@@ -82,22 +80,9 @@ def login(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> s
 
 
 def seed(db: Database) -> None:
-    """The demo interactions stored and scored with the standard scorecard, and the demo users.
-
-    The first test on each backend builds them for real (ingest, analysis, scoring, password hashing);
-    every later one gets the same rows back from a snapshot of that database, ids included, in a few
-    milliseconds (the database is emptied between tests).
-    """
-    snapshot = _SNAPSHOTS.get(db.backend)
-    if snapshot is None:
-        _seed_for_real(db)
-        _SNAPSHOTS[db.backend] = take_snapshot(db)
-    else:
-        restore_snapshot(db, snapshot)
-
-
-Snapshot = list[tuple[Table, list[dict[str, Any]]]]
-_SNAPSHOTS: dict[str, Snapshot] = {}
+    """The demo interactions stored and scored with the standard scorecard, and the demo users (built for
+    real by the first test on each backend, restored from a snapshot for the others: ``support.seeded``)."""
+    seeded(db, "demo", _seed_for_real)
 
 
 def _seed_for_real(db: Database) -> None:
@@ -106,25 +91,3 @@ def _seed_for_real(db: Database) -> None:
         ensure_demo_users(session)
     report = score_stored(db.factory, load_scorecard("standard"), pipeline=build_pipeline(), batch_size=50)
     assert not report.failures, report.failures
-
-
-def take_snapshot(db: Database) -> Snapshot:
-    """Every row of every table, parents before children."""
-    with db.engine.connect() as connection:
-        return [
-            (table, [dict(row._mapping) for row in connection.execute(select(table))])
-            for table in metadata.sorted_tables
-        ]
-
-
-def restore_snapshot(db: Database, snapshot: Snapshot) -> None:
-    """Put the rows back into an emptied database; PostgreSQL's id sequences continue after them."""
-    with db.engine.begin() as connection:
-        for table, rows in snapshot:
-            if rows:
-                connection.execute(table.insert(), rows)
-                if db.backend == "postgresql" and "id" in table.c:
-                    connection.execute(
-                        text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), :n)"),
-                        {"n": max(row["id"] for row in rows)},
-                    )

@@ -13,19 +13,24 @@ from callqa.insights.causes import DIMENSIONS, UnknownOutcome, handle_line, outc
 from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.synthetic import CentreShape, generate_centre
-from support import Database
+from support import Database, seeded
 
 pytestmark = pytest.mark.issue(7)
 PERIOD = DashboardFilter(date(2026, 8, 2), date(2026, 10, 31))
 
 
-@pytest.fixture
-def centre(db: Database) -> Database:
+def _build_centre(db: Database) -> None:
     with db.factory.begin() as session:
         generate_centre(
             session, CentreShape(count=6000, agents=40, teams=4, days=91, until=date(2026, 10, 31))
         )
     refresh_insights(db.factory, InsightConfig(ZoneInfo("UTC")))
+
+
+@pytest.fixture
+def centre(db: Database) -> Database:
+    """The synthetic centre, refreshed (generated once per backend, then restored from a snapshot)."""
+    seeded(db, "causes-centre", _build_centre)
     return db
 
 

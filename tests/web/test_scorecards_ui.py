@@ -60,7 +60,7 @@ def test_validate_preview_save(web: Web) -> None:
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
-def test_the_editor_validates_as_you_type(web: Web) -> None:
+def test_the_editor_validates_as_you_type_in_the_browser(web: Web) -> None:
     with serving(web.app) as base, browser() as chromium:
         page = sign_in(chromium, base, "analyst")
         page.goto(f"{base}/scorecards/standard")
