@@ -5,24 +5,23 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
-from callqa.access.policies import Action, Owner, allowed, sees_review
+from callqa.access.policies import Action, Owner, sees_review
 from callqa.core.errors import ErrorCode
-from callqa.interactions.models import InteractionRow
 from callqa.review import service
 from callqa.review.models import DisputeRow, ReviewRow
-from callqa.review.schemas import ReviewState, ReviewView
 from callqa.scoring.models import EvaluationRow
 from callqa.users.schemas import Actor
+from callqa.views.review import interaction_owner
 from callqa.web.deps import audit, refusals, require
 
 _CONFLICTS = (ErrorCode.R100, ErrorCode.R101, ErrorCode.R106)
 
 
 def _owner(session: Session, interaction_id: int) -> Owner:
-    row = session.get(InteractionRow, interaction_id)
-    if row is None:
+    owner = interaction_owner(session, interaction_id)
+    if owner is None:
         raise HTTPException(404, "not found")
-    return Owner(agent=row.agent, team=row.team)
+    return owner
 
 
 def load_review(session: Session, actor: Actor, review_id: int) -> tuple[ReviewRow, Owner]:
@@ -34,26 +33,6 @@ def load_review(session: Session, actor: Actor, review_id: int) -> tuple[ReviewR
     if not sees_review(actor, owner, review.state):
         raise HTTPException(404, "not found")
     return review, owner
-
-
-def visible_review(session: Session, actor: Actor, interaction_id: int) -> ReviewView | None:
-    """The current review of an interaction if the actor may see it (for the agent, before they evaluated
-    themselves, without QA's outcomes)."""
-    owner = _owner(session, interaction_id)
-    review = service.current_review(session, interaction_id)
-    if review is None or not sees_review(actor, owner, review.state):
-        return None
-    view = service.review_view(session, review)
-    return view.hidden_for_self_evaluation() if awaits_self_evaluation(actor, owner, view) else view
-
-
-def awaits_self_evaluation(actor: Actor, owner: Owner, view: ReviewView) -> bool:
-    """The agent must grade themselves before QA's outcomes of a shared review are shown to them."""
-    return (
-        allowed(actor, Action.REVIEW_RESPOND, owner)
-        and view.state is ReviewState.SHARED
-        and view.self_evaluation is None
-    )
 
 
 def self_evaluate(

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request
 from callqa.access.policies import Action, interaction_scope
 from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
+from callqa.views.review import visible_review
 from callqa.views.search import MAX_PAGE, search_interactions
 from callqa.web.deps import CurrentActor, DbSession, audit, require
 from callqa.web.filters import QueryParams
-from callqa.web.review_actions import visible_review
 from callqa.web.routes.pages import owner_of
 
 router = APIRouter(prefix="/api", tags=["interactions"])

@@ -12,6 +12,7 @@ from callqa.review import service
 from callqa.review.models import ReviewRow
 from callqa.review.notifications import mark_read, notifications_for, unread_count
 from callqa.review.schemas import Outcome
+from callqa.views.review import visible_review
 from callqa.web import review_actions as act
 from callqa.web.deps import CurrentActor, DbSession
 
@@ -57,7 +58,7 @@ def _view(session: DbSession, review_id: int) -> dict[str, Any]:
 @router.get("/interactions/{interaction_id}/review")
 def get_review(session: DbSession, actor: CurrentActor, interaction_id: int) -> dict[str, Any]:
     """The current review of the interaction (drafts only for reviewers)."""
-    view = act.visible_review(session, actor, interaction_id)
+    view = visible_review(session, actor, interaction_id)
     if view is None:
         raise HTTPException(404, "no review to show")
     return view.as_json()

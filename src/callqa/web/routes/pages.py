@@ -16,11 +16,11 @@ from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.storage.files import FileStore
 from callqa.users.service import create_token, list_tokens
 from callqa.views.detail import interaction_view
+from callqa.views.review import visible_review
 from callqa.views.search import facet_values, search_interactions
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.filters import parse_filter
 from callqa.web.render import render
-from callqa.web.review_actions import visible_review
 
 router = APIRouter(include_in_schema=False)
 GAP_MOMENTS = ("long_hold", "long_silence")  # found from the timeline, not the phrase library
