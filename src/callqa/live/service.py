@@ -24,9 +24,9 @@ from sqlalchemy import select, update
 from callqa.access.policies import Action, Owner, allowed
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.live.hub import Hub, Subscriber
-from callqa.live.model_process import ModelProcess
+from callqa.live.inference import LiveModels
+from callqa.live.inference_process import ModelProcess
 from callqa.live.models import HelpRequestRow, LiveAlertRow
-from callqa.live.models_worker import LiveModels
 from callqa.live.monitor import LiveMonitor, ModelJob, ModelResult
 from callqa.live.outputs import Alert, CallEnded, Output
 from callqa.live.protocol import CallEnd, decode, parse_message

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from callqa.core.settings import Settings
-from callqa.live.models_worker import LiveModels
+from callqa.live.inference import LiveModels
 from callqa.live.monitor import ModelJob, ModelResult
 from callqa.live.rules import load_rules
 from callqa.runtime import Runtime
