@@ -9,8 +9,6 @@ configuration and score with the same scorecard version.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -93,12 +91,6 @@ class Runtime:
     def close(self) -> None:
         if self.owns_engine:
             self.engine.dispose()
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back when it raises."""
-        with self.factory.begin() as session:
-            yield session
 
     def __enter__(self) -> Self:
         return self

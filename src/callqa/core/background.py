@@ -80,9 +80,6 @@ class Job:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def wait(self, timeout_s: float | None = None) -> None:
-        self._thread.join(timeout_s)
-
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
