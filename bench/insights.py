@@ -79,17 +79,17 @@ def timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
 
 
 def views() -> dict[str, Any]:
-    from callqa.insights.dashboard import DashboardFilter
+    from callqa.core.query import InteractionQuery
 
-    def last(days: int, **kw: Any) -> DashboardFilter:
-        return DashboardFilter(UNTIL - timedelta(days=days - 1), UNTIL, **kw)
+    def last(days: int, **kw: Any) -> InteractionQuery:
+        return InteractionQuery.on_days(UNTIL - timedelta(days=days - 1), UNTIL, **kw)
 
     return {
         "centre, 30 days": last(30),
         "centre, 90 days": last(90),
         "centre, 365 days": last(365),
         # whole months from the month roll-ups, 15 days at each end from the day roll-ups
-        "centre, 16 Nov–15 Oct": DashboardFilter(date(2025, 11, 16), date(2026, 10, 15)),
+        "centre, 16 Nov–15 Oct": InteractionQuery.on_days(date(2025, 11, 16), date(2026, 10, 15)),
         "team, 90 days": last(90, team="Team 07"),
         "agent, 90 days": last(90, agent="agent-0042"),
         "supervisor (3 teams), 90 days": last(90, teams=frozenset({"Team 01", "Team 02", "Team 03"})),
@@ -113,7 +113,7 @@ def queries(session: Any, flt: Any) -> dict[str, Callable[[], Any]]:
 def direct(session: Any, flt: Any) -> dict[str, Callable[[], Any]]:
     """The baseline: centre-wide figures from the base tables (UTC days; no time-zone work, which only
     flatters the baseline)."""
-    from datetime import UTC, datetime, time
+    from datetime import UTC
 
     from sqlalchemy import and_, case, func, select
 
@@ -121,8 +121,7 @@ def direct(session: Any, flt: Any) -> dict[str, Callable[[], Any]]:
     from callqa.scoring.models import CriterionResultRow as R
     from callqa.scoring.models import EvaluationRow as E
 
-    since = datetime.combine(flt.since, time(), UTC)
-    until = datetime.combine(flt.until + timedelta(days=1), time(), UTC)
+    since, until = flt.days.instants(UTC)
     current = and_(E.interaction_id == I.id, E.is_current.is_(True))
     period = and_(I.started_at >= since, I.started_at < until)
     day = func.date(I.started_at)

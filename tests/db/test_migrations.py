@@ -11,9 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from callqa.core.query import InteractionQuery
 from callqa.db.migrate import alembic_config, upgrade
 from callqa.insights.causes import root_causes
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.loader import load_scorecard
 from callqa.tables import metadata
@@ -65,7 +65,7 @@ def test_cause_counts_empty_the_derived_tables_so_the_next_insights_refresh_rebu
     assert refresh_insights(db.factory, CONFIG).full
     with db.factory() as session:
         _, counted, _ = root_causes(
-            session, DashboardFilter(date(2026, 3, 1), date(2026, 3, 31)), "failed:greeting"
+            session, InteractionQuery.on_days(date(2026, 3, 1), date(2026, 3, 31)), "failed:greeting"
         )
     assert (counted.total, counted.positives) == (2, 1)
 

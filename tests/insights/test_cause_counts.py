@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from callqa.core.query import InteractionQuery
 from callqa.insights import dashboard, facts
 from callqa.insights.causes import DIMENSIONS, handle_line, outcome, shown, tally
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.drivers import Tally
 from callqa.insights.models import InsightCriterionSlotRow, InsightFactRow
 from callqa.insights.refresh import InsightConfig, refresh_insights
@@ -30,6 +30,7 @@ from support import Database
 
 pytestmark = pytest.mark.issue(7)
 CONFIG = InsightConfig(ZoneInfo("UTC"))
+LOW_SCORE = CONFIG.low_score
 OUTCOME_KEYS = (
     "low_score",
     "auto_failed",
@@ -56,11 +57,12 @@ FILTERS: dict[str, dict[str, Any]] = {
 }
 
 
-def facts_in(session: Session, flt: DashboardFilter) -> list[InsightFactRow]:
+def facts_in(session: Session, flt: InteractionQuery) -> list[InsightFactRow]:
+    assert flt.days is not None
     return [
         f
         for f in session.scalars(select(InsightFactRow))
-        if flt.since <= f.day <= flt.until
+        if flt.days.first <= f.day <= flt.days.last
         and flt.team in (None, f.team)
         and (flt.teams is None or f.team in flt.teams)
         and flt.channel in (None, f.channel)
@@ -73,7 +75,7 @@ def results(session: Session) -> dict[tuple[int, str], str]:
     return {(e, c): o for e, c, o in session.execute(select(r.evaluation_id, r.criterion, r.outcome))}
 
 
-def brute_force(session: Session, flt: DashboardFilter, key: str) -> Tally:
+def brute_force(session: Session, flt: InteractionQuery, key: str) -> Tally:
     """The counts straight from every fact and criterion result, in Python."""
     rows = facts_in(session, flt)
     outcomes = results(session)
@@ -83,9 +85,7 @@ def brute_force(session: Session, flt: DashboardFilter, key: str) -> Tally:
     def hit(f: InsightFactRow) -> bool | None:
         """Whether ``f`` has the outcome (None: it could not have it)."""
         if key in ("low_score", "auto_failed"):
-            return (
-                None if f.score is None else f.score < flt.low_score if key == "low_score" else f.auto_failed
-            )
+            return None if f.score is None else f.score < LOW_SCORE if key == "low_score" else f.auto_failed
         if key == "low_csat":
             return None if f.csat is None else f.csat <= 2
         if key == "recontact":
@@ -108,7 +108,7 @@ def brute_force(session: Session, flt: DashboardFilter, key: str) -> Tally:
     return out
 
 
-def rates_by_brute_force(session: Session, flt: DashboardFilter) -> dict[str, tuple[int, int, int]]:
+def rates_by_brute_force(session: Session, flt: InteractionQuery) -> dict[str, tuple[int, int, int]]:
     """Passed, failed and n/a per criterion of the facts' evaluations, in Python."""
     evaluations = {f.evaluation_id for f in facts_in(session, flt)}
     out: dict[str, list[int]] = {}
@@ -122,7 +122,7 @@ def assert_counts_exact(db: Database) -> None:
     with db.factory() as session:
         for since, until in PERIODS.values():
             for keys in FILTERS.values():
-                flt = DashboardFilter(since, until, **keys)
+                flt = InteractionQuery.on_days(since, until, **keys)
                 rates = {
                     r.criterion: (r.passed, r.failed, r.na) for r in dashboard.criterion_rates(session, flt)
                 }
@@ -249,7 +249,7 @@ def test_known_answers_for_a_quarter_cutting_months(db: Database) -> None:
         for at in (datetime(2026, 1, 14, 9, tzinfo=UTC), datetime(2026, 4, 11, 9, tzinfo=UTC)):
             call(at, score=10, criteria={"greeting": "fail"}, csat=1, customer="x", duration_ms=999_000)
     refresh_insights(db.factory, CONFIG)
-    quarter = DashboardFilter(date(2026, 1, 15), date(2026, 4, 10))
+    quarter = InteractionQuery.on_days(date(2026, 1, 15), date(2026, 4, 10))
     expected = {  # outcome: (eligible, hits, per team)
         "low_score": (5, 3, {"North": (4, 3), "South": (1, 0)}),
         "low_csat": (3, 2, {"North": (2, 2), "South": (1, 0)}),  # 1 of 10 is 1 of 5
@@ -279,7 +279,9 @@ def test_criteria_beyond_the_slots_are_counted_from_the_facts(
         (slotted,), (other,) = (
             [c for c, slot in slots.items() if (slot is None) == none] for none in (False, True)
         )
-        flt = DashboardFilter(date(2026, 1, 1), date(2026, 5, 31), teams=frozenset({"North", "South"}))
+        flt = InteractionQuery.on_days(
+            date(2026, 1, 1), date(2026, 5, 31), teams=frozenset({"North", "South"})
+        )
         assert outcome(session, flt, f"failed:{slotted}").sums is not None
         assert outcome(session, flt, f"failed:{other}").criterion == other
         for criterion in (slotted, other):

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from callqa.core.query import InteractionQuery
 from callqa.insights.causes import DIMENSIONS, UnknownOutcome, handle_line, outcome, root_causes, tally
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.synthetic import CentreShape, generate_centre
 from support import Database, seeded
 
 pytestmark = pytest.mark.issue(7)
-PERIOD = DashboardFilter(date(2026, 8, 2), date(2026, 10, 31))
+PERIOD = InteractionQuery.on_days(date(2026, 8, 2), date(2026, 10, 31))
 
 
 def _build_centre(db: Database) -> None:
@@ -64,10 +64,10 @@ def test_the_planted_causes_are_found(centre: Database) -> None:
 
 def test_scope_and_bad_outcomes(centre: Database) -> None:
     with centre.factory() as session:
-        one = DashboardFilter(PERIOD.since, PERIOD.until, agent="agent-0001")
+        one = PERIOD.but(agent="agent-0001")
         _, tally, _ = root_causes(session, one, "low_score")
         assert tally.total < 400 and "agent" not in tally.groups
-        team = DashboardFilter(PERIOD.since, PERIOD.until, teams=frozenset({"Team 01"}))
+        team = PERIOD.but(teams=frozenset({"Team 01"}))
         _, counted, _ = root_causes(session, team, "auto_failed", ["agent"])
         assert all(value.startswith("agent-") for value in counted.groups["agent"])
         assert sum(n for n, _ in counted.groups["agent"].values()) == counted.total

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from callqa.cli import app
+from callqa.core.query import InteractionQuery
 from callqa.insights import dashboard
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.models import InsightFactRow
 from callqa.users.models import UserRow
 from support import Database
@@ -28,7 +28,7 @@ def test_generate_a_synthetic_centre_then_refresh(cli_env: Database) -> None:
     with cli_env.factory() as session:
         assert session.scalar(select(func.count()).select_from(InsightFactRow)) == 600
         assert session.scalar(select(func.count()).select_from(UserRow).where(UserRow.role == "agent")) == 12
-        october = DashboardFilter(date(2026, 10, 1), date(2026, 10, 31))
+        october = InteractionQuery.on_days(date(2026, 10, 1), date(2026, 10, 31))
         assert dashboard.summary(session, october).n == 600
         assert len(dashboard.agents(session, october)) == 12
         assert dashboard.teams_in(session, october) == ["Team 01", "Team 02", "Team 03"]

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from callqa.core.query import InteractionQuery
 from callqa.insights.contact_reasons import baselines, far_from_baseline, reason_titles, reason_volumes
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.synthetic import CentreShape, generate_centre
 from support import Database
 
 pytestmark = pytest.mark.issue(7)
-LAST_14 = DashboardFilter(date(2026, 10, 18), date(2026, 10, 31))
+LAST_14 = InteractionQuery.on_days(date(2026, 10, 18), date(2026, 10, 31))
 
 
 @pytest.fixture
@@ -32,8 +32,10 @@ def test_a_rising_reason_and_the_handle_time_baselines(centre: Database) -> None
     with centre.factory() as session:
         volumes = {v.reason: v for v in reason_volumes(session, LAST_14)}
         titles = reason_titles(session, list(volumes))
-        found = baselines(session, DashboardFilter(date(2026, 9, 2), date(2026, 10, 31)))
-        far = far_from_baseline(session, DashboardFilter(date(2026, 9, 2), date(2026, 10, 31)), found)
+        found = baselines(session, InteractionQuery.on_days(date(2026, 9, 2), date(2026, 10, 31)))
+        far = far_from_baseline(
+            session, InteractionQuery.on_days(date(2026, 9, 2), date(2026, 10, 31)), found
+        )
     outage = volumes["online_banking_access"]
     assert outage.trend == "rising" and outage.change > 0.1 and outage.q < 0.001  # the app outage
     assert volumes["loan_mortgage"].trend in ("falling", "steady")

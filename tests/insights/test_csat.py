@@ -7,23 +7,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from callqa.core.query import InteractionQuery
 from callqa.insights.csat import criterion_effects, overview, quadrant
-from callqa.insights.dashboard import DashboardFilter
+from callqa.insights.dashboard import summary
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.stats import spearman
 from insights_support import add, scorecard
 from support import Database
 
 pytestmark = pytest.mark.issue(7)
-MAY = DashboardFilter(date(2026, 5, 1), date(2026, 5, 31))
+MAY = InteractionQuery.on_days(date(2026, 5, 1), date(2026, 5, 31))
 
 
 def test_quadrants() -> None:
-    assert quadrant(90, 5, 70) == "compliant_happy"
-    assert quadrant(70, 2, 70) == "compliant_unhappy"  # the line itself is compliant
-    assert quadrant(69.9, 4, 70) == "noncompliant_happy"
-    assert quadrant(10, 1, 70) == "noncompliant_unhappy"
-    assert quadrant(90, 3, 70) is None
+    assert quadrant(False, 5) == "compliant_happy"
+    assert quadrant(False, 2) == "compliant_unhappy"
+    assert quadrant(True, 4) == "noncompliant_happy"
+    assert quadrant(True, 1) == "noncompliant_unhappy"
+    assert quadrant(False, 3) is None
 
 
 def test_overview_and_which_criterion_moves_csat(db: Database) -> None:
@@ -75,3 +76,25 @@ def test_overview_and_which_criterion_moves_csat(db: Database) -> None:
     assert empathy.cliffs_delta == pytest.approx(1.0) and empathy.moves_csat
     assert not effects["greeting"].moves_csat  # passed on every other pair: the same ratings either way
     assert next(iter(effects)) == "empathy"
+
+
+def test_the_low_score_line_is_the_one_the_refresh_was_given(db: Database) -> None:
+    """A score on the line is compliant; a new line (a changed setting) re-sorts every quadrant and count
+    at the next refresh, for the facts and the roll-ups alike."""
+    start = datetime(2026, 5, 4, 9, tzinfo=UTC)
+    with db.factory.begin() as session:
+        card = scorecard(session)
+        for score in (70.0, 69.9, 72.0):
+            add(session, card, start, score=score, csat=5, criteria={"greeting": "pass"})
+
+    def seen(low_score: float) -> tuple[dict[str, int], int, int]:
+        refresh_insights(db.factory, InsightConfig(ZoneInfo("UTC"), low_score=low_score))
+        with db.factory() as session:
+            one_agent = summary(session, MAY.but(agent="ann"))
+            return overview(session, MAY).quadrants, summary(session, MAY).low, one_agent.low
+
+    # the centre's count comes from the roll-ups, the agent's from the facts: both read the same flag
+    quadrants, low, agent_low = seen(70.0)
+    assert (quadrants["compliant_happy"], quadrants["noncompliant_happy"], low, agent_low) == (2, 1, 1, 1)
+    quadrants, low, agent_low = seen(75.0)
+    assert (quadrants["compliant_happy"], quadrants["noncompliant_happy"], low, agent_low) == (0, 3, 3, 3)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from callqa.core.query import InteractionQuery
 from callqa.insights import dashboard
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from insights_support import add, scorecard
 from support import Database
@@ -72,7 +72,7 @@ def centre(db: Database) -> Database:
     return db
 
 
-MARCH = DashboardFilter(date(2026, 3, 1), date(2026, 3, 31))
+MARCH = InteractionQuery.on_days(date(2026, 3, 1), date(2026, 3, 31))
 
 
 def test_summary_counts_only_scored_interactions_in_score_figures(centre: Database) -> None:
@@ -88,7 +88,9 @@ def test_trend_by_day_week_and_month_includes_empty_periods(centre: Database) ->
     with centre.factory() as session:
         days = dashboard.trend(session, MARCH, "day")
         weeks = dashboard.trend(session, MARCH, "week")
-        months = dashboard.trend(session, DashboardFilter(date(2026, 2, 1), date(2026, 4, 30)), "month")
+        months = dashboard.trend(
+            session, InteractionQuery.on_days(date(2026, 2, 1), date(2026, 4, 30)), "month"
+        )
     assert len(days) == 31 and sum(p.totals.n for p in days) == 7
     assert {p.start.day: p.totals.n for p in days if p.totals.n} == {2: 4, 11: 2, 29: 1}
     assert weeks[0].start == date(2026, 3, 1) and weeks[0].end == date(2026, 3, 1)  # a Sunday: its week
@@ -104,8 +106,8 @@ def test_trend_by_day_week_and_month_includes_empty_periods(centre: Database) ->
         (date(2026, 4, 1), date(2026, 4, 30), 0),
     ]
     assert dashboard.grain(MARCH) == "day"
-    assert dashboard.grain(DashboardFilter(date(2026, 1, 1), date(2026, 6, 30))) == "week"
-    assert dashboard.grain(DashboardFilter(date(2025, 1, 1), date(2026, 6, 30))) == "month"
+    assert dashboard.grain(InteractionQuery.on_days(date(2026, 1, 1), date(2026, 6, 30))) == "week"
+    assert dashboard.grain(InteractionQuery.on_days(date(2025, 1, 1), date(2026, 6, 30))) == "month"
 
 
 def test_distribution_heat_map_volume_and_criteria(centre: Database) -> None:
@@ -133,7 +135,7 @@ def test_distribution_heat_map_volume_and_criteria(centre: Database) -> None:
 
 def test_agent_and_team_views_and_the_supervisor_scope(centre: Database) -> None:
     with centre.factory() as session:
-        ann = DashboardFilter(MARCH.since, MARCH.until, agent="ann")
+        ann = MARCH.but(agent="ann")
         assert dashboard.summary(session, ann).n == 4
         assert dashboard.score_distribution(session, ann) == [0, 1, 0, 1, 0, 1, 0, 0, 0, 1]
         assert {r.criterion: r.failed for r in dashboard.criterion_rates(session, ann)} == {
@@ -143,13 +145,13 @@ def test_agent_and_team_views_and_the_supervisor_scope(centre: Database) -> None
         assert dashboard.heat_map(session, ann).cells[0][9].n == 4
         lines = dashboard.agents(session, MARCH)
         assert [(a.agent, a.totals.n) for a in lines] == [("bob", 2), ("ann", 4), ("cy", 1)]  # lowest first
-        south_only = DashboardFilter(MARCH.since, MARCH.until, teams=frozenset({"South"}))
+        south_only = MARCH.but(teams=frozenset({"South"}))
         assert dashboard.summary(session, south_only).n == 1
         assert dashboard.teams_in(session, south_only) == ["South"]
         assert dashboard.teams_in(session, MARCH) == ["North", "South"]
-        chats = DashboardFilter(MARCH.since, MARCH.until, channel="chat")
+        chats = MARCH.but(channel="chat")
         assert dashboard.summary(session, chats).n == 2
-        nothing = DashboardFilter(MARCH.since - timedelta(days=60), MARCH.since - timedelta(days=1))
+        nothing = InteractionQuery.on_days(date(2026, 1, 1), date(2026, 2, 28))
         assert (
             dashboard.summary(session, nothing).n == 0
             and dashboard.summary(session, nothing).mean_score is None

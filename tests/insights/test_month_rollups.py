@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from callqa.core.query import InteractionQuery
 from callqa.insights import dashboard
 from callqa.insights.causes import root_causes
-from callqa.insights.dashboard import DashboardFilter, rollup_query
+from callqa.insights.dashboard import rollup_query
 from callqa.insights.models import MONTHLY, InsightCriterionMonthlyRow, InsightFactRow, InsightMonthlyRow
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.interactions.models import InteractionRow
@@ -144,7 +145,7 @@ def quarter(db: Database) -> Database:
     return db
 
 
-PERIOD = DashboardFilter(date(2026, 1, 15), date(2026, 4, 10))
+PERIOD = InteractionQuery.on_days(date(2026, 1, 15), date(2026, 4, 10))
 
 
 def test_a_period_cutting_months_at_both_ends_gives_the_figures_of_its_facts(quarter: Database) -> None:
@@ -186,11 +187,11 @@ def test_a_period_cutting_months_at_both_ends_gives_the_figures_of_its_facts(qua
         assert (greeting.passed, greeting.failed) == (3, 3)
         _, low, _ = root_causes(session, PERIOD, "low_score", ["team"])
         assert (low.total, low.positives, low.groups["team"]) == (6, 3, {"North": (4, 3), "South": (2, 0)})
-        north = DashboardFilter(PERIOD.since, PERIOD.until, team="North")
+        north = PERIOD.but(team="North")
         assert dashboard.summary(session, north).n == 4
         for agent in ("ann", "bob", "cy"):  # one agent's view reads the facts: the same totals
             line = next(a for a in dashboard.agents(session, PERIOD) if a.agent == agent)
-            alone = DashboardFilter(PERIOD.since, PERIOD.until, agent=agent)
+            alone = PERIOD.but(agent=agent)
             t = dashboard.summary(session, alone)
             assert (t.n, t.score_sum, t.low, t.auto_failed, t.csat_sum) == (
                 line.totals.n,
@@ -205,12 +206,12 @@ def test_a_period_cutting_months_at_both_ends_gives_the_figures_of_its_facts(qua
     "period",
     [
         PERIOD,
-        DashboardFilter(date(2026, 2, 1), date(2026, 3, 31)),
-        DashboardFilter(date(2026, 1, 20), date(2026, 2, 10)),
+        InteractionQuery.on_days(date(2026, 2, 1), date(2026, 3, 31)),
+        InteractionQuery.on_days(date(2026, 1, 20), date(2026, 2, 10)),
     ],
     ids=["both ends cut", "whole months", "no whole month"],
 )
-def test_month_and_day_rollups_read_alike_for_any_period(quarter: Database, period: DashboardFilter) -> None:
+def test_month_and_day_rollups_read_alike_for_any_period(quarter: Database, period: InteractionQuery) -> None:
     with quarter.factory() as session:
         for day_table, month_table in MONTHLY.items():
             with_months = read_all(session, period, day_table, month_table, months=True)
@@ -218,7 +219,7 @@ def test_month_and_day_rollups_read_alike_for_any_period(quarter: Database, peri
 
 
 def read_all(
-    session: Session, period: DashboardFilter, day_table: Any, month_table: Any, *, months: bool
+    session: Session, period: InteractionQuery, day_table: Any, month_table: Any, *, months: bool
 ) -> list[tuple[Any, ...]]:
     """Every sum the month roll-up keeps, per all its keys, over the period (``months`` False: days only)."""
     keys, sums = _keys_and_sums(month_table)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from callqa.core.query import InteractionQuery
 from callqa.insights import dashboard
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.models import InsightFactRow
 from callqa.insights.predict import TEXT_INTERCEPT, features, fit, text_csat
 from callqa.insights.refresh import InsightConfig, csat_model_summary, refresh_insights
@@ -52,7 +52,7 @@ def test_the_refresh_predicts_for_every_scored_interaction(db: Database) -> None
             select(func.count()).select_from(InsightFactRow).where(InsightFactRow.predicted_csat.is_not(None))
         )
         assert total == 1200  # every interaction, surveyed or not
-        october = dashboard.summary(session, DashboardFilter(date(2026, 10, 1), date(2026, 10, 31)))
+        october = dashboard.summary(session, InteractionQuery.on_days(date(2026, 10, 1), date(2026, 10, 31)))
         assert october.predicted_n == 1200 and 3 < (october.mean_predicted_csat or 0) < 5
         assert abs((october.mean_predicted_csat or 0) - (october.mean_csat or 0)) < 0.3
         mae = float(summary.split("mae=")[1].split()[0])

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from callqa.core.query import InteractionQuery
 from callqa.insights import dashboard
-from callqa.insights.dashboard import DashboardFilter
 from callqa.insights.facts import csat_on_five, tenure_band
 from callqa.insights.models import InsightFactRow
 from callqa.insights.refresh import InsightConfig, refresh_insights
@@ -22,7 +22,7 @@ from support import Database
 pytestmark = pytest.mark.issue(7)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONFIG = InsightConfig(SHANGHAI)
-ALL = DashboardFilter(date(2026, 1, 1), date(2026, 12, 31))
+ALL = InteractionQuery.on_days(date(2026, 1, 1), date(2026, 12, 31))
 
 
 def fact(db: Database, interaction_id: int) -> InsightFactRow:
@@ -177,5 +177,5 @@ def test_incremental_refreshes_stay_exact_after_rescoring_late_surveys_and_team_
         assert (rates["greeting"].failed, rates["greeting"].passed) == (fails, 40 - fails)
         assert rates["greeting"].title == "Greeting"
         # one agent's figures (read from facts) add up to the roll-up figures
-        alone = dashboard.summary(session, DashboardFilter(ALL.since, ALL.until, agent="ann"))
+        alone = dashboard.summary(session, ALL.but(agent="ann"))
         assert (alone.n, alone.score_sum) == (total.n, pytest.approx(total.score_sum))

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from callqa.core.document import Interaction
-from callqa.insights.dashboard import DashboardFilter
+from callqa.core.query import InteractionQuery
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.insights.topics import Statement, discover, kmeans, unrecognised, words
 from callqa.interactions.service import StoreItem, store_interactions
@@ -112,6 +112,9 @@ def test_statements_without_a_reason_come_from_the_stored_turns(db: Database) ->
             )
     refresh_insights(db.factory, InsightConfig(ZoneInfo("UTC")))
     with db.factory() as session:
-        found = unrecognised(session, DashboardFilter(date(2026, 10, 1), END))
+        found = unrecognised(session, InteractionQuery.on_days(date(2026, 10, 1), END))
         assert sorted(s.text for s in found) == sorted(TOPICS["hours"])
-        assert unrecognised(session, DashboardFilter(date(2026, 10, 1), END, teams=frozenset({"x"}))) == []
+        assert (
+            unrecognised(session, InteractionQuery.on_days(date(2026, 10, 1), END, teams=frozenset({"x"})))
+            == []
+        )

@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, literal, select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter, conditions, key_conditions, rollup_query
+from callqa.core.query import InteractionQuery
+from callqa.insights.dashboard import conditions, key_conditions, period, rollup_query
 from callqa.insights.drivers import Driver, Tally, rank_tally
 from callqa.insights.models import (
     LOW_CSAT,
@@ -67,10 +68,10 @@ class Outcome:
     criterion: str | None = None
 
 
-def outcome(session: Session, flt: DashboardFilter, key: str) -> Outcome:
+def outcome(session: Session, flt: InteractionQuery, key: str) -> Outcome:
     """The outcome named ``key``: one of :data:`OUTCOMES` or ``failed:<criterion id>``."""
     if key == "low_score":
-        return Outcome(key, OUTCOMES[key], F.score < flt.low_score, F.score.is_not(None), ("scored", "low"))
+        return Outcome(key, OUTCOMES[key], F.low.is_(True), F.score.is_not(None), ("scored", "low"))
     if key == "auto_failed":
         scored = F.score.is_not(None)
         return Outcome(key, OUTCOMES[key], F.auto_failed.is_(True), scored, ("scored", "auto_failed"))
@@ -101,7 +102,7 @@ def _failing(session: Session, key: str, criterion: str) -> Outcome:
     return Outcome(key, label, hit, eligible, (f"c{slot}_judged", f"c{slot}_failed"))
 
 
-def handle_line(session: Session, flt: DashboardFilter) -> int:
+def handle_line(session: Session, flt: InteractionQuery) -> int:
     """The 90th percentile of handle time in the filter (ms): above it is 'long'."""
     if flt.agent is None:
         handled = rollup_query(flt, InsightDailyRow, [], lambda t: [func.coalesce(func.sum(t.handle_n), 0)])
@@ -115,14 +116,15 @@ def handle_line(session: Session, flt: DashboardFilter) -> int:
     return int(session.scalar(query.order_by(F.handle_ms.desc()).offset(above).limit(1)) or 0)
 
 
-def _in_handle_order(flt: DashboardFilter) -> list[ColumnElement[bool]]:
+def _in_handle_order(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     """The filter for reading facts from the slowest down: the day as an expression, not the bare column, so
     SQLite walks the handle-time index (covering) rather than the day index and every fact of the period."""
     day = func.coalesce(F.day, F.day)
-    return [day >= flt.since, day <= flt.until, *key_conditions(flt, F)]
+    days = period(flt)
+    return [day >= days.first, day <= days.last, *key_conditions(flt, F)]
 
 
-def tally(session: Session, flt: DashboardFilter, what: Outcome, dimensions: Sequence[str]) -> Tally:
+def tally(session: Session, flt: InteractionQuery, what: Outcome, dimensions: Sequence[str]) -> Tally:
     """Counts per value of each dimension within the filter: from the roll-ups when they count the outcome
     (the hits of a long handle time from the facts), else in one pass over the facts."""
     if what.sums is None or flt.agent is not None:
@@ -140,7 +142,7 @@ def tally(session: Session, flt: DashboardFilter, what: Outcome, dimensions: Seq
     return counts
 
 
-def _from_facts(session: Session, flt: DashboardFilter, what: Outcome, dimensions: Sequence[str]) -> Tally:
+def _from_facts(session: Session, flt: InteractionQuery, what: Outcome, dimensions: Sequence[str]) -> Tally:
     columns = [getattr(F, d) for d in dimensions]
     query = select(*columns, what.hit).select_from(F).where(*conditions(flt), what.eligible)
     if what.criterion is not None:
@@ -167,7 +169,7 @@ def _from_facts(session: Session, flt: DashboardFilter, what: Outcome, dimension
 
 
 def _from_rollups(
-    session: Session, flt: DashboardFilter, eligible: str, hit: str | None, dimensions: Sequence[str]
+    session: Session, flt: InteractionQuery, eligible: str, hit: str | None, dimensions: Sequence[str]
 ) -> Tally:
     """Sums of ``eligible`` and ``hit`` (0 when None) per value of each dimension: team and channel from the
     day roll-up, weekday and hour from the hourly one, agents, and each volume dimension."""
@@ -214,7 +216,7 @@ def shown(dimension: str, value: Any) -> Any:
 
 def root_causes(
     session: Session,
-    flt: DashboardFilter,
+    flt: InteractionQuery,
     key: str,
     dimensions: Sequence[str] | None = None,
     *,

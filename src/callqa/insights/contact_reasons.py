@@ -18,7 +18,8 @@ import numpy as np
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter, Totals, conditions, previous_filter, volume
+from callqa.core.query import InteractionQuery
+from callqa.insights.dashboard import Totals, before, conditions, volume
 from callqa.insights.models import InsightFactRow
 from callqa.insights.stats import benjamini_hochberg, proportion_difference
 from callqa.scoring.models import AnalysisRow
@@ -59,15 +60,15 @@ class Baseline:
     lower_ms: int
 
 
-def reason_volumes(session: Session, flt: DashboardFilter) -> list[ReasonVolume]:
+def reason_volumes(session: Session, flt: InteractionQuery) -> list[ReasonVolume]:
     """Each reason's totals and share, against the previous period of the same length, largest first."""
     now = volume(session, flt, "reason")
-    before = dict(volume(session, previous_filter(flt), "reason"))
+    earlier = dict(volume(session, before(flt), "reason"))
     total = sum(t.n for _, t in now) or 1
-    total_before = sum(t.n for t in before.values())
+    total_before = sum(t.n for t in earlier.values())
     rows = []
     for reason, totals in now:
-        old = before.get(reason, Totals())
+        old = earlier.get(reason, Totals())
         test = proportion_difference(totals.n, total, old.n, total_before) if total_before else None
         rows.append((reason, totals, totals.n / total, old.n / total_before if total_before else 0.0, test))
     qs = benjamini_hochberg([t.p if t else 1.0 for *_, t in rows])
@@ -77,11 +78,11 @@ def reason_volumes(session: Session, flt: DashboardFilter) -> list[ReasonVolume]
     ]
 
 
-def _scope(flt: DashboardFilter) -> list[ColumnElement[bool]]:
+def _scope(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     return [*conditions(flt), F.handle_ms.is_not(None)]
 
 
-def baselines(session: Session, flt: DashboardFilter, *, good_score: float = GOOD_SCORE) -> list[Baseline]:
+def baselines(session: Session, flt: InteractionQuery, *, good_score: float = GOOD_SCORE) -> list[Baseline]:
     """Handle-time baselines per reason and channel from the good interactions of the filter."""
     good = (F.score >= good_score) & (F.csat.is_(None) | (F.csat >= 4))
     handles: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -119,7 +120,7 @@ def baselines(session: Session, flt: DashboardFilter, *, good_score: float = GOO
 
 
 def far_from_baseline(
-    session: Session, flt: DashboardFilter, found: Sequence[Baseline], *, limit: int = 50
+    session: Session, flt: InteractionQuery, found: Sequence[Baseline], *, limit: int = 50
 ) -> list[tuple[int, str, str, int, float]]:
     """The interactions furthest above their baseline: (id, reason, channel, handle ms, × the median)."""
     rows: list[tuple[int, str, str, int, float]] = []

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter, conditions, criterion_titles
+from callqa.core.query import InteractionQuery
+from callqa.insights.dashboard import conditions, criterion_titles
 from callqa.insights.models import InsightFactRow
 from callqa.insights.stats import (
     Correlation,
@@ -66,9 +67,10 @@ class CriterionEffect:
         return self.q <= 0.05
 
 
-def quadrant(score: float, csat: float, line: float) -> str | None:
-    """Which quadrant a scored, surveyed interaction is in (None: neutral CSAT)."""
-    side = "compliant" if score >= line else "noncompliant"
+def quadrant(low: bool, csat: float) -> str | None:
+    """Which quadrant a scored, surveyed interaction is in (None: neutral CSAT); ``low``: scored below the
+    low-score line."""
+    side = "noncompliant" if low else "compliant"
     if csat >= HAPPY:
         return f"{side}_happy"
     if csat <= UNHAPPY:
@@ -76,14 +78,15 @@ def quadrant(score: float, csat: float, line: float) -> str | None:
     return None
 
 
-def overview(session: Session, flt: DashboardFilter) -> Overview:
-    query = select(F.score, F.csat).where(*conditions(flt), F.score.is_not(None), F.csat.is_not(None))
-    pairs = [(float(s), float(c)) for s, c in session.execute(query) if s is not None and c is not None]
+def overview(session: Session, flt: InteractionQuery) -> Overview:
+    query = select(F.score, F.csat, F.low).where(*conditions(flt), F.score.is_not(None), F.csat.is_not(None))
+    rows = [(float(s or 0), float(c or 0), bool(low)) for s, c, low in session.execute(query)]
+    pairs = [(s, c) for s, c, _ in rows]
     counts = dict.fromkeys(QUADRANTS, 0)
     neutral = 0
     deciles: dict[int, list[float]] = defaultdict(list)
-    for score, csat in pairs:
-        which = quadrant(score, csat, flt.low_score)
+    for score, csat, low in rows:
+        which = quadrant(low, csat)
         if which is None:
             neutral += 1
         else:
@@ -105,7 +108,7 @@ def overview(session: Session, flt: DashboardFilter) -> Overview:
 
 
 def criterion_effects(
-    session: Session, flt: DashboardFilter, *, min_group: int = MIN_GROUP
+    session: Session, flt: InteractionQuery, *, min_group: int = MIN_GROUP
 ) -> list[CriterionEffect]:
     """Each criterion's association with CSAT, the strongest first (criteria with too few either side left
     out)."""

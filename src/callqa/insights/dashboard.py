@@ -9,14 +9,14 @@ same numbers: the roll-ups are sums of the facts (tested).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select, union_all
 from sqlalchemy.orm import Session
 
+from callqa.core.query import Days, InteractionQuery
 from callqa.insights.models import (
     MONTHLY,
     InsightAgentRow,
@@ -35,28 +35,29 @@ DATE = "date"  # the key of a roll-up row's date: its day, or its month's first 
 Measures = Callable[[Any], Sequence[ColumnElement[Any]]]  # a roll-up table → aggregate columns over it
 
 
-@dataclass(frozen=True)
-class DashboardFilter:
-    """Which interactions a dashboard counts: local days ``since``..``until`` (both included) and keys.
-
-    ``teams`` is the access scope of a supervisor (None: every team); an agent's scope is ``agent``.
-    """
-
-    since: date
-    until: date
-    team: str | None = None
-    agent: str | None = None
-    channel: str | None = None
-    teams: frozenset[str] | None = None
-    low_score: float = 70.0
-
-    def days(self) -> int:
-        return (self.until - self.since).days + 1
+DASHBOARD_FIELDS = frozenset({"days", "team", "teams", "agent", "channel"})
 
 
-def previous_filter(flt: DashboardFilter) -> DashboardFilter:
-    """The same filter over the period of the same length just before."""
-    return replace(flt, since=flt.since - timedelta(days=flt.days()), until=flt.since - timedelta(days=1))
+class UnsupportedQuery(ValueError):
+    """A dashboard asked for with a condition the facts' roll-ups do not keep."""
+
+
+def period(flt: InteractionQuery) -> Days:
+    """The query's local days, checked: a dashboard counts a period by team (or the viewer's teams), agent
+    and channel, and nothing else (its roll-ups keep no other key)."""
+    unsupported = [f for f in flt.as_params() if f not in DASHBOARD_FIELDS]
+    if unsupported:
+        raise UnsupportedQuery(
+            f"dashboards count by period, team, agent and channel, not by {', '.join(unsupported)}"
+        )
+    if flt.days is None:
+        raise UnsupportedQuery("a dashboard counts a period: give the query its local days")
+    return flt.days
+
+
+def before(flt: InteractionQuery) -> InteractionQuery:
+    """The same query over the period of the same length just before."""
+    return flt.day_view(period(flt).before())
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class HeatMap:
         return max((c.n for row in self.cells for c in row), default=0)
 
 
-def _totals_columns(table: Any, low_score: float) -> list[ColumnElement[Any]]:
+def _totals_columns(table: Any) -> list[ColumnElement[Any]]:
     """The totals as aggregate columns over a roll-up table (0 for what it does not keep) or, with
     ``table`` None, over facts."""
     if table is None:
@@ -163,7 +164,7 @@ def _totals_columns(table: Any, low_score: float) -> list[ColumnElement[Any]]:
             func.count(),
             func.count(F.score),
             func.coalesce(func.sum(F.score), 0),
-            func.coalesce(func.sum(case((F.score < low_score, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((F.low.is_(True), 1), else_=0)), 0),
             func.coalesce(func.sum(case((F.auto_failed.is_(True), 1), else_=0)), 0),
             func.count(F.csat),
             func.coalesce(func.sum(F.csat), 0),
@@ -207,12 +208,13 @@ def _totals(row: Sequence[Any], start: int = 0) -> Totals:
     )
 
 
-def conditions(flt: DashboardFilter, table: Any = F) -> list[ColumnElement[bool]]:
+def conditions(flt: InteractionQuery, table: Any = F) -> list[ColumnElement[bool]]:
     """The filter as WHERE conditions on the facts or on a day roll-up (one agent: facts only)."""
-    return [table.day >= flt.since, table.day <= flt.until, *key_conditions(flt, table)]
+    days = period(flt)
+    return [table.day >= days.first, table.day <= days.last, *key_conditions(flt, table)]
 
 
-def key_conditions(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]]:
+def key_conditions(flt: InteractionQuery, table: Any) -> list[ColumnElement[bool]]:
     """The filter's team, teams in scope, channel and agent as WHERE conditions (any table)."""
     out: list[ColumnElement[bool]] = []
     if flt.team is not None:
@@ -226,23 +228,24 @@ def key_conditions(flt: DashboardFilter, table: Any) -> list[ColumnElement[bool]
     return out
 
 
-def _spans(flt: DashboardFilter, months: bool) -> list[tuple[bool, date, date]]:
+def _spans(flt: InteractionQuery, months: bool) -> list[tuple[bool, date, date]]:
     """The period as runs of dates (both ends included), each read from one kind of roll-up: the whole
     months inside it from the month roll-ups (True), the days before and after them from the day roll-ups."""
-    first = flt.since if flt.since.day == 1 else next_month(flt.since.replace(day=1))
-    stop = (flt.until + timedelta(days=1)).replace(day=1)  # the first day after the last whole month
+    days = period(flt)
+    first = days.first if days.first.day == 1 else next_month(days.first.replace(day=1))
+    stop = (days.last + timedelta(days=1)).replace(day=1)  # the first day after the last whole month
     if not months or first >= stop:
-        return [(False, flt.since, flt.until)]
+        return [(False, days.first, days.last)]
     out = [(True, first, stop - timedelta(days=1))]
-    if flt.since < first:
-        out.append((False, flt.since, first - timedelta(days=1)))
-    if stop <= flt.until:
-        out.append((False, stop, flt.until))
+    if days.first < first:
+        out.append((False, days.first, first - timedelta(days=1)))
+    if stop <= days.last:
+        out.append((False, stop, days.last))
     return out
 
 
 def rollup_query(
-    flt: DashboardFilter,
+    flt: InteractionQuery,
     day_table: Any,
     keys: Sequence[str],
     measures: Measures,
@@ -273,24 +276,23 @@ def rollup_query(
     return select(*grouped, *(func.sum(c) for c in both[len(keys) :])).group_by(*grouped)
 
 
-def _grouped(flt: DashboardFilter, rollup: Any, keys: Sequence[str], *, months: bool = True) -> Select[Any]:
+def _grouped(flt: InteractionQuery, rollup: Any, keys: Sequence[str], *, months: bool = True) -> Select[Any]:
     """SELECT keys, totals … GROUP BY keys from the roll-ups, or from the facts when one agent is asked."""
     if flt.agent is None:
-        return rollup_query(
-            flt, rollup, keys, partial(_totals_columns, low_score=flt.low_score), months=months
-        )
+        return rollup_query(flt, rollup, keys, _totals_columns, months=months)
     columns = [F.day if k == DATE else getattr(F, k) for k in keys]
-    measures = _totals_columns(None, flt.low_score)
+    measures = _totals_columns(None)
     return select(*columns, *measures).where(*conditions(flt)).group_by(*columns)
 
 
-def summary(session: Session, flt: DashboardFilter) -> Totals:
+def summary(session: Session, flt: InteractionQuery) -> Totals:
     return _totals(session.execute(_grouped(flt, InsightDailyRow, [])).one())
 
 
-def grain(flt: DashboardFilter) -> str:
+def grain(flt: InteractionQuery) -> str:
     """Days for a period up to ~6 weeks, weeks up to ~7 months, months beyond."""
-    return "day" if flt.days() <= 45 else "week" if flt.days() <= 210 else "month"
+    n = period(flt).count()
+    return "day" if n <= 45 else "week" if n <= 210 else "month"
 
 
 def _bucket_start(day: date, unit: str) -> date:
@@ -309,25 +311,26 @@ def _bucket_end(start: date, unit: str) -> date:
     return start
 
 
-def trend(session: Session, flt: DashboardFilter, unit: str | None = None) -> list[TrendPoint]:
+def trend(session: Session, flt: InteractionQuery, unit: str | None = None) -> list[TrendPoint]:
     """Totals per day, week or month of the period (periods without interactions included, as zeros)."""
     unit = unit or grain(flt)
     # a month's row stands for the month (keyed by its first day); days and weeks need day rows
     query = _grouped(flt, InsightDailyRow, [DATE], months=unit == "month")
     by_date = {row[0]: _totals(row, 1) for row in session.execute(query)}
     points: dict[date, Totals] = {}
-    day = flt.since
-    while day <= flt.until:
+    days = period(flt)
+    day = days.first
+    while day <= days.last:
         start = _bucket_start(day, unit)
         points[start] = points.get(start, Totals()) + by_date.get(day, Totals())
         day += timedelta(days=1)
     return [
-        TrendPoint(max(start, flt.since), min(_bucket_end(start, unit), flt.until), totals)
+        TrendPoint(max(start, days.first), min(_bucket_end(start, unit), days.last), totals)
         for start, totals in sorted(points.items())
     ]
 
 
-def score_distribution(session: Session, flt: DashboardFilter) -> list[int]:
+def score_distribution(session: Session, flt: InteractionQuery) -> list[int]:
     """How many scored interactions fall in 0–10, 10–20, … 90–100."""
     if flt.agent is not None:
         bucket = case(*((F.score < (b + 1) * 10, b) for b in range(9)), else_=9)
@@ -343,33 +346,32 @@ def _buckets(table: Any) -> list[ColumnElement[Any]]:
     return [func.coalesce(func.sum(getattr(table, f"h{b}")), 0) for b in range(10)]
 
 
-def volume(session: Session, flt: DashboardFilter, key: str) -> list[tuple[str, Totals]]:
+def volume(session: Session, flt: InteractionQuery, key: str) -> list[tuple[str, Totals]]:
     """Totals per channel, team, language, queue, tenure band or contact reason, the largest first."""
     if key not in VOLUME_KEYS:
         raise ValueError(f"volume by '{key}': choose one of {', '.join(VOLUME_KEYS)}")
     if key in ("channel", "team") or flt.agent is not None:
         rows = session.execute(_grouped(flt, InsightDailyRow, [key]))
     else:
-        totals = partial(_totals_columns, low_score=flt.low_score)
-        rows = session.execute(rollup_query(flt, InsightVolumeRow, ["value"], totals, dimension=key))
+        rows = session.execute(rollup_query(flt, InsightVolumeRow, ["value"], _totals_columns, dimension=key))
     return sorted(((row[0], _totals(row, 1)) for row in rows), key=lambda kv: (-kv[1].n, kv[0]))
 
 
-def heat_map(session: Session, flt: DashboardFilter) -> HeatMap:
+def heat_map(session: Session, flt: InteractionQuery) -> HeatMap:
     out = HeatMap()
     for row in session.execute(_grouped(flt, InsightHourlyRow, ["weekday", "hour"])):
         out.cells[int(row[0])][int(row[1])] = _totals(row, 2)
     return out
 
 
-def agents(session: Session, flt: DashboardFilter) -> list[AgentLine]:
+def agents(session: Session, flt: InteractionQuery) -> list[AgentLine]:
     """Each agent's totals over the period, the lowest mean score first (unscored agents last)."""
     rows = session.execute(_grouped(flt, InsightAgentRow, ["agent", "team"]))
     lines = [AgentLine(row[0], row[1], _totals(row, 2)) for row in rows]
     return sorted(lines, key=lambda a: (a.totals.mean_score is None, a.totals.mean_score or 0, a.agent))
 
 
-def criterion_rates(session: Session, flt: DashboardFilter) -> list[CriterionRate]:
+def criterion_rates(session: Session, flt: InteractionQuery) -> list[CriterionRate]:
     """Pass / fail / n-a counts per criterion, the most often failed first."""
     if flt.agent is not None:
         r = CriterionResultRow
@@ -421,10 +423,11 @@ def criterion_titles(session: Session, criteria: Sequence[str]) -> dict[str, str
     return out
 
 
-def teams_in(session: Session, flt: DashboardFilter) -> list[str]:
+def teams_in(session: Session, flt: InteractionQuery) -> list[str]:
     """Teams with interactions in the period (within scope): the choices of the team filter."""
     t = InsightDailyRow
-    where = [t.day >= flt.since, t.day <= flt.until]
+    days = period(flt)
+    where = [t.day >= days.first, t.day <= days.last]
     if flt.teams is not None:
         where.append(t.team.in_(sorted(flt.teams)))
     return [team for team in session.scalars(select(t.team).where(*where).distinct().order_by(t.team))]

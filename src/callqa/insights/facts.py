@@ -58,16 +58,19 @@ class FactContext:
     recontact_days: int
     hired: dict[str, date]  # agent name → hire date
     slots: CriterionSlots
+    low_score: float = 70.0  # a score below it is low
 
     @classmethod
-    def load(cls, session: Session, *, zone: ZoneInfo, scorecard: str, recontact_days: int) -> FactContext:
+    def load(
+        cls, session: Session, *, zone: ZoneInfo, scorecard: str, recontact_days: int, low_score: float
+    ) -> FactContext:
         rows = session.execute(
             select(UserRow.agent_name, UserRow.hired_on).where(
                 UserRow.agent_name.is_not(None), UserRow.hired_on.is_not(None)
             )
         )
         hired = {r.agent_name: r.hired_on for r in rows}
-        return cls(zone, scorecard, recontact_days, hired, CriterionSlots.load(session))
+        return cls(zone, scorecard, recontact_days, hired, CriterionSlots.load(session), low_score)
 
 
 def tenure_band(hired: date | None, day: date) -> str:
@@ -166,6 +169,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
                 "tenure": tenure_band(ctx.hired.get(r.agent or ""), day),
                 "reason": r.reason or "",
                 "score": r.score,
+                "low": None if r.score is None else r.score < ctx.low_score,
                 "auto_failed": r.auto_failed,
                 "csat": csat_on_five(r.csat, r.csat_scale),
                 "nps": r.nps,

@@ -56,6 +56,7 @@ class InsightFactRow(Base):
     tenure: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(KEY)
     score: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[bool | None] = mapped_column(Boolean)  # scored below the low-score line (None: not scored)
     auto_failed: Mapped[bool | None] = mapped_column(Boolean)
     csat: Mapped[float | None] = mapped_column(Float)  # on a 1–5 scale whatever the survey's scale
     nps: Mapped[int | None] = mapped_column(Integer)

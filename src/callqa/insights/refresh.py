@@ -90,7 +90,11 @@ def refresh_insights(
             assert state is not None
             ids = sorted(_changed(session, config, _utc(state.value) - MARGIN))
         ctx = FactContext.load(
-            session, zone=config.zone, scorecard=config.scorecard, recontact_days=config.recontact_days
+            session,
+            zone=config.zone,
+            scorecard=config.scorecard,
+            recontact_days=config.recontact_days,
+            low_score=config.low_score,
         )
         days: set[date] = set()
         for i in range(0, len(ids), BATCH):
@@ -110,7 +114,7 @@ def refresh_insights(
                 progress(min(i + BATCH, len(ids)), len(ids))
         model = centre_model(session)
         predict_csat(session, ids, model)
-        rebuild_rollups(session, days, low_score=config.low_score)
+        rebuild_rollups(session, days)
         _remember_model(session, model, started)
         if state is None:
             session.add(InsightStateRow(key=STATE_KEY, value=started, config=config.signature()))

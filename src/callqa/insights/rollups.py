@@ -42,13 +42,13 @@ def _sum(column: Any) -> ColumnElement[Any]:
     return func.coalesce(func.sum(column), 0)
 
 
-def _outcomes(low_score: float, slots: int) -> list[tuple[str, ColumnElement[Any]]]:
+def _outcomes(slots: int) -> list[tuple[str, ColumnElement[Any]]]:
     """The measures every roll-up keeps (``OutcomeSums``); criterion slots from ``slots`` on are unused."""
     return [
         ("n", func.count()),
         ("scored", func.count(F.score)),
         ("score_sum", _sum(F.score)),
-        ("low", _count(F.score < low_score)),
+        ("low", _count(F.low.is_(True))),
         ("auto_failed", _count(F.auto_failed.is_(True))),
         ("handle_n", func.count(F.handle_ms)),
         ("handle_sum", _sum(F.handle_ms)),
@@ -126,10 +126,10 @@ def _rebuild_criteria(session: Session, days: Sequence[date], slots: dict[str, i
         session.execute(insert(t).from_select(names, query))
 
 
-def rebuild_rollups(session: Session, days: Collection[date], *, low_score: float) -> None:
+def rebuild_rollups(session: Session, days: Collection[date]) -> None:
     """Recompute every roll-up row of ``days`` from the facts (rows of days with no facts left vanish), then
     the month roll-ups of the months holding them."""
-    _rebuild_days(session, days, low_score)
+    _rebuild_days(session, days)
     _rebuild_months(session, {day.replace(day=1) for day in days})
 
 
@@ -159,11 +159,11 @@ def _rebuild_month(session: Session, day_table: Any, month_table: Any, month: da
     session.execute(insert(month_table).from_select(names, query))
 
 
-def _rebuild_days(session: Session, days: Collection[date], low_score: float) -> None:
+def _rebuild_days(session: Session, days: Collection[date]) -> None:
     s = InsightCriterionSlotRow
     slots: dict[str, int | None] = dict(session.execute(select(s.criterion, s.slot)).all())
     used = sum(slot is not None for slot in slots.values())
-    outcomes = _outcomes(low_score, used)
+    outcomes = _outcomes(used)
     daily = [*outcomes, *_histogram(), ("predicted_n", func.count(F.predicted_csat))]
     daily += [("predicted_sum", _sum(F.predicted_csat)), *_criterion_counts(used, "na")]
     hourly = [("weekday", func.min(F.weekday)), *outcomes]

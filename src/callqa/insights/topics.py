@@ -20,7 +20,8 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.insights.dashboard import DashboardFilter, conditions
+from callqa.core.query import InteractionQuery
+from callqa.insights.dashboard import conditions
 from callqa.insights.models import InsightFactRow
 from callqa.interactions.models import TurnRow
 from callqa.scoring.models import AnalysisRow
@@ -59,7 +60,7 @@ class Topic:
         return self.recent_share >= 0.5
 
 
-def unrecognised(session: Session, flt: DashboardFilter, limit: int = 400) -> list[Statement]:
+def unrecognised(session: Session, flt: InteractionQuery, limit: int = 400) -> list[Statement]:
     """The period's latest statements (within scope) that got no contact reason."""
     turn = AnalysisRow.data["reason"]["turn"].as_integer()
     query = (

@@ -18,7 +18,12 @@ from callqa.interactions.service import load_document
 
 
 def interaction_conditions(query: InteractionQuery) -> list[ColumnElement[bool]]:
-    """The query's fields about the interaction itself, as SQL conditions on ``interactions``."""
+    """The query's fields about the interaction itself, as SQL conditions on ``interactions``.
+
+    Local days need the centre's time zone: turn them into instants first (``query.in_zone(zone)``).
+    """
+    if query.days is not None:
+        raise ValueError("a query over local days: call in_zone(zone) before reading interactions")
     out: list[ColumnElement[bool]] = []
     for column, value in (
         (InteractionRow.channel, query.channel),
@@ -37,6 +42,8 @@ def interaction_conditions(query: InteractionQuery) -> list[ColumnElement[bool]]
                 InteractionRow.language.like(f"{query.language}-%"),
             )
         )
+    if query.teams is not None:
+        out.append(InteractionRow.team.in_(sorted(query.teams)))
     if query.since is not None:
         out.append(InteractionRow.started_at >= query.since)
     if query.until is not None:

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.query import Days, InteractionQuery
 from callqa.core.settings import Settings
 from callqa.insights import dashboard
 from callqa.insights.causes import root_causes
-from callqa.insights.dashboard import DashboardFilter, Totals, conditions, previous_filter
+from callqa.insights.dashboard import Totals, before, conditions
 from callqa.insights.models import InsightFactRow
 from callqa.insights.refresh import refreshed_at
 from callqa.interactions.models import InteractionRow
@@ -37,6 +38,15 @@ class ReportRequest:
 
     def title(self) -> str:
         return self.subject or "Centre"
+
+    def query(self) -> InteractionQuery:
+        """The interactions the report covers."""
+        return InteractionQuery(
+            days=Days(self.since, self.until),
+            team=self.subject if self.scope == "team" else None,
+            agent=self.subject if self.scope == "agent" else None,
+            teams=self.teams,
+        )
 
     def slug(self) -> str:
         name = self.subject or "centre"
@@ -60,8 +70,8 @@ class ReportSettings:
 
 def previous(since: date, until: date) -> tuple[date, date]:
     """The period of the same length just before."""
-    before = previous_filter(DashboardFilter(since, until))
-    return before.since, before.until
+    earlier = Days(since, until).before()
+    return earlier.first, earlier.last
 
 
 def last_period(cadence: str, today: date) -> tuple[date, date]:
@@ -74,29 +84,19 @@ def last_period(cadence: str, today: date) -> tuple[date, date]:
     return end.replace(day=1), end
 
 
-def _filter(request: ReportRequest, since: date, until: date, low_score: float) -> DashboardFilter:
-    return DashboardFilter(
-        since,
-        until,
-        team=request.subject if request.scope == "team" else None,
-        agent=request.subject if request.scope == "agent" else None,
-        teams=request.teams,
-        low_score=low_score,
-    )
-
-
 def _delta(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
 
 def build_report(session: Session, request: ReportRequest, settings: ReportSettings) -> dict[str, Any]:
     """Everything the report template shows."""
-    flt = _filter(request, request.since, request.until, settings.low_score)
-    before = _filter(request, *previous(request.since, request.until), settings.low_score)
-    board = dashboard_view(session, flt, Drill(flt, settings.zone, settings.scorecard, settings.public_url))
+    flt = request.query()
+    earlier = before(flt)
+    drill = Drill(flt, settings.zone, settings.scorecard, settings.public_url, settings.low_score)
+    board = dashboard_view(session, flt, drill)
     now_totals: Totals = board["totals"]
-    old_totals = dashboard.summary(session, before)
-    old_rates = {r.criterion: r.fail_rate for r in dashboard.criterion_rates(session, before)}
+    old_totals = dashboard.summary(session, earlier)
+    old_rates = {r.criterion: r.fail_rate for r in dashboard.criterion_rates(session, earlier)}
     what, counts, drivers = root_causes(session, flt, "low_score")
     at = refreshed_at(session)
     return {
@@ -123,7 +123,7 @@ def build_report(session: Session, request: ReportRequest, settings: ReportSetti
     }
 
 
-def lowest_scored(session: Session, flt: DashboardFilter, settings: ReportSettings) -> list[dict[str, Any]]:
+def lowest_scored(session: Session, flt: InteractionQuery, settings: ReportSettings) -> list[dict[str, Any]]:
     """The period's lowest-scored interactions (worth a listen), with a link when the app has an address."""
     f = InsightFactRow
     where = [*conditions(flt), f.score.is_not(None)]

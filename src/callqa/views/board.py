@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.query import Days, InteractionQuery
 from callqa.insights import contact_reasons, csat, dashboard
 from callqa.insights.causes import WEEKDAY_NAMES
-from callqa.insights.dashboard import DashboardFilter, Totals
+from callqa.insights.dashboard import Totals
 from callqa.insights.drivers import Driver
 from callqa.views import charts
 from callqa.views.charts import Mark
@@ -28,31 +29,28 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 @dataclass(frozen=True)
 class Drill:
-    """Builds links to the interaction list for the dashboard's filter plus one mark's own condition."""
+    """Builds links to the interaction list for the dashboard's query plus one mark's own condition, and
+    knows the lines the dashboard draws (the low-score line)."""
 
-    flt: DashboardFilter
+    flt: InteractionQuery
     zone: ZoneInfo
     scorecard: str
     base: str | None = ""  # "" relative links, "https://qa.example.com" absolute, None no links
+    low_score: float = 70.0
 
     def __call__(self, since: date | None = None, until: date | None = None, **extra: Any) -> str | None:
         return self.link(since, until, extra)
 
     def link(self, since: date | None, until: date | None, extra: Mapping[str, Any]) -> str | None:
+        """The list of the dashboard's interactions on local days ``since``..``until`` (default: its
+        period) that also meet ``extra``."""
         if self.base is None:
             return None
-        start = since or self.flt.since
-        end = (until or self.flt.until) + timedelta(days=1)
-        params: dict[str, str] = {
-            "since": datetime.combine(start, time(), self.zone).isoformat(),
-            "until": datetime.combine(end, time(), self.zone).isoformat(),
-        }
-        for key in ("team", "agent", "channel"):
-            value = getattr(self.flt, key)
-            if value is not None:
-                params[key] = value
+        days = dashboard.period(self.flt)
+        listed = self.flt.day_view(Days(since or days.first, until or days.last)).in_zone(self.zone)
         if self.scorecard != DEFAULT_SCORECARD:
-            params["scorecard"] = self.scorecard
+            listed = listed.but(scorecard=self.scorecard)
+        params = listed.as_params()
         params.update({k: str(v) for k, v in extra.items() if v is not None})
         return f"{self.base.rstrip('/')}/interactions?" + urlencode(params)
 
@@ -73,7 +71,7 @@ def _tip(label: str, t: Totals) -> str:
     return f"{label}: mean score {_num(t.mean_score)} of {t.scored} scored, {t.n} interactions"
 
 
-def dashboard_view(session: Session, flt: DashboardFilter, drill: Drill) -> dict[str, Any]:
+def dashboard_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str, Any]:
     """Every figure and chart of the dashboard page (and of the HTML/PDF report)."""
     unit = dashboard.grain(flt)
     points = dashboard.trend(session, flt, unit)
@@ -175,7 +173,7 @@ DRILL_KEYS = {
 }
 
 
-def driver_link(drill: Drill, driver: Driver, outcome_key: str, low_score: float) -> str | None:
+def driver_link(drill: Drill, driver: Driver, outcome_key: str) -> str | None:
     """The interaction list behind a finding: the dimension value and, where a filter exists, the outcome."""
     if driver.dimension not in DRILL_KEYS or driver.value == "unknown":
         return None
@@ -186,7 +184,7 @@ def driver_link(drill: Drill, driver: Driver, outcome_key: str, low_score: float
         value = WEEKDAY_NAMES.index(driver.value)
     extra: dict[str, Any] = {DRILL_KEYS[driver.dimension]: value}
     if outcome_key == "low_score":
-        extra["max_score"] = round(low_score - 0.01, 2)
+        extra["max_score"] = round(drill.low_score - 0.01, 2)
     elif outcome_key == "auto_failed":
         extra["auto_failed"] = "true"
     elif outcome_key.startswith("failed:"):
@@ -194,10 +192,10 @@ def driver_link(drill: Drill, driver: Driver, outcome_key: str, low_score: float
     return drill.link(None, None, extra)
 
 
-def csat_view(session: Session, flt: DashboardFilter, drill: Drill) -> dict[str, Any]:
+def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str, Any]:
     """QA against CSAT: correlation, the four quadrants (linked), CSAT by score band, criterion effects."""
     seen = csat.overview(session, flt)
-    line = flt.low_score
+    line = drill.low_score
     sides = {"compliant": {"min_score": line}, "noncompliant": {"max_score": round(line - 0.01, 2)}}
     links = {
         q: drill.link(None, None, {**sides[q.split("_")[0]], "csat_band": q.split("_")[1]})
@@ -220,13 +218,14 @@ def csat_view(session: Session, flt: DashboardFilter, drill: Drill) -> dict[str,
         ),
         "effects": csat.criterion_effects(session, flt),
         "effect_link": lambda criterion: drill(failed=criterion),
+        "low_score": line,
         "num": _num,
         "pct": _pct,
     }
 
 
 def reasons_view(
-    session: Session, flt: DashboardFilter, drill: Drill, titles: Mapping[str, str]
+    session: Session, flt: InteractionQuery, drill: Drill, titles: Mapping[str, str]
 ) -> dict[str, Any]:
     """Contact reasons: volume and trend, quality and CSAT per reason, handle-time baselines, outliers."""
     volumes = contact_reasons.reason_volumes(session, flt)

@@ -11,9 +11,8 @@ from fastapi import Depends, HTTPException, Query
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
+from callqa.core.query import CSAT_BANDS, SENTIMENTS, Days, InteractionQuery
 from callqa.insights import dashboard
-from callqa.insights.dashboard import DashboardFilter
 from callqa.users.schemas import Actor, UserRole
 
 _TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment", "reason")
@@ -148,9 +147,10 @@ def _day(name: str, value: str) -> date:
 
 
 def read_dashboard_filter(
-    session: Session, actor: Actor, params: Mapping[str, str], *, today: date, low_score: float
-) -> DashboardFilter:
-    """The dashboard filter of the query string, narrowed to what ``actor`` may see (404 beyond it)."""
+    session: Session, actor: Actor, params: Mapping[str, str], *, today: date
+) -> InteractionQuery:
+    """The dashboard's query of the query string (local days ``since``..``until`` or the last ``period``
+    days, team, agent, channel), narrowed to what ``actor`` may see (404 beyond it)."""
     period = params.get("period", "").strip()
     days = int(period) if period.isdigit() and int(period) > 0 else DEFAULT_PERIOD
     until = _day("until", params["until"]) if params.get("until", "").strip() else today
@@ -170,4 +170,4 @@ def read_dashboard_filter(
         owner = Owner(agent=None, team=team)
     if not allowed(actor, Action.INSIGHTS_VIEW, owner):
         raise HTTPException(404, "not found")
-    return DashboardFilter(since, until, team, agent, channel, teams, low_score)
+    return InteractionQuery(days=Days(since, until), team=team, agent=agent, channel=channel, teams=teams)

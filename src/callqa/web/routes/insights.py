@@ -11,12 +11,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from callqa.core.csvfile import write_records
+from callqa.core.query import InteractionQuery
 from callqa.insights import dashboard
 from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
 from callqa.insights.contact_reasons import baselines, reason_titles, reason_volumes
 from callqa.insights.csat import criterion_effects
 from callqa.insights.csat import overview as csat_overview
-from callqa.insights.dashboard import DashboardFilter, Totals
+from callqa.insights.dashboard import Totals, period
 from callqa.insights.drivers import Driver
 from callqa.insights.refresh import csat_model_summary, refreshed_at
 from callqa.insights.topics import Topic, discover, unrecognised
@@ -30,28 +31,30 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/insights", tags=["insights"])
 
 
-def _filter(request: Request, session: DbSession, actor: CurrentActor) -> DashboardFilter:
+def _filter(request: Request, session: DbSession, actor: CurrentActor) -> InteractionQuery:
     settings = request.app.state.settings
     today = datetime.now(settings.zone()).date()
-    return read_dashboard_filter(
-        session, actor, request.query_params, today=today, low_score=settings.insights_low_score
-    )
+    return read_dashboard_filter(session, actor, request.query_params, today=today)
 
 
 def _viewed(
     request: Request, session: DbSession, actor: CurrentActor, what: str
-) -> tuple[DashboardFilter, Drill]:
+) -> tuple[InteractionQuery, Drill]:
     """The page's filter (audited as a view of ``what``) and its drill-down link builder."""
     flt = _filter(request, session, actor)
-    settings = request.app.state.settings
     audit(request, session, actor, "view", what, None, _described(flt))
-    return flt, Drill(flt, settings.zone(), settings.insights_scorecard)
+    return flt, _drill(request, flt)
 
 
-def _frame(session: DbSession, actor: CurrentActor, flt: DashboardFilter) -> dict[str, Any]:
+def _drill(request: Request, flt: InteractionQuery) -> Drill:
+    settings = request.app.state.settings
+    return Drill(flt, settings.zone(), settings.insights_scorecard, low_score=settings.insights_low_score)
+
+
+def _frame(session: DbSession, actor: CurrentActor, flt: InteractionQuery) -> dict[str, Any]:
     """What every insights page's heading and filter form need."""
     teams = dashboard.teams_in(session, flt) if actor.role.value != "agent" else []
-    return {"flt": flt, "periods": PERIODS, "teams": teams}
+    return {"flt": flt, "period": period(flt), "periods": PERIODS, "teams": teams}
 
 
 @pages.get("/insights", name="insights_page")
@@ -72,8 +75,10 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
     return render(request, "insights.html", context)
 
 
-def _described(flt: DashboardFilter) -> dict[str, str]:
-    return {k: str(v) for k, v in asdict(flt).items() if v is not None and k not in ("teams", "low_score")}
+def _described(flt: InteractionQuery) -> dict[str, str]:
+    """The query as the page's own parameters: local days ``since``..``until``, team, agent, channel."""
+    days = period(flt)
+    return {"since": days.first.isoformat(), "until": days.last.isoformat(), **flt.as_params()}
 
 
 def _totals(t: Totals) -> dict[str, Any]:
@@ -127,20 +132,19 @@ def dashboard_json(request: Request, session: DbSession, actor: CurrentActor) ->
 
 def _causes(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     flt = _filter(request, session, actor)
-    settings = request.app.state.settings
     key = request.query_params.get("outcome", "").strip() or "low_score"
     try:
         what, counts, drivers = root_causes(session, flt, key)
     except UnknownOutcome as exc:
         raise HTTPException(422, str(exc)) from None
-    drill = Drill(flt, settings.zone(), settings.insights_scorecard)
+    drill = _drill(request, flt)
     audit(request, session, actor, "view", "root_causes", None, {**_described(flt), "outcome": key})
     return {
         "flt": flt,
         "outcome": what,
         "tally": counts,
         "drivers": drivers,
-        "links": [driver_link(drill, d, key, flt.low_score) for d in drivers],
+        "links": [driver_link(drill, d, key) for d in drivers],
     }
 
 
@@ -281,17 +285,20 @@ def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> d
     }
 
 
-def _topics(request: Request, session: DbSession, actor: CurrentActor) -> tuple[DashboardFilter, list[Topic]]:
+def _topics(
+    request: Request, session: DbSession, actor: CurrentActor
+) -> tuple[InteractionQuery, list[Topic]]:
     flt = _filter(request, session, actor)
     audit(request, session, actor, "view", "topics", None, _described(flt))
     statements = unrecognised(session, flt)
-    return flt, discover(statements, get_embedder().embed, flt.since, flt.until)
+    days = period(flt)
+    return flt, discover(statements, get_embedder().embed, days.first, days.last)
 
 
 @pages.get("/insights/topics", name="topics_page")
 def topics_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     flt, found = _topics(request, session, actor)
-    return render(request, "insights_topics.html", {"flt": flt, "topics": found})
+    return render(request, "insights_topics.html", {"flt": flt, "period": period(flt), "topics": found})
 
 
 @api.get("/topics")

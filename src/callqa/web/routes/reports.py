@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action
 from callqa.core.errors import ErrorCode
-from callqa.reports.build import ReportRequest, ReportSettings, build_report
+from callqa.insights.dashboard import period
+from callqa.reports.build import ReportRequest, ReportSettings, Scope, build_report
 from callqa.reports.models import ReportScheduleRow
 from callqa.reports.render import report_html, report_pdf
 from callqa.reports.schedules import ScheduleIn, create_schedule, deliveries, get_schedule
@@ -30,11 +31,10 @@ api = APIRouter(prefix="/api/reports", tags=["reports"])
 def _report(request: Request, session: Session, actor: Actor) -> tuple[ReportRequest, str]:
     settings = request.app.state.settings
     today = datetime.now(settings.zone()).date()
-    flt = read_dashboard_filter(
-        session, actor, request.query_params, today=today, low_score=settings.insights_low_score
-    )
-    scope = "agent" if flt.agent else "team" if flt.team else "centre"
-    report = ReportRequest(scope, flt.agent or flt.team, flt.since, flt.until, flt.teams)  # type: ignore[arg-type]
+    flt = read_dashboard_filter(session, actor, request.query_params, today=today)
+    days = period(flt)
+    scope: Scope = "agent" if flt.agent else "team" if flt.team else "centre"
+    report = ReportRequest(scope, flt.agent or flt.team, days.first, days.last, flt.teams)
     locale = request.query_params.get("locale") or actor.locale
     context = build_report(session, report, ReportSettings.from_settings(settings))
     audit(
