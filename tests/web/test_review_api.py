@@ -172,7 +172,9 @@ def test_override_share_dispute_resolve(web: Web) -> None:
         assert stored is not None and stored.state == "final" and stored.finalized_at is not None
         assert stored.score == resolved["score"]
         ai = session.get(EvaluationRow, stored.evaluation_id)
-        assert ai is not None and ai.score == resolved["ai_score"]  # the AI evaluation itself is untouched
+        # the review's result is the official one; what the AI said is kept beside it
+        assert ai is not None and ai.ai_score == resolved["ai_score"] and ai.score == resolved["score"]
+        assert ai.review_state == "final"
     kinds = [n["kind"] for n in agent.client.get("/api/notifications").json()["items"]]
     assert kinds[0] == "dispute_resolved"
 

@@ -54,7 +54,7 @@ def ai_criteria(session: Session, interaction_id: int, scorecard: str) -> list[d
             "id": r.criterion,
             "title": r.title,
             "section": r.section,
-            "outcome": r.outcome,
+            "outcome": r.ai_outcome or r.outcome,
             "weight": r.weight,
             "critical": r.critical,
         }

@@ -25,9 +25,15 @@ def evidence_highlights(evaluation: StoredEvaluation) -> Highlights:
     return found
 
 
+def _points(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.0f}"
+
+
 def evaluation_table(evaluation: StoredEvaluation) -> RenderableType:
     verdict = "AUTO-FAIL" if evaluation.auto_failed else ("pass" if evaluation.passed else "below pass mark")
-    score = "n/a" if evaluation.score is None else f"{evaluation.score:.0f}"
+    score = _points(evaluation.score)
+    if evaluation.review_state is not None:
+        score += f" reviewed ({evaluation.review_state}; AI {_points(evaluation.ai_score)})"
     title = (
         f"{evaluation.scorecard} v{evaluation.scorecard_version}: score {score} ({verdict}), "
         f"{evaluation.engine_version}"
@@ -40,6 +46,8 @@ def evaluation_table(evaluation: StoredEvaluation) -> RenderableType:
     for c in evaluation.criteria:
         name = Text(c["id"] + (" !" if c["critical"] else ""))
         mark = Text(f"{OUTCOME_MARK[c['outcome']]} {c['outcome']}", style=OUTCOME_STYLE[c["outcome"]])
+        if c["ai_outcome"] != c["outcome"]:
+            mark.append(f" (AI {c['ai_outcome']})", style="dim")
         at = ", ".join(
             clock(e["start_ms"]).strip() for e in c["evidence"][:3] if e.get("start_ms") is not None
         )

@@ -13,7 +13,6 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from callqa.interactions.models import InteractionRow
-from callqa.review.models import OverrideRow, ReviewRow
 from callqa.scoring.models import CriterionResultRow, EvaluationRow
 
 ABILITIES: dict[str, tuple[str, ...]] = {
@@ -56,20 +55,12 @@ def _outcomes(session: Session, agent_name: str) -> list[tuple[int, str, str, st
         .where(InteractionRow.agent == agent_name)
     )
     rows = session.execute(query).all()
-    overrides: dict[tuple[int, str], str] = {}
-    for evaluation_id, criterion, outcome in session.execute(
-        select(ReviewRow.evaluation_id, OverrideRow.criterion, OverrideRow.outcome)
-        .join(OverrideRow, OverrideRow.review_id == ReviewRow.id)
-        .where(ReviewRow.evaluation_id.in_({r.id for r in rows}), ReviewRow.state != "draft")
-        .order_by(OverrideRow.id)
-    ):
-        overrides[(evaluation_id, criterion)] = outcome
     return [
         (
             int(r.id),
             r.started_at.strftime("%Y-%m") if r.started_at else "undated",
             str(r.criterion),
-            overrides.get((r.id, r.criterion), str(r.outcome)),
+            str(r.outcome),  # the official outcome: a shared review's where a person changed it
         )
         for r in rows
     ]

@@ -30,6 +30,7 @@ from callqa.insights.models import MONTHLY, InsightCriterionSlotRow, InsightFact
 from callqa.insights.predict import CsatModel, centre_model, features, text_csat
 from callqa.insights.rollups import rebuild_rollups
 from callqa.interactions.models import InteractionRow
+from callqa.review.models import ReviewRow
 from callqa.scoring.models import EvaluationRow
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,8 @@ def _changed(session: Session, config: InsightConfig, since: datetime) -> set[in
             )
         )
     )
+    # a review step may have changed the official score and outcomes
+    changed.update(session.scalars(select(ReviewRow.interaction_id).where(ReviewRow.updated_at >= since)))
     # interactions the window missed (a transaction open longer than the margin): only looked for when
     # the counts disagree
     stored = session.scalar(select(func.count()).select_from(InteractionRow))

@@ -18,8 +18,9 @@ from callqa.review.models import DisputeRow, OverrideRow, ReviewRow, SelfEvaluat
 from callqa.review.notifications import notify
 from callqa.review.sampling import mark_reviewed
 from callqa.review.schemas import OUTCOMES, Dispute, DisputeState, Override, ReviewState, ReviewView
-from callqa.review.totals import rescored
-from callqa.scoring.models import CriterionResultRow, EvaluationRow
+from callqa.review.totals import official, rescored
+from callqa.scoring.loader import parse_scorecard
+from callqa.scoring.models import CriterionResultRow, EvaluationRow, ScorecardRow
 from callqa.users.models import LeadsTeamRow, TeamRow, UserRow
 
 MIN_REASON = 5
@@ -31,6 +32,7 @@ def _now() -> datetime:
 
 
 def _criteria(session: Session, evaluation_id: int) -> list[dict[str, object]]:
+    """The evaluation's criteria as the AI decided them (``outcome`` is the AI's)."""
     rows = session.scalars(
         select(CriterionResultRow)
         .where(CriterionResultRow.evaluation_id == evaluation_id)
@@ -41,7 +43,7 @@ def _criteria(session: Session, evaluation_id: int) -> list[dict[str, object]]:
             "id": r.criterion,
             "section": r.section,
             "title": r.title,
-            "outcome": r.outcome,
+            "outcome": r.ai_outcome or r.outcome,
             "confidence": r.confidence,
             "weight": r.weight,
             "critical": r.critical,
@@ -76,8 +78,8 @@ def start_review(session: Session, evaluation_id: int, reviewer_id: int) -> Revi
         interaction_id=evaluation.interaction_id,
         reviewer_id=reviewer_id,
         state=ReviewState.DRAFT.value,
-        score=evaluation.score,
-        auto_failed=evaluation.auto_failed,
+        score=evaluation.ai_score,
+        auto_failed=bool(evaluation.ai_auto_failed),
         created_at=now,
         updated_at=now,
     )
@@ -98,6 +100,29 @@ def _refresh_score(session: Session, review: ReviewRow) -> None:
         _criteria(session, review.evaluation_id), _final_outcomes(session, review.id)
     )
     review.updated_at = _now()
+    publish(session, review)
+
+
+def publish(session: Session, review: ReviewRow) -> None:
+    """Once shared, the review's result is the official one: its outcomes replace the AI's on the
+    evaluation's criteria and its score the evaluation's (the AI's stay in ``ai_*``), and the evaluation
+    records the review's state. A draft changes nothing official."""
+    if review.state == ReviewState.DRAFT.value:
+        return
+    evaluation = session.get(EvaluationRow, review.evaluation_id)
+    assert evaluation is not None
+    changed = _final_outcomes(session, review.id)
+    rows = list(
+        session.scalars(select(CriterionResultRow).where(CriterionResultRow.evaluation_id == evaluation.id))
+    )
+    for r in rows:
+        r.outcome = changed.get(r.criterion, r.ai_outcome or r.outcome)
+    card = session.get(ScorecardRow, evaluation.scorecard_id)
+    pass_mark = parse_scorecard(card.source, card.name).spec.pass_mark if card else 80.0
+    evaluation.score, evaluation.raw_score, evaluation.auto_failed, evaluation.passed = official(
+        _criteria(session, evaluation.id), changed, pass_mark
+    )
+    evaluation.review_state = review.state
 
 
 def _check_state(review: ReviewRow, allowed: tuple[ReviewState, ...], step: str) -> None:
@@ -173,18 +198,16 @@ def share(session: Session, review: ReviewRow, *, comment: str | None = None) ->
     review.state = ReviewState.SHARED.value
     review.comment = comment.strip() if comment and comment.strip() else review.comment
     review.shared_at = review.updated_at = _now()
+    publish(session, review)
     mark_reviewed(session, review.interaction_id)
     notify(
         session,
         _agent_users(session, review.interaction_id),
         "review_shared",
-        f"Your evaluation was reviewed: score {_fmt(review.score)}",
+        # no score or outcome: the agent grades the interaction themselves before seeing QA's result
+        "QA reviewed one of your interactions: grade it yourself to see the result",
         _link(review),
     )
-
-
-def _fmt(score: float | None) -> str:
-    return "–" if score is None else f"{score:.0f}"
 
 
 def self_evaluation(session: Session, review_id: int) -> SelfEvaluationRow | None:
@@ -232,6 +255,7 @@ def acknowledge(session: Session, review: ReviewRow) -> None:
     _needs_self_evaluation(session, review)
     review.state = ReviewState.ACKNOWLEDGED.value
     review.updated_at = _now()
+    publish(session, review)
     if review.reviewer_id is not None:
         notify(
             session,
@@ -272,6 +296,7 @@ def open_dispute(
     session.add(dispute)
     review.state = ReviewState.DISPUTED.value
     review.updated_at = _now()
+    publish(session, review)
     session.flush()
     readers = [
         *_team_leads(session, review.interaction_id),
@@ -313,6 +338,7 @@ def resolve_dispute(
     if still_open is None:
         review.state = ReviewState.FINAL.value
         review.finalized_at = review.updated_at = _now()
+        publish(session, review)
     verdict = "upheld" if upheld else "rejected"
     agents = [dispute.agent_id] if dispute.agent_id else []
     notify(
@@ -329,6 +355,7 @@ def finalize(session: Session, review: ReviewRow) -> None:
     _check_state(review, (ReviewState.SHARED, ReviewState.ACKNOWLEDGED), "finalize")
     review.state = ReviewState.FINAL.value
     review.finalized_at = review.updated_at = _now()
+    publish(session, review)
 
 
 def review_view(session: Session, review: ReviewRow) -> ReviewView:
@@ -355,7 +382,7 @@ def review_view(session: Session, review: ReviewRow) -> ReviewView:
         interaction_id=review.interaction_id,
         state=ReviewState(review.state),
         reviewer=names.get(review.reviewer_id) if review.reviewer_id else None,
-        ai_score=evaluation.score if evaluation else None,
+        ai_score=evaluation.ai_score if evaluation else None,
         score=review.score,
         auto_failed=review.auto_failed,
         comment=review.comment,

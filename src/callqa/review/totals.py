@@ -9,6 +9,14 @@ from typing import Any
 def rescored(criteria: Sequence[Mapping[str, Any]], outcomes: Mapping[str, str]) -> tuple[float | None, bool]:
     """(score, auto_failed) with ``outcomes`` (criterion id → outcome) replacing the AI's: the weighted share
     of applicable points, N/A excluded; a failed critical criterion auto-fails and scores 0."""
+    final, raw = _raw(criteria, outcomes)
+    auto_failed = any(bool(c["critical"]) and o == "fail" for c, o in final)
+    return (0.0 if auto_failed else raw), auto_failed
+
+
+def _raw(
+    criteria: Sequence[Mapping[str, Any]], outcomes: Mapping[str, str]
+) -> tuple[list[tuple[Mapping[str, Any], str]], float | None]:
     final = [(c, outcomes.get(str(c["id"]), str(c["outcome"]))) for c in criteria]
     applicable = [(c, o) for c, o in final if o != "n/a"]
     total = sum(float(c["weight"]) for c, _ in applicable)
@@ -17,5 +25,14 @@ def rescored(criteria: Sequence[Mapping[str, Any]], outcomes: Mapping[str, str])
         if total
         else None
     )
-    auto_failed = any(bool(c["critical"]) and o == "fail" for c, o in final)
-    return (0.0 if auto_failed else raw), auto_failed
+    return final, raw
+
+
+def official(
+    criteria: Sequence[Mapping[str, Any]], outcomes: Mapping[str, str], pass_mark: float
+) -> tuple[float | None, float | None, bool, bool]:
+    """(score, raw score, auto_failed, passed) with ``outcomes`` replacing the AI's, as the engine scores."""
+    score, auto_failed = rescored(criteria, outcomes)
+    _, raw = _raw(criteria, outcomes)
+    passed = not auto_failed and raw is not None and raw >= pass_mark
+    return score, raw, auto_failed, passed

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callqa.db.base import Base, IdType, JsonType
@@ -43,8 +44,23 @@ class AnalysisRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+def _as_stored(column: str) -> Any:
+    """A column default: the value given for ``column`` in the same INSERT (the AI's own result, which the
+    official columns also start from)."""
+
+    def default(context: DefaultExecutionContext) -> Any:
+        return context.get_current_parameters().get(column)  # type: ignore[no-untyped-call]
+
+    return default
+
+
 class EvaluationRow(Base):
-    """An evaluation of one interaction with one scorecard version; re-scoring adds a row, keeps the old."""
+    """An evaluation of one interaction with one scorecard version; re-scoring adds a row, keeps the old.
+
+    ``score``, ``raw_score``, ``auto_failed`` and ``passed`` are the **official** result: the AI's until a
+    person's review of it is shared with the agent, the reviewed one from then on (``review.publish``);
+    ``ai_*`` keep what the AI said, ``review_state`` the state of the review that counts (None: not reviewed).
+    """
 
     __tablename__ = "evaluations"
     __table_args__ = (
@@ -66,9 +82,15 @@ class EvaluationRow(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     is_current: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ai_score: Mapped[float | None] = mapped_column(Float, default=_as_stored("score"))
+    ai_auto_failed: Mapped[bool | None] = mapped_column(Boolean, default=_as_stored("auto_failed"))
+    review_state: Mapped[str | None] = mapped_column(String(16))
 
 
 class CriterionResultRow(Base):
+    """One criterion of an evaluation: ``outcome`` is the official one (a shared review's where a person
+    changed it), ``ai_outcome`` what the AI decided; explanation and evidence are the AI's."""
+
     __tablename__ = "criterion_results"
     __table_args__ = (
         Index("ix_criterion_results_evaluation_id", "evaluation_id"),
@@ -86,6 +108,7 @@ class CriterionResultRow(Base):
     critical: Mapped[bool] = mapped_column(Boolean)
     explanation: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
+    ai_outcome: Mapped[str | None] = mapped_column(String(8), default=_as_stored("outcome"))
 
 
 class LlmVerdictRow(Base):

@@ -19,6 +19,9 @@ from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 
 @dataclass(frozen=True)
 class StoredEvaluation:
+    """An evaluation as stored: ``score`` & co. are the official result (a shared review's once there is
+    one), ``ai_score`` and each criterion's ``ai_outcome`` what the AI said."""
+
     id: int
     interaction_id: int
     scorecard: str
@@ -31,6 +34,13 @@ class StoredEvaluation:
     is_current: bool
     created_at: datetime
     criteria: tuple[dict[str, Any], ...]
+    ai_score: float | None = None
+    ai_auto_failed: bool | None = None
+    review_state: str | None = None  # the shared review's state; None: the AI's result stands
+
+    @property
+    def reviewed_score(self) -> float | None:
+        return self.score if self.review_state is not None else None
 
 
 def _criteria(session: Session, evaluation_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
@@ -47,6 +57,7 @@ def _criteria(session: Session, evaluation_ids: Sequence[int]) -> dict[int, list
                 "section": r.section,
                 "title": r.title,
                 "outcome": r.outcome,
+                "ai_outcome": r.ai_outcome or r.outcome,
                 "confidence": r.confidence,
                 "weight": r.weight,
                 "critical": r.critical,
@@ -71,6 +82,9 @@ def _stored(row: EvaluationRow, version: int, criteria: list[dict[str, Any]]) ->
         row.is_current,
         row.created_at,
         tuple(criteria),
+        row.ai_score,
+        row.ai_auto_failed,
+        row.review_state,
     )
 
 
@@ -148,11 +162,17 @@ def export_record(row: InteractionRow, ev: StoredEvaluation, data: dict[str, Any
         "raw_score": ev.raw_score,
         "auto_failed": ev.auto_failed,
         "passed": ev.passed,
+        "ai_score": ev.ai_score,
+        "reviewed_score": ev.reviewed_score,
+        "final_score": ev.score,
+        "review_state": ev.review_state,
         "criteria": [
             {
                 "id": c["id"],
                 "section": c["section"],
                 "outcome": c["outcome"],
+                "ai_outcome": c["ai_outcome"],
+                "reviewed_outcome": c["outcome"] if ev.review_state is not None else None,
                 "confidence": c["confidence"],
                 "explanation": c["explanation"],
                 "evidence": [
@@ -170,6 +190,7 @@ def export_record(row: InteractionRow, ev: StoredEvaluation, data: dict[str, Any
         "friction": data.get("friction", []),
         "metrics": data.get("metrics", {}),
         "summary": (data.get("summary") or {}).get("text"),
+        "contact_reason": (data.get("reason") or {}).get("id"),
         "csat": row.csat,
         "csat_scale": row.csat_scale,
         "nps": row.nps,

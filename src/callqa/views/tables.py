@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC
 from typing import IO, Any, TextIO
 
-from sqlalchemy import ColumnElement, Select, and_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, null, select, true
 from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
@@ -54,6 +54,9 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("score", "float"),
         ("auto_failed", "bool"),
         ("evaluation_id", "int"),
+        ("ai_score", "float"),
+        ("reviewed_score", "float"),
+        ("review_state", "str"),
     ],
     "evaluations": [
         ("id", "int"),
@@ -67,6 +70,10 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("passed", "bool"),
         ("is_current", "bool"),
         ("created_at", "datetime"),
+        ("ai_score", "float"),
+        ("ai_auto_failed", "bool"),
+        ("reviewed_score", "float"),
+        ("review_state", "str"),
     ],
     "criterion_results": [
         ("evaluation_id", "int"),
@@ -78,8 +85,15 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("confidence", "float"),
         ("weight", "float"),
         ("critical", "bool"),
+        ("ai_outcome", "str"),
+        ("reviewed_outcome", "str"),
     ],
 }
+
+
+def _reviewed(column: Any) -> ColumnElement[Any]:
+    """The official value where a shared review made it, else NULL."""
+    return case((EvaluationRow.review_state.is_not(None), column), else_=null())
 
 
 def _evaluations(query: InteractionQuery) -> ColumnElement[bool]:
@@ -120,6 +134,9 @@ def _query(
                 EvaluationRow.score,
                 EvaluationRow.auto_failed,
                 EvaluationRow.id,
+                EvaluationRow.ai_score,
+                _reviewed(EvaluationRow.score),
+                EvaluationRow.review_state,
             )
             .outerjoin(F, F.interaction_id == i.id)
             .outerjoin(EvaluationRow, current_evaluation(query))
@@ -141,6 +158,10 @@ def _query(
                 e.passed,
                 e.is_current,
                 e.created_at,
+                e.ai_score,
+                e.ai_auto_failed,
+                _reviewed(e.score),
+                e.review_state,
             )
             .join(ScorecardRow, ScorecardRow.id == e.scorecard_id)
             .join(InteractionRow, InteractionRow.id == e.interaction_id)
@@ -160,6 +181,8 @@ def _query(
                 r.confidence,
                 r.weight,
                 r.critical,
+                r.ai_outcome,
+                _reviewed(r.outcome),
             )
             .join(EvaluationRow, EvaluationRow.id == r.evaluation_id)
             .join(InteractionRow, InteractionRow.id == EvaluationRow.interaction_id)
