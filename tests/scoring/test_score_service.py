@@ -138,10 +138,19 @@ def test_export_records_have_the_documented_shape(db: Database) -> None:
     ):
         assert key in a
     assert a["score"] == 100.0 and a["auto_failed"] is False
+    # not reviewed: the AI's score is the final one
+    assert (a["ai_score"], a["reviewed_score"], a["final_score"], a["review_state"]) == (
+        100.0,
+        None,
+        100.0,
+        None,
+    )
     assert a["criteria"][0] == {
         "id": "greeting",
         "section": "s",
         "outcome": "pass",
+        "ai_outcome": "pass",
+        "reviewed_outcome": None,
         "confidence": 0.9,
         "explanation": a["criteria"][0]["explanation"],
         "evidence": [{"turn": 0, "start_ms": 0, "end_ms": None, "text": "Hello"}],

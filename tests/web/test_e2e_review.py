@@ -7,16 +7,21 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from browser_support import browser, screenshot, serving, sign_in
+from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.interactions.models import InteractionRow
 from callqa.review.models import DisputeRow, OverrideRow, ReviewRow
+from callqa.scoring.models import EvaluationRow
 from web_support import Web
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
     ident = web.ids()["en-call-05"]
+    refresh_insights(web.db.factory, InsightConfig.from_settings(web.settings))
+    dashboard = "/insights?agent=j.smith&since=2020-01-01&until=2027-12-31"
     with serving(web.app) as base, browser() as chromium:
         analyst = sign_in(chromium, base, "analyst")
         analyst.goto(f"{base}/interactions/{ident}")
@@ -32,13 +37,25 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         expect(analyst.locator("[data-test=review-state]")).to_have_text("shared")
         screenshot(analyst, "review-analyst-shared")
 
+        lead = sign_in(chromium, base, "sam.lead")
+        lead.goto(base + dashboard)
+        mean_before = float(lead.locator("[data-test=tile-score]").inner_text())
+
         agent = sign_in(chromium, base, "j.smith")
         expect(agent.locator("[data-test=notifications] .badge")).to_have_text("1")
         agent.click("[data-test=notifications]")
+        notice = agent.locator("#notifications").inner_text()
+        assert "grade it yourself" in notice and not re.search(r"score \d", notice)  # blind until graded
         agent.click("#notifications a")
         agent.wait_for_url(re.compile(rf"/interactions/{ident}#review$"))
         assert agent.locator("[data-test=override-empathy]").count() == 0  # agents cannot override
         assert agent.locator("[data-test=score]").count() == 0  # QA's outcomes wait for the self-evaluation
+        expect(agent.locator("[data-test=awaiting]")).to_be_visible()
+        # a chat-and-e-mail criterion starts at n/a on a call; the others wait for the agent
+        expect(
+            agent.locator("#self-evaluation tr[data-criterion=response_time] input[value='n/a']")
+        ).to_be_checked()
+        expect(agent.locator("#self-evaluation tr[data-criterion=greeting] input:checked")).to_have_count(0)
         radios = agent.locator("#self-evaluation input[value=pass]")
         for i in range(radios.count()):
             radios.nth(i).check()
@@ -51,7 +68,6 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         expect(agent.locator("[data-test=review-state]")).to_have_text("disputed")
         screenshot(agent, "review-agent-disputed")
 
-        lead = sign_in(chromium, base, "sam.lead")
         lead.goto(f"{base}/interactions/{ident}")
         resolve = lead.locator("form[data-test^=resolve-]")
         resolve.locator("input[name=resolution]").fill("the recording confirms the thanks")
@@ -60,6 +76,28 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         expect(lead.locator("[data-test=final-thanks]")).to_have_text("pass")
         assert lead.get_attribute("[data-test=dispute]", "data-state") == "upheld"
         screenshot(lead, "review-supervisor-resolved")
+
+        # the reviewed score is the official one: on the interaction and on the agent's dashboard
+        with web.db.factory() as session:
+            final = session.scalars(select(ReviewRow).where(ReviewRow.interaction_id == ident)).one()
+            ai = session.get(EvaluationRow, final.evaluation_id)
+            assert ai is not None and final.score is not None and ai.ai_score is not None
+            scored = session.scalar(
+                select(func.count(EvaluationRow.id))
+                .join(InteractionRow, InteractionRow.id == EvaluationRow.interaction_id)
+                .where(InteractionRow.agent == "j.smith", EvaluationRow.is_current.is_(True))
+            )
+        lead.reload()
+        expect(lead.locator("[data-test=score]")).to_have_text(f"{final.score:.0f}")
+        expect(lead.locator("[data-test=reviewed]")).to_be_visible()
+        expect(lead.locator("[data-test=ai-score]")).to_contain_text(f"{ai.ai_score:.0f}")
+        refresh_insights(web.db.factory, InsightConfig.from_settings(web.settings))
+        lead.goto(base + dashboard)
+        mean_after = float(lead.locator("[data-test=tile-score]").inner_text())
+        assert mean_after == pytest.approx(
+            mean_before + (final.score - ai.ai_score) / (scored or 1), abs=0.051
+        )
+        screenshot(lead, "dashboard-after-review")
 
     with web.db.factory() as session:
         review = session.scalars(select(ReviewRow).where(ReviewRow.interaction_id == ident)).one()

@@ -73,7 +73,7 @@ class ReviewView:
 
     def hidden_for_self_evaluation(self) -> ReviewView:
         """What the agent sees before evaluating themselves: the criteria, not QA's or the AI's outcomes."""
-        keep = ("id", "title", "section", "weight", "critical")
+        keep = ("id", "title", "section", "weight", "critical", "applies")
         return replace(
             self,
             ai_score=None,

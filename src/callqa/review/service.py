@@ -19,7 +19,7 @@ from callqa.review.notifications import notify
 from callqa.review.sampling import mark_reviewed
 from callqa.review.schemas import OUTCOMES, Dispute, DisputeState, Override, ReviewState, ReviewView
 from callqa.review.totals import official, rescored
-from callqa.scoring.loader import parse_scorecard
+from callqa.scoring.loader import scorecard_spec
 from callqa.scoring.models import CriterionResultRow, EvaluationRow, ScorecardRow
 from callqa.users.models import LeadsTeamRow, TeamRow, UserRow
 
@@ -118,7 +118,7 @@ def publish(session: Session, review: ReviewRow) -> None:
     for r in rows:
         r.outcome = changed.get(r.criterion, r.ai_outcome or r.outcome)
     card = session.get(ScorecardRow, evaluation.scorecard_id)
-    pass_mark = parse_scorecard(card.source, card.name).spec.pass_mark if card else 80.0
+    pass_mark = scorecard_spec(card.source, card.name).pass_mark if card else 80.0
     evaluation.score, evaluation.raw_score, evaluation.auto_failed, evaluation.passed = official(
         _criteria(session, evaluation.id), changed, pass_mark
     )
@@ -358,6 +358,24 @@ def finalize(session: Session, review: ReviewRow) -> None:
     publish(session, review)
 
 
+def _off_channel(session: Session, evaluation: EvaluationRow) -> set[str]:
+    """The criteria of the evaluation's scorecard that never apply on the interaction's channel (a
+    voice-only criterion on a chat): the agent's self-evaluation starts them at n/a."""
+    card = session.get(ScorecardRow, evaluation.scorecard_id)
+    channel = session.scalar(
+        select(InteractionRow.channel).where(InteractionRow.id == evaluation.interaction_id)
+    )
+    if card is None or channel is None:
+        return set()
+    spec = scorecard_spec(card.source, card.name)
+    return {
+        c.id
+        for section in spec.sections
+        for c in section.criteria
+        if c.channels and str(channel) not in {str(ch) for ch in c.channels}
+    }
+
+
 def review_view(session: Session, review: ReviewRow) -> ReviewView:
     """The review with the AI's criteria, the final outcome of each, its overrides and disputes."""
     names = {r.id: r.username for r in session.execute(select(UserRow.id, UserRow.username))}
@@ -368,8 +386,14 @@ def review_view(session: Session, review: ReviewRow) -> ReviewView:
     )
     final = {o.criterion: o.outcome for o in overrides}
     evaluation = session.get(EvaluationRow, review.evaluation_id)
+    off = _off_channel(session, evaluation) if evaluation else set()
     criteria = [
-        {**c, "final_outcome": final.get(str(c["id"]), c["outcome"]), "overridden": str(c["id"]) in final}
+        {
+            **c,
+            "final_outcome": final.get(str(c["id"]), c["outcome"]),
+            "overridden": str(c["id"]) in final,
+            "applies": c["id"] not in off,
+        }
         for c in _criteria(session, review.evaluation_id)
     ]
     disputes = session.scalars(
