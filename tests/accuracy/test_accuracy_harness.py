@@ -11,11 +11,11 @@ import typer
 from typer.testing import CliRunner
 
 from callqa.accuracy import datasets as ds
-from callqa.accuracy import metrics as m
 from callqa.accuracy import run_eval
 from callqa.accuracy.tasks import DIALOGUE_THRESHOLDS, TURN_THRESHOLDS, aggregate, satisfaction_class
 from callqa.analysis.sentiment import trajectory
 from callqa.cli import evaluate
+from callqa.core import metrics as m
 from callqa.insights.predict import text_csat
 from callqa.sentiment import get_sentiment_model
 

@@ -9,18 +9,23 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from callqa.core.query import InteractionQuery
 from callqa.db.migrate import alembic_config, upgrade
 from callqa.insights.causes import root_causes
 from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.review.service import override, share, start_review
 from callqa.scoring.loader import load_scorecard
+from callqa.scoring.models import EvaluationRow, ScorecardRow
 from callqa.tables import metadata
+from callqa.users.schemas import UserCreate, UserRole
+from callqa.users.service import create_user
 from insights_support import add, scorecard
 from support import Database
 
 CONFIG = InsightConfig(ZoneInfo("UTC"))
+TWO = {"greeting": "fail", "thanks": "pass"}
 
 
 def test_migrated_schema_matches_the_models(db: Database) -> None:
@@ -107,3 +112,48 @@ def test_scorecard_origins_are_told_apart_for_versions_stored_before_they_were_r
             ("standard", 2, "editor"),
             ("standard", 3, "builtin"),
         ]
+
+
+@pytest.mark.issue(17)
+def test_reviews_shared_before_the_official_score_existed_become_official_on_upgrade(db: Database) -> None:
+    """Downgrading puts the AI's values back; upgrading publishes every shared review again."""
+    with db.factory.begin() as session:
+        card = ScorecardRow(
+            name="standard",
+            version=1,
+            title="Standard",
+            content_hash="h",
+            source=load_scorecard("standard").source_text,
+            created_at=datetime.now(UTC),
+        )
+        session.add(card)
+        session.flush()
+        ident = add(session, card, datetime(2026, 3, 2, tzinfo=UTC), score=50.0, criteria=TWO)
+        user = create_user(
+            session,
+            UserCreate(username="qa", display_name="QA", password="long-enough-pw", role=UserRole.QA_ANALYST),
+        )
+        evaluation = session.scalars(
+            select(EvaluationRow.id).where(EvaluationRow.interaction_id == ident)
+        ).one()
+        review = start_review(session, evaluation, user.id)
+        override(
+            session, review, criterion="greeting", outcome="pass", reason="named the bank", user_id=user.id
+        )
+        share(session, review)
+    read = "SELECT score, ai_score, review_state, passed FROM evaluations"
+    with db.engine.connect() as connection:
+        assert tuple(connection.execute(text(read)).one()) == (100.0, 50.0, "shared", True)
+    command.downgrade(alembic_config(db.engine), "0017")
+    try:
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT score FROM evaluations")) == 50.0
+            assert connection.scalar(
+                text("SELECT outcome FROM criterion_results WHERE criterion = 'greeting'")
+            ) == ("fail")
+    finally:
+        upgrade(db.engine)
+    with db.engine.connect() as connection:
+        assert tuple(connection.execute(text(read)).one()) == (100.0, 50.0, "shared", True)
+        outcomes = text("SELECT ai_outcome, outcome FROM criterion_results WHERE criterion = 'greeting'")
+        assert tuple(connection.execute(outcomes).one()) == ("fail", "pass")

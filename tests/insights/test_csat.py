@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from callqa.core.query import InteractionQuery
+from callqa.core.stats import spearman
 from callqa.insights.csat import criterion_effects, overview, quadrant
 from callqa.insights.dashboard import summary
 from callqa.insights.refresh import InsightConfig, refresh_insights
-from callqa.insights.stats import spearman
 from insights_support import add, scorecard
 from support import Database
 

@@ -28,6 +28,7 @@ class Action(StrEnum):
     NOTIFICATION_READ = "notification.read"  # one's own notifications
     QUEUE_MANAGE = "queue.manage"  # build review queues, work one's own
     CALIBRATION_RUN = "calibration.run"  # set up and close calibration sessions
+    AGREEMENT_VIEW = "agreement.view"  # how well the AI agrees with the graders, and the examples behind it
     COACHING_MANAGE = "coaching.manage"  # coach an agent: talks, action items, follow-up
     COACHING_RESPOND = "coaching.respond"  # acknowledge one's own coaching, tick action items
     QUALITY_FILE_VIEW = "quality_file.view"  # an agent's quality file and ability profile
@@ -125,6 +126,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.NOTIFICATION_READ: _everyone,
     Action.QUEUE_MANAGE: _staff,
     Action.CALIBRATION_RUN: _staff,
+    Action.AGREEMENT_VIEW: _staff,
     Action.COACHING_MANAGE: _leads_or_staff,
     Action.COACHING_RESPOND: _own_work,
     Action.QUALITY_FILE_VIEW: sees,

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from callqa.accuracy import metrics
 from callqa.accuracy.tasks import EvalRow
 from callqa.analysis.reasons import FLOOR, MIN_CONFIDENCE, Prediction, ReasonClassifier
+from callqa.core import metrics
 from callqa.insights.topics import kmeans
 from callqa.ml.embeddings import get_embedder
 from callqa.sentiment.training import Head, fit_head

@@ -6,9 +6,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from callqa.accuracy import metrics as m
 from callqa.accuracy.datasets import DISSATISFIED, NEUTRAL, SATISFIED, Dialogue, TextItem, sample
 from callqa.analysis.sentiment import trajectory
+from callqa.core import metrics as m
 from callqa.insights.predict import text_csat
 from callqa.sentiment import SentimentModel
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from callqa.cli import (
+    agreement,
     browse,
     database,
     demo,
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 ingest.register(app)
+agreement.register(app)
 browse.register(app)
 score.register(app)
 export.register(app)

@@ -16,6 +16,7 @@ from callqa.cli.serve import run_server
 from callqa.core.query import InteractionQuery
 from callqa.core.settings import Settings
 from callqa.demo import demo_data_dir
+from callqa.demo.reviews import load_demo_reviews
 from callqa.demo.users import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from callqa.insights.refresh import InsightConfig, refresh_insights
 from callqa.scoring.queries import export_records, score_summary
@@ -51,6 +52,9 @@ def demo(
         print_score_report(scored)
         with ctx.factory.begin() as session:
             created = ensure_demo_users(session)
+            reviewed = load_demo_reviews(session, data / "reviews.yaml")
+        if reviewed:
+            console.print(f"{reviewed} demo reviews by the QA analyst stored (shared and final)")
         print_refresh(refresh_insights(ctx.factory, InsightConfig.from_settings(ctx.settings)))
         with ctx.factory.begin() as session:
             summary = score_summary(session, card.name)
@@ -68,6 +72,7 @@ def demo(
     console.print(
         "\nNext: [bold]callqa show ID[/bold] for a transcript with its evaluation and evidence, "
         "[bold]callqa export --format csv[/bold] for a spreadsheet, "
+        "[bold]callqa agreement[/bold] for how often the AI agrees with the reviews, "
         "[bold]callqa serve[/bold] for the web app."
     )
     ok = report.ok and not scored.failures

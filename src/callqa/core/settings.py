@@ -109,6 +109,13 @@ class Settings(BaseSettings):
         default=DEFAULT_SCORECARD,
         description="The scorecard whose scores dashboards, reports and root causes read.",
     )
+    agreement_floor: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="A criterion whose agreement with the graders is surely below this (the top of its 95 % "
+        "interval) is flagged on the AI agreement page.",
+    )
     insights_low_score: float = Field(
         default=70.0,
         ge=0,

@@ -19,9 +19,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from callqa.core.query import InteractionQuery
+from callqa.core.stats import benjamini_hochberg, proportion_difference
 from callqa.insights.dashboard import Totals, before, conditions, volume
 from callqa.insights.models import InsightFactRow
-from callqa.insights.stats import benjamini_hochberg, proportion_difference
 from callqa.scoring.models import AnalysisRow
 
 F = InsightFactRow

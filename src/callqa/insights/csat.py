@@ -18,9 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.core.query import InteractionQuery
-from callqa.insights.dashboard import conditions, criterion_titles
-from callqa.insights.models import InsightFactRow
-from callqa.insights.stats import (
+from callqa.core.stats import (
     Correlation,
     benjamini_hochberg,
     compare_groups,
@@ -28,6 +26,8 @@ from callqa.insights.stats import (
     pearson,
     spearman,
 )
+from callqa.insights.dashboard import conditions, criterion_titles
+from callqa.insights.models import InsightFactRow
 from callqa.scoring.models import CriterionResultRow
 
 F = InsightFactRow

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from callqa.insights.stats import benjamini_hochberg, proportion_difference
+from callqa.core.stats import benjamini_hochberg, proportion_difference
 
 MIN_GROUP = 20  # fewer interactions than this in a group (or outside it) say too little to rank
 

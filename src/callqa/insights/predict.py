@@ -20,8 +20,8 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqa.core.stats import spearman
 from callqa.insights.models import InsightFactRow
-from callqa.insights.stats import spearman
 
 F = InsightFactRow
 # CSAT ≈ A + B × overall sentiment + C × sentiment at the end (least squares, USS English dev, 400 dialogues)

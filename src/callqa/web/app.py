@@ -21,6 +21,7 @@ from callqa.web.deps import NotSignedIn, csrf_protect
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (
     admin,
+    agreement,
     api_export,
     api_interactions,
     api_queues,
@@ -103,6 +104,8 @@ def create_app(
         api_users,
     ):
         app.include_router(module.router)
+    app.include_router(agreement.pages)
+    app.include_router(agreement.api)
     app.include_router(calibration.pages)
     app.include_router(calibration.api)
     app.include_router(coaching.pages)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from callqa.insights.stats import (
+from callqa.core.stats import (
     benjamini_hochberg,
     cliffs_delta,
     cohens_d,

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from callqa.accuracy import metrics as m
+from callqa.core import metrics as m
 
 TRUTH = ["a", "a", "b", "b"]
 PRED = ["a", "b", "b", "b"]

@@ -1,4 +1,4 @@
-"""The statistics insights report, in numpy and the standard library (no SciPy in the default install).
+"""Statistics for insights and agreement, in numpy and the standard library (no SciPy by default).
 
 Large-sample methods, as contact-centre data has hundreds to millions of rows: p-values from the normal
 approximation (Fisher's z for correlations, the tie-corrected normal approximation for Mann–Whitney,
