@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from callqa.accuracy import criteria, reasons, tasks
 from callqa.accuracy import datasets as ds
-from callqa.accuracy import reasons, tasks
 from callqa.accuracy.tasks import EvalRow
 from callqa.sentiment import SentimentModel, get_sentiment_model
 
@@ -95,6 +95,7 @@ DATASETS: tuple[DatasetSpec, ...] = (
         "dstc11_insurance", "dstc11_intent_induction", "contact reason", "en", _reasons(reasons.eval_dstc11)
     ),
     DatasetSpec("nlupp_banking", "nlupp", "contact reason", "en", _reasons(reasons.eval_nlupp)),
+    DatasetSpec("criteria", "harper_valley", "scorecard criteria", "en", criteria.eval_criteria),
     DatasetSpec(
         "jddc_intents",
         "uss_user_satisfaction/jddc_usda_split",
