@@ -144,3 +144,23 @@ def test_an_unsure_regression_gives_no_reason_even_above_the_floor() -> None:
     (sure,) = strict.predict(middle)
     assert loose.label in ("a", "b") and loose.similarity >= 0.5 and loose.confidence < 0.9
     assert sure.label is None and sure.similarity == loose.similarity
+
+
+@pytest.mark.issue(17)
+def test_the_statement_of_a_spoken_transcript_leaves_out_the_callers_introduction() -> None:
+    """Unpunctuated lines are fragments of one utterance; "hi my name is michael jones" is not a reason."""
+    doc = Interaction.model_validate(
+        {
+            "external_id": "z",
+            "channel": "voice",
+            "turns": [
+                {"role": "agent", "text": "harper valley national bank my name is anna how can i help you"},
+                {"role": "customer", "text": "hi"},
+                {"role": "customer", "text": "my name is michael jones"},
+                {"role": "customer", "text": "i need a new checkbook"},
+                {"role": "agent", "text": "what is your address"},
+                {"role": "customer", "text": "four two one first street harper valley"},
+            ],
+        }
+    )
+    assert statement(Analysis(doc)) == (1, "i need a new checkbook")

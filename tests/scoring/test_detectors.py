@@ -46,6 +46,7 @@ def test_detector_registry_snapshot() -> None:
         "phrase",
         "position",
         "regex",
+        "reply",
         "semantic",
         "sentiment",
         "speaker",

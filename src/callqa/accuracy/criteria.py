@@ -104,13 +104,17 @@ def predicted(calls: Sequence[dict[str, Any]]) -> dict[str, dict[str, str]]:
 
 
 def eval_criteria(folder: Path, model: SentimentModel, limit: int | None) -> list[EvalRow] | None:
-    """Per criterion: the scorecard's agreement and kappa with the people's consensus, beside the two
-    graders' agreement with each other."""
+    """The standard scorecard against the shipped labels on the calls in ``folder`` (None: no calls)."""
     calls = load_calls(folder)
-    if calls is None:
-        return None
-    labels = load_labels()
+    return None if calls is None else measure_criteria(calls, load_labels())
+
+
+def measure_criteria(calls: Sequence[dict[str, Any]], labels: dict[str, Labelled]) -> list[EvalRow]:
+    """Per criterion: the scorecard's agreement and kappa with the people's consensus, beside the two
+    graders' agreement with each other (calls without labels are left out)."""
     chosen = [c for c in calls if c["sid"] in labels]
+    if not chosen:
+        return []
     found = predicted(chosen)
     rows = []
     for criterion in CRITERIA:
@@ -118,7 +122,7 @@ def eval_criteria(folder: Path, model: SentimentModel, limit: int | None) -> lis
         ours = [found[c["sid"]][criterion] for c in chosen]
         metrics = _agreement(truth, ours)
         first = [labels[c["sid"]].graders[0][criterion] for c in chosen]
-        second = [labels[c["sid"]].graders[1][criterion] for c in chosen]
+        second = [labels[c["sid"]].graders[-1][criterion] for c in chosen]
         human = _agreement(first, second)
         metrics["graders_agreement"] = human["agreement"]
         if "kappa" in human:

@@ -40,8 +40,21 @@ FLOOR = 0.80  # e5-small cosines are compressed (unrelated sentences ≈ 0.7–0
 # Lithuanian examples still carry their clear-cut statements (probabilities 0.48–0.5).
 MIN_CONFIDENCE = 0.35
 MIN_LINEAR = 2  # examples per reason needed for the regression (else: centroids)
+# "Is this Acme Bank?", "can you hear me": checking the line before saying why they call.
+_CHECKING = re.compile(
+    r"^\W*(hello\W+)?(is this|is that|am i|are you|can you hear|do you|"
+    r"是不是|请问是|ar tai|ar čia|اونجا|آنجا)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?。？！؟…]\W*$")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _HAN = re.compile("[\u3400-\u9fff]")
+# A caller's self-introduction before the reason: "hi my name is michael jones (and) i need a new checkbook".
+_INTRODUCTION = re.compile(
+    r"^\W*((hi|hello|hey|good (morning|afternoon|evening)|yes|yeah)\W+)*(my name is|my name's|this is)"
+    r"\s+(?!(the|a|an|my|about|regarding|so|really|not|very|urgent|ridiculous|about)\b)[^\W\d_]+(\s+[^\W\d_]+)?(\s+(and|here))?\W*",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(
     r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|yes|yeah|ok(ay)?|thanks?( you)?|你好|您好|喂|"
     r"laba diena|labas|sveiki|سلام|بله)\W*$",
@@ -175,19 +188,59 @@ def classifier_for(path: str | None = None) -> tuple[ReasonSet, ReasonClassifier
     return reasons, model
 
 
-def statement(analysis: Analysis) -> tuple[int, str] | None:
-    """The customer's statement of why they got in touch: of their first two substantive turns (four words
-    or six Chinese characters, not a greeting), the longer — "Is this Acme Bank?" comes before the reason."""
-    found: list[tuple[int, str]] = []
+_SENTENCE = re.compile(r"[^.!?。？！؟]*[.!?。？！؟]+\s*")
+_CHECK_ZH = re.compile(r"^\W*(喂|你好|您好)?\W*(是|请问是)?[^，。？！]{1,10}吗[？?]")
+
+
+def _without_preamble(text: str) -> str:
+    """The text without leading sentences that only greet or check the line ("Hello? Is this Acme Bank?
+    I sent ..." → "I sent ...") when something follows them."""
+    rest = text
+    while True:
+        first = _SENTENCE.match(rest)
+        if first is None or first.end() >= len(rest):
+            return rest
+        sentence = first.group(0).strip()
+        if not (_GREETING.match(sentence) or _CHECKING.match(sentence) or _CHECK_ZH.match(sentence)):
+            return rest
+        rest = rest[first.end() :]
+
+
+def _customer_turns(analysis: Analysis) -> list[tuple[int, str]]:
+    """The customer's speaking turns (consecutive lines joined: a transcript may split "hi my name is ..." /
+    "i lost my debit card" / "can you send me a new one" into three), with the index of the first line."""
+    out: list[tuple[int, str]] = []
+    previous = ""
     for i, turn in enumerate(analysis.turns):
         text = turn.text.strip()
-        if turn.role != "customer" or not text or _GREETING.match(text):
+        if turn.role == "customer" and text:
+            # unpunctuated lines are fragments of one utterance; "Hello!" then "Is this Acme Bank?" are not
+            if previous == "customer" and out and not _SENTENCE_END.search(out[-1][1]):
+                out[-1] = (out[-1][0], f"{out[-1][1]} {text}")
+            else:
+                out.append((i, text))
+        if text:
+            previous = str(turn.role)
+    return out
+
+
+def statement(analysis: Analysis) -> tuple[int, str] | None:
+    """The customer's statement of why they got in touch: their first substantive speaking turn (four words
+    or six Chinese characters, not a greeting, a self-introduction left out) — or, when that only checks
+    the line ("Is this Acme Bank?"), the longer of it and the next; "hi my name is michael jones" is not one,
+    nor the address they give when asked."""
+    found: list[tuple[int, str]] = []
+    for i, text in _customer_turns(analysis):
+        text = _without_preamble(_INTRODUCTION.sub("", text, count=1).strip())
+        if not text or _GREETING.match(text):
             continue
         if len(_WORD.findall(text)) >= 4 or len(_HAN.findall(text)) >= 6:
             found.append((i, text[:600]))
             if len(found) == 2:
                 break
-    return max(found, key=lambda f: len(f[1])) if found else None
+    if len(found) == 2 and _CHECKING.match(found[0][1]):
+        return max(found, key=lambda f: len(f[1]))
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,13 @@ class Window(BaseModel):
     """Where in the interaction to look; several limits combine (all must hold)."""
 
     model_config = ConfigDict(extra="forbid")
-    first_turns: int | None = Field(None, ge=1, description="only the first N turns of the speaker")
+    first_turns: int | None = Field(
+        None,
+        ge=1,
+        description="only the speaker's first N turns (a turn: what they say before the other party speaks)",
+    )
     first_seconds: float | None = Field(None, gt=0, description="only turns starting in the first N seconds")
-    last_turns: int | None = Field(None, ge=1, description="only the last N turns of the speaker")
+    last_turns: int | None = Field(None, ge=1, description="only the speaker's last N turns (as first_turns)")
     last_seconds: float | None = Field(None, gt=0, description="only turns starting in the last N seconds")
 
 
@@ -80,11 +84,24 @@ class Context:
         return tag
 
 
+def _runs(keep: list[int], turns: Sequence[Any]) -> list[list[int]]:
+    """The kept turns grouped into speaking turns: consecutive lines of one speaker (speech recognisers and
+    transcripts split one speaking turn into several utterances: "is there anything else" / "thank you for
+    calling" / "bye" is one closing turn)."""
+    runs: list[list[int]] = []
+    for i in keep:
+        if runs and runs[-1][-1] == i - 1 and turns[i - 1].role == turns[i].role:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
 def _apply_window(keep: list[int], turns: Sequence[Any], within: Window) -> list[int]:
     if within.first_turns is not None:
-        keep = keep[: within.first_turns]
+        keep = [i for run in _runs(keep, turns)[: within.first_turns] for i in run]
     if within.last_turns is not None:
-        keep = keep[-within.last_turns :]
+        keep = [i for run in _runs(keep, turns)[-within.last_turns :] for i in run]
     starts = [turns[i].start_ms for i in range(len(turns)) if turns[i].start_ms is not None]
     if within.first_seconds is not None and starts:
         origin = min(starts)

@@ -167,3 +167,56 @@ class OrderDetector:
             return Result(False, min(first.confidence, then.confidence), (then_ev, first_ev), note)
         note = f"“{then_ev.text}” ({clock(then_ev.start_ms)}) without the step that must come first"
         return Result(False, then.confidence * 0.9, (then_ev,), note)
+
+
+@detectors.register("reply")
+class ReplyDetector:
+    """What the agent says next when the customer says something: every time ``to`` finds a customer turn,
+    ``answer`` is looked for in the agent's next speaking turn (e.g. a lost card answered with "sure, I can
+    help" or "I'm sorry to hear that"). Matches when one reply does (``every``: when all do); when the
+    customer never says it, ``when_absent`` decides (N/A by default)."""
+
+    type_name: ClassVar[str] = "reply"
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        to: dict[str, Any] = Field(description="a detector run on the customer's turns")
+        answer: dict[str, Any] = Field(description="a detector run on the agent's next speaking turn")
+        every: bool = False
+        when_absent: Literal["pass", "fail", "na"] = "na"
+
+    def __init__(self, params: Params, path: str) -> None:
+        self.params = params
+        self.to = build_detector(params.to, f"{path}.to")
+        self.answer = build_detector(params.answer, f"{path}.answer")
+
+    def evaluate(self, ctx: Context) -> Result:
+        said = self.to.evaluate(ctx.narrow("customer", None))
+        turns = sorted({e.turn for e in said.evidence}) if said.matched else []
+        if not turns:
+            absent = self.params.when_absent
+            note = f"nothing to answer: {said.note}"
+            return Result(absent == "pass", 0.7, (), note, applicable=absent != "na")
+        replies = [self._reply(ctx, turn) for turn in turns]
+        answered = [r for r in replies if r is not None and r.matched]
+        matched = len(answered) == len(turns) if self.params.every else bool(answered)
+        if matched:
+            evidence = tuple(e for r in answered for e in r.evidence)
+            return Result(True, min(r.confidence for r in answered), evidence, answered[0].note)
+        asked = next(e for e in said.evidence if e.turn == turns[0])
+        note = f"no {self._label()} after “{asked.text}” ({clock(asked.start_ms)})"
+        return Result(False, said.confidence, (asked,), note)
+
+    def _reply(self, ctx: Context, turn: int) -> Result | None:
+        """``answer`` on the agent's next speaking turn after ``turn`` (None: the agent never spoke again)."""
+        roles = [t.role for t in ctx.analysis.turns]
+        start = next((i for i in range(turn + 1, len(roles)) if roles[i] == "agent"), None)
+        if start is None:
+            return None
+        end = start
+        while end + 1 < len(roles) and roles[end + 1] == "agent":
+            end += 1
+        return self.answer.evaluate(Context(ctx.analysis, tuple(range(start, end + 1)), ctx.services))
+
+    def _label(self) -> str:
+        return str(self.params.answer.get("label", "answer"))
