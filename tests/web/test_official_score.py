@@ -79,6 +79,29 @@ def test_a_shared_review_changes_every_figure_of_that_agent(web: Web, tmp_path: 
     assert _report_score(before["report"], "en-call-05") == f"{ai_score:.1f}"
     assert _report_score(after["report"], "en-call-05") == f"{reviewed:.1f}"
 
+    # the switch: the AI's own scores, and only what people reviewed
+    ai_only = lead.client.get("/api/insights/dashboard", params={**ALL, "basis": "ai"}).json()
+    assert ai_only["totals"]["mean_score"] == pytest.approx(before["totals"]["mean_score"])
+    assert {c["criterion"]: c["failed"] for c in ai_only["criteria"]} == before["failed"]
+    reviewed_only = lead.client.get("/api/insights/dashboard", params={**ALL, "basis": "reviewed"}).json()
+    assert (reviewed_only["totals"]["n"], reviewed_only["totals"]["mean_score"]) == (1, reviewed)
+    assert sum(reviewed_only["score_distribution"]) == 1
+    centre = {k: v for k, v in ALL.items() if k != "agent"}
+    centre_ai = lead.client.get("/api/insights/dashboard", params={**centre, "basis": "ai"}).json()
+    centre_final = lead.client.get("/api/insights/dashboard", params=centre).json()
+    assert centre_ai["totals"]["scored"] == centre_final["totals"]["scored"]
+    assert centre_ai["totals"]["score_sum"] == pytest.approx(
+        centre_final["totals"]["score_sum"] - reviewed + ai_score
+    )
+    refused = lead.client.get("/api/insights/causes", params={**ALL, "basis": "ai"})
+    assert refused.status_code == 422 and "official" in refused.json()["detail"]
+    assert lead.client.get("/api/insights/dashboard", params={**ALL, "basis": "x"}).status_code == 422
+    page = lead.client.get("/insights", params={**ALL, "basis": "reviewed"}).text
+    assert (
+        'value="reviewed" selected' in page
+        and "basis=reviewed" not in page.split('data-test="causes"')[1][:300]
+    )
+
     # the exports carry all three scores and the review state
     table = lead.client.get("/api/export/interactions", params={"agent": "j.smith"})
     row = next(r for r in csv.DictReader(io.StringIO(table.text)) if r["external_id"] == "en-call-05")

@@ -18,6 +18,9 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 CSAT_BANDS = ("unhappy", "neutral", "happy")
+# Whose scores: the official ones (a shared review's where there is one, else the AI's), the AI's alone,
+# or only the interactions people reviewed.
+BASES = ("final", "ai", "reviewed")
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
@@ -80,6 +83,7 @@ class InteractionQuery:
     days: Days | None = None
     # the viewer's scope: only these teams (a supervisor's); None: every team. Never a URL parameter.
     teams: frozenset[str] | None = None
+    basis: str | None = None  # one of BASES; None: final (dashboards)
 
     @classmethod
     def on_days(cls, first: date, last: date, **fields: Any) -> Self:

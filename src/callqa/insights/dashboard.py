@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select, union_all
 from sqlalchemy.orm import Session
 
-from callqa.core.query import Days, InteractionQuery
+from callqa.core.query import BASES, Days, InteractionQuery
 from callqa.insights.models import (
     MONTHLY,
     InsightAgentRow,
@@ -35,7 +35,7 @@ DATE = "date"  # the key of a roll-up row's date: its day, or its month's first 
 Measures = Callable[[Any], Sequence[ColumnElement[Any]]]  # a roll-up table → aggregate columns over it
 
 
-DASHBOARD_FIELDS = frozenset({"days", "team", "teams", "agent", "channel"})
+DASHBOARD_FIELDS = frozenset({"days", "team", "teams", "agent", "channel", "basis"})
 
 
 class UnsupportedQuery(ValueError):
@@ -52,7 +52,21 @@ def period(flt: InteractionQuery) -> Days:
         )
     if flt.days is None:
         raise UnsupportedQuery("a dashboard counts a period: give the query its local days")
+    if flt.basis not in (None, *BASES):
+        raise UnsupportedQuery(f"basis '{flt.basis}': choose one of {', '.join(BASES)}")
     return flt.days
+
+
+def _official(flt: InteractionQuery) -> bool:
+    """Whether the query counts the official scores of every interaction (what the roll-ups keep)."""
+    return flt.basis in (None, "final")
+
+
+def _fact_scores(flt: InteractionQuery) -> tuple[Any, Any, Any]:
+    """(score, low, auto-failed) columns of the facts for the query's basis."""
+    if flt.basis == "ai":
+        return F.ai_score, F.ai_low, F.ai_auto_failed
+    return F.score, F.low, F.auto_failed
 
 
 def before(flt: InteractionQuery) -> InteractionQuery:
@@ -156,9 +170,27 @@ class HeatMap:
         return max((c.n for row in self.cells for c in row), default=0)
 
 
+def _fact_totals(flt: InteractionQuery) -> list[ColumnElement[Any]]:
+    """The totals as aggregate columns over the facts, with the scores of the query's basis."""
+    score, low, auto_failed = _fact_scores(flt)
+    return [
+        func.count(),
+        func.count(score),
+        func.coalesce(func.sum(score), 0),
+        func.coalesce(func.sum(case((low.is_(True), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((auto_failed.is_(True), 1), else_=0)), 0),
+        func.count(F.csat),
+        func.coalesce(func.sum(F.csat), 0),
+        func.count(F.handle_ms),
+        func.coalesce(func.sum(F.handle_ms), 0),
+        func.count(F.predicted_csat),
+        func.coalesce(func.sum(F.predicted_csat), 0),
+    ]
+
+
 def _totals_columns(table: Any) -> list[ColumnElement[Any]]:
     """The totals as aggregate columns over a roll-up table (0 for what it does not keep) or, with
-    ``table`` None, over facts."""
+    ``table`` None, over facts (official scores)."""
     if table is None:
         return [
             func.count(),
@@ -211,7 +243,12 @@ def _totals(row: Sequence[Any], start: int = 0) -> Totals:
 def conditions(flt: InteractionQuery, table: Any = F) -> list[ColumnElement[bool]]:
     """The filter as WHERE conditions on the facts or on a day roll-up (one agent: facts only)."""
     days = period(flt)
-    return [table.day >= days.first, table.day <= days.last, *key_conditions(flt, table)]
+    out = [table.day >= days.first, table.day <= days.last, *key_conditions(flt, table)]
+    if flt.basis == "reviewed":
+        if table is not F:
+            raise UnsupportedQuery("the roll-ups count every interaction: read reviewed ones from the facts")
+        out.append(F.reviewed.is_(True))
+    return out
 
 
 def key_conditions(flt: InteractionQuery, table: Any) -> list[ColumnElement[bool]]:
@@ -258,6 +295,8 @@ def rollup_query(
 
     ``measures`` must add up (sums and counts); ``dimension`` picks the rows of one volume dimension.
     """
+    if not _official(flt):
+        raise UnsupportedQuery("the roll-ups keep official scores of every interaction, not the AI's alone")
     parts = []
     for monthly, since, until in _spans(flt, months):
         table: Any = MONTHLY[day_table] if monthly else day_table
@@ -277,12 +316,12 @@ def rollup_query(
 
 
 def _grouped(flt: InteractionQuery, rollup: Any, keys: Sequence[str], *, months: bool = True) -> Select[Any]:
-    """SELECT keys, totals … GROUP BY keys from the roll-ups, or from the facts when one agent is asked."""
-    if flt.agent is None:
+    """SELECT keys, totals … GROUP BY keys from the roll-ups, or from the facts when one agent is asked or
+    the scores are the AI's or the reviewed ones only."""
+    if flt.agent is None and _official(flt):
         return rollup_query(flt, rollup, keys, _totals_columns, months=months)
     columns = [F.day if k == DATE else getattr(F, k) for k in keys]
-    measures = _totals_columns(None)
-    return select(*columns, *measures).where(*conditions(flt)).group_by(*columns)
+    return select(*columns, *_fact_totals(flt)).where(*conditions(flt)).group_by(*columns)
 
 
 def summary(session: Session, flt: InteractionQuery) -> Totals:
@@ -332,9 +371,10 @@ def trend(session: Session, flt: InteractionQuery, unit: str | None = None) -> l
 
 def score_distribution(session: Session, flt: InteractionQuery) -> list[int]:
     """How many scored interactions fall in 0–10, 10–20, … 90–100."""
-    if flt.agent is not None:
-        bucket = case(*((F.score < (b + 1) * 10, b) for b in range(9)), else_=9)
-        query = select(bucket, func.count()).where(*conditions(flt, F), F.score.is_not(None)).group_by(bucket)
+    if flt.agent is not None or not _official(flt):
+        score = _fact_scores(flt)[0]
+        bucket = case(*((score < (b + 1) * 10, b) for b in range(9)), else_=9)
+        query = select(bucket, func.count()).where(*conditions(flt, F), score.is_not(None)).group_by(bucket)
         counts = [0] * 10
         for b, n in session.execute(query):
             counts[int(b)] = int(n)
@@ -350,7 +390,7 @@ def volume(session: Session, flt: InteractionQuery, key: str) -> list[tuple[str,
     """Totals per channel, team, language, queue, tenure band or contact reason, the largest first."""
     if key not in VOLUME_KEYS:
         raise ValueError(f"volume by '{key}': choose one of {', '.join(VOLUME_KEYS)}")
-    if key in ("channel", "team") or flt.agent is not None:
+    if key in ("channel", "team") or flt.agent is not None or not _official(flt):
         rows = session.execute(_grouped(flt, InsightDailyRow, [key]))
     else:
         rows = session.execute(rollup_query(flt, InsightVolumeRow, ["value"], _totals_columns, dimension=key))
@@ -373,14 +413,15 @@ def agents(session: Session, flt: InteractionQuery) -> list[AgentLine]:
 
 def criterion_rates(session: Session, flt: InteractionQuery) -> list[CriterionRate]:
     """Pass / fail / n-a counts per criterion, the most often failed first."""
-    if flt.agent is not None:
+    if flt.agent is not None or not _official(flt):
         r = CriterionResultRow
+        outcome = func.coalesce(r.ai_outcome, r.outcome) if flt.basis == "ai" else r.outcome
         query = (
             select(
                 r.criterion,
-                func.sum(case((r.outcome == "pass", 1), else_=0)),
-                func.sum(case((r.outcome == "fail", 1), else_=0)),
-                func.sum(case((r.outcome == "n/a", 1), else_=0)),
+                func.sum(case((outcome == "pass", 1), else_=0)),
+                func.sum(case((outcome == "fail", 1), else_=0)),
+                func.sum(case((outcome == "n/a", 1), else_=0)),
             )
             .join(F, F.evaluation_id == r.evaluation_id)
             .where(*conditions(flt, F))

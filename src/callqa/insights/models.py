@@ -57,6 +57,12 @@ class InsightFactRow(Base):
     reason: Mapped[str] = mapped_column(KEY)
     score: Mapped[float | None] = mapped_column(Float)
     low: Mapped[bool | None] = mapped_column(Boolean)  # scored below the low-score line (None: not scored)
+    # what the AI said, and whether a shared review made the official score (the "AI only" and "reviewed
+    # only" views read these from the facts)
+    ai_score: Mapped[float | None] = mapped_column(Float)
+    ai_low: Mapped[bool | None] = mapped_column(Boolean)
+    ai_auto_failed: Mapped[bool | None] = mapped_column(Boolean)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     auto_failed: Mapped[bool | None] = mapped_column(Boolean)
     csat: Mapped[float | None] = mapped_column(Float)  # on a 1–5 scale whatever the survey's scale
     nps: Mapped[int | None] = mapped_column(Integer)

@@ -37,9 +37,24 @@ def _phrases(value: list[str] | dict[str, list[str]]) -> list[str]:
     return list(value) if isinstance(value, list) else [p for items in value.values() for p in items]
 
 
-def _walk_phrases(node: Any) -> Iterator[str]:
-    """Every phrase of the phrase detectors inside a detector tree (``all``/``any``/``not`` included)."""
+def _customers(node: Any) -> bool:
+    """Whether a detector tree listens to the customer somewhere (a phrase with ``speaker: customer``)."""
     if isinstance(node, Mapping):
+        if node.get("type") == "phrase" and node.get("speaker") == "customer":
+            return True
+        return any(_customers(v) for k, v in node.items() if k != "phrases")
+    return isinstance(node, list) and any(_customers(v) for v in node)
+
+
+def _walk_phrases(node: Any) -> Iterator[str]:
+    """Every phrase of the agent's phrase detectors inside a detector tree (``all``/``any``/``not``
+    included). Live rules match the agent's words one by one: an ``all`` that needs the customer's words too
+    (the caller's name and the agent asking the address) cannot be one phrase, so it is left out."""
+    if isinstance(node, Mapping):
+        if node.get("type") == "all" and _customers(node):
+            return
+        if node.get("type") == "phrase" and node.get("speaker") == "customer":
+            return
         if node.get("type") == "phrase" and "phrases" in node:
             yield from (p for p in _phrases(node["phrases"]) if "{" not in p)
         for key, value in node.items():

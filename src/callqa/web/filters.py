@@ -11,7 +11,7 @@ from fastapi import Depends, HTTPException, Query
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.core.query import CSAT_BANDS, SENTIMENTS, Days, InteractionQuery
+from callqa.core.query import BASES, CSAT_BANDS, SENTIMENTS, Days, InteractionQuery
 from callqa.insights import dashboard
 from callqa.users.schemas import Actor, UserRole
 
@@ -160,6 +160,11 @@ def read_dashboard_filter(
     team = params.get("team", "").strip() or None
     agent = params.get("agent", "").strip() or None
     channel = params.get("channel", "").strip() or None
+    basis = params.get("basis", "").strip() or None
+    if basis is not None and basis not in BASES:
+        raise HTTPException(422, f"basis: '{basis}' is not one of {', '.join(BASES)}")
+    if basis == "final":
+        basis = None
     if actor.role is UserRole.AGENT:
         agent = actor.agent_name or "\0"  # an agent's dashboard is their own
     teams = frozenset(actor.led_teams) if actor.role is UserRole.SUPERVISOR else None
@@ -170,4 +175,6 @@ def read_dashboard_filter(
         owner = Owner(agent=None, team=team)
     if not allowed(actor, Action.INSIGHTS_VIEW, owner):
         raise HTTPException(404, "not found")
-    return InteractionQuery(days=Days(since, until), team=team, agent=agent, channel=channel, teams=teams)
+    return InteractionQuery(
+        days=Days(since, until), team=team, agent=agent, channel=channel, teams=teams, basis=basis
+    )

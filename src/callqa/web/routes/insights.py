@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from callqa.core.csvfile import write_records
-from callqa.core.query import InteractionQuery
+from callqa.core.query import BASES, InteractionQuery
 from callqa.insights import dashboard
 from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
 from callqa.insights.contact_reasons import baselines, reason_titles, reason_volumes
@@ -37,11 +37,21 @@ def _filter(request: Request, session: DbSession, actor: CurrentActor) -> Intera
     return read_dashboard_filter(session, actor, request.query_params, today=today)
 
 
+def _official_filter(request: Request, session: DbSession, actor: CurrentActor) -> InteractionQuery:
+    """The filter of a page that reads official scores only (root causes, QA vs CSAT, contact reasons)."""
+    flt = _filter(request, session, actor)
+    if flt.basis not in (None, "final"):
+        raise HTTPException(
+            422, f"basis: '{flt.basis}' is shown on the dashboard; this page reads official scores"
+        )
+    return flt
+
+
 def _viewed(
-    request: Request, session: DbSession, actor: CurrentActor, what: str
+    request: Request, session: DbSession, actor: CurrentActor, what: str, *, official: bool = True
 ) -> tuple[InteractionQuery, Drill]:
     """The page's filter (audited as a view of ``what``) and its drill-down link builder."""
-    flt = _filter(request, session, actor)
+    flt = (_official_filter if official else _filter)(request, session, actor)
     audit(request, session, actor, "view", what, None, _described(flt))
     return flt, _drill(request, flt)
 
@@ -59,18 +69,20 @@ def _frame(session: DbSession, actor: CurrentActor, flt: InteractionQuery) -> di
 
 @pages.get("/insights", name="insights_page")
 def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    flt, drill = _viewed(request, session, actor, "insights")
+    flt, drill = _viewed(request, session, actor, "insights", official=False)
     settings = request.app.state.settings
+    official = _described(flt.but(basis=None))  # the other pages read official scores
     context = {
         **dashboard_view(session, flt, drill),
         **_frame(session, actor, flt),
         "refreshed_at": (lambda at: at.astimezone(settings.zone()) if at else None)(refreshed_at(session)),
         "zone": settings.timezone,
-        "causes_href": request.url_for("causes_page").include_query_params(**_described(flt)),
-        "csat_href": request.url_for("csat_page").include_query_params(**_described(flt)),
-        "reasons_href": request.url_for("reasons_page").include_query_params(**_described(flt)),
-        "report_pdf_href": request.url_for("report_pdf").include_query_params(**_described(flt)),
-        "report_html_href": request.url_for("report_html").include_query_params(**_described(flt)),
+        "causes_href": request.url_for("causes_page").include_query_params(**official),
+        "csat_href": request.url_for("csat_page").include_query_params(**official),
+        "reasons_href": request.url_for("reasons_page").include_query_params(**official),
+        "report_pdf_href": request.url_for("report_pdf").include_query_params(**official),
+        "report_html_href": request.url_for("report_html").include_query_params(**official),
+        "bases": BASES,
     }
     return render(request, "insights.html", context)
 
@@ -96,7 +108,8 @@ def _totals(t: Totals) -> dict[str, Any]:
 @api.get("/dashboard")
 def dashboard_json(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Every dashboard figure for the filter (`since`, `until` or `period` days, `team`, `agent`,
-    `channel`), within the caller's scope; days are the centre's local days."""
+    `channel`), within the caller's scope; days are the centre's local days. `basis`: `final` (official
+    scores, the default), `ai` (the AI's own scores) or `reviewed` (only interactions people reviewed)."""
     flt = _filter(request, session, actor)
     audit(request, session, actor, "view", "insights", None, _described(flt))
     heat = dashboard.heat_map(session, flt)
@@ -131,7 +144,7 @@ def dashboard_json(request: Request, session: DbSession, actor: CurrentActor) ->
 
 
 def _causes(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
-    flt = _filter(request, session, actor)
+    flt = _official_filter(request, session, actor)
     key = request.query_params.get("outcome", "").strip() or "low_score"
     try:
         what, counts, drivers = root_causes(session, flt, key)
@@ -232,7 +245,7 @@ def csat_json(request: Request, session: DbSession, actor: CurrentActor) -> dict
     """QA against CSAT (1–5 scale) for the filter: Pearson and Spearman with 95 % intervals, the quadrants
     (compliant or not × happy 4–5 or unhappy 1–2), mean CSAT per score band, and each criterion's CSAT
     effect (difference of means with its interval, Cliff's delta, Benjamini–Hochberg q)."""
-    flt = _filter(request, session, actor)
+    flt = _official_filter(request, session, actor)
     audit(request, session, actor, "view", "qa_csat", None, _described(flt))
     seen = csat_overview(session, flt)
     return {
@@ -262,7 +275,7 @@ def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> d
     """Contact reasons for the filter: volume, share and its change against the previous period (with a
     Benjamini–Hochberg q: rising / falling / steady), quality and CSAT, and handle-time baselines of good
     interactions per reason and channel with the count far from them."""
-    flt = _filter(request, session, actor)
+    flt = _official_filter(request, session, actor)
     audit(request, session, actor, "view", "contact_reasons", None, _described(flt))
     found = reason_volumes(session, flt)
     titles = reason_titles(session, [v.reason for v in found])
@@ -288,7 +301,7 @@ def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> d
 def _topics(
     request: Request, session: DbSession, actor: CurrentActor
 ) -> tuple[InteractionQuery, list[Topic]]:
-    flt = _filter(request, session, actor)
+    flt = _official_filter(request, session, actor)
     audit(request, session, actor, "view", "topics", None, _described(flt))
     statements = unrecognised(session, flt)
     days = period(flt)

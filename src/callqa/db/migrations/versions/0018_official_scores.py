@@ -1,5 +1,6 @@
 """The official score: evaluations and criterion results keep what the AI said (``ai_*``) beside the
-official values, which a shared review replaces; ``evaluations.review_state`` mirrors that review.
+official values, which a shared review replaces; ``evaluations.review_state`` mirrors that review. The
+insight facts keep the AI's score and whether it was reviewed (the dashboards' "AI only" and "reviewed only").
 
 Existing rows: the AI's values are copied from the official columns, then every review already shared
 (shared, acknowledged, disputed, final) is published — its overrides become the official outcomes and its
@@ -115,6 +116,12 @@ def upgrade() -> None:
     op.add_column("evaluations", sa.Column("ai_auto_failed", sa.Boolean(), nullable=True))
     op.add_column("evaluations", sa.Column("review_state", sa.String(16), nullable=True))
     op.add_column("criterion_results", sa.Column("ai_outcome", sa.String(8), nullable=True))
+    op.add_column("insight_facts", sa.Column("ai_score", sa.Float(), nullable=True))
+    op.add_column("insight_facts", sa.Column("ai_low", sa.Boolean(), nullable=True))
+    op.add_column("insight_facts", sa.Column("ai_auto_failed", sa.Boolean(), nullable=True))
+    op.add_column(
+        "insight_facts", sa.Column("reviewed", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     connection = op.get_bind()
     connection.execute(
         sa.update(evaluations).values(ai_score=evaluations.c.score, ai_auto_failed=evaluations.c.auto_failed)
@@ -134,6 +141,8 @@ def downgrade() -> None:
         sa.update(evaluations).values(score=evaluations.c.ai_score, auto_failed=evaluations.c.ai_auto_failed)
     )
     connection.execute(sa.update(results).values(outcome=results.c.ai_outcome))
+    for column in ("reviewed", "ai_auto_failed", "ai_low", "ai_score"):
+        op.drop_column("insight_facts", column)
     op.drop_column("criterion_results", "ai_outcome")
     op.drop_column("evaluations", "review_state")
     op.drop_column("evaluations", "ai_auto_failed")
