@@ -93,6 +93,8 @@ def views() -> dict[str, Any]:
         "team, 90 days": last(90, team="Team 07"),
         "agent, 90 days": last(90, agent="agent-0042"),
         "supervisor (3 teams), 90 days": last(90, teams=frozenset({"Team 01", "Team 02", "Team 03"})),
+        # the "AI only" switch reads the facts, not the roll-ups
+        "centre, 90 days, AI only": last(90, basis="ai"),
     }
 
 
