@@ -74,6 +74,25 @@ def _on_channel(source: str, name: str, criterion: str, channel: str) -> bool:
     return True
 
 
+def _example(row: Any, human: str, source: Source, grader: str | None = None) -> Example:
+    """A label from a query row holding the interaction, the scorecard version and the criterion result."""
+    return Example(
+        row.id,
+        row.external_id,
+        row.scorecard_name,
+        row.version,
+        row.criterion,
+        row.title,
+        _language(row.language),
+        str(row.channel),
+        _month(row.started_at),
+        row.ai_outcome or row.outcome,
+        human,
+        source,
+        grader,
+    )
+
+
 def review_examples(session: Session, *, scorecard: str | None = None) -> list[Example]:
     """The labels of every shared review (any evaluation that was reviewed, current or since re-scored),
     leaving out criteria that cannot apply on the interaction's channel."""
@@ -102,20 +121,7 @@ def review_examples(session: Session, *, scorecard: str | None = None) -> list[E
     if scorecard is not None:
         query = query.where(e.scorecard_name == scorecard)
     return [
-        Example(
-            row.id,
-            row.external_id,
-            row.scorecard_name,
-            row.version,
-            row.criterion,
-            row.title,
-            _language(row.language),
-            str(row.channel),
-            _month(row.started_at),
-            row.ai_outcome or row.outcome,
-            row.outcome,
-            "review",
-        )
+        _example(row, row.outcome, "review")
         for row in session.execute(query)
         if _on_channel(row.source, row.scorecard_name, row.criterion, str(row.channel))
     ]
@@ -159,21 +165,7 @@ def calibration_examples(session: Session, *, scorecard: str | None = None) -> l
     if scorecard is not None:
         query = query.where(e.scorecard_name == scorecard)
     return [
-        Example(
-            row.id,
-            row.external_id,
-            row.scorecard_name,
-            row.version,
-            row.criterion,
-            row.title,
-            _language(row.language),
-            str(row.channel),
-            _month(row.started_at),
-            row.ai_outcome or row.outcome,
-            row.given,
-            "calibration",
-            str(row.user_id),
-        )
+        _example(row, row.given, "calibration", str(row.user_id))
         for row in session.execute(query)
         if _on_channel(row.source, row.scorecard_name, row.criterion, str(row.channel))
     ]

@@ -189,22 +189,7 @@ def _fact_totals(flt: InteractionQuery) -> list[ColumnElement[Any]]:
 
 
 def _totals_columns(table: Any) -> list[ColumnElement[Any]]:
-    """The totals as aggregate columns over a roll-up table (0 for what it does not keep) or, with
-    ``table`` None, over facts (official scores)."""
-    if table is None:
-        return [
-            func.count(),
-            func.count(F.score),
-            func.coalesce(func.sum(F.score), 0),
-            func.coalesce(func.sum(case((F.low.is_(True), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((F.auto_failed.is_(True), 1), else_=0)), 0),
-            func.count(F.csat),
-            func.coalesce(func.sum(F.csat), 0),
-            func.count(F.handle_ms),
-            func.coalesce(func.sum(F.handle_ms), 0),
-            func.count(F.predicted_csat),
-            func.coalesce(func.sum(F.predicted_csat), 0),
-        ]
+    """The totals as aggregate columns over a roll-up table (0 for what it does not keep)."""
     names = (
         "n",
         "scored",
