@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from callqa.calibration.agreement_watch import watch_agreement
 from callqa.calibration.service import ai_criteria
 from callqa.cli import app
 from callqa.demo import demo_data_dir
 from callqa.demo.reviews import load_demo_reviews
+from callqa.review.models import NotificationRow
+from callqa.users.models import UserRow
 from web_support import SignedIn, Web
 
 pytestmark = pytest.mark.issue(17)
@@ -82,3 +86,34 @@ def test_agreement_after_the_demo_reviews_and_a_calibration(web: Web, tmp_path: 
     assert "greeting" in shown.output and "91%" in shown.output  # 10 of 11
     flagged = CliRunner().invoke(app, ["agreement"], env={**env, "CALLQA_AGREEMENT_FLOOR": "0.999"})
     assert flagged.exit_code == 1 and "below the floor" in flagged.output
+
+
+def test_qa_staff_hear_once_when_a_criterion_falls_below_the_floor(web: Web) -> None:
+    with web.db.factory.begin() as session:
+        load_demo_reviews(session, demo_data_dir() / "reviews.yaml")
+
+    def told() -> list[tuple[str, str | None]]:
+        with web.db.factory() as session:
+            rows = session.execute(
+                select(UserRow.username, NotificationRow.link)
+                .join(UserRow, UserRow.id == NotificationRow.user_id)
+                .where(NotificationRow.kind == "agreement_floor")
+                .order_by(UserRow.username, NotificationRow.link)
+            )
+            return [tuple(r) for r in rows]
+
+    with web.db.factory.begin() as session:
+        below = watch_agreement(session, 0.999)  # greeting agrees on 8 of 9 reviews: surely below 99.9 %
+    assert sorted(r.key["criterion"] for r in below) == ["greeting", "readability"]
+    first = told()
+    assert {who for who, _ in first} == {"admin", "analyst"}  # QA staff only
+    assert ("analyst", "/agreement?criterion=greeting&scorecard=standard") in first
+    with web.db.factory.begin() as session:
+        watch_agreement(session, 0.999)
+    assert told() == first  # once
+    with web.db.factory.begin() as session:
+        assert watch_agreement(session, 0.5) == []  # recovered: the warnings are retired
+    assert told() == []
+    with web.db.factory.begin() as session:
+        watch_agreement(session, 0.999)
+    assert told() == first  # fell again: told again

@@ -116,6 +116,12 @@ class Settings(BaseSettings):
         description="A criterion whose agreement with the graders is surely below this (the top of its 95 % "
         "interval) is flagged on the AI agreement page.",
     )
+    agreement_check_s: float = Field(
+        default=3600.0,
+        ge=0,
+        description="How often the server checks the AI's agreement with the graders and notifies QA staff "
+        "of a criterion below the floor (0: never).",
+    )
     insights_low_score: float = Field(
         default=70.0,
         ge=0,

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from callqa.calibration.agreement_watch import start_agreement_watch
 from callqa.core.background import Periodic
 from callqa.insights.refresh import InsightConfig, start_refresher
 from callqa.live.service import LiveService
@@ -28,7 +29,8 @@ def start_background(app: FastAPI) -> None:
 
 
 def start_jobs(runtime: Runtime) -> list[Periodic]:
-    """The insights refresher (unless ``insights_refresh_s`` is 0) and the report sender, started."""
+    """The insights refresher (unless ``insights_refresh_s`` is 0), the report sender and the AI agreement
+    watch (unless ``agreement_check_s`` is 0), started."""
     settings = runtime.settings
     jobs: list[Periodic] = []
     refresher = start_refresher(
@@ -38,6 +40,9 @@ def start_jobs(runtime: Runtime) -> list[Periodic]:
         jobs.append(refresher)
     reports, smtp = ReportSettings.from_settings(settings), SmtpSettings.from_settings(settings)
     jobs.append(start_sender(runtime.factory, reports, smtp))
+    watch = start_agreement_watch(runtime.factory, settings.agreement_floor, settings.agreement_check_s)
+    if watch is not None:
+        jobs.append(watch)
     return jobs
 
 
