@@ -174,7 +174,8 @@ class ReplyDetector:
     """What the agent says next when the customer says something: every time ``to`` finds a customer turn,
     ``answer`` is looked for in the agent's next speaking turn (e.g. a lost card answered with "sure, I can
     help" or "I'm sorry to hear that"). Matches when one reply does (``every``: when all do); when the
-    customer never says it, ``when_absent`` decides (N/A by default)."""
+    customer never says it, ``when_absent`` decides (N/A by default). Give ``to``'s phrase or regex
+    detectors ``speaker: customer`` (their default is the agent)."""
 
     type_name: ClassVar[str] = "reply"
 
