@@ -1,5 +1,6 @@
-"""The web app's lifespan owns its background work: the refresher and the report sender start with it
-however it is served, and a stopped server (SIGTERM or SIGINT) leaves no process or thread behind."""
+"""The web app's lifespan owns its background work: the refresher, the report sender and the agreement
+watch start with it however it is served, and a stopped server (SIGTERM or SIGINT) leaves no process or
+thread behind."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def test_the_lifespan_starts_and_stops_the_periodic_jobs(web: Web) -> None:
     app = web.app
     with TestClient(app):
         jobs = app.state.background
-        assert sorted(job.name for job in jobs) == ["insights refresh", "report sender"]
+        assert sorted(job.name for job in jobs) == ["agreement watch", "insights refresh", "report sender"]
         assert all(job.running for job in jobs)
     assert not any(job.running for job in jobs)
 
