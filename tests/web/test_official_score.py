@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from callqa.cli import app
 from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.scoring.loader import load_scorecard
 from web_support import SignedIn, Web
 
 pytestmark = pytest.mark.issue(17)
@@ -144,3 +145,35 @@ def test_a_shared_review_changes_every_figure_of_that_agent(web: Web, tmp_path: 
     assert (shown["score"], shown["ai_score"], shown["review_state"]) == (reviewed, ai_score, "shared")
     page = lead.client.get(f"/interactions/{ident}").text
     assert 'data-test="reviewed"' in page and page.count('data-test="ai-outcome"') == 2
+
+
+def test_a_rescored_interaction_keeps_its_reviewers_outcomes(web: Web, tmp_path: Any) -> None:
+    """A new scorecard version re-scores everything; the reviewed call keeps the people's outcomes."""
+    ident = web.ids()["en-call-05"]
+    analyst = web.signed_in("analyst")
+    review = _post(analyst, f"/api/interactions/{ident}/review")
+    failed = [c["id"] for c in review["criteria"] if c["outcome"] == "fail" and not c["critical"]][:2]
+    for criterion in failed:
+        _post(
+            analyst,
+            f"/api/reviews/{review['id']}/overrides",
+            {"criterion": criterion, "outcome": "pass", "reason": "the agent did this, the AI missed it"},
+        )
+    reviewed = _post(analyst, f"/api/reviews/{review['id']}/share")["score"]
+    card = tmp_path / "standard.yaml"
+    card.write_text(
+        load_scorecard("standard").source_text + "\n# version 2: a comment only\n", encoding="utf-8"
+    )
+    env = {"CALLQA_DATABASE_URL": web.db.url, "CALLQA_DATA_DIR": str(tmp_path / "data")}
+    run = CliRunner().invoke(app, ["score", "--rescore", "--scorecard", str(card)], env=env)
+    assert run.exit_code == 0, run.output
+    assert "1 reviewed interactions keep their reviewers' outcomes" in run.output
+    shown = web.signed_in("sam.lead").client.get(f"/api/interactions/{ident}").json()["evaluations"][0]
+    assert shown["scorecard_version"] == 2 and shown["review_state"] == "shared"
+    assert shown["score"] == reviewed and shown["ai_score"] < reviewed
+    outcomes = {c["id"]: (c["ai_outcome"], c["outcome"]) for c in shown["criteria"]}
+    assert all(outcomes[c] == ("fail", "pass") for c in failed)
+    # the carried review is the interaction's review now, with the changes it carried
+    current = analyst.client.get(f"/api/interactions/{ident}/review").json()
+    assert current["id"] != review["id"] and current["state"] == "shared"
+    assert sorted(o["criterion"] for o in current["overrides"]) == sorted(failed)

@@ -15,6 +15,7 @@ from callqa.cli.insights import print_refresh
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.errors import CallqaError
 from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.review.carry import carry_reviews
 from callqa.scoring.loader import builtin_names, load_scorecard
 from callqa.scoring.service import ScoreReport, score_stored
 
@@ -65,6 +66,10 @@ def score(
             )
         print_score_report(report)
         if report.scored:
+            with ctx.factory.begin() as session:
+                carried = carry_reviews(session, card.name)
+            if carried:
+                console.print(f"{carried} reviewed interactions keep their reviewers' outcomes")
             print_refresh(refresh_insights(ctx.factory, InsightConfig.from_settings(ctx.settings)))
     if report.failures:
         raise typer.Exit(1)

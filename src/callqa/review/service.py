@@ -95,7 +95,8 @@ def _final_outcomes(session: Session, review_id: int) -> dict[str, str]:
     return {r.criterion: r.outcome for r in rows}  # the latest override of a criterion wins
 
 
-def _refresh_score(session: Session, review: ReviewRow) -> None:
+def refresh_score(session: Session, review: ReviewRow) -> None:
+    """The review's score from its changes (and, once shared, the official result)."""
     review.score, review.auto_failed = rescored(
         _criteria(session, review.evaluation_id), _final_outcomes(session, review.id)
     )
@@ -163,7 +164,7 @@ def override(
         )
     )
     session.flush()
-    _refresh_score(session, review)
+    refresh_score(session, review)
 
 
 def _agent_users(session: Session, interaction_id: int) -> list[int]:

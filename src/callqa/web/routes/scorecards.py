@@ -14,6 +14,7 @@ from callqa.access.policies import Action, Owner, allowed
 from callqa.calibration.service import agreed_guidance
 from callqa.core.background import Job
 from callqa.interactions.models import InteractionRow
+from callqa.review.carry import carry_reviews
 from callqa.runtime import Runtime
 from callqa.scoring import editing
 from callqa.scoring.service import ScoreReport, score_stored
@@ -94,7 +95,7 @@ def rescore(request: Request, session: DbSession, actor: CurrentActor, name: str
     card = runtime.scorecards.current(name)
 
     def work(progress: Callable[[int, int | None], None]) -> ScoreReport:
-        return score_stored(
+        report = score_stored(
             runtime.factory,
             card,
             pipeline=runtime.pipeline,
@@ -103,6 +104,9 @@ def rescore(request: Request, session: DbSession, actor: CurrentActor, name: str
             batch_size=runtime.config.scoring.batch_size,
             progress=progress,
         )
+        with runtime.factory.begin() as session:
+            carry_reviews(session, card.name)
+        return report
 
     def summary(report: ScoreReport) -> dict[str, Any]:
         return {"version": report.version, "scored": report.scored, "failed": len(report.failures)}
