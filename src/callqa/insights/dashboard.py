@@ -21,6 +21,7 @@ from callqa.insights.models import (
     MONTHLY,
     InsightAgentRow,
     InsightCriterionRow,
+    InsightCriterionSlotRow,
     InsightDailyRow,
     InsightFactRow,
     InsightHourlyRow,
@@ -396,28 +397,67 @@ def agents(session: Session, flt: InteractionQuery) -> list[AgentLine]:
     return sorted(lines, key=lambda a: (a.totals.mean_score is None, a.totals.mean_score or 0, a.agent))
 
 
+def _rates_from_masks(session: Session, flt: InteractionQuery) -> list[tuple[str, int, int, int]] | None:
+    """Pass / fail / n-a per criterion summed from the facts' criterion masks (the AI's for the AI-only
+    view) in one pass; None when a criterion has no slot (more than the slots: read the results)."""
+    s = InsightCriterionSlotRow
+    found: dict[str, int | None] = {c: slot for c, slot in session.execute(select(s.criterion, s.slot))}
+    if any(slot is None for slot in found.values()):
+        return None
+    slots = {criterion: int(slot) for criterion, slot in found.items() if slot is not None}
+    prefix = "criteria_ai_" if flt.basis == "ai" else "criteria_"
+    masks = [getattr(F, prefix + kind) for kind in ("judged", "failed", "na")]
+    ordered = sorted(slots.items(), key=lambda kv: kv[1])
+    columns = [
+        func.coalesce(func.sum(mask.bitwise_rshift(slot).bitwise_and(1)), 0)
+        for _, slot in ordered
+        for mask in masks
+    ]
+    if not columns:
+        return []
+    row = session.execute(select(*columns).where(*conditions(flt, F))).one()
+    out = []
+    for i, (criterion, _) in enumerate(ordered):
+        judged, failed, na = (int(v) for v in row[3 * i : 3 * i + 3])
+        if judged or na:
+            out.append((criterion, judged - failed, failed, na))
+    return out
+
+
 def criterion_rates(session: Session, flt: InteractionQuery) -> list[CriterionRate]:
-    """Pass / fail / n-a counts per criterion, the most often failed first."""
-    if flt.agent is not None or not _official(flt):
-        r = CriterionResultRow
-        outcome = func.coalesce(r.ai_outcome, r.outcome) if flt.basis == "ai" else r.outcome
+    """Pass / fail / n-a counts per criterion, the most often failed first: from the roll-ups, or from the
+    facts' criterion masks for one agent and the AI-only / reviewed-only views."""
+    from_facts = flt.agent is not None or not _official(flt)
+    counts = _rates_from_masks(session, flt) if from_facts else None
+    if counts is None:
+        query = _criterion_counts_query(flt) if from_facts else None
         query = (
-            select(
-                r.criterion,
-                func.sum(case((outcome == "pass", 1), else_=0)),
-                func.sum(case((outcome == "fail", 1), else_=0)),
-                func.sum(case((outcome == "n/a", 1), else_=0)),
-            )
-            .join(F, F.evaluation_id == r.evaluation_id)
-            .where(*conditions(flt, F))
-            .group_by(r.criterion)
+            query
+            if query is not None
+            else rollup_query(flt, InsightCriterionRow, ["criterion"], _outcome_counts)
         )
-    else:
-        query = rollup_query(flt, InsightCriterionRow, ["criterion"], _outcome_counts)
-    counts = [(c, int(p), int(f), int(n)) for c, p, f, n in session.execute(query)]
+        counts = [(str(c), int(p), int(f), int(n)) for c, p, f, n in session.execute(query)]
     titles = criterion_titles(session, [c for c, *_ in counts])
     rates = [CriterionRate(c, titles.get(c, c), p, f, n) for c, p, f, n in counts]
     return sorted(rates, key=lambda r: (-(r.fail_rate or 0), -r.failed, r.criterion))
+
+
+def _criterion_counts_query(flt: InteractionQuery) -> Select[str, Any, Any, Any]:
+    """Pass / fail / n-a per criterion from the criterion results of the query's facts (a criterion
+    beyond the facts' slots)."""
+    r = CriterionResultRow
+    outcome = func.coalesce(r.ai_outcome, r.outcome) if flt.basis == "ai" else r.outcome
+    return (
+        select(
+            r.criterion,
+            func.sum(case((outcome == "pass", 1), else_=0)),
+            func.sum(case((outcome == "fail", 1), else_=0)),
+            func.sum(case((outcome == "n/a", 1), else_=0)),
+        )
+        .join(F, F.evaluation_id == r.evaluation_id)
+        .where(*conditions(flt, F))
+        .group_by(r.criterion)
+    )
 
 
 def _outcome_counts(table: Any) -> list[ColumnElement[Any]]:

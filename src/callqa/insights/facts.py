@@ -155,7 +155,7 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
     for r in rows:
         when = _local(r.started_at or r.created_at, ctx.zone)
         day = when.date()
-        judged, failed, na = masks.get(r.evaluation_id, (0, 0, 0))
+        judged, failed, na, ai_judged, ai_failed, ai_na = masks.get(r.evaluation_id, (0,) * 6)
         facts.append(
             {
                 "interaction_id": r.id,
@@ -188,6 +188,9 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
                 "criteria_judged": judged,
                 "criteria_failed": failed,
                 "criteria_na": na,
+                "criteria_ai_judged": ai_judged,
+                "criteria_ai_failed": ai_failed,
+                "criteria_ai_na": ai_na,
             }
         )
     return facts
@@ -195,10 +198,11 @@ def build_facts(session: Session, ids: Sequence[int], ctx: FactContext) -> list[
 
 def criterion_masks(
     session: Session, evaluation_ids: Sequence[int], slots: CriterionSlots
-) -> dict[int, tuple[int, int, int]]:
+) -> dict[int, tuple[int, ...]]:
     """Per evaluation, the slots of its criteria that passed or failed, that failed and that did not apply,
-    as bits (summed in the database: a criterion has one result per evaluation, scorecards refuse duplicate
-    ids). Every criterion met takes a slot while there are free ones."""
+    by their official outcomes and then by the AI's (six masks), as bits (summed in the database: a
+    criterion has one result per evaluation, scorecards refuse duplicate ids). Every criterion met takes a
+    slot while there are free ones."""
     if not evaluation_ids:
         return {}
     r, s = CriterionResultRow, InsightCriterionSlotRow
@@ -207,11 +211,13 @@ def criterion_masks(
     for criterion in sorted(session.scalars(unseen)):
         slots.slot(session, criterion)
     bit = literal(1).bitwise_lshift(s.slot)
+    ai = func.coalesce(r.ai_outcome, r.outcome)
     query = (
         select(
             r.evaluation_id,
             *(
-                func.sum(case((r.outcome.in_(outcomes), bit), else_=0))
+                func.sum(case((outcome.in_(outcomes), bit), else_=0))
+                for outcome in (r.outcome, ai)
                 for outcomes in (("pass", "fail"), ("fail",), ("n/a",))
             ),
         )
@@ -219,9 +225,7 @@ def criterion_masks(
         .where(r.evaluation_id.in_(ids), s.slot.is_not(None))
         .group_by(r.evaluation_id)
     )
-    return {
-        ident: (int(judged), int(failed), int(na)) for ident, judged, failed, na in session.execute(query)
-    }
+    return {row[0]: tuple(int(v) for v in row[1:]) for row in session.execute(query)}
 
 
 def _came_back(starts: list[datetime] | None, started: datetime | None, window: timedelta) -> bool:

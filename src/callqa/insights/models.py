@@ -75,6 +75,10 @@ class InsightFactRow(Base):
     criteria_judged: Mapped[int] = mapped_column(Integer)
     criteria_failed: Mapped[int] = mapped_column(Integer)
     criteria_na: Mapped[int] = mapped_column(Integer)
+    # the same masks of the AI's own outcomes (the "AI only" dashboards)
+    criteria_ai_judged: Mapped[int] = mapped_column(Integer, default=0)
+    criteria_ai_failed: Mapped[int] = mapped_column(Integer, default=0)
+    criteria_ai_na: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def _slot_columns(*counts: str) -> dict[str, Any]:

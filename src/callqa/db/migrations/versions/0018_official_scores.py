@@ -122,6 +122,8 @@ def upgrade() -> None:
     op.add_column(
         "insight_facts", sa.Column("reviewed", sa.Boolean(), nullable=False, server_default=sa.false())
     )
+    for mask in ("criteria_ai_judged", "criteria_ai_failed", "criteria_ai_na"):
+        op.add_column("insight_facts", sa.Column(mask, sa.Integer(), nullable=False, server_default="0"))
     connection = op.get_bind()
     connection.execute(
         sa.update(evaluations).values(ai_score=evaluations.c.score, ai_auto_failed=evaluations.c.auto_failed)
@@ -141,7 +143,15 @@ def downgrade() -> None:
         sa.update(evaluations).values(score=evaluations.c.ai_score, auto_failed=evaluations.c.ai_auto_failed)
     )
     connection.execute(sa.update(results).values(outcome=results.c.ai_outcome))
-    for column in ("reviewed", "ai_auto_failed", "ai_low", "ai_score"):
+    for column in (
+        "criteria_ai_na",
+        "criteria_ai_failed",
+        "criteria_ai_judged",
+        "reviewed",
+        "ai_auto_failed",
+        "ai_low",
+        "ai_score",
+    ):
         op.drop_column("insight_facts", column)
     op.drop_column("criterion_results", "ai_outcome")
     op.drop_column("evaluations", "review_state")
