@@ -93,25 +93,31 @@ def _example(row: Any, human: str, source: Source, grader: str | None = None) ->
     )
 
 
+def _columns() -> list[Any]:
+    """What a label needs of the interaction, the scorecard version and the AI's criterion result."""
+    e, r, i = EvaluationRow, CriterionResultRow, InteractionRow
+    return [
+        i.id,
+        i.external_id,
+        i.language,
+        i.channel,
+        i.started_at,
+        e.scorecard_name,
+        ScorecardRow.version,
+        ScorecardRow.source,
+        r.criterion,
+        r.title,
+        r.ai_outcome,
+        r.outcome,
+    ]
+
+
 def review_examples(session: Session, *, scorecard: str | None = None) -> list[Example]:
     """The labels of every shared review (any evaluation that was reviewed, current or since re-scored),
     leaving out criteria that cannot apply on the interaction's channel."""
     e, r, i = EvaluationRow, CriterionResultRow, InteractionRow
     query = (
-        select(
-            i.id,
-            i.external_id,
-            i.language,
-            i.channel,
-            i.started_at,
-            e.scorecard_name,
-            ScorecardRow.version,
-            ScorecardRow.source,
-            r.criterion,
-            r.title,
-            r.ai_outcome,
-            r.outcome,
-        )
+        select(*_columns())
         .join(e, e.id == r.evaluation_id)
         .join(i, i.id == e.interaction_id)
         .join(ScorecardRow, ScorecardRow.id == e.scorecard_id)
@@ -132,22 +138,8 @@ def calibration_examples(session: Session, *, scorecard: str | None = None) -> l
     scorecard (the current one, as the session compared)."""
     g, e, r, i = CalibrationGradeRow, EvaluationRow, CriterionResultRow, InteractionRow
     query = (
-        select(
-            i.id,
-            i.external_id,
-            i.language,
-            i.channel,
-            i.started_at,
-            e.scorecard_name,
-            ScorecardRow.version,
-            ScorecardRow.source,
-            g.criterion,
-            r.title,
-            r.ai_outcome,
-            r.outcome,
-            g.outcome.label("given"),
-            g.user_id,
-        )
+        select(*_columns(), g.outcome.label("given"), g.user_id)
+        .select_from(g)
         .join(CalibrationRow, CalibrationRow.id == g.calibration_id)
         .join(i, i.id == g.interaction_id)
         .join(
