@@ -376,6 +376,7 @@ def test_export_jsonl_has_the_documented_fields(cli_env: Database, tmp_path: Pat
         customer, agent = r["sentiment"]["customer"], r["sentiment"]["agent"]
         for value in (customer["overall"], customer["start"], customer["end"], agent["overall"]):
             assert -1 <= value <= 1
+        assert isinstance(customer["dissatisfaction"], float)  # the customer's turns, net (docs/export.md)
         assert isinstance(r["moments"], list)
         assert all({"kind", "turn", "start_ms", "text"} <= set(m) for m in r["moments"])
         assert r["metrics"]["turns"] == len(call["turns"])
@@ -408,6 +409,7 @@ def test_export_csv_and_filters(cli_env: Database, tmp_path: Path) -> None:
     assert header[:4] == ["external_id", "source", "channel", "language"]
     assert {f"criterion.{c}" for c in STANDARD_CRITERIA} <= set(header)
     assert {"sentiment.customer_overall", "sentiment.agent_overall", "failed_criteria"} <= set(header)
+    assert all(float(r["sentiment.customer_dissatisfaction"]) > -10 for r in rows.values())
     assert "metric.duration_s" in header and "metric.first_response_s" in header  # chat metrics widen
     scores = {e: s for e, _, _, s in evaluations(cli_env)}
     for external_id, row in rows.items():

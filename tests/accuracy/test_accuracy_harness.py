@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from callqa.accuracy import datasets as ds
 from callqa.accuracy import run_eval
 from callqa.accuracy.tasks import DIALOGUE_THRESHOLDS, TURN_THRESHOLDS, aggregate, satisfaction_class
-from callqa.analysis.sentiment import trajectory
+from callqa.analysis.sentiment import dissatisfaction, trajectory
 from callqa.cli import evaluate
 from callqa.core import metrics as m
 from callqa.insights.predict import text_csat
@@ -157,7 +157,7 @@ def test_every_format_is_read_and_scored(data_root: Path) -> None:
 
 def test_dialogue_metrics_follow_from_the_turn_scores(data_root: Path) -> None:
     rows = [r for r in run_eval(data_root, ["uss_jddc"], limit=None)]
-    turn, dialogue, predicted_csat = rows
+    turn, dialogue, ranked, predicted_csat = rows
     assert turn.n == 2 and dialogue.n == 2  # the unlabelled first turn is scored but not counted
     model = get_sentiment_model()
     s = model.score(
@@ -172,6 +172,10 @@ def test_dialogue_metrics_follow_from_the_turn_scores(data_root: Path) -> None:
         m.cohen_kappa([0, 2], [satisfaction_class(x, DIALOGUE_THRESHOLDS["zh"]) for x in dialogue_scores]),
         nan_ok=True,
     )
+    # the customer's dissatisfaction as exported ranks the dissatisfied dialogue first
+    assert dissatisfaction(s[:2]) > dissatisfaction(s[2:])
+    assert ranked.n == 2 and ranked.metrics["auc_dissatisfaction"] == pytest.approx(1.0)
+    assert set(ranked.metrics) == {"auc_dissatisfaction", "auc_mean", "auc_end"}
     # predicted CSAT from the words: the dissatisfied dialogue must come out below the satisfied one
     first, second = trajectory(list(s[:2])), trajectory(list(s[2:]))
     assert text_csat(first.overall, first.end) < text_csat(second.overall, second.end)  # type: ignore[operator]

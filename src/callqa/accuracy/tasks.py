@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from callqa.accuracy.datasets import DISSATISFIED, NEUTRAL, SATISFIED, Dialogue, TextItem, sample
-from callqa.analysis.sentiment import trajectory
+from callqa.analysis.sentiment import dissatisfaction, trajectory
 from callqa.core import metrics as m
 from callqa.insights.predict import text_csat
 from callqa.sentiment import SentimentModel
@@ -128,12 +128,16 @@ def eval_satisfaction(
     turn_values: list[float] = []
     dialogue_scores: list[float] = []
     predicted: list[float] = []
+    ranking: dict[str, list[float]] = {"dissatisfaction": [], "mean": [], "end": []}
     position = 0
     for dialogue in chosen:
         scores = flat[position : position + len(dialogue.turns)]
         position += len(dialogue.turns)
         dialogue_scores.append(aggregate(scores))
         path = trajectory(list(scores))
+        ranking["dissatisfaction"].append(dissatisfaction(scores))
+        ranking["mean"].append(-(path.overall or 0.0))
+        ranking["end"].append(-(path.end or 0.0))
         predicted.append(text_csat(path.overall, path.end) or 3.0)
         for turn, score in zip(dialogue.turns, scores, strict=True):
             if turn.label is not None:
@@ -148,6 +152,16 @@ def eval_satisfaction(
         EvalRow(name, "satisfaction per customer turn", language, len(turn_truth), turn_metrics),
         EvalRow(
             name, f"satisfaction per dialogue ({DIALOGUE_AGGREGATE})", language, len(chosen), dialogue_metrics
+        ),
+        EvalRow(
+            name,
+            "dissatisfied dialogues ranked (ROC-AUC), as exported",
+            language,
+            len(chosen),
+            {
+                f"auc_{how}": m.roc_auc([d.label == DISSATISFIED for d in chosen], values)
+                for how, values in ranking.items()
+            },
         ),
         EvalRow(
             name,

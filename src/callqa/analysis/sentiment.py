@@ -1,4 +1,5 @@
-"""Sentiment per turn and its trajectory (start / middle / end) for customer and agent."""
+"""Sentiment per turn, its trajectory (start / middle / end) for customer and agent, and the customer's
+dissatisfaction over the whole interaction."""
 
 from __future__ import annotations
 
@@ -12,6 +13,23 @@ from callqa.sentiment import SENTIMENT_VERSION, get_sentiment_model
 
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
+
+
+# In a customer's dissatisfaction a positive turn weighs half a negative one of the same strength (the
+# negativity bias: a bad moment is remembered about twice as strongly as a good one). Chosen before it was
+# measured; docs/accuracy.md shows every weight from 0 to 2 on both dev sets (JDDC ROC-AUC 0.72–0.77).
+POSITIVE_WEIGHT = 0.5
+
+
+def dissatisfaction(scores: Sequence[float]) -> float:
+    """How unhappy the customer was over the whole interaction: the negative parts of their turns' sentiment
+    added up, less half the positive parts. A number of "clearly unhappy turns, net": 0 is neutral, 2 is
+    about two clearly negative turns more than the good ones make up for. It ranks dissatisfied dialogues
+    better than the mean or the end sentiment because unhappiness accumulates: a long conversation with
+    several complaints is worse than one short complaint (docs/accuracy.md)."""
+    negative = sum(-s for s in scores if s < 0)
+    positive = sum(s for s in scores if s > 0)
+    return negative - POSITIVE_WEIGHT * positive
 
 
 def trajectory(scores: Sequence[float]) -> Trajectory:
@@ -60,6 +78,10 @@ class SentimentAnalyzer:
             for role in ("agent", "customer")
         }
         result = SentimentResult(
-            tuple(per_turn), trajectory(by_role["customer"]), trajectory(by_role["agent"]), SENTIMENT_VERSION
+            tuple(per_turn),
+            trajectory(by_role["customer"]),
+            trajectory(by_role["agent"]),
+            SENTIMENT_VERSION,
+            dissatisfaction(by_role["customer"]) if by_role["customer"] else None,
         )
         return {"sentiment": result}

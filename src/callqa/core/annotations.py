@@ -72,15 +72,20 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class SentimentResult:
-    """Sentiment in [-1, 1] per turn (``None`` for system turns) and per-role trajectories."""
+    """Sentiment in [-1, 1] per turn (``None`` for system turns), per-role trajectories and the customer's
+    dissatisfaction over the whole interaction (see ``analysis.sentiment.dissatisfaction``)."""
 
     per_turn: tuple[float | None, ...]
     customer: Trajectory
     agent: Trajectory
     model: str
+    dissatisfaction: float | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"customer": self.customer.as_json(), "agent": self.agent.as_json(), "model": self.model}
+        customer = self.customer.as_json()
+        if self.dissatisfaction is not None:
+            customer["dissatisfaction"] = round(self.dissatisfaction, 3)
+        return {"customer": customer, "agent": self.agent.as_json(), "model": self.model}
 
 
 @dataclass(frozen=True)

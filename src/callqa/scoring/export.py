@@ -33,7 +33,14 @@ CSV_FIXED = (
     "csat_scale",
     "nps",
 )
-CSV_SENTIMENT = ("customer_overall", "customer_start", "customer_middle", "customer_end", "agent_overall")
+CSV_SENTIMENT = (
+    "customer_overall",
+    "customer_start",
+    "customer_middle",
+    "customer_end",
+    "customer_dissatisfaction",
+    "agent_overall",
+)
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
