@@ -17,6 +17,7 @@ from callqa.cli import (
     report,
     score,
     serve,
+    tune,
     users,
 )
 
@@ -35,6 +36,7 @@ export.register(app)
 evaluate.register(app)
 demo.register(app)
 serve.register(app)
+tune.register(app)
 live.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")

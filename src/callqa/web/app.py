@@ -37,6 +37,7 @@ from callqa.web.routes import (
     reports,
     review_pages,
     scorecards,
+    tune,
 )
 from callqa.web.secret import session_secret
 
@@ -106,6 +107,8 @@ def create_app(
         app.include_router(module.router)
     app.include_router(agreement.pages)
     app.include_router(agreement.api)
+    app.include_router(tune.pages)
+    app.include_router(tune.api)
     app.include_router(calibration.pages)
     app.include_router(calibration.api)
     app.include_router(coaching.pages)
