@@ -3,7 +3,9 @@ session: real labels, the graders' own agreement beside the AI's, and the exampl
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +16,8 @@ from callqa.calibration.service import ai_criteria
 from callqa.cli import app
 from callqa.demo import demo_data_dir
 from callqa.demo.reviews import load_demo_reviews
+from callqa.reports.build import ReportRequest, ReportSettings, build_report
+from callqa.reports.render import report_html
 from callqa.review.models import NotificationRow
 from callqa.users.models import UserRow
 from web_support import SignedIn, Web
@@ -117,3 +121,23 @@ def test_qa_staff_hear_once_when_a_criterion_falls_below_the_floor(web: Web) -> 
     with web.db.factory.begin() as session:
         watch_agreement(session, 0.999)
     assert told() == first  # fell again: told again
+
+
+def test_the_centre_report_says_how_well_the_ai_grades(web: Web) -> None:
+    with web.db.factory.begin() as session:
+        load_demo_reviews(session, demo_data_dir() / "reviews.yaml")
+    settings = ReportSettings(ZoneInfo("UTC"), agreement_floor=0.95)
+    with web.db.factory() as session:
+        centre = build_report(
+            session, ReportRequest("centre", None, date(2026, 9, 1), date(2026, 10, 31)), settings
+        )
+        team = build_report(
+            session, ReportRequest("team", "Team North", date(2026, 9, 1), date(2026, 10, 31)), settings
+        )
+    rows = {r.key["criterion"]: (r, low) for r, low in centre["agreement"]}
+    greeting, _ = rows["greeting"]
+    assert (greeting.n, greeting.agreed) == (9, 8)  # the reviewed Persian greeting
+    assert not rows["empathy"][1]  # 9 of 9: not flagged
+    html = report_html(centre, "en")
+    assert "How well the AI grades" in html and "Greeting with name and company" in html
+    assert team["agreement"] == []  # about the AI, not the team

@@ -3,14 +3,17 @@ when a person approves (a new version, comments kept), then re-scored."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from browser_support import browser, screenshot, serving, sign_in
 from callqa.calibration import tuning
 from callqa.cli import app
 from callqa.demo import demo_data_dir
@@ -200,3 +203,35 @@ def test_cli_prints_the_proposals_and_applies_only_what_is_approved(web: Web, tm
     with web.db.factory() as session:
         after = editing.versions(session)["standard"]
     assert len(after) == len(before) + 1
+
+
+def test_propose_approve_and_rescore_in_the_browser(web: Web) -> None:
+    """The tuning loop in Chromium: from the menu, propose, read before / cross-validated, approve the ticked
+    proposal as a new version, re-score with a progress bar; the AI then passes the reviewed greeting."""
+    with web.db.factory.begin() as session:
+        load_demo_reviews(session, demo_data_dir() / "reviews.yaml")
+    with serving(web.app) as base, browser() as chromium:
+        page = sign_in(chromium, base, "analyst")
+        page.click("[data-test=tune]")
+        page.click("[data-test=propose]")
+        greeting = page.locator("#proposals tr[data-criterion=greeting]")
+        expect(greeting.locator("[data-test=before]")).to_have_text("89%")
+        expect(greeting.locator("[data-test=after]")).to_have_text("89%")
+        expect(greeting).to_contain_text("بفرمایید")
+        expect(page.locator("#proposals tr[data-criterion=readability] [data-test=choose]")).to_have_count(0)
+        screenshot(page, "tune-proposals")
+        page.click("[data-test=approve]")
+        expect(page.locator("[data-test=approved]")).to_contain_text(re.compile(r"saved as v\d+"))
+        page.click("[data-test=rescore]")
+        expect(page.locator("[data-test=rescore-done]")).to_contain_text("re-scored, 0 failed")
+    with web.db.factory() as session:
+        outcome = session.scalar(
+            select(CriterionResultRow.ai_outcome)
+            .join(EvaluationRow, EvaluationRow.id == CriterionResultRow.evaluation_id)
+            .where(
+                EvaluationRow.interaction_id == web.ids()["acb-fa-20260923-1377"],
+                EvaluationRow.is_current,
+                CriterionResultRow.criterion == "greeting",
+            )
+        )
+    assert outcome == "pass"

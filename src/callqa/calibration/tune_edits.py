@@ -149,7 +149,7 @@ def _add(path: tuple[Key, ...], node: dict[str, Any], field: str, language: str,
     if where is None:
         return None
     current = node.get(field) or []
-    value = [*(current.get(language) or []), text] if where[-1] == language else [*current, text]
+    value = [*(current.get(language) or []), text] if isinstance(current, dict) else [*current, text]
     kind = {"phrases": "phrase", "examples": "example", "counter_examples": "counter-example"}[field]
     return Edit((*path, *where), value, f"{kind} added ({language}): “{text}”")
 

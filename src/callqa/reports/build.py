@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqa.calibration import ai_agreement
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.query import Days, InteractionQuery
 from callqa.core.settings import Settings
@@ -60,11 +61,16 @@ class ReportSettings:
     scorecard: str = DEFAULT_SCORECARD
     low_score: float = 70.0
     public_url: str | None = None  # links to the web app; None: a report without links
+    agreement_floor: float = 0.8
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReportSettings:
         return cls(
-            settings.zone(), settings.insights_scorecard, settings.insights_low_score, settings.public_url
+            settings.zone(),
+            settings.insights_scorecard,
+            settings.insights_low_score,
+            settings.public_url,
+            settings.agreement_floor,
         )
 
 
@@ -114,6 +120,7 @@ def build_report(session: Session, request: ReportRequest, settings: ReportSetti
         },
         "criteria": [(r, _delta(r.fail_rate, old_rates.get(r.criterion))) for r in board["rates"]],
         "lowest": lowest_scored(session, flt, settings),
+        "agreement": ai_agreement_rows(session, request, settings),
         "findings": [d.finding(what.label) for d in drivers[:FINDINGS]],
         "outcome_base": (counts.positives, counts.total),
         "generated_at": datetime.now(UTC).astimezone(settings.zone),
@@ -121,6 +128,18 @@ def build_report(session: Session, request: ReportRequest, settings: ReportSetti
         "zone": settings.zone.key,
         "low_score": settings.low_score,
     }
+
+
+def ai_agreement_rows(
+    session: Session, request: ReportRequest, settings: ReportSettings
+) -> list[tuple[ai_agreement.Agreement, bool]]:
+    """The centre report's "how well the AI grades": per criterion of the report's scorecard, every label so
+    far (reviews and calibration answers) and whether it is below the floor. Team and agent reports leave it
+    out (it is about the AI, not the people)."""
+    if request.scope != "centre":
+        return []
+    rows = ai_agreement.measure(ai_agreement.examples(session, scorecard=settings.scorecard), ["criterion"])
+    return [(r, r.below(settings.agreement_floor)) for r in rows]
 
 
 def lowest_scored(session: Session, flt: InteractionQuery, settings: ReportSettings) -> list[dict[str, Any]]:

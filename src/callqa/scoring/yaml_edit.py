@@ -29,9 +29,13 @@ def flow(value: Any) -> str:
 
 def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
-        return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+        found: yaml.Node | None = next(
+            (v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None
+        )
+        return found
     if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
-        return node.value[key]
+        item: yaml.Node = node.value[key]
+        return item
     return None
 
 
