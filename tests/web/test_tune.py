@@ -136,6 +136,20 @@ def test_a_threshold_that_passes_everything_is_refitted_and_cross_validated(web:
     assert sorted(scores) == [(f"block-{n:02d}", 0.0 if n % 2 else 100.0) for n in range(12)]
 
 
+def _persian_greeting(web: Web) -> str | None:
+    """The AI's greeting outcome on the demo's Persian call the reviewer passed."""
+    with web.db.factory() as session:
+        return session.scalar(
+            select(CriterionResultRow.ai_outcome)
+            .join(EvaluationRow, EvaluationRow.id == CriterionResultRow.evaluation_id)
+            .where(
+                EvaluationRow.interaction_id == web.ids()["acb-fa-20260923-1377"],
+                EvaluationRow.is_current,
+                CriterionResultRow.criterion == "greeting",
+            )
+        )
+
+
 def _wait(who: SignedIn, job: dict[str, Any]) -> dict[str, Any]:
     for _ in range(600):
         state = who.client.get(f"/api/jobs/{job['id']}").json()
@@ -149,6 +163,7 @@ def _wait(who: SignedIn, job: dict[str, Any]) -> dict[str, Any]:
 def test_the_demo_reviews_give_a_proposal_that_is_not_worse_and_approval_makes_a_version(web: Web) -> None:
     with web.db.factory.begin() as session:
         load_demo_reviews(session, demo_data_dir() / "reviews.yaml")
+    assert _persian_greeting(web) == "fail"
     analyst, agent = web.signed_in("analyst"), web.signed_in("j.smith")
     assert agent.post("/api/tune/standard").status_code == 403  # type: ignore[attr-defined]
     started = analyst.post("/api/tune/standard")
@@ -170,17 +185,7 @@ def test_the_demo_reviews_give_a_proposal_that_is_not_worse_and_approval_makes_a
     version = approved.json()["version"]  # type: ignore[attr-defined]
     assert analyst.post("/api/tune/standard/approve", json=body).status_code == 409  # type: ignore[attr-defined]
     _wait(analyst, analyst.post("/api/scorecards/standard/rescore").json())  # type: ignore[attr-defined]
-    with web.db.factory() as session:
-        outcome = session.scalar(
-            select(CriterionResultRow.ai_outcome)
-            .join(EvaluationRow, EvaluationRow.id == CriterionResultRow.evaluation_id)
-            .where(
-                EvaluationRow.interaction_id == web.ids()["acb-fa-20260923-1377"],
-                EvaluationRow.is_current,
-                CriterionResultRow.criterion == "greeting",
-            )
-        )
-    assert outcome == "pass"  # the AI itself now passes the greeting the reviewer passed
+    assert _persian_greeting(web) == "pass"  # the AI itself now passes the greeting the reviewer passed
     rows = analyst.client.get("/api/agreement", params={"by": "version,criterion"}).json()["rows"]
     tuned = next(r for r in rows if r["version"] == version and r["criterion"] == "greeting")
     assert tuned["agreement"] == 1.0
@@ -224,14 +229,4 @@ def test_propose_approve_and_rescore_in_the_browser(web: Web) -> None:
         expect(page.locator("[data-test=approved]")).to_contain_text(re.compile(r"saved as v\d+"))
         page.click("[data-test=rescore]")
         expect(page.locator("[data-test=rescore-done]")).to_contain_text("re-scored, 0 failed")
-    with web.db.factory() as session:
-        outcome = session.scalar(
-            select(CriterionResultRow.ai_outcome)
-            .join(EvaluationRow, EvaluationRow.id == CriterionResultRow.evaluation_id)
-            .where(
-                EvaluationRow.interaction_id == web.ids()["acb-fa-20260923-1377"],
-                EvaluationRow.is_current,
-                CriterionResultRow.criterion == "greeting",
-            )
-        )
-    assert outcome == "pass"
+    assert _persian_greeting(web) == "pass"
