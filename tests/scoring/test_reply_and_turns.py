@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from callqa.scoring.detectors import build_detector
+from callqa.scoring.detectors.echo import echoed
 from qa_support import context, make_interaction
 
 pytestmark = pytest.mark.issue(17)
@@ -87,3 +88,58 @@ def test_windows_count_speaking_turns_not_utterances() -> None:
     assert run(opening).matched
     second = {"type": "phrase", "within": {"first_turns": 1}, "phrases": {"en": ["which card"]}}
     assert not run(second).matched  # the agent's second speaking turn
+
+
+QUESTION = {
+    "type": "regex",
+    "speaker": "customer",
+    "patterns": {"en": [r"\bwhat are\b", r"\bi want to know\b"]},
+}
+HOURS = make_interaction(
+    [
+        ("agent", "hello this is harper valley national bank", 0),
+        ("customer", "hi i want to know what are the local branch hours please", 3),
+        ("agent", "okay one second please", 6),
+        ("customer", "certainly", 8),
+        ("agent", "the branch hours are nine thirty to five", 10),
+        ("customer", "okay thank you so much", 14),
+        ("agent", "thank you for calling have a great day", 16),
+    ]
+)
+
+
+def test_a_reply_in_the_callers_own_words_is_an_answer() -> None:
+    """``echo``: two consecutive content words of the question found again in the agent's answer, even
+    after a "one second" / "certainly" exchange; courtesy words ("thank you") are not content."""
+    found = run({"type": "reply", "to": QUESTION, "echo": 2, "when_absent": "fail"}, HOURS)
+    assert found.matched and [e.text for e in found.evidence] == ["branch hours"]
+    assert "caller's words" in found.note
+    thanked = make_interaction(
+        [
+            ("customer", "i want to know if you can help thank you so much", 0),
+            ("agent", "thank you for calling have a great day", 3),
+        ]
+    )
+    assert not run({"type": "reply", "to": QUESTION, "echo": 2, "when_absent": "fail"}, thanked).matched
+    # a new statement by the caller ends the answer: words the agent says after it are not an echo
+    moved_on = make_interaction(
+        [
+            ("customer", "i want to know the local branch hours", 0),
+            ("agent", "one moment", 3),
+            ("customer", "actually i also lost my card yesterday", 5),
+            ("agent", "the branch hours are nine to five", 8),
+        ]
+    )
+    assert not run({"type": "reply", "to": QUESTION, "echo": 2, "when_absent": "fail"}, moved_on).matched
+
+
+def test_echo_in_chinese_counts_characters() -> None:
+    said, reply = "我想查询一下分行营业时间", "分行营业时间是早上九点到下午五点"
+    span = echoed(said, reply, 2)
+    assert span is not None and reply[span[0] : span[1]] == "分行营"
+    assert echoed("我想查询一下分行营业时间", "好的，请稍等", 2) is None
+
+
+def test_a_reply_needs_an_answer_or_an_echo() -> None:
+    with pytest.raises(Exception, match="answer detector, echo, or both"):
+        build_detector({"type": "reply", "to": QUESTION}, "test")

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from callqa.scoring.detectors.base import Context, Detector, Result, Speaker, Window, clock, detectors
+from callqa.scoring.detectors.base import (
+    Context,
+    Detector,
+    Result,
+    Speaker,
+    Window,
+    clock,
+    detectors,
+    evidence_for,
+)
 from callqa.scoring.detectors.build import build_detector
+from callqa.scoring.detectors.echo import echoed
 
 
 class _Of(BaseModel):
@@ -175,21 +185,29 @@ class ReplyDetector:
     ``answer`` is looked for in the agent's next speaking turn (e.g. a lost card answered with "sure, I can
     help" or "I'm sorry to hear that"). Matches when one reply does (``every``: when all do); when the
     customer never says it, ``when_absent`` decides (N/A by default). Give ``to``'s phrase or regex
-    detectors ``speaker: customer`` (their default is the agent)."""
+    detectors ``speaker: customer`` (their default is the agent). ``echo: N`` also accepts a reply that
+    repeats N consecutive content words of what the customer said ("the branch hours are ...")."""
 
     type_name: ClassVar[str] = "reply"
 
     class Params(BaseModel):
         model_config = ConfigDict(extra="forbid")
         to: dict[str, Any] = Field(description="a detector run on the customer's turns")
-        answer: dict[str, Any] = Field(description="a detector run on the agent's next speaking turn")
+        answer: dict[str, Any] | None = Field(None, description="a detector run on the agent's next turn")
+        echo: int = Field(0, ge=0, le=6, description="or a reply repeating this many of the customer's words")
         every: bool = False
         when_absent: Literal["pass", "fail", "na"] = "na"
+
+        @model_validator(mode="after")
+        def _something_to_find(self) -> ReplyDetector.Params:
+            if self.answer is None and not self.echo:
+                raise ValueError("give an answer detector, echo, or both")
+            return self
 
     def __init__(self, params: Params, path: str) -> None:
         self.params = params
         self.to = build_detector(params.to, f"{path}.to")
-        self.answer = build_detector(params.answer, f"{path}.answer")
+        self.answer = build_detector(params.answer, f"{path}.answer") if params.answer else None
 
     def evaluate(self, ctx: Context) -> Result:
         said = self.to.evaluate(ctx.narrow("customer", None))
@@ -197,7 +215,8 @@ class ReplyDetector:
         if not turns:
             absent = self.params.when_absent
             note = f"nothing to answer: {said.note}"
-            return Result(absent == "pass", 0.7, (), note, applicable=absent != "na")
+            # as sure as the detector that found nothing to answer
+            return Result(absent == "pass", said.confidence, (), note, applicable=absent != "na")
         replies = [self._reply(ctx, turn) for turn in turns]
         answered = [r for r in replies if r is not None and r.matched]
         matched = len(answered) == len(turns) if self.params.every else bool(answered)
@@ -209,7 +228,8 @@ class ReplyDetector:
         return Result(False, said.confidence, (asked,), note)
 
     def _reply(self, ctx: Context, turn: int) -> Result | None:
-        """``answer`` on the agent's next speaking turn after ``turn`` (None: the agent never spoke again)."""
+        """``answer`` (or the echo) on the agent's next speaking turn after ``turn`` (None: the agent never
+        spoke again)."""
         roles = [t.role for t in ctx.analysis.turns]
         start = next((i for i in range(turn + 1, len(roles)) if roles[i] == "agent"), None)
         if start is None:
@@ -217,7 +237,39 @@ class ReplyDetector:
         end = start
         while end + 1 < len(roles) and roles[end + 1] == "agent":
             end += 1
-        return self.answer.evaluate(Context(ctx.analysis, tuple(range(start, end + 1)), ctx.services))
+        found = (
+            self.answer.evaluate(Context(ctx.analysis, tuple(range(start, end + 1)), ctx.services))
+            if self.answer is not None
+            else Result(False, 0.6)
+        )
+        if found.matched or not self.params.echo:
+            return found
+        said = ctx.analysis.turns[turn].text
+        for i in _answer_lines(ctx, turn):
+            span = echoed(said, ctx.analysis.turns[i].text, self.params.echo)
+            if span is not None:
+                evidence = evidence_for(ctx, i, *span)
+                return Result(True, 0.75, (evidence,), f"answered with the caller's words “{evidence.text}”")
+        return found
 
     def _label(self) -> str:
-        return str(self.params.answer.get("label", "answer"))
+        return str((self.params.answer or {}).get("label", "answer" if self.params.answer else "echo"))
+
+
+ECHO_LINES = 4  # agent lines searched for the caller's words
+_ACKNOWLEDGEMENT_WORDS = 2  # a customer line this short ("certainly", "okay thanks") does not end the answer
+
+
+def _answer_lines(ctx: Context, turn: int) -> list[int]:
+    """The agent's lines after ``turn`` until the customer says something more than an acknowledgement
+    ("okay one second please" / "certainly" / "the branch hours are ..." is one answer)."""
+    lines: list[int] = []
+    for i in range(turn + 1, len(ctx.analysis.turns)):
+        line = ctx.analysis.turns[i]
+        if line.role == "agent":
+            lines.append(i)
+            if len(lines) == ECHO_LINES:
+                break
+        elif len(line.text.split()) > _ACKNOWLEDGEMENT_WORDS:
+            break
+    return lines

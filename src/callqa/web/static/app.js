@@ -1,4 +1,21 @@
 // callqa pages: transcript <-> audio sync, evidence focus. No framework, no build step.
+// window.callqa: the JSON helpers the page scripts share (scorecard.js, tune.js).
+window.callqa = (function () {
+  "use strict";
+  function csrf() { var m = document.querySelector("meta[name=csrf-token]"); return m ? m.content : ""; }
+  function answer(r) {
+    return r.json().then(function (data) { return { ok: r.ok, data: data }; },
+      function () { return { ok: false, data: { detail: r.status + " " + r.statusText } }; });
+  }
+  return {
+    post: function (url, body) {
+      return fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrf() },
+        body: JSON.stringify(body), credentials: "same-origin" }).then(answer);
+    },
+    get: function (url) { return fetch(url, { credentials: "same-origin" }).then(answer); },
+    esc: function (text) { return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;"); }
+  };
+})();
 (function () {
   "use strict";
   function ready(fn) { if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn); }

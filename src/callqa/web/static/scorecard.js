@@ -4,18 +4,8 @@
   "use strict";
   var editor = document.getElementById("editor");
   if (!editor) return;
-  var csrf = document.querySelector("meta[name=csrf-token]").content;
   var out = document.getElementById("validation");
-  function answer(r) {
-    return r.json().then(function (data) { return { ok: r.ok, data: data }; },
-      function () { return { ok: false, data: { detail: r.status + " " + r.statusText } }; });
-  }
-  function post(url, body) {
-    return fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrf },
-      body: JSON.stringify(body), credentials: "same-origin" }).then(answer);
-  }
-  function get(url) { return fetch(url, { credentials: "same-origin" }).then(answer); }
-  function esc(text) { return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;"); }
+  var post = window.callqa.post, get = window.callqa.get, esc = window.callqa.esc;
   function failed(box) { return function (err) { box.textContent = String(err); box.className = "error"; }; }
   var timer = null;
   function validate() {

@@ -4,19 +4,9 @@
   "use strict";
   var box = document.getElementById("tune");
   if (!box) return;
-  var csrf = document.querySelector("meta[name=csrf-token]").content;
   var name = box.dataset.name;
   var report = null;
-  function answer(r) {
-    return r.json().then(function (data) { return { ok: r.ok, data: data }; },
-      function () { return { ok: false, data: { detail: r.status + " " + r.statusText } }; });
-  }
-  function post(url, body) {
-    return fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrf },
-      body: JSON.stringify(body), credentials: "same-origin" }).then(answer);
-  }
-  function get(url) { return fetch(url, { credentials: "same-origin" }).then(answer); }
-  function esc(text) { return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;"); }
+  var post = window.callqa.post, get = window.callqa.get, esc = window.callqa.esc;
   function pct(share) { return share === null ? "–" : Math.round(share * 100) + "%"; }
   function poll(id, bar, label, done) {
     get("/api/jobs/" + id).then(function (r) {
