@@ -18,6 +18,7 @@ from callqa.core.settings import Settings
 from callqa.runtime import Runtime
 from callqa.web.background import start_background, stop_background
 from callqa.web.deps import NotSignedIn, csrf_protect
+from callqa.web.headers import SecurityHeaders
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (
     admin,
@@ -92,6 +93,7 @@ def create_app(
         same_site="lax",
         https_only=runtime.settings.secure_cookies,
     )
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (
         auth,
