@@ -11,7 +11,7 @@ from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
 from callqa.views.review import visible_review
 from callqa.views.search import MAX_PAGE, search_interactions
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, require
 from callqa.web.filters import QueryParams
 from callqa.web.routes.pages import owner_of
 
@@ -74,7 +74,7 @@ def _evaluation_json(ev: StoredEvaluation) -> dict[str, Any]:
 
 @router.get("/interactions/{interaction_id}")
 def read_interaction(
-    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: RowId
 ) -> dict[str, Any]:
     """The interaction (redacted transcript, events, survey), its current evaluations and its analysis."""
     require(actor, Action.INTERACTION_VIEW, owner_of(session, interaction_id), hide=True)
@@ -95,7 +95,7 @@ def read_interaction(
 
 @router.get("/interactions/{interaction_id}/evaluations")
 def evaluation_history(
-    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: RowId
 ) -> list[dict[str, Any]]:
     """Every evaluation of the interaction, newest first (re-scoring keeps the old ones)."""
     require(actor, Action.EVALUATION_VIEW, owner_of(session, interaction_id), hide=True)

@@ -10,7 +10,7 @@ from callqa.access.policies import Action
 from callqa.review.models import QueueRow
 from callqa.review.queues import list_queues, pending_for, queue_items
 from callqa.review.sampling import QueueSpec, build_queue
-from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 
 router = APIRouter(prefix="/api", tags=["review queues"])
 
@@ -36,7 +36,7 @@ def queues(session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
 
 
 @router.get("/queues/{queue_id}")
-def queue(session: DbSession, actor: CurrentActor, queue_id: int) -> dict[str, Any]:
+def queue(session: DbSession, actor: CurrentActor, queue_id: RowId) -> dict[str, Any]:
     """One queue's items: why each was picked, who reviews it, whether it is done."""
     require(actor, Action.QUEUE_MANAGE)
     row = session.get(QueueRow, queue_id)

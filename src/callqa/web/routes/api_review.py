@@ -14,7 +14,7 @@ from callqa.review.notifications import mark_read, notifications_for, unread_cou
 from callqa.review.schemas import Outcome
 from callqa.views.review import visible_review
 from callqa.web import review_actions as act
-from callqa.web.deps import CurrentActor, DbSession
+from callqa.web.deps import CurrentActor, DbSession, RowId
 
 router = APIRouter(prefix="/api", tags=["review"])
 
@@ -56,7 +56,7 @@ def _view(session: DbSession, review_id: int) -> dict[str, Any]:
 
 
 @router.get("/interactions/{interaction_id}/review")
-def get_review(session: DbSession, actor: CurrentActor, interaction_id: int) -> dict[str, Any]:
+def get_review(session: DbSession, actor: CurrentActor, interaction_id: RowId) -> dict[str, Any]:
     """The current review of the interaction (drafts only for reviewers)."""
     view = visible_review(session, actor, interaction_id)
     if view is None:
@@ -66,7 +66,7 @@ def get_review(session: DbSession, actor: CurrentActor, interaction_id: int) -> 
 
 @router.post("/interactions/{interaction_id}/review", status_code=201)
 def start_review(
-    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: RowId
 ) -> dict[str, Any]:
     """Start (or return) the review of the current evaluation, pre-filled with the AI's outcomes."""
     return _view(session, act.start(request, session, actor, interaction_id).id)
@@ -74,7 +74,7 @@ def start_review(
 
 @router.post("/reviews/{review_id}/overrides")
 def override(
-    request: Request, session: DbSession, actor: CurrentActor, review_id: int, body: OverrideIn
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId, body: OverrideIn
 ) -> dict[str, Any]:
     """Change one criterion's outcome with a reason; both the AI's and the new outcome are kept."""
     act.change(request, session, actor, review_id, body.criterion, body.outcome, body.reason)
@@ -83,7 +83,7 @@ def override(
 
 @router.post("/reviews/{review_id}/share")
 def share(
-    request: Request, session: DbSession, actor: CurrentActor, review_id: int, body: ShareIn
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId, body: ShareIn
 ) -> dict[str, Any]:
     """Share the review with the agent (draft → shared)."""
     act.share(request, session, actor, review_id, body.comment)
@@ -92,7 +92,7 @@ def share(
 
 @router.post("/reviews/{review_id}/self-evaluation", status_code=201)
 def self_evaluation(
-    request: Request, session: DbSession, actor: CurrentActor, review_id: int, body: SelfEvaluationIn
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId, body: SelfEvaluationIn
 ) -> dict[str, Any]:
     """The agent grades their own interaction; only then are QA's outcomes shown to them."""
     act.self_evaluate(request, session, actor, review_id, dict(body.outcomes), body.comment)
@@ -100,7 +100,9 @@ def self_evaluation(
 
 
 @router.post("/reviews/{review_id}/acknowledge")
-def acknowledge(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> dict[str, Any]:
+def acknowledge(
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId
+) -> dict[str, Any]:
     """The agent accepts the shared review of their work."""
     act.acknowledge(request, session, actor, review_id)
     return _view(session, review_id)
@@ -108,7 +110,7 @@ def acknowledge(request: Request, session: DbSession, actor: CurrentActor, revie
 
 @router.post("/reviews/{review_id}/disputes", status_code=201)
 def dispute(
-    request: Request, session: DbSession, actor: CurrentActor, review_id: int, body: DisputeIn
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId, body: DisputeIn
 ) -> dict[str, Any]:
     """The agent disputes one criterion of the shared review of their work."""
     act.dispute(request, session, actor, review_id, body.criterion, body.requested, body.comment)
@@ -117,7 +119,7 @@ def dispute(
 
 @router.post("/disputes/{dispute_id}/resolve")
 def resolve(
-    request: Request, session: DbSession, actor: CurrentActor, dispute_id: int, body: ResolveIn
+    request: Request, session: DbSession, actor: CurrentActor, dispute_id: RowId, body: ResolveIn
 ) -> dict[str, Any]:
     """A supervisor of the team or an analyst upholds or rejects a dispute."""
     row = act.resolve(request, session, actor, dispute_id, body.upheld, body.resolution)
@@ -125,7 +127,7 @@ def resolve(
 
 
 @router.post("/reviews/{review_id}/finalize")
-def finalize(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> dict[str, Any]:
+def finalize(request: Request, session: DbSession, actor: CurrentActor, review_id: RowId) -> dict[str, Any]:
     """Close a shared or acknowledged review."""
     act.finalize(request, session, actor, review_id)
     return _view(session, review_id)

@@ -19,7 +19,7 @@ from callqa.users.service import (
     revoke_token,
     update_user,
 )
-from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 
 router = APIRouter(prefix="/api", tags=["users"])
 
@@ -55,7 +55,7 @@ def new_token(request: Request, session: DbSession, actor: CurrentActor, body: T
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def delete_token(request: Request, session: DbSession, actor: CurrentActor, token_id: int) -> None:
+def delete_token(request: Request, session: DbSession, actor: CurrentActor, token_id: RowId) -> None:
     """Revoke one of the caller's tokens."""
     require(actor, Action.TOKEN_MANAGE)
     if not revoke_token(session, actor.user_id, token_id):

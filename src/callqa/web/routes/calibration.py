@@ -14,7 +14,7 @@ from callqa.calibration.models import CalibrationRow
 from callqa.interactions.queries import get_interaction
 from callqa.users.service import list_users
 from callqa.web import calibration_actions as act
-from callqa.web.deps import CurrentActor, DbSession
+from callqa.web.deps import CurrentActor, DbSession, RowId
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -78,7 +78,7 @@ def create(request: Request, session: DbSession, actor: CurrentActor, body: Cali
 
 
 @api.get("/calibrations/{calibration_id}")
-def read(session: DbSession, actor: CurrentActor, calibration_id: int) -> dict[str, Any]:
+def read(session: DbSession, actor: CurrentActor, calibration_id: RowId) -> dict[str, Any]:
     """The session and its progress; once closed, the results (alpha, agreement, spread, alignment)."""
     row = act.load(session, actor, calibration_id)
     body = _summary(session, row)
@@ -92,8 +92,8 @@ def put_grades(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    calibration_id: int,
-    interaction_id: int,
+    calibration_id: RowId,
+    interaction_id: RowId,
     body: GradesIn,
 ) -> dict[str, Any]:
     """The caller's outcomes for one interaction of the session (replacing earlier ones)."""
@@ -103,7 +103,7 @@ def put_grades(
 
 @api.post("/calibrations/{calibration_id}/close")
 def close(
-    request: Request, session: DbSession, actor: CurrentActor, calibration_id: int, body: CloseIn
+    request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId, body: CloseIn
 ) -> dict[str, Any]:
     """End grading and show the results to everyone in the session."""
     row = act.close(request, session, actor, calibration_id, body.notes)
@@ -143,7 +143,7 @@ def create_page(
 
 
 @pages.get("/calibrations/{calibration_id}", name="calibration_page")
-def detail_page(request: Request, session: DbSession, actor: CurrentActor, calibration_id: int) -> Response:
+def detail_page(request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId) -> Response:
     row = act.load(session, actor, calibration_id)
     context = {
         "row": row,
@@ -158,7 +158,7 @@ def detail_page(request: Request, session: DbSession, actor: CurrentActor, calib
 
 @pages.get("/calibrations/{calibration_id}/grade/{interaction_id}", name="calibration_grade")
 def grade_page(
-    request: Request, session: DbSession, actor: CurrentActor, calibration_id: int, interaction_id: int
+    request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId, interaction_id: RowId
 ) -> Response:
     row = act.load(session, actor, calibration_id)
     if interaction_id not in {i for i, _ in service.items(session, row)}:
@@ -175,7 +175,7 @@ def grade_page(
 
 @pages.post("/calibrations/{calibration_id}/grade/{interaction_id}", name="calibration_grade_save")
 async def grade_save(
-    request: Request, session: DbSession, actor: CurrentActor, calibration_id: int, interaction_id: int
+    request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId, interaction_id: RowId
 ) -> Response:
     form = await request.form()
     outcomes = {k[2:]: str(v) for k, v in form.items() if k.startswith("c:")}
@@ -185,7 +185,7 @@ async def grade_save(
 
 @pages.post("/calibrations/{calibration_id}/close", name="calibration_close")
 async def close_page(
-    request: Request, session: DbSession, actor: CurrentActor, calibration_id: int
+    request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId
 ) -> Response:
     form = await request.form()
     notes = {k[5:]: str(v) for k, v in form.items() if k.startswith("note:")}

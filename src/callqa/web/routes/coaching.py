@@ -19,7 +19,7 @@ from callqa.coaching.quality_file import score_summary, timeline
 from callqa.core.errors import ErrorCode
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor, UserRole
-from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -172,7 +172,7 @@ def create_coaching(
 
 @api.post("/coaching/{coaching_id}/acknowledge")
 def acknowledge(
-    request: Request, session: DbSession, actor: CurrentActor, coaching_id: int
+    request: Request, session: DbSession, actor: CurrentActor, coaching_id: RowId
 ) -> dict[str, str]:
     """The agent confirms the coaching talk."""
     row, owner = _coaching(session, actor, coaching_id)
@@ -185,7 +185,7 @@ def acknowledge(
 
 @api.post("/coaching/{coaching_id}/follow-up")
 def follow_up(
-    request: Request, session: DbSession, actor: CurrentActor, coaching_id: int, body: FollowUpIn
+    request: Request, session: DbSession, actor: CurrentActor, coaching_id: RowId, body: FollowUpIn
 ) -> dict[str, str]:
     """The coach checks back and closes the coaching."""
     row, owner = _coaching(session, actor, coaching_id)
@@ -279,7 +279,7 @@ def _back(session: Session, row: CoachingRow) -> Response:
 
 @pages.post("/coaching/{coaching_id}/acknowledge", name="coaching_acknowledge")
 def coaching_acknowledge(
-    request: Request, session: DbSession, actor: CurrentActor, coaching_id: int
+    request: Request, session: DbSession, actor: CurrentActor, coaching_id: RowId
 ) -> Response:
     acknowledge(request, session, actor, coaching_id)
     return _back(session, _coaching(session, actor, coaching_id)[0])
@@ -290,8 +290,8 @@ def coaching_action(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    coaching_id: int,
-    action_id: int,
+    coaching_id: RowId,
+    action_id: RowId,
     done: Annotated[str, Form()] = "",
 ) -> Response:
     row, owner = _coaching(session, actor, coaching_id)
@@ -307,7 +307,7 @@ def coaching_follow_up(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    coaching_id: int,
+    coaching_id: RowId,
     result: Annotated[str, Form()],
     notes: Annotated[str, Form()] = "",
 ) -> Response:

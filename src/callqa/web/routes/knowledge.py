@@ -20,7 +20,7 @@ from callqa.knowledge.semantic import KnowledgeIndex
 from callqa.knowledge.service import promote_answer, search_articles, write_article
 from callqa.ml.embeddings import get_embedder
 from callqa.users.schemas import Actor
-from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -137,7 +137,7 @@ def create_article(
 
 @api.put("/knowledge/{article_id}")
 def update_article(
-    request: Request, session: DbSession, actor: CurrentActor, article_id: int, body: ArticleIn
+    request: Request, session: DbSession, actor: CurrentActor, article_id: RowId, body: ArticleIn
 ) -> dict[str, Any]:
     """Change an article's title, body or language."""
     require(actor, Action.KNOWLEDGE_EDIT)
@@ -159,7 +159,7 @@ def promote_form(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    interaction_id: int,
+    interaction_id: RowId,
     turn: Annotated[int, Form()],
     title: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",

@@ -28,7 +28,7 @@ from callqa.live.service import LiveOptions, LiveService
 from callqa.live.webhooks import WebhookSender
 from callqa.users.schemas import Actor, UserRole
 from callqa.users.service import actor_for, actor_for_token
-from callqa.web.deps import CurrentActor, audit, refusals, require
+from callqa.web.deps import CurrentActor, RowId, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(tags=["live"])
@@ -273,7 +273,7 @@ async def ask_help(request: Request, body: HelpBody, actor: CurrentActor) -> dic
 
 @api.post("/help/{help_id}/answer")
 async def answer_help(
-    request: Request, help_id: int, body: AnswerBody, actor: CurrentActor
+    request: Request, help_id: RowId, body: AnswerBody, actor: CurrentActor
 ) -> dict[str, Any]:
     """Answer an agent's help request; the agent's assist page shows the answer at once."""
     with _refusals():

@@ -18,7 +18,7 @@ from callqa.users.service import create_token, list_tokens
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
 from callqa.views.search import facet_values, search_interactions
-from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.filters import parse_filter
 from callqa.web.render import render
 
@@ -69,7 +69,7 @@ def owner_of(session: DbSession, interaction_id: int) -> Owner:
 
 @router.get("/interactions/{interaction_id}", name="interaction_page")
 def interaction_page(
-    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: RowId
 ) -> Response:
     owner = owner_of(session, interaction_id)
     require(actor, Action.INTERACTION_VIEW, owner, hide=True)
@@ -100,7 +100,7 @@ def interaction_page(
 
 @router.get("/interactions/{interaction_id}/audio", name="interaction_audio")
 def interaction_audio(
-    request: Request, session: DbSession, actor: CurrentActor, interaction_id: int
+    request: Request, session: DbSession, actor: CurrentActor, interaction_id: RowId
 ) -> Response:
     """The (redacted) recording; only to those who may see the interaction."""
     require(actor, Action.INTERACTION_VIEW, owner_of(session, interaction_id), hide=True)

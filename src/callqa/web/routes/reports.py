@@ -20,7 +20,7 @@ from callqa.reports.models import ReportScheduleRow
 from callqa.reports.render import report_html, report_pdf
 from callqa.reports.schedules import ScheduleIn, create_schedule, deliveries, get_schedule
 from callqa.users.schemas import Actor, UserRole
-from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.filters import read_dashboard_filter
 from callqa.web.render import render
 
@@ -121,7 +121,9 @@ def add_schedule(
 
 
 @api.delete("/schedules/{schedule_id}", status_code=204)
-def remove_schedule(request: Request, session: DbSession, actor: CurrentActor, schedule_id: int) -> Response:
+def remove_schedule(
+    request: Request, session: DbSession, actor: CurrentActor, schedule_id: RowId
+) -> Response:
     session.delete(_own(session, actor, schedule_id))
     audit(request, session, actor, "delete", "report_schedule", schedule_id)
     return Response(status_code=204)
@@ -175,7 +177,7 @@ def reports_add(
 
 
 @pages.post("/reports/{schedule_id}/delete", name="reports_delete")
-def reports_delete(request: Request, session: DbSession, actor: CurrentActor, schedule_id: int) -> Response:
+def reports_delete(request: Request, session: DbSession, actor: CurrentActor, schedule_id: RowId) -> Response:
     session.delete(_own(session, actor, schedule_id))
     audit(request, session, actor, "delete", "report_schedule", schedule_id)
     return RedirectResponse(request.url_for("reports_page"), status_code=303)

@@ -12,7 +12,7 @@ from callqa.review.models import DisputeRow, ReviewRow
 from callqa.review.notifications import mark_read, notifications_for
 from callqa.review.queues import pending_for
 from callqa.web import review_actions as act
-from callqa.web.deps import CurrentActor, DbSession, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, require
 from callqa.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,7 @@ def _interaction_of(session: DbSession, review_id: int) -> int:
 
 
 @router.post("/interactions/{interaction_id}/review", name="review_start")
-def start(request: Request, session: DbSession, actor: CurrentActor, interaction_id: int) -> Response:
+def start(request: Request, session: DbSession, actor: CurrentActor, interaction_id: RowId) -> Response:
     act.start(request, session, actor, interaction_id)
     return _back(interaction_id)
 
@@ -39,7 +39,7 @@ def override(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    review_id: int,
+    review_id: RowId,
     criterion: Text,
     outcome: Text,
     reason: Annotated[str, Form()] = "",
@@ -53,7 +53,7 @@ def share(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    review_id: int,
+    review_id: RowId,
     comment: Annotated[str, Form()] = "",
 ) -> Response:
     review = act.share(request, session, actor, review_id, comment)
@@ -62,7 +62,7 @@ def share(
 
 @router.post("/reviews/{review_id}/self-evaluation", name="review_self_evaluation")
 async def self_evaluation(
-    request: Request, session: DbSession, actor: CurrentActor, review_id: int
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId
 ) -> Response:
     form = await request.form()
     outcomes = {k[2:]: str(v) for k, v in form.items() if k.startswith("c:")}
@@ -72,7 +72,7 @@ async def self_evaluation(
 
 
 @router.post("/reviews/{review_id}/acknowledge", name="review_acknowledge")
-def acknowledge(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> Response:
+def acknowledge(request: Request, session: DbSession, actor: CurrentActor, review_id: RowId) -> Response:
     review = act.acknowledge(request, session, actor, review_id)
     return _back(review.interaction_id)
 
@@ -82,7 +82,7 @@ def dispute(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    review_id: int,
+    review_id: RowId,
     criterion: Text,
     requested: Text,
     comment: Annotated[str, Form()] = "",
@@ -96,7 +96,7 @@ def resolve(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
-    dispute_id: int,
+    dispute_id: RowId,
     decision: Text,
     resolution: Annotated[str, Form()] = "",
 ) -> Response:
@@ -105,7 +105,7 @@ def resolve(
 
 
 @router.post("/reviews/{review_id}/finalize", name="review_finalize")
-def finalize(request: Request, session: DbSession, actor: CurrentActor, review_id: int) -> Response:
+def finalize(request: Request, session: DbSession, actor: CurrentActor, review_id: RowId) -> Response:
     review = act.finalize(request, session, actor, review_id)
     return _back(review.interaction_id)
 
