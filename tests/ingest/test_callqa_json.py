@@ -78,3 +78,29 @@ def test_jsonl_in_utf16_and_binary_garbage(tmp_path: Path) -> None:
     garbage.write_bytes(bytes(range(256)) * 40)
     [failure] = list(CALLQA_JSONL.parse(garbage, IngestConfig()))
     assert isinstance(failure, Failure) and "[I101]" in failure.message
+
+
+def test_numbers_and_dates_no_database_or_calendar_can_hold_are_refused_per_line(tmp_path: Path) -> None:
+    """Issue 18: a start_ms of 10^21 aborted the whole ingest (driver overflow) and a start in year 9999 broke
+    every insights refresh afterwards; now each is a coded error naming the field, the rest is kept."""
+    path = tmp_path / "hostile.jsonl"
+    huge = [{"role": "agent", "text": "hi", "start_ms": 1180591620717411303424}]
+    lines = [
+        json.dumps(record("ok-1", started_at="2026-10-01T09:00:00Z")),
+        json.dumps(record("huge-ms", turns=huge)),
+        json.dumps(record("year-9999", started_at="9999-01-01T00:00:00Z")),
+        json.dumps(record("overflowing-offset", started_at="9999-12-31T23:59:59-05:00")),
+        json.dumps(record("year-1900", started_at="1900-01-01T00:00:00Z")),
+        json.dumps(record("long-duration", duration_ms=10**15)),
+        json.dumps(record("ok-2", started_at="2099-12-31T23:59:59Z", duration_ms=3_600_000)),
+    ]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    results = list(CALLQA_JSONL.parse(path, IngestConfig()))
+    kept = [r.interaction.external_id for r in results if isinstance(r, Parsed)]
+    assert kept == ["ok-1", "ok-2"]
+    failures = [r for r in results if isinstance(r, Failure)]
+    assert [f.ref.line for f in failures] == [2, 3, 4, 5, 6]
+    assert all("[I201]" in f.message for f in failures)
+    assert "turns.0.start_ms" in failures[0].message
+    assert "started_at" in failures[1].message and "1970–2099" in failures[1].message
+    assert "duration_ms" in failures[4].message

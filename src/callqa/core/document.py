@@ -43,6 +43,14 @@ class EventKind(StrEnum):
     OTHER = "other"
 
 
+# Bounds that keep every value storable and every date computable (a start_ms of 10^21 overflowed the
+# driver; a start in year 9999 broke every roll-up's day arithmetic): times within an interaction up to a
+# year (an e-mail thread), starts from 1970 to before 2100.
+MAX_MS = 366 * 24 * 3600 * 1000
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
 
@@ -52,8 +60,8 @@ class Turn(_Model):
 
     role: Role
     text: str = Field(min_length=1)
-    start_ms: int | None = Field(default=None, ge=0)
-    end_ms: int | None = Field(default=None, ge=0)
+    start_ms: int | None = Field(default=None, ge=0, le=MAX_MS)
+    end_ms: int | None = Field(default=None, ge=0, le=MAX_MS)
     speaker: str | None = Field(
         default=None, description="Name or label of the person (agent name, 'spk_1')."
     )
@@ -75,8 +83,8 @@ class Event(_Model):
     """Something that happened during the interaction other than speech: hold, transfer, IVR ..."""
 
     kind: EventKind
-    start_ms: int | None = Field(default=None, ge=0)
-    end_ms: int | None = Field(default=None, ge=0)
+    start_ms: int | None = Field(default=None, ge=0, le=MAX_MS)
+    end_ms: int | None = Field(default=None, ge=0, le=MAX_MS)
     detail: str | None = Field(default=None, description="Free text, e.g. the transfer target.")
 
     @model_validator(mode="after")
@@ -108,8 +116,8 @@ class Survey(_Model):
 class MutedSpan(_Model):
     """A stretch of the recording silenced because its words were redacted (``channel`` None = all)."""
 
-    start_ms: int = Field(ge=0)
-    end_ms: int = Field(ge=0)
+    start_ms: int = Field(ge=0, le=MAX_MS)
+    end_ms: int = Field(ge=0, le=MAX_MS)
     channel: int | None = Field(default=None, ge=0)
     kind: str = Field(description="What was redacted there: card_number, cvv, national_id ...")
 
@@ -119,8 +127,8 @@ class Recording(_Model):
 
     uri: str = Field(description="File-store URI of the audio to play (the redacted copy when redacted).")
     media_type: str = Field(default="audio/flac")
-    duration_ms: int = Field(ge=0)
-    channels: int = Field(ge=1)
+    duration_ms: int = Field(ge=0, le=MAX_MS)
+    channels: int = Field(ge=1, le=64)
     sample_rate: int = Field(gt=0, description="Sample rate of the stored copy.")
     source_sha256: str = Field(description="Digest of the original file (re-imports of it are recognised).")
     original_uri: str | None = Field(default=None, description="The original, kept only if configured.")
@@ -147,7 +155,7 @@ class Interaction(_Model):
     queue: str | None = Field(default=None, max_length=255)
     customer: str | None = Field(default=None, max_length=255, description="Customer or account reference.")
     started_at: datetime | None = Field(default=None, description="Start time; naive times are taken as UTC.")
-    duration_ms: int | None = Field(default=None, ge=0)
+    duration_ms: int | None = Field(default=None, ge=0, le=MAX_MS)
     language: str | None = Field(
         default=None, max_length=35, description="BCP 47 tag: en, zh-Hans, lt, fa ..."
     )
@@ -163,9 +171,13 @@ class Interaction(_Model):
     def _utc(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        try:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} cannot be a start time") from None
+        if not EARLIEST <= value < LATEST:
+            raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}–{LATEST.year - 1}")
+        return value
 
     @field_validator("survey")
     @classmethod
