@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from callqa.ingest.base import Failure
@@ -37,3 +38,22 @@ def test_forced_format_applies_to_every_file(tmp_path: Path) -> None:
     (tmp_path / "notes.log").write_text("Agent: hi\n", "utf-8")
     [found] = list(discover([tmp_path / "notes.log"], default_registry(), "transcript"))
     assert isinstance(found, InputFile) and found.format.name == "transcript"
+
+
+def test_fifos_and_links_out_of_the_folder_are_refused_not_followed(tmp_path: Path) -> None:
+    """Issue 18: a FIFO in the input folder hung ingest forever; a link to /etc/passwd was read."""
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    inbox.mkdir()
+    outside.mkdir()
+    (inbox / "a.txt").write_text("Agent: hi\n", "utf-8")
+    (outside / "secret.txt").write_text("Agent: not yours\n", "utf-8")
+    os.mkfifo(inbox / "pipe.txt")
+    (inbox / "leak.txt").symlink_to(outside / "secret.txt")
+    (inbox / "alias.txt").symlink_to(inbox / "a.txt")  # a link inside the folder is fine
+    found = list(discover([inbox, inbox / "pipe.txt"], default_registry()))
+    files = sorted(f.path.name for f in found if isinstance(f, InputFile))
+    assert files == ["a.txt", "alias.txt"]
+    failures = {(f.ref.path.name, f.message) for f in found if isinstance(f, Failure)}
+    assert len(failures) == 2  # the FIFO named once (found in the folder and given directly: same message)
+    messages = " ".join(m for _, m in failures)
+    assert "a FIFO, not a regular file" in messages and "a link leading outside" in messages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,8 @@ def discover(
             for path in _walk(root):
                 if path.suffix.lower() in IGNORED_SUFFIXES and forced_format is None:
                     continue
-                yield _classify(path, registry, forced_format)
-        elif root.is_file():
+                yield _classify(path, registry, forced_format, within=root)
+        elif root.exists():
             yield _classify(root, registry, forced_format)
         else:
             yield Failure.coded(SourceRef(root), ErrorCode.I103, reason="no such file or folder")
@@ -56,9 +57,28 @@ def _sorted_walk(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
         yield Path(folder), subfolders, sorted(files)
 
 
-def _classify(path: Path, registry: FormatRegistry, forced: InputFormat | None) -> InputFile | Failure:
+def _refusal(path: Path, within: Path | None) -> str | None:
+    """Why a file found in a folder is not read: a link leading out of the folder (``/etc/passwd``), or not
+    a regular file (a FIFO would block the read forever; a device or socket is no interaction)."""
+    if within is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(within.resolve()):
+            return f"a link leading outside {within} (to {target}): not followed"
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        return f"{kind}, not a regular file: skipped"
+    return None
+
+
+def _classify(
+    path: Path, registry: FormatRegistry, forced: InputFormat | None, *, within: Path | None = None
+) -> InputFile | Failure:
     ref = SourceRef(path)
     try:
+        refused = _refusal(path, within)
+        if refused is not None:
+            return Failure.coded(ref, ErrorCode.I103, reason=refused)
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
