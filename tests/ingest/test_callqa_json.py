@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from callqa.core.config import IngestConfig
+from callqa.core.document import MAX_TURN_CHARS, MAX_TURNS, TRUNCATED
 from callqa.ingest.base import Failure, Parsed
 from callqa.ingest.formats.callqa_json import CALLQA_JSON, CALLQA_JSONL
+from callqa.ml.embeddings import MAX_EMBED_CHARS, canonical
 
 
 def record(external_id: str, **extra: Any) -> dict[str, Any]:
@@ -104,3 +106,26 @@ def test_numbers_and_dates_no_database_or_calendar_can_hold_are_refused_per_line
     assert "turns.0.start_ms" in failures[0].message
     assert "started_at" in failures[1].message and "1970–2099" in failures[1].message
     assert "duration_ms" in failures[4].message
+
+
+def test_an_over_long_turn_or_turn_list_is_cut_and_the_cut_recorded(tmp_path: Path) -> None:
+    """Issue 18: one 1 MB turn held up scoring for every interaction; now it is cut to MAX_TURN_CHARS (the
+    embedder reads at most MAX_EMBED_CHARS of it) and the metadata says what was cut."""
+    path = tmp_path / "long.jsonl"
+    huge = [{"role": "customer", "text": "refund please " * 80_000}, {"role": "agent", "text": "Sure."}]
+    many = [{"role": "customer" if i % 2 else "agent", "text": f"line {i}"} for i in range(MAX_TURNS + 7)]
+    path.write_text(
+        json.dumps(record("huge-turn", turns=huge))
+        + "\n"
+        + json.dumps(record("many-turns", turns=many))
+        + "\n",
+        "utf-8",
+    )
+    first, second = list(CALLQA_JSONL.parse(path, IngestConfig()))
+    assert isinstance(first, Parsed) and isinstance(second, Parsed)
+    assert len(first.interaction.turns[0].text) == MAX_TURN_CHARS
+    assert first.interaction.metadata[TRUNCATED] == {"turns": {"0": len("refund please " * 80_000) - 1}}
+    assert first.interaction.turns[1].text == "Sure."
+    assert len(second.interaction.turns) == MAX_TURNS
+    assert second.interaction.metadata[TRUNCATED] == {"turns_dropped": 7}
+    assert len(canonical(first.interaction.turns[0].text)) == MAX_EMBED_CHARS

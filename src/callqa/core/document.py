@@ -47,6 +47,12 @@ class EventKind(StrEnum):
 # driver; a start in year 9999 broke every roll-up's day arithmetic): times within an interaction up to a
 # year (an e-mail thread), starts from 1970 to before 2100.
 MAX_MS = 366 * 24 * 3600 * 1000
+# A turn longer than this is cut (an e-mail of ~1,300 words; a 1 MB "turn" held up scoring for every other
+# interaction), and an interaction keeps at most MAX_TURNS turns; what was cut is recorded in the metadata
+# under "callqa_truncated".
+MAX_TURN_CHARS = 8_000
+MAX_TURNS = 5_000
+TRUNCATED = "callqa_truncated"
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -178,6 +184,24 @@ class Interaction(_Model):
         if not EARLIEST <= value < LATEST:
             raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}–{LATEST.year - 1}")
         return value
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Interaction:
+        """Cut over-long turns and turn lists, saying so in the metadata (nothing is cut silently)."""
+        long = [i for i, t in enumerate(self.turns) if len(t.text) > MAX_TURN_CHARS]
+        dropped = max(0, len(self.turns) - MAX_TURNS)
+        if not long and not dropped:
+            return self
+        note: dict[str, Any] = {}
+        if long:
+            note["turns"] = {str(i): len(self.turns[i].text) for i in long}
+            for i in long:
+                self.turns[i] = self.turns[i].model_copy(update={"text": self.turns[i].text[:MAX_TURN_CHARS]})
+        if dropped:
+            note["turns_dropped"] = dropped
+            self.turns = self.turns[:MAX_TURNS]
+        self.metadata = {**self.metadata, TRUNCATED: note}
+        return self
 
     @field_validator("survey")
     @classmethod
