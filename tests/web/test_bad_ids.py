@@ -52,3 +52,14 @@ def test_every_id_route_refuses_a_huge_or_negative_id(web: Web) -> None:
                 assert response.status_code in (404, 405, 422), (method, url, response.status_code)
     detail = admin.client.get(f"/api/interactions/{HUGE}").json()["detail"][0]
     assert detail["field"] == "interaction_id" and "less than or equal" in detail["message"]
+
+
+def test_an_id_in_a_body_is_bounded_too(web: Web) -> None:
+    admin = web.signed_in("admin")
+    headers = {"x-csrf-token": admin.csrf}
+    for bad in (int(HUGE), -1):
+        preview = admin.client.post(
+            "/api/scorecards/preview", json={"yaml": "name: x", "interaction_id": bad}, headers=headers
+        )
+        assert preview.status_code == 422, preview.text
+        assert preview.json()["detail"][0]["field"] == "interaction_id"

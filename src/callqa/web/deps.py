@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
+from pydantic import Field
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 
@@ -25,6 +26,7 @@ CSRF_FIELD = "csrf_token"
 # is a 422 naming the parameter, never an overflow deep in the database driver.
 MAX_ID = 2**63 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]  # the same for an id in a request body
 
 
 class NotSignedIn(Exception):

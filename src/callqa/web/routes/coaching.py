@@ -19,7 +19,7 @@ from callqa.coaching.quality_file import score_summary, timeline
 from callqa.core.errors import ErrorCode
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor, UserRole
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -111,7 +111,7 @@ class ActionBody(BaseModel):
 class CoachingIn(BaseModel):
     title: str = Field(min_length=1, max_length=255)
     notes: str = Field(min_length=1)
-    interaction_id: int | None = Field(default=None, description="the interaction talked about")
+    interaction_id: BodyId | None = Field(default=None, description="the interaction talked about")
     turn: int | None = Field(default=None, description="the moment: a turn index of that interaction")
     actions: list[ActionBody] = Field(default_factory=list)
     follow_up_on: date | None = None

@@ -20,7 +20,7 @@ from callqa.knowledge.semantic import KnowledgeIndex
 from callqa.knowledge.service import promote_answer, search_articles, write_article
 from callqa.ml.embeddings import get_embedder
 from callqa.users.schemas import Actor
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -28,7 +28,7 @@ api = APIRouter(prefix="/api", tags=["knowledge base"])
 
 
 class PromoteIn(BaseModel):
-    interaction_id: int
+    interaction_id: BodyId
     turn: int = Field(ge=0, description="the agent's turn (index in the transcript)")
     title: str = Field(min_length=1, max_length=255)
     note: str | None = None

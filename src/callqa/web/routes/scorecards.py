@@ -18,7 +18,7 @@ from callqa.review.carry import carry_reviews
 from callqa.runtime import Runtime
 from callqa.scoring import editing
 from callqa.scoring.service import ScoreReport, score_stored
-from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import BodyId, CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -30,7 +30,7 @@ class DraftIn(BaseModel):
 
 
 class PreviewIn(DraftIn):
-    interaction_id: int
+    interaction_id: BodyId
 
 
 @api.post("/scorecards/validate")
