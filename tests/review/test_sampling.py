@@ -34,6 +34,8 @@ CASES = {
 }
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
+PASSWORD = "sampling-test-pw"
+
 
 def _seed(db: Database) -> dict[str, int]:
     card = load_scorecard("standard")
@@ -108,14 +110,14 @@ def _seed(db: Database) -> dict[str, int]:
             ("lead", UserRole.SUPERVISOR),
         ):
             create_user(
-                session, UserCreate(username=username, display_name=username, password="x" * 12, role=role)
+                session, UserCreate(username=username, display_name=username, password=PASSWORD, role=role)
             )
         create_user(
             session,
             UserCreate(
                 username="nia",
                 display_name="Nia",
-                password="x" * 12,
+                password=PASSWORD,
                 role=UserRole.AGENT,
                 agent_name="nia",
                 hired_on=date.today() - timedelta(days=10),
@@ -126,7 +128,7 @@ def _seed(db: Database) -> dict[str, int]:
             UserCreate(
                 username="ann",
                 display_name="Ann",
-                password="x" * 12,
+                password=PASSWORD,
                 role=UserRole.AGENT,
                 agent_name="ann",
                 hired_on=date.today() - timedelta(days=900),

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from callqa.users.passwords import MIN_LENGTH, password_problem
 
 
 class UserRole(StrEnum):
@@ -31,7 +33,7 @@ class Actor:
 
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,127}$"
-MIN_PASSWORD = 10
+MIN_PASSWORD = MIN_LENGTH
 
 
 class UserCreate(BaseModel):
@@ -53,6 +55,13 @@ class UserCreate(BaseModel):
     @classmethod
     def _agent_name(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _strong_password(self) -> UserCreate:
+        problem = password_problem(self.password, self.username)
+        if problem:
+            raise ValueError(f"password: {problem}")
+        return self
 
 
 class UserUpdate(BaseModel):

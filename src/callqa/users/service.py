@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.models import ApiTokenRow, LeadsTeamRow, TeamRow, UserRow
-from callqa.users.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from callqa.users.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole, UserUpdate
 
 TOKEN_PREFIX = "cqa_"
@@ -124,6 +130,9 @@ def set_password(session: Session, username: str, password: str) -> None:
     user = session.scalar(select(UserRow).where(UserRow.username == username))
     if user is None:
         raise CallqaError(ErrorCode.U102, username=username)
+    problem = password_problem(password, username)
+    if problem:
+        raise CallqaError(ErrorCode.U101, username=username, reason=f"password: {problem}")
     user.password_hash = hash_password(password)
 
 

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from callqa.access.throttle import WINDOW, locked_out
 from callqa.users.service import authenticate
-from callqa.web.deps import DbSession, audit, csrf_token
+from callqa.web.deps import DbSession, audit, client_of, csrf_token
 from callqa.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +39,15 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
-    actor = authenticate(session, username.strip(), password)
+    name = username.strip()
+    locked = locked_out(session, name, client_of(request))
+    if locked is not None:
+        audit(request, session, None, "login_locked", "user", None, {"username": name[:128], "by": locked})
+        minutes = int(WINDOW.total_seconds() // 60)
+        error = f"Too many failed sign-ins for this {locked}: try again in {minutes} minutes."
+        context = {"next": _safe_next(next), "error": error, "username": username}
+        return render(request, "login.html", context, status_code=429)
+    actor = authenticate(session, name, password)
     if actor is None:
         audit(request, session, None, "login_failed", "user", None, {"username": username.strip()[:128]})
         context = {"next": _safe_next(next), "error": "Wrong username or password.", "username": username}
