@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from callqa.audit.service import record
 from callqa.core.errors import CallqaError
 from callqa.core.settings import Settings
 from callqa.runtime import Runtime
@@ -41,3 +43,32 @@ def open_app(config_file: Path | None = None, *, migrate: bool = True) -> Iterat
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def operator() -> str:
+    """Who runs the command, as the audit log names them: ``cli:<login name>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "cli:unknown"
+
+
+def cli_audit(
+    runtime: Runtime,
+    action: str,
+    resource: str,
+    resource_id: object = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """An audit row for a command-line action (its own transaction; the client is ``cli``)."""
+    with runtime.factory.begin() as session:
+        record(
+            session,
+            user_id=None,
+            username=operator(),
+            action=action,
+            resource=resource,
+            resource_id=resource_id,
+            detail=detail,
+            client="cli",
+        )

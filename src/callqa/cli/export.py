@@ -11,7 +11,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from callqa.cli.context import err_console, fail, open_app
+from callqa.cli.context import cli_audit, err_console, fail, open_app
 from callqa.core.query import InteractionQuery
 from callqa.scoring.export import write_csv as write_csv_records
 from callqa.scoring.export import write_jsonl
@@ -86,6 +86,8 @@ def export(
             target = output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)
             with target as out:
                 count = write_csv(rows, table.value, out)
+        detail = {"format": fmt.value, "rows": count, "to": str(output or "stdout")}
+        cli_audit(ctx, "export", table.value, None, detail)
     err_console.print(f"{count} {table.value} rows exported", markup=False)
 
 
@@ -110,4 +112,11 @@ def _records(fmt: ExportFormat, output: Path | None, query: InteractionQuery) ->
                 if fmt is ExportFormat.JSONL
                 else write_csv_records(records, stream)
             )
+        cli_audit(
+            ctx,
+            "export",
+            "interactions",
+            None,
+            {"format": fmt.value, "rows": count, "to": str(output or "stdout")},
+        )
     err_console.print(f"{count} records exported", markup=False)

@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from callqa.cli.context import console, fail, open_app
+from callqa.cli.context import cli_audit, console, fail, open_app
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.models import UserRow
 from callqa.users.schemas import UserCreate, UserRole
@@ -58,11 +58,15 @@ def add(
             f"user '{username}': "
             + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         )
-    with open_app() as ctx, ctx.factory.begin() as session:
-        try:
-            create_user(session, new)
-        except CallqaError as exc:
-            fail(str(exc))
+    with open_app() as ctx:
+        with ctx.factory.begin() as session:
+            try:
+                row = create_user(session, new)
+                session.flush()
+                created = row.id
+            except CallqaError as exc:
+                fail(str(exc))
+        cli_audit(ctx, "create", "user", created, {"username": username, "role": role.value})
     console.print(f"added {role.value} [bold]{username}[/bold]")
 
 
@@ -94,20 +98,26 @@ def password(
     value = _password(password_stdin)
     if len(value) < 10:
         fail("a password needs at least 10 characters")
-    with open_app() as ctx, ctx.factory.begin() as session:
-        try:
-            set_password(session, username, value)
-        except CallqaError as exc:
-            fail(str(exc))
+    with open_app() as ctx:
+        with ctx.factory.begin() as session:
+            try:
+                set_password(session, username, value)
+            except CallqaError as exc:
+                fail(str(exc))
+        cli_audit(ctx, "password", "user", None, {"username": username})
     console.print(f"password of [bold]{username}[/bold] changed")
 
 
 @app.command("token")
 def token(username: str, name: Annotated[str, typer.Option(help="What the token is for.")] = "cli") -> None:
     """Create an API token for a user and print it (it is not shown again)."""
-    with open_app() as ctx, ctx.factory.begin() as session:
-        user = session.query(UserRow).filter_by(username=username).one_or_none()
-        if user is None:
-            fail(str(CallqaError(ErrorCode.U102, username=username)))
-        value, _ = create_token(session, user.id, name)
+    with open_app() as ctx:
+        with ctx.factory.begin() as session:
+            user = session.query(UserRow).filter_by(username=username).one_or_none()
+            if user is None:
+                fail(str(CallqaError(ErrorCode.U102, username=username)))
+            value, row = create_token(session, user.id, name)
+            session.flush()
+            token_id = row.id
+        cli_audit(ctx, "create", "api_token", token_id, {"username": username, "name": name})
     print(value)
