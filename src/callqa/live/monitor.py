@@ -43,7 +43,7 @@ from callqa.live.spec import (
     SentimentWhen,
 )
 from callqa.live.state import CallState
-from callqa.privacy.redact import redact_text, turn_contexts
+from callqa.privacy.redact import redact_turns
 from callqa.sentiment.model import SentimentModel
 
 QuickSentiment = Callable[[str, str | None], float | None]
@@ -464,9 +464,10 @@ class LiveMonitor:
 
 def _redacted(call: CallState, seg: Segment) -> Segment:
     """The segment with card numbers, CVVs, IDs ... replaced (the call's last turns give the context a
-    CVV or a spoken card number needs, as for stored interactions)."""
+    CVV or a spoken card number needs, as for stored interactions, and the rest of a number split across
+    segments; its first part was shown before the rest was said, which the stored call redacts)."""
     recent = [(str(s.role), s.text) for s in (*call.finals[-4:], seg)]
-    result = redact_text(seg.text, context=turn_contexts(recent)[-1])
+    result = redact_turns(recent)[-1]
     return replace(seg, text=result.text) if result.changed else seg
 
 

@@ -175,7 +175,7 @@ def _digit_run_findings(ctx: Context) -> tuple[list[Finding], list[Finding]]:
     return cards, ids
 
 
-def _resolve(findings: list[Finding]) -> list[Finding]:
+def resolve(findings: list[Finding]) -> list[Finding]:
     """Merge overlapping findings into one span named after the most specific kind among them."""
     if len(findings) < 2:
         return findings
@@ -226,7 +226,7 @@ def _detect_normalised(norm: str, lead: str) -> list[Finding]:
     findings += find_after_cards(norm, cards)
     # Only checksum-validated findings fence phones off; keyword-based ones merge with them instead.
     findings += find_phones(ctx, [*cards, *ids, *ibans])
-    return _resolve(findings)
+    return resolve(findings)
 
 
 def may_hold_sensitive(text: str) -> bool:

@@ -22,6 +22,10 @@ _TABLE.update(
         0xFF0D: "-",
         0xFF0E: ".",
         0xFF0F: "/",
+        0xFF3F: "_",
+        0x30FB: ".",  # katakana middle dot, typed between digit groups in CJK text
+        0xFF65: ".",
+        0x00B7: ".",  # middle dot
         0xFF08: "(",
         0xFF09: ")",
         0xFF1A: ":",
@@ -69,10 +73,11 @@ def normalise(text: str) -> str:
 
 # --- digit runs --------------------------------------------------------------------------------------
 
-# Groups of ASCII digits joined by at most two spaces, or one dash/dot/comma with optional spaces around it
-# (speech recognition writes a card number read in groups as "4646, 4646, 4646, 4644.").
+# Groups of ASCII digits joined by at most two spaces, or one dash/dot/comma/underscore/slash with optional
+# spaces around it (speech recognition writes a card number read in groups as "4646, 4646, 4646, 4644.";
+# people type "4485_2553_4192_8329" and "5105/7648/3503/0564" to get past naive filters).
 # Possessive repetition: separators and digits are disjoint, so there is nothing useful to backtrack into.
-RUN_RE = re.compile(r"(?=[0-9])(?<![0-9])[0-9]+(?:(?:[ \t]{1,2}|[ ]?[-.,][ ]?)[0-9]+)*+")
+RUN_RE = re.compile(r"(?=[0-9])(?<![0-9])[0-9]+(?:(?:[ \t\r\n]{1,2}|[ ]?[-.,_/][ ]?)[0-9]+)*+")
 _GROUP_RE = re.compile(r"[0-9]+")
 
 
@@ -179,6 +184,31 @@ HAN_RUN_RE = re.compile(
 )
 _HAN_TOKEN_RE = re.compile(f"[{_HAN_CLASS}]")
 _GATE_WORDS = frozenset(_WORD_DIGITS) | frozenset(_REPEAT)
+
+
+_EDGE_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _is_digit_token(token: str) -> bool:
+    return token.isdigit() or token in _HAN_DIGITS or token.lower() in _WORD_DIGITS
+
+
+def ends_with_digit(text: str) -> bool:
+    """Whether the last word of ``text`` (punctuation aside) is a digit, written or spoken."""
+    tail = text[-40:]
+    if tail and (tail.rstrip(" \t\r\n.,;:!?…-—،。，！？、")[-1:] in _HAN_DIGITS):
+        return True
+    words = _EDGE_WORD_RE.findall(tail)
+    return bool(words) and (words[-1][-1].isdigit() or _is_digit_token(words[-1]))
+
+
+def starts_with_digit(text: str) -> bool:
+    """Whether the first word of ``text`` (punctuation aside) is a digit, written or spoken."""
+    head = text[:40]
+    if head and head.lstrip(" \t\r\n.,;:!?…-—،。，！？、")[:1] in _HAN_DIGITS:
+        return True
+    words = _EDGE_WORD_RE.findall(head)
+    return bool(words) and (words[0][0].isdigit() or _is_digit_token(words[0]))
 
 
 def _may_have_spoken_run(text: str) -> bool:

@@ -8,8 +8,9 @@ from typing import Any
 
 from callqa.core.document import Interaction
 from callqa.privacy.context import TURN_BREAK
-from callqa.privacy.detectors import detect, may_hold_sensitive
-from callqa.privacy.kinds import PLACEHOLDERS, Kind
+from callqa.privacy.detectors import detect, may_hold_sensitive, resolve
+from callqa.privacy.kinds import PLACEHOLDERS, Finding, Kind
+from callqa.privacy.turns import split_findings
 
 # Integers shorter than this cannot hold any detectable value (SSNs, the shortest, have 9 digits).
 _MIN_SENSITIVE_INT = 10**8
@@ -66,6 +67,13 @@ def redact_text(text: str, *, context: str = "") -> RedactedText:
             _clean.clear()
         _clean.add(key)
         return RedactedText(text)
+    return apply_findings(text, findings)
+
+
+def apply_findings(text: str, findings: list[Finding]) -> RedactedText:
+    """``text`` with each (sorted, non-overlapping) finding replaced by its kind's placeholder."""
+    if not findings:
+        return RedactedText(text)
     parts: list[str] = []
     redactions: list[Redaction] = []
     last = 0
@@ -83,6 +91,24 @@ def redact_text(text: str, *, context: str = "") -> RedactedText:
         last = finding.end
     parts.append(text[last:])
     return RedactedText("".join(parts), redactions)
+
+
+def redact_turns(turns: list[tuple[str, str]]) -> list[RedactedText]:
+    """Each (role, text) turn redacted with what was said before it as context, and numbers split across
+    consecutive turns redacted in every part (:mod:`callqa.privacy.turns`)."""
+    results = [
+        redact_text(text, context=turn_context(turns, index))
+        if may_hold_sensitive(text)
+        else RedactedText(text)
+        for index, (_role, text) in enumerate(turns)
+    ]
+    split = split_findings(turns, lambda index: turn_context(turns, index))
+    for index, parts in enumerate(split):
+        if not parts:
+            continue
+        own = [Finding(r.kind, r.original_start, r.original_end) for r in results[index].redactions]
+        results[index] = apply_findings(turns[index][1], resolve(own + parts))
+    return results
 
 
 class _Collector:
@@ -146,15 +172,13 @@ def redact_interaction(interaction: Interaction) -> tuple[Interaction, list[Fiel
     update: dict[str, Any] = {}
 
     turns = list(interaction.turns)
+    # What was said before is context: "what's the code on the back?" makes a bare "123" a CVV.
     said = [(t.role.value, t.text) for t in interaction.turns]
-    for index, turn in enumerate(interaction.turns):
-        if not may_hold_sensitive(turn.text):
-            continue  # most turns: no context to build, nothing to look up
-        # What was said before is context: "what's the code on the back?" makes a bare "123" a CVV.
-        context = turn_context(said, index)
-        text = collector.text(turn.text, f"turns.{index}.text", context=context)
-        if text is not turn.text:
-            turns[index] = turn.model_copy(update={"text": text})
+    for index, (turn, result) in enumerate(zip(interaction.turns, redact_turns(said), strict=True)):
+        if result.changed:
+            path = f"turns.{index}.text"
+            collector.records.extend(FieldRedaction(path, r.kind, r.start, r.end) for r in result.redactions)
+            turns[index] = turn.model_copy(update={"text": result.text})
     if any(new is not old for new, old in zip(turns, interaction.turns, strict=True)):
         update["turns"] = turns
 
