@@ -132,6 +132,11 @@ class ErrorCode(Enum):
     P101 = "report schedule: {reason}"
     P102 = "e-mail to {recipients} failed: {reason}"
     P103 = "report schedule {schedule} not found"
+    # X1xx: sensitive data where it may not be
+    X100 = (
+        "the id '{external_id}' holds a {kind}; ids are kept as given, so this record was not stored:"
+        " rename the file or fix the id"
+    )
     # Q1xx: queries
     Q100 = "interaction {ident} not found"
     Q101 = "'{ident}' names more than one interaction; use one of: {choices}"

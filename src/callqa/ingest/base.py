@@ -10,6 +10,7 @@ from typing import Protocol
 from callqa.core.config import IngestConfig
 from callqa.core.document import Interaction
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.privacy.redact import redact_identifier, redact_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,9 @@ class SourceRef:
     byte_offset: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        """The path (and line) to show or store: a card number in a file name is never written out."""
+        path = redact_identifier(str(self.path))
+        return f"{path}:{self.line}" if self.line is not None else path
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +54,12 @@ class Failure:
 
     @classmethod
     def of(cls, ref: SourceRef, error: CallqaError) -> Failure:
-        return cls(ref, str(error))
+        return cls(ref, redact_text(str(error)).text)
 
     @classmethod
     def coded(cls, ref: SourceRef, code: ErrorCode, **values: object) -> Failure:
-        return cls(ref, code.format(**values))
+        # Messages quote ids and values from the input; they are shown, logged and stored redacted.
+        return cls(ref, redact_text(code.format(**values)).text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from callqa.ingest.validation import describe_validation_error
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
 from callqa.interactions.service import Outcome, StoreItem, store_interactions
+from callqa.privacy.redact import identifier_findings, redact_identifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +279,8 @@ def _add_parsed(
         return
     if config.source and doc.source != config.source:
         doc = doc.model_copy(update={"source": config.source})
+    if _unsafe_id(doc.external_id, parsed.ref, report):
+        return
     key = (doc.source, doc.external_id)
     first = seen.get(key)
     if first is not None and not parsed.merge:
@@ -290,7 +293,18 @@ def _add_parsed(
     batch.add(StoreItem(doc, origin=str(parsed.ref), merge=parsed.merge), parsed.ref, parsed.consumed)
 
 
+def _unsafe_id(external_id: str, ref: SourceRef, report: IngestReport) -> bool:
+    """Refuse an id holding a card number or national ID: redacted, two ids could become one."""
+    findings = identifier_findings(external_id)
+    if findings:
+        shown = redact_identifier(external_id)
+        report.failures.append(Failure.coded(ref, ErrorCode.X100, external_id=shown, kind=findings[0].kind))
+    return bool(findings)
+
+
 def _add_metadata(row: MetadataRow, config: IngestConfig, batch: _Batch, report: IngestReport) -> None:
+    if _unsafe_id(row.external_id, row.ref, report):
+        return
     try:
         fields = OverlayFields.model_validate(row.fields)
     except ValidationError as exc:
@@ -322,7 +336,7 @@ def _open_run(factory: sessionmaker[Session], paths: list[Path], fmt: str) -> in
     with factory() as session:
         run = IngestRunRow(
             started_at=datetime.now(UTC),
-            paths=[str(p) for p in paths],
+            paths=[redact_identifier(str(p)) for p in paths],
             format=fmt,
             files=0,
             created=0,
@@ -348,7 +362,11 @@ def _close_run(factory: sessionmaker[Session], run_id: int, report: IngestReport
         run.pending = report.counts[Outcome.PENDING]
         session.add_all(
             IngestFailureRow(
-                run_id=run_id, path=str(f.ref.path)[:1024], line=f.ref.line, message=f.message, created_at=now
+                run_id=run_id,
+                path=redact_identifier(str(f.ref.path))[:1024],
+                line=f.ref.line,
+                message=f.message,
+                created_at=now,
             )
             for f in report.failures
         )

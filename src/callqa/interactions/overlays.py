@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 from callqa.core.document import Channel, Direction
 from callqa.interactions.models import InteractionRow, MetadataOverlayRow
 from callqa.interactions.service import Outcome, Stored, StoreItem, load_document, store_interactions
+from callqa.privacy.redact import redact_identifier, redact_json, redact_text
+
+_LABELS = ("agent", "team", "queue", "customer")
+_TEXTS = ("subject", "survey_comment")
 
 
 class OverlayFields(BaseModel):
@@ -53,23 +57,25 @@ def store_metadata(
     now = now or datetime.now(UTC)
     results: list[Stored] = []
     for item in items:
-        fields = item.fields.model_dump(mode="json", exclude_unset=True)
+        fields = _redacted(item.fields.model_dump(mode="json", exclude_unset=True))
+        external_id = redact_identifier(item.external_id)
+        origin = redact_identifier(item.origin) if item.origin else None
         source_key = item.source or ""
         overlay = session.scalars(
             select(MetadataOverlayRow).where(
-                MetadataOverlayRow.external_id == item.external_id,
+                MetadataOverlayRow.external_id == external_id,
                 MetadataOverlayRow.source_key == source_key,
             )
         ).one_or_none()
         if overlay is None:
-            overlay = MetadataOverlayRow(external_id=item.external_id, source_key=source_key, fields={})
+            overlay = MetadataOverlayRow(external_id=external_id, source_key=source_key, fields={})
             session.add(overlay)
         combined = {**overlay.fields, **fields}
         if "metadata" in fields:
             combined["metadata"] = {**overlay.fields.get("metadata", {}), **fields["metadata"]}
-        overlay.fields, overlay.origin, overlay.updated_at = combined, item.origin, now
+        overlay.fields, overlay.origin, overlay.updated_at = combined, origin, now
         session.flush()
-        targets = select(InteractionRow.id).where(InteractionRow.external_id == item.external_id)
+        targets = select(InteractionRow.id).where(InteractionRow.external_id == external_id)
         if item.source:
             targets = targets.where(InteractionRow.source == item.source)
         ids = session.scalars(targets.order_by(InteractionRow.id)).all()
@@ -77,8 +83,22 @@ def store_metadata(
             results.append(Stored(Outcome.PENDING, None))
             continue
         stored = store_interactions(
-            session, [StoreItem(load_document(session, i), origin=item.origin) for i in ids], now=now
+            session, [StoreItem(load_document(session, i), origin=origin) for i in ids], now=now
         )
         changed = [s for s in stored if s.outcome is not Outcome.UNCHANGED]
         results.append(Stored(Outcome.UPDATED if changed else Outcome.UNCHANGED, ids[0]))
     return results
+
+
+def _redacted(fields: dict[str, Any]) -> dict[str, Any]:
+    """The overlay's fields as they may be stored: an import's raw values never are (issue 18)."""
+    clean = dict(fields)
+    for name in _LABELS:
+        if isinstance(clean.get(name), str):
+            clean[name] = redact_identifier(clean[name])
+    for name in _TEXTS:
+        if isinstance(clean.get(name), str):
+            clean[name] = redact_text(clean[name]).text
+    if "metadata" in clean:
+        clean["metadata"] = redact_json(clean["metadata"])
+    return clean

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -23,6 +23,7 @@ from callqa.interactions.models import (
     TurnRow,
 )
 from callqa.privacy import FieldRedaction, placeholder_records, redact_interaction
+from callqa.privacy.redact import redact_identifier
 
 Key = tuple[str, str]
 
@@ -66,6 +67,8 @@ def store_interactions(
     Every document is redacted (card numbers, CVV, national ids ...) before it is hashed or written.
     """
     now = now or datetime.now(UTC)
+    # An id holding a card number is stored (and looked up) redacted, so re-imports still match it.
+    items = [_safe_id(item) for item in items]
     keys = {(item.doc.source, item.doc.external_id) for item in items}
     existing = _existing(session, keys)
     overlays = overlays_for(session, {external_id for _, external_id in keys})
@@ -91,6 +94,14 @@ def store_interactions(
         writes[key] = _Write(doc, digest, item.origin, placeholder_records(doc), stored_id)
     ids = dict(zip(writes, _flush(session, list(writes.values()), now), strict=True))
     return [Stored(outcome, ids.get(key, existing.get(key, (None, ""))[0])) for outcome, key in outcomes]
+
+
+def _safe_id(item: StoreItem) -> StoreItem:
+    external_id = redact_identifier(item.doc.external_id)
+    origin = redact_identifier(item.origin) if item.origin else item.origin
+    if external_id is item.doc.external_id and origin is item.origin:
+        return item
+    return replace(item, doc=item.doc.model_copy(update={"external_id": external_id}), origin=origin)
 
 
 def _existing(session: Session, keys: set[Key]) -> dict[Key, tuple[int, str]]:

@@ -29,8 +29,15 @@ def placeholder_records(interaction: Interaction) -> list[FieldRedaction]:
 
 
 def _texts(interaction: Interaction) -> Iterator[tuple[str, str]]:
+    for name in ("external_id", "agent", "team", "queue", "customer"):
+        if label := getattr(interaction, name):
+            yield name, label
     for index, turn in enumerate(interaction.turns):
         yield f"turns.{index}.text", turn.text
+        if turn.speaker:
+            yield f"turns.{index}.speaker", turn.speaker
+        if turn.external_id:
+            yield f"turns.{index}.external_id", turn.external_id
     if interaction.subject:
         yield "subject", interaction.subject
     for index, event in enumerate(interaction.events):
@@ -46,6 +53,8 @@ def _values(value: Any, path: str) -> Iterator[tuple[str, str]]:
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
+            if isinstance(key, str):
+                yield f"{path}.<key>", key
             yield from _values(item, f"{path}.{key}")
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):

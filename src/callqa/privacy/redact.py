@@ -111,6 +111,24 @@ def redact_turns(turns: list[tuple[str, str]]) -> list[RedactedText]:
     return results
 
 
+# What may never sit in an identifier (ids, names, labels): these are redacted there too. Phones and e-mail
+# addresses stay in a customer reference (they are how a customer is recognised; erasure finds them).
+IDENTIFIER_KINDS: frozenset[Kind] = frozenset({"card_number", "national_id", "iban"})
+
+
+def identifier_findings(text: str) -> list[Finding]:
+    """Card numbers, national IDs and IBANs in an identifier or label (a file name, an agent name ...)."""
+    if not may_hold_sensitive(text):
+        return []
+    return [f for f in detect(text) if f.kind in IDENTIFIER_KINDS]
+
+
+def redact_identifier(text: str) -> str:
+    """``text`` with any card number, national ID or IBAN replaced by its placeholder."""
+    findings = identifier_findings(text)
+    return apply_findings(text, findings).text if findings else text
+
+
 class _Collector:
     """Redacts values field by field and remembers what was redacted where."""
 
@@ -121,6 +139,25 @@ class _Collector:
         result = redact_text(value, context=context)
         self.records.extend(FieldRedaction(path, r.kind, r.start, r.end) for r in result.redactions)
         return result.text
+
+    def identifier(self, value: str, path: str) -> str:
+        findings = identifier_findings(value)
+        if not findings:
+            return value
+        result = apply_findings(value, findings)
+        self.records.extend(FieldRedaction(path, r.kind, r.start, r.end) for r in result.redactions)
+        return result.text
+
+    def _key(self, key: Any, path: str, taken: dict[Any, Any]) -> Any:
+        """A metadata key with anything sensitive in it replaced; two keys never merge into one."""
+        if not isinstance(key, str):
+            return key
+        base = name = self.text(key, f"{path}.<key>")
+        suffix = 2
+        while name is not key and name in taken:
+            name = f"{base} ({suffix})"
+            suffix += 1
+        return name
 
     def value(self, value: Any, path: str) -> Any:
         """A redacted copy of a JSON-like value; the same object when nothing in it was sensitive."""
@@ -134,8 +171,13 @@ class _Collector:
             redacted = self.text(as_text, path)
             return value if redacted == as_text else redacted
         if isinstance(value, dict):
-            new_dict = {key: self.value(item, f"{path}.{key}") for key, item in value.items()}
-            changed = any(new_dict[key] is not item for key, item in value.items())
+            new_dict: dict[Any, Any] = {}
+            for key, item in value.items():
+                name = self._key(key, path, new_dict)
+                new_dict[name] = self.value(item, f"{path}.{name}")
+            changed = list(new_dict) != list(value) or any(
+                new is not old for new, old in zip(new_dict.values(), value.values(), strict=True)
+            )
             return new_dict if changed else value
         if isinstance(value, list | tuple):
             items = [self.value(item, f"{path}.{index}") for index, item in enumerate(value)]
@@ -143,6 +185,11 @@ class _Collector:
                 return value
             return type(value)(items)
         return value
+
+
+def redact_json(value: Any) -> Any:
+    """A redacted copy of a JSON-like value, keys included (the same object when nothing was found)."""
+    return _Collector().value(value, "")
 
 
 def turn_contexts(turns: list[tuple[str, str]]) -> list[str]:
@@ -179,8 +226,23 @@ def redact_interaction(interaction: Interaction) -> tuple[Interaction, list[Fiel
             path = f"turns.{index}.text"
             collector.records.extend(FieldRedaction(path, r.kind, r.start, r.end) for r in result.redactions)
             turns[index] = turn.model_copy(update={"text": result.text})
+    for index, turn in enumerate(turns):
+        labels = {
+            name: collector.identifier(label, f"turns.{index}.{name}")
+            for name, label in (("speaker", turn.speaker), ("external_id", turn.external_id))
+            if label
+        }
+        if any(labels[name] is not getattr(turn, name) for name in labels):
+            turns[index] = turn.model_copy(update=labels)
     if any(new is not old for new, old in zip(turns, interaction.turns, strict=True)):
         update["turns"] = turns
+
+    for name in ("external_id", "agent", "team", "queue", "customer"):
+        label = getattr(interaction, name)
+        if label:
+            cleaned = collector.identifier(label, name)
+            if cleaned is not label:
+                update[name] = cleaned
 
     if interaction.subject is not None:
         subject = collector.text(interaction.subject, "subject")
