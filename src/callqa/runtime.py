@@ -20,6 +20,7 @@ from callqa.core.config import CallqaConfig
 from callqa.core.settings import Settings
 from callqa.db.engine import engine_from_settings, session_factory
 from callqa.db.migrate import ensure_schema
+from callqa.privacy.redact import configure as configure_redaction
 from callqa.scoring.detectors import Services
 from callqa.scoring.setup import configured_pipeline, configured_services
 from callqa.scoring.store import ScorecardStore
@@ -47,6 +48,7 @@ class Runtime:
         """
         settings = settings or Settings()
         config = settings.config  # a bad file fails here, before anything is opened
+        configure_redaction(person_names=settings.redact_person_names)
         owns = engine is None
         engine = engine or engine_from_settings(settings)
         try:

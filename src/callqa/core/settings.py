@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     live_score_calls: bool = Field(
         default=True, description="Store and score each live call when it ends (as any other interaction)."
     )
+    redact_person_names: bool = Field(
+        default=False,
+        description="Also redact person names where someone introduces themselves ('my name is …', 我叫…, "
+        "mano vardas …, اسم من …) or is addressed by title (docs/privacy.md: what it misses).",
+    )
     live_model_process: bool = Field(
         default=True,
         description="Run the live embedding model in a lower-priority process (off: a thread, for tests).",

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from typing import Literal
 
-ContextKind = Literal["cvv", "expiry", "ssn", "phone", "reference", "card"]
+ContextKind = Literal["cvv", "expiry", "ssn", "phone", "reference", "card", "birth", "address"]
 
 # How far (in characters) a keyword may be from the number it introduces. Short on purpose: the further
 # away, the likelier the number is something else (an amount, a time, an order number).
@@ -75,6 +75,28 @@ _CARD = [
     f"شماره{_ZWNJ}(?:ی{_ZWNJ})?کارت",
 ]
 
+# Words that ask for or introduce a date of birth.
+_BIRTH = [
+    r"(?:date|day|year) of birth",
+    r"d\.?o\.?b\.?(?![A-Za-z])",
+    r"birth ?(?:day|date)|birth(?![A-Za-z])",
+    r"(?:was |were )?born(?: on| in)?(?![A-Za-z])",
+    "出生(?:日期|年月日?|于|於|在)?|生日",
+    r"gimimo (?:data|datą|datos|dieną|diena|metai|metus)",
+    r"gim(?:ęs|usi|iau|ė)(?![A-Za-z])",
+    f"تاریخ{_ZWNJ}تولد|متولد|روز{_ZWNJ}تولد",
+]
+
+# Words that ask for or introduce a postal address or postcode ("e-mail address" is no postal address).
+_ADDRESS = [
+    r"(?<!mail )(?<!e-mail )(?<!ip )(?<!web )(?<!email )address(?![A-Za-z])",
+    r"(?:live|living|lives|reside|residing) (?:at|on|in)(?![A-Za-z])",
+    r"post ?code|postal code|zip(?: ?code)?(?![A-Za-z])",
+    "地址|住址|住在|邮编|郵編|邮政编码|郵政編碼",
+    r"adres(?:as|ą|u|o|e)?(?![A-Za-z])|gyvenu(?![A-Za-z])|pašto kod(?:as|ą|u|o)",
+    f"آدرس|نشانی|کد{_ZWNJ}پستی|ساکن",
+]
+
 # Words that introduce an order, ticket or tracking number. They only stop the national phone formats
 # (a bare 11-digit "order 13812345678"); cards and national IDs are redacted whatever precedes them.
 _REFERENCE = [
@@ -103,6 +125,8 @@ KEYWORDS: dict[ContextKind, re.Pattern[str]] = {
     "phone": _keywords("ptmcfwvr电電手联聯微تمهش", _PHONE),
     "reference": _keywords("otibcrs订訂单單运運快工发發流uسپفر", _REFERENCE),
     "card": _keywords("clnd卡银銀信借kmش", _CARD),
+    "birth": _keywords("dyb出生gتمر", _BIRTH),
+    "address": _keywords("alrpzm地住邮郵gآنکس", _ADDRESS),
 }
 
 

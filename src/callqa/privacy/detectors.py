@@ -12,9 +12,10 @@ from callqa.privacy.checksums import (
     luhn_valid,
     us_ssn_valid,
 )
-from callqa.privacy.context import Context
+from callqa.privacy.context import KEYWORDS, TURN_BREAK, Context
 from callqa.privacy.digits import Run, digit_runs, normalise, rewrite_spoken, spoken_runs
-from callqa.privacy.kinds import KINDS, PLACEHOLDERS, RANK, Finding, Kind
+from callqa.privacy.kinds import KINDS, OPTIONS, PLACEHOLDERS, RANK, Finding, Kind
+from callqa.privacy.names import find_names, may_name
 from callqa.privacy.patterns import (
     find_after_cards,
     find_cvvs,
@@ -23,6 +24,7 @@ from callqa.privacy.patterns import (
     find_ibans,
     find_phones,
 )
+from callqa.privacy.personal import find_addresses, find_births
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Finding", "Kind", "detect"]
 
@@ -214,7 +216,7 @@ def _cluster_finding(cluster: list[Finding], end: int) -> Finding:
 
 def _detect_normalised(norm: str, lead: str) -> list[Finding]:
     ctx = Context(norm, lead)
-    findings: list[Finding] = []
+    findings: list[Finding] = find_names(norm) if OPTIONS.person_names else []
     cards, ids = _digit_run_findings(ctx)
     findings += cards
     findings += ids
@@ -224,21 +226,33 @@ def _detect_normalised(norm: str, lead: str) -> list[Finding]:
     findings += find_cvvs(ctx)
     findings += find_expiries(ctx)
     findings += find_after_cards(norm, cards)
+    findings += find_births(ctx)
+    findings += find_addresses(ctx)
     # Only checksum-validated findings fence phones off; keyword-based ones merge with them instead.
     findings += find_phones(ctx, [*cards, *ids, *ibans])
     return resolve(findings)
 
 
-def may_hold_sensitive(text: str) -> bool:
-    """False when nothing in ``text`` can be found whatever was said before it: no three digits (written
-    or spoken) and no ``@``. Every kind of finding needs one of them."""
-    return bool("@" in text or "＠" in text or _THREE_DIGITS_RE.search(text) is not None or spoken_runs(text))
+def _asks_personal(text: str) -> bool:
+    """Whether ``text`` has a date-of-birth or address keyword (they need no digits after them)."""
+    return KEYWORDS["birth"].search(text) is not None or KEYWORDS["address"].search(text) is not None
+
+
+def may_hold_sensitive(text: str, context: str = "") -> bool:
+    """False when nothing in ``text`` can be found after ``context``: no three digits (written or spoken),
+    no ``@``, and no date-of-birth or address keyword in it or in the turn before it."""
+    if "@" in text or "＠" in text or _THREE_DIGITS_RE.search(text) is not None or spoken_runs(text):
+        return True
+    if OPTIONS.person_names and may_name(text):
+        return True
+    previous = context.rsplit(TURN_BREAK, 1)[-1][-200:]
+    return _asks_personal(text) or (bool(previous) and _asks_personal(previous))
 
 
 def detect(text: str, *, context: str = "") -> list[Finding]:
     """Sensitive data in ``text``, sorted and non-overlapping; ``context`` is what was said just before."""
     spoken = spoken_runs(text)
-    if not spoken and "@" not in text and "＠" not in text and _THREE_DIGITS_RE.search(text) is None:
+    if not spoken and not may_hold_sensitive(text, context):
         return []
     norm = normalise(text)
     lead = normalise(context) if context else ""

@@ -6,16 +6,49 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-Kind = Literal["card_number", "cvv", "card_expiry", "iban", "email", "phone", "national_id"]
+Kind = Literal[
+    "card_number",
+    "cvv",
+    "card_expiry",
+    "iban",
+    "email",
+    "phone",
+    "national_id",
+    "date_of_birth",
+    "postal_address",
+    "person_name",
+]
 
-KINDS: tuple[Kind, ...] = ("card_number", "cvv", "card_expiry", "iban", "email", "phone", "national_id")
+KINDS: tuple[Kind, ...] = (
+    "card_number",
+    "cvv",
+    "card_expiry",
+    "iban",
+    "email",
+    "phone",
+    "national_id",
+    "date_of_birth",
+    "postal_address",
+    "person_name",
+)
 
 PLACEHOLDERS: MappingProxyType[Kind, str] = MappingProxyType({kind: f"[{kind.upper()}]" for kind in KINDS})
 
 # When findings overlap, the higher rank names the merged span. Checksum-validated kinds rank above
 # keyword-based ones, and phone (the loosest rules) ranks last.
 RANK: MappingProxyType[Kind, int] = MappingProxyType(
-    {"national_id": 6, "iban": 5, "card_number": 4, "cvv": 3, "card_expiry": 3, "email": 2, "phone": 1}
+    {
+        "national_id": 6,
+        "iban": 5,
+        "card_number": 4,
+        "cvv": 3,
+        "card_expiry": 3,
+        "date_of_birth": 3,
+        "email": 2,
+        "phone": 1,
+        "postal_address": 1,
+        "person_name": 0,
+    }
 )
 
 
@@ -26,3 +59,13 @@ class Finding:
     kind: Kind
     start: int
     end: int
+
+
+@dataclass(slots=True)
+class Options:
+    """What redaction looks for beyond the defaults (set once per process: :func:`configure`)."""
+
+    person_names: bool = False
+
+
+OPTIONS = Options()

@@ -9,7 +9,7 @@ from typing import Any
 from callqa.core.document import Interaction
 from callqa.privacy.context import TURN_BREAK
 from callqa.privacy.detectors import detect, may_hold_sensitive, resolve
-from callqa.privacy.kinds import PLACEHOLDERS, Finding, Kind
+from callqa.privacy.kinds import OPTIONS, PLACEHOLDERS, Finding, Kind
 from callqa.privacy.turns import split_findings
 
 # Integers shorter than this cannot hold any detectable value (SSNs, the shortest, have 9 digits).
@@ -54,9 +54,16 @@ class FieldRedaction:
     end: int
 
 
+def configure(*, person_names: bool) -> None:
+    """Set what this process redacts beyond the defaults (the runtime calls this from its settings)."""
+    OPTIONS.person_names = person_names
+    _clean.clear()  # what was clean may hold a name now
+
+
 def redact_text(text: str, *, context: str = "") -> RedactedText:
-    """Replace card numbers, CVVs, expiries, IBANs, e-mails, phones and national IDs by placeholders."""
-    if not may_hold_sensitive(text):
+    """Replace card numbers, CVVs, expiries, IBANs, e-mails, phones, national IDs, dates of birth and
+    postal addresses by placeholders."""
+    if not may_hold_sensitive(text, context):
         return RedactedText(text)
     key = hashlib.blake2b(f"{context}\0{text}".encode(), digest_size=16).digest()
     if key in _clean:
@@ -98,7 +105,7 @@ def redact_turns(turns: list[tuple[str, str]]) -> list[RedactedText]:
     consecutive turns redacted in every part (:mod:`callqa.privacy.turns`)."""
     results = [
         redact_text(text, context=turn_context(turns, index))
-        if may_hold_sensitive(text)
+        if may_hold_sensitive(text, turns[index - 1][1] if index else "")
         else RedactedText(text)
         for index, (_role, text) in enumerate(turns)
     ]
