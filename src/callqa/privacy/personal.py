@@ -66,7 +66,32 @@ _LEAD_IN_RE = re.compile(
 # Where an address ends: a question or exclamation, a full stop (unless it closes an abbreviation such as
 # "St." or "pr."), a Chinese comma or full stop, a new line.
 _ABBREVIATIONS = frozenset(
-    "st rd ave blvd ln ct sq pl apt no nr mr mrs ms dr pr g al kv m d mėn str bt".split()
+    [
+        "st",
+        "rd",
+        "ave",
+        "blvd",
+        "ln",
+        "ct",
+        "sq",
+        "pl",
+        "apt",
+        "no",
+        "nr",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "pr",
+        "g",
+        "al",
+        "kv",
+        "m",
+        "d",
+        "mėn",
+        "str",
+        "bt",
+    ]
 )
 _END_RE = re.compile(r"[?!。？！\n；;，]|\.(?=\s|$)")
 _LAST_WORD_RE = re.compile(r"([^\W\d_]+)$")
