@@ -128,6 +128,8 @@ KEYWORDS: dict[ContextKind, re.Pattern[str]] = {
     "birth": _keywords("dyb出生gتمر", _BIRTH),
     "address": _keywords("alrpzm地住邮郵gآنکس", _ADDRESS),
 }
+# Either of the two above, in one search: they need no digits after them, so every turn is tested.
+PERSONAL_KEYWORDS = _keywords("dyb出生gتمرalrpzm地住邮郵آنکس", [*_BIRTH, *_ADDRESS])
 
 
 # Separates earlier turns in a context (see ``callqa.privacy.redact.turn_contexts``).

@@ -12,7 +12,7 @@ from callqa.privacy.checksums import (
     luhn_valid,
     us_ssn_valid,
 )
-from callqa.privacy.context import KEYWORDS, TURN_BREAK, Context
+from callqa.privacy.context import PERSONAL_KEYWORDS, TURN_BREAK, Context
 from callqa.privacy.digits import Run, digit_runs, normalise, rewrite_spoken, spoken_runs
 from callqa.privacy.kinds import KINDS, OPTIONS, PLACEHOLDERS, RANK, Finding, Kind
 from callqa.privacy.names import find_names, may_name
@@ -233,29 +233,40 @@ def _detect_normalised(norm: str, lead: str) -> list[Finding]:
     return resolve(findings)
 
 
-def _asks_personal(text: str) -> bool:
+def asks_personal(text: str) -> bool:
     """Whether ``text`` has a date-of-birth or address keyword (they need no digits after them)."""
-    return KEYWORDS["birth"].search(text) is not None or KEYWORDS["address"].search(text) is not None
+    return PERSONAL_KEYWORDS.search(text) is not None
+
+
+def has_number_or_address(text: str) -> bool:
+    """Three digits (written or spoken) or an ``@``: what every kind but dates of birth, addresses and
+    names needs in the text itself."""
+    return bool("@" in text or "＠" in text or _THREE_DIGITS_RE.search(text) is not None or spoken_runs(text))
 
 
 def may_hold_sensitive(text: str, context: str = "") -> bool:
     """False when nothing in ``text`` can be found after ``context``: no three digits (written or spoken),
     no ``@``, and no date-of-birth or address keyword in it or in the turn before it."""
-    if "@" in text or "＠" in text or _THREE_DIGITS_RE.search(text) is not None or spoken_runs(text):
+    if has_number_or_address(text) or asks_personal(text):
         return True
     if OPTIONS.person_names and may_name(text):
         return True
     previous = context.rsplit(TURN_BREAK, 1)[-1][-200:]
-    return _asks_personal(text) or (bool(previous) and _asks_personal(previous))
+    return bool(previous) and asks_personal(previous)
 
 
 def detect(text: str, *, context: str = "") -> list[Finding]:
     """Sensitive data in ``text``, sorted and non-overlapping; ``context`` is what was said just before."""
-    spoken = spoken_runs(text)
-    if not spoken and not may_hold_sensitive(text, context):
+    if not may_hold_sensitive(text, context):
         return []
+    return detect_unchecked(text, context=context)
+
+
+def detect_unchecked(text: str, *, context: str = "") -> list[Finding]:
+    """:func:`detect` without the test whether anything can be there (for callers that made it)."""
     norm = normalise(text)
     lead = normalise(context) if context else ""
+    spoken = spoken_runs(text)
     if not spoken:
         return _detect_normalised(norm, lead)
     rewritten = rewrite_spoken(norm, spoken)

@@ -8,8 +8,16 @@ from typing import Any
 
 from callqa.core.document import Interaction
 from callqa.privacy.context import TURN_BREAK
-from callqa.privacy.detectors import detect, may_hold_sensitive, resolve
+from callqa.privacy.detectors import (
+    asks_personal,
+    detect,
+    detect_unchecked,
+    has_number_or_address,
+    may_hold_sensitive,
+    resolve,
+)
 from callqa.privacy.kinds import OPTIONS, PLACEHOLDERS, Finding, Kind
+from callqa.privacy.names import may_name
 from callqa.privacy.turns import split_findings
 
 # Integers shorter than this cannot hold any detectable value (SSNs, the shortest, have 9 digits).
@@ -65,10 +73,14 @@ def redact_text(text: str, *, context: str = "") -> RedactedText:
     postal addresses by placeholders."""
     if not may_hold_sensitive(text, context):
         return RedactedText(text)
+    return _redact_unchecked(text, context)
+
+
+def _redact_unchecked(text: str, context: str) -> RedactedText:
     key = hashlib.blake2b(f"{context}\0{text}".encode(), digest_size=16).digest()
     if key in _clean:
         return RedactedText(text)
-    findings = detect(text, context=context)
+    findings = detect_unchecked(text, context=context)
     if not findings:
         if len(_clean) >= _CLEAN_LIMIT:
             _clean.clear()
@@ -103,9 +115,14 @@ def apply_findings(text: str, findings: list[Finding]) -> RedactedText:
 def redact_turns(turns: list[tuple[str, str]]) -> list[RedactedText]:
     """Each (role, text) turn redacted with what was said before it as context, and numbers split across
     consecutive turns redacted in every part (:mod:`callqa.privacy.turns`)."""
+    # Each turn's keywords are looked up once: a turn is read when it or the turn before may hold something.
+    personal = [asks_personal(text) for _, text in turns]
     results = [
-        redact_text(text, context=turn_context(turns, index))
-        if may_hold_sensitive(text, turns[index - 1][1] if index else "")
+        _redact_unchecked(text, turn_context(turns, index))
+        if personal[index]
+        or (index and personal[index - 1])
+        or has_number_or_address(text)
+        or (OPTIONS.person_names and may_name(text))
         else RedactedText(text)
         for index, (_role, text) in enumerate(turns)
     ]
