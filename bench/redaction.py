@@ -53,7 +53,11 @@ def load(data: Path) -> dict[str, list[Interaction]]:
         sets["abcd"] = [
             _chat(
                 str(c["convo_id"]),
-                [(Role.AGENT if s == "agent" else Role.CUSTOMER, t) for s, t in c["original"] if s != "action"],
+                [
+                    (Role.AGENT if s == "agent" else Role.CUSTOMER, t)
+                    for s, t in c["original"]
+                    if s != "action"
+                ],
             )
             for c in chats
         ]
@@ -93,7 +97,10 @@ def main() -> None:
     sets = load(args.data)
     if not sets:
         raise SystemExit(f"no data under {args.data}")
-    print("| data | documents | turns | baseline µs/turn | turn by turn µs/turn | whole µs/turn | whole / baseline | whole / turn by turn |")
+    print(
+        "| data | documents | turns | baseline µs/turn | turn by turn µs/turn | whole µs/turn "
+        "| whole / baseline | whole / turn by turn |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, docs in sets.items():
         turns = sum(len(d.turns) for d in docs)
