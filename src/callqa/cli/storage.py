@@ -94,6 +94,7 @@ def _print(report: RotationReport) -> None:
         + (f" ({by_key})" if by_key else "")
         + f", {report.current} already under it, {len(report.failed)} failed",
         markup=False,
+        soft_wrap=True,
     )
     if report.leftovers:
         console.print(f"removed {report.leftovers} temporary files of an interrupted run", markup=False)
