@@ -2,8 +2,9 @@
 
 Blobs are read through the file store, decrypted when they are stored encrypted: a range is served by
 decrypting only the chunks it covers. A blob that cannot be opened (missing, its key not configured, altered,
-truncated) is refused before any byte is sent; one altered in the middle stops the response where the
-altered chunk begins (the client sees a body shorter than announced), and the server logs the coded error.
+truncated) is refused before any byte is sent, and so is a range whose first chunk was altered; a chunk
+altered further on stops the response where it begins (the client sees a body shorter than announced), and
+the server logs the coded error.
 """
 
 from __future__ import annotations
@@ -45,8 +46,12 @@ def open_blob(store: FileStore, uri: str) -> BlobReader:
     try:
         return store.open_blob(uri)
     except CallqaError as exc:
-        log.error("%s", exc)
-        raise HTTPException(_STATUS.get(exc.code, 500), str(exc)) from None
+        raise _refused(exc) from None
+
+
+def _refused(exc: CallqaError) -> HTTPException:
+    log.error("%s", exc)
+    return HTTPException(_STATUS.get(exc.code, 500), str(exc))
 
 
 def blob_response(request: Request, blob: BlobReader, media_type: str) -> Response:
@@ -62,13 +67,20 @@ def blob_response(request: Request, blob: BlobReader, media_type: str) -> Respon
     if wanted is not None:
         headers["content-range"] = f"bytes {start}-{stop - 1}/{blob.size}"
     status = 206 if wanted is not None else 200
-    return StreamingResponse(_pieces(blob, start, stop), status, headers, media_type=media_type)
-
-
-def _pieces(blob: BlobReader, start: int, stop: int) -> Iterator[bytes]:
+    pieces = blob.read_range(start, stop)
     try:
-        yield from blob.read_range(start, stop)
-    except CallqaError as exc:  # altered in the middle: what was sent is authentic, the rest never is
+        first = next(pieces, b"")  # the range's first chunk, decrypted before the status is sent
+    except CallqaError as exc:
+        blob.close()
+        raise _refused(exc) from None
+    return StreamingResponse(_rest(blob, first, pieces), status, headers, media_type=media_type)
+
+
+def _rest(blob: BlobReader, first: bytes, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield first
+        yield from pieces
+    except CallqaError as exc:  # altered further on: what was sent is authentic, the rest is never sent
         log.error("%s", exc)
     finally:
         blob.close()
