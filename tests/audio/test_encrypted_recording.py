@@ -48,7 +48,8 @@ def test_an_encrypted_recording_is_ingested_transcribed_and_played(
     config = tmp_path / "callqa.yaml"
     config.write_text(CONFIG, encoding="utf-8")
 
-    result = CliRunner().invoke(app, ["ingest", "--no-progress", str(folder), "--config", str(config)])
+    command = ["ingest", "--no-progress", "--workers", "2", str(folder), "--config", str(config)]
+    result = CliRunner().invoke(app, command)  # transcribed in a worker process: the keys go with the job
 
     assert result.exit_code == 0, result.output
     with sqlite_db.factory() as session:

@@ -152,6 +152,19 @@ def test_a_killed_rotation_leaves_every_blob_readable_and_a_rerun_finishes(tmp_p
     assert not list(root.rglob(".part-*"))
 
 
+def test_an_object_store_rotates_the_same_way() -> None:
+    root, key_a, key_b = f"memory://callqa-rotate-{os.getpid()}", fresh_key(), fresh_key()
+    clear = FileStore(root).put_file(DEMO_CALL, "audio/old.flac")
+    sealed = FileStore(root, ring("a", a=key_a)).put_file(DEMO_CALL, "audio/new.flac")
+    report = rotate_keys(FileStore(root, ring("b", a=key_a, b=key_b)))
+    assert report.rewritten == Counter({CLEAR: 1, "a": 1}) and not report.failed
+    only_b = FileStore(root, ring("b", b=key_b))
+    assert sorted(only_b.blob_uris()) == [sealed, clear]  # no temporary object left behind
+    assert only_b.read_bytes(clear) == only_b.read_bytes(sealed) == DEMO_CALL.read_bytes()
+    for uri in (clear, sealed):
+        only_b.delete(uri)
+
+
 def test_one_rotation_at_a_time(tmp_path: Path) -> None:
     root = tmp_path / "files"
     root.mkdir()
