@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from callqa.cli.context import cli_audit, console, err_console, fail, open_app
@@ -61,12 +62,28 @@ def status() -> None:
 @app.command("rotate-key")
 def rotate_key(
     dry_run: Annotated[bool, typer.Option(help="Only count what would be re-encrypted.")] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Re-encrypt every blob not under the active key (blobs stored in clear too), one at a time, each
     replaced atomically; safe to stop and run again. Exit 1 when some blobs could not be read."""
     with open_app() as ctx:
+        bar = Progress(
+            TextColumn("re-encrypting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+            disable=not progress,
+        )
+        task = bar.add_task("rotate", total=None)
         try:
-            report = rotate_keys(ctx.files, dry_run=dry_run)
+            with bar:
+                report = rotate_keys(
+                    ctx.files,
+                    dry_run=dry_run,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
         except CallqaError as exc:
             fail(str(exc))
         if not dry_run:

@@ -64,11 +64,16 @@ def store_status(store: FileStore) -> StoreStatus:
 
 
 def rotate_keys(
-    store: FileStore, *, dry_run: bool = False, on_blob: Callable[[str, str], None] | None = None
+    store: FileStore,
+    *,
+    dry_run: bool = False,
+    on_blob: Callable[[str, str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RotationReport:
     """Re-encrypt with the active key every blob that is not under it (blobs in clear included).
 
-    ``on_blob(uri, outcome)`` is told of each blob as it is done: ``current``, ``rewritten`` or ``failed``.
+    ``on_blob(uri, outcome)`` is told of each blob as it is done: ``current``, ``rewritten`` or ``failed``;
+    ``progress(done, total)`` counts them.
     A blob that cannot be read (its key not configured, altered) is reported and skipped; the rest go on.
     Ctrl-C stops the run between blobs (the report says so); run it again to finish.
     Raises ``CallqaError`` (F105) when no key is active or another rotation holds the store.
@@ -85,11 +90,14 @@ def rotate_keys(
     with _exclusive(store):
         if not dry_run:
             report.leftovers = store.remove_leftovers()
+        uris = list(store.blob_uris())
         try:
-            for uri in store.blob_uris():
+            for done, uri in enumerate(uris, start=1):
                 outcome = _rotate_one(store, uri, report)
                 if on_blob is not None:
                     on_blob(uri, outcome)
+                if progress is not None:
+                    progress(done, len(uris))
         except KeyboardInterrupt:
             report.interrupted = True
     return report

@@ -33,12 +33,15 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None
     first, last = match.group(1), match.group(2)
     if first == "":  # the last N bytes
+        if int(last) == 0 or size == 0:
+            raise ValueError(f"range {header} asks for no bytes")
         return max(size - int(last), 0), size
     start = int(first)
-    stop = size if last == "" else min(int(last) + 1, size)
-    if start >= size or stop <= start:
-        raise ValueError(f"range {header} is outside the {size} bytes")
-    return start, stop
+    if last != "" and int(last) < start:
+        return None  # not a valid range: ignored
+    if start >= size:
+        raise ValueError(f"range {header} starts past the {size} bytes")
+    return start, size if last == "" else min(int(last) + 1, size)
 
 
 def open_blob(store: FileStore, uri: str) -> BlobReader:
