@@ -100,7 +100,8 @@ def _flip(path: Path, offset: int) -> None:
 @pytest.mark.parametrize(
     ("where", "message"),
     [
-        (12, "the key does not open this blob"),  # the key id's first byte ('a' → '`')
+        (11, "encrypted with key '`', which is not configured"),  # the key id ('a' → '`')
+        (12, "the key does not open this blob"),  # the chunk nonce prefix (authenticated with the data key)
         (30, "the key does not open this blob"),  # the wrapped data key
         (200, "chunk 0 fails authentication: the blob was altered"),
         (-5, "the blob is truncated or was extended"),  # the final chunk's tag
@@ -116,7 +117,7 @@ def test_one_altered_byte_is_a_coded_error_naming_the_blob_and_key(
         store.read_bytes(uri)
     text = str(caught.value)
     assert text.startswith("[F10") and uri in text and message in text
-    if where != 12:  # the altered id names a key the store lacks (F102)
+    if where != 11:  # the altered id names a key the store lacks (F102)
         assert text.startswith(f"[F103] file store {uri}: cannot decrypt with key 'a'")
 
 
