@@ -1,7 +1,8 @@
 """The runtime seam: everything a surface needs, built once from the settings and their configuration file.
 
 ``Runtime.open(settings)`` gives the engine (migrated), the session factory, the configuration tree, the
-scorecard store, and — built on first use, then shared — the analysis pipeline and the detectors' services.
+scorecard store, the file store (with its keys), and — built on first use, then shared — the analysis
+pipeline and the detectors' services.
 The CLI, the web app, the live model process and workers all start here, so they read the same
 configuration and score with the same scorecard version.
 """
@@ -24,6 +25,7 @@ from callqa.privacy.redact import configure as configure_redaction
 from callqa.scoring.detectors import Services
 from callqa.scoring.setup import configured_pipeline, configured_services
 from callqa.scoring.store import ScorecardStore
+from callqa.storage.files import FileStore
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Runtime:
     engine: Engine
     factory: sessionmaker[Session]
     scorecards: ScorecardStore
+    files: FileStore
     owns_engine: bool = True
     _pipeline: Pipeline | None = field(default=None, repr=False)
     _services: Services | None = field(default=None, repr=False)
@@ -49,6 +52,7 @@ class Runtime:
         settings = settings or Settings()
         config = settings.config  # a bad file fails here, before anything is opened
         configure_redaction(person_names=settings.redact_person_names)
+        files = FileStore.from_settings(settings)  # and a bad storage key
         owns = engine is None
         engine = engine or engine_from_settings(settings)
         try:
@@ -62,7 +66,7 @@ class Runtime:
         store = ScorecardStore(
             factory, default=config.scoring.scorecard, vocabulary=config.scoring.vocabulary or None
         )
-        return cls(settings, engine, factory, store, owns)
+        return cls(settings, engine, factory, store, files, owns)
 
     @property
     def config(self) -> CallqaConfig:

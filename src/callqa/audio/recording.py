@@ -38,6 +38,7 @@ from callqa.core.document import (
 )
 from callqa.privacy.redact import redact_turns
 from callqa.storage.files import FileStore
+from callqa.storage.keys import NO_KEYS, KeyRing
 
 STORED_RATE_MAX = 16_000  # the muted copy keeps the recording's rate up to this (telephony is 8 kHz)
 
@@ -50,6 +51,7 @@ class RecordingJob:
     store_root: str
     data_dir: Path
     cpu_threads: int = 0
+    store_keys: KeyRing = NO_KEYS  # copies are encrypted with the active one
 
 
 def file_sha256(path: Path) -> str:
@@ -74,7 +76,7 @@ def process_recording(
     transcript = _transcribe(audio, job, language)
     turns = [_turn(t, mono=transcript.mono) for t in transcript.turns]
     muted = muted_spans(transcript.turns, mono=transcript.mono)
-    store = FileStore(job.store_root)
+    store = FileStore(job.store_root, job.store_keys)
     quiet = Audio(
         mute_spans(
             audio.samples, [MuteSpan(m.start_ms, m.end_ms, m.channel) for m in muted], sample_rate=16_000

@@ -17,6 +17,7 @@ from callqa.cli import (
     report,
     score,
     serve,
+    storage,
     tune,
     users,
 )
@@ -42,6 +43,7 @@ app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(insights.app, name="insights")
 app.add_typer(report.app, name="report")
+app.add_typer(storage.app, name="storage")
 
 
 def main() -> None:

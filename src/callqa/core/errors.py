@@ -82,6 +82,14 @@ class ErrorCode(Enum):
     I805 = "waveform peaks: {reason}"
     # F1xx: file store
     F100 = "file store {uri}: {reason}"
+    F101 = "storage keys ({source}): {reason}"
+    F102 = (
+        "file store {uri}: encrypted with key '{key_id}', which is not configured (configured: {known}); "
+        "add it to CALLQA_STORAGE_KEYS or restore it from your key backup"
+    )
+    F103 = "file store {uri}: cannot decrypt with key '{key_id}': {reason}"
+    F104 = "file store {uri}: not a readable encrypted blob: {reason}"
+    F105 = "file store {root}: {reason}"
     # C1xx: configuration
     C100 = "config file {path}: {reason}"
     # A1xx: analyzer pipeline

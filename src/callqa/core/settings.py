@@ -58,6 +58,22 @@ class Settings(BaseSettings):
         default=None,
         description="Folder or fsspec URL for call audio and blobs; default: `files` in the data folder.",
     )
+    storage_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys that encrypt recordings and other blobs at rest: `id:base64` pairs separated by "
+        "commas, each key 32 random bytes (`callqa storage new-key` makes one); unset: blobs are stored in "
+        "clear. See privacy.md, Encryption at rest.",
+    )
+    storage_keys_file: Path | None = Field(
+        default=None,
+        description="A file of storage keys, one `id:base64` pair a line (`#` comments); read with "
+        "`storage_keys`. Keep it outside the data folder and its backups.",
+    )
+    storage_active_key: str | None = Field(
+        default=None,
+        description="The id of the key new blobs are written with and `callqa storage rotate-key` moves "
+        "every blob to; default: the only key, when one is configured.",
+    )
     sqlite_busy_timeout_s: float = Field(default=30.0, description="How long SQLite waits for a lock.")
     secret_key: SecretStr | None = Field(
         default=None,

@@ -17,6 +17,7 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.settings import Settings
 from callqa.ingest.base import Failure, Parsed, ParseResult, SourceRef
 from callqa.ingest.file_metadata import name_fields, sidecar_fields, sidecar_for
+from callqa.storage.keys import KeyRing, key_ring
 
 SUFFIXES = frozenset({".wav", ".wave", ".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".flac"})
 
@@ -32,16 +33,20 @@ def _magic(head: bytes) -> bool:
 
 
 class AudioFormat:
-    """Recordings; ``store_root`` and ``data_dir`` say where copies and models go (default: settings)."""
+    """Recordings; ``store_root``, ``data_dir`` and ``keys`` say where copies and models go and what encrypts
+    the copies (default: the settings')."""
 
     name = "audio"
     summary = "call recording (WAV, MP3, M4A, OGG/Opus, FLAC): transcribed offline with Whisper"
     per_file = True
     parallel = True  # parsing is CPU-bound: ``ingest --workers N`` runs it in N processes
 
-    def __init__(self, store_root: str | None = None, data_dir: Path | None = None) -> None:
+    def __init__(
+        self, store_root: str | None = None, data_dir: Path | None = None, keys: KeyRing | None = None
+    ) -> None:
         self.store_root = store_root
         self.data_dir = data_dir
+        self.keys = keys
 
     def sniff(self, path: Path, head: bytes) -> float:
         known = path.suffix.lower() in SUFFIXES
@@ -57,8 +62,8 @@ class AudioFormat:
         ref = SourceRef(path)
         try:
             language = _language(path, config)
-            store_root, data_dir = self._places()
-            job = RecordingJob(config.audio, store_root, data_dir)
+            store_root, data_dir, keys = self._places()
+            job = RecordingJob(config.audio, store_root, data_dir, store_keys=keys)
             doc = process_recording(path, job, language=language)
         except CallqaError as exc:
             yield Failure.of(ref, exc)
@@ -68,12 +73,16 @@ class AudioFormat:
             return
         yield Parsed(doc, ref, consumed=None if config.audio.keep_original else path)
 
-    def _places(self) -> tuple[str, Path]:
-        if self.store_root is not None and self.data_dir is not None:
-            return self.store_root, self.data_dir
+    def _places(self) -> tuple[str, Path, KeyRing]:
+        if self.store_root is not None and self.data_dir is not None and self.keys is not None:
+            return self.store_root, self.data_dir, self.keys
 
         settings = Settings()
-        return self.store_root or settings.resolved_file_store(), self.data_dir or settings.data_dir
+        return (
+            self.store_root or settings.resolved_file_store(),
+            self.data_dir or settings.data_dir,
+            self.keys if self.keys is not None else key_ring(settings),
+        )
 
 
 def _language(path: Path, config: IngestConfig) -> str | None:

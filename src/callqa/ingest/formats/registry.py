@@ -13,13 +13,15 @@ from callqa.ingest.formats.csv_metadata import CSV_METADATA
 from callqa.ingest.formats.csv_turns import CSV_TURNS
 from callqa.ingest.formats.email import EMAIL, MBOX
 from callqa.ingest.formats.transcript import TRANSCRIPT
+from callqa.storage.keys import key_ring
 
 if TYPE_CHECKING:
     from callqa.core.settings import Settings
 
 
 def default_registry(settings: Settings | None = None) -> FormatRegistry:
-    """A registry holding every built-in format (``settings``: where recordings' copies and models go)."""
+    """A registry holding every built-in format (``settings``: where recordings' copies and models go, and
+    the keys that encrypt the copies)."""
     registry = FormatRegistry()
     for fmt in (
         CALLQA_JSON,
@@ -33,7 +35,8 @@ def default_registry(settings: Settings | None = None) -> FormatRegistry:
         AWS_TRANSCRIBE,
     ):
         registry.register(fmt)
-    registry.register(
-        AudioFormat(settings.resolved_file_store(), settings.data_dir) if settings is not None else AUDIO
-    )
+    if settings is None:
+        registry.register(AUDIO)
+    else:
+        registry.register(AudioFormat(settings.resolved_file_store(), settings.data_dir, key_ring(settings)))
     return registry

@@ -6,19 +6,19 @@ from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from callqa.access.policies import Action, Owner, allowed, interaction_scope
 from callqa.analysis.moments import load_library
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import analysis_for, evaluations_for
-from callqa.storage.files import FileStore
 from callqa.users.service import create_token, list_tokens
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
 from callqa.views.search import facet_values, search_interactions
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.web.blob_response import blob_response, open_blob
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, require
 from callqa.web.filters import parse_filter
 from callqa.web.render import render
 
@@ -107,14 +107,9 @@ def interaction_audio(
     recording = get_interaction(session, interaction_id).doc.recording
     if recording is None:
         raise HTTPException(404, "this interaction has no recording")
-    store = FileStore(request.app.state.settings.resolved_file_store())
     audit(request, session, actor, "listen", "interaction", interaction_id)
-    path = store.local_path(recording.uri)
-    if path is not None and path.is_file():
-        return FileResponse(path, media_type=recording.media_type)  # answers Range requests (seeking)
-    with refusals(status=404):
-        data = store.read_bytes(recording.uri)
-    return Response(data, media_type=recording.media_type)
+    blob = open_blob(request.app.state.runtime.files, recording.uri)  # decrypted when stored encrypted
+    return blob_response(request, blob, recording.media_type)  # answers Range requests (seeking)
 
 
 @router.get("/me", name="profile_page")
