@@ -12,6 +12,7 @@ from callqa.core.config import IngestConfig
 from callqa.core.decoding import decode_text
 from callqa.core.document import Interaction
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.ingest.formats._jsonfile import MAX_JSON_DEPTH, nested_too_deeply
 from callqa.ingest.timecodes import parse_datetime
 from callqa.ingest.validation import describe_validation_error
 
@@ -60,8 +61,13 @@ def sidecar_fields(sidecar: Path) -> dict[str, Any]:
     """The fields a sidecar holds. Raises I306 with the reason."""
     try:
         text, _ = decode_text(sidecar.read_bytes())
+    except (OSError, CallqaError) as exc:
+        raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason=exc) from exc
+    if nested_too_deeply(text):
+        raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason=f"nested deeper than {MAX_JSON_DEPTH}")
+    try:
         data = json.loads(text)
-    except (OSError, CallqaError, json.JSONDecodeError) as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason=exc) from exc
     if not isinstance(data, dict):
         raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason="must be a JSON object")

@@ -72,6 +72,7 @@ def interaction_stats(session: Session) -> Stats:
     if run is not None:
         stats.last_run = {
             "id": run.id,
+            "status": run.status,
             "started_at": as_utc(run.started_at),
             "files": run.files,
             "created": run.created,
@@ -79,6 +80,7 @@ def interaction_stats(session: Session) -> Stats:
             "unchanged": run.unchanged,
             "pending": run.pending,
             "failed": run.failed,
+            "skipped": run.skipped,
         }
         failures = session.scalars(
             select(IngestFailureRow).where(IngestFailureRow.run_id == run.id).order_by(IngestFailureRow.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,36 @@ from typing import Any
 from callqa.core.decoding import decode_text, sniff_bom
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, SourceRef
+
+# Real documents nest a handful of levels; a line of 100,000 brackets is an attack on the parser's stack.
+MAX_JSON_DEPTH = 64
+_STRING = '"[^"\\\\]*(?:\\\\.[^"\\\\]*)*"'
+_STRINGS_STR = re.compile(_STRING)
+_STRINGS_BYTES = re.compile(_STRING.encode())
+_NOT_BRACKETS_STR = re.compile(r"[^\[\]{}]+")
+_NOT_BRACKETS_BYTES = re.compile(rb"[^\[\]{}]+")
+
+
+def nested_too_deeply(data: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects deeper than ``limit``, told before parsing it.
+
+    Strings are dropped, then innermost ``[]`` / ``{}`` pairs are removed a level at a time, all at C
+    speed: a document needs as many rounds as it is deep, so the usual 3 to 6 rounds decide it.
+    """
+    if isinstance(data, bytes):
+        if data.count(b"[") + data.count(b"{") <= limit:
+            return False
+        shape = _NOT_BRACKETS_BYTES.sub(b"", _STRINGS_BYTES.sub(b"", data)).decode("ascii")
+    else:
+        if data.count("[") + data.count("{") <= limit:
+            return False
+        shape = _NOT_BRACKETS_STR.sub("", _STRINGS_STR.sub("", data))
+    for _ in range(limit):
+        reduced = shape.replace("[]", "").replace("{}", "")
+        if reduced == shape:  # empty, or brackets that do not pair up (the parser says where)
+            return False
+        shape = reduced
+    return "[]" in shape or "{}" in shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +61,14 @@ def load_json(path: Path) -> Loaded | Failure:
         text, _ = decode_text(data)
     except CallqaError as exc:
         return Failure.of(ref, exc)
+    if nested_too_deeply(text):
+        return Failure.coded(ref, ErrorCode.I204, limit=MAX_JSON_DEPTH)
     try:
         return Loaded(json.loads(text))
     except json.JSONDecodeError as exc:
         return Failure.coded(SourceRef(path, line=exc.lineno), ErrorCode.I200, reason=exc.msg)
     except RecursionError:
-        return Failure.coded(ref, ErrorCode.I200, reason="nested too deeply")
+        return Failure.coded(ref, ErrorCode.I204, limit=MAX_JSON_DEPTH)
 
 
 def head_text(head: bytes) -> str:

@@ -70,6 +70,9 @@ class CsvMetadataFormat:
         extra = {i: normalise_header(h) for i, h in enumerate(table.header) if i not in known and h.strip()}
         for line, row in table.rows:
             ref = SourceRef(path, line)
+            if isinstance(row, CallqaError):
+                yield Failure.of(ref, row)
+                continue
             external_id = cell(row, columns["external_id"])
             if external_id is None:
                 yield Failure.coded(
