@@ -103,7 +103,7 @@ def print_report(report: IngestReport) -> None:
     )
     if report.skipped:
         summary += f", {len(report.skipped)} skipped"
-    console.print(summary, markup=False)
+    console.print(summary, markup=False, soft_wrap=True)
 
 
 def ingest_runs(

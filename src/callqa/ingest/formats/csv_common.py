@@ -120,8 +120,9 @@ def header_names(head: bytes) -> list[str]:
 def _rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | CallqaError]]:
     """Non-blank rows with the line each starts on; a row the csv module refuses is an error for that row.
 
-    A quote that is never closed would swallow the rest of the file into one cell: that row is reported
-    at the line where the quote opened, and reading starts again on the next line.
+    A quote that is never closed would swallow the rest of the file (or the lines up to the next stray
+    quote) into one cell: that row is reported at the line where the quote opened, and reading starts again
+    on the next line.
     """
     start = 0  # lines[start:] is what the current reader reads
     while start < len(lines):
@@ -130,7 +131,7 @@ def _rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | C
         try:
             for row in reader:
                 last = start + reader.line_num
-                if last == len(lines) and _unclosed(lines[first - 1 : last], delimiter):
+                if _unclosed(lines[first - 1 : last], delimiter, at_end=last == len(lines)):
                     yield first, CallqaError(ErrorCode.I312)
                     start = first
                     break
@@ -144,13 +145,16 @@ def _rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | C
             start += reader.line_num
 
 
-def _unclosed(record: list[str], delimiter: str) -> bool:
-    """Whether the last row of a file ends inside a quoted cell (strict reading says so at the end)."""
+def _unclosed(record: list[str], delimiter: str, *, at_end: bool) -> bool:
+    """Whether a row's quote ran on past where it should have closed: the file's last row ends inside a
+    quoted cell, or a row spanning lines does not read strictly (a well-quoted multi-line cell does)."""
+    if len(record) == 1 and not at_end:
+        return False
     try:
         for _ in csv.reader(record, delimiter=delimiter, strict=True):
             pass
     except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
+        return len(record) > 1 or "unexpected end of data" in str(exc)
     return False
 
 
