@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from callqa.core.decoding import sniff_bom
+from callqa.core.decoding import looks_binary, sniff_bom
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, FormatRegistry, InputFormat, Skipped, SourceRef
 from callqa.ingest.file_metadata import is_sidecar
@@ -81,8 +81,8 @@ def _refusal(path: Path, within: Path | None) -> str | None:
     """Why a file found in a folder is not read: a link leading out of the folder (``/etc/passwd``), or not
     a regular file (a FIFO would block the read forever; a device or socket is no interaction)."""
     if within is not None and path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(within.resolve()):
+        target = Path(os.path.realpath(path))  # never raises: a link loop is told by stat() below
+        if not target.is_relative_to(os.path.realpath(within)):
             return f"a link leading outside {within} (to {target}): not followed"
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode):
@@ -109,10 +109,12 @@ def _classify(
     if forced is not None:
         return InputFile(path, forced, size)
     head = as_utf8(head)
+    if size <= HEAD_BYTES and not head.strip():
+        return Failure.coded(ref, ErrorCode.I100)  # only spaces and line breaks
     fmt = registry.detect(path, head)
     if fmt is not None:
         return InputFile(path, fmt, size)
-    shape = json_shape(head, complete=size <= HEAD_BYTES)
+    shape = json_shape(head, complete=size <= HEAD_BYTES) if looks_binary(head) is None else None
     if shape is not None:
         hints = "; ".join(f"{f.name} ({hint})" for f in registry.formats.values() if (hint := _hint(f)))
         return Failure.of(ref, CallqaError(ErrorCode.I106, shape=shape, known=hints))

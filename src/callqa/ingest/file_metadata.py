@@ -29,13 +29,19 @@ def sidecar_for(path: Path) -> Path | None:
     return None
 
 
+# Files holding many interactions take no sidecar: ``export.json`` beside ``export.csv`` is read on its own.
+_MANY_PER_FILE = frozenset({".json", ".csv", ".tsv", ".jsonl", ".ndjson", ".mbox"})
+
+
 def is_sidecar(path: Path, siblings: set[str]) -> bool:
-    """Whether a JSON file is another file's sidecar (``call.json`` beside ``call.txt``)."""
+    """Whether a JSON file is another file's sidecar (``call.json`` beside ``call.txt`` or ``call.wav``)."""
     name = path.name
     if not name.endswith(".json"):
         return False
     stem = name.removesuffix(".meta.json") if name.endswith(".meta.json") else name.removesuffix(".json")
-    return any(s != name and s.startswith(stem + ".") and not s.endswith(".json") for s in siblings)
+    return any(
+        s != name and Path(s).stem == stem and Path(s).suffix.lower() not in _MANY_PER_FILE for s in siblings
+    )
 
 
 def name_fields(path: Path, config: IngestConfig) -> dict[str, Any]:

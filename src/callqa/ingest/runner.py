@@ -93,7 +93,7 @@ class _Batch:
             try:
                 outcomes = list(_store(session, [item for item, _ in items]))
                 session.commit()
-            except (SQLAlchemyError, CallqaError, ValidationError, ValueError):
+            except (SQLAlchemyError, CallqaError, ValidationError, ValueError, OverflowError):
                 session.rollback()
                 outcomes = self._one_by_one(session, items)
         for index, ((item, ref), outcome) in enumerate(zip(items, outcomes, strict=True)):
@@ -119,7 +119,7 @@ class _Batch:
             try:
                 outcomes.extend(_store(session, [item]))
                 session.commit()
-            except (SQLAlchemyError, CallqaError, ValidationError, ValueError) as exc:
+            except (SQLAlchemyError, CallqaError, ValidationError, ValueError, OverflowError) as exc:
                 session.rollback()
                 reason = (
                     describe_validation_error(exc) if isinstance(exc, ValidationError) else _first_line(exc)

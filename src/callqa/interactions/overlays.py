@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.core.document import Channel, Direction
+from callqa.core.document import MAX_MS, Channel, Direction
 from callqa.interactions.models import InteractionRow, MetadataOverlayRow
 from callqa.interactions.service import Outcome, Stored, StoreItem, load_document, store_interactions
 
@@ -28,7 +28,7 @@ class OverlayFields(BaseModel):
     queue: str | None = Field(default=None, max_length=255)
     customer: str | None = Field(default=None, max_length=255)
     started_at: datetime | None = None
-    duration_ms: int | None = Field(default=None, ge=0)
+    duration_ms: int | None = Field(default=None, ge=0, le=MAX_MS)
     language: str | None = Field(default=None, max_length=35)
     subject: str | None = None
     csat: float | None = Field(default=None, ge=0)

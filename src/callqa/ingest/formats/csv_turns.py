@@ -95,7 +95,9 @@ class CsvTurnsFormat:
         }
         lexicon = RoleLexicon(config.roles)
         groups: dict[str, _Group] = {}
+        rows = 0
         for line, row in table.rows:
+            rows += 1
             if isinstance(row, CallqaError):
                 yield Failure.of(SourceRef(path, line), row)
                 continue
@@ -115,6 +117,8 @@ class CsvTurnsFormat:
                     _add_row(group, row, columns, units, lexicon, config)
                 except CallqaError as exc:
                     group.error = Failure.of(SourceRef(path, line), exc)
+        if rows == 0:  # a header and nothing else is said, not silently counted as a file
+            yield Failure.coded(SourceRef(path), ErrorCode.I301)
         for external_id, group in groups.items():
             if group.error is not None:
                 yield group.error
