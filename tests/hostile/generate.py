@@ -362,6 +362,12 @@ def csv_damage(c: Corpus) -> None:
     )
     c.bad("csv/nul.csv", (CSV_HEADER + "bad-nul,agent,Hel\x00lo,0\n" * 30).encode(), "NUL bytes", "I101")
     c.bad(
+        "csv/metadata-year-9999.csv",
+        "call_id,agent,started_at,csat\nok-json-0,anna,9999-12-31T00:00:00Z,4\nok-json-1,bob,2026-10-05,-3\n",
+        "metadata rows out of bounds",
+        "I201",
+    )
+    c.bad(
         "csv/metadata-bad-date.csv",
         "call_id,agent,started_at\nm1,anna,9999-99-99\n",
         "a metadata date that is not one",
