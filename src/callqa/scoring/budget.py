@@ -31,11 +31,14 @@ class _Outcome(Generic[T]):
     done: threading.Event = field(default_factory=threading.Event)
 
 
-def run_within(budget_s: float | None, work: Callable[[Step], T]) -> T:
-    """``work(step)``'s result, or its exception; raises S106 when it runs longer than ``budget_s``."""
+def run_within(budget_s: float | None, work: Callable[[Step], T], spent: float = 0.0) -> T:
+    """``work(step)``'s result, or its exception; raises S106 when it runs past the ``budget_s`` of which
+    ``spent`` seconds were used already (with none left, it is not started)."""
     step = Step()
     if budget_s is None:
         return work(step)
+    if spent >= budget_s:
+        raise CallqaError(ErrorCode.S106, budget=budget_s, step=step.name)
     outcome: _Outcome[T] = _Outcome()
 
     def run() -> None:
@@ -47,7 +50,7 @@ def run_within(budget_s: float | None, work: Callable[[Step], T]) -> T:
             outcome.done.set()
 
     threading.Thread(target=run, name="callqa-score-item", daemon=True).start()
-    if not outcome.done.wait(max(budget_s, 0.0)):
+    if not outcome.done.wait(budget_s - spent):
         raise CallqaError(ErrorCode.S106, budget=budget_s, step=step.name)
     if outcome.error is not None:
         raise outcome.error

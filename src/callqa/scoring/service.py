@@ -303,10 +303,6 @@ def _failed(report: ScoreReport, started: _Started, interaction_id: int, exc: Ex
     started.failures.append(failure)
 
 
-def _remaining(budget_s: float | None, spent: float) -> float | None:
-    return None if budget_s is None else budget_s - spent
-
-
 def _start_batch(
     factory: sessionmaker[Session],
     pipeline: Pipeline,
@@ -364,7 +360,7 @@ def _finish_batch(
             return evaluate(analysis, scorecard, services)
 
         try:
-            evaluation = run_within(_remaining(budget_s, started.spent[interaction_id]), finish)
+            evaluation = run_within(budget_s, finish, spent=started.spent[interaction_id])
         except _EXPECTED as exc:
             _failed(report, started, interaction_id, exc)
             continue
