@@ -10,6 +10,7 @@ from callqa.core.config import IngestConfig
 from callqa.core.document import MAX_TURN_CHARS, TRUNCATED
 from callqa.ingest.base import Failure, Parsed, Skipped
 from callqa.ingest.discovery import InputFile, discover
+from callqa.ingest.formats._jsonfile import nested_too_deeply
 from callqa.ingest.formats.aws_transcribe import AWS_TRANSCRIBE
 from callqa.ingest.formats.callqa_json import CALLQA_JSON, CALLQA_JSONL
 from callqa.ingest.formats.csv_turns import CSV_TURNS
@@ -183,3 +184,22 @@ def test_unknown_json_names_its_keys_and_the_shapes_known(tmp_path: Path) -> Non
         "'agentName'; known: "
     )
     assert "callqa-json (" in failure.message and "aws-transcribe (" in failure.message
+
+
+def test_the_depth_bound_reads_strings_and_escapes_as_json_does() -> None:
+    deep = {"k": 1}
+    for _ in range(70):
+        deep = {"k": deep}
+    cases = {
+        "[" * 65 + "]" * 65: True,
+        "[" * 64 + "]" * 64: False,
+        json.dumps(deep): True,
+        json.dumps({"a": ["[[[[" * 100]}): False,  # brackets in a string
+        json.dumps({"a": '"[[[[' * 100}): False,  # after escaped quotes
+        json.dumps({"a": ["x\\"] * 70, "b": "[" * 80}): False,  # after escaped backslashes
+        json.dumps({"a": 'q\\"', "b": [[[[]]]]})[:-1] + ', "c": ' + "[" * 70 + "]" * 70 + "}": True,
+    }
+    for text, expected in cases.items():
+        json.loads(text)  # each is valid JSON: only the depth differs
+        assert nested_too_deeply(text) is expected, text[:60]
+        assert nested_too_deeply(text.encode()) is expected, text[:60]
