@@ -403,6 +403,16 @@ def text_damage(c: Corpus) -> None:
         "I200",
         "I101",
     )
+    nested = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(3000))
+    nested += "Content-Type: text/plain\n\nhello\n" + "".join(f"--b{i}--\n" for i in reversed(range(3000)))
+    deep_mail = "From: a@example.com\nTo: help@acmebank.com\nSubject: deep\nMIME-Version: 1.0\n" + nested
+    c.bad("mail/deep-mime.eml", deep_mail, "3,000 nested MIME parts", "I403")
+    c.bad(
+        "mail/deep-mime.mbox",
+        "From a@example.com Mon Oct  5 10:00:00 2026\n" + deep_mail,
+        "deep MIME",
+        "I403",
+    )
     c.bad(
         "mail/no-from.eml",
         "To: a@b.c\nSubject: x\n\nHello\n",
