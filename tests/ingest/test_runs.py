@@ -39,6 +39,8 @@ def test_a_killed_run_is_marked_interrupted_by_the_next_one(cli_env: Database, t
     assert died.returncode == 9
     [(first, status, pid)] = statuses(cli_env)
     assert status == "running" and pid not in (None, os.getpid())
+    shown = CliRunner().invoke(app, ["stats"])  # a read: tells the truth without writing it
+    assert f"last ingest #{first} (interrupted)" in shown.stdout, shown.output
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

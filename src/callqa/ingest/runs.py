@@ -82,16 +82,24 @@ def mark_interrupted(session: Session) -> int:
 
     A run on another host is left as it is: its process cannot be looked at from here. Returns how many.
     """
-    host = _host()
     stale = [
         run
         for run in session.scalars(select(IngestRunRow).where(IngestRunRow.status == RUNNING))
-        if run.host == host and run.pid != os.getpid() and not _alive(run.pid)
+        if _gone(run)
     ]
     for run in stale:
         run.status = INTERRUPTED
     session.flush()
     return len(stale)
+
+
+def status_of(run: IngestRunRow) -> str:
+    """The run's status as it stands now, for reads that write nothing (a gone process: interrupted)."""
+    return INTERRUPTED if run.status == RUNNING and _gone(run) else run.status
+
+
+def _gone(run: IngestRunRow) -> bool:
+    return run.host == _host() and run.pid != os.getpid() and not _alive(run.pid)
 
 
 def recent_runs(session: Session, limit: int = 20) -> list[IngestRunRow]:
