@@ -176,12 +176,14 @@ def test_non_numeric_vendor_offsets_are_a_coded_failure(tmp_path: Path) -> None:
 
 def test_unknown_json_names_its_keys_and_the_shapes_known(tmp_path: Path) -> None:
     path = tmp_path / "vendor.json"
-    path.write_text(json.dumps({"callId": 1, "utterances": [], "agentName": "x"}), "utf-8")
+    path.write_text(
+        json.dumps({"callId": 1, "utterances": [], "agentName": "x", "4333713315098390": 1}), "utf-8"
+    )
     [failure] = list(discover([path], default_registry()))
     assert isinstance(failure, Failure)
     assert failure.message.startswith(
         "[I106] looks like JSON, but not a shape any format reads: top-level keys 'callId', 'utterances', "
-        "'agentName'; known: "
+        "'agentName', '################'; known: "
     )
     assert "callqa-json (" in failure.message and "aws-transcribe (" in failure.message
 

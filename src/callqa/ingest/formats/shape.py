@@ -9,6 +9,8 @@ from callqa.ingest.formats._jsonfile import head_text, nested_too_deeply
 
 _KEY = re.compile(r'"((?:[^"\\]|\\.){1,60})"\s*:')
 _SHOWN = 8
+# Key names end up in the failures table: long digit runs (a card number used as a key) are masked.
+_DIGITS = re.compile(r"\d{6,}")
 
 
 def json_shape(head: bytes, *, complete: bool) -> str | None:
@@ -39,7 +41,11 @@ def json_shape(head: bytes, *, complete: bool) -> str | None:
 
 
 def _names(keys: object) -> str:
-    names = [repr(str(k)[:40]) for k in keys][:_SHOWN] if isinstance(keys, dict) else []
+    names = [repr(_DIGITS.sub(_mask, str(k))[:40]) for k in keys][:_SHOWN] if isinstance(keys, dict) else []
     if isinstance(keys, dict) and len(keys) > _SHOWN:
         names.append(f"and {len(keys) - _SHOWN} more")
     return ", ".join(names) or "(none)"
+
+
+def _mask(match: re.Match[str]) -> str:
+    return "#" * len(match.group())
