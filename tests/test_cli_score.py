@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 from callqa.cli import app
 from callqa.interactions.models import InteractionRow, TurnRow
 from callqa.scoring.loader import load_scorecard
-from callqa.scoring.models import CriterionResultRow, EvaluationRow, ScorecardRow
+from callqa.scoring.models import CriterionResultRow, EvaluationRow, ScorecardRow, ScoreFailureRow
 from support import Database
 
 pytestmark = pytest.mark.issue(3)
@@ -433,3 +433,27 @@ def test_export_csv_and_filters(cli_env: Database, tmp_path: Path) -> None:
     assert exported("--team", "Team South") == "bad-2/mini bad-2/standard"
     assert exported("--scorecard", "mini", "--team", "Team North") == "good-1/mini chat-3/mini"
     assert exported("--agent", "nobody") == ""
+
+
+@pytest.mark.db
+@pytest.mark.issue(18)
+def test_the_time_budget_comes_from_the_config_and_failures_are_kept(
+    cli_env: Database, tmp_path: Path
+) -> None:
+    """A budget no interaction can meet fails each one with S106 and keeps it in score_failures; the next
+    run, with the default budget, scores them."""
+    ingest(tmp_path)
+    config = tmp_path / "callqa.yaml"
+    config.write_text("scoring:\n  item_budget_s: 0.000001\n", encoding="utf-8")
+    tight = invoke("score", "--config", str(config))
+    assert tight.exit_code == 1, tight.output
+    assert "standard v1: 0 scored, 3 failed" in tight.stdout
+    overran = "[S106] took longer than the per-interaction budget of 1e-06 s"
+    assert flat(tight.stderr).count(overran) == 3, tight.stderr
+    with cli_env.factory() as session:
+        kept = session.scalars(select(ScoreFailureRow.message)).all()
+    assert len(kept) == 3 and all(m.startswith("[S106]") for m in kept)
+    assert evaluations(cli_env) == []
+    again = invoke("score")
+    assert again.exit_code == 0, again.output
+    assert "3 scored, 0 failed" in again.stdout

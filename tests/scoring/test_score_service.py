@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -12,7 +13,13 @@ from callqa.analysis.base import Analysis
 from callqa.analysis.defaults import build_pipeline
 from callqa.analysis.pipeline import Pipeline
 from callqa.interactions.service import StoreItem, store_interactions
-from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, ScorecardRow
+from callqa.scoring.models import (
+    AnalysisRow,
+    CriterionResultRow,
+    EvaluationRow,
+    ScorecardRow,
+    ScoreFailureRow,
+)
 from callqa.scoring.queries import evaluations_for, export_records
 from callqa.scoring.service import score_stored
 from qa_support import card, make_interaction
@@ -156,3 +163,57 @@ def test_export_records_have_the_documented_shape(db: Database) -> None:
         "evidence": [{"turn": 0, "start_ms": 0, "end_ms": None, "text": "Hello"}],
     }
     assert set(a["sentiment"]) == {"customer", "agent"}
+
+
+class _Slow:
+    """Takes 8 s on one interaction, as a hostile input can make a real stage take; with
+    ``embedding_texts`` it runs after the pipeline's split (in the finishing half, like the embedders)."""
+
+    requires: ClassVar[tuple[str, ...]] = ("interaction",)
+    assigns: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, name: str, slow_on: str) -> None:
+        self.name, self.slow_on = name, slow_on  # type: ignore[misc]
+
+    def __call__(self, analysis: Analysis) -> Mapping[str, Any]:
+        if analysis.interaction.external_id == self.slow_on:
+            time.sleep(8)
+        return {}
+
+
+class _SlowLate(_Slow):
+    def embedding_texts(self, analysis: Analysis) -> list[str]:
+        return []
+
+
+@pytest.mark.issue(18)
+def test_an_interaction_over_its_time_budget_is_failed_and_the_batch_is_stored(db: Database) -> None:
+    docs = [
+        *_docs(),
+        make_interaction([("agent", "Hello.", 0)], external_id="slow-early"),
+        make_interaction([("agent", "Hello.", 0)], external_id="slow-late"),
+    ]
+    ids = _store(db, docs)
+    pipeline = Pipeline(
+        [
+            _Slow("test.slow_early.v1", "slow-early"),
+            *_pipeline().stages,
+            _SlowLate("test.slow_late.v1", "slow-late"),
+        ]
+    )
+    pipeline.run(docs[0])  # models loaded before the clock starts
+    began = time.monotonic()
+    report = score_stored(db.factory, card(CRITERIA), pipeline=pipeline, batch_size=10, budget_s=1.5)
+    assert time.monotonic() - began < 7  # neither sleeper was waited for (8 s each)
+    assert report.scored == 2
+    assert sorted((f.external_id, f.reason[:6]) for f in report.failures) == [
+        ("slow-early", "[S106]"),
+        ("slow-late", "[S106]"),
+    ]
+    assert "budget of 1.5 s" in report.failures[0].reason
+    with db.factory() as session:
+        stored = session.execute(select(ScoreFailureRow.interaction_id, ScoreFailureRow.message)).all()
+        assert sorted(i for i, _ in stored) == ids[2:]
+        assert all(m.startswith("[S106]") for _, m in stored)
+        evaluated = set(session.scalars(select(EvaluationRow.interaction_id)))
+    assert evaluated == set(ids[:2])

@@ -230,7 +230,7 @@ def stats(
     if result.last_run:
         run = result.last_run
         console.print(
-            f"last ingest #{run['id']}: {run['files']} files, {run['created']} created, "
+            f"last ingest #{run['id']} ({run['status']}): {run['files']} files, {run['created']} created, "
             f"{run['updated']} updated, {run['unchanged']} unchanged, {run['failed']} failed"
         )
         for line in result.last_run_failures[:20]:

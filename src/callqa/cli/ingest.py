@@ -13,12 +13,15 @@ from callqa.core.errors import CallqaError
 from callqa.ingest.formats.registry import default_registry
 from callqa.ingest.runner import IngestReport, ingest_paths
 from callqa.ingest.runner import Progress as IngestProgress
+from callqa.ingest.runs import recent_runs
+from callqa.interactions.convert import as_utc
 from callqa.interactions.service import Outcome
 from callqa.runtime import Runtime
 
 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
+    app.command("ingest-runs")(ingest_runs)
     app.command("formats")(formats)
 
 
@@ -88,6 +91,8 @@ def run_ingest(
 
 
 def print_report(report: IngestReport) -> None:
+    for skipped in report.skipped:
+        err_console.print(str(skipped), markup=False, soft_wrap=True)
     for failure in report.failures:
         err_console.print(str(failure), markup=False, soft_wrap=True)
     counts = report.counts
@@ -96,7 +101,29 @@ def print_report(report: IngestReport) -> None:
         f"{counts[Outcome.UNCHANGED]} unchanged, {counts[Outcome.PENDING]} metadata pending, "
         f"{len(report.failures)} failed"
     )
-    console.print(summary, markup=False)
+    if report.skipped:
+        summary += f", {len(report.skipped)} skipped"
+    console.print(summary, markup=False, soft_wrap=True)
+
+
+def ingest_runs(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many runs, newest first.")] = 20,
+) -> None:
+    """The history of ingest runs: when, what, their counts and whether each finished or was interrupted.
+
+    A run whose process is gone without finishing (killed, crashed) shows as interrupted; what it stored
+    stays stored, and running the same ingest again completes it.
+    """
+    with open_app() as ctx, ctx.factory.begin() as session:
+        runs = recent_runs(session, limit)
+        lines = [
+            f"#{run.id} {as_utc(run.started_at):%Y-%m-%d %H:%M:%S} {run.status:11} {run.files} files: "
+            f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
+            f"{run.pending} pending, {run.failed} failed, {run.skipped} skipped  {' '.join(run.paths)}"
+            for run in runs
+        ]
+    for line in lines:
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def formats() -> None:

@@ -63,6 +63,7 @@ def score(
                 rescore=rescore,
                 batch_size=ctx.config.scoring.batch_size,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                budget_s=ctx.config.scoring.item_budget_s,
             )
         print_score_report(report)
         if report.scored:

@@ -181,12 +181,22 @@ class AnalysisConfig(_Section):
         return options
 
 
+DEFAULT_ITEM_BUDGET_S = 60.0
+
+
 class ScoringConfig(_Section):
     scorecard: str = Field(DEFAULT_SCORECARD, description="built-in scorecard name or a YAML file path")
     vocabulary: dict[str, list[str]] = Field(
         default_factory=dict, description="replaces scorecard vocabulary entries, e.g. company: [Acme Bank]"
     )
     batch_size: int = Field(50, ge=1, le=10_000)
+    item_budget_s: float = Field(
+        DEFAULT_ITEM_BUDGET_S,
+        gt=0,
+        le=86_400,
+        description="seconds one interaction may take to analyse and evaluate; a slower one is failed "
+        "(S106) and the rest of its batch is stored",
+    )
 
 
 class LlmConfig(_Section):

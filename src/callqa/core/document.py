@@ -51,6 +51,7 @@ MAX_MS = 366 * 24 * 3600 * 1000
 # interaction), and an interaction keeps at most MAX_TURNS turns; what was cut is recorded in the metadata
 # under "callqa_truncated".
 MAX_TURN_CHARS = 8_000
+MAX_CHANNELS = 64  # audio channels of a recording (a channel index of 2**70 overflowed the driver)
 MAX_TURNS = 5_000
 TRUNCATED = "callqa_truncated"
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -71,7 +72,9 @@ class Turn(_Model):
     speaker: str | None = Field(
         default=None, description="Name or label of the person (agent name, 'spk_1')."
     )
-    channel_index: int | None = Field(default=None, ge=0, description="Audio channel the turn came from.")
+    channel_index: int | None = Field(
+        default=None, ge=0, le=MAX_CHANNELS - 1, description="Audio channel the turn came from."
+    )
     external_id: str | None = Field(
         default=None,
         max_length=255,
@@ -124,7 +127,7 @@ class MutedSpan(_Model):
 
     start_ms: int = Field(ge=0, le=MAX_MS)
     end_ms: int = Field(ge=0, le=MAX_MS)
-    channel: int | None = Field(default=None, ge=0)
+    channel: int | None = Field(default=None, ge=0, le=MAX_CHANNELS - 1)
     kind: str = Field(description="What was redacted there: card_number, cvv, national_id ...")
 
 
@@ -134,8 +137,8 @@ class Recording(_Model):
     uri: str = Field(description="File-store URI of the audio to play (the redacted copy when redacted).")
     media_type: str = Field(default="audio/flac")
     duration_ms: int = Field(ge=0, le=MAX_MS)
-    channels: int = Field(ge=1, le=64)
-    sample_rate: int = Field(gt=0, description="Sample rate of the stored copy.")
+    channels: int = Field(ge=1, le=MAX_CHANNELS)
+    sample_rate: int = Field(gt=0, le=1_000_000, description="Sample rate of the stored copy.")
     source_sha256: str = Field(description="Digest of the original file (re-imports of it are recognised).")
     original_uri: str | None = Field(default=None, description="The original, kept only if configured.")
     muted: list[MutedSpan] = Field(default_factory=list)

@@ -15,11 +15,13 @@ class ErrorCode(Enum):
     I103 = "cannot read file: {reason}"
     I104 = "cannot tell the format of this file; use --format with one of: {known}"
     I105 = "format '{name}' is unknown; known: {known}"
+    I106 = "looks like JSON, but not a shape any format reads: {shape}; known: {known}"
     # I2xx: JSON-shaped inputs
     I200 = "invalid JSON: {reason}"
     I201 = "invalid interaction: {reason}"
     I202 = "duplicate external id '{external_id}' in this file (first at {first})"
     I203 = "JSON document is not a {expected}"
+    I204 = "JSON nested deeper than {limit} levels"
     # I3xx: transcripts, chats, CSV
     I300 = "unknown role word '{word}'; known: {known} (add it under ingest.roles in the config)"
     I301 = "no turns found"
@@ -33,6 +35,8 @@ class ErrorCode(Enum):
         "(add it under ingest.chat.role_values in the config)"
     )
     I311 = "{chat}: {reason}"
+    I312 = "a quote opened on this line is never closed; the row is skipped and the lines after it are read"
+    I313 = "cannot read this CSV row: {reason}"
     # I4xx: e-mail
     I400 = "no message could be read: {reason}"
     I401 = "message has no sender address"
@@ -48,6 +52,7 @@ class ErrorCode(Enum):
         "Amazon Transcribe result has no channel or speaker labels; "
         "transcribe with channel identification or speaker diarization"
     )
+    I503 = "{field} is {value!r}, not a time (a number, never negative)"
     # I6xx: storing
     I600 = "could not store: {reason}"
     # I7xx: audio
@@ -105,6 +110,10 @@ class ErrorCode(Enum):
     S103 = "{path}: {reason}"
     S104 = "criterion id '{ident}' is used twice (sections {first} and {second})"
     S105 = "scorecard '{name}' not found; built in: {known} (or give a file path)"
+    S106 = (
+        "took longer than the per-interaction budget of {budget:g} s (during {step}); not scored, "
+        "the rest of its batch was (raise scoring.item_budget_s in the config to allow more)"
+    )
     # U1xx: users and access
     U100 = "user '{username}' already exists"
     U101 = "user '{username}': {reason}"

@@ -63,6 +63,18 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file found in a folder and deliberately not read (hidden, a note, a link to a folder): reported, so
+    nothing is left out silently, but not a failure."""
+
+    ref: SourceRef
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.ref}: skipped, {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
 class MetadataRow:
     """Interaction fields from a metadata-only source (a CSV of agents, queues, CSAT ...), keyed by id."""
 

@@ -12,6 +12,7 @@ from callqa.core.config import IngestConfig
 from callqa.core.decoding import decode_text
 from callqa.core.document import Interaction
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.ingest.formats._jsonfile import MAX_JSON_DEPTH, nested_too_deeply
 from callqa.ingest.timecodes import parse_datetime
 from callqa.ingest.validation import describe_validation_error
 
@@ -28,13 +29,19 @@ def sidecar_for(path: Path) -> Path | None:
     return None
 
 
+# Files holding many interactions take no sidecar: ``export.json`` beside ``export.csv`` is read on its own.
+_MANY_PER_FILE = frozenset({".json", ".csv", ".tsv", ".jsonl", ".ndjson", ".mbox"})
+
+
 def is_sidecar(path: Path, siblings: set[str]) -> bool:
-    """Whether a JSON file is another file's sidecar (``call.json`` beside ``call.txt``)."""
+    """Whether a JSON file is another file's sidecar (``call.json`` beside ``call.txt`` or ``call.wav``)."""
     name = path.name
     if not name.endswith(".json"):
         return False
     stem = name.removesuffix(".meta.json") if name.endswith(".meta.json") else name.removesuffix(".json")
-    return any(s != name and s.startswith(stem + ".") and not s.endswith(".json") for s in siblings)
+    return any(
+        s != name and Path(s).stem == stem and Path(s).suffix.lower() not in _MANY_PER_FILE for s in siblings
+    )
 
 
 def name_fields(path: Path, config: IngestConfig) -> dict[str, Any]:
@@ -60,8 +67,13 @@ def sidecar_fields(sidecar: Path) -> dict[str, Any]:
     """The fields a sidecar holds. Raises I306 with the reason."""
     try:
         text, _ = decode_text(sidecar.read_bytes())
+    except (OSError, CallqaError) as exc:
+        raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason=exc) from exc
+    if nested_too_deeply(text):
+        raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason=f"nested deeper than {MAX_JSON_DEPTH}")
+    try:
         data = json.loads(text)
-    except (OSError, CallqaError, json.JSONDecodeError) as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason=exc) from exc
     if not isinstance(data, dict):
         raise CallqaError(ErrorCode.I306, sidecar=sidecar.name, reason="must be a JSON object")

@@ -12,6 +12,9 @@ from callqa.db.base import Base, IdType, JsonType
 
 
 class IngestRunRow(Base):
+    """One ``callqa ingest``: ``status`` is running, finished, or interrupted (its process was found gone by
+    a later run on the same host, told by ``host`` and ``pid``)."""
+
     __tablename__ = "ingest_runs"
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
@@ -26,6 +29,10 @@ class IngestRunRow(Base):
     pending: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     options: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="running", server_default="finished")
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class IngestFailureRow(Base):

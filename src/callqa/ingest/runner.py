@@ -6,7 +6,6 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,11 +15,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.core.config import IngestConfig
 from callqa.core.errors import CallqaError, ErrorCode
-from callqa.ingest.base import Failure, FormatRegistry, MetadataRow, Parsed, ParseResult, SourceRef
+from callqa.ingest.base import (
+    Failure,
+    FormatRegistry,
+    MetadataRow,
+    Parsed,
+    ParseResult,
+    Skipped,
+    SourceRef,
+)
 from callqa.ingest.discovery import InputFile, discover
 from callqa.ingest.file_metadata import with_file_fields
-from callqa.ingest.models import IngestFailureRow, IngestRunRow
 from callqa.ingest.parallel import ParallelParser
+from callqa.ingest.runs import FailureLine, RunCounts, close_run, open_run
 from callqa.ingest.validation import describe_validation_error
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
@@ -46,6 +53,7 @@ class IngestReport:
     files: int = 0
     counts: Counter[Outcome] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     pending_ids: set[str] = field(default_factory=set)
 
     @property
@@ -86,7 +94,7 @@ class _Batch:
             try:
                 outcomes = list(_store(session, [item for item, _ in items]))
                 session.commit()
-            except (SQLAlchemyError, CallqaError, ValidationError, ValueError):
+            except (SQLAlchemyError, CallqaError, ValidationError, ValueError, OverflowError):
                 session.rollback()
                 outcomes = self._one_by_one(session, items)
         for index, ((item, ref), outcome) in enumerate(zip(items, outcomes, strict=True)):
@@ -112,7 +120,7 @@ class _Batch:
             try:
                 outcomes.extend(_store(session, [item]))
                 session.commit()
-            except (SQLAlchemyError, CallqaError, ValidationError, ValueError) as exc:
+            except (SQLAlchemyError, CallqaError, ValidationError, ValueError, OverflowError) as exc:
                 session.rollback()
                 reason = (
                     describe_validation_error(exc) if isinstance(exc, ValidationError) else _first_line(exc)
@@ -162,12 +170,14 @@ def ingest_paths(
     """
     paths = list(paths)
     report = IngestReport()
-    run_id = _open_run(factory, paths, fmt or "auto")
+    run_id = open_run(factory, paths, fmt or "auto")
     report.run_id = run_id
     planned: list[InputFile] = []
     for found in discover(paths, registry, fmt):
         if isinstance(found, Failure):
             report.failures.append(found)
+        elif isinstance(found, Skipped):
+            report.skipped.append(found)
         else:
             planned.append(found)
     total = sum(f.size for f in planned)
@@ -192,7 +202,20 @@ def ingest_paths(
             _tick(progress, report, done, total, index + 1, len(planned))
     batch.flush()
     _settle_pending(factory, report)
-    _close_run(factory, run_id, report)
+    counts = report.counts
+    close_run(
+        factory,
+        run_id,
+        RunCounts(
+            files=report.files,
+            created=counts[Outcome.CREATED],
+            updated=counts[Outcome.UPDATED],
+            unchanged=counts[Outcome.UNCHANGED],
+            pending=counts[Outcome.PENDING],
+            skipped=len(report.skipped),
+        ),
+        [FailureLine(redact_identifier(str(f.ref.path)), f.ref.line, f.message) for f in report.failures],
+    )
     return report
 
 
@@ -330,44 +353,3 @@ def _settle_pending(factory: sessionmaker[Session], report: IngestReport) -> Non
             )
         }
     report.counts[Outcome.PENDING] = len(report.pending_ids - arrived)
-
-
-def _open_run(factory: sessionmaker[Session], paths: list[Path], fmt: str) -> int:
-    with factory() as session:
-        run = IngestRunRow(
-            started_at=datetime.now(UTC),
-            paths=[redact_identifier(str(p)) for p in paths],
-            format=fmt,
-            files=0,
-            created=0,
-            updated=0,
-            unchanged=0,
-            pending=0,
-            failed=0,
-            options={},
-        )
-        session.add(run)
-        session.commit()
-        return run.id
-
-
-def _close_run(factory: sessionmaker[Session], run_id: int, report: IngestReport) -> None:
-    now = datetime.now(UTC)
-    with factory() as session:
-        run = session.get_one(IngestRunRow, run_id)
-        run.finished_at, run.files, run.failed = now, report.files, len(report.failures)
-        run.created = report.counts[Outcome.CREATED]
-        run.updated = report.counts[Outcome.UPDATED]
-        run.unchanged = report.counts[Outcome.UNCHANGED]
-        run.pending = report.counts[Outcome.PENDING]
-        session.add_all(
-            IngestFailureRow(
-                run_id=run_id,
-                path=redact_identifier(str(f.ref.path))[:1024],
-                line=f.ref.line,
-                message=f.message,
-                created_at=now,
-            )
-            for f in report.failures
-        )
-        session.commit()

@@ -11,11 +11,12 @@ from dateutil import parser as dateutil_parser
 from callqa.core.errors import CallqaError, ErrorCode
 
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
-_CLOCK = re.compile(r"^(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2}(?:[.,]\d{1,3})?)$")
+# Minutes may run past 59 when no hours are given: [100:00] is 100 minutes into a long call.
+_CLOCK = re.compile(r"^(?:(\d{1,4}):)?(\d{1,4}):(\d{1,2}(?:[.,]\d{1,3})?)$")
 
 
 def parse_clock(value: str) -> int:
-    """``mm:ss``, ``hh:mm:ss`` with optional fraction → milliseconds. Raises I302."""
+    """``mm:ss`` (``100:00`` too), ``hh:mm:ss`` with optional fraction → milliseconds. Raises I302."""
     match = _CLOCK.match(value.strip())
     if not match:
         raise CallqaError(ErrorCode.I302, value=value, reason="expected mm:ss or hh:mm:ss[.f]")

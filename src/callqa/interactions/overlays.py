@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.core.document import Channel, Direction
+from callqa.core.document import EARLIEST, LATEST, MAX_MS, Channel, Direction
 from callqa.interactions.models import InteractionRow, MetadataOverlayRow
 from callqa.interactions.service import Outcome, Stored, StoreItem, load_document, store_interactions
 from callqa.privacy.redact import redact_identifier, redact_json, redact_text
@@ -32,7 +32,7 @@ class OverlayFields(BaseModel):
     queue: str | None = Field(default=None, max_length=255)
     customer: str | None = Field(default=None, max_length=255)
     started_at: datetime | None = None
-    duration_ms: int | None = Field(default=None, ge=0)
+    duration_ms: int | None = Field(default=None, ge=0, le=MAX_MS)
     language: str | None = Field(default=None, max_length=35)
     subject: str | None = None
     csat: float | None = Field(default=None, ge=0)
@@ -40,6 +40,16 @@ class OverlayFields(BaseModel):
     nps: int | None = Field(default=None, ge=0, le=10)
     survey_comment: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("started_at")
+    @classmethod
+    def _within_years(cls, value: datetime | None) -> datetime | None:
+        """The years an interaction may start in: a bad metadata row is its own I201, not a failed store."""
+        if value is not None:
+            moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+            if not EARLIEST <= moment < LATEST:
+                raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}–{LATEST.year - 1}")
+        return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,3 +120,16 @@ class LlmVerdictRow(Base):
     prompt_version: Mapped[str] = mapped_column(String(128))
     value: Mapped[dict[str, Any]] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScoreFailureRow(Base):
+    """An interaction ``callqa score`` could not score, with the coded cause (never its text)."""
+
+    __tablename__ = "score_failures"
+    __table_args__ = (Index("ix_score_failures_interaction_id", "interaction_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    scorecard_name: Mapped[str] = mapped_column(String(128))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

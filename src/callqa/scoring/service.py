@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,15 +16,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.analysis.base import Analysis
 from callqa.analysis.pipeline import Pipeline
+from callqa.core.config import DEFAULT_ITEM_BUDGET_S
+from callqa.core.document import Interaction
 from callqa.core.errors import CallqaError
 from callqa.core.gc_tuning import bulk_gc
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.service import load_documents
 from callqa.ml.embeddings import canonical, cores, get_embedder
+from callqa.scoring.budget import Step, run_within
 from callqa.scoring.detectors import Services
 from callqa.scoring.engine import ENGINE_VERSION, Evaluation, evaluate
 from callqa.scoring.loader import Scorecard
-from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, ScorecardRow
+from callqa.scoring.models import (
+    AnalysisRow,
+    CriterionResultRow,
+    EvaluationRow,
+    ScorecardRow,
+    ScoreFailureRow,
+)
 from callqa.scoring.serialize import analysis_json
 
 ProgressCallback = Callable[[int, int], None]
@@ -200,8 +210,13 @@ def score_stored(
     ids: Sequence[int] | None = None,
     batch_size: int = 50,
     progress: ProgressCallback | None = None,
+    budget_s: float | None = DEFAULT_ITEM_BUDGET_S,
 ) -> ScoreReport:
-    """Score what needs scoring, one transaction per batch; a failing interaction is reported, not fatal."""
+    """Score what needs scoring, one transaction per batch; a failing interaction is reported, not fatal.
+
+    One interaction may take ``budget_s`` seconds to analyse and evaluate (None: no limit); a slower one is
+    failed with S106 and the rest of its batch is stored. Every failure is kept in ``score_failures``.
+    """
     services = services or Services()
     with factory.begin() as session:
         card = register_scorecard(session, scorecard)
@@ -228,12 +243,14 @@ def score_stored(
     ):
         for index in range(len(batches)):
             while len(started) < LOOKAHEAD and index + len(started) < len(batches):
-                current = _start_batch(factory, pipeline, batches[index + len(started)], report)
+                current = _start_batch(factory, pipeline, batches[index + len(started)], report, budget_s)
                 texts = _new_texts(pipeline, current, sent)
                 if texts:
                     current.embedded = background.submit(_warm, texts)
                 started.append(current)
-            _finish_batch(factory, started.popleft(), pipeline, scorecard, services, card_id, report)
+            _finish_batch(
+                factory, started.popleft(), pipeline, scorecard, services, card_id, report, budget_s
+            )
             done += len(batches[index])
             if progress is not None:
                 progress(done, len(todo))
@@ -250,6 +267,8 @@ class _Started:
     external_ids: dict[int, str]
     hashes: dict[int, str]
     embedded: Future[None] | None = None
+    spent: dict[int, float] = field(default_factory=dict)  # seconds of each interaction's budget used
+    failures: list[ScoreFailure] = field(default_factory=list)  # to record with the batch
 
 
 LOOKAHEAD = 8  # batches started ahead of the one being finished
@@ -277,12 +296,19 @@ def _warm(texts: list[str]) -> None:
     get_embedder().embed(texts)
 
 
-def _failed(report: ScoreReport, interaction_id: int, external_id: str, exc: Exception) -> None:
-    report.failures.append(ScoreFailure(interaction_id, external_id, f"{type(exc).__name__}: {exc}"))
+def _failed(report: ScoreReport, started: _Started, interaction_id: int, exc: Exception) -> None:
+    reason = str(exc) if isinstance(exc, CallqaError) else f"{type(exc).__name__}: {exc}"
+    failure = ScoreFailure(interaction_id, started.external_ids[interaction_id], reason)
+    report.failures.append(failure)
+    started.failures.append(failure)
 
 
 def _start_batch(
-    factory: sessionmaker[Session], pipeline: Pipeline, batch: Sequence[int], report: ScoreReport
+    factory: sessionmaker[Session],
+    pipeline: Pipeline,
+    batch: Sequence[int],
+    report: ScoreReport,
+    budget_s: float | None,
 ) -> _Started:
     with factory() as session:
         docs = load_documents(session, batch)
@@ -294,11 +320,18 @@ def _start_batch(
         }
     started = _Started({}, {i: docs[i].external_id for i in batch}, hashes)
     for interaction_id in batch:
+        doc = docs[interaction_id]
+        began = time.monotonic()
         try:
-            started.analyses[interaction_id] = pipeline.start(docs[interaction_id])
+            started.analyses[interaction_id] = run_within(budget_s, _starter(pipeline, doc))
         except _EXPECTED as exc:
-            _failed(report, interaction_id, started.external_ids[interaction_id], exc)
+            _failed(report, started, interaction_id, exc)
+        started.spent[interaction_id] = time.monotonic() - began
     return started
+
+
+def _starter(pipeline: Pipeline, doc: Interaction) -> Callable[[Step], Analysis]:
+    return lambda _step: pipeline.start(doc)
 
 
 def _finish_batch(
@@ -309,6 +342,7 @@ def _finish_batch(
     services: Services,
     card_id: int,
     report: ScoreReport,
+    budget_s: float | None,
 ) -> None:
     if started.embedded is not None:
         try:
@@ -319,11 +353,16 @@ def _finish_batch(
             )
     scored: list[Scored] = []
     for interaction_id, analysis in started.analyses.items():
-        try:
+
+        def finish(step: Step, analysis: Analysis = analysis) -> Evaluation:
             pipeline.finish(analysis)
-            evaluation = evaluate(analysis, scorecard, services)
+            step.name = "evaluation"
+            return evaluate(analysis, scorecard, services)
+
+        try:
+            evaluation = run_within(budget_s, finish, spent=started.spent[interaction_id])
         except _EXPECTED as exc:
-            _failed(report, interaction_id, started.external_ids[interaction_id], exc)
+            _failed(report, started, interaction_id, exc)
             continue
         scored.append(Scored(interaction_id, started.hashes[interaction_id], analysis, evaluation))
         report.scored += 1
@@ -331,4 +370,19 @@ def _finish_batch(
         if evaluation.score is not None:
             report.scores.append(evaluation.score)
     with factory.begin() as session:
-        store_evaluations(session, scored, session.get_one(ScorecardRow, card_id), pipeline.version)
+        card = session.get_one(ScorecardRow, card_id)
+        store_evaluations(session, scored, card, pipeline.version)
+        _record_failures(session, started.failures, card.name)
+
+
+def _record_failures(session: Session, failures: Sequence[ScoreFailure], scorecard_name: str) -> None:
+    now = datetime.now(UTC)
+    session.add_all(
+        ScoreFailureRow(
+            interaction_id=f.interaction_id,
+            scorecard_name=scorecard_name,
+            message=f.reason[:4000],
+            created_at=now,
+        )
+        for f in failures
+    )

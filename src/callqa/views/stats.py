@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.ingest.models import IngestFailureRow, IngestRunRow
+from callqa.ingest.runs import status_of
 from callqa.interactions.convert import as_utc
 from callqa.interactions.models import InteractionRow, RedactionRow
 
@@ -72,6 +73,7 @@ def interaction_stats(session: Session) -> Stats:
     if run is not None:
         stats.last_run = {
             "id": run.id,
+            "status": status_of(run),
             "started_at": as_utc(run.started_at),
             "files": run.files,
             "created": run.created,
@@ -79,6 +81,7 @@ def interaction_stats(session: Session) -> Stats:
             "unchanged": run.unchanged,
             "pending": run.pending,
             "failed": run.failed,
+            "skipped": run.skipped,
         }
         failures = session.scalars(
             select(IngestFailureRow).where(IngestFailureRow.run_id == run.id).order_by(IngestFailureRow.id)

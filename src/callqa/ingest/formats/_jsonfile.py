@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,38 @@ from typing import Any
 from callqa.core.decoding import decode_text, sniff_bom
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, SourceRef
+
+# Real documents nest a handful of levels; a line of 100,000 brackets is an attack on the parser's stack.
+MAX_JSON_DEPTH = 64
+_KEEP = b'"[]{}'
+_DROP_BYTES = bytes(b for b in range(256) if b not in _KEEP)
+_DROP_STR = re.compile(r'[^"\[\]{}]+')
+_STRINGS = re.compile(r'"[^"]*"')
+
+
+def nested_too_deeply(data: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects deeper than ``limit``, told before parsing it.
+
+    All at C speed: escaped backslashes and quotes go, then everything but quotes and brackets, then the
+    strings; innermost ``[]`` / ``{}`` pairs are then removed a level at a time, so a document needs as
+    many rounds as it is deep (the usual 3 to 6 decide it).
+    """
+    if isinstance(data, bytes):
+        if data.count(b"[") + data.count(b"{") <= limit:
+            return False
+        kept = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _DROP_BYTES)
+        skeleton = kept.decode("ascii")
+    else:
+        if data.count("[") + data.count("{") <= limit:
+            return False
+        skeleton = _DROP_STR.sub("", data.replace("\\\\", "").replace('\\"', ""))
+    shape = _STRINGS.sub("", skeleton)
+    for _ in range(limit):
+        reduced = shape.replace("[]", "").replace("{}", "")
+        if reduced == shape:  # empty, or brackets that do not pair up (the parser says where)
+            return False
+        shape = reduced
+    return "[]" in shape or "{}" in shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +63,14 @@ def load_json(path: Path) -> Loaded | Failure:
         text, _ = decode_text(data)
     except CallqaError as exc:
         return Failure.of(ref, exc)
+    if nested_too_deeply(text):
+        return Failure.coded(ref, ErrorCode.I204, limit=MAX_JSON_DEPTH)
     try:
         return Loaded(json.loads(text))
     except json.JSONDecodeError as exc:
         return Failure.coded(SourceRef(path, line=exc.lineno), ErrorCode.I200, reason=exc.msg)
     except RecursionError:
-        return Failure.coded(ref, ErrorCode.I200, reason="nested too deeply")
+        return Failure.coded(ref, ErrorCode.I204, limit=MAX_JSON_DEPTH)
 
 
 def head_text(head: bytes) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from callqa.core.config import IngestConfig
 from callqa.core.document import Role
-from callqa.core.errors import ErrorCode
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, ParseResult, SourceRef
 from callqa.ingest.formats._jsonfile import Loaded, head_text, is_json_path, load_json, text_of
 from callqa.ingest.formats.aws_transcribe_items import NoLabels, channel_index, read_standard
@@ -32,6 +32,7 @@ class AwsTranscribeFormat:
 
     name = "aws-transcribe"
     summary = "Amazon Transcribe / Transcribe Call Analytics output JSON"
+    json_hint = "jobName and results, or Call Analytics Transcript with Participants"
     per_file = True
 
     def sniff(self, path: Path, head: bytes) -> float:
@@ -58,7 +59,10 @@ class AwsTranscribeFormat:
         if isinstance(loaded, Failure):
             yield loaded
             return
-        yield _parse_document(loaded, path, ref, config)
+        try:
+            yield _parse_document(loaded, path, ref, config)
+        except CallqaError as exc:  # a time that is not a number (I503)
+            yield Failure.of(ref, exc)
 
 
 def _parse_document(loaded: Loaded, path: Path, ref: SourceRef, config: IngestConfig) -> ParseResult:
@@ -148,8 +152,8 @@ def _call_analytics(doc: dict[str, Any], path: Path, ref: SourceRef, config: Ing
         role = _participant_role(who, config)
         if role is None:
             return Failure.coded(ref, ErrorCode.I501, label=who or "(none)")
-        start = _millis(segment.get("BeginOffsetMillis"))
-        end = _millis(segment.get("EndOffsetMillis"))
+        start = _offset(segment, "BeginOffsetMillis")
+        end = _offset(segment, "EndOffsetMillis")
         turns.append(
             {
                 "role": role,
@@ -327,6 +331,17 @@ def bcp47(code: str | None) -> str | None:
         return _LANGUAGE_TAGS[code.lower()]
     parts = code.split("-")
     return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+
+
+def _offset(segment: dict[str, Any], key: str) -> int | None:
+    """A turn's offset in ms: absent is None; a value that is not a number of ms is an I503 for the file."""
+    value = segment.get(key)
+    if value is None:
+        return None
+    millis = _millis(value)
+    if millis is None:
+        raise CallqaError(ErrorCode.I503, field=key, value=value)
+    return millis
 
 
 def _millis(value: object) -> int | None:

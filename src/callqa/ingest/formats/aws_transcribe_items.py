@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.formats._jsonfile import text_of
 
 _CHANNEL_LABEL = re.compile(r"^ch_(\d+)$")
@@ -67,7 +68,9 @@ def read_standard(results: dict[str, Any]) -> StandardResult:
         turns, built_from = _merge(sorted(words, key=lambda w: w.start_ms)), "items"
     spoken = [i for i in items if i.get("type") != "punctuation"]
     confidences = [c for c in (_confidence(i) for i in spoken) if c is not None]
-    ends = [e for e in (_ms(i.get("end_time")) for i in spoken) if e is not None] + [t.end_ms for t in turns]
+    ends = [e for e in (_ms(i.get("end_time"), "end_time") for i in spoken) if e is not None] + [
+        t.end_ms for t in turns
+    ]
     labels = {t.label for t in turns}
     return StandardResult(
         turns=turns,
@@ -125,7 +128,7 @@ def _words(items: Iterable[dict[str, Any]], label_for: LabelFor) -> list[Span]:
             continue
         start = _ms(item.get("start_time"))
         start = start if start is not None else (previous.end_ms if previous else 0)
-        end = _ms(item.get("end_time"))
+        end = _ms(item.get("end_time"), "end_time")
         word = Span(label, start, max(start, end if end is not None else start), content)
         words.append(word)
         last[label] = previous = word
@@ -141,7 +144,7 @@ def _speaker_times(speaker_labels: dict[str, Any]) -> list[tuple[int, int, str]]
         speaker = str(segment["speaker_label"]).strip()
         for word in _list(segment.get("items")) or [segment]:
             if isinstance(word, dict):
-                start, end = _ms(word.get("start_time")), _ms(word.get("end_time"))
+                start, end = _ms(word.get("start_time")), _ms(word.get("end_time"), "end_time")
                 if start is not None:
                     label = text_of(word.get("speaker_label")) or speaker
                     spans.append((start, end if end is not None else start, label))
@@ -169,7 +172,7 @@ def _audio_segments(results: dict[str, Any]) -> list[Span]:
         label = _label_of(segment)
         if not label:
             return []
-        start, end = _ms(segment.get("start_time")), _ms(segment.get("end_time"))
+        start, end = _ms(segment.get("start_time")), _ms(segment.get("end_time"), "end_time")
         if text is None or start is None:
             continue
         spans.append(Span(label, start, max(start, end if end is not None else start), text))
@@ -235,9 +238,14 @@ def _confidence(item: dict[str, Any]) -> float | None:
     return _float(alternative.get("confidence"))
 
 
-def _ms(value: object) -> int | None:
+def _ms(value: object, field: str = "start_time") -> int | None:
+    """Seconds as milliseconds; absent is None, anything else that is not a time is an I503 for the file."""
+    if value is None:
+        return None
     seconds = _float(value)
-    return round(seconds * 1000) if seconds is not None and seconds >= 0 else None
+    if seconds is None or not 0 <= seconds < 2**40:
+        raise CallqaError(ErrorCode.I503, field=field, value=value)
+    return round(seconds * 1000)
 
 
 def _float(value: object) -> float | None:

@@ -12,6 +12,7 @@ from callqa.core.config import IngestConfig
 from callqa.core.decoding import decode_text, looks_binary, sniff_bom
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ingest.base import Failure, ParseResult, SourceRef
+from callqa.ingest.formats._jsonfile import MAX_JSON_DEPTH, nested_too_deeply
 from callqa.ingest.validation import build_interaction
 
 _DECODER = json.JSONDecoder()
@@ -27,6 +28,7 @@ def _record(data: Any, ref: SourceRef) -> ParseResult:
 class CallqaJsonFormat:
     name = "callqa-json"
     summary = "callqa interaction JSON: one object or an array of objects"
+    json_hint = "an object with turns, or an array of them"
     per_file = False
 
     def sniff(self, path: Path, head: bytes) -> float:
@@ -44,6 +46,9 @@ class CallqaJsonFormat:
             return
         except OSError as exc:
             yield Failure.coded(SourceRef(path), ErrorCode.I103, reason=exc.strerror or exc)
+            return
+        if nested_too_deeply(text):
+            yield Failure.coded(SourceRef(path), ErrorCode.I204, limit=MAX_JSON_DEPTH)
             return
         start = _skip(text, 0)
         if text.startswith("[", start):
@@ -118,8 +123,8 @@ class CallqaJsonlFormat:
             head = handle.read(8192)
             handle.seek(0)
             bom = sniff_bom(head)
-            binary_at = looks_binary(head)
-            if binary_at is not None:
+            binary_at = None if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else looks_binary(head)
+            if binary_at is not None:  # a line holding a NUL byte is that line's failure, not the file's
                 yield Failure.coded(SourceRef(path), ErrorCode.I101, offset=binary_at, byte=head[binary_at])
                 return
             lines = _utf8_lines(handle) if bom in (None, "utf-8-sig") else _wide_lines(handle, bom)
@@ -147,6 +152,13 @@ def _records(path: Path, lines: Iterator[tuple[int, bytes | str, int | None]]) -
             continue
         records += 1
         ref = SourceRef(path, number, offset)
+        nul = line.find(b"\0") if isinstance(line, bytes) else line.find("\0")
+        if nul >= 0:
+            yield Failure.coded(ref, ErrorCode.I101, offset=nul, byte=0)
+            continue
+        if nested_too_deeply(line):
+            yield Failure.coded(ref, ErrorCode.I204, limit=MAX_JSON_DEPTH)
+            continue
         try:
             data = json.loads(line)
         except UnicodeDecodeError as exc:
@@ -154,6 +166,9 @@ def _records(path: Path, lines: Iterator[tuple[int, bytes | str, int | None]]) -
             continue
         except json.JSONDecodeError as exc:
             yield Failure.coded(ref, ErrorCode.I200, reason=f"{exc.msg} (column {exc.colno})")
+            continue
+        except RecursionError:  # deeper than the interpreter's limit in a way the bound did not see
+            yield Failure.coded(ref, ErrorCode.I204, limit=MAX_JSON_DEPTH)
             continue
         yield _record(data, ref)
     if records == 0:

@@ -41,6 +41,7 @@ class ChatFormat:
 
     name = "chat"
     summary = 'Chat exports (JSON): a chat, an array of chats, {"chats": [...]} or an array of messages'
+    json_hint = "messages (or a chats list of them), each with a role or sender and text"
     per_file = False
 
     def sniff(self, path: Path, head: bytes) -> float:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from callqa.core.config import CsvColumns
 from callqa.core.decoding import decode_text
@@ -53,10 +53,15 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", header.strip().lower().lstrip("\ufeff")).strip("_")
 
 
+# A cell of several megabytes is read (a turn is then cut to the document's limit): the file is in memory
+# anyway, and the csv module's default of 128 KiB would reject the whole file for one long message.
+MAX_FIELD_CHARS = 64 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class CsvTable:
     header: list[str]
-    rows: Iterator[tuple[int, list[str]]]  # (line number, cells)
+    rows: Iterator[tuple[int, list[str] | CallqaError]]  # (line the row starts on, its cells or why not)
 
     def resolve(self, aliases: Mapping[str, tuple[str, ...]], mapping: CsvColumns) -> dict[str, int]:
         """Column index for each field: the configured header first, then the first alias present."""
@@ -87,12 +92,14 @@ def read_table(path: Path, delimiter: str | None) -> CsvTable:
     text, _ = decode_text(data)
     if delimiter is None:
         delimiter = _sniff_delimiter(text[:8192], path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise CallqaError(ErrorCode.I100) from None
-    return CsvTable(header, _numbered(reader))
+    if csv.field_size_limit() < MAX_FIELD_CHARS:
+        csv.field_size_limit(MAX_FIELD_CHARS)
+    rows = _rows(list(io.StringIO(text, newline="")), delimiter)
+    for _, header in rows:
+        if isinstance(header, CallqaError):
+            raise header
+        return CsvTable(header, rows)
+    raise CallqaError(ErrorCode.I100)
 
 
 def header_names(head: bytes) -> list[str]:
@@ -110,10 +117,45 @@ def header_names(head: bytes) -> list[str]:
     return [normalise_header(cell) for cell in next(csv.reader([line], delimiter=delimiter), [])]
 
 
-def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            yield reader.line_num, row
+def _rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | CallqaError]]:
+    """Non-blank rows with the line each starts on; a row the csv module refuses is an error for that row.
+
+    A quote that is never closed would swallow the rest of the file (or the lines up to the next stray
+    quote) into one cell: that row is reported at the line where the quote opened, and reading starts again
+    on the next line.
+    """
+    start = 0  # lines[start:] is what the current reader reads
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter)
+        first = start + 1  # the line the next row starts on
+        try:
+            for row in reader:
+                last = start + reader.line_num
+                if _unclosed(lines[first - 1 : last], delimiter, at_end=last == len(lines)):
+                    yield first, CallqaError(ErrorCode.I312)
+                    start = first
+                    break
+                if any(cell.strip() for cell in row):
+                    yield first, row
+                first = last + 1
+            else:
+                return
+        except csv.Error as exc:
+            yield first, CallqaError(ErrorCode.I313, reason=exc)
+            start += reader.line_num
+
+
+def _unclosed(record: list[str], delimiter: str, *, at_end: bool) -> bool:
+    """Whether a row's quote ran on past where it should have closed: the file's last row ends inside a
+    quoted cell, or a row spanning lines does not read strictly (a well-quoted multi-line cell does)."""
+    if len(record) == 1 and not at_end:
+        return False
+    try:
+        for _ in csv.reader(record, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return len(record) > 1 or "unexpected end of data" in str(exc)
+    return False
 
 
 def _sniff_delimiter(sample: str, path: Path) -> str:

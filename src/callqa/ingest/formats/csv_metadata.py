@@ -68,8 +68,13 @@ class CsvMetadataFormat:
             return
         known = set(columns.values())
         extra = {i: normalise_header(h) for i, h in enumerate(table.header) if i not in known and h.strip()}
+        rows = 0
         for line, row in table.rows:
+            rows += 1
             ref = SourceRef(path, line)
+            if isinstance(row, CallqaError):
+                yield Failure.of(ref, row)
+                continue
             external_id = cell(row, columns["external_id"])
             if external_id is None:
                 yield Failure.coded(
@@ -86,6 +91,8 @@ class CsvMetadataFormat:
                 fields["metadata"] = metadata
             source = fields.pop("source", None)
             yield MetadataRow(external_id, fields, ref, source=source)
+        if rows == 0:
+            yield Failure.coded(SourceRef(path), ErrorCode.I301)
 
 
 def _fields(

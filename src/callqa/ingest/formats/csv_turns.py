@@ -67,6 +67,8 @@ class CsvTurnsFormat:
         names = set(header_names(head))
         if names & _TEXT_HEADERS and names & _ROLE_HEADERS:
             return 0.9
+        if names & _ROLE_HEADERS:  # turns without their text column: parsing says which column is missing
+            return 0.88
         return 0.4 if not names & _ID_HEADERS or names & _TEXT_HEADERS else 0.2
 
     def parse(self, path: Path, config: IngestConfig) -> Iterator[ParseResult]:
@@ -93,7 +95,12 @@ class CsvTurnsFormat:
         }
         lexicon = RoleLexicon(config.roles)
         groups: dict[str, _Group] = {}
+        rows = 0
         for line, row in table.rows:
+            rows += 1
+            if isinstance(row, CallqaError):
+                yield Failure.of(SourceRef(path, line), row)
+                continue
             external_id = cell(row, columns["external_id"])
             if external_id is None:
                 yield Failure.coded(
@@ -110,6 +117,8 @@ class CsvTurnsFormat:
                     _add_row(group, row, columns, units, lexicon, config)
                 except CallqaError as exc:
                     group.error = Failure.of(SourceRef(path, line), exc)
+        if rows == 0:  # a header and nothing else is said, not silently counted as a file
+            yield Failure.coded(SourceRef(path), ErrorCode.I301)
         for external_id, group in groups.items():
             if group.error is not None:
                 yield group.error

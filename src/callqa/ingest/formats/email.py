@@ -78,6 +78,9 @@ class EmailFormat:
         except (ValueError, LookupError, TypeError, IndexError) as exc:
             yield Failure.coded(SourceRef(path), ErrorCode.I403, reason=exc)
             return
+        except RecursionError:  # thousands of nested multipart parts
+            yield Failure.coded(SourceRef(path), ErrorCode.I403, reason=_TOO_DEEP)
+            return
         if mail is None:
             yield Failure.coded(SourceRef(path), ErrorCode.I400, reason="no mail headers found")
             return
@@ -85,6 +88,9 @@ class EmailFormat:
             yield Failure.coded(SourceRef(path), mail)
             return
         yield from _threads([mail], path, config)
+
+
+_TOO_DEEP = "its MIME parts are nested too deeply"
 
 
 class MboxFormat:
@@ -140,6 +146,8 @@ def _mbox_mail(raw: bytes, position: int, line: int | None, config: IngestConfig
     except (ValueError, LookupError, TypeError, IndexError) as exc:
         # The stdlib parser is lenient, yet odd input can still raise; only that message fails.
         return ErrorCode.I403.format(reason=exc)
+    except RecursionError:
+        return ErrorCode.I403.format(reason=_TOO_DEEP)
     return mail.format() if isinstance(mail, ErrorCode) else mail
 
 

@@ -21,7 +21,7 @@ from callqa.ingest.validation import build_interaction
 # in them do not look like speaker lines.
 _LINE = re.compile(
     r"""^\s*
-    (?:[\[(]?(?P<time>\d{1,3}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?)[\])]?\s*[-–]?\s*)?
+    (?:[\[(]?(?P<time>\d{1,4}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?)[\])]?\s*[-–]?\s*)?
     (?P<role>[^\W\d_][^:：()\[\]（）]{0,30}?)
     \s*(?:[(（\[](?P<name>[^)）\]]{1,60})[)）\]])?
     \s*[:：]\s?(?P<text>.*)$""",

@@ -103,6 +103,7 @@ def rescore(request: Request, session: DbSession, actor: CurrentActor, name: str
             rescore=True,
             batch_size=runtime.config.scoring.batch_size,
             progress=progress,
+            budget_s=runtime.config.scoring.item_budget_s,
         )
         with runtime.factory.begin() as session:
             carry_reviews(session, card.name)
