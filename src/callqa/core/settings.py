@@ -139,6 +139,18 @@ class Settings(BaseSettings):
         description="How often the web server folds new scores into dashboards (0: never).",
     )
 
+    customer_key_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of the pseudonymous customer keys (at least 32 characters; unset: a random one "
+        "kept in <data_dir>/customer-key.secret). Every process of a deployment needs the same one.",
+    )
+    retention_run_s: float = Field(
+        default=21600.0,
+        ge=0,
+        description="How often the web server applies the retention policies of the configuration file "
+        "(0: never; `callqa retention run` does it by hand).",
+    )
+
     public_url: str | None = Field(
         default=None,
         description="The web app's address as users reach it (links in e-mailed reports), e.g. https://qa.example.com.",

@@ -109,3 +109,19 @@ class RedactionRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+
+
+class CustomerKeyRow(Base):
+    """A pseudonymous key of a customer of an interaction (``privacy.customer_keys``): a keyed hash of their
+    phone number, e-mail address or customer id, never the value itself; one interaction may have several."""
+
+    __tablename__ = "interaction_customer_keys"
+    __table_args__ = (
+        UniqueConstraint("interaction_id", "key"),
+        Index("ix_interaction_customer_keys_key", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # phone | email | id
+    key: Mapped[str] = mapped_column(String(64))

@@ -16,6 +16,7 @@ from callqa.core.document import Interaction
 from callqa.interactions.convert import event_values, interaction_values, to_document, turn_values
 from callqa.interactions.merge import apply_overlays, merge_fragment, normalise
 from callqa.interactions.models import (
+    CustomerKeyRow,
     EventRow,
     InteractionRow,
     MetadataOverlayRow,
@@ -23,6 +24,7 @@ from callqa.interactions.models import (
     TurnRow,
 )
 from callqa.privacy import FieldRedaction, placeholder_records, redact_interaction
+from callqa.privacy.customer_keys import SESSION_INFO_KEY, CustomerKeyer
 
 Key = tuple[str, str]
 
@@ -56,6 +58,7 @@ class _Write:
     origin: str | None
     redactions: list[FieldRedaction]
     existing_id: int | None
+    customer_keys: set[tuple[str, str]]
 
 
 def store_interactions(
@@ -63,14 +66,17 @@ def store_interactions(
 ) -> list[Stored]:
     """Insert new interactions, update changed ones, leave identical ones alone; one result per item.
 
-    Every document is redacted (card numbers, CVV, national ids ...) before it is hashed or written.
+    Every document is redacted (card numbers, CVV, national ids ...) before it is hashed or written; the
+    customer's pseudonymous keys are taken before that, when the session carries a keyer (the runtime's do).
     """
     now = now or datetime.now(UTC)
+    keyer: CustomerKeyer | None = session.info.get(SESSION_INFO_KEY)
     keys = {(item.doc.source, item.doc.external_id) for item in items}
     existing = _existing(session, keys)
     overlays = overlays_for(session, {external_id for _, external_id in keys})
     writes: dict[Key, _Write] = {}
     outcomes: list[tuple[Outcome, Key]] = []
+    unchanged_keys: list[tuple[int, set[tuple[str, str]]]] = []
     for item in items:
         key = (item.doc.source, item.doc.external_id)
         pending = writes.get(key)
@@ -81,15 +87,23 @@ def store_interactions(
         elif item.merge and stored_id is not None:
             doc = merge_fragment(load_document(session, stored_id), doc)
         doc = apply_overlays(doc, _matching(overlays, doc))
+        customer_keys: set[tuple[str, str]] = set(keyer.keys_of(doc)) if keyer else set()
+        if pending is not None:
+            customer_keys |= pending.customer_keys
         doc, _ = redact_interaction(normalise(doc))
         digest = doc.content_hash()
         previous = pending.digest if pending else stored_digest
         if digest == previous:
             outcomes.append((Outcome.UNCHANGED, key))
+            if pending is not None:
+                pending.customer_keys |= customer_keys
+            elif stored_id is not None and customer_keys:
+                unchanged_keys.append((stored_id, customer_keys))
             continue
         outcomes.append((Outcome.CREATED if previous is None else Outcome.UPDATED, key))
-        writes[key] = _Write(doc, digest, item.origin, placeholder_records(doc), stored_id)
+        writes[key] = _Write(doc, digest, item.origin, placeholder_records(doc), stored_id, customer_keys)
     ids = dict(zip(writes, _flush(session, list(writes.values()), now), strict=True))
+    _add_customer_keys(session, unchanged_keys)
     return [Stored(outcome, ids.get(key, existing.get(key, (None, ""))[0])) for outcome, key in outcomes]
 
 
@@ -147,7 +161,31 @@ def _flush(session: Session, writes: list[_Write], now: datetime) -> list[int]:
     id_of = iter(new_ids)
     ids = [w.existing_id if w.existing_id is not None else next(id_of) for w in writes]
     _insert_children(session, [(i, w) for i, w in zip(ids, writes, strict=True)])
+    _add_customer_keys(session, [(i, w.customer_keys) for i, w in zip(ids, writes, strict=True)])
     return ids
+
+
+def _add_customer_keys(session: Session, pairs: Sequence[tuple[int, set[tuple[str, str]]]]) -> None:
+    """Keys are only ever added: a re-store of a redacted copy no longer shows the identifiers it had."""
+    pairs = [(i, keys) for i, keys in pairs if keys]
+    if not pairs:
+        return
+    known = {
+        (row.interaction_id, row.key)
+        for row in session.execute(
+            select(CustomerKeyRow.interaction_id, CustomerKeyRow.key).where(
+                CustomerKeyRow.interaction_id.in_([i for i, _ in pairs])
+            )
+        )
+    }
+    rows = [
+        {"interaction_id": i, "kind": kind, "key": key}
+        for i, keys in pairs
+        for kind, key in sorted(keys)
+        if (i, key) not in known
+    ]
+    if rows:
+        session.execute(insert(CustomerKeyRow.__table__), rows)  # type: ignore[arg-type]
 
 
 def _insert_children(session: Session, pairs: Iterable[tuple[int, _Write]]) -> None:

@@ -1,0 +1,127 @@
+"""Pseudonymous customer keys: a keyed hash (HMAC-SHA256) of a customer's normalised phone number, e-mail
+address or customer id, so every interaction of one customer can be found (for erasure, legal hold) after
+redaction has removed the identifiers themselves, and without keeping them.
+
+Normalisation (docs/privacy.md, "Erasure on request"):
+
+- **e-mail**: trimmed and lower-cased.
+- **phone**: digits only (any script), a leading ``00`` dropped, then the last 9 digits. That matches the
+  international and the national way of writing one number (``+370 612 34567`` and ``8 612 34567``;
+  ``+44 20 7946 0958`` and ``020 7946 0958``); two numbers that differ only in their country code share a
+  key. Fewer than 7 digits is not a phone number.
+- **customer id**: trimmed and case-folded.
+
+The secret never leaves the process that holds it (``callqa.lifecycle.customer_key`` loads it); a database
+dump alone cannot tell which phone number a key stands for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from callqa.core.document import Interaction
+
+KeyKind = Literal["phone", "email", "id"]
+PHONE_DIGITS = 9  # the digits of a phone number kept: national significant number without country code
+MIN_PHONE_DIGITS = 7
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_IN_TEXT = re.compile(r"[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[^@\s<>\"'(),;:]+")
+_PHONE_SHAPE = re.compile(r"^\+?[\d\s().\-/]{7,}$")
+# metadata keys (lower-case, without separators) that hold a customer's phone number or id
+_PHONE_FIELDS = ("phone", "tel", "mobile", "msisdn", "ani", "caller", "fromnumber")
+_ID_FIELDS = ("customerid", "customer", "accountid", "account", "clientid", "contactid", "memberid")
+# where the session info keeps the keyer (set by the runtime: callqa.lifecycle.customer_key)
+SESSION_INFO_KEY = "callqa.customer_keyer"
+
+
+def normalise_email(value: str) -> str | None:
+    text = value.strip().lower()
+    return text if _EMAIL.match(text) else None
+
+
+def normalise_phone(value: str) -> str | None:
+    text = value.strip()
+    if not _PHONE_SHAPE.match(unicodedata.normalize("NFKC", text)):
+        return None
+    digits = "".join(str(unicodedata.digit(c)) for c in text if unicodedata.digit(c, None) is not None)
+    digits = digits.removeprefix("00") if not text.startswith("+") else digits
+    if len(digits) < MIN_PHONE_DIGITS:
+        return None
+    return digits[-PHONE_DIGITS:]
+
+
+def normalise_id(value: str) -> str | None:
+    text = value.strip().casefold()
+    return text or None
+
+
+def forms(value: str) -> set[tuple[KeyKind, str]]:
+    """Every way ``value`` may name a customer: as an id always, as an e-mail or phone when it is one."""
+    found: set[tuple[KeyKind, str]] = set()
+    for kind, normalised in (
+        ("email", normalise_email(value)),
+        ("phone", normalise_phone(value)),
+        ("id", normalise_id(value)),
+    ):
+        if normalised is not None:
+            found.add((kind, normalised))  # type: ignore[arg-type]
+    return found
+
+
+class CustomerKeyer:
+    """Turns identifiers into keys with one secret."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("a customer key secret needs at least 16 bytes")
+        self._secret = secret
+
+    def key(self, kind: KeyKind, normalised: str) -> str:
+        message = f"{kind}:{normalised}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+    def keys_for(self, value: str) -> set[str]:
+        """The keys a value given by a person (an erasure request, a hold) may be stored under."""
+        return {self.key(kind, normalised) for kind, normalised in forms(value)}
+
+    def keys_of(self, doc: Interaction) -> set[tuple[KeyKind, str]]:
+        """``(kind, key)`` of every customer identifier in a document (before redaction)."""
+        found: set[tuple[KeyKind, str]] = set()
+        if doc.customer:
+            found |= forms(doc.customer)
+        for kind, normalised in _metadata_identifiers(doc.metadata):
+            found.add((kind, normalised))
+        for turn in doc.turns:
+            if turn.role.value == "customer" and turn.speaker:
+                email = normalise_email(turn.speaker)
+                if email is not None:
+                    found.add(("email", email))
+        return {(kind, self.key(kind, normalised)) for kind, normalised in found}
+
+
+def _metadata_identifiers(metadata: Mapping[str, Any]) -> Iterable[tuple[KeyKind, str]]:
+    for name, value in metadata.items():
+        if isinstance(value, Mapping):
+            yield from _metadata_identifiers(value)
+            continue
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            continue
+        text = str(value)
+        field = re.sub(r"[^a-z]", "", str(name).lower())
+        for email in _EMAIL_IN_TEXT.findall(text):
+            normalised = normalise_email(email)
+            if normalised is not None:
+                yield "email", normalised
+        if any(part in field for part in _PHONE_FIELDS):
+            phone = normalise_phone(text)
+            if phone is not None:
+                yield "phone", phone
+        if field in _ID_FIELDS:
+            ident = normalise_id(text)
+            if ident is not None:
+                yield "id", ident
