@@ -147,12 +147,7 @@ def _interactions(session: Session, store: FileStore, scope: _Scope) -> Retentio
 
 def _recording_audio(session: Session, store: FileStore, scope: _Scope) -> RetentionItem:
     items = files = 0
-    rows = session.execute(
-        select(InteractionRow.id, InteractionRow.recording).where(
-            scope.condition, InteractionRow.recording.is_not(None)
-        )
-    ).all()
-    for interaction_id, recording in rows:
+    for interaction_id, recording in _recorded(session, scope):
         original = (recording or {}).get("original_uri")
         if not original:
             continue
@@ -166,12 +161,18 @@ def _recording_audio(session: Session, store: FileStore, scope: _Scope) -> Reten
     return _item("recording_audio", scope, items, items, files)
 
 
-def _redacted_audio(session: Session, store: FileStore, scope: _Scope) -> RetentionItem:
+def _recorded(session: Session, scope: _Scope) -> list[tuple[int, dict[str, Any]]]:
+    """Interactions of the scope with a recording (one without may hold SQL NULL or JSON null)."""
     rows = session.execute(
         select(InteractionRow.id, InteractionRow.recording).where(
             scope.condition, InteractionRow.recording.is_not(None)
         )
-    ).all()
+    )
+    return [(row.id, row.recording) for row in rows if row.recording]
+
+
+def _redacted_audio(session: Session, store: FileStore, scope: _Scope) -> RetentionItem:
+    rows = _recorded(session, scope)
     files = delete_files(store, [uri for _, recording in rows for uri in recording_uris(recording)])
     ids = [interaction_id for interaction_id, _ in rows]
     for start in range(0, len(ids), CHUNK):
