@@ -144,6 +144,12 @@ class Settings(BaseSettings):
         description="Secret of the pseudonymous customer keys (at least 32 characters; unset: a random one "
         "kept in <data_dir>/customer-key.secret). Every process of a deployment needs the same one.",
     )
+    phone_country_code: str | None = Field(
+        default=None,
+        pattern=r"^[1-9][0-9]{0,2}$",
+        description="Country calling code of the centre (e.g. 44, 370, 86): a phone number written nationally "
+        "(020 7946 0958) gets the same customer key as written internationally (+44 20 7946 0958).",
+    )
     retention_run_s: float = Field(
         default=21600.0,
         ge=0,

@@ -53,7 +53,7 @@ def _create(path: Path) -> str:
 
 
 def customer_keyer(settings: Settings) -> CustomerKeyer:
-    return CustomerKeyer(customer_key_secret(settings))
+    return CustomerKeyer(customer_key_secret(settings), settings.phone_country_code)
 
 
 def attach_keyer(factory: sessionmaker[Session], keyer: CustomerKeyer) -> None:

@@ -5,10 +5,11 @@ redaction has removed the identifiers themselves, and without keeping them.
 Normalisation (docs/privacy.md, "Erasure on request"):
 
 - **e-mail**: trimmed and lower-cased.
-- **phone**: digits only (any script), a leading ``00`` dropped, then the last 9 digits. That matches the
-  international and the national way of writing one number (``+370 612 34567`` and ``8 612 34567``;
-  ``+44 20 7946 0958`` and ``020 7946 0958``); two numbers that differ only in their country code share a
-  key. Fewer than 7 digits is not a phone number.
+- **phone**: digits only (any script). Written internationally (``+44 20 7946 0958``, ``0044 20 7946 0958``)
+  it is kept whole; written nationally (``020 7946 0958``) its trunk ``0`` is dropped and the configured
+  country code (``CALLQA_PHONE_COUNTRY_CODE``, e.g. ``44``) put in front, so both writings have one key.
+  Without a country code a national number only matches the same national writing. Other trunk prefixes
+  (``8`` in old Lithuanian numbers) are not recognised. Fewer than 7 digits, or a date, is not a phone.
 - **customer id**: trimmed and case-folded.
 
 The secret never leaves the process that holds it (``callqa.lifecycle.customer_key`` loads it); a database
@@ -27,11 +28,11 @@ from typing import Any, Literal
 from callqa.core.document import Interaction
 
 KeyKind = Literal["phone", "email", "id"]
-PHONE_DIGITS = 9  # the digits of a phone number kept: national significant number without country code
 MIN_PHONE_DIGITS = 7
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EMAIL_IN_TEXT = re.compile(r"[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[^@\s<>\"'(),;:]+")
 _PHONE_SHAPE = re.compile(r"^\+?[\d\s().\-/]{7,}$")
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 # metadata keys (lower-case, without separators) that hold a customer's phone number or id
 _PHONE_FIELDS = ("phone", "tel", "mobile", "msisdn", "ani", "caller", "fromnumber")
 _ID_FIELDS = ("customerid", "customer", "accountid", "account", "clientid", "contactid", "memberid")
@@ -44,15 +45,21 @@ def normalise_email(value: str) -> str | None:
     return text if _EMAIL.match(text) else None
 
 
-def normalise_phone(value: str) -> str | None:
-    text = value.strip()
-    if not _PHONE_SHAPE.match(unicodedata.normalize("NFKC", text)):
+def normalise_phone(value: str, country_code: str | None = None) -> str | None:
+    """International digits (``442079460958``), or for a national number without a country code to add,
+    its digits without the trunk ``0``."""
+    text = unicodedata.normalize("NFKC", value.strip())
+    if not _PHONE_SHAPE.match(text) or _DATE.match(text):
         return None
     digits = "".join(str(unicodedata.digit(c)) for c in text if unicodedata.digit(c, None) is not None)
-    digits = digits.removeprefix("00") if not text.startswith("+") else digits
     if len(digits) < MIN_PHONE_DIGITS:
         return None
-    return digits[-PHONE_DIGITS:]
+    if text.startswith("+"):
+        return digits
+    if digits.startswith("00"):
+        return digits[2:]
+    national = digits.removeprefix("0")
+    return f"{country_code}{national}" if country_code else national
 
 
 def normalise_id(value: str) -> str | None:
@@ -60,12 +67,12 @@ def normalise_id(value: str) -> str | None:
     return text or None
 
 
-def forms(value: str) -> set[tuple[KeyKind, str]]:
+def forms(value: str, country_code: str | None = None) -> set[tuple[KeyKind, str]]:
     """Every way ``value`` may name a customer: as an id always, as an e-mail or phone when it is one."""
     found: set[tuple[KeyKind, str]] = set()
     for kind, normalised in (
         ("email", normalise_email(value)),
-        ("phone", normalise_phone(value)),
+        ("phone", normalise_phone(value, country_code)),
         ("id", normalise_id(value)),
     ):
         if normalised is not None:
@@ -76,10 +83,11 @@ def forms(value: str) -> set[tuple[KeyKind, str]]:
 class CustomerKeyer:
     """Turns identifiers into keys with one secret."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, country_code: str | None = None) -> None:
         if len(secret) < 16:
             raise ValueError("a customer key secret needs at least 16 bytes")
         self._secret = secret
+        self.country_code = country_code
 
     def key(self, kind: KeyKind, normalised: str) -> str:
         message = f"{kind}:{normalised}".encode()
@@ -87,14 +95,14 @@ class CustomerKeyer:
 
     def keys_for(self, value: str) -> set[str]:
         """The keys a value given by a person (an erasure request, a hold) may be stored under."""
-        return {self.key(kind, normalised) for kind, normalised in forms(value)}
+        return {self.key(kind, normalised) for kind, normalised in forms(value, self.country_code)}
 
     def keys_of(self, doc: Interaction) -> set[tuple[KeyKind, str]]:
         """``(kind, key)`` of every customer identifier in a document (before redaction)."""
         found: set[tuple[KeyKind, str]] = set()
         if doc.customer:
-            found |= forms(doc.customer)
-        for kind, normalised in _metadata_identifiers(doc.metadata):
+            found |= forms(doc.customer, self.country_code)
+        for kind, normalised in _metadata_identifiers(doc.metadata, self.country_code):
             found.add((kind, normalised))
         for turn in doc.turns:
             if turn.role.value == "customer" and turn.speaker:
@@ -104,10 +112,12 @@ class CustomerKeyer:
         return {(kind, self.key(kind, normalised)) for kind, normalised in found}
 
 
-def _metadata_identifiers(metadata: Mapping[str, Any]) -> Iterable[tuple[KeyKind, str]]:
+def _metadata_identifiers(
+    metadata: Mapping[str, Any], country_code: str | None
+) -> Iterable[tuple[KeyKind, str]]:
     for name, value in metadata.items():
         if isinstance(value, Mapping):
-            yield from _metadata_identifiers(value)
+            yield from _metadata_identifiers(value, country_code)
             continue
         if not isinstance(value, str | int) or isinstance(value, bool):
             continue
@@ -118,7 +128,7 @@ def _metadata_identifiers(metadata: Mapping[str, Any]) -> Iterable[tuple[KeyKind
             if normalised is not None:
                 yield "email", normalised
         if any(part in field for part in _PHONE_FIELDS):
-            phone = normalise_phone(text)
+            phone = normalise_phone(text, country_code)
             if phone is not None:
                 yield "phone", phone
         if field in _ID_FIELDS:
