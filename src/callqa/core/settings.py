@@ -148,7 +148,7 @@ class Settings(BaseSettings):
         default=None,
         pattern=r"^[1-9][0-9]{0,2}$",
         description="Country calling code of the centre (e.g. 44, 370, 86): a phone number written "
-        "nationally (020 7946 0958) gets the same customer key as written internationally (+44 20 7946 0958).",
+        "nationally (020 7946 0958) gets the key of its international form (+44 20 7946 0958).",
     )
     retention_run_s: float = Field(
         default=21600.0,
