@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     )
     config_file: Path | None = Field(
         default=None,
-        description="The callqa configuration file (YAML: ingest, analysis, scoring, LLM judge sections); "
-        "CLI commands with --config override it.",
+        description="The callqa configuration file (YAML: ingest, analysis, scoring, LLM judge, retention "
+        "sections); CLI commands with --config override it.",
     )
     file_store: str | None = Field(
         default=None,
