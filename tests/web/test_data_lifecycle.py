@@ -133,3 +133,21 @@ def test_the_server_applies_retention_on_its_schedule(web: Web) -> None:
     assert audits[0].resource == "transcript_text" and audits[0].detail["items"] > 0
     with web.db.factory() as session:
         assert session.scalar(select(func.count()).select_from(TurnRow)) == 0  # every demo call is older
+
+
+def test_bad_hold_and_erasure_requests_are_refused_with_a_code(web: Web) -> None:
+    admin = web.signed_in("admin")
+    audits = web.audit_count()
+    bodies = [
+        ("/api/holds", {"scope": "interaction", "value": "9" * 30, "reason": "x"}, "[D102]"),
+        ("/api/holds", {"scope": "interaction", "value": "12a", "reason": "x"}, "[D102]"),
+        ("/api/holds", {"scope": "agent", "value": "a\x00b", "reason": "x"}, "[D102]"),
+        ("/api/holds", {"scope": "customer", "value": "x", "reason": "a\x00"}, "[D102]"),
+        ("/api/erasures", {"customer": "tom\x00@example.com"}, "[D100]"),
+        ("/api/erasures", {"customer": "   "}, "[D100]"),
+    ]
+    for url, body, code in bodies:
+        response = admin.post(url, json=body)
+        assert response.status_code == 422, (url, body)  # type: ignore[attr-defined]
+        assert code in response.text, response.text  # type: ignore[attr-defined]
+    assert web.audit_count() == audits and _customer_rows(web) == 1

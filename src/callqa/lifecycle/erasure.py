@@ -66,8 +66,8 @@ def find_customer(session: Session, value: str) -> Customer:
     for interactions stored before keys existed, by the stored customer field.
     """
     value = value.strip()
-    if not value or len(value) > MAX_VALUE:
-        raise CallqaError(ErrorCode.D100, value=value[:40])
+    if not value or len(value) > MAX_VALUE or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise CallqaError(ErrorCode.D100, value=value[:40].encode("unicode_escape").decode())
     keys = set(keyer_of(session).keys_for(value))
     if not keys:
         raise CallqaError(ErrorCode.D100, value=value[:40])

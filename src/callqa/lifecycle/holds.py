@@ -3,6 +3,7 @@ retention nor an erasure request may remove until the hold is released. Setting 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from callqa.lifecycle.customer_key import keyer_of
 from callqa.lifecycle.models import LegalHoldRow
 
 MAX_REASON = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class HoldScope(StrEnum):
@@ -52,12 +54,16 @@ class Hold:
 def add_hold(session: Session, scope: HoldScope, value: str, reason: str, actor: Actor) -> Hold:
     """Hold an interaction (its id), a customer (phone, e-mail or customer id) or an agent."""
     reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise CallqaError(ErrorCode.D102, reason=f"give a reason (1–{MAX_REASON} characters)")
+    if not reason or len(reason) > MAX_REASON or _CONTROL.search(reason):
+        raise CallqaError(
+            ErrorCode.D102, reason=f"give a reason (1–{MAX_REASON} characters, no control characters)"
+        )
     value = value.strip()
+    if _CONTROL.search(value):
+        raise CallqaError(ErrorCode.D102, reason="the value holds control characters")
     keys: list[str] = []
     if scope is HoldScope.INTERACTION:
-        if not value.isdigit() or session.get(InteractionRow, int(value)) is None:
+        if not value.isdecimal() or len(value) > 18 or session.get(InteractionRow, int(value)) is None:
             raise CallqaError(ErrorCode.D102, reason=f"interaction {value!r} not found")
         target = str(int(value))
     elif scope is HoldScope.CUSTOMER:

@@ -82,7 +82,8 @@ def run_retention(
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> RetentionReport:
-    """Apply every retention policy in one transaction (rolled back for a dry run; files only counted)."""
+    """Apply every retention policy, committing each rule's removal with its audit entry; a dry run does the
+    same in one transaction it rolls back (files only counted), so it counts what a run would remove."""
     now = now or datetime.now(UTC)
     report = RetentionReport(dry_run, now)
     files = _CountingStore(store) if dry_run else store
@@ -96,6 +97,8 @@ def run_retention(
                         report.items.append(item)
                         if not dry_run:
                             _audit(session, actor, item)
+                    if not dry_run:
+                        session.commit()  # a rule at a time: writers are not kept waiting for a whole run
             if dry_run:
                 session.rollback()
             else:
