@@ -15,7 +15,7 @@ from callqa.audit.models import AuditRow
 from callqa.core.config import CallqaConfig, RetentionConfig
 from callqa.interactions.models import InteractionRow, TurnRow
 from callqa.web.app import create_app
-from web_support import Web, csrf_of
+from web_support import Web, csrf_of, login
 
 pytestmark = pytest.mark.issue(18)
 CUSTOMER = "tom.hughes@example.com"
@@ -88,8 +88,6 @@ def test_the_retention_page_and_its_forms(web: Web) -> None:
     )
     app = create_app(web.settings.with_config(config), engine=web.db.engine)
     client = TestClient(app)
-    from web_support import login
-
     csrf = login(client, "admin")
     page = client.get("/admin/retention")
     assert page.status_code == 200
@@ -121,7 +119,7 @@ def test_the_server_applies_retention_on_its_schedule(web: Web) -> None:
     config = CallqaConfig(retention=RetentionConfig(transcript_text=1))
     settings = web.settings.model_copy(update={"retention_run_s": 3600.0}).with_config(config)
     app = create_app(settings, engine=web.db.engine)
-    with TestClient(app):
+    with TestClient(app) as client:
         assert "retention" in [job.name for job in app.state.background]
         deadline = time.monotonic() + 30
         audits: list[AuditRow] = []
@@ -129,6 +127,10 @@ def test_the_server_applies_retention_on_its_schedule(web: Web) -> None:
             time.sleep(0.2)
             with web.db.factory() as session:
                 audits = list(session.scalars(select(AuditRow).where(AuditRow.action == "retention")))
+        login(client, "admin")
+        page = client.get(f"/interactions/{web.ids()['en-call-01']}")
+        assert page.status_code == 200 and 'data-test="text-removed"' in page.text  # says so, and when
+        assert 'class="turn' not in page.text
     assert audits and audits[0].username == "retention" and audits[0].client == "scheduler"
     assert audits[0].resource == "transcript_text" and audits[0].detail["items"] > 0
     with web.db.factory() as session:

@@ -363,6 +363,19 @@ _APPLY: dict[str, Callable[[Session, FileStore, _Scope], RetentionItem | None]] 
 }
 
 
+@dataclass(frozen=True)
+class Removal:
+    kind: str
+    rule: str
+    at: datetime
+
+
+def removals(session: Session, interaction_id: int) -> dict[str, Removal]:
+    """What retention removed of one interaction, by kind (pages say so instead of showing nothing)."""
+    rows = session.scalars(select(RetentionMarkRow).where(RetentionMarkRow.interaction_id == interaction_id))
+    return {row.kind: Removal(row.kind, row.rule, row.at) for row in rows}
+
+
 def start_retention(
     factory: sessionmaker[Session], store: FileStore, config: RetentionConfig, every_s: float
 ) -> Periodic | None:
