@@ -50,6 +50,11 @@ def test_what_is_not_a_phone_number(value: str) -> None:
     assert normalise_phone(value) is None
 
 
+def test_a_customer_id_needs_digits() -> None:
+    assert KEYER.keys_for("visitor") == set() and KEYER.keys_for("Anonymous") == set()
+    assert KEYER.keys_for(" Cust-0042 ") == KEYER.keys_for("CUST-0042") != set()
+
+
 def test_e_mail_addresses_are_trimmed_and_lower_cased() -> None:
     assert normalise_email("  Tom.Hughes@Example.COM ") == "tom.hughes@example.com"
     assert normalise_email("not an address") is None
@@ -61,7 +66,7 @@ def test_a_document_is_keyed_by_its_customer_field_and_metadata() -> None:
         {
             "external_id": "k1",
             "channel": "voice",
-            "customer": "CUST-1",
+            "customer": "CUST-0001",
             "metadata": {
                 "Caller Phone": "+370 612 34567",
                 "crm": {"contact_email": "Ann@Example.lt"},
@@ -72,7 +77,9 @@ def test_a_document_is_keyed_by_its_customer_field_and_metadata() -> None:
     )
     keys = KEYER.keys_of(doc)
     assert {kind for kind, _ in keys} == {"id", "phone", "email"}
-    expected = KEYER.keys_for("CUST-1") | KEYER.keys_for("+370 612 34567") | KEYER.keys_for("ann@example.lt")
+    expected = (
+        KEYER.keys_for("CUST-0001") | KEYER.keys_for("+370 612 34567") | KEYER.keys_for("ann@example.lt")
+    )
     assert {key for _, key in keys} <= expected
     assert all(len(key) == 64 for _, key in keys)
     assert CustomerKeyer(b"x" * 32).keys_of(doc).isdisjoint(keys)  # another secret, other keys

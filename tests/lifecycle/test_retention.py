@@ -83,7 +83,7 @@ def stored(cli_env: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         _call("r1", "voice", 100, customer="C-1", recording=recording),
         _call("r2", "chat", 100, customer="C-2"),
         _call("r3", "voice", 10, customer="C-3"),
-        _call("r4", "voice", 100, customer="C-HELD"),
+        _call("r4", "voice", 100, customer="C-0042"),
         _call("r5", "chat", 100, customer="C-5"),
         {**_call("r6", "voice", 100, customer="C-6"), "agent": "held.agent"},
     ]
@@ -110,7 +110,7 @@ def _counts(output: str) -> list[tuple[str, ...]]:
 def test_retention_keeps_what_is_held_and_counts_before_it_removes(
     cli_env: Database, stored: dict[str, int], tmp_path: Path
 ) -> None:
-    _ok("hold", "add", "--customer", "c-held", "--reason", "case 17")
+    _ok("hold", "add", "--customer", "c-0042", "--reason", "case 17")
     _ok("hold", "add", "--interaction", str(stored["r5"]), "--reason", "complaint 9")
     _ok("hold", "add", "--agent", "held.agent", "--reason", "tribunal")
     listed = _ok("hold", "list")
@@ -173,7 +173,7 @@ def test_retention_keeps_what_is_held_and_counts_before_it_removes(
         ]
         assert all(a.username.startswith("cli:") for a in audits)
         holds = session.scalars(select(AuditRow).where(AuditRow.action == "hold_add")).all()
-        assert len(holds) == 3 and "c-held" not in json.dumps([h.detail for h in holds]).lower()
+        assert len(holds) == 3 and "c-0042" not in json.dumps([h.detail for h in holds]).lower()
     assert not (tmp_path / "data" / "files" / "audio" / "r1" / "redacted.flac").exists()
 
     # the roll-ups were summed again without r2, and the text removal did not change them
@@ -194,13 +194,13 @@ def test_retention_keeps_what_is_held_and_counts_before_it_removes(
 
 
 def test_a_held_customer_cannot_be_erased(cli_env: Database, stored: dict[str, int]) -> None:
-    _ok("hold", "add", "--customer", "C-HELD", "--reason", "litigation 4")
-    refused = runner.invoke(app, ["erase", "--customer", "C-HELD"])
+    _ok("hold", "add", "--customer", "C-0042", "--reason", "litigation 4")
+    refused = runner.invoke(app, ["erase", "--customer", "C-0042"])
     assert refused.exit_code == 2
-    assert "[D101]" in refused.output and "litigation 4" in refused.output and "C-HELD" not in refused.output
+    assert "[D101]" in refused.output and "litigation 4" in refused.output and "C-0042" not in refused.output
     with cli_env.factory() as session:
         assert (
-            session.scalar(select(InteractionRow.id).where(InteractionRow.customer == "C-HELD")) is not None
+            session.scalar(select(InteractionRow.id).where(InteractionRow.customer == "C-0042")) is not None
         )
         assert session.scalar(select(func.count()).where(AuditRow.action == "erasure")) == 0
     missing = runner.invoke(app, ["hold", "remove", "999"])

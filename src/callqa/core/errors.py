@@ -133,7 +133,10 @@ class ErrorCode(Enum):
     P102 = "e-mail to {recipients} failed: {reason}"
     P103 = "report schedule {schedule} not found"
     # D1xx: data lifecycle (retention, legal hold, erasure)
-    D100 = "'{value}' names no customer: give a phone number (7+ digits), an e-mail address or a customer id"
+    D100 = (
+        "'{value}' names no customer: give a phone number (7+ digits), an e-mail address "
+        "or a customer id (2+ digits)"
+    )
     D101 = "customer {key}: erasure refused, held by legal hold {hold} ({reason}); remove the hold first"
     D102 = "legal hold: {reason}"
     D103 = "legal hold {hold} not found"

@@ -10,7 +10,8 @@ Normalisation (docs/privacy.md, "Erasure on request"):
   country code (``CALLQA_PHONE_COUNTRY_CODE``, e.g. ``44``) put in front, so both writings have one key.
   Without a country code a national number only matches the same national writing. Other trunk prefixes
   (``8`` in old Lithuanian numbers) are not recognised. Fewer than 7 digits, or a date, is not a phone.
-- **customer id**: trimmed and case-folded.
+- **customer id**: trimmed and case-folded; only a value with at least two digits is an id (``visitor``,
+  ``anonymous`` or a person's name would tie unrelated customers together).
 
 The secret never leaves the process that holds it (``callqa.lifecycle.customer_key`` loads it); a database
 dump alone cannot tell which phone number a key stands for.
@@ -29,6 +30,7 @@ from callqa.core.document import Interaction
 
 KeyKind = Literal["phone", "email", "id"]
 MIN_PHONE_DIGITS = 7
+MIN_ID_DIGITS = 2
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EMAIL_IN_TEXT = re.compile(r"[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[^@\s<>\"'(),;:]+")
 _PHONE_SHAPE = re.compile(r"^\+?[\d\s().\-/]{7,}$")
@@ -63,8 +65,9 @@ def normalise_phone(value: str, country_code: str | None = None) -> str | None:
 
 
 def normalise_id(value: str) -> str | None:
+    """A customer id has digits: ``visitor``, ``anonymous`` or a name would link unrelated customers."""
     text = value.strip().casefold()
-    return text or None
+    return text if sum(c.isdigit() for c in text) >= MIN_ID_DIGITS else None
 
 
 def forms(value: str, country_code: str | None = None) -> set[tuple[KeyKind, str]]:
