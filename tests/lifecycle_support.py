@@ -112,7 +112,8 @@ def plant(folder: Path, store_root: Path) -> None:
     (folder / "meta.csv").write_text(
         "Contact ID,Customer,Phone,Contact Name,Note,CSAT\n"
         f"x-csv-0003,{CUSTOMER_ID},{PHONE},{NAME},card {CARD},3\n"
-        f"o-csv-0003,{OTHER_ID},{OTHER_PHONE},{OTHER_NAME},fine,5\n",
+        f"o-csv-0003,{OTHER_ID},{OTHER_PHONE},{OTHER_NAME},fine,5\n"
+        f"x-pending-0009,,{PHONE},{NAME},card {CARD},4\n",  # its interaction has not arrived
         "utf-8",
     )
     chat = {

@@ -109,6 +109,7 @@ def test_an_erased_customer_leaves_no_trace(cli_env: Database, tmp_path: Path) -
         assert session.scalar(select(func.count()).select_from(CustomerKeyRow)) > 0
     assert set(X_IDS) <= set(stored), out
     assert len(stored) == len(X_IDS) + 4, out
+    assert "1 metadata pending" in out  # x-pending-0009: the customer's row of a metadata import, waiting
     _ok("score")
     _ok("insights", "refresh")
     _derived_rows(cli_env, stored["x-jsonl-0001"])
@@ -136,7 +137,7 @@ def test_an_erased_customer_leaves_no_trace(cli_env: Database, tmp_path: Path) -
         assert (coaching.quote, coaching.interaction_id) == (None, None)
         assert session.scalar(select(func.count()).select_from(NotificationRow)) == 0
         overlays = session.scalars(select(MetadataOverlayRow.external_id)).all()
-        assert "x-csv-0003" not in overlays
+        assert "x-csv-0003" not in overlays and "x-pending-0009" not in overlays and "o-csv-0003" in overlays
         certificate = session.scalars(select(AuditRow).where(AuditRow.action == "erasure")).one()
     assert _other_rows(cli_env) == before_others
     assert (data / "files" / OTHER_AUDIO).exists() and others_only.exists()

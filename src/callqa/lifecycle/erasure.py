@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from callqa.audit.models import AuditRow
 from callqa.audit.service import record
 from callqa.core.errors import CallqaError, ErrorCode
-from callqa.interactions.models import CustomerKeyRow, InteractionRow
+from callqa.interactions.models import CustomerKeyRow, InteractionRow, MetadataOverlayRow
 from callqa.lifecycle.customer_key import keyer_of
 from callqa.lifecycle.holds import Actor, holds_over
 from callqa.lifecycle.purge import PurgeReport, purge_interactions, recording_uris
@@ -104,10 +104,11 @@ def erase_customer(
     exports = [path for path in _export_files(session) if _holds_any(path, needles)]
     if dry_run:
         erasure = Erasure(
-            customer.key, len(ids), _dry_purge(session, store, ids), [str(p) for p in exports], True
+            customer.key, len(ids), _dry_purge(session, store, ids, keys), [str(p) for p in exports], True
         )
         return erasure
     purge = purge_interactions(session, store, ids, erase=True)
+    purge.rows["metadata_overlays"] += _delete_pending_imports(session, keys)
     for path in exports:
         path.unlink(missing_ok=True)
     forget_cached_texts()
@@ -125,7 +126,7 @@ def erase_customer(
     return erasure
 
 
-def _dry_purge(session: Session, store: FileStore, ids: list[int]) -> PurgeReport:
+def _dry_purge(session: Session, store: FileStore, ids: list[int], keys: list[str]) -> PurgeReport:
     """What the purge would remove: run it in a savepoint and roll that back (the files are only counted)."""
     files = sum(
         1
@@ -136,10 +137,27 @@ def _dry_purge(session: Session, store: FileStore, ids: list[int]) -> PurgeRepor
     savepoint = session.begin_nested()
     try:
         report = purge_interactions(session, _NoFiles(), ids, erase=True)
+        report.rows["metadata_overlays"] += _delete_pending_imports(session, keys)
     finally:
         savepoint.rollback()
     report.files = files
     return report
+
+
+def _delete_pending_imports(session: Session, keys: list[str]) -> int:
+    """Metadata-import rows naming the customer whose interaction has not arrived (or is gone): they would
+    bring the identifiers back with it."""
+    keyer, wanted = keyer_of(session), set(keys)
+    doomed = [
+        row.id
+        for row in session.execute(select(MetadataOverlayRow.id, MetadataOverlayRow.fields))
+        if isinstance(row.fields, dict) and keyer.keys_in(row.fields) & wanted
+    ]
+    for start in range(0, len(doomed), 500):
+        session.execute(
+            delete(MetadataOverlayRow).where(MetadataOverlayRow.id.in_(doomed[start : start + 500]))
+        )
+    return len(doomed)
 
 
 class _NoFiles(FileStore):

@@ -114,6 +114,14 @@ class CustomerKeyer:
                     found.add(("email", email))
         return {(kind, self.key(kind, normalised)) for kind, normalised in found}
 
+    def keys_in(self, fields: Mapping[str, Any]) -> set[str]:
+        """The keys of the identifiers in a mapping of interaction fields (a stored metadata import)."""
+        found = set(_metadata_identifiers(fields, self.country_code))
+        customer = fields.get("customer")
+        if isinstance(customer, str):
+            found |= forms(customer, self.country_code)
+        return {self.key(kind, normalised) for kind, normalised in found}
+
 
 def _metadata_identifiers(
     metadata: Mapping[str, Any], country_code: str | None
