@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from callqa.audit.models import AuditRow
+from callqa.audit.service import record
 from callqa.cli import app
 from callqa.coaching.models import CoachingRow
 from callqa.core.settings import Settings
@@ -113,6 +114,15 @@ def test_an_erased_customer_leaves_no_trace(cli_env: Database, tmp_path: Path) -
     _ok("score")
     _ok("insights", "refresh")
     _derived_rows(cli_env, stored["x-jsonl-0001"])
+    with cli_env.factory.begin() as session:  # as the web app audits a search for the customer
+        record(
+            session,
+            user_id=None,
+            username="analyst",
+            action="search",
+            resource="interaction",
+            detail={"q": PHONE},
+        )
     everything, others_only = tmp_path / "exports" / "all.jsonl", tmp_path / "exports" / "others.csv"
     everything.parent.mkdir()
     _ok("export", "-o", str(everything))
@@ -139,6 +149,8 @@ def test_an_erased_customer_leaves_no_trace(cli_env: Database, tmp_path: Path) -
         overlays = session.scalars(select(MetadataOverlayRow.external_id)).all()
         assert "x-csv-0003" not in overlays and "x-pending-0009" not in overlays and "o-csv-0003" in overlays
         certificate = session.scalars(select(AuditRow).where(AuditRow.action == "erasure")).one()
+        search = session.scalars(select(AuditRow).where(AuditRow.action == "search")).one()
+    assert search.detail == {"q": "[erased]"}  # the entry stays, the value goes
     assert _other_rows(cli_env) == before_others
     assert (data / "files" / OTHER_AUDIO).exists() and others_only.exists()
     assert not everything.exists()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.audit.models import AuditRow
@@ -28,6 +28,7 @@ MAX_VALUE = 255
 LINK_ROUNDS = 3
 MIN_EXTERNAL_ID = 6  # shorter external ids are not looked for in export files (too many false hits)
 EXPORT_ACTIONS = ("export", "report")
+ERASED = "[erased]"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def erase_customer(
         return erasure
     purge = purge_interactions(session, store, ids, erase=True)
     purge.rows["metadata_overlays"] += _delete_pending_imports(session, keys)
+    purge.rows["audit_log_scrubbed"] += _scrub_audit_log(session, needles)
     for path in exports:
         path.unlink(missing_ok=True)
     forget_cached_texts()
@@ -142,6 +144,37 @@ def _dry_purge(session: Session, store: FileStore, ids: list[int], keys: list[st
         savepoint.rollback()
     report.files = files
     return report
+
+
+def _scrub_audit_log(session: Session, needles: list[bytes]) -> int:
+    """Audit entries quoting the customer (a search for their phone number) keep the entry, not the value."""
+    texts = [n.decode() for n in needles if len(n) >= MIN_EXTERNAL_ID]
+    if not texts:
+        return 0
+    detail = cast(AuditRow.detail, String)
+    rows = session.scalars(
+        select(AuditRow).where(or_(*(detail.contains(t, autoescape=True) for t in texts)))
+    ).all()
+    changed = 0
+    for row in rows:
+        scrubbed = _scrub(row.detail, texts)
+        if scrubbed != row.detail:
+            row.detail = scrubbed
+            changed += 1
+    session.flush()
+    return changed
+
+
+def _scrub(value: Any, texts: list[str]) -> Any:
+    if isinstance(value, str):
+        for text in texts:
+            value = value.replace(text, ERASED)
+        return value
+    if isinstance(value, dict):
+        return {key: _scrub(item, texts) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, texts) for item in value]
+    return value
 
 
 def _delete_pending_imports(session: Session, keys: list[str]) -> int:
