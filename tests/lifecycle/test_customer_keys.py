@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import func, select
+from typer.testing import CliRunner
 
+from callqa.cli import app
 from callqa.core.document import Interaction
 from callqa.core.errors import CallqaError
 from callqa.core.settings import Settings
+from callqa.interactions.models import CustomerKeyRow
+from callqa.interactions.service import StoreItem, store_interactions
 from callqa.lifecycle.customer_key import customer_key_secret
 from callqa.lifecycle.purge import HANDLED_TABLES
 from callqa.privacy.customer_keys import CustomerKeyer, normalise_email, normalise_phone
 from callqa.tables import metadata
+from support import Database
 
 pytestmark = pytest.mark.issue(18)
 KEYER = CustomerKeyer(b"k" * 32)
@@ -105,3 +111,28 @@ def test_the_purge_knows_every_table_that_refers_to_an_interaction() -> None:
         if fk.column.table.name == "interactions"
     }
     assert referring - HANDLED_TABLES == set()
+
+
+def test_interactions_stored_before_keys_get_them_from_what_is_stored(cli_env: Database) -> None:
+    docs = [
+        Interaction.model_validate(
+            {
+                "external_id": f"old-{i}",
+                "channel": "email",
+                "customer": customer,
+                "turns": [{"role": "customer", "text": "hi"}],
+            }
+        )
+        for i, customer in enumerate(["Old.Customer@example.com", "CUST-0042", "visitor"])
+    ]
+    with cli_env.factory.begin() as session:  # a bare session, as before migration 0019: no keys
+        store_interactions(session, [StoreItem(doc) for doc in docs])
+    result = CliRunner().invoke(app, ["db", "customer-keys"])
+    assert result.exit_code == 0, result.output
+    assert "2 interaction(s) got customer keys" in result.output  # 'visitor' is no id
+    again = CliRunner().invoke(app, ["db", "customer-keys"])
+    assert "0 interaction(s)" in again.output
+    held = CliRunner().invoke(app, ["hold", "add", "--customer", "old.customer@example.com", "--reason", "r"])
+    assert held.exit_code == 0, held.output
+    with cli_env.factory() as session:
+        assert session.scalar(select(func.count()).select_from(CustomerKeyRow)) == 2

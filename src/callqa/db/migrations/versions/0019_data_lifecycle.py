@@ -2,8 +2,9 @@
 leaves on an interaction whose text or audio it removed.
 
 Existing interactions have no keys yet: a key is a keyed hash whose secret the migration does not know, and
-redaction has already removed phone numbers and e-mail addresses from the stored text. Erasure also finds
-them by their stored customer field (docs/privacy.md, "Erasure on request").
+redaction has already removed phone numbers and e-mail addresses from the stored text. `callqa db
+customer-keys` keys them from what is stored (the customer field ...); erasure also finds them by their stored
+customer field (docs/privacy.md, "Erasure on request").
 
 Revision ID: 0019
 Revises: 0018
