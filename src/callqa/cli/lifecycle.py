@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from callqa.cli.context import console, fail, open_app, operator
+from callqa.cli.context import console, err_console, fail, open_app, operator
 from callqa.core.errors import CallqaError
 from callqa.db.engine import unit_of_work
-from callqa.lifecycle.erasure import erase_customer
+from callqa.lifecycle.erasure import erase_customer, settle
 from callqa.lifecycle.holds import Actor, HoldScope, active_holds, add_hold, release_hold
 from callqa.lifecycle.retention import run_retention
 from callqa.storage.files import FileStore
@@ -49,6 +49,8 @@ def erase(
                 erasure = erase_customer(session, store, customer, _actor(), dry_run=dry_run)
         except CallqaError as exc:
             fail(str(exc))
+        if not dry_run and not settle(ctx.engine):
+            err_console.print("the database's write-ahead log is in use: it empties at its next checkpoint")
     certificate = erasure.certificate()
     verb = "would remove" if dry_run else "removed"
     console.print(

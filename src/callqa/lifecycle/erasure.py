@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy import Engine, String, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.audit.models import AuditRow
@@ -126,6 +126,16 @@ def erase_customer(
         client=actor.client,
     )
     return erasure
+
+
+def settle(engine: Engine) -> bool:
+    """After an erasure has committed: on SQLite, fold the write-ahead log into the database file and empty
+    it, so no earlier copy of the erased rows stays in it; False when a reader kept part of it (try later)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as connection:
+        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
 
 
 def _dry_purge(session: Session, store: FileStore, ids: list[int], keys: list[str]) -> PurgeReport:

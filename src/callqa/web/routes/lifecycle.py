@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action
 from callqa.core.config import RETENTION_KINDS
 from callqa.core.errors import ErrorCode
-from callqa.lifecycle.erasure import Erasure, erase_customer
+from callqa.lifecycle.erasure import Erasure, erase_customer, settle
 from callqa.lifecycle.holds import Actor, Hold, HoldScope, active_holds, add_hold, release_hold
 from callqa.lifecycle.retention import SCHEDULER, run_retention
 from callqa.storage.files import FileStore
@@ -58,19 +58,24 @@ def _hold(hold: Hold) -> dict[str, Any]:
     }
 
 
-def _erase(request: Request, session: DbSession, user: User, customer: str, dry_run: bool) -> Erasure:
+def _erase(
+    request: Request, session: DbSession, user: User, customer: str, dry_run: bool, after: BackgroundTasks
+) -> Erasure:
     with refusals(REFUSED):
-        return erase_customer(session, _store(request), customer, _actor(request, user), dry_run=dry_run)
+        erasure = erase_customer(session, _store(request), customer, _actor(request, user), dry_run=dry_run)
+    if not dry_run:
+        after.add_task(settle, request.app.state.runtime.engine)  # once the request's transaction committed
+    return erasure
 
 
 @api.post("/erasures")
 def erasures(
-    request: Request, session: DbSession, actor: CurrentActor, body: ErasureRequest
+    request: Request, session: DbSession, actor: CurrentActor, body: ErasureRequest, after: BackgroundTasks
 ) -> dict[str, Any]:
     """Erase a customer (GDPR Art. 17); the answer is the erasure certificate (409 while a legal hold
     covers them)."""
     require(actor, Action.DATA_ERASE)
-    return _erase(request, session, actor, body.customer, body.dry_run).certificate()
+    return _erase(request, session, actor, body.customer, body.dry_run, after).certificate()
 
 
 @api.get("/holds")
@@ -126,10 +131,15 @@ def _page(request: Request, session: DbSession, extra: dict[str, Any]) -> Respon
 
 @pages.post("/admin/erasures", name="erasure_submit")
 def erasure_submit(
-    request: Request, session: DbSession, actor: CurrentActor, customer: Text, dry_run: Text = ""
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    after: BackgroundTasks,
+    customer: Text,
+    dry_run: Text = "",
 ) -> Response:
     require(actor, Action.DATA_ERASE)
-    erasure = _erase(request, session, actor, customer, dry_run == "yes")
+    erasure = _erase(request, session, actor, customer, dry_run == "yes", after)
     return _page(request, session, {"erasure": erasure.certificate()})
 
 
