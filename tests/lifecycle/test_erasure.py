@@ -127,16 +127,20 @@ def test_an_erased_customer_leaves_no_trace(cli_env: Database, tmp_path: Path) -
     everything.parent.mkdir()
     _ok("export", "-o", str(everything))
     _ok("export", "--agent", "o.lee", "--format", "csv", "-o", str(others_only))
+    report = everything.parent / "october.html"  # lists the lowest-scored calls by external id
+    _ok("report", "build", "-o", str(report), "--since", "2026-10-01", "--until", "2026-10-31")
+    lowest = [x for x in X_IDS if x in report.read_text("utf-8")]
     assert hits(everything.read_bytes()), "the export holds the customer before the erasure"
     before_others = _other_rows(cli_env)
     assert set(hits(all_text(cli_env.engine))) >= {NAME, EMAIL, CUSTOMER_ID}  # the check sees them when there
 
     dry = _ok("erase", "--customer", PHONE, "--dry-run")
-    assert f"would remove {len(X_IDS)} interaction(s), 3 file(s), 1 export file(s)" in dry
+    exports = 1 + bool(lowest)
+    assert f"would remove {len(X_IDS)} interaction(s), 3 file(s), {exports} export file(s)" in dry
     assert everything.exists() and (data / "files" / AUDIO_KEYS[0]).exists()
 
     done = _ok("erase", "--customer", PHONE)
-    assert f"removed {len(X_IDS)} interaction(s), 3 file(s), 1 export file(s)" in done
+    assert f"removed {len(X_IDS)} interaction(s), 3 file(s), {exports} export file(s)" in done
 
     # the customer's interactions and everything made from them are gone; the others are intact
     with cli_env.factory() as session:
@@ -154,12 +158,13 @@ def test_an_erased_customer_leaves_no_trace(cli_env: Database, tmp_path: Path) -
     assert _other_rows(cli_env) == before_others
     assert (data / "files" / OTHER_AUDIO).exists() and others_only.exists()
     assert not everything.exists()
+    assert report.exists() is not bool(lowest)  # deleted when it named one of the customer's calls
     assert not any((data / "files" / key).exists() for key in AUDIO_KEYS)
 
     # the certificate: what went and how much, by whom, under the customer key (never the identifiers)
     detail = certificate.detail
     assert certificate.username.startswith("cli:") and certificate.client == "cli"
-    assert detail["interactions"] == len(X_IDS) and detail["files"] == 3 and detail["export_files"] == 1
+    assert detail["interactions"] == len(X_IDS) and detail["files"] == 3 and detail["export_files"] == exports
     assert detail["rows"]["turns"] > 0 and detail["rows"]["evaluations"] == len(X_IDS)
     assert detail["rows"]["kb_articles"] == 1 and certificate.resource_id == detail["customer_key"][:12]
     assert not hits(repr(detail).encode())
