@@ -21,6 +21,7 @@ from callqa.core.config import CallqaConfig
 from callqa.core.settings import Settings
 from callqa.db.engine import engine_from_settings, session_factory
 from callqa.db.migrate import ensure_schema
+from callqa.lifecycle.customer_key import attach_keyer, customer_keyer
 from callqa.privacy.redact import configure as configure_redaction
 from callqa.scoring.detectors import Services
 from callqa.scoring.setup import configured_pipeline, configured_services
@@ -63,6 +64,12 @@ class Runtime:
                 engine.dispose()
             raise
         factory = session_factory(engine)
+        try:
+            attach_keyer(factory, customer_keyer(settings))
+        except Exception:
+            if owns:
+                engine.dispose()
+            raise
         store = ScorecardStore(
             factory, default=config.scoring.scorecard, vocabulary=config.scoring.vocabulary or None
         )

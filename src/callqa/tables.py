@@ -10,6 +10,7 @@ from callqa.ingest import models as _ingest_models  # noqa: F401
 from callqa.insights import models as _insight_models  # noqa: F401
 from callqa.interactions import models as _interaction_models  # noqa: F401
 from callqa.knowledge import models as _knowledge_models  # noqa: F401
+from callqa.lifecycle import models as _lifecycle_models  # noqa: F401
 from callqa.live import models as _live_models  # noqa: F401
 from callqa.reports import models as _report_models  # noqa: F401
 from callqa.review import models as _review_models  # noqa: F401

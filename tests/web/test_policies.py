@@ -39,6 +39,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_ASSIST: set(),
         Action.LIVE_HELP: set(),
         Action.LIVE_INGEST: set(),
+        Action.DATA_ERASE: set(),
+        Action.LEGAL_HOLD: set(),
+        Action.RETENTION_VIEW: set(),
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -69,6 +72,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_INGEST: set(),
         Action.INSIGHTS_VIEW: {"own", "teammate", "none"},
         Action.REPORT_SCHEDULE: {"own", "teammate", "none"},
+        Action.DATA_ERASE: set(),
+        Action.LEGAL_HOLD: set(),
+        Action.RETENTION_VIEW: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -99,6 +105,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_INGEST: set(),
         Action.INSIGHTS_VIEW: {"own"},
         Action.REPORT_SCHEDULE: set(),
+        Action.DATA_ERASE: set(),
+        Action.LEGAL_HOLD: set(),
+        Action.RETENTION_VIEW: set(),
     },
 }
 

@@ -46,6 +46,9 @@ class Action(StrEnum):
     LIVE_INGEST = "live.ingest"  # stream call events in (an integration's API token)
     INSIGHTS_VIEW = "insights.view"  # dashboards and reports: centre-wide (no owner), a team's, an agent's
     REPORT_SCHEDULE = "report.schedule"  # e-mailed reports on work one sees (no owner: the schedules page)
+    DATA_ERASE = "data.erase"  # erase a customer on request (GDPR Art. 17)
+    LEGAL_HOLD = "data.hold"  # put and release legal holds
+    RETENTION_VIEW = "data.retention"  # the retention policies and what their next run would remove
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,9 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.LIVE_INGEST: _admin,
     Action.INSIGHTS_VIEW: _insights,
     Action.REPORT_SCHEDULE: _schedules,
+    Action.DATA_ERASE: _admin,
+    Action.LEGAL_HOLD: _admin,
+    Action.RETENTION_VIEW: _admin,
 }
 
 

@@ -13,6 +13,7 @@ from callqa.cli import (
     export,
     ingest,
     insights,
+    lifecycle,
     live,
     report,
     score,
@@ -39,6 +40,7 @@ demo.register(app)
 serve.register(app)
 tune.register(app)
 live.register(app)
+lifecycle.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(insights.app, name="insights")

@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from callqa.cli.context import console, err_console, fail, open_app
+from callqa.cli.context import cli_audit, console, err_console, fail, open_app
 from callqa.core.errors import CallqaError
 from callqa.db.engine import unit_of_work
 from callqa.reports.build import ReportRequest, ReportSettings, build_report, last_period
@@ -62,11 +62,13 @@ def build(
             html = report_html(
                 build_report(session, request, ReportSettings.from_settings(ctx.settings)), locale
             )
-    try:
-        data = report_pdf(html) if out.suffix.lower() == ".pdf" else html.encode("utf-8")
-    except CallqaError as exc:
-        fail(str(exc))
-    out.write_bytes(data)
+        try:
+            data = report_pdf(html) if out.suffix.lower() == ".pdf" else html.encode("utf-8")
+        except CallqaError as exc:
+            fail(str(exc))
+        out.write_bytes(data)
+        # where it went: an erasure finds the files the app wrote that hold the customer (docs/privacy.md)
+        cli_audit(ctx, "report", scope, subject, {"to": str(out), "since": str(start), "until": str(end)})
     console.print(f"{out}: {request.title()} {start} – {end} ({len(data):,} bytes)", markup=False)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from callqa.core.document import Role
 from callqa.core.errors import CallqaError, ErrorCode
@@ -210,6 +210,67 @@ class LlmConfig(_Section):
         return os.environ.get(self.api_key_env) if self.api_key_env else None
 
 
+#: What retention can remove, in the order a run applies them (docs/privacy.md, "Retention").
+RETENTION_KINDS = (
+    "interactions",
+    "recording_audio",
+    "redacted_audio",
+    "transcript_text",
+    "analyses",
+    "evaluations",
+    "reviews",
+    "audit_log",
+)
+
+
+def _days(what: str) -> Any:
+    return Field(default=None, ge=1, le=36_500, description=f"Days to keep {what} (unset: forever).")
+
+
+class RetentionDays(_Config):
+    """Days to keep each kind of data, counted from the interaction's start (audit entries: their time)."""
+
+    interactions: int | None = _days("whole interactions (everything below, and their dashboard counts)")
+    recording_audio: int | None = _days("the original recording, when kept")
+    redacted_audio: int | None = _days("the redacted recording (the original goes with it)")
+    transcript_text: int | None = _days("transcript text (scores, outcomes and dashboards stay)")
+    analyses: int | None = _days("analyses (sentiment, moments, summary) and cached LLM verdicts")
+    evaluations: int | None = _days("evaluations with their criterion results (and their reviews)")
+    reviews: int | None = _days("reviews, disputes and coaching sessions")
+    audit_log: int | None = _days("audit-log entries")
+
+    def days(self, kind: str) -> int | None:
+        value: int | None = getattr(self, kind)
+        return value
+
+
+class RetentionRule(RetentionDays):
+    """Days for the interactions of one channel and/or queue; kinds it leaves unset follow the defaults."""
+
+    name: str | None = Field(default=None, max_length=64, description="Names the rule in the audit log.")
+    channel: str | None = Field(default=None, description="voice, chat, email or social.")
+    queue: str | None = Field(default=None, description="A queue as stored on interactions.")
+
+    @model_validator(mode="after")
+    def _names_interactions(self) -> RetentionRule:
+        if not self.channel and not self.queue:
+            raise ValueError("a retention rule needs a channel or a queue (the defaults apply to all)")
+        return self
+
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        parts = [f"{k}={v}" for k, v in (("channel", self.channel), ("queue", self.queue)) if v]
+        return ",".join(parts)[:64] or "rule"
+
+
+class RetentionConfig(RetentionDays):
+    """The ``retention:`` section: default days per kind, and rules per channel/queue (the first that
+    matches an interaction and sets a kind decides that kind)."""
+
+    rules: list[RetentionRule] = Field(default_factory=list)
+
+
 class CallqaConfig(_Config):
     """The whole config file: one section per stage."""
 
@@ -217,6 +278,7 @@ class CallqaConfig(_Config):
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     llm: LlmConfig = Field(default_factory=LlmConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
 
 def load_config(path: Path | None) -> CallqaConfig:

@@ -154,6 +154,15 @@ class ErrorCode(Enum):
         "the id '{external_id}' holds a {kind}; ids are kept as given, so this record was not stored:"
         " rename the file or fix the id"
     )
+    # D1xx: data lifecycle (retention, legal hold, erasure)
+    D100 = (
+        "'{value}' names no customer: give a phone number (7+ digits), an e-mail address "
+        "or a customer id (2+ digits)"
+    )
+    D101 = "customer {key}: erasure refused, held by legal hold {hold} ({reason}); remove the hold first"
+    D102 = "legal hold: {reason}"
+    D103 = "legal hold {hold} not found"
+    D104 = "customer key secret {path}: {reason}"
     # Q1xx: queries
     Q100 = "interaction {ident} not found"
     Q101 = "'{ident}' names more than one interaction; use one of: {choices}"

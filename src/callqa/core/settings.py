@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     )
     config_file: Path | None = Field(
         default=None,
-        description="The callqa configuration file (YAML: ingest, analysis, scoring, LLM judge sections); "
-        "CLI commands with --config override it.",
+        description="The callqa configuration file (YAML: ingest, analysis, scoring, LLM judge, retention "
+        "sections); CLI commands with --config override it.",
     )
     file_store: str | None = Field(
         default=None,
@@ -158,6 +158,24 @@ class Settings(BaseSettings):
         default=60.0,
         ge=0,
         description="How often the web server folds new scores into dashboards (0: never).",
+    )
+
+    customer_key_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of the pseudonymous customer keys (at least 32 characters; unset: a random one "
+        "kept in <data_dir>/customer-key.secret). Every process of a deployment needs the same one.",
+    )
+    phone_country_code: str | None = Field(
+        default=None,
+        pattern=r"^[1-9][0-9]{0,2}$",
+        description="Country calling code of the centre (e.g. 44, 370, 86): a phone number written "
+        "nationally (020 7946 0958) gets the key of its international form (+44 20 7946 0958).",
+    )
+    retention_run_s: float = Field(
+        default=21600.0,
+        ge=0,
+        description="How often the web server applies the retention policies of the configuration file "
+        "(0: never; `callqa retention run` does it by hand).",
     )
 
     public_url: str | None = Field(

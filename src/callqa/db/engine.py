@@ -27,6 +27,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # deleted rows are overwritten, not left in free pages: an erasure must leave nothing in the file
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 

@@ -95,6 +95,8 @@ class MetadataOverlayRow(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JsonType)
     origin: Mapped[str | None] = mapped_column(String(1024))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # [[kind, key], ...]: the customer keys of the import's raw identifiers (its fields are stored redacted)
+    customer_keys: Mapped[list[list[str]]] = mapped_column(JsonType, default=list, server_default="[]")
 
 
 class RedactionRow(Base):
@@ -109,3 +111,19 @@ class RedactionRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+
+
+class CustomerKeyRow(Base):
+    """A pseudonymous key of a customer of an interaction (``privacy.customer_keys``): a keyed hash of their
+    phone number, e-mail address or customer id, never the value itself; one interaction may have several."""
+
+    __tablename__ = "interaction_customer_keys"
+    __table_args__ = (
+        UniqueConstraint("interaction_id", "key"),
+        Index("ix_interaction_customer_keys_key", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # phone | email | id
+    key: Mapped[str] = mapped_column(String(64))

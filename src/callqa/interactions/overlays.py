@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from callqa.core.document import EARLIEST, LATEST, MAX_MS, Channel, Direction
 from callqa.interactions.models import InteractionRow, MetadataOverlayRow
 from callqa.interactions.service import Outcome, Stored, StoreItem, load_document, store_interactions
+from callqa.privacy.customer_keys import SESSION_INFO_KEY, CustomerKeyer
 from callqa.privacy.redact import redact_identifier, redact_json, redact_text
 
 _LABELS = ("agent", "team", "queue", "customer")
@@ -65,9 +66,11 @@ def store_metadata(
 ) -> list[Stored]:
     """Save each item as an overlay and apply it to the interactions it names; one result per item."""
     now = now or datetime.now(UTC)
+    keyer: CustomerKeyer | None = session.info.get(SESSION_INFO_KEY)
     results: list[Stored] = []
     for item in items:
-        fields = _redacted(item.fields.model_dump(mode="json", exclude_unset=True))
+        raw = item.fields.model_dump(mode="json", exclude_unset=True)
+        fields = _redacted(raw)
         external_id = redact_identifier(item.external_id)
         origin = redact_identifier(item.origin) if item.origin else None
         source_key = item.source or ""
@@ -84,6 +87,9 @@ def store_metadata(
         if "metadata" in fields:
             combined["metadata"] = {**overlay.fields.get("metadata", {}), **fields["metadata"]}
         overlay.fields, overlay.origin, overlay.updated_at = combined, origin, now
+        if keyer is not None:
+            known = {(kind, key) for kind, key in overlay.customer_keys or []}
+            overlay.customer_keys = sorted([list(pair) for pair in known | keyer.pairs_in(raw)])
         session.flush()
         targets = select(InteractionRow.id).where(InteractionRow.external_id == external_id)
         if item.source:

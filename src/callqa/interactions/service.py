@@ -16,6 +16,7 @@ from callqa.core.document import Interaction
 from callqa.interactions.convert import event_values, interaction_values, to_document, turn_values
 from callqa.interactions.merge import apply_overlays, merge_fragment, normalise
 from callqa.interactions.models import (
+    CustomerKeyRow,
     EventRow,
     InteractionRow,
     MetadataOverlayRow,
@@ -23,6 +24,7 @@ from callqa.interactions.models import (
     TurnRow,
 )
 from callqa.privacy import FieldRedaction, placeholder_records, redact_interaction
+from callqa.privacy.customer_keys import SESSION_INFO_KEY, CustomerKeyer
 from callqa.privacy.redact import redact_identifier
 
 Key = tuple[str, str]
@@ -57,6 +59,7 @@ class _Write:
     origin: str | None
     redactions: list[FieldRedaction]
     existing_id: int | None
+    customer_keys: set[tuple[str, str]]
 
 
 def store_interactions(
@@ -64,16 +67,19 @@ def store_interactions(
 ) -> list[Stored]:
     """Insert new interactions, update changed ones, leave identical ones alone; one result per item.
 
-    Every document is redacted (card numbers, CVV, national ids ...) before it is hashed or written.
+    Every document is redacted (card numbers, CVV, national ids ...) before it is hashed or written; the
+    customer's pseudonymous keys are taken before that, when the session carries a keyer (the runtime's do).
     """
     now = now or datetime.now(UTC)
     # An id holding a card number is stored (and looked up) redacted, so re-imports still match it.
     items = [_safe_id(item) for item in items]
+    keyer: CustomerKeyer | None = session.info.get(SESSION_INFO_KEY)
     keys = {(item.doc.source, item.doc.external_id) for item in items}
     existing = _existing(session, keys)
     overlays = overlays_for(session, {external_id for _, external_id in keys})
     writes: dict[Key, _Write] = {}
     outcomes: list[tuple[Outcome, Key]] = []
+    unchanged_keys: list[tuple[int, set[tuple[str, str]]]] = []
     for item in items:
         key = (item.doc.source, item.doc.external_id)
         pending = writes.get(key)
@@ -83,16 +89,27 @@ def store_interactions(
             doc = merge_fragment(pending.doc, doc)
         elif item.merge and stored_id is not None:
             doc = merge_fragment(load_document(session, stored_id), doc)
-        doc = apply_overlays(doc, _matching(overlays, doc))
+        matching = _matching(overlays, doc)
+        doc = apply_overlays(doc, [fields for _, fields, _ in matching])
+        customer_keys: set[tuple[str, str]] = set(keyer.keys_of(doc)) if keyer else set()
+        # a metadata import's identifiers were redacted when it was stored; its keys were kept
+        customer_keys |= {(kind, key) for _, _, pairs in matching for kind, key in pairs}
+        if pending is not None:
+            customer_keys |= pending.customer_keys
         doc, _ = redact_interaction(normalise(doc))
         digest = doc.content_hash()
         previous = pending.digest if pending else stored_digest
         if digest == previous:
             outcomes.append((Outcome.UNCHANGED, key))
+            if pending is not None:
+                pending.customer_keys |= customer_keys
+            elif stored_id is not None and customer_keys:
+                unchanged_keys.append((stored_id, customer_keys))
             continue
         outcomes.append((Outcome.CREATED if previous is None else Outcome.UPDATED, key))
-        writes[key] = _Write(doc, digest, item.origin, placeholder_records(doc), stored_id)
+        writes[key] = _Write(doc, digest, item.origin, placeholder_records(doc), stored_id, customer_keys)
     ids = dict(zip(writes, _flush(session, list(writes.values()), now), strict=True))
+    _add_customer_keys(session, unchanged_keys)
     return [Stored(outcome, ids.get(key, existing.get(key, (None, ""))[0])) for outcome, key in outcomes]
 
 
@@ -158,7 +175,31 @@ def _flush(session: Session, writes: list[_Write], now: datetime) -> list[int]:
     id_of = iter(new_ids)
     ids = [w.existing_id if w.existing_id is not None else next(id_of) for w in writes]
     _insert_children(session, [(i, w) for i, w in zip(ids, writes, strict=True)])
+    _add_customer_keys(session, [(i, w.customer_keys) for i, w in zip(ids, writes, strict=True)])
     return ids
+
+
+def _add_customer_keys(session: Session, pairs: Sequence[tuple[int, set[tuple[str, str]]]]) -> None:
+    """Keys are only ever added: a re-store of a redacted copy no longer shows the identifiers it had."""
+    pairs = [(i, keys) for i, keys in pairs if keys]
+    if not pairs:
+        return
+    known = {
+        (row.interaction_id, row.key)
+        for row in session.execute(
+            select(CustomerKeyRow.interaction_id, CustomerKeyRow.key).where(
+                CustomerKeyRow.interaction_id.in_([i for i, _ in pairs])
+            )
+        )
+    }
+    rows = [
+        {"interaction_id": i, "kind": kind, "key": key}
+        for i, keys in pairs
+        for kind, key in sorted(keys)
+        if (i, key) not in known
+    ]
+    if rows:
+        session.execute(insert(CustomerKeyRow.__table__), rows)  # type: ignore[arg-type]
 
 
 def _insert_children(session: Session, pairs: Iterable[tuple[int, _Write]]) -> None:
@@ -209,24 +250,29 @@ def load_documents(session: Session, ids: Sequence[int]) -> dict[int, Interactio
     return {row.id: to_document(row, turns[row.id], events[row.id]) for row in rows}
 
 
-def overlays_for(session: Session, external_ids: set[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    """Stored metadata overlays by external id: ``[(source_key, fields), ...]`` ('' = any source)."""
-    found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+Overlay = tuple[str, dict[str, Any], list[list[str]]]
+
+
+def overlays_for(session: Session, external_ids: set[str]) -> dict[str, list[Overlay]]:
+    """Stored metadata overlays by external id: ``[(source_key, fields, customer keys), ...]`` ('' = any
+    source)."""
+    found: dict[str, list[Overlay]] = defaultdict(list)
     id_list = sorted(external_ids)
     for start in range(0, len(id_list), 500):
         rows = session.execute(
-            select(MetadataOverlayRow.external_id, MetadataOverlayRow.source_key, MetadataOverlayRow.fields)
+            select(
+                MetadataOverlayRow.external_id,
+                MetadataOverlayRow.source_key,
+                MetadataOverlayRow.fields,
+                MetadataOverlayRow.customer_keys,
+            )
             .where(MetadataOverlayRow.external_id.in_(id_list[start : start + 500]))
             .order_by(MetadataOverlayRow.source_key)
         )
         for row in rows:
-            found[row.external_id].append((row.source_key, row.fields))
+            found[row.external_id].append((row.source_key, row.fields, row.customer_keys or []))
     return found
 
 
-def _matching(
-    overlays: dict[str, list[tuple[str, dict[str, Any]]]], doc: Interaction
-) -> list[dict[str, Any]]:
-    return [
-        fields for source_key, fields in overlays.get(doc.external_id, []) if source_key in ("", doc.source)
-    ]
+def _matching(overlays: dict[str, list[Overlay]], doc: Interaction) -> list[Overlay]:
+    return [overlay for overlay in overlays.get(doc.external_id, []) if overlay[0] in ("", doc.source)]

@@ -195,6 +195,14 @@ _shared: CachedEmbedder | None = None
 _shared_lock = threading.Lock()
 
 
+def forget_cached_texts() -> None:
+    """Empty the process's embedding caches (after an erasure: they are keyed by the texts themselves)."""
+    canonical.cache_clear()
+    with _shared_lock:
+        if _shared is not None:
+            _shared.clear()
+
+
 def get_embedder() -> CachedEmbedder:
     """The process-wide cached embedder (the model itself loads on first use)."""
     global _shared

@@ -33,6 +33,7 @@ from callqa.web.routes import (
     coaching,
     insights,
     knowledge,
+    lifecycle,
     live,
     pages,
     reports,
@@ -123,6 +124,8 @@ def create_app(
     app.include_router(reports.pages)
     app.include_router(reports.api)
     app.include_router(insights.api)
+    app.include_router(lifecycle.pages)
+    app.include_router(lifecycle.api)
     app.include_router(live.pages)
     app.include_router(live.api)
     _handlers(app)

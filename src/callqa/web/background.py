@@ -12,11 +12,13 @@ from fastapi import FastAPI
 from callqa.calibration.agreement_watch import start_agreement_watch
 from callqa.core.background import Periodic
 from callqa.insights.refresh import InsightConfig, start_refresher
+from callqa.lifecycle.retention import start_retention
 from callqa.live.service import LiveService
 from callqa.reports.build import ReportSettings
 from callqa.reports.mail import SmtpSettings
 from callqa.reports.schedules import start_sender
 from callqa.runtime import Runtime
+from callqa.storage.files import FileStore
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,9 @@ def start_background(app: FastAPI) -> None:
 
 
 def start_jobs(runtime: Runtime) -> list[Periodic]:
-    """The insights refresher (unless ``insights_refresh_s`` is 0), the report sender and the AI agreement
-    watch (unless ``agreement_check_s`` is 0), started."""
+    """The insights refresher (unless ``insights_refresh_s`` is 0), the report sender, the AI agreement
+    watch (unless ``agreement_check_s`` is 0) and retention (when the configuration sets any days and
+    ``retention_run_s`` is not 0), started."""
     settings = runtime.settings
     jobs: list[Periodic] = []
     refresher = start_refresher(
@@ -43,6 +46,10 @@ def start_jobs(runtime: Runtime) -> list[Periodic]:
     watch = start_agreement_watch(runtime.factory, settings.agreement_floor, settings.agreement_check_s)
     if watch is not None:
         jobs.append(watch)
+    store = FileStore(settings.resolved_file_store())
+    retention = start_retention(runtime.factory, store, runtime.config.retention, settings.retention_run_s)
+    if retention is not None:
+        jobs.append(retention)
     return jobs
 
 

@@ -12,6 +12,7 @@ from callqa.access.policies import Action, Owner, allowed, interaction_scope
 from callqa.analysis.moments import load_library
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
+from callqa.lifecycle.retention import removals
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.users.service import create_token, list_tokens
 from callqa.views.detail import interaction_view
@@ -87,6 +88,7 @@ def interaction_page(
         "doc": stored.doc,
         "doc_id": interaction_id,
         "review": review,
+        "removed": removals(session, interaction_id),
         "can": {
             "review": allowed(actor, Action.EVALUATION_REVIEW, owner),
             "respond": allowed(actor, Action.REVIEW_RESPOND, owner),

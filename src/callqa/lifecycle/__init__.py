@@ -1,0 +1,1 @@
+"""The data lifecycle: retention by age, legal holds that override it, and erasure on request."""
