@@ -136,3 +136,30 @@ def test_interactions_stored_before_keys_get_them_from_what_is_stored(cli_env: D
     assert held.exit_code == 0, held.output
     with cli_env.factory() as session:
         assert session.scalar(select(func.count()).select_from(CustomerKeyRow)) == 2
+
+
+def test_a_metadata_import_is_stored_redacted_and_still_keys_its_customer(db: Database) -> None:
+    # issue 18: an import's raw row is never stored; the keys of its identifiers are kept beside it
+    from callqa.interactions.models import MetadataOverlayRow
+    from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
+    from callqa.lifecycle.customer_key import attach_keyer
+
+    attach_keyer(db.factory, KEYER)
+    try:
+        fields = OverlayFields(metadata={"caller_phone": "+370 612 34567", "notes": "card 4111111111111111"})
+        with db.factory.begin() as session:
+            store_metadata(session, [MetadataItem("late-1", fields)])
+            overlay = session.scalars(select(MetadataOverlayRow)).one()
+            assert "+370" not in str(overlay.fields) and "4111111111111111" not in str(overlay.fields)
+            assert overlay.fields["metadata"]["caller_phone"] == "[PHONE]"
+            assert [kind for kind, _ in overlay.customer_keys] == ["phone"]
+            phone_key = overlay.customer_keys[0][1]
+            doc = Interaction.model_validate(
+                {"external_id": "late-1", "channel": "chat", "turns": [{"role": "customer", "text": "hi"}]}
+            )
+            store_interactions(session, [StoreItem(doc)])
+            keys = set(session.scalars(select(CustomerKeyRow.key)))
+        # the interaction that arrives later carries the phone's key, the same as a phone written elsewhere
+        assert keys == {phone_key} and phone_key in KEYER.keys_for("0037061234567")
+    finally:
+        db.factory.configure(info={})

@@ -47,7 +47,13 @@ from callqa.review.models import (
     ReviewRow,
     SelfEvaluationRow,
 )
-from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, LlmVerdictRow
+from callqa.scoring.models import (
+    AnalysisRow,
+    CriterionResultRow,
+    EvaluationRow,
+    LlmVerdictRow,
+    ScoreFailureRow,
+)
 from callqa.storage.files import SCHEME, FileStore
 
 CHUNK = 500
@@ -62,6 +68,7 @@ _CHILDREN: tuple[Any, ...] = (
     CustomerKeyRow,
     RetentionMarkRow,
     AnalysisRow,
+    ScoreFailureRow,
     QueueItemRow,
     CalibrationItemRow,
     CalibrationGradeRow,
