@@ -15,8 +15,11 @@ from starlette.requests import HTTPConnection
 from callqa.access.policies import Action, Owner, allowed
 from callqa.audit.service import record
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.users.models import SessionRow
 from callqa.users.schemas import Actor
 from callqa.users.service import actor_for, actor_for_token
+from callqa.users.sessions import live_session
+from callqa.web.sessions import cookie_session, csrf_for
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -50,14 +53,32 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_actor(request: Request, session: DbSession) -> Actor:
-    """The actor behind the API token or the session cookie."""
+def signed_in_session(connection: HTTPConnection, session: Session) -> SessionRow | None:
+    """The live server-side session behind the request's cookie, if any."""
+    cookie = cookie_session(connection)
+    if not cookie.from_request:
+        return None
+    return live_session(session, cookie.id, connection.app.state.session_limits)
+
+
+def current_actor(request: Request) -> Actor:
+    """The actor behind the API token or the session cookie.
+
+    Looked up in a short transaction of its own: recording the token's or the session's last use is a
+    write, and on SQLite a write held by the request's transaction until the response would lock out every
+    other writer meanwhile (another request, the audit of a page served with its own session, the live
+    service), for SQLite's whole busy timeout."""
+    factory: sessionmaker[Session] = request.app.state.factory
     token = bearer_token(request)
-    if token is not None:
-        actor = actor_for_token(session, token)
-    else:
-        user_id = request.session.get("user_id")
-        actor = actor_for(session, int(user_id)) if isinstance(user_id, int) else None
+    actor: Actor | None = None
+    with factory.begin() as session:
+        if token is not None:
+            actor = actor_for_token(session, token)
+        else:
+            row = signed_in_session(request, session)
+            if row is not None:
+                actor = actor_for(session, row.user_id)
+                request.state.session_row_id = row.id
     if actor is None:
         raise NotSignedIn()
     request.state.actor = actor
@@ -68,12 +89,11 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def csrf_token(request: Request) -> str:
-    """This session's CSRF token (created on first use)."""
-    token = request.session.get("csrf")
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return token
+    """This session's CSRF token (a session cookie is set when the request had none)."""
+    cookie = cookie_session(request)
+    if not cookie.from_request and not cookie.clear:
+        cookie.send = True
+    return csrf_for(request.app.state.session_secret, cookie.id)
 
 
 async def csrf_protect(connection: HTTPConnection) -> None:
@@ -90,8 +110,9 @@ async def csrf_protect(connection: HTTPConnection) -> None:
     ):
         value = (await request.form()).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    expected = request.session.get("csrf")
-    if not isinstance(expected, str) or sent is None or not secrets.compare_digest(sent, expected):
+    cookie = cookie_session(request)
+    expected = csrf_for(request.app.state.session_secret, cookie.id)
+    if not cookie.from_request or sent is None or not secrets.compare_digest(sent, expected):
         raise HTTPException(status_code=403, detail="CSRF token missing or wrong; reload the page")
 
 
@@ -119,6 +140,22 @@ def audit(
         detail=detail,
         client=client_of(request),
     )
+
+
+def audit_sessions_ended(
+    request: Request, session: Session, actor: Actor | None, user_id: int, username: str, count: int, why: str
+) -> None:
+    """Record that ``count`` web sessions of a user were revoked, by whom (the actor) and why."""
+    if count:
+        audit(
+            request,
+            session,
+            actor,
+            "revoke",
+            "session",
+            user_id,
+            {"username": username, "count": count, "why": why},
+        )
 
 
 def require(actor: Actor, action: Action, owner: Owner | None = None, *, hide: bool = False) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed, interaction_scope
 from callqa.analysis.moments import load_library
@@ -14,7 +15,9 @@ from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.storage.files import FileStore
+from callqa.users.schemas import Actor
 from callqa.users.service import create_token, list_tokens
+from callqa.users.sessions import user_sessions
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
 from callqa.views.search import facet_values, search_interactions
@@ -117,9 +120,19 @@ def interaction_audio(
     return Response(data, media_type=recording.media_type)
 
 
+def _profile(request: Request, session: Session, actor: Actor, new_token: str | None) -> Response:
+    context = {
+        "tokens": list_tokens(session, actor.user_id),
+        "new_token": new_token,
+        "sessions": user_sessions(session, actor.user_id, request.app.state.session_limits),
+        "current_session": getattr(request.state, "session_row_id", None),
+    }
+    return render(request, "profile.html", context)
+
+
 @router.get("/me", name="profile_page")
 def profile_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    return render(request, "profile.html", {"tokens": list_tokens(session, actor.user_id), "new_token": None})
+    return _profile(request, session, actor, None)
 
 
 @router.post("/me/tokens", name="profile_new_token")
@@ -131,6 +144,4 @@ def profile_new_token(
     label = name.strip()[:128] or "token"
     token, row = create_token(session, actor.user_id, label)
     audit(request, session, actor, "create", "api_token", row.id, {"name": label})
-    return render(
-        request, "profile.html", {"tokens": list_tokens(session, actor.user_id), "new_token": token}
-    )
+    return _profile(request, session, actor, token)
