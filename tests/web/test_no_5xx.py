@@ -106,3 +106,38 @@ def test_the_live_board_with_an_api_token_among_concurrent_requests(db: Database
         views = session.scalar(select(func.count(AuditRow.id)).where(AuditRow.resource == "live_board"))
         assert views == 12  # every view audited
     engine.dispose()
+
+
+HUGE = 99999999999999999999
+
+
+def test_numbers_and_ids_in_query_strings_forms_and_bodies_are_bounded(web: Web) -> None:
+    admin = web.signed_in("admin")
+    headers = {"x-csrf-token": admin.csrf}
+    before = web.audit_count()
+    read = admin.client.post("/api/notifications/read", json={"ids": [1, HUGE]}, headers=headers)
+    assert read.status_code == 422 and read.json()["detail"][0]["field"] == "ids.1"
+    assert (
+        admin.client.post("/api/notifications/read", json={"ids": [-1]}, headers=headers).status_code == 422
+    )
+    listed = admin.client.get("/api/interactions", params={"offset": HUGE})
+    assert listed.status_code == 422 and listed.json()["detail"][0]["field"] == "offset"
+    ident = next(iter(web.ids().values()))
+    promote = {"interaction_id": ident, "turn": HUGE, "title": "t"}
+    response = admin.client.post("/api/knowledge/promote", json=promote, headers=headers)
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "turn"
+    form = {"turn": "0", "title": "", "csrf_token": admin.csrf}
+    assert admin.client.post(f"/interactions/{ident}/promote", data=form).status_code == 422
+    form = {"title": "t", "body": "b", "article_id": str(HUGE), "csrf_token": admin.csrf}
+    assert admin.client.post("/knowledge", data=form).status_code == 422
+    assert admin.client.get("/scorecards/standard", params={"version": HUGE}).status_code == 422
+    assert admin.client.get("/interactions", params={"page": HUGE}).status_code == 422
+    assert web.audit_count() == before  # refused before anything was done or audited
+
+
+def test_approving_tuning_for_an_unknown_scorecard_is_a_404(web: Web) -> None:
+    analyst = web.signed_in("analyst")
+    body = {"base_hash": "", "edits": []}
+    response = analyst.post("/api/tune/no-such-card/approve", json=body)
+    assert response.status_code == 404  # type: ignore[attr-defined]
+    assert "scorecard 'no-such-card' not found" in response.json()["detail"]  # type: ignore[attr-defined]

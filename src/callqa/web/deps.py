@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Path, Request
-from pydantic import Field
+from fastapi import Depends, HTTPException, Path, Query, Request
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 
@@ -21,6 +21,7 @@ from callqa.users.service import actor_for, actor_for_token
 from callqa.users.sessions import live_session
 from callqa.web.sessions import cookie_session, csrf_for
 
+M = TypeVar("M", bound=BaseModel)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -30,6 +31,8 @@ CSRF_FIELD = "csrf_token"
 MAX_ID = 2**63 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]  # the same for an id in a request body
+QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]  # … in a query string
+Position = Annotated[int, Field(ge=0, le=MAX_ID)]  # a 0-based position (a turn, an offset)
 
 
 class NotSignedIn(Exception):
@@ -156,6 +159,15 @@ def audit_sessions_ended(
             user_id,
             {"username": username, "count": count, "why": why},
         )
+
+
+def validated(model: type[M], **values: Any) -> M:
+    """A model built in a handler from form fields: invalid values are a 422 naming the field, not a 500."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise HTTPException(422, detail) from exc
 
 
 def require(actor: Actor, action: Action, owner: Owner | None = None, *, hide: bool = False) -> None:

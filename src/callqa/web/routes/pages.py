@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -44,7 +44,9 @@ def home() -> Response:
 
 
 @router.get("/interactions", name="interactions_page")
-def interactions_page(request: Request, session: DbSession, actor: CurrentActor, page: int = 1) -> Response:
+def interactions_page(
+    request: Request, session: DbSession, actor: CurrentActor, page: Annotated[int, Query(le=10**9)] = 1
+) -> Response:
     flt = parse_filter(request.query_params)
     page = max(1, page)
     scope = interaction_scope(actor)

@@ -18,7 +18,7 @@ from callqa.review.carry import carry_reviews
 from callqa.runtime import Runtime
 from callqa.scoring import editing
 from callqa.scoring.service import ScoreReport, score_stored
-from callqa.web.deps import BodyId, CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import BodyId, CurrentActor, DbSession, QueryId, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -135,7 +135,7 @@ def list_page(request: Request, session: DbSession, actor: CurrentActor) -> Resp
 
 @pages.get("/scorecards/{name}", name="scorecard_page")
 def card_page(
-    request: Request, session: DbSession, actor: CurrentActor, name: str, version: int | None = None
+    request: Request, session: DbSession, actor: CurrentActor, name: str, version: QueryId | None = None
 ) -> Response:
     require(actor, Action.SCORECARD_VIEW)
     cards = editing.versions(session)
