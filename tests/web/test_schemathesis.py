@@ -31,9 +31,9 @@ from web_support import seed
 
 pytestmark = [pytest.mark.issue(18), pytest.mark.slow]
 
-# Small enough that the whole run stays within a few minutes on two cores; each operation still gets its
-# schema's edge cases (the coverage phase) besides these random examples.
-MAX_EXAMPLES = 30
+# Per operation, this many valid and as many invalid requests (fixed seed: CI reruns the same ones); the
+# whole run takes about two minutes on two cores.
+MAX_EXAMPLES = 20
 
 
 @dataclass
@@ -115,6 +115,7 @@ def test_no_operation_answers_5xx(served: Served) -> None:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _run(operation, mode, served, found, seen)
     assert not found, "\n".join(found)
-    # Signed in as an admin all along: the requests reached the handlers, not the sign-in check.
-    assert seen[401] == 0 and seen[403] < 20, sorted(seen.items())
+    # Signed in as an admin all along: the requests reached the handlers, not the sign-in check (a 403 is an
+    # agent's own action, such as raising a hand or a self-evaluation).
+    assert seen[401] == 0, sorted(seen.items())
     assert sum(n for status, n in seen.items() if status < 300) > 200, sorted(seen.items())
