@@ -141,3 +141,23 @@ def test_approving_tuning_for_an_unknown_scorecard_is_a_404(web: Web) -> None:
     response = analyst.post("/api/tune/no-such-card/approve", json=body)
     assert response.status_code == 404  # type: ignore[attr-defined]
     assert "scorecard 'no-such-card' not found" in response.json()["detail"]  # type: ignore[attr-defined]
+
+
+def test_a_nul_character_anywhere_in_text_input_is_a_422(web: Web) -> None:
+    """PostgreSQL cannot hold or compare text with NUL (DataError, a 500 before): refused on both backends."""
+    admin = web.signed_in("admin")
+    headers = {"x-csrf-token": admin.csrf}
+    before = web.audit_count()
+    query = admin.client.get("/api/agreement/examples", params={"criterion": "greet\x00ing"})
+    assert query.status_code == 422 and "[W101]" in query.json()["detail"]
+    assert "query string" in query.json()["detail"]
+    body = admin.client.post("/api/tokens", json={"name": "bi\x00"}, headers=headers)
+    assert body.status_code == 422 and "request's body holds a NUL" in body.json()["detail"]
+    form = admin.client.post("/me/tokens", data={"name": "bi\x00", "csrf_token": admin.csrf})
+    assert form.status_code == 422
+    path = admin.client.get("/api/agents/j.smith%00/quality-file")
+    assert path.status_code == 422 and "request's path" in path.json()["detail"]
+    assert admin.client.get("/api/tokens").json() == []  # nothing stored
+    assert web.audit_count() == before
+    fine = admin.client.post("/api/tokens", json={"name": "bi \\u0000 literally"}, headers=headers)
+    assert fine.status_code == 201  # the six characters \u0000 as text are fine

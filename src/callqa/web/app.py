@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from callqa.core.settings import Settings
 from callqa.runtime import Runtime
 from callqa.web.background import start_background, stop_background
-from callqa.web.deps import NotSignedIn, csrf_protect
+from callqa.web.deps import NotSignedIn, csrf_protect, refuse_nul
 from callqa.web.headers import SecurityHeaders
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (
@@ -75,7 +75,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(refuse_nul), Depends(csrf_protect)],
         lifespan=lifespan,
     )
     app.state.runtime = runtime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,11 @@ M = TypeVar("M", bound=BaseModel)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+JSON_NUL = re.compile(
+    rb"(?<!\\)(?:\\\\)*\\u0000"
+)  # the escape \u0000, not an escaped backslash before "u0000"
 
 # Row ids in paths: positive and within a 64-bit integer (both databases' id type), so a huge or negative id
 # is a 422 naming the parameter, never an overflow deep in the database driver.
@@ -108,15 +114,36 @@ async def csrf_protect(connection: HTTPConnection) -> None:
     if request.method in SAFE_METHODS or bearer_token(request) is not None:
         return
     sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if sent is None and request.headers.get("content-type", "").startswith((FORM, MULTIPART)):
         value = (await request.form()).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     cookie = cookie_session(request)
     expected = csrf_for(request.app.state.session_secret, cookie.id)
     if not cookie.from_request or sent is None or not secrets.compare_digest(sent, expected):
         raise HTTPException(status_code=403, detail="CSRF token missing or wrong; reload the page")
+
+
+async def refuse_nul(connection: HTTPConnection) -> None:
+    """Refuse text holding a NUL character — in the path, the query string, a JSON body or a form field —
+    with a 422 before any handler runs: PostgreSQL cannot store or even compare such text (a 500
+    otherwise), and no name, id or note needs one. Uploaded files are not text and are left alone."""
+    if not isinstance(connection, Request):
+        return
+    request = connection
+    part = None
+    if "\x00" in request.url.path or "%00" in request.url.query:
+        part = "path" if "\x00" in request.url.path else "query string"
+    elif request.method not in SAFE_METHODS:
+        kind = request.headers.get("content-type", "")
+        if kind.startswith("application/json"):
+            nul = JSON_NUL.search(await request.body()) is not None
+        elif kind.startswith((FORM, MULTIPART)):  # parsed once, the handler reads the same form
+            nul = any(isinstance(v, str) and "\x00" in v for _, v in (await request.form()).multi_items())
+        else:
+            nul = False
+        part = "body" if nul else None
+    if part is not None:
+        raise HTTPException(422, str(CallqaError(ErrorCode.W101, part=part)))
 
 
 def client_of(request: Request) -> str | None:
