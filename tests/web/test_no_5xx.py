@@ -132,6 +132,19 @@ def test_numbers_and_ids_in_query_strings_forms_and_bodies_are_bounded(web: Web)
     assert admin.client.post("/knowledge", data=form).status_code == 422
     assert admin.client.get("/scorecards/standard", params={"version": HUGE}).status_code == 422
     assert admin.client.get("/interactions", params={"page": HUGE}).status_code == 422
+    # Turn indices and versions are 32-bit columns: PostgreSQL refuses a larger number even to compare.
+    too_big = 2**31
+    promote["turn"] = too_big
+    response = admin.client.post("/api/knowledge/promote", json=promote, headers=headers)
+    assert response.status_code == 422
+    assert admin.client.get("/scorecards/standard", params={"version": too_big}).status_code == 422
+    coaching = {"title": "t", "notes": "n", "interaction_id": ident, "turn": too_big}
+    response = admin.client.post("/api/agents/j.smith/coaching", json=coaching, headers=headers)
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "turn"
+    for bad in ({"interaction_id": str(HUGE)}, {"interaction_id": str(ident), "turn": str(too_big)}):
+        form = {"title": "t", "notes": "n", "csrf_token": admin.csrf, **bad}
+        response = admin.client.post("/agents/j.smith/coaching", data=form)
+        assert response.status_code == 422 and "is not between" in response.text
     assert web.audit_count() == before  # refused before anything was done or audited
 
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Request
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
@@ -37,8 +37,9 @@ JSON_NUL = re.compile(
 MAX_ID = 2**63 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]  # the same for an id in a request body
-QueryId = Annotated[int, Query(ge=1, le=MAX_ID)]  # … in a query string
-Position = Annotated[int, Field(ge=0, le=MAX_ID)]  # a 0-based position (a turn, an offset)
+# A turn index or a version number: 32-bit columns (PostgreSQL refuses a larger value even in a comparison).
+MAX_INT32 = 2**31 - 1
+Position = Annotated[int, Field(ge=0, le=MAX_INT32)]  # a 0-based turn index
 
 
 class NotSignedIn(Exception):
