@@ -36,7 +36,7 @@ def test_control_characters_in_team_names_are_a_422_not_a_500(web: Web) -> None:
     headers = {"x-csrf-token": admin.csrf}
     before = _teams(web)
     for body in (
-        {"team": "Team\x00North"},
+        {"team": "Team\x01North"},
         {"team": "\x07"},
         {"leads": ["ok", "bad\x1b[31m"]},
         {"leads": [""]},
@@ -46,8 +46,11 @@ def test_control_characters_in_team_names_are_a_422_not_a_500(web: Web) -> None:
         field = response.json()["detail"][0]["field"]
         assert field.startswith(next(iter(body))), response.json()
     assert _teams(web) == before  # nothing created, nothing changed
-    form = {"role": "agent", "team": "North\x00", "csrf_token": admin.csrf}
-    assert admin.client.post("/admin/users/j.smith", data=form).status_code == 422
+    nul = admin.client.patch("/api/users/j.smith", json={"team": "Team\x00North"}, headers=headers)
+    assert nul.status_code == 422 and "[W101]" in nul.json()["detail"]  # NUL: refused before parsing
+    for team in ("North\x00", "No\x1frth"):
+        form = {"role": "agent", "team": team, "csrf_token": admin.csrf}
+        assert admin.client.post("/admin/users/j.smith", data=form).status_code == 422
     assert _teams(web) == before
 
 
