@@ -40,6 +40,7 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     AUDIT_VIEW = "audit.view"
     TOKEN_MANAGE = "token.manage"  # one's own API tokens
+    SESSION_MANAGE = "session.manage"  # one's own web sessions: list them, sign out everywhere
     LIVE_MONITOR = "live.monitor"  # the live board: calls, transcripts, alerts; acknowledge, answer help
     LIVE_ASSIST = "live.assist"  # an agent's own assist page: checklist, cards, alerts meant for them
     LIVE_HELP = "live.help"  # raise a hand on one's own call
@@ -141,6 +142,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.USER_MANAGE: _admin,
     Action.AUDIT_VIEW: _admin,
     Action.TOKEN_MANAGE: _everyone,
+    Action.SESSION_MANAGE: _everyone,
     Action.LIVE_MONITOR: _leads_or_staff,
     Action.LIVE_ASSIST: _own_work,
     Action.LIVE_HELP: _own_work,

@@ -101,10 +101,14 @@ def password(
     with open_app() as ctx:
         with ctx.factory.begin() as session:
             try:
-                set_password(session, username, value)
+                ended = set_password(session, username, value)
             except CallqaError as exc:
                 fail(str(exc))
         cli_audit(ctx, "password", "user", None, {"username": username})
+        if ended:  # a new password signs the user out of the web app everywhere
+            cli_audit(
+                ctx, "revoke", "session", None, {"username": username, "count": ended, "why": "password"}
+            )
     console.print(f"password of [bold]{username}[/bold] changed")
 
 

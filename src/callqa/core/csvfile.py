@@ -9,7 +9,8 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CSV injection):
-# such text gets a leading apostrophe, which they show as text. Numbers are written as numbers.
+# such text gets a leading apostrophe, which they show as text (OWASP's advice). Numbers are written as
+# numbers, so a negative score stays a number; only text is prefixed — "-5" as text becomes "'-5".
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,7 +31,7 @@ def write_rows(out: TextIO, rows: Iterable[Sequence[Any]], header: Sequence[str]
     """Rows in the order given (a header first when given); returns how many rows were written."""
     writer = csv.writer(out)
     if header is not None:
-        writer.writerow(header)
+        writer.writerow([cell(name) for name in header])  # column names can come from data too
     count = 0
     for row in rows:
         writer.writerow([cell(v) for v in row])

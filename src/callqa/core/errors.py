@@ -135,6 +135,7 @@ class ErrorCode(Enum):
     G103 = "knowledge-base article {article} not found"
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
+    W101 = "the request's {part} holds a NUL character (\\u0000), which no text in callqa may contain"
     # V1xx: live monitoring
     V100 = "live rules {source}: {reason}"
     V101 = "live message {where}: {reason}"

@@ -78,14 +78,19 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None,
         description=(
-            "Signs web session cookies (at least 32 characters); default: a random key kept in "
+            "Keys the web forms' CSRF tokens (at least 32 characters); default: a random key kept in "
             "`secret.key` in the data folder."
         ),
     )
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set when serving behind TLS)."
     )
-    session_hours: float = Field(default=12.0, description="How long a web sign-in lasts.")
+    session_hours: float = Field(
+        default=12.0, gt=0, description="How long a web sign-in lasts at most (absolute expiry)."
+    )
+    session_idle_hours: float = Field(
+        default=12.0, gt=0, description="A web sign-in ends after this long without a request (idle expiry)."
+    )
     live_rules_file: Path | None = Field(
         default=None,
         description="YAML file of live rules and the agent checklist; default: the shipped rules.",

@@ -1,4 +1,4 @@
-"""ORM tables: users, teams, which teams a supervisor leads, API tokens."""
+"""ORM tables: users, teams, which teams a supervisor leads, API tokens, web sessions."""
 
 from __future__ import annotations
 
@@ -64,4 +64,23 @@ class ApiTokenRow(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A web sign-in: the cookie holds a random id, only its SHA-256 is stored. It ends when revoked
+    (sign-out, "sign out everywhere", a new password, a disabled user), idle too long, or past its absolute
+    expiry."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("id_hash"), Index("ix_sessions_user_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    client: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -34,6 +35,10 @@ class Actor:
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,127}$"
 MIN_PASSWORD = MIN_LENGTH
+# Names shown on pages and matched against interactions: printable text only. A control character (NUL
+# above all: SQLite compares up to it, PostgreSQL refuses it) is a 422 naming the field, never a 500.
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+Name = Annotated[str, Field(min_length=1, max_length=255, pattern=PRINTABLE)]
 
 
 class UserCreate(BaseModel):
@@ -42,12 +47,12 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(pattern=USERNAME_PATTERN)
-    display_name: str = Field(min_length=1, max_length=255)
+    display_name: Name
     password: str = Field(min_length=MIN_PASSWORD, max_length=1024)
     role: UserRole
-    agent_name: str | None = Field(default=None, max_length=255)
-    team: str | None = Field(default=None, max_length=255)
-    leads: list[str] = Field(default_factory=list)
+    agent_name: str | None = Field(default=None, max_length=255, pattern=PRINTABLE)
+    team: Name | None = None
+    leads: list[Name] = Field(default_factory=list, max_length=100)
     locale: str = Field(default="en", pattern=r"^(en|zh)$")
     hired_on: date | None = None
 
@@ -69,11 +74,13 @@ class UserUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=255)
+    display_name: Name | None = None
     role: UserRole | None = None
-    agent_name: str | None = Field(default=None, max_length=255)
-    team: str | None = Field(default=None, max_length=255, description="'' removes the team")
-    leads: list[str] | None = None
+    agent_name: str | None = Field(default=None, max_length=255, pattern=PRINTABLE)
+    team: str | None = Field(
+        default=None, max_length=255, pattern=PRINTABLE, description="'' removes the team"
+    )
+    leads: list[Name] | None = Field(default=None, max_length=100)
     locale: str | None = Field(default=None, pattern=r"^(en|zh)$")
     hired_on: date | None = None
     active: bool | None = None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from callqa.core.errors import CallqaError, ErrorCode
@@ -19,6 +20,7 @@ from callqa.users.passwords import (
     verify_password,
 )
 from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole, UserUpdate
+from callqa.users.sessions import TOUCH_EVERY, revoke_user_sessions
 
 TOKEN_PREFIX = "cqa_"
 
@@ -98,9 +100,14 @@ def actor_for(session: Session, user_id: int) -> Actor | None:
     )
 
 
-def update_user(session: Session, username: str, changes: UserUpdate) -> UserRow:
+class UserChange(NamedTuple):
+    user: UserRow
+    sessions_ended: int  # the user's web sessions revoked by the change (deactivated)
+
+
+def update_user(session: Session, username: str, changes: UserUpdate) -> UserChange:
     """Apply ``changes``; the result must still be a valid user (an agent keeps an agent name, only a
-    supervisor leads teams)."""
+    supervisor leads teams). Deactivating a user revokes their web sessions."""
     user = session.scalar(select(UserRow).where(UserRow.username == username))
     if user is None:
         raise CallqaError(ErrorCode.U102, username=username)
@@ -123,10 +130,12 @@ def update_user(session: Session, username: str, changes: UserUpdate) -> UserRow
         for name in dict.fromkeys(leads or []):
             session.add(LeadsTeamRow(user_id=user.id, team_id=ensure_team(session, name).id))
     session.flush()
-    return user
+    ended = revoke_user_sessions(session, user.id) if given.get("active") is False else 0
+    return UserChange(user, ended)
 
 
-def set_password(session: Session, username: str, password: str) -> None:
+def set_password(session: Session, username: str, password: str) -> int:
+    """Change a user's password (checked against the policy); their web sessions are revoked: how many."""
     user = session.scalar(select(UserRow).where(UserRow.username == username))
     if user is None:
         raise CallqaError(ErrorCode.U102, username=username)
@@ -134,6 +143,15 @@ def set_password(session: Session, username: str, password: str) -> None:
     if problem:
         raise CallqaError(ErrorCode.U101, username=username, reason=f"password: {problem}")
     user.password_hash = hash_password(password)
+    return revoke_user_sessions(session, user.id)
+
+
+def sign_out_everywhere(session: Session, username: str) -> tuple[UserRow, int]:
+    """Revoke every web session of the user: the user, and how many sessions were ended."""
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None:
+        raise CallqaError(ErrorCode.U102, username=username)
+    return user, revoke_user_sessions(session, user.id)
 
 
 def list_users(session: Session) -> list[UserRead]:
@@ -178,11 +196,20 @@ def create_token(session: Session, user_id: int, name: str) -> tuple[str, ApiTok
 
 
 def actor_for_token(session: Session, token: str) -> Actor | None:
-    """The actor behind a valid, unrevoked API token (its last use recorded)."""
+    """The actor behind a valid, unrevoked API token (its last use recorded, at most once a minute)."""
     row = session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None:
         return None
-    row.last_used_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    session.execute(
+        update(ApiTokenRow)
+        .where(
+            ApiTokenRow.id == row.id,
+            or_(ApiTokenRow.last_used_at.is_(None), ApiTokenRow.last_used_at < now - TOUCH_EVERY),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return actor_for(session, row.user_id)
 
 

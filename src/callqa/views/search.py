@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
@@ -98,11 +98,14 @@ def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     if flt.auto_failed is not None:
         out.append(EvaluationRow.auto_failed.is_(flt.auto_failed))
     if flt.failed:
+        # An alias: the criterion results table export selects from criterion_results itself, which the
+        # sub-query would otherwise correlate away (no FROM left).
+        failed = aliased(CriterionResultRow)
         out.append(
             exists().where(
-                CriterionResultRow.evaluation_id == EvaluationRow.id,
-                CriterionResultRow.criterion == flt.failed,
-                CriterionResultRow.outcome == "fail",
+                failed.evaluation_id == EvaluationRow.id,
+                failed.criterion == flt.failed,
+                failed.outcome == "fail",
             )
         )
     return out + _analysis_conditions(flt) + _fact_conditions(flt)

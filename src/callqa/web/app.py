@@ -12,12 +12,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from callqa.core.settings import Settings
 from callqa.runtime import Runtime
 from callqa.web.background import start_background, stop_background
-from callqa.web.deps import NotSignedIn, csrf_protect
+from callqa.web.deps import NotSignedIn, csrf_protect, refuse_nul
 from callqa.web.headers import SecurityHeaders
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (
@@ -42,9 +41,9 @@ from callqa.web.routes import (
     tune,
 )
 from callqa.web.secret import session_secret
+from callqa.web.sessions import SessionCookies, limits_of
 
 HERE = Path(__file__).parent
-SESSION_COOKIE = "callqa_session"
 API_DESCRIPTION = """REST API of callqa. Authenticate with `Authorization: Bearer <token>` (create a token on
 your profile page or with `POST /api/tokens`). Every call acts with the token owner's role: an agent sees only
 their own work, a supervisor their teams' work."""
@@ -77,7 +76,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(refuse_nul), Depends(csrf_protect)],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
@@ -86,12 +85,11 @@ def create_app(
     app.state.factory = runtime.factory
     app.state.jobs = {}  # background jobs by id (re-scoring), for their progress
     app.state.templates = make_templates(HERE / "templates")
+    app.state.session_secret = session_secret(runtime.settings)
+    app.state.session_limits = limits_of(runtime.settings)
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=session_secret(runtime.settings),
-        session_cookie=SESSION_COOKIE,
+        SessionCookies,
         max_age=int(runtime.settings.session_hours * 3600),
-        same_site="lax",
         https_only=runtime.settings.secure_cookies,
     )
     app.add_middleware(SecurityHeaders)

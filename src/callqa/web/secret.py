@@ -1,4 +1,4 @@
-"""The key that signs session cookies: configured, or generated once and kept in the data folder."""
+"""The key behind the web forms' CSRF tokens: configured, or generated once and kept in the data folder."""
 
 from __future__ import annotations
 

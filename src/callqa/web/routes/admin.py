@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from callqa.access.policies import Action
-from callqa.core.errors import CallqaError
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.schemas import UserCreate, UserRole, UserUpdate
-from callqa.users.service import create_user, list_users, update_user
-from callqa.web.deps import CurrentActor, DbSession, audit, require
+from callqa.users.service import create_user, list_users, sign_out_everywhere, update_user
+from callqa.web.deps import CurrentActor, DbSession, audit, audit_sessions_ended, refusals, require
 from callqa.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -89,7 +89,7 @@ def users_update(
             active=active == "yes",
             leads=_teams(leads) if role == UserRole.SUPERVISOR.value else [],
         )
-        row = update_user(session, username, changes)
+        row, ended = update_user(session, username, changes)
     except ValidationError as exc:
         raise _invalid(exc) from exc
     except (CallqaError, ValueError) as exc:
@@ -97,4 +97,15 @@ def users_update(
     audit(
         request, session, actor, "update", "user", row.id, changes.model_dump(mode="json", exclude_unset=True)
     )
+    audit_sessions_ended(request, session, actor, row.id, row.username, ended, "deactivated")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{username}/sign-out", name="users_sign_out")
+def users_sign_out(request: Request, session: DbSession, actor: CurrentActor, username: str) -> Response:
+    """The users page's "Sign out everywhere": every web session of the user is revoked."""
+    require(actor, Action.USER_MANAGE)
+    with refusals(missing=[ErrorCode.U102]):
+        user, ended = sign_out_everywhere(session, username)
+    audit_sessions_ended(request, session, actor, user.id, user.username, ended, "admin")
     return RedirectResponse("/admin/users", status_code=303)

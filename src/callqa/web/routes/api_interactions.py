@@ -11,7 +11,7 @@ from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
 from callqa.views.review import visible_review
 from callqa.views.search import MAX_PAGE, search_interactions
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, require
+from callqa.web.deps import MAX_ID, CurrentActor, DbSession, RowId, audit, require
 from callqa.web.filters import QueryParams
 from callqa.web.routes.pages import owner_of
 
@@ -40,7 +40,7 @@ def list_interactions(
     actor: CurrentActor,
     flt: QueryParams,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> dict[str, Any]:
     """Interactions the caller may see, newest first, with the score of their current evaluation."""
     found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)

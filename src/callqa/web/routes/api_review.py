@@ -14,7 +14,7 @@ from callqa.review.notifications import mark_read, notifications_for, unread_cou
 from callqa.review.schemas import Outcome
 from callqa.views.review import visible_review
 from callqa.web import review_actions as act
-from callqa.web.deps import CurrentActor, DbSession, RowId
+from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId
 
 router = APIRouter(prefix="/api", tags=["review"])
 
@@ -46,7 +46,9 @@ class ResolveIn(BaseModel):
 
 
 class ReadIn(BaseModel):
-    ids: list[int] | None = Field(default=None, description="Which to mark read (default: all).")
+    ids: list[BodyId] | None = Field(
+        default=None, max_length=10_000, description="Which to mark read (default: all)."
+    )
 
 
 def _view(session: DbSession, review_id: int) -> dict[str, Any]:

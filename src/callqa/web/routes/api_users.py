@@ -1,4 +1,5 @@
-"""REST API: API tokens (one's own), users (admin) and the audit log (admin)."""
+"""REST API: API tokens and web sessions (one's own), users and their sessions (admin), the audit log
+(admin)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, Field
 from callqa.access.policies import Action
 from callqa.audit.service import recent
 from callqa.core.errors import ErrorCode
+from callqa.users.models import SessionRow
 from callqa.users.schemas import UserCreate, UserRead, UserUpdate
 from callqa.users.service import (
     create_token,
@@ -17,9 +19,19 @@ from callqa.users.service import (
     list_tokens,
     list_users,
     revoke_token,
+    sign_out_everywhere,
     update_user,
 )
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.users.sessions import user_sessions
+from callqa.web.deps import (
+    CurrentActor,
+    DbSession,
+    RowId,
+    audit,
+    audit_sessions_ended,
+    refusals,
+    require,
+)
 
 router = APIRouter(prefix="/api", tags=["users"])
 
@@ -89,9 +101,54 @@ def change_user(
     if username == actor.username and body.active is False:
         raise HTTPException(409, "you cannot deactivate yourself")
     with refusals(missing=[ErrorCode.U102]):
-        row = update_user(session, username, body)
+        row, ended = update_user(session, username, body)
     audit(request, session, actor, "update", "user", row.id, body.model_dump(mode="json", exclude_unset=True))
+    audit_sessions_ended(request, session, actor, row.id, row.username, ended, "deactivated")
     return next(u for u in list_users(session) if u.id == row.id)
+
+
+@router.delete("/users/{username}/sessions")
+def end_user_sessions(
+    request: Request, session: DbSession, actor: CurrentActor, username: str
+) -> dict[str, int]:
+    """Sign a user out everywhere: every web session of theirs is revoked (admin only). API tokens stay."""
+    require(actor, Action.USER_MANAGE)
+    with refusals(missing=[ErrorCode.U102]):
+        user, ended = sign_out_everywhere(session, username)
+    audit_sessions_ended(request, session, actor, user.id, user.username, ended, "admin")
+    return {"ended": ended}
+
+
+@router.get("/sessions")
+def sessions(request: Request, session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+    """The caller's live web sessions, newest first (``current``: the one this request came with)."""
+    require(actor, Action.SESSION_MANAGE)
+    current = getattr(request.state, "session_row_id", None)
+    return [
+        session_json(row, current=row.id == current)
+        for row in user_sessions(session, actor.user_id, request.app.state.session_limits)
+    ]
+
+
+@router.delete("/sessions")
+def end_my_sessions(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, int]:
+    """Sign out everywhere: every web session of the caller is revoked, this one too. API tokens stay."""
+    require(actor, Action.SESSION_MANAGE)
+    _, ended = sign_out_everywhere(session, actor.username)
+    audit_sessions_ended(request, session, actor, actor.user_id, actor.username, ended, "self")
+    return {"ended": ended}
+
+
+def session_json(row: SessionRow, *, current: bool) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "created_at": row.created_at.isoformat(),
+        "last_seen_at": row.last_seen_at.isoformat(),
+        "expires_at": row.expires_at.isoformat(),
+        "client": row.client,
+        "user_agent": row.user_agent,
+        "current": current,
+    }
 
 
 @router.get("/audit")

@@ -19,7 +19,18 @@ from callqa.coaching.quality_file import score_summary, timeline
 from callqa.core.errors import ErrorCode
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor, UserRole
-from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.web.deps import (
+    MAX_ID,
+    MAX_INT32,
+    BodyId,
+    CurrentActor,
+    DbSession,
+    Position,
+    RowId,
+    audit,
+    refusals,
+    require,
+)
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -112,7 +123,7 @@ class CoachingIn(BaseModel):
     title: str = Field(min_length=1, max_length=255)
     notes: str = Field(min_length=1)
     interaction_id: BodyId | None = Field(default=None, description="the interaction talked about")
-    turn: int | None = Field(default=None, description="the moment: a turn index of that interaction")
+    turn: Position | None = Field(default=None, description="the moment: a turn index of that interaction")
     actions: list[ActionBody] = Field(default_factory=list)
     follow_up_on: date | None = None
 
@@ -230,11 +241,14 @@ def _date(value: str) -> date | None:
         raise HTTPException(422, f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
-def _int(value: str) -> int | None:
+def _int(value: str, name: str, low: int, high: int) -> int | None:
     try:
-        return int(value) if value.strip() else None
+        number = int(value) if value.strip() else None
     except ValueError:
-        raise HTTPException(422, f"'{value}' is not a number") from None
+        raise HTTPException(422, f"{name}: '{value}' is not a number") from None
+    if number is not None and not low <= number <= high:
+        raise HTTPException(422, f"{name}: {number} is not between {low} and {high}")
+    return number
 
 
 @pages.post("/agents/{username}/coaching", name="coaching_create")
@@ -264,8 +278,8 @@ def coaching_create(
         username,
         title=title,
         notes=notes,
-        interaction_id=_int(interaction_id),
-        turn=_int(turn),
+        interaction_id=_int(interaction_id, "interaction_id", 1, MAX_ID),
+        turn=_int(turn, "turn", 0, MAX_INT32),
         actions=actions,
         follow_up_on=_date(follow_up_on),
     )

@@ -20,7 +20,18 @@ from callqa.knowledge.semantic import KnowledgeIndex
 from callqa.knowledge.service import promote_answer, search_articles, write_article
 from callqa.ml.embeddings import get_embedder
 from callqa.users.schemas import Actor
-from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.web.deps import (
+    MAX_ID,
+    BodyId,
+    CurrentActor,
+    DbSession,
+    Position,
+    RowId,
+    audit,
+    refusals,
+    require,
+    validated,
+)
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -29,7 +40,7 @@ api = APIRouter(prefix="/api", tags=["knowledge base"])
 
 class PromoteIn(BaseModel):
     interaction_id: BodyId
-    turn: int = Field(ge=0, description="the agent's turn (index in the transcript)")
+    turn: Position = Field(description="the agent's turn (index in the transcript)")
     title: str = Field(min_length=1, max_length=255)
     note: str | None = None
 
@@ -164,9 +175,8 @@ def promote_form(
     title: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    article = _promote(
-        request, session, actor, PromoteIn(interaction_id=interaction_id, turn=turn, title=title, note=note)
-    )
+    body = validated(PromoteIn, interaction_id=interaction_id, turn=turn, title=title, note=note)
+    article = _promote(request, session, actor, body)
     return RedirectResponse(f"/knowledge#article-{article.id}", status_code=303)
 
 
@@ -192,7 +202,7 @@ def write_form(
     title: Annotated[str, Form()],
     body: Annotated[str, Form()],
     language: Annotated[str, Form()] = "",
-    article_id: Annotated[int | None, Form()] = None,
+    article_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     require(actor, Action.KNOWLEDGE_EDIT)
     with refusals(missing=[ErrorCode.G103]):

@@ -28,7 +28,7 @@ from callqa.live.service import LiveOptions, LiveService
 from callqa.live.webhooks import WebhookSender
 from callqa.users.schemas import Actor, UserRole
 from callqa.users.service import actor_for, actor_for_token
-from callqa.web.deps import CurrentActor, RowId, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require, signed_in_session
 from callqa.web.render import render
 
 pages = APIRouter(tags=["live"])
@@ -69,8 +69,8 @@ def _socket_actor(websocket: WebSocket) -> Actor | None:
         origin = websocket.headers.get("origin")
         if origin is not None and urlsplit(origin).netloc != websocket.headers.get("host"):
             return None  # a cookie sent along by another site's page
-        user_id = websocket.session.get("user_id") if "session" in websocket.scope else None
-        return actor_for(session, user_id) if isinstance(user_id, int) else None
+        row = signed_in_session(websocket, session)
+        return actor_for(session, row.user_id) if row is not None else None
 
 
 @api.websocket("/ingest")
@@ -285,11 +285,12 @@ async def _no_send(message: str) -> None:
 
 
 @pages.get("/live", response_class=HTMLResponse)
-async def board_page(request: Request, actor: CurrentActor) -> HTMLResponse:
+def board_page(request: Request, session: DbSession, actor: CurrentActor) -> HTMLResponse:
+    # The view is audited in the request's own transaction: a second session here would wait on the write
+    # lock the first one holds (the token's last use) and, async, stall the event loop meanwhile.
     if actor.role is UserRole.AGENT:
         raise HTTPException(404, "not found")
-    with request.app.state.factory.begin() as session:
-        audit(request, session, actor, "view", "live_board", None)
+    audit(request, session, actor, "view", "live_board", None)
     return render(request, "live_board.html", {})
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed, interaction_scope
 from callqa.analysis.moments import load_library
@@ -14,7 +15,9 @@ from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
 from callqa.lifecycle.retention import removals
 from callqa.scoring.queries import analysis_for, evaluations_for
+from callqa.users.schemas import Actor
 from callqa.users.service import create_token, list_tokens
+from callqa.users.sessions import user_sessions
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
 from callqa.views.search import facet_values, search_interactions
@@ -42,7 +45,9 @@ def home() -> Response:
 
 
 @router.get("/interactions", name="interactions_page")
-def interactions_page(request: Request, session: DbSession, actor: CurrentActor, page: int = 1) -> Response:
+def interactions_page(
+    request: Request, session: DbSession, actor: CurrentActor, page: Annotated[int, Query(le=10**9)] = 1
+) -> Response:
     flt = parse_filter(request.query_params)
     page = max(1, page)
     scope = interaction_scope(actor)
@@ -114,9 +119,19 @@ def interaction_audio(
     return blob_response(request, blob, recording.media_type)  # answers Range requests (seeking)
 
 
+def _profile(request: Request, session: Session, actor: Actor, new_token: str | None) -> Response:
+    context = {
+        "tokens": list_tokens(session, actor.user_id),
+        "new_token": new_token,
+        "sessions": user_sessions(session, actor.user_id, request.app.state.session_limits),
+        "current_session": getattr(request.state, "session_row_id", None),
+    }
+    return render(request, "profile.html", context)
+
+
 @router.get("/me", name="profile_page")
 def profile_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    return render(request, "profile.html", {"tokens": list_tokens(session, actor.user_id), "new_token": None})
+    return _profile(request, session, actor, None)
 
 
 @router.post("/me/tokens", name="profile_new_token")
@@ -128,6 +143,4 @@ def profile_new_token(
     label = name.strip()[:128] or "token"
     token, row = create_token(session, actor.user_id, label)
     audit(request, session, actor, "create", "api_token", row.id, {"name": label})
-    return render(
-        request, "profile.html", {"tokens": list_tokens(session, actor.user_id), "new_token": token}
-    )
+    return _profile(request, session, actor, token)

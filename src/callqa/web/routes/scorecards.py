@@ -4,9 +4,9 @@ saving a new version, and re-scoring the stored interactions with it (a job whos
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -18,7 +18,7 @@ from callqa.review.carry import carry_reviews
 from callqa.runtime import Runtime
 from callqa.scoring import editing
 from callqa.scoring.service import ScoreReport, score_stored
-from callqa.web.deps import BodyId, CurrentActor, DbSession, audit, refusals, require
+from callqa.web.deps import MAX_INT32, BodyId, CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render
 
 pages = APIRouter(include_in_schema=False)
@@ -136,7 +136,11 @@ def list_page(request: Request, session: DbSession, actor: CurrentActor) -> Resp
 
 @pages.get("/scorecards/{name}", name="scorecard_page")
 def card_page(
-    request: Request, session: DbSession, actor: CurrentActor, name: str, version: int | None = None
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    name: str,
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT32)] = None,
 ) -> Response:
     require(actor, Action.SCORECARD_VIEW)
     cards = editing.versions(session)

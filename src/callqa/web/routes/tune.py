@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from callqa.access.policies import Action
 from callqa.calibration import tuning
 from callqa.core.background import Job
+from callqa.core.errors import ErrorCode
 from callqa.runtime import Runtime
 from callqa.scoring import editing
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
@@ -65,7 +66,8 @@ def approve(
     runtime: Runtime = request.app.state.runtime
     with refusals():
         edits = tuning.edits_from_json(body.edits)
-    base = tuning.text_hash(tuning.base_text(session, name, runtime.scorecards.vocabulary))
+    with refusals(missing=[ErrorCode.S105]):
+        base = tuning.text_hash(tuning.base_text(session, name, runtime.scorecards.vocabulary))
     if base != body.base_hash:
         raise HTTPException(409, "the scorecard changed since these proposals: propose again")
     with refusals():

@@ -7,7 +7,7 @@ killed before this migration). ``score_failures`` records each interaction a sco
 coded cause (e.g. over the per-interaction time budget).
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-06
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
