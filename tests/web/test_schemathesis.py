@@ -1,10 +1,9 @@
 """No 5xx anywhere in the REST API: Schemathesis generates requests for every operation of the OpenAPI
 document (valid and invalid ones, bounded examples) and sends them, as an admin with an API token, to the app
-over a real SQLite file holding the demo data (issue 18)."""
+over a real database holding the demo data, SQLite and PostgreSQL (issue 18)."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from schemathesis.python.asgi import shutdown_lifespans
 from sqlalchemy import update
 
 from callqa.core.settings import Settings
-from callqa.db.engine import create_db_engine, session_factory
 from callqa.users.models import ApiTokenRow, UserRow
 from callqa.users.service import create_token
 from callqa.web.app import create_app
@@ -52,26 +50,20 @@ class Served:
             )
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Served]:
-    """The app's schema over a seeded SQLite file, and an admin's API token."""
-    root = tmp_path_factory.mktemp("schemathesis")
-    path = root / "callqa.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    engine = create_db_engine(url)
-    db = Database("sqlite", url, engine, session_factory(engine))
+@pytest.fixture
+def served(tmp_path: Path, db: Database) -> Iterator[Served]:
+    """The app's schema over a seeded database (SQLite, and PostgreSQL when the test command started one),
+    and an admin's API token."""
     seed(db)
     with db.factory.begin() as session:
         admin = session.query(UserRow).filter_by(username="admin").one()
         token, _ = create_token(session, admin.id, "schemathesis")
     settings_ = Settings(
-        data_dir=root / "data", database_url=url, secret_key=SecretStr("s" * 40), background_jobs=False
+        data_dir=tmp_path / "data", database_url=db.url, secret_key=SecretStr("s" * 40), background_jobs=False
     )
-    app = create_app(settings_, engine=engine)
+    app = create_app(settings_, engine=db.engine)
     yield Served(schemathesis.openapi.from_asgi("/api/openapi.json", app), token, db)
     shutdown_lifespans()
-    engine.dispose()
 
 
 def _run(operation: Any, mode: GenerationMode, served: Served, found: list[str], seen: Counter[int]) -> None:
