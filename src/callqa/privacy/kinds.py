@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 Kind = Literal[
     "card_number",
@@ -19,18 +19,7 @@ Kind = Literal[
     "person_name",
 ]
 
-KINDS: tuple[Kind, ...] = (
-    "card_number",
-    "cvv",
-    "card_expiry",
-    "iban",
-    "email",
-    "phone",
-    "national_id",
-    "date_of_birth",
-    "postal_address",
-    "person_name",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 PLACEHOLDERS: MappingProxyType[Kind, str] = MappingProxyType({kind: f"[{kind.upper()}]" for kind in KINDS})
 
