@@ -208,5 +208,8 @@ def test_the_demo_call_recording_goes_the_whole_way() -> None:
     assert (doc.agent, doc.queue) == ("a.kim", "cards")  # from the sidecar
     text = " ".join(t.text for t in doc.turns)
     assert heard("acme bank", text) and "[CARD_NUMBER]" in text and "4646" not in text
-    assert [m.kind for m in doc.recording.muted] == ["card_number"]
-    assert doc.recording.muted[0].channel == 1  # the customer's side
+    # the card number, muted on the customer's side only (the date of birth said before it may be muted too,
+    # when speech recognition heard the question for it)
+    cards = [m for m in doc.recording.muted if m.kind == "card_number"]
+    assert len(cards) == 1 and cards[0].channel == 1
+    assert {m.kind for m in doc.recording.muted} <= {"card_number", "date_of_birth", "postal_address"}
