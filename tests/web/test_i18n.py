@@ -47,3 +47,16 @@ def test_a_chinese_user_sees_the_chinese_interface(web: Web) -> None:
     assert '<html lang="en">' in english and "Sign out" in english
     login = web.client().get("/login", headers={"accept-language": "zh-CN,zh;q=0.9"}).text
     assert "登录" in login
+
+
+# One word per idea in each catalogue (issue 19): the variant on the left never appears, the one on the right
+# is the term.
+GLOSSARY = {"zh": {"互动": "交互"}}
+
+
+def test_each_catalogue_uses_its_glossary_terms() -> None:
+    for locale, terms in GLOSSARY.items():
+        catalogue = (SRC / "core" / "locale" / locale / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+        translated = "\n".join(line for line in catalogue.splitlines() if line.startswith("msgstr"))
+        for variant, term in terms.items():
+            assert variant not in translated, f"{locale}: '{variant}' is written '{term}' everywhere"
