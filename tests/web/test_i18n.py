@@ -42,7 +42,7 @@ def test_the_language_is_the_users_then_the_browsers() -> None:
 def test_a_chinese_user_sees_the_chinese_interface(web: Web) -> None:
     page = web.signed_in("wang.fang").client.get("/interactions").text
     assert '<html lang="zh-Hans">' in page
-    assert "互动记录" in page and "退出" in page and "Interactions" not in page.split("<main>")[0]
+    assert "交互记录" in page and "退出" in page and "Interactions" not in page.split("<main>")[0]
     english = web.signed_in("sam.lead").client.get("/interactions").text
     assert '<html lang="en">' in english and "Sign out" in english
     login = web.client().get("/login", headers={"accept-language": "zh-CN,zh;q=0.9"}).text
@@ -56,7 +56,8 @@ GLOSSARY = {"zh": {"互动": "交互"}}
 
 def test_each_catalogue_uses_its_glossary_terms() -> None:
     for locale, terms in GLOSSARY.items():
-        catalogue = (SRC / "core" / "locale" / locale / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+        path = SRC / "core" / "locale" / locale / "LC_MESSAGES" / "messages.po"
+        catalogue = path.read_text(encoding="utf-8")
         translated = "\n".join(line for line in catalogue.splitlines() if line.startswith("msgstr"))
         for variant, term in terms.items():
             assert variant not in translated, f"{locale}: '{variant}' is written '{term}' everywhere"
