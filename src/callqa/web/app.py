@@ -30,6 +30,7 @@ from callqa.web.routes import (
     auth,
     calibration,
     coaching,
+    external_ids,
     insights,
     knowledge,
     lifecycle,
@@ -94,6 +95,9 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # before the numeric routes, which would answer a non-numeric segment with a 422
+    app.include_router(external_ids.pages)
+    app.include_router(external_ids.api)
     for module in (
         auth,
         admin,

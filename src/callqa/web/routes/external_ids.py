@@ -1,0 +1,77 @@
+"""Interactions addressed by their external id: ``/interactions/<external id>`` and
+``/api/interactions/<external id>``. A numeric segment stays a row id (the routes in ``pages`` and
+``api_interactions``, bounded by ``RowId``); any other segment is looked up here, within what the caller may
+see, and ``source:external_id`` picks one when the id is used by more than one source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.convertors import Convertor, register_url_convertor
+
+from callqa.access.policies import Action, Owner, allowed
+from callqa.core.errors import ErrorCode
+from callqa.interactions.queries import NamedInteraction, named_interactions
+from callqa.users.schemas import Actor
+from callqa.web.deps import CurrentActor, DbSession
+from callqa.web.render import render
+from callqa.web.routes.api_interactions import read_interaction
+
+
+class ExternalId(Convertor[str]):
+    """A path segment that is not all digits (those are row ids)."""
+
+    regex = r"(?![0-9]+(?:/|$))[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("external", ExternalId())
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api", tags=["interactions"])
+
+
+def visible_matches(session: DbSession, actor: Actor, external_id: str) -> list[NamedInteraction]:
+    """The interactions the segment names that the caller may see (the others stay hidden: a 404)."""
+    found = [
+        m
+        for m in named_interactions(session, external_id)
+        if allowed(actor, Action.INTERACTION_VIEW, Owner(agent=m.agent, team=m.team))
+    ]
+    if not found:
+        raise HTTPException(404, ErrorCode.Q100.format(ident=external_id))
+    return found
+
+
+@pages.get("/interactions/{external_id:external}", name="interaction_by_external_id")
+def interaction_by_external_id(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    """The interaction's page (a redirect to its numeric address), or the choices when several match."""
+    external_id = request.path_params["external_id"]
+    found = visible_matches(session, actor, external_id)
+    if len(found) == 1:
+        return RedirectResponse(request.url_for("interaction_page", interaction_id=found[0].id), 303)
+    context = {"external_id": external_id, "choices": found}
+    return render(request, "interaction_choices.html", context, 300)
+
+
+@api.get(
+    "/interactions/{external_id:external}", name="api_interaction_by_external_id", include_in_schema=False
+)
+def api_interaction_by_external_id(
+    request: Request, session: DbSession, actor: CurrentActor
+) -> dict[str, Any]:
+    """The interaction named by its external id (``source:external_id`` when more than one source uses it;
+    a 409 lists them)."""
+    external_id = request.path_params["external_id"]
+    found = visible_matches(session, actor, external_id)
+    if len(found) > 1:
+        choices = ", ".join(sorted(m.qualified for m in found))
+        raise HTTPException(409, ErrorCode.Q101.format(ident=external_id, choices=choices))
+    return read_interaction(request, session, actor, found[0].id)
