@@ -19,6 +19,8 @@ def test_the_page_and_the_api_answer_an_external_id(web: Web) -> None:
     page = admin.client.get("/interactions/en-call-01", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].endswith(f"/interactions/{ids['en-call-01']}")
     assert "en-call-01" in admin.client.get("/interactions/en-call-01").text
+    by_query = admin.client.get("/interactions", params={"external_id": "en-call-01"}, follow_redirects=False)
+    assert by_query.status_code == 303 and by_query.headers["location"] == page.headers["location"]
     api = admin.client.get(f"/api/interactions/{EMAIL}")
     assert api.status_code == 200, api.text
     assert api.json()["id"] == ids[EMAIL] and api.json()["interaction"]["external_id"] == EMAIL

@@ -23,6 +23,7 @@ from callqa.web.routes import (
     admin,
     agreement,
     api_export,
+    api_external_ids,
     api_interactions,
     api_queues,
     api_review,
@@ -97,7 +98,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # before the numeric routes, which would answer a non-numeric segment with a 422
     app.include_router(external_ids.pages)
-    app.include_router(external_ids.api)
+    app.include_router(api_external_ids.router)
     for module in (
         auth,
         admin,

@@ -1,11 +1,9 @@
 """Interactions addressed by their external id: ``/interactions/<external id>`` and
-``/api/interactions/<external id>``. A numeric segment stays a row id (the routes in ``pages`` and
-``api_interactions``, bounded by ``RowId``); any other segment is looked up here, within what the caller may
-see, and ``source:external_id`` picks one when the id is used by more than one source."""
+``/interactions?external_id=`` (the API's route is in ``api_external_ids``). A numeric segment stays a row id
+(the routes in ``pages`` and ``api_interactions``, bounded by ``RowId``); any other segment is looked up here,
+within what the caller may see; ``source:external_id`` picks one when more than one source uses the id."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,7 +15,6 @@ from callqa.interactions.queries import NamedInteraction, named_interactions
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession
 from callqa.web.render import render
-from callqa.web.routes.api_interactions import read_interaction
 
 
 class ExternalId(Convertor[str]):
@@ -35,7 +32,6 @@ class ExternalId(Convertor[str]):
 register_url_convertor("external", ExternalId())
 
 pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api", tags=["interactions"])
 
 
 def visible_matches(session: DbSession, actor: Actor, external_id: str) -> list[NamedInteraction]:
@@ -53,25 +49,13 @@ def visible_matches(session: DbSession, actor: Actor, external_id: str) -> list[
 @pages.get("/interactions/{external_id:external}", name="interaction_by_external_id")
 def interaction_by_external_id(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     """The interaction's page (a redirect to its numeric address), or the choices when several match."""
-    external_id = request.path_params["external_id"]
+    return external_id_page(request, session, actor, request.path_params["external_id"])
+
+
+def external_id_page(request: Request, session: DbSession, actor: Actor, external_id: str) -> Response:
+    """A redirect to the one interaction ``external_id`` names, or a page listing the choices."""
     found = visible_matches(session, actor, external_id)
     if len(found) == 1:
         return RedirectResponse(request.url_for("interaction_page", interaction_id=found[0].id), 303)
     context = {"external_id": external_id, "choices": found}
     return render(request, "interaction_choices.html", context, 300)
-
-
-@api.get(
-    "/interactions/{external_id:external}", name="api_interaction_by_external_id", include_in_schema=False
-)
-def api_interaction_by_external_id(
-    request: Request, session: DbSession, actor: CurrentActor
-) -> dict[str, Any]:
-    """The interaction named by its external id (``source:external_id`` when more than one source uses it;
-    a 409 lists them)."""
-    external_id = request.path_params["external_id"]
-    found = visible_matches(session, actor, external_id)
-    if len(found) > 1:
-        choices = ", ".join(sorted(m.qualified for m in found))
-        raise HTTPException(409, ErrorCode.Q101.format(ident=external_id, choices=choices))
-    return read_interaction(request, session, actor, found[0].id)
