@@ -164,6 +164,24 @@ def test_report_build_refuses_an_unknown_team_or_agent_and_reversed_dates(
     )
     assert backwards.exit_code == 2 and "[R108]" in backwards.stderr and "2026-03-31" in backwards.stderr
     assert not out.exists()
+    with unit_of_work(scored.factory) as session:
+        create_user(
+            session,
+            UserCreate(username="boss", display_name="Boss", password="a long password 1", role="admin"),
+        )
+    scheduled = invoke(
+        "report",
+        "schedule",
+        "add",
+        "North",
+        "--to",
+        "lead@example.com",
+        "--by",
+        "boss",
+        "--team",
+        "Team Nort",
+    )
+    assert scheduled.exit_code == 2 and "did you mean 'Team North'" in scheduled.stderr
     good = invoke("report", "build", "--out", str(out), "--team", "Team North", *dates)
     assert good.exit_code == 0, good.output
     assert "Team North" in out.read_text("utf-8")

@@ -19,23 +19,27 @@ def check_request(session: Session, request: ReportRequest) -> None:
     closest names as suggestions)."""
     if request.since > request.until:
         raise CallqaError(ErrorCode.R108, since=request.since, until=request.until)
-    if request.scope == "centre" or request.subject is None:
+    check_subject(session, request.scope, request.subject)
+
+
+def check_subject(session: Session, scope: str, subject: str | None) -> None:
+    """Raise R107 when ``subject`` is a team or agent no stored interaction names."""
+    if scope not in ("team", "agent") or subject is None:
         return
-    column = InteractionRow.team if request.scope == "team" else InteractionRow.agent
-    if session.scalar(select(column).where(column == request.subject).limit(1)) is not None:
+    column = InteractionRow.team if scope == "team" else InteractionRow.agent
+    if session.scalar(select(column).where(column == subject).limit(1)) is not None:
         return
     known = [str(v) for v in session.scalars(select(column).where(column.is_not(None)).distinct())]
-    raise CallqaError(ErrorCode.R107, scope=request.scope, name=request.subject, hint=_hint(request, known))
+    raise CallqaError(ErrorCode.R107, scope=scope, name=subject, hint=_hint(scope, subject, known))
 
 
-def _hint(request: ReportRequest, known: list[str]) -> str:
-    subject = request.subject or ""
+def _hint(scope: str, subject: str, known: list[str]) -> str:
     folded = {k.casefold(): k for k in known}
     close = get_close_matches(subject.casefold(), list(folded), n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(f"'{folded[c]}'" for c in close) + "?"
     if not known:
-        return f"no interaction names a {request.scope} yet"
+        return f"no interaction names a {scope} yet"
     names = sorted(known)
     more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
     return f"known: {', '.join(names[:SHOWN])}{more}"
