@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from callqa.interactions.service import StoreItem, store_interactions
@@ -51,3 +53,16 @@ def test_an_id_two_sources_use_lists_the_choices(web: Web) -> None:
     assert "crm:en-call-01" in api.json()["detail"]
     chosen = admin.client.get("/api/interactions/crm:en-call-01").json()
     assert chosen["interaction"]["source"] == "crm"
+
+
+def test_literal_routes_under_interactions_are_not_taken_for_external_ids(web: Web) -> None:
+    """A page such as ``/interactions/search`` must stay reachable: the external-id routes are placed just
+    before the numeric ones, so a literal route has to be registered ahead of them."""
+    from callqa.web.routes.external_ids import _paths
+
+    literal = re.compile(r"^(/api)?/interactions/[^/{]+$")
+    paths = sorted({p for route in web.app.router.routes for p in _paths(route) if literal.match(p)})
+    admin = web.signed_in("admin")
+    for path in paths:
+        answer = admin.client.get(path, follow_redirects=False)
+        assert "[Q100]" not in answer.text, path

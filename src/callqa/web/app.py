@@ -96,9 +96,6 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    # before the numeric routes, which would answer a non-numeric segment with a 422
-    app.include_router(external_ids.pages)
-    app.include_router(api_external_ids.router)
     for module in (
         auth,
         admin,
@@ -131,6 +128,9 @@ def create_app(
     app.include_router(lifecycle.api)
     app.include_router(live.pages)
     app.include_router(live.api)
+    app.include_router(external_ids.pages)
+    app.include_router(api_external_ids.router)
+    external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
     return app
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.routing import BaseRoute
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.core.errors import ErrorCode
@@ -32,6 +33,26 @@ class ExternalId(Convertor[str]):
 register_url_convertor("external", ExternalId())
 
 pages = APIRouter(include_in_schema=False)
+EXTERNAL = "{external_id:external}"
+
+
+def _paths(route: BaseRoute) -> set[str]:
+    """The paths a top-level entry answers (an included router, in newer FastAPI, holds several)."""
+    inner = getattr(route, "original_router", None)
+    if inner is not None:
+        return {path for child in inner.routes for path in _paths(child)}
+    return {str(getattr(route, "path", ""))}
+
+
+def place_before_numeric(routes: list[BaseRoute]) -> None:
+    """Move each entry holding an external-id route just before the entry holding its numeric twin
+    (``…/{interaction_id}``), which would answer any other segment with a 422. A literal route such as
+    ``/interactions/search`` must come before both (tests/web/test_external_ids.py checks every one)."""
+    for entry in [r for r in routes if any(EXTERNAL in p for p in _paths(r))]:
+        twins = {p.replace(EXTERNAL, "{interaction_id}") for p in _paths(entry) if EXTERNAL in p}
+        routes.remove(entry)
+        at = next((i for i, r in enumerate(routes) if _paths(r) & twins), len(routes))
+        routes.insert(at, entry)
 
 
 def visible_matches(session: DbSession, actor: Actor, external_id: str) -> list[NamedInteraction]:
