@@ -15,22 +15,17 @@ from rich.text import Text
 
 from callqa.cli.context import console, fail, is_terminal, open_app
 from callqa.cli.evaluation_view import analysis_lines, evaluation_table, evidence_highlights
+from callqa.cli.list_view import list_table
 from callqa.cli.recording_view import recording_lines
-from callqa.cli.render import clock, interaction_view
+from callqa.cli.render import interaction_view
 from callqa.core.document import Channel
 from callqa.core.errors import CallqaError
 from callqa.core.query import InteractionQuery
 from callqa.ingest.timecodes import parse_datetime
-from callqa.interactions.queries import (
-    count_interactions,
-    find_interaction_id,
-    get_interaction,
-    list_interactions,
-)
+from callqa.interactions.queries import count_interactions, find_interaction_id, get_interaction
 from callqa.scoring.queries import analysis_for, evaluations_for
+from callqa.views.listing import listed_interactions
 from callqa.views.stats import interaction_stats
-
-_MAX_WIDTH = {"external id": 24, "agent": 16, "team": 13, "queue": 11}
 
 
 class ListFormat(StrEnum):
@@ -78,7 +73,8 @@ def list_command(
     offset: Annotated[int, typer.Option(min=0)] = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or jsonl.")] = ListFormat.TABLE,
 ) -> None:
-    """List stored interactions, oldest first."""
+    """List stored interactions, newest first, with the AI's score and the final (official) one; the
+    table shows the columns that fit the terminal."""
     flt = InteractionQuery(
         channel=channel.value if channel else None,
         language=language,
@@ -96,7 +92,7 @@ def list_command(
             remaining = limit
             while remaining is None or remaining > 0:
                 size = page if remaining is None else min(page, remaining)
-                rows = list_interactions(session, flt, limit=size, offset=start)
+                rows = listed_interactions(session, flt, limit=size, offset=start)
                 for row in rows:
                     console.file.write(json.dumps(row.as_json(), ensure_ascii=False) + "\n")
                 if len(rows) < size:
@@ -105,38 +101,9 @@ def list_command(
                 remaining = None if remaining is None else remaining - len(rows)
             return
         shown = 50 if limit is None else limit
-        rows = list_interactions(session, flt, limit=shown or None, offset=offset)
+        rows = listed_interactions(session, flt, limit=shown or None, offset=offset)
         total = count_interactions(session, flt)
-    table = Table(box=None, header_style="bold", padding=(0, 1), collapse_padding=True, pad_edge=False)
-    for column in (
-        "id",
-        "external id",
-        "channel",
-        "lang",
-        "agent",
-        "team",
-        "queue",
-        "started",
-        "dur",
-        "turns",
-        "CSAT",
-    ):
-        # Long e-mail ids and agent addresses are cut so a row fits a 120-column terminal.
-        table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=_MAX_WIDTH.get(column))
-    for row in rows:
-        table.add_row(
-            str(row.id),
-            row.external_id,
-            row.channel,
-            row.language or "",
-            row.agent or "",
-            row.team or "",
-            row.queue or "",
-            row.started_at.strftime("%y-%m-%d %H:%M") if row.started_at else "",
-            clock(row.duration_ms).strip(),
-            str(row.turns),
-            f"{row.csat:g}" if row.csat is not None else "",
-        )
+    table = list_table(rows, console.width)
     console.print(table)
     console.print(
         f"{len(rows)} of {total} interactions" + (" (use --limit 0 for all)" if len(rows) < total else "")

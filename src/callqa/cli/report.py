@@ -18,6 +18,7 @@ from callqa.reports.mail import SmtpSettings
 from callqa.reports.models import ReportScheduleRow
 from callqa.reports.render import report_html, report_pdf
 from callqa.reports.schedules import ScheduleIn, create_schedule, get_schedule, run_due
+from callqa.reports.subjects import check_request, check_subject
 from callqa.users.models import UserRow
 
 app = typer.Typer(
@@ -59,6 +60,10 @@ def build(
             fail(f"--since/--until: {exc}")
         request = ReportRequest(scope, subject, start, end)  # type: ignore[arg-type]
         with ctx.factory() as session:
+            try:
+                check_request(session, request)
+            except CallqaError as exc:
+                fail(str(exc))
             html = report_html(
                 build_report(session, request, ReportSettings.from_settings(ctx.settings)), locale
             )
@@ -106,6 +111,7 @@ def add(
         if user is None:
             fail(f"no user '{by}'")
         try:
+            check_subject(session, spec.scope, spec.subject)
             row = create_schedule(
                 session,
                 spec,

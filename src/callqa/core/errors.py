@@ -126,6 +126,8 @@ class ErrorCode(Enum):
     R104 = "a {what} needs a reason of at least {minimum} characters"
     R105 = "'{username}' is not an active QA analyst or admin, so cannot be given reviews"
     R106 = "review {review}: evaluate yourself first (your self-evaluation comes before QA's outcomes)"
+    R107 = "report on {scope} '{name}': no such {scope} in the stored interactions; {hint}"
+    R108 = "report period {since} – {until}: it ends before it starts (give the earlier day first)"
     # K1xx: calibration
     K100 = "calibration {calibration}: {reason}"
     # G1xx: coaching

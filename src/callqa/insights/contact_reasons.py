@@ -38,9 +38,12 @@ class ReasonVolume:
     previous_share: float
     change: float  # share − previous share
     q: float  # Benjamini–Hochberg over all reasons
+    compared: bool = True  # False: the previous period holds no interaction, so there is no change to tell
 
     @property
     def trend(self) -> str:
+        if not self.compared:
+            return "new"
         if self.q > 0.05:
             return "steady"
         return "rising" if self.change > 0 else "falling"
@@ -73,7 +76,7 @@ def reason_volumes(session: Session, flt: InteractionQuery) -> list[ReasonVolume
         rows.append((reason, totals, totals.n / total, old.n / total_before if total_before else 0.0, test))
     qs = benjamini_hochberg([t.p if t else 1.0 for *_, t in rows])
     return [
-        ReasonVolume(reason, totals, share, old_share, share - old_share, q)
+        ReasonVolume(reason, totals, share, old_share, share - old_share, q, compared=total_before > 0)
         for (reason, totals, share, old_share, _), q in zip(rows, qs, strict=True)
     ]
 

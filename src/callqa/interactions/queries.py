@@ -140,25 +140,49 @@ def count_interactions(session: Session, query: InteractionQuery | None = None) 
     return int(session.scalar(select(func.count(InteractionRow.id)).where(*conditions)) or 0)
 
 
-def find_interaction_id(session: Session, ident: str) -> int:
-    """The id of an interaction named by its id or its external id (``source:external_id`` if ambiguous)."""
-    if ident.isdigit() and session.get(InteractionRow, int(ident)) is not None:
-        return int(ident)
+@dataclass(frozen=True)
+class NamedInteraction:
+    """An interaction an external id names, with what tells it apart and whose work it is."""
+
+    id: int
+    source: str
+    external_id: str
+    channel: str
+    agent: str | None
+    team: str | None
+    started_at: datetime | None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+def named_interactions(session: Session, ident: str) -> list[NamedInteraction]:
+    """The interactions whose external id is ``ident``, or whose ``source:external_id`` it is, by id."""
     condition = InteractionRow.external_id == ident
     if ":" in ident:
         source, _, external_id = ident.partition(":")
         condition = or_(
             condition, and_(InteractionRow.source == source, InteractionRow.external_id == external_id)
         )
-    query = select(InteractionRow.id, InteractionRow.source).where(condition)
-    matches = session.execute(query).all()
-    ids = sorted({row[0] for row in matches})
-    if len(ids) == 1:
-        return ids[0]
-    if not ids:
+    i = InteractionRow
+    query = select(i.id, i.source, i.external_id, i.channel, i.agent, i.team, i.started_at).where(condition)
+    return [
+        NamedInteraction(r.id, r.source, r.external_id, r.channel, r.agent, r.team, as_utc(r.started_at))
+        for r in session.execute(query.order_by(i.id))
+    ]
+
+
+def find_interaction_id(session: Session, ident: str) -> int:
+    """The id of an interaction named by its id or its external id (``source:external_id`` if ambiguous)."""
+    if ident.isdigit() and session.get(InteractionRow, int(ident)) is not None:
+        return int(ident)
+    matches = named_interactions(session, ident)
+    if len(matches) == 1:
+        return matches[0].id
+    if not matches:
         raise CallqaError(ErrorCode.Q100, ident=ident)
-    sources = ", ".join(sorted({f"{row[1]}:{ident}" for row in matches}))
-    raise CallqaError(ErrorCode.Q101, ident=ident, choices=sources)
+    raise CallqaError(ErrorCode.Q101, ident=ident, choices=", ".join(sorted(m.qualified for m in matches)))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,10 @@ class ReportRequest:
     teams: frozenset[str] | None = None  # a supervisor's centre report covers their teams only
 
     def title(self) -> str:
-        return self.subject or "Centre"
+        """The team or agent; a supervisor's centre report names their teams."""
+        if self.subject:
+            return self.subject
+        return ", ".join(sorted(self.teams)) if self.teams else "Centre"
 
     def query(self) -> InteractionQuery:
         """The interactions the report covers."""
@@ -122,6 +125,9 @@ def build_report(session: Session, request: ReportRequest, settings: ReportSetti
         "lowest": lowest_scored(session, flt, settings),
         "agreement": ai_agreement_rows(session, request, settings),
         "findings": [d.finding(what.label) for d in drivers[:FINDINGS]],
+        "finding_drivers": drivers[:FINDINGS],  # worded in the report's language by the template
+        "outcome_label": what.label,
+        "compared": old_totals.n > 0,  # the previous period holds interactions to compare with
         "outcome_base": (counts.positives, counts.total),
         "generated_at": datetime.now(UTC).astimezone(settings.zone),
         "refreshed_at": at.astimezone(settings.zone) if at else None,

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.i18n import LOCALES, translations
+from callqa.views.sentences import sentence_filters
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -20,6 +21,7 @@ def _environment(locale: str) -> Environment:
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(sentence_filters(translations(locale).gettext))
     return env
 
 

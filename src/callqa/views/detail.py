@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from callqa.interactions.queries import StoredInteraction
@@ -30,6 +31,7 @@ class TurnView:
     language: str | None
     sentiment: float | None
     pieces: list[Piece]
+    sent_at: datetime | None = None  # an e-mail's send date and time (its offset added to the thread's start)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,14 @@ def _timeline(turns: list[TurnView], width: float = 600.0, height: float = 80.0)
     return dict(out)
 
 
+def _sent_at(stored: StoredInteraction, start_ms: int | None) -> datetime | None:
+    """When an e-mail was sent: offsets from the thread's first message read as "43:23:14" otherwise."""
+    doc = stored.doc
+    if doc.channel != "email" or doc.started_at is None or start_ms is None:
+        return None
+    return doc.started_at + timedelta(milliseconds=start_ms)
+
+
 def interaction_view(
     stored: StoredInteraction, evaluation: StoredEvaluation | None, analysis: dict[str, Any] | None
 ) -> InteractionView:
@@ -115,6 +125,7 @@ def interaction_view(
             language=languages[i] if i < len(languages) else None,
             sentiment=sentiments[i] if i < len(sentiments) else None,
             pieces=pieces(turn.text, spans.get(i, [])),
+            sent_at=_sent_at(stored, turn.start_ms),
         )
         for i, turn in enumerate(stored.doc.turns)
     ]

@@ -23,6 +23,7 @@ from callqa.web.routes import (
     admin,
     agreement,
     api_export,
+    api_external_ids,
     api_interactions,
     api_queues,
     api_review,
@@ -30,6 +31,7 @@ from callqa.web.routes import (
     auth,
     calibration,
     coaching,
+    external_ids,
     insights,
     knowledge,
     lifecycle,
@@ -126,6 +128,9 @@ def create_app(
     app.include_router(lifecycle.api)
     app.include_router(live.pages)
     app.include_router(live.api)
+    app.include_router(external_ids.pages)
+    app.include_router(api_external_ids.router)
+    external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
     return app
 

@@ -16,6 +16,8 @@ from markupsafe import Markup
 from callqa.core.i18n import LOCALES, pick_locale, translations
 from callqa.review.notifications import unread_count
 from callqa.users.schemas import Actor
+from callqa.views.sentences import sentence_filters
+from callqa.views.wording import wording_filters
 from callqa.web.deps import csrf_token
 
 RTL_LANGUAGES = ("fa", "ar", "he", "ur")
@@ -64,6 +66,9 @@ def _templates(folder: Path, locale: str) -> Jinja2Templates:
     env.filters["clock"] = clock
     env.filters["when"] = when
     env.filters["markdown"] = markdown
+    gettext = translations(locale).gettext
+    env.filters.update(wording_filters(gettext))
+    env.filters.update(sentence_filters(gettext))
     env.globals["is_rtl"] = is_rtl
     return Jinja2Templates(env=env)
 

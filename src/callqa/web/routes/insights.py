@@ -273,7 +273,8 @@ def reasons_page(request: Request, session: DbSession, actor: CurrentActor) -> R
 @api.get("/reasons")
 def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Contact reasons for the filter: volume, share and its change against the previous period (with a
-    Benjamini–Hochberg q: rising / falling / steady), quality and CSAT, and handle-time baselines of good
+    Benjamini–Hochberg q: rising / falling / steady, or `new` when the previous period holds no interaction
+    to compare with; `change` is then null), quality and CSAT, and handle-time baselines of good
     interactions per reason and channel with the count far from them."""
     flt = _official_filter(request, session, actor)
     audit(request, session, actor, "view", "contact_reasons", None, _described(flt))
@@ -288,7 +289,7 @@ def reasons_json(request: Request, session: DbSession, actor: CurrentActor) -> d
                 **_totals(v.totals),
                 "share": v.share,
                 "previous_share": v.previous_share,
-                "change": v.change,
+                "change": v.change if v.compared else None,
                 "q": v.q,
                 "trend": v.trend,
             }

@@ -25,6 +25,7 @@ from callqa.web.blob_response import blob_response, open_blob
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, require
 from callqa.web.filters import parse_filter
 from callqa.web.render import render
+from callqa.web.routes.external_ids import external_id_page
 
 router = APIRouter(include_in_schema=False)
 GAP_MOMENTS = ("long_hold", "long_silence")  # found from the timeline, not the phrase library
@@ -48,6 +49,8 @@ def home() -> Response:
 def interactions_page(
     request: Request, session: DbSession, actor: CurrentActor, page: Annotated[int, Query(le=10**9)] = 1
 ) -> Response:
+    if external_id := request.query_params.get("external_id", "").strip():
+        return external_id_page(request, session, actor, external_id)  # any id, all digits or with a '/'
     flt = parse_filter(request.query_params)
     page = max(1, page)
     scope = interaction_scope(actor)
