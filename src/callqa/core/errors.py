@@ -126,6 +126,7 @@ class ErrorCode(Enum):
     R104 = "a {what} needs a reason of at least {minimum} characters"
     R105 = "'{username}' is not an active QA analyst or admin, so cannot be given reviews"
     R106 = "review {review}: evaluate yourself first (your self-evaluation comes before QA's outcomes)"
+    R150 = "notification e-mail: '{address}' is not an e-mail address (name@example.com)"
     # K1xx: calibration
     K100 = "calibration {calibration}: {reason}"
     # G1xx: coaching
