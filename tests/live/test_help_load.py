@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -88,3 +89,65 @@ def test_help_requests_with_tokens_under_load_are_all_answered_quickly(web: Web,
     with web.db.factory() as session:
         stored = session.scalar(select(func.count(HelpRequestRow.id)))
     assert stored == HELP_REQUESTS  # every answered request is kept, once
+
+
+def test_a_held_write_lock_never_stalls_the_server(web: Web, server: str) -> None:
+    """Another process holds SQLite's write lock for 3 s (a long scoring run, a backup): help requests wait
+    for it off the event loop, so the board's polling goes on answering meanwhile."""
+    if web.db.backend != "sqlite":
+        pytest.skip("SQLite's database-wide write lock")
+    agents = tokens(web, "j.smith", 8)
+    [lead] = tokens(web, "sam.lead", 1)
+    held_s = 3.0
+
+    async def run() -> tuple[list[tuple[int, float]], list[float]]:
+        async with httpx.AsyncClient(base_url=server, timeout=60) as client:
+            # each token used once already: its last use is not written again within the minute
+            for token in [lead, *agents]:
+                await client.get("/api/live/calls", headers={"authorization": f"Bearer {token}"})
+            locked = threading.Event()
+
+            def hold() -> None:
+                path = web.db.url.removeprefix("sqlite:///")
+                with sqlite3.connect(path, timeout=30, isolation_level=None) as other:
+                    other.execute("BEGIN IMMEDIATE")
+                    locked.set()
+                    time.sleep(held_s)
+                    other.execute("COMMIT")
+
+            holder = threading.Thread(target=hold)
+            holder.start()
+            locked.wait(10)
+
+            async def ask(n: int, token: str) -> tuple[int, float]:
+                started = time.monotonic()
+                response = await client.post(
+                    "/api/live/help",
+                    json={"question": f"Can I waive fee {n}?"},
+                    headers={"authorization": f"Bearer {token}"},
+                )
+                return response.status_code, time.monotonic() - started
+
+            async def poll() -> list[float]:
+                waits = []
+                deadline = time.monotonic() + held_s
+                while time.monotonic() < deadline:
+                    started = time.monotonic()
+                    response = await client.get(
+                        "/api/live/calls", headers={"authorization": f"Bearer {lead}"}
+                    )
+                    assert response.status_code == 200
+                    waits.append(time.monotonic() - started)
+                    await asyncio.sleep(0.1)
+                return waits
+
+            asked, polled = await asyncio.gather(
+                asyncio.gather(*(ask(n, t) for n, t in enumerate(agents))), poll()
+            )
+            await asyncio.to_thread(holder.join)
+            return list(asked), polled
+
+    asked, polled = asyncio.run(run())
+    assert all(status == 200 for status, _ in asked), asked
+    assert max(wait for _, wait in asked) < held_s + 5
+    assert len(polled) >= 10 and max(polled) < 1.0, polled  # the board was answered all along

@@ -361,8 +361,10 @@ class LiveService:
                 .values(acknowledged_by=user_id, acknowledged_at=now)
             )
 
-    def ask_help(self, actor: Actor, question: str, call_id: str | None = None) -> dict[str, Any]:
-        """An agent raises a hand; the supervisors of the agent's team see it at once."""
+    async def ask_help(self, actor: Actor, question: str, call_id: str | None = None) -> dict[str, Any]:
+        """An agent raises a hand; the supervisors of the agent's team see it at once. The row is written
+        off the event loop: on SQLite a write waits for the database's one writer, and waiting on the loop
+        would stall every socket and request of the server meanwhile."""
         question = question.strip()
         if not question:
             raise CallqaError(ErrorCode.V101, where="help request", reason="the question is empty")
@@ -373,6 +375,11 @@ class LiveService:
         owner = Owner(actor.agent_name, actor.team)
         if not allowed(actor, Action.LIVE_HELP, owner):
             raise PermissionError("only an agent can ask for help")
+        message = await asyncio.to_thread(self._write_help, actor, question, call_id)
+        self.hub.notify(message, owner.agent, owner.team, kinds=("board", "agent"))
+        return message
+
+    def _write_help(self, actor: Actor, question: str, call_id: str | None) -> dict[str, Any]:
         with self.factory.begin() as session:
             row = HelpRequestRow(
                 call_id=call_id,
@@ -384,14 +391,20 @@ class LiveService:
             )
             session.add(row)
             session.flush()
-            message = {"type": "help", "help": _help_json(row)}
-        self.hub.notify(message, owner.agent, owner.team, kinds=("board", "agent"))
-        return message
+            return {"type": "help", "help": _help_json(row)}
 
-    def answer_help(self, actor: Actor, help_id: int, answer: str) -> dict[str, Any]:
+    async def answer_help(self, actor: Actor, help_id: int, answer: str) -> dict[str, Any]:
+        """A supervisor answers; the agent sees it at once (written off the event loop, as questions are)."""
         answer = answer.strip()
         if not answer:
             raise CallqaError(ErrorCode.V101, where=f"help request {help_id}", reason="the answer is empty")
+        message, agent, team = await asyncio.to_thread(self._write_answer, actor, help_id, answer)
+        self.hub.notify(message, agent, team, kinds=("board", "agent"))
+        return message
+
+    def _write_answer(
+        self, actor: Actor, help_id: int, answer: str
+    ) -> tuple[dict[str, Any], str | None, str | None]:
         with self.factory.begin() as session:
             row = session.get(HelpRequestRow, help_id)
             if row is None or not allowed(actor, Action.LIVE_MONITOR, Owner(row.agent, row.team)):
@@ -403,8 +416,7 @@ class LiveService:
                 "type": "help_answer",
                 "help": {**_help_json(row), "answered_by_name": actor.display_name},
             }
-        self.hub.notify(message, row.agent, row.team, kinds=("board", "agent"))
-        return message
+            return message, row.agent, row.team
 
     def open_help(self, actor: Actor, kind: str) -> list[dict[str, Any]]:
         since = datetime.now(UTC) - timedelta(hours=12)
