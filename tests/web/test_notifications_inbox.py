@@ -66,6 +66,7 @@ def test_a_dispute_notification_names_who_which_interaction_and_the_criterion_ti
     assert f"John Smith disputes “{title}” on interaction en-call-05" in page
     assert f'href="/interactions/{ident}#criterion-{criterion}"' in page
     assert page.count('data-test="new"') == unread  # shown as new this once ...
+    assert '<span class="badge">' not in page  # ... and no longer counted in the header
     assert _unread(web, "sam.lead") == 0  # ... and read by opening the page
     assert 'data-test="new"' not in lead.client.get("/notifications").text
 

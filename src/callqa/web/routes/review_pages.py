@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from callqa.access.policies import Action
 from callqa.review.inbox import open_disputes
 from callqa.review.models import DisputeRow, ReviewRow
-from callqa.review.notifications import mark_read, notifications_for, set_mail_setting
+from callqa.review.notifications import mark_read, notifications_for, set_mail_setting, unread_count
 from callqa.review.queues import pending_for
 from callqa.web import review_actions as act
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
@@ -123,7 +123,8 @@ def notifications(request: Request, session: DbSession, actor: CurrentActor) -> 
     items = notifications_for(session, actor.user_id)
     # opening the page reads what it shows (still marked new on this view, read on the next)
     mark_read(session, actor.user_id, [n.id for n in items if not n.read])
-    return render(request, "notifications.html", {"items": items})
+    context = {"items": items, "unread": unread_count(session, actor.user_id)}  # the header's count, after
+    return render(request, "notifications.html", context)
 
 
 @router.post("/notifications/read", name="notifications_read")
