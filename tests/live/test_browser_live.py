@@ -100,6 +100,7 @@ def test_an_alert_on_the_board_and_a_card_on_the_agents_page(site: Site) -> None
         agent.goto(f"{site.base}/live/assist")
         for page in (lead, agent):
             expect(page.locator("[data-test=live-status]")).to_have_attribute("data-state", "live")
+        expect(lead.locator("[data-test=call-count]")).to_be_hidden()  # no red "0" when nothing is live
         messages = [m for _, m in call_messages(demo_interactions()["en-call-02"], "browser-call")]
         send(site, messages[:-1])  # everything but call_end: the call stays on the board
 
@@ -129,6 +130,11 @@ def test_an_alert_on_the_board_and_a_card_on_the_agents_page(site: Site) -> None
         expect(escalation.locator("[data-test=ack]")).to_have_text("Acknowledge")
         escalation.locator("[data-test=ack]").click()
         expect(escalation.locator("[data-test=acked]")).to_contain_text("sam.lead")
+        lead.reload()  # the acknowledgement is kept: the board loads it with the alert
+        expect(lead.locator("[data-test=live-status]")).to_have_attribute("data-state", "live")
+        expect(escalation.locator("[data-test=acked]")).to_contain_text("sam.lead")
+        expect(escalation.locator("[data-test=ack]")).to_have_count(0)
+        expect(lead.locator("[data-test=call-count]")).to_have_text("1")
 
         agent.fill("[data-test=help-question]", "Customer wants a manager, who is free?")
         agent.click("[data-test=help-send]")
@@ -141,6 +147,20 @@ def test_an_alert_on_the_board_and_a_card_on_the_agents_page(site: Site) -> None
 
         send(site, messages[-1:])  # call_end
         expect(row).to_have_count(0)
+        expect(lead.locator("[data-test=call-count]")).to_be_hidden()
+        # the ended call's alerts are set apart, dimmed, linked to the stored interaction once it is stored
+        ended = lead.locator("#alerts-ended li[data-rule=escalation_request]")
+        expect(ended.locator("[data-test=stored]")).to_be_visible(timeout=60_000)
+        expect(lead.locator("#alerts li[data-call=browser-call]")).to_have_count(0)
+        link = ended.locator("[data-test=stored]").get_attribute("href")
+        assert link is not None and re.fullmatch(r"/interactions/\d+", link)
+        lead.reload()
+        expect(lead.locator("[data-test=live-status]")).to_have_attribute("data-state", "live")
+        expect(ended.locator("[data-test=stored]")).to_have_attribute("href", link)
+        expect(ended.locator("[data-test=acked]")).to_contain_text("sam.lead")
+        screenshot(lead, "live-board-ended")
+        lead.goto(site.base + link)
+        expect(lead.locator("h1")).to_contain_text("browser-call")
     finally:
         lead.context.close()
         agent.context.close()

@@ -34,6 +34,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
     | {
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
+        Action.DISPUTE_INBOX: set(),  # the inbox is the supervisors' (and admins'); analysts get notified
         Action.REVIEW_RESPOND: set(),
         Action.COACHING_RESPOND: set(),
         Action.LIVE_ASSIST: set(),
@@ -51,6 +52,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.REVIEW_FINALIZE: {"own", "teammate"},
         Action.REVIEW_RESPOND: set(),
         Action.DISPUTE_RESOLVE: {"own", "teammate"},
+        Action.DISPUTE_INBOX: {"own", "teammate", "none"},
         Action.NOTIFICATION_READ: set(OWNERS),
         Action.QUEUE_MANAGE: set(),
         Action.CALIBRATION_RUN: set(),
@@ -85,6 +87,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.REVIEW_FINALIZE: set(),
         Action.REVIEW_RESPOND: {"own"},
         Action.DISPUTE_RESOLVE: set(),
+        Action.DISPUTE_INBOX: set(),
         Action.NOTIFICATION_READ: set(OWNERS),
         Action.QUEUE_MANAGE: set(),
         Action.CALIBRATION_RUN: set(),

@@ -25,6 +25,7 @@ class Action(StrEnum):
     REVIEW_FINALIZE = "review.finalize"
     REVIEW_RESPOND = "review.respond"  # acknowledge or dispute a shared review of one's own work
     DISPUTE_RESOLVE = "dispute.resolve"
+    DISPUTE_INBOX = "dispute.inbox"  # the open disputes to resolve (no owner: the inbox; else one of them)
     NOTIFICATION_READ = "notification.read"  # one's own notifications
     QUEUE_MANAGE = "queue.manage"  # build review queues, work one's own
     CALIBRATION_RUN = "calibration.run"  # set up and close calibration sessions
@@ -109,6 +110,13 @@ def _exports(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
 
 
+def _inbox(actor: Actor, owner: Owner | None) -> bool:
+    """Supervisors (their teams' disputes) and admins work the disputes inbox."""
+    if actor.role not in (UserRole.ADMIN, UserRole.SUPERVISOR):
+        return False
+    return owner is None or sees(actor, owner)
+
+
 def _insights(actor: Actor, owner: Owner | None) -> bool:
     """The centre view (no owner) is for all but agents (a supervisor's shows their teams); a team's or an
     agent's view for whoever sees that work."""
@@ -127,6 +135,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.REVIEW_FINALIZE: _leads_or_staff,
     Action.REVIEW_RESPOND: _own_work,
     Action.DISPUTE_RESOLVE: _leads_or_staff,
+    Action.DISPUTE_INBOX: _inbox,
     Action.NOTIFICATION_READ: _everyone,
     Action.QUEUE_MANAGE: _staff,
     Action.CALIBRATION_RUN: _staff,

@@ -128,6 +128,7 @@ class ErrorCode(Enum):
     R106 = "review {review}: evaluate yourself first (your self-evaluation comes before QA's outcomes)"
     R107 = "report on {scope} '{name}': no such {scope} in the stored interactions; {hint}"
     R108 = "report period {since} – {until}: it ends before it starts (give the earlier day first)"
+    R150 = "notification e-mail: '{address}' is not an e-mail address (name@example.com)"
     # K1xx: calibration
     K100 = "calibration {calibration}: {reason}"
     # G1xx: coaching

@@ -142,6 +142,13 @@ class Settings(BaseSettings):
         description="A criterion whose agreement with the graders is surely below this (the top of its 95 % "
         "interval) is flagged on the AI agreement page.",
     )
+    dispute_target_days: int = Field(
+        default=2,
+        ge=1,
+        le=60,
+        description="Working days (Monday to Friday) a dispute may wait for a resolution; older ones are "
+        "overdue on the disputes inbox.",
+    )
     agreement_check_s: float = Field(
         default=3600.0,
         ge=0,
@@ -186,6 +193,12 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None,
         description="The web app's address as users reach it (links in e-mailed reports), e.g. https://qa.example.com.",
+    )
+    notification_mail_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="How often the web server e-mails new notifications to the users who opted in on their "
+        "profile page (0: never; needs an SMTP server).",
     )
     smtp_host: str | None = Field(
         default=None, description="SMTP server for scheduled reports (unset: no e-mail)."

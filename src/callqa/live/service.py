@@ -32,13 +32,14 @@ from callqa.live.outputs import Alert, CallEnded, Output
 from callqa.live.protocol import CallEnd, decode, parse_message
 from callqa.live.rules import LiveRules
 from callqa.live.state import CallState
-from callqa.live.store import save_alerts, store_call
+from callqa.live.store import save_alerts, store_call, stored_alerts
 from callqa.live.webhooks import WebhookSender
 from callqa.runtime import Runtime
 from callqa.users.schemas import Actor
 
 log = logging.getLogger(__name__)
 _BATCH = 64
+RECENT_ALERTS = timedelta(hours=12)  # how far back a board's alert list reaches after a reload
 MAX_MODEL_BACKLOG = 5_000  # model jobs waiting; beyond it new ones are skipped (counted), alerts never are
 
 
@@ -75,6 +76,7 @@ class LiveService:
         self.alerts: dict[str, Alert] = {}  # this process's alerts by id (the board's recent list)
         self.opened_at: dict[str, datetime] = {}
         self.ended: list[CallEnded] = []
+        self.acks: dict[str, tuple[str, str]] = {}  # alert id -> (username, when) acknowledged here
         self.received = 0
         self.rejected = 0
         self.model_skipped = 0
@@ -275,18 +277,51 @@ class LiveService:
     def snapshot(self, sub: Subscriber) -> dict[str, Any]:
         """What a page shows when it connects: calls, recent alerts and open help requests in its scope."""
         calls = [c for c in self.monitor.board() if sub.may(c["agent"], c["team"])]  # type: ignore[arg-type]
-        wanted = "supervisor" if sub.kind == "board" else "agent"
-        alerts = [
-            a.message()["alert"]
-            for a in list(self.alerts.values())[-self.options.recent_alerts :]
-            if wanted in a.notify and sub.may(a.agent, a.team)
-        ]
         return {
             "type": "snapshot",
             "calls": calls,
-            "alerts": alerts,
+            "alerts": self.recent_alerts(sub),
             "help": self.open_help(sub.actor, sub.kind),
         }
+
+    def recent_alerts(self, sub: Subscriber) -> list[dict[str, Any]]:
+        """The newest alerts in the page's scope, oldest first: the saved ones with their acknowledgement and
+        their call's stored interaction, then those fired since the last save; ``ended`` marks calls over."""
+        limit = self.options.recent_alerts
+        with self.factory() as session:
+            since = datetime.now(UTC) - RECENT_ALERTS
+            shown = {a["id"]: a for a in stored_alerts(session, since=since, limit=limit)}
+        for alert in list(self.alerts.values())[-limit:]:
+            if alert.id not in shown:
+                fresh = alert.message()["alert"]
+                shown[alert.id] = {
+                    **fresh,
+                    "acknowledged_by": None,
+                    "acknowledged_at": None,
+                    "interaction_id": None,
+                }
+        stored_ids = {e.call_id: e.interaction_id for e in self.ended if e.interaction_id is not None}
+        notify = {r.id: r.notify for r in self.monitor.rules.rules}
+        wanted = "supervisor" if sub.kind == "board" else "agent"
+        alerts = []
+        for a in list(shown.values())[-limit:]:
+            if wanted not in notify.get(a["rule"], a.get("notify", ["supervisor"])):
+                continue
+            if not sub.may(a["agent"], a["team"]):
+                continue
+            by, at = self.acks.get(a["id"], (a["acknowledged_by"], a["acknowledged_at"]))
+            interaction_id = a["interaction_id"] or stored_ids.get(a["call_id"])
+            ended = a["call_id"] not in self.monitor.calls
+            alerts.append(
+                {
+                    **a,
+                    "acknowledged_by": by,
+                    "acknowledged_at": at,
+                    "interaction_id": interaction_id,
+                    "ended": ended,
+                }
+            )
+        return alerts
 
     def call_detail(self, sub: Subscriber, call_id: str) -> dict[str, Any] | None:
         call = self.monitor.calls.get(call_id)
@@ -312,6 +347,7 @@ class LiveService:
         if owner is None or not allowed(actor, Action.LIVE_MONITOR, owner):
             raise CallqaError(ErrorCode.V104, what=f"alert {alert_id}")
         now = datetime.now(UTC)
+        self.acks.setdefault(alert_id, (actor.username, now.isoformat()))  # until the writer has saved it
         self._writer.submit(self._write_ack, alert_id, actor.user_id, now)
         message = {"type": "alert_ack", "alert_id": alert_id, "by": actor.username, "at": now.isoformat()}
         self.hub.notify(message, owner.agent, owner.team, kinds=("board",))
@@ -325,8 +361,10 @@ class LiveService:
                 .values(acknowledged_by=user_id, acknowledged_at=now)
             )
 
-    def ask_help(self, actor: Actor, question: str, call_id: str | None = None) -> dict[str, Any]:
-        """An agent raises a hand; the supervisors of the agent's team see it at once."""
+    async def ask_help(self, actor: Actor, question: str, call_id: str | None = None) -> dict[str, Any]:
+        """An agent raises a hand; the supervisors of the agent's team see it at once. The row is written
+        off the event loop: on SQLite a write waits for the database's one writer, and waiting on the loop
+        would stall every socket and request of the server meanwhile."""
         question = question.strip()
         if not question:
             raise CallqaError(ErrorCode.V101, where="help request", reason="the question is empty")
@@ -337,6 +375,11 @@ class LiveService:
         owner = Owner(actor.agent_name, actor.team)
         if not allowed(actor, Action.LIVE_HELP, owner):
             raise PermissionError("only an agent can ask for help")
+        message = await asyncio.to_thread(self._write_help, actor, question, call_id)
+        self.hub.notify(message, owner.agent, owner.team, kinds=("board", "agent"))
+        return message
+
+    def _write_help(self, actor: Actor, question: str, call_id: str | None) -> dict[str, Any]:
         with self.factory.begin() as session:
             row = HelpRequestRow(
                 call_id=call_id,
@@ -348,14 +391,20 @@ class LiveService:
             )
             session.add(row)
             session.flush()
-            message = {"type": "help", "help": _help_json(row)}
-        self.hub.notify(message, owner.agent, owner.team, kinds=("board", "agent"))
-        return message
+            return {"type": "help", "help": _help_json(row)}
 
-    def answer_help(self, actor: Actor, help_id: int, answer: str) -> dict[str, Any]:
+    async def answer_help(self, actor: Actor, help_id: int, answer: str) -> dict[str, Any]:
+        """A supervisor answers; the agent sees it at once (written off the event loop, as questions are)."""
         answer = answer.strip()
         if not answer:
             raise CallqaError(ErrorCode.V101, where=f"help request {help_id}", reason="the answer is empty")
+        message, agent, team = await asyncio.to_thread(self._write_answer, actor, help_id, answer)
+        self.hub.notify(message, agent, team, kinds=("board", "agent"))
+        return message
+
+    def _write_answer(
+        self, actor: Actor, help_id: int, answer: str
+    ) -> tuple[dict[str, Any], str | None, str | None]:
         with self.factory.begin() as session:
             row = session.get(HelpRequestRow, help_id)
             if row is None or not allowed(actor, Action.LIVE_MONITOR, Owner(row.agent, row.team)):
@@ -367,8 +416,7 @@ class LiveService:
                 "type": "help_answer",
                 "help": {**_help_json(row), "answered_by_name": actor.display_name},
             }
-        self.hub.notify(message, row.agent, row.team, kinds=("board", "agent"))
-        return message
+            return message, row.agent, row.team
 
     def open_help(self, actor: Actor, kind: str) -> list[dict[str, Any]]:
         since = datetime.now(UTC) - timedelta(hours=12)

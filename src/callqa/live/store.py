@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.analysis.pipeline import Pipeline
@@ -19,6 +20,7 @@ from callqa.live.state import CallState
 from callqa.scoring.detectors import Services
 from callqa.scoring.loader import Scorecard
 from callqa.scoring.service import score_stored
+from callqa.users.models import UserRow
 
 LIVE_SOURCE = "live"
 
@@ -106,3 +108,34 @@ def store_call(
     if report.failures:
         raise RuntimeError(f"call {call.call_id}: scoring failed: {report.failures[0]}")
     return interaction_id, report.scores[0] if report.scores else None
+
+
+def stored_alerts(session: Session, *, since: datetime, limit: int) -> list[dict[str, Any]]:
+    """The newest saved alerts (oldest first) as board messages, with who acknowledged them and when, and
+    the stored interaction of their call once it ended (what a board shows after a reload or a restart)."""
+    query = (
+        select(LiveAlertRow, UserRow.username)
+        .outerjoin(UserRow, UserRow.id == LiveAlertRow.acknowledged_by)
+        .where(LiveAlertRow.created_at >= since)
+        .order_by(LiveAlertRow.created_at.desc(), LiveAlertRow.id.desc())
+        .limit(limit)
+    )
+    return [_alert_json(row, by) for row, by in reversed(session.execute(query).all())]
+
+
+def _alert_json(row: LiveAlertRow, acknowledged_by: str | None) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "call_id": row.call_id,
+        "rule": row.rule,
+        "title": row.title,
+        "severity": row.severity,
+        "at_ms": row.at_ms,
+        "text": row.text,
+        "agent": row.agent,
+        "team": row.team,
+        "segment_id": row.segment_id,
+        "acknowledged_by": acknowledged_by if row.acknowledged_at is not None else None,
+        "acknowledged_at": row.acknowledged_at.isoformat() if row.acknowledged_at else None,
+        "interaction_id": row.interaction_id,
+    }

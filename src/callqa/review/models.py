@@ -80,6 +80,20 @@ class NotificationRow(Base):
     link: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # who, which interaction, the criterion's title ...: the page words them in the reader's language
+    params: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationMailRow(Base):
+    """A user's opt-in to receive their notifications by e-mail, and the address."""
+
+    __tablename__ = "notification_mail"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320))
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class QueueRow(Base):

@@ -8,6 +8,7 @@ Who may take each step is decided by the access policies before these are called
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.review.models import DisputeRow, OverrideRow, ReviewRow, SelfEvaluationRow
-from callqa.review.notifications import notify
+from callqa.review.notifications import MESSAGES, notify
 from callqa.review.sampling import mark_reviewed
 from callqa.review.schemas import OUTCOMES, Dispute, DisputeState, Override, ReviewState, ReviewView
 from callqa.review.totals import official, rescored
@@ -189,8 +190,27 @@ def _team_leads(session: Session, interaction_id: int) -> list[int]:
     )
 
 
-def _link(review: ReviewRow) -> str:
-    return f"/interactions/{review.interaction_id}#review"
+def _link(review: ReviewRow, criterion: str | None = None) -> str:
+    return f"/interactions/{review.interaction_id}#" + (f"criterion-{criterion}" if criterion else "review")
+
+
+def _about(
+    session: Session, review: ReviewRow, who: int | None, criterion: str | None = None
+) -> dict[str, Any]:
+    """A notification's params: who (a display name), which interaction (its external id), which criterion
+    (its title as the evaluation shows it)."""
+    name = session.scalar(select(UserRow.display_name).where(UserRow.id == who)) if who else None
+    interaction = session.scalar(
+        select(InteractionRow.external_id).where(InteractionRow.id == review.interaction_id)
+    )
+    params: dict[str, Any] = {"who": name or "–", "interaction": interaction or str(review.interaction_id)}
+    if criterion is not None:
+        title = next(
+            (str(c["title"]) for c in _criteria(session, review.evaluation_id) if c["id"] == criterion),
+            criterion,
+        )
+        params["criterion"] = title
+    return params
 
 
 def share(session: Session, review: ReviewRow, *, comment: str | None = None) -> None:
@@ -201,13 +221,15 @@ def share(session: Session, review: ReviewRow, *, comment: str | None = None) ->
     review.shared_at = review.updated_at = _now()
     publish(session, review)
     mark_reviewed(session, review.interaction_id)
+    about = _about(session, review, review.reviewer_id)
     notify(
         session,
         _agent_users(session, review.interaction_id),
         "review_shared",
         # no score or outcome: the agent grades the interaction themselves before seeing QA's result
-        "QA reviewed one of your interactions: grade it yourself to see the result",
+        MESSAGES["review_shared"] % about,
         _link(review),
+        about,
     )
 
 
@@ -250,20 +272,22 @@ def self_evaluate(
     session.flush()
 
 
-def acknowledge(session: Session, review: ReviewRow) -> None:
-    """The agent has read the review and accepts it."""
+def acknowledge(session: Session, review: ReviewRow, *, user_id: int | None = None) -> None:
+    """The agent (``user_id``) has read the review and accepts it."""
     _check_state(review, (ReviewState.SHARED,), "acknowledge")
     _needs_self_evaluation(session, review)
     review.state = ReviewState.ACKNOWLEDGED.value
     review.updated_at = _now()
     publish(session, review)
     if review.reviewer_id is not None:
+        about = _about(session, review, user_id)
         notify(
             session,
             [review.reviewer_id],
             "review_acknowledged",
-            "The agent acknowledged a review",
+            MESSAGES["review_acknowledged"] % about,
             _link(review),
+            about,
         )
 
 
@@ -303,7 +327,15 @@ def open_dispute(
         *_team_leads(session, review.interaction_id),
         *([review.reviewer_id] if review.reviewer_id else []),
     ]
-    notify(session, readers, "dispute_opened", f"An agent disputes '{criterion}'", _link(review))
+    about = _about(session, review, agent_id, criterion)
+    notify(
+        session,
+        readers,
+        "dispute_opened",
+        MESSAGES["dispute_opened"] % about,
+        _link(review, criterion),
+        about,
+    )
     return dispute
 
 
@@ -340,14 +372,15 @@ def resolve_dispute(
         review.state = ReviewState.FINAL.value
         review.finalized_at = review.updated_at = _now()
         publish(session, review)
-    verdict = "upheld" if upheld else "rejected"
+    about = {**_about(session, review, resolver_id, dispute.criterion), "verdict": dispute.state}
     agents = [dispute.agent_id] if dispute.agent_id else []
     notify(
         session,
         agents,
         "dispute_resolved",
-        f"Your dispute of '{dispute.criterion}' was {verdict}",
-        _link(review),
+        MESSAGES[f"dispute_{dispute.state}"] % about,
+        _link(review, dispute.criterion),
+        about,
     )
 
 

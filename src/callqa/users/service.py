@@ -20,7 +20,7 @@ from callqa.users.passwords import (
     verify_password,
 )
 from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole, UserUpdate
-from callqa.users.sessions import TOUCH_EVERY, revoke_user_sessions
+from callqa.users.sessions import TOUCH_EVERY, due_for_touch, revoke_user_sessions
 
 TOKEN_PREFIX = "cqa_"
 
@@ -201,6 +201,8 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     if row is None or row.revoked_at is not None:
         return None
     now = datetime.now(UTC)
+    if not due_for_touch(row.last_used_at, now):
+        return actor_for(session, row.user_id)
     session.execute(
         update(ApiTokenRow)
         .where(

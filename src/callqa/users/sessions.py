@@ -69,6 +69,15 @@ def open_session(
     return raw, row
 
 
+def due_for_touch(last: datetime | None, now: datetime) -> bool:
+    """Is a last use older than ``TOUCH_EVERY`` (or never recorded)? Asked before writing it: on SQLite an
+    UPDATE takes the database's write lock even when it changes no row, so an unconditional one made every
+    authenticated request wait for any other writer."""
+    if last is None:
+        return True
+    return (last if last.tzinfo is not None else last.replace(tzinfo=UTC)) < now - TOUCH_EVERY
+
+
 def live_session(
     session: Session, session_id: str, limits: SessionLimits, *, now: datetime | None = None
 ) -> SessionRow | None:
@@ -82,7 +91,7 @@ def live_session(
             SessionRow.last_seen_at > now - limits.idle,
         )
     )
-    if row is not None:
+    if row is not None and due_for_touch(row.last_seen_at, now):
         session.execute(
             update(SessionRow)
             .where(SessionRow.id == row.id, SessionRow.last_seen_at < now - TOUCH_EVERY)

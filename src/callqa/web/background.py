@@ -16,6 +16,7 @@ from callqa.lifecycle.retention import start_retention
 from callqa.live.service import LiveService
 from callqa.reports.build import ReportSettings
 from callqa.reports.mail import SmtpSettings
+from callqa.reports.notification_mail import start_notification_mailer
 from callqa.reports.schedules import start_sender
 from callqa.runtime import Runtime
 from callqa.storage.files import FileStore
@@ -31,7 +32,8 @@ def start_background(app: FastAPI) -> None:
 
 
 def start_jobs(runtime: Runtime) -> list[Periodic]:
-    """The insights refresher (unless ``insights_refresh_s`` is 0), the report sender, the AI agreement
+    """The insights refresher (unless ``insights_refresh_s`` is 0), the report sender, the notification
+    mailer (with an SMTP server, unless ``notification_mail_s`` is 0), the AI agreement
     watch (unless ``agreement_check_s`` is 0) and retention (when the configuration sets any days and
     ``retention_run_s`` is not 0), started."""
     settings = runtime.settings
@@ -43,6 +45,11 @@ def start_jobs(runtime: Runtime) -> list[Periodic]:
         jobs.append(refresher)
     reports, smtp = ReportSettings.from_settings(settings), SmtpSettings.from_settings(settings)
     jobs.append(start_sender(runtime.factory, reports, smtp))
+    mailer = start_notification_mailer(
+        runtime.factory, smtp, settings.notification_mail_s, settings.public_url
+    )
+    if mailer is not None:
+        jobs.append(mailer)
     watch = start_agreement_watch(runtime.factory, settings.agreement_floor, settings.agreement_check_s)
     if watch is not None:
         jobs.append(watch)

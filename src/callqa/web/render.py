@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from callqa.core.i18n import LOCALES, pick_locale, translations
-from callqa.review.notifications import unread_count
+from callqa.review.notifications import Notification, unread_count, wording
 from callqa.users.schemas import Actor
 from callqa.views.sentences import sentence_filters
 from callqa.views.wording import wording_filters
@@ -70,7 +71,12 @@ def _templates(folder: Path, locale: str) -> Jinja2Templates:
     env.filters.update(wording_filters(gettext))
     env.filters.update(sentence_filters(gettext))
     env.globals["is_rtl"] = is_rtl
+    env.filters["notification"] = functools.partial(_notification_text, translations(locale).gettext)
     return Jinja2Templates(env=env)
+
+
+def _notification_text(gettext: Callable[[str], str], n: Notification) -> str:
+    return wording(n, gettext)
 
 
 def _unread(request: Request, actor: Actor | None) -> int:

@@ -99,7 +99,7 @@ def acknowledge(request: Request, session: Session, actor: Actor, review_id: int
     review, owner = load_review(session, actor, review_id)
     require(actor, Action.REVIEW_RESPOND, owner)
     with refusals(_CONFLICTS):
-        service.acknowledge(session, review)
+        service.acknowledge(session, review, user_id=actor.user_id)
     audit(request, session, actor, "acknowledge", "review", review.id)
     return review
 

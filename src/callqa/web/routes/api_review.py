@@ -8,13 +8,21 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from callqa.access.policies import Action
 from callqa.review import service
+from callqa.review.inbox import open_disputes
 from callqa.review.models import ReviewRow
-from callqa.review.notifications import mark_read, notifications_for, unread_count
+from callqa.review.notifications import (
+    mail_setting,
+    mark_read,
+    notifications_for,
+    set_mail_setting,
+    unread_count,
+)
 from callqa.review.schemas import Outcome
 from callqa.views.review import visible_review
 from callqa.web import review_actions as act
-from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId
+from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, audit, refusals, require
 
 router = APIRouter(prefix="/api", tags=["review"])
 
@@ -149,3 +157,54 @@ def notifications(session: DbSession, actor: CurrentActor, unread: bool = False)
 def read(session: DbSession, actor: CurrentActor, body: ReadIn) -> dict[str, int]:
     """Mark the caller's notifications read."""
     return {"marked": mark_read(session, actor.user_id, body.ids)}
+
+
+@router.get("/disputes")
+def disputes(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """Open disputes in the caller's scope (supervisors: their teams; admins: all), oldest first, with their
+    age, due time (``dispute_target_days`` working days) and whether they are overdue."""
+    require(actor, Action.DISPUTE_INBOX)
+    target = request.app.state.settings.dispute_target_days
+    items = open_disputes(session, actor, target_days=target)
+    return {
+        "target_days": target,
+        "overdue": sum(i.overdue for i in items),
+        "items": [
+            {
+                **i.__dict__,
+                "opened_at": i.opened_at.isoformat(),
+                "due_at": i.due_at.isoformat(),
+                "link": i.link,
+            }
+            for i in items
+        ],
+    }
+
+
+class NotificationMailIn(BaseModel):
+    address: str = Field(default="", max_length=320, description="Where notifications are e-mailed.")
+    enabled: bool = Field(description="Opt in (true) or out (false).")
+
+
+@router.get("/notifications/mail")
+def get_notification_mail(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """The caller's opt-in to e-mailed notifications (``available``: an SMTP server is configured)."""
+    row = mail_setting(session, actor.user_id)
+    available = request.app.state.settings.smtp_host is not None
+    return {
+        "address": row.address if row else "",
+        "enabled": bool(row and row.enabled),
+        "available": available,
+    }
+
+
+@router.put("/notifications/mail")
+def put_notification_mail(
+    request: Request, session: DbSession, actor: CurrentActor, body: NotificationMailIn
+) -> dict[str, Any]:
+    """Opt in to (or out of) notifications by e-mail; only those made after opting in are sent."""
+    require(actor, Action.NOTIFICATION_READ)
+    with refusals():
+        set_mail_setting(session, actor.user_id, address=body.address, enabled=body.enabled)
+    audit(request, session, actor, "update", "notification_mail", actor.user_id, {"enabled": body.enabled})
+    return get_notification_mail(request, session, actor)

@@ -107,7 +107,7 @@ async def _serve(websocket: WebSocket, sub: Subscriber, service: LiveService) ->
                 receive.cancel()
                 await websocket.close(1013, "too far behind; reconnect")
                 return
-            reply = _command(service, sub, receive.result())
+            reply = await _command(service, sub, receive.result())
             if reply is not None:
                 await websocket.send_text(json.dumps(reply, ensure_ascii=False))
     except WebSocketDisconnect:
@@ -117,7 +117,7 @@ async def _serve(websocket: WebSocket, sub: Subscriber, service: LiveService) ->
         pump.cancel()
 
 
-def _command(service: LiveService, sub: Subscriber, frame: str) -> dict[str, Any] | None:
+async def _command(service: LiveService, sub: Subscriber, frame: str) -> dict[str, Any] | None:
     """A page's request: watch / unwatch a call, acknowledge an alert, ask for or give help."""
     try:
         raw = json.loads(frame)
@@ -135,10 +135,10 @@ def _command(service: LiveService, sub: Subscriber, frame: str) -> dict[str, Any
             service.acknowledge(sub.actor, str(raw.get("alert_id")))
             return None
         if kind == "answer" and sub.kind == "board":
-            service.answer_help(sub.actor, int(raw.get("help_id")), str(raw.get("text") or ""))
+            await service.answer_help(sub.actor, int(raw.get("help_id")), str(raw.get("text") or ""))
             return None
         if kind == "help" and sub.kind == "agent":
-            service.ask_help(sub.actor, str(raw.get("question") or ""), raw.get("call_id"))
+            await service.ask_help(sub.actor, str(raw.get("question") or ""), raw.get("call_id"))
             return None
         return {"type": "error", "message": f"unknown request {kind!r}"}
     except CallqaError as exc:
@@ -268,7 +268,7 @@ async def ask_help(request: Request, body: HelpBody, actor: CurrentActor) -> dic
     """Raise a hand (agents): the supervisors of the agent's team see the question at once."""
     require(actor, Action.LIVE_HELP, Owner(actor.agent_name, actor.team))
     with _refusals():
-        return live_service(request.app).ask_help(actor, body.question, body.call_id)
+        return await live_service(request.app).ask_help(actor, body.question, body.call_id)
 
 
 @api.post("/help/{help_id}/answer")
@@ -277,7 +277,7 @@ async def answer_help(
 ) -> dict[str, Any]:
     """Answer an agent's help request; the agent's assist page shows the answer at once."""
     with _refusals():
-        return live_service(request.app).answer_help(actor, help_id, body.text)
+        return await live_service(request.app).answer_help(actor, help_id, body.text)
 
 
 async def _no_send(message: str) -> None:

@@ -14,6 +14,7 @@ from callqa.analysis.moments import load_library
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
 from callqa.lifecycle.retention import removals
+from callqa.review.notifications import mail_setting
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.users.schemas import Actor
 from callqa.users.service import create_token, list_tokens
@@ -128,6 +129,8 @@ def _profile(request: Request, session: Session, actor: Actor, new_token: str | 
         "new_token": new_token,
         "sessions": user_sessions(session, actor.user_id, request.app.state.session_limits),
         "current_session": getattr(request.state, "session_row_id", None),
+        "mail": mail_setting(session, actor.user_id),
+        "mail_available": request.app.state.settings.smtp_host is not None,
     }
     return render(request, "profile.html", context)
 

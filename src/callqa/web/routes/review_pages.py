@@ -8,11 +8,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from callqa.access.policies import Action
+from callqa.review.inbox import open_disputes
 from callqa.review.models import DisputeRow, ReviewRow
-from callqa.review.notifications import mark_read, notifications_for
+from callqa.review.notifications import mark_read, notifications_for, set_mail_setting, unread_count
 from callqa.review.queues import pending_for
 from callqa.web import review_actions as act
-from callqa.web.deps import CurrentActor, DbSession, RowId, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -120,10 +121,38 @@ def my_queue(request: Request, session: DbSession, actor: CurrentActor) -> Respo
 @router.get("/notifications", name="notifications_page")
 def notifications(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     items = notifications_for(session, actor.user_id)
-    return render(request, "notifications.html", {"items": items})
+    # opening the page reads what it shows (still marked new on this view, read on the next)
+    mark_read(session, actor.user_id, [n.id for n in items if not n.read])
+    context = {"items": items, "unread": unread_count(session, actor.user_id)}  # the header's count, after
+    return render(request, "notifications.html", context)
 
 
 @router.post("/notifications/read", name="notifications_read")
 def read_all(session: DbSession, actor: CurrentActor) -> Response:
     mark_read(session, actor.user_id)
     return RedirectResponse("/notifications", status_code=303)
+
+
+@router.get("/disputes", name="disputes_page")
+def disputes(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    """The supervisor's disputes inbox: open disputes of their teams, oldest first, overdue ones marked."""
+    require(actor, Action.DISPUTE_INBOX)
+    target = request.app.state.settings.dispute_target_days
+    items = open_disputes(session, actor, target_days=target)
+    return render(request, "disputes.html", {"items": items, "target_days": target})
+
+
+@router.post("/me/notification-mail", name="notification_mail")
+def notification_mail(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    address: Annotated[str, Form(max_length=320)] = "",
+    enabled: Annotated[bool, Form()] = False,
+) -> Response:
+    """Opt in to (or out of) notifications by e-mail, from the profile page."""
+    require(actor, Action.NOTIFICATION_READ)
+    with refusals():
+        set_mail_setting(session, actor.user_id, address=address, enabled=enabled)
+    audit(request, session, actor, "update", "notification_mail", actor.user_id, {"enabled": enabled})
+    return RedirectResponse("/me#notification-mail", status_code=303)

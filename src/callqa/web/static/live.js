@@ -26,6 +26,19 @@ const callqaLive = (() => {
     return { send: (message) => socket.readyState === 1 && socket.send(JSON.stringify(message)) };
   }
 
+  const markAcked = (item, by) => {
+    item.classList.add("acked"); item.querySelector("button")?.remove();
+    item.append(el("span", { class: "muted", "data-test": "acked" }, ` ${text("t-acked")} ${by}`));
+  };
+  // an ended call's alerts move to their own dimmed list, linked to the stored interaction once it is stored
+  const markEnded = (item, interactionId) => {
+    item.classList.add("ended");
+    if (interactionId && !item.querySelector("[data-test=stored]")) {
+      item.append(" ", el("a", { href: `/interactions/${interactionId}`, "data-test": "stored" }, text("t-stored")));
+    }
+    $("alerts-ended").prepend(item); $("ended-alerts").hidden = false;
+  };
+
   function alertItem(a, socket) {
     const item = el("li", { class: `alert sev-${a.severity}`, dataset: { alert: a.id, rule: a.rule, call: a.call_id } },
       el("strong", {}, a.title), " ", el("span", { class: "muted" }, `${a.agent || ""} · ${clock(a.at_ms)}`),
@@ -35,6 +48,7 @@ const callqaLive = (() => {
       button.onclick = () => socket.send({ type: "ack", alert_id: a.id });
       item.append(button);
     }
+    if (a.acknowledged_by) markAcked(item, a.acknowledged_by);
     return item;
   }
 
@@ -48,7 +62,7 @@ const callqaLive = (() => {
           el("td", {}, el("a", { href: "#", dataset: { watch: c.call_id } }, c.agent || "—")), el("td", {}, c.team || ""), el("td", {}, c.queue || ""),
           el("td", {}, text(c.state === "hold" ? "t-hold" : "t-talking")), el("td", { class: "num" }, clock(c.duration_ms)),
           el("td", { class: "num" }, c.sentiment == null ? "" : c.sentiment.toFixed(2)), el("td", { class: "num" }, String(c.alerts)))));
-      $("call-count").textContent = String(calls.size);
+      $("call-count").textContent = String(calls.size); $("call-count").hidden = calls.size === 0;
     };
     const line = (s) => el("li", { class: `turn ${s.role}`, dataset: { segment: s.segment_id } }, el("span", { class: "muted" }, `${clock(s.start_ms)} ${s.role} `), s.text);
     const helpItem = (h) => {
@@ -61,14 +75,22 @@ const callqaLive = (() => {
     const socket = connect("/api/live/board", (m) => {
       if (m.type === "snapshot") {
         calls.clear(); m.calls.forEach((c) => calls.set(c.call_id, c)); render();
-        $("alerts").replaceChildren(...m.alerts.reverse().map((a) => alertItem(a, socket)));
+        $("alerts").replaceChildren(); $("alerts-ended").replaceChildren(); $("ended-alerts").hidden = true;
+        for (const a of m.alerts) {
+          const item = alertItem(a, socket);
+          if (a.ended) markEnded(item, a.interaction_id); else $("alerts").prepend(item);
+        }
         $("help").replaceChildren(...m.help.map(helpItem));
       } else if (m.type === "calls") { m.calls.forEach((c) => calls.set(c.call_id, c)); render(); }
-      else if (m.type === "call_end") { calls.delete(m.call_id); render(); }
+      else if (m.type === "call_end") {
+        calls.delete(m.call_id); render();
+        document.querySelectorAll(`#alerts [data-call="${CSS.escape(m.call_id)}"], #alerts-ended [data-call="${CSS.escape(m.call_id)}"]`)
+          .forEach((item) => markEnded(item, m.interaction_id));
+      }
       else if (m.type === "alert") { $("alerts").prepend(alertItem(m.alert, socket)); }
       else if (m.type === "alert_ack") {
-        const item = $("alerts").querySelector(`[data-alert="${CSS.escape(m.alert_id)}"]`);
-        if (item) { item.classList.add("acked"); item.querySelector("button")?.remove(); item.append(el("span", { class: "muted", "data-test": "acked" }, ` ${text("t-acked")} ${m.by}`)); }
+        const item = document.querySelector(`#alerts [data-alert="${CSS.escape(m.alert_id)}"], #alerts-ended [data-alert="${CSS.escape(m.alert_id)}"]`);
+        if (item && !item.classList.contains("acked")) markAcked(item, m.by);
       } else if (m.type === "help") { $("help").append(helpItem(m.help)); }
       else if (m.type === "help_answer") { $("help").querySelector(`[data-help="${m.help.id}"]`)?.remove(); }
       else if (m.type === "transcript") { $("watch").hidden = false; $("watch-call").textContent = m.call_id; $("watch-lines").replaceChildren(...m.segments.map(line)); }
