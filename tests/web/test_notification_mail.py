@@ -65,7 +65,7 @@ def test_opted_in_users_get_their_new_notifications_by_e_mail_once(web: Web) -> 
         assert f"https://qa.example.com/interactions/{ident}#criterion-{criterion}" in body
         chinese = by_to["quinn@centre.test"]
         assert chinese["Subject"] == "callqa：新通知（1 条）"
-        assert f"John Smith 对互动 en-call-05 的“{title}”提出申诉" in chinese.get_content()
+        assert f"John Smith 对交互 en-call-05 的“{title}”提出申诉" in chinese.get_content()
 
         again = send_notification_mail(web.db.factory, smtp)  # each notification is e-mailed once
         assert again.sent == 0 and len(inbox.messages) == 2

@@ -90,7 +90,7 @@ def test_a_chinese_reader_gets_the_notification_in_chinese(web: Web) -> None:
     with web.db.factory.begin() as session:  # the reviewer reads Chinese
         session.execute(update(UserRow).where(UserRow.username == "analyst").values(locale="zh"))
     page = web.signed_in("analyst").client.get("/notifications").text
-    assert f"John Smith 对互动 en-call-05 的“{title}”提出申诉" in page
+    assert f"John Smith 对交互 en-call-05 的“{title}”提出申诉" in page
     assert "disputes “" not in page
 
 
