@@ -147,7 +147,7 @@ def snippets(session: Session, ids: Sequence[int], clauses: Sequence[Clause]) ->
     if not wanted or not ids:
         return {}
     rows = session.execute(
-        select(TurnRow.interaction_id, TurnRow.seq, TurnRow.role, TurnRow.text)
+        select(TurnRow.interaction_id, TurnRow.seq, TurnRow.role, TurnRow.text, TurnRow.search_text)
         .where(TurnRow.interaction_id.in_(ids))
         .order_by(TurnRow.interaction_id, TurnRow.seq)
     )
@@ -155,7 +155,10 @@ def snippets(session: Session, ids: Sequence[int], clauses: Sequence[Clause]) ->
     for row in rows:
         if row.interaction_id in found:
             continue
-        terms = [t for t in wanted if t.role in (None, row.role)]
+        indexed = set(row.search_text.split())  # cheap: only turns holding every word are segmented again
+        terms = [t for t in wanted if t.role in (None, row.role) and indexed.issuperset(t.words)]
+        if not terms:
+            continue
         spans = _hits(words(row.text), terms)
         if spans:
             found[row.interaction_id] = Snippet(row.seq, row.role, _pieces(row.text, spans))
