@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, String, and_, bindparam, false, or_, select
+from sqlalchemy import Boolean, ColumnElement, String, and_, bindparam, false, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -99,6 +99,14 @@ def _postgres_match(element: _TurnMatch, compiler: SQLCompiler, **kw: Any) -> st
     value = compiler.process(bindparam(None, element.phrase, String), **kw)
     text = compiler.process(TurnRow.__table__.c.search_text, **kw)
     return f"to_tsvector('simple'::regconfig, {text}) @@ phraseto_tsquery('simple'::regconfig, {value})"
+
+
+def compact_search_index(session: Session) -> None:
+    """Rewrite SQLite's index without the entries of deleted turns (FTS5 keeps a deleted word in its old
+    segments until they merge; with ``secure_delete`` the freed pages are zeroed). PostgreSQL's index is not
+    in a dump and its dead entries go with VACUUM: nothing to do there. Costs a pass over the whole index."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
 
 
 def _term_condition(term: Term) -> ColumnElement[bool]:
