@@ -157,3 +157,24 @@ def test_query_syntax() -> None:
     assert parse("!!! ,,") == []
     with pytest.raises(CallqaError, match=r"V106.*more than 16 terms"):
         parse(" ".join(f"w{i}" for i in range(17)))
+
+
+def test_the_migration_indexes_the_turns_stored_before_it(db: Database) -> None:
+    from alembic import command
+
+    from callqa.db.migrate import alembic_config, upgrade
+
+    ids = _store(db)
+    command.downgrade(alembic_config(db.engine), "0021")
+    try:
+        with db.engine.begin() as connection:  # a turn written before search existed
+            connection.execute(
+                text(
+                    "UPDATE turns SET text = 'Noriu grąžinti pinigus' WHERE interaction_id = :i AND seq = 1"
+                ),
+                {"i": ids["en-thanks"]},
+            )
+    finally:
+        upgrade(db.engine)
+    assert _found(db, "grazinti") == {"lt-return", "en-thanks"}
+    assert _found(db, "退款") == {"zh-refund"}
