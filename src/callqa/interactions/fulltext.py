@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, String, and_, bindparam, false, or_, select, text
+from sqlalchemy import ColumnElement, String, and_, bindparam, false, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.sqltypes import NullType
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.search_text import Word, words
@@ -80,7 +81,7 @@ def parse(query: str) -> list[Clause]:
 class _TurnMatch(ColumnElement[bool]):
     """``turns`` rows whose indexed words hold the phrase; compiled per dialect."""
 
-    type = Boolean()
+    type = NullType()  # Boolean would make SQLite compare it "= 1", which no index serves
     inherit_cache = False
 
     def __init__(self, phrase: str) -> None:
