@@ -78,7 +78,7 @@ def parse(query: str) -> list[Clause]:
     return clauses
 
 
-class _TurnMatch(ColumnElement[bool]):
+class _TurnMatch(ColumnElement[Any]):
     """``turns`` rows whose indexed words hold the phrase; compiled per dialect."""
 
     type = NullType()  # Boolean would make SQLite compare it "= 1", which no index serves
