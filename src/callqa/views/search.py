@@ -109,13 +109,11 @@ def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     if flt.failed:
         # An alias: the criterion results table export selects from criterion_results itself, which the
         # sub-query would otherwise correlate away (no FROM left).
-        # the id or the title, in any case (the page offers titles, the API documents ids)
         failed = aliased(CriterionResultRow)
-        name = flt.failed.casefold()
         out.append(
             exists().where(
                 failed.evaluation_id == EvaluationRow.id,
-                or_(func.lower(failed.criterion) == name, func.lower(failed.title) == name),
+                failed.criterion == flt.failed,
                 failed.outcome == "fail",
             )
         )
@@ -190,6 +188,8 @@ def search_interactions(
     (default newest first); with a text search, each hit carries its snippet."""
     limit = max(1, min(limit, MAX_PAGE))
     sort = sort_key(sort)
+    if flt.failed:
+        flt = replace(flt, failed=failed_criterion_id(session, flt))
     sentiment = _sentiment()
     joined = current_evaluation(flt)
     where = and_(scope if scope is not None else true(), *query_conditions(flt))
@@ -247,6 +247,18 @@ def search_interactions(
         found = snippets(session, [hit.id for hit in hits], parse(flt.q))
         hits = [replace(hit, snippet=found.get(hit.id)) for hit in hits]
     return SearchPage(hits, total, offset, limit)
+
+
+def failed_criterion_id(session: Session, flt: InteractionQuery) -> str | None:
+    """The criterion id ``flt.failed`` names by its id or title, in any case (the page offers titles); an
+    unknown name is kept as given. Resolved first so the filter stays an exact match on the indexed id."""
+    if not flt.failed:
+        return flt.failed
+    name = flt.failed.casefold()
+    for criterion, title in criterion_choices(session, flt):
+        if name in (criterion.casefold(), title.casefold()):
+            return criterion
+    return flt.failed
 
 
 def criterion_choices(session: Session, flt: InteractionQuery) -> list[tuple[str, str]]:
