@@ -1,8 +1,9 @@
-"""Web latency: the interaction list and detail pages with 100k interactions stored.
+"""Web latency: the interaction list, transcript search and detail pages with 100k interactions stored.
 
-    .venv/bin/python bench/web.py [--count 100000] [--requests 200]
+    .venv/bin/python bench/web.py [--count 100000] [--requests 200] [--database-url postgresql+psycopg://...]
 
-A SQLite database gets ``count`` generated calls (12 turns each, 500 agents in 25 teams); 300 are scored by
+A SQLite database (or the PostgreSQL database named by ``--database-url``: its ``public`` schema is dropped
+and rebuilt) gets ``count`` generated calls (12 turns each, 500 agents in 25 teams); 300 are scored by
 the real engine (the detail pages), the rest get a current evaluation with 15 criterion results written
 directly (same tables, random outcomes), so score and failed-criterion filters have realistic volume.
 The app runs under uvicorn in its own process; a client signs in and times sequential requests over loopback
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -36,7 +38,20 @@ PASSWORD = "bench-password-1"
 CRITERIA = [f"c{i:02d}" for i in range(15)]
 
 
-def prepare(db: Path, count: int) -> list[int]:
+def reset(url: str) -> None:
+    """An empty PostgreSQL database: the bench owns it."""
+    from sqlalchemy import text
+
+    from callqa.db.engine import create_db_engine
+
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def prepare(url: str, count: int) -> list[int]:
     """Store, score and evaluate; returns the ids of the interactions scored by the real engine."""
     from sqlalchemy import insert, select
 
@@ -53,7 +68,7 @@ def prepare(db: Path, count: int) -> list[int]:
     from callqa.users.service import create_user
     from score_data import generate
 
-    engine = create_db_engine(f"sqlite:///{db}")
+    engine = create_db_engine(url)
     ensure_schema(engine)
     factory = session_factory(engine)
     for start in range(0, count, 2000):
@@ -195,7 +210,15 @@ def _get(client: Any, url: str) -> Callable[[], Any]:
     return call
 
 
-def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
+SEARCHES = (  # words of the generated calls: a product named in ~1 in 6 calls' turns, a phrase, a name
+    ("search, one word", "mortgage", None),
+    ("search, word + team", "mortgage", "Team 7"),
+    ("search, phrase", '"personal loan"', None),
+    ("search, rare word (accent-folded)", "egle", None),
+)
+
+
+def measure(url: str, scored: list[int], requests: int) -> list[dict[str, Any]]:
     from callqa.access.policies import interaction_scope
     from callqa.core.query import InteractionQuery
     from callqa.db.engine import create_db_engine, session_factory
@@ -204,13 +227,11 @@ def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
     from callqa.users.schemas import Actor, UserRole
     from callqa.views.search import facet_values, search_interactions
 
-    engine = create_db_engine(f"sqlite:///{db}")
+    engine = create_db_engine(url)
     factory = session_factory(engine)
     port = _port()
     data = tempfile.mkdtemp(prefix="callqa-web-bench-")
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, f"sqlite:///{db}", data, str(port)], env=os.environ.copy()
-    )
+    server = subprocess.Popen([sys.executable, "-c", SERVER, url, data, str(port)], env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -274,6 +295,15 @@ def measure(db: Path, scored: list[int], requests: int) -> list[dict[str, Any]]:
                 bare_list(InteractionQuery(), analyst),
             ),
         ]
+        for name, words, team in SEARCHES:
+            params = urlencode({"q": words, **({"team": team} if team else {})})
+            cases.append(
+                (
+                    name,
+                    _get(qa, f"/interactions?{params}"),
+                    bare_list(InteractionQuery(q=words, team=team), analyst),
+                )
+            )
         rows = []
         for name, page, bare in cases:
             web = _timed(page, requests)
@@ -300,17 +330,18 @@ def main() -> None:
     )
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--database-url", help="a PostgreSQL database to use (emptied first); default SQLite")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="callqa-web-bench-") as tmp:
-        db = Path(tmp) / "web.db"
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'web.db'}"
+        if args.database_url:
+            reset(url)
         started = time.perf_counter()
-        scored = prepare(db, args.count)
-        print(
-            f"prepared {args.count} interactions in {time.perf_counter() - started:.0f} s "
-            f"({db.stat().st_size / 1e6:.0f} MB)"
-        )
-        rows = measure(db, scored, args.requests)
-    print(f"\n{args.count} interactions, {args.requests} sequential requests per case\n")
+        scored = prepare(url, args.count)
+        print(f"prepared {args.count} interactions in {time.perf_counter() - started:.0f} s")
+        rows = measure(url, scored, args.requests)
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"\n{backend}, {args.count} interactions, {args.requests} sequential requests per case\n")
     print("| case | web p50 ms | web p95 ms | web max ms | bare query p50 ms | web ÷ bare (p50) |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in rows:

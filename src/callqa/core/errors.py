@@ -145,6 +145,8 @@ class ErrorCode(Enum):
     V103 = "webhook {url}: {reason}"
     V104 = "{what} not found"
     V105 = "{what} is already {state}"
+    V106 = "search '{query}': {reason}"
+    V107 = "sort '{sort}' is not one of {choices}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

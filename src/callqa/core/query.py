@@ -62,6 +62,7 @@ class InteractionQuery:
     language: str | None = None  # 'zh' matches zh-Hans and zh-Hant
     source: str | None = None
     text: str | None = None  # external id contains
+    q: str | None = None  # full-text search of the transcripts (interactions.fulltext syntax)
     has_survey: bool | None = None
     min_csat: float | None = None
     max_csat: float | None = None

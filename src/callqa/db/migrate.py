@@ -11,6 +11,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The full-text index (0022) lives outside the models: SQLite's FTS5 table with its shadow tables and
+# PostgreSQL's expression index; comparing or autogenerating must leave them alone.
+SEARCH_INDEX_NAMES = ("turns_fts", "ix_turns_search")
+
+
+def is_modelled(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic ``include_name``: False for the full-text index's tables and index."""
+    return not (name or "").startswith(SEARCH_INDEX_NAMES)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -17,6 +17,7 @@ from callqa.core.document import (
     Survey,
     Turn,
 )
+from callqa.core.search_text import index_text
 from callqa.interactions.models import EventRow, InteractionRow
 
 
@@ -57,6 +58,7 @@ def turn_values(interaction_id: int, turns: Sequence[Turn]) -> list[dict[str, An
             "seq": seq,
             "role": turn.role.value,
             "text": turn.text,
+            "search_text": index_text(turn.text),
             "start_ms": turn.start_ms,
             "end_ms": turn.end_ms,
             "speaker": turn.speaker,

@@ -62,6 +62,8 @@ class TurnRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
+    # its folded words for the full-text index (core.search_text); SQLite indexes it in turns_fts
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     start_ms: Mapped[int | None] = mapped_column(BigInteger)
     end_ms: Mapped[int | None] = mapped_column(BigInteger)
     speaker: Mapped[str | None] = mapped_column(String(255))

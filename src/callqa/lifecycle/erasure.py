@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from callqa.audit.models import AuditRow
 from callqa.audit.service import record
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.interactions.fulltext import compact_search_index
 from callqa.interactions.models import CustomerKeyRow, InteractionRow, MetadataOverlayRow
 from callqa.lifecycle.customer_key import keyer_of
 from callqa.lifecycle.holds import Actor, holds_over
@@ -109,6 +110,7 @@ def erase_customer(
         )
         return erasure
     purge = purge_interactions(session, store, ids, erase=True)
+    compact_search_index(session)  # the erased words must not linger in the index's old segments
     purge.rows["metadata_overlays"] += _delete_pending_imports(session, keys)
     purge.rows["audit_log_scrubbed"] += _scrub_audit_log(session, needles)
     for path in exports:

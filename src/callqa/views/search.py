@@ -3,17 +3,20 @@ export of an ``InteractionQuery`` shares."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import UnaryExpression
 
 from callqa.core.config import DEFAULT_SCORECARD
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
 from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
+from callqa.interactions.fulltext import Snippet, parse, search_condition, snippets
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import interaction_conditions
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
@@ -34,13 +37,19 @@ class Hit:
     duration_ms: int | None
     csat: float | None
     csat_scale: int | None
-    score: float | None
+    score: float | None  # the final score (a review's when reviewed)
     auto_failed: bool | None
     evaluation_id: int | None
+    ai_score: float | None = None
+    review_state: str | None = None
+    sentiment: float | None = None  # the customer's overall sentiment, −1..1
+    snippet: Snippet | None = None  # where the text search matched
 
     def as_json(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         data["started_at"] = self.started_at.isoformat() if self.started_at else None
+        data["final_score"] = self.score
+        data["snippet"] = self.snippet.as_json() if self.snippet else None
         return data
 
 
@@ -108,6 +117,10 @@ def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
                 failed.outcome == "fail",
             )
         )
+    if flt.q:
+        found = search_condition(parse(flt.q))
+        if found is not None:
+            out.append(found)
     return out + _analysis_conditions(flt) + _fact_conditions(flt)
 
 
@@ -129,6 +142,39 @@ def _fact_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     return [InteractionRow.id.in_(select(F.interaction_id).where(*where))] if where else []
 
 
+def _sentiment() -> Any:
+    overall = AnalysisRow.data["sentiment"]["customer"]["overall"].as_float()
+    return select(overall).where(AnalysisRow.interaction_id == InteractionRow.id).scalar_subquery()
+
+
+SORTS: dict[str, Any] = {
+    "started": InteractionRow.started_at,
+    "score": EvaluationRow.ai_score,
+    "final_score": EvaluationRow.score,
+    "review_state": EvaluationRow.review_state,
+    "duration": InteractionRow.duration_ms,
+    "sentiment": None,  # the analysis sub-query, built per query
+    "csat": InteractionRow.csat,
+}
+DEFAULT_SORT = "-started"
+
+
+def sort_key(sort: str | None) -> str:
+    """``sort`` checked against ``SORTS`` (``-name``: descending); a coded error names the choices."""
+    sort = (sort or DEFAULT_SORT).strip() or DEFAULT_SORT
+    if sort.removeprefix("-") not in SORTS:
+        choices = ", ".join(f"{name}, -{name}" for name in SORTS)
+        raise CallqaError(ErrorCode.V107, sort=sort, choices=choices)
+    return sort
+
+
+def _order(sort: str, sentiment: Any) -> list[UnaryExpression[Any]]:
+    name = sort.removeprefix("-")
+    column = sentiment if name == "sentiment" else SORTS[name]
+    first = column.desc() if sort.startswith("-") else column.asc()
+    return [first.nulls_last(), InteractionRow.id.desc()]
+
+
 def search_interactions(
     session: Session,
     flt: InteractionQuery,
@@ -136,9 +182,15 @@ def search_interactions(
     scope: ColumnElement[bool] | None = None,
     limit: int = 50,
     offset: int = 0,
+    sort: str | None = None,
 ) -> SearchPage:
-    """A page of matching interactions, newest first, within ``scope`` (the caller's access rule)."""
+    """A page of matching interactions within ``scope`` (the caller's access rule), in ``sort`` order
+    (default newest first); with a text search, each hit carries its snippet."""
     limit = max(1, min(limit, MAX_PAGE))
+    sort = sort_key(sort)
+    if flt.failed:
+        flt = replace(flt, failed=failed_criterion_id(session, flt))
+    sentiment = _sentiment()
     joined = current_evaluation(flt)
     where = and_(scope if scope is not None else true(), *query_conditions(flt))
     base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where)
@@ -159,10 +211,13 @@ def search_interactions(
             EvaluationRow.score,
             EvaluationRow.auto_failed,
             EvaluationRow.id.label("evaluation_id"),
+            EvaluationRow.ai_score,
+            EvaluationRow.review_state,
+            sentiment.label("sentiment"),
         )
         .outerjoin(EvaluationRow, joined)
         .where(where)
-        .order_by(InteractionRow.started_at.desc().nulls_last(), InteractionRow.id.desc())
+        .order_by(*_order(sort, sentiment))
         .limit(limit)
         .offset(max(0, offset))
     )
@@ -182,10 +237,50 @@ def search_interactions(
             score=r.score,
             auto_failed=r.auto_failed,
             evaluation_id=r.evaluation_id,
+            ai_score=r.ai_score,
+            review_state=r.review_state,
+            sentiment=r.sentiment,
         )
         for r in session.execute(query)
     ]
+    if flt.q:
+        found = snippets(session, [hit.id for hit in hits], parse(flt.q))
+        hits = [replace(hit, snippet=found.get(hit.id)) for hit in hits]
     return SearchPage(hits, total, offset, limit)
+
+
+def failed_criterion_id(session: Session, flt: InteractionQuery) -> str | None:
+    """The criterion id ``flt.failed`` names by its id or title, in any case (the page offers titles); an
+    unknown name is kept as given. Resolved first so the filter stays an exact match on the indexed id."""
+    if not flt.failed:
+        return flt.failed
+    name = flt.failed.casefold()
+    for criterion, title in criterion_choices(session, flt):
+        if name in (criterion.casefold(), title.casefold()):
+            return criterion
+    return flt.failed
+
+
+def criterion_choices(session: Session, flt: InteractionQuery) -> list[tuple[str, str]]:
+    """``(id, title)`` of the criteria of the query's scorecard, as its latest current evaluation has
+    them (the failed-criterion pick-list)."""
+    latest = session.scalar(
+        select(EvaluationRow.id)
+        .where(
+            EvaluationRow.is_current.is_(True),
+            EvaluationRow.scorecard_name == (flt.scorecard or DEFAULT_SCORECARD),
+        )
+        .order_by(EvaluationRow.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return []
+    rows = session.execute(
+        select(CriterionResultRow.criterion, CriterionResultRow.title)
+        .where(CriterionResultRow.evaluation_id == latest)
+        .order_by(CriterionResultRow.id)
+    )
+    return [(row.criterion, row.title) for row in rows]
 
 
 def facet_values(session: Session, *, scope: ColumnElement[bool] | None = None) -> dict[str, list[str]]:

@@ -3,19 +3,22 @@ empty fields as empty strings) and the dashboards' filter within the viewer's sc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import Depends, HTTPException, Query
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
+from callqa.core.errors import CallqaError
 from callqa.core.query import BASES, CSAT_BANDS, SENTIMENTS, Days, InteractionQuery
 from callqa.insights import dashboard
+from callqa.interactions.fulltext import parse
 from callqa.users.schemas import Actor, UserRole
 
-_TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "moment", "reason")
+T = TypeVar("T")
+_TEXT = ("agent", "team", "queue", "channel", "language", "failed", "text", "q", "moment", "reason")
 _NUMBERS = ("min_score", "max_score", "min_csat", "max_csat")
 
 
@@ -38,6 +41,21 @@ def _whole(name: str, value: str, top: int) -> int:
     if not value.isdigit() or int(value) > top:
         raise HTTPException(422, f"{name}: '{value}' is not a whole number from 0 to {top}")
     return int(value)
+
+
+def checked(call: Callable[[], T]) -> T:
+    """``call()``, its coded error (a bad search or sort) answered as a 422 with the error's message."""
+    try:
+        return call()
+    except CallqaError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def _search(q: str | None) -> str | None:
+    q = q.strip() if q else None
+    if q:
+        checked(lambda: parse(q))
+    return q or None
 
 
 def parse_filter(params: Mapping[str, str]) -> InteractionQuery:
@@ -70,6 +88,8 @@ def parse_filter(params: Mapping[str, str]) -> InteractionQuery:
         if sentiment not in SENTIMENTS:
             raise HTTPException(422, f"sentiment: '{sentiment}' is not one of {', '.join(SENTIMENTS)}")
         values["sentiment"] = sentiment
+    if "q" in values:
+        _search(str(values["q"]))
     if params.get("scorecard", "").strip():
         values["scorecard"] = params["scorecard"].strip()
     return InteractionQuery(**values)  # type: ignore[arg-type]
@@ -85,11 +105,20 @@ def query_params(
     language: Annotated[str | None, Query(description="'zh' matches zh-Hans and zh-Hant")] = None,
     min_score: float | None = None,
     max_score: float | None = None,
-    failed: Annotated[str | None, Query(description="id of a criterion the evaluation failed")] = None,
+    failed: Annotated[
+        str | None, Query(description="id or title (any case) of a criterion the evaluation failed")
+    ] = None,
     auto_failed: bool | None = None,
     min_csat: float | None = None,
     max_csat: float | None = None,
     text: Annotated[str | None, Query(description="part of the external id")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description='words in the transcript: "a phrase", a OR b, -not, agent:word, customer:word',
+        ),
+    ] = None,
     sentiment: Annotated[
         Literal["negative", "neutral", "positive"] | None,
         Query(description="the customer's overall sentiment"),
@@ -122,6 +151,7 @@ def query_params(
         min_csat=min_csat,
         max_csat=max_csat,
         text=text,
+        q=_search(q),
         sentiment=sentiment,
         moment=moment,
         hour=hour,

@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from callqa.db.base import Base
+from callqa.db.migrate import is_modelled
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):
@@ -22,6 +23,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

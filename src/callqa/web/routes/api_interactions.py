@@ -10,9 +10,9 @@ from callqa.access.policies import Action, interaction_scope
 from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
 from callqa.views.review import visible_review
-from callqa.views.search import MAX_PAGE, search_interactions
+from callqa.views.search import MAX_PAGE, SORTS, search_interactions, sort_key
 from callqa.web.deps import MAX_ID, CurrentActor, DbSession, RowId, audit, require
-from callqa.web.filters import QueryParams
+from callqa.web.filters import QueryParams, checked
 from callqa.web.routes.pages import owner_of
 
 router = APIRouter(prefix="/api", tags=["interactions"])
@@ -41,9 +41,16 @@ def list_interactions(
     flt: QueryParams,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    sort: Annotated[
+        str | None, Query(max_length=20, description=f"one of {', '.join(SORTS)}; '-' first: descending")
+    ] = None,
 ) -> dict[str, Any]:
-    """Interactions the caller may see, newest first, with the score of their current evaluation."""
-    found = search_interactions(session, flt, scope=interaction_scope(actor), limit=limit, offset=offset)
+    """Interactions the caller may see (newest first unless ``sort`` says otherwise) with the scores of
+    their current evaluation; with ``q``, each item's ``snippet`` shows the first matching turn."""
+    sort = checked(lambda: sort_key(sort))
+    found = search_interactions(
+        session, flt, scope=interaction_scope(actor), limit=limit, offset=offset, sort=sort
+    )
     audit(request, session, actor, "search", "interaction", None, flt.as_params())
     return {
         "total": found.total,

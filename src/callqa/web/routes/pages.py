@@ -21,10 +21,10 @@ from callqa.users.service import create_token, list_tokens
 from callqa.users.sessions import user_sessions
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
-from callqa.views.search import facet_values, search_interactions
+from callqa.views.search import criterion_choices, facet_values, search_interactions, sort_key
 from callqa.web.blob_response import blob_response, open_blob
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, require
-from callqa.web.filters import parse_filter
+from callqa.web.filters import checked, parse_filter
 from callqa.web.render import render
 from callqa.web.routes.external_ids import external_id_page
 
@@ -48,14 +48,21 @@ def home() -> Response:
 
 @router.get("/interactions", name="interactions_page")
 def interactions_page(
-    request: Request, session: DbSession, actor: CurrentActor, page: Annotated[int, Query(le=10**9)] = 1
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    page: Annotated[int, Query(le=10**9)] = 1,
+    sort: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     if external_id := request.query_params.get("external_id", "").strip():
         return external_id_page(request, session, actor, external_id)  # any id, all digits or with a '/'
     flt = parse_filter(request.query_params)
     page = max(1, page)
     scope = interaction_scope(actor)
-    found = search_interactions(session, flt, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    sort = checked(lambda: sort_key(sort))
+    found = search_interactions(
+        session, flt, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort
+    )
     audit(request, session, actor, "search", "interaction", None, flt.as_params())
     context = {
         "found": found,
@@ -63,6 +70,8 @@ def interactions_page(
         "params": flt.as_params(),
         "facets": facet_values(session, scope=scope),
         "moment_kinds": moment_kinds(),
+        "criteria": criterion_choices(session, flt),
+        "sort": sort,
         "page": page,
         "pages": max(1, -(-found.total // PAGE_SIZE)),
     }

@@ -5,7 +5,7 @@ the reader's language) and ``emailed_at`` (sent by e-mail, so never twice). ``no
 user's opt-in: the address notifications are e-mailed to.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

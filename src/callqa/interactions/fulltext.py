@@ -1,0 +1,203 @@
+"""Full-text search over stored turns: the query syntax, its SQL (SQLite FTS5, PostgreSQL ``tsvector``)
+and the highlighted snippet of a hit.
+
+Syntax: words (all must occur somewhere in the interaction), ``"quoted phrases"``, ``a OR b``, ``-word``
+(no turn has it), ``agent:word`` / ``customer:"a phrase"`` (said by that speaker). Index and query both
+go through ``search_text.words``; the index holds only the redacted text (the only text stored).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, bindparam, false, or_, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.sqltypes import NullType
+
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.search_text import Word, words
+from callqa.interactions.models import InteractionRow, TurnRow
+
+MAX_TERMS = 16
+MAX_QUERY = 500
+SPEAKERS = ("agent", "customer")
+FTS_TABLE = "turns_fts"  # SQLite: an external-content FTS5 table over turns.search_text, kept by triggers
+PG_INDEX = "ix_turns_search"  # PostgreSQL: GIN over to_tsvector('simple', search_text)
+
+_TOKEN = re.compile(r'(-?)(?:(agent|customer):)?(?:"([^"]*)"?|(\S+))')
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or phrase (its folded words in order), said by ``role`` (None: anyone)."""
+
+    words: tuple[str, ...]
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """Any of ``terms`` occurs in the interaction (``negated``: none does)."""
+
+    terms: tuple[Term, ...]
+    negated: bool = False
+
+
+def parse(query: str) -> list[Clause]:
+    """The clauses of a search box; punctuation alone is no term, a trailing ``OR`` is a word."""
+    if len(query) > MAX_QUERY:
+        raise CallqaError(
+            ErrorCode.V106, query=query[:40] + "…", reason=f"longer than {MAX_QUERY} characters"
+        )
+    clauses: list[Clause] = []
+    join_next = False
+    for match in _TOKEN.finditer(query):
+        minus, role, phrase, bare = match.groups()
+        if bare == "OR" and not minus and not role and clauses and not clauses[-1].negated:
+            join_next = True
+            continue
+        text = phrase if phrase is not None else bare
+        folded = tuple(w.folded for w in words(text or ""))
+        if not folded:
+            join_next = False
+            continue
+        term = Term(folded, role)
+        if join_next and not minus:
+            clauses[-1] = Clause((*clauses[-1].terms, term))
+        else:
+            clauses.append(Clause((term,), negated=bool(minus)))
+        join_next = False
+    if sum(len(c.terms) for c in clauses) > MAX_TERMS:
+        raise CallqaError(ErrorCode.V106, query=query[:40] + "…", reason=f"more than {MAX_TERMS} terms")
+    return clauses
+
+
+class _TurnMatch(ColumnElement[Any]):
+    """``turns`` rows whose indexed words hold the phrase; compiled per dialect."""
+
+    type = NullType()  # Boolean would make SQLite compare it "= 1", which no index serves
+    inherit_cache = False
+
+    def __init__(self, phrase: str) -> None:
+        self.phrase = phrase
+
+
+@compiles(_TurnMatch, "sqlite")
+def _sqlite_match(element: _TurnMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(bindparam(None, f'"{element.phrase}"', String), **kw)
+    turn_id = compiler.process(TurnRow.__table__.c.id, **kw)
+    return f"{turn_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {value})"
+
+
+@compiles(_TurnMatch, "postgresql")
+def _postgres_match(element: _TurnMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(bindparam(None, element.phrase, String), **kw)
+    text = compiler.process(TurnRow.__table__.c.search_text, **kw)
+    return f"to_tsvector('simple'::regconfig, {text}) @@ phraseto_tsquery('simple'::regconfig, {value})"
+
+
+def compact_search_index(session: Session) -> None:
+    """Rewrite SQLite's index without the entries of deleted turns (FTS5 keeps a deleted word in its old
+    segments until they merge; with ``secure_delete`` the freed pages are zeroed). PostgreSQL's index is not
+    in a dump and its dead entries go with VACUUM: nothing to do there. Costs a pass over the whole index."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+
+
+def _term_condition(term: Term) -> ColumnElement[bool]:
+    turns = select(TurnRow.interaction_id).where(_TurnMatch(" ".join(term.words)))
+    if term.role is not None:
+        turns = turns.where(TurnRow.role == term.role)
+    return InteractionRow.id.in_(turns)
+
+
+def search_condition(clauses: Sequence[Clause]) -> ColumnElement[bool] | None:
+    """The interactions matching every clause, as one condition on ``interactions`` (None: no clause)."""
+    if not clauses:
+        return None
+    parts: list[ColumnElement[bool]] = []
+    for clause in clauses:
+        any_term = or_(false(), *(_term_condition(term) for term in clause.terms))
+        parts.append(~any_term if clause.negated else any_term)
+    return and_(*parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Where an interaction matched: the turn (its ``seq``), who spoke, and the text around the hit as
+    ``(text, marked)`` pieces (escaped when rendered)."""
+
+    seq: int
+    role: str
+    pieces: tuple[tuple[str, bool], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "turn": self.seq,
+            "role": self.role,
+            "text": "".join(text for text, _ in self.pieces),
+            "marks": [text for text, marked in self.pieces if marked],
+        }
+
+
+CONTEXT = 60  # characters shown before the first hit
+LENGTH = 200  # characters in a snippet
+
+
+def snippets(session: Session, ids: Sequence[int], clauses: Sequence[Clause]) -> dict[int, Snippet]:
+    """The first matching turn of each interaction in ``ids`` with its hit words marked."""
+    wanted = [term for clause in clauses if not clause.negated for term in clause.terms]
+    if not wanted or not ids:
+        return {}
+    rows = session.execute(
+        select(TurnRow.interaction_id, TurnRow.seq, TurnRow.role, TurnRow.text, TurnRow.search_text)
+        .where(TurnRow.interaction_id.in_(ids))
+        .order_by(TurnRow.interaction_id, TurnRow.seq)
+    )
+    found: dict[int, Snippet] = {}
+    for row in rows:
+        if row.interaction_id in found:
+            continue
+        indexed = set(row.search_text.split())  # cheap: only turns holding every word are segmented again
+        terms = [t for t in wanted if t.role in (None, row.role) and indexed.issuperset(t.words)]
+        if not terms:
+            continue
+        spans = _hits(words(row.text), terms)
+        if spans:
+            found[row.interaction_id] = Snippet(row.seq, row.role, _pieces(row.text, spans))
+    return found
+
+
+def _hits(said: list[Word], terms: Sequence[Term]) -> list[tuple[int, int]]:
+    """Spans of every occurrence of any term (a phrase: its words in a row)."""
+    folded = [w.folded for w in said]
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        size = len(term.words)
+        for i in range(len(folded) - size + 1):
+            if tuple(folded[i : i + size]) == term.words:
+                spans.extend((w.start, w.end) for w in said[i : i + size])
+    return sorted(set(spans))
+
+
+def _pieces(text: str, spans: list[tuple[int, int]]) -> tuple[tuple[str, bool], ...]:
+    text = unicodedata.normalize("NFC", text)  # the spans are in the NFC text
+    first = max(0, spans[0][0] - CONTEXT)
+    last = min(len(text), first + LENGTH)
+    pieces: list[tuple[str, bool]] = [("…", False)] if first > 0 else []
+    position = first
+    for start, end in spans:
+        if start < position or end > last:
+            continue
+        pieces.extend(((text[position:start], False), (text[start:end], True)))
+        position = end
+    pieces.append((text[position:last], False))
+    if last < len(text):
+        pieces.append(("…", False))
+    return tuple((t, m) for t, m in pieces if t)
