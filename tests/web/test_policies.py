@@ -34,6 +34,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
     | {
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
+        Action.SETTINGS_VIEW: set(),
         Action.REVIEW_RESPOND: set(),
         Action.COACHING_RESPOND: set(),
         Action.LIVE_ASSIST: set(),
@@ -65,6 +66,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
+        Action.SETTINGS_VIEW: set(),
         Action.TOKEN_MANAGE: set(OWNERS),
         Action.SESSION_MANAGE: set(OWNERS),
         Action.LIVE_MONITOR: {"own", "teammate"},
@@ -99,6 +101,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
+        Action.SETTINGS_VIEW: set(),
         Action.TOKEN_MANAGE: set(OWNERS),
         Action.SESSION_MANAGE: set(OWNERS),
         Action.LIVE_MONITOR: set(),
