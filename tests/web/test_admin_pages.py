@@ -65,6 +65,8 @@ def test_the_audit_page_filters_pages_and_is_for_admins_only(web: Web) -> None:
     assert '<small data-test="total">60</small>' in viewer.text
     by_text = admin.client.get("/admin/audit", params={"text": "REFUND"})  # ignores case
     assert by_text.text.count('data-test="audit-entry"') == 1 and "mallory" in by_text.text
+    by_chinese = admin.client.get("/admin/audit", params={"text": "退款"})  # non-ASCII, on both backends
+    assert by_chinese.text.count('data-test="audit-entry"') == 1 and "mallory" in by_chinese.text
     dated = admin.client.get("/admin/audit", params={"start": "2025-01-15", "end": "2025-01-15"})
     assert dated.text.count('data-test="audit-entry"') == 1 and "old.timer" in dated.text
     # the pick-lists offer what the log holds

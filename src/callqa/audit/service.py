@@ -3,12 +3,13 @@ commit or roll back together)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, select
+from sqlalchemy import ColumnElement, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.audit.models import AuditRow
@@ -94,7 +95,11 @@ def _conditions(where: AuditFilter) -> list[ColumnElement[bool]]:
             + " "
             + func.coalesce(AuditRow.client, "")
         )
-        conditions.append(haystack.contains(needle, autoescape=True))
+        # SQLite keeps JSON text non-ASCII as \uXXXX escapes (PostgreSQL as characters): look for both
+        escaped = json.dumps(needle)[1:-1]
+        conditions.append(
+            or_(haystack.contains(needle, autoescape=True), haystack.contains(escaped, autoescape=True))
+        )
     return conditions
 
 
