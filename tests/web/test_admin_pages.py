@@ -184,6 +184,9 @@ def test_a_mistyped_team_is_refused_and_a_new_team_is_an_explicit_step(web: Web)
     assert '<option value="Team Kaunas"' in created.text
     again = admin.client.post("/admin/teams", data={"name": "team kaunas", "csrf_token": admin.csrf})
     assert again.status_code == 409 and "[U104]" in again.text
+    for name in ("Team Ąžuolas", "Team Ąžuolas"):  # non-ASCII: the second is refused, not a 500
+        twice = admin.client.post("/api/teams", json={"name": name}, headers={"x-csrf-token": admin.csrf})
+    assert twice.status_code == 409 and "[U104]" in twice.json()["detail"]
     moved = {**typo, "team": "Team Kaunas"}
     assert admin.client.post("/admin/users/j.smith", data=moved, follow_redirects=False).status_code == 303
     user = next(u for u in admin.client.get("/api/users").json() if u["username"] == "j.smith")

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.core.errors import CallqaError, ErrorCode
@@ -24,7 +24,10 @@ def create_team(session: Session, name: str) -> TeamRow:
     name = " ".join(name.split())
     if not name or len(name) > 128 or not name.isprintable():
         raise CallqaError(ErrorCode.U105, team=name, reason="1 to 128 printable characters")
-    same = session.scalar(select(TeamRow.name).where(func.lower(TeamRow.name) == name.lower()))
+    # the exact name too: SQLite's lower() folds ASCII letters only ("À" stays "À")
+    same = session.scalar(
+        select(TeamRow.name).where(or_(TeamRow.name == name, func.lower(TeamRow.name) == name.lower()))
+    )
     if same is not None:
         raise CallqaError(ErrorCode.U104, team=same)
     team = TeamRow(name=name, created_at=datetime.now(UTC))
