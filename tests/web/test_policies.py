@@ -35,6 +35,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
         Action.DISPUTE_INBOX: set(),  # the inbox is the supervisors' (and admins'); analysts get notified
+        Action.SETTINGS_VIEW: set(),
         Action.REVIEW_RESPOND: set(),
         Action.COACHING_RESPOND: set(),
         Action.LIVE_ASSIST: set(),
@@ -67,6 +68,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
+        Action.SETTINGS_VIEW: set(),
         Action.TOKEN_MANAGE: set(OWNERS),
         Action.SESSION_MANAGE: set(OWNERS),
         Action.LIVE_MONITOR: {"own", "teammate"},
@@ -102,6 +104,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SCORECARD_EDIT: set(),
         Action.USER_MANAGE: set(),
         Action.AUDIT_VIEW: set(),
+        Action.SETTINGS_VIEW: set(),
         Action.TOKEN_MANAGE: set(OWNERS),
         Action.SESSION_MANAGE: set(OWNERS),
         Action.LIVE_MONITOR: set(),

@@ -39,7 +39,8 @@ class Action(StrEnum):
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_EDIT = "scorecard.edit"
     USER_MANAGE = "user.manage"
-    AUDIT_VIEW = "audit.view"
+    AUDIT_VIEW = "audit.view"  # the audit log, its filters and CSV export
+    SETTINGS_VIEW = "settings.view"  # every setting and the configuration file, secrets masked
     TOKEN_MANAGE = "token.manage"  # one's own API tokens
     SESSION_MANAGE = "session.manage"  # one's own web sessions: list them, sign out everywhere
     LIVE_MONITOR = "live.monitor"  # the live board: calls, transcripts, alerts; acknowledge, answer help
@@ -150,6 +151,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.SCORECARD_EDIT: _staff,
     Action.USER_MANAGE: _admin,
     Action.AUDIT_VIEW: _admin,
+    Action.SETTINGS_VIEW: _admin,
     Action.TOKEN_MANAGE: _everyone,
     Action.SESSION_MANAGE: _everyone,
     Action.LIVE_MONITOR: _leads_or_staff,

@@ -103,6 +103,9 @@ class ErrorCode(Enum):
     A102 = "'{key}' is assigned by both '{first}' and '{second}'"
     A103 = "analyzer '{analyzer}' declared {declared} but returned {returned}"
     A104 = "contact reasons {source}: {reason}"
+    # A105+: admin pages (audit log, settings)
+    A105 = "audit log filter: the date range ends ({end}) before it starts ({start})"
+    A106 = "audit log filter: {field} '{value}' is not a date (YYYY-MM-DD)"
     # S1xx: scorecards
     S100 = "scorecard {path}: {reason}"
     S101 = "scorecard {path}: {where}: {reason}"
@@ -118,6 +121,9 @@ class ErrorCode(Enum):
     U100 = "user '{username}' already exists"
     U101 = "user '{username}': {reason}"
     U102 = "no user '{username}'"
+    U103 = "user '{username}': no team '{team}'{hint}; create the team first (users page: New team)"
+    U104 = "team '{team}' already exists"
+    U105 = "team name '{team}': {reason}"
     # R1xx: review and disputes
     R100 = "review {review}: {reason}"
     R101 = "evaluation {evaluation} is not the current one of its interaction; review the current evaluation"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ from callqa.users.passwords import (
 )
 from callqa.users.schemas import Actor, UserCreate, UserRead, UserRole, UserUpdate
 from callqa.users.sessions import TOUCH_EVERY, due_for_touch, revoke_user_sessions
+from callqa.users.teams import check_known
 
 TOKEN_PREFIX = "cqa_"
 
@@ -35,14 +37,17 @@ def ensure_team(session: Session, name: str) -> TeamRow:
     return team
 
 
-def create_user(session: Session, new: UserCreate) -> UserRow:
-    """Add a user (its password hashed); an agent must say which ``agent`` their interactions carry."""
+def create_user(session: Session, new: UserCreate, *, known_teams: Collection[str] | None = None) -> UserRow:
+    """Add a user (its password hashed); an agent must say which ``agent`` their interactions carry. With
+    ``known_teams``, a team or team led outside it is refused (U103) instead of created."""
     if session.scalar(select(UserRow.id).where(UserRow.username == new.username)) is not None:
         raise CallqaError(ErrorCode.U100, username=new.username)
     if new.role is UserRole.AGENT and not new.agent_name:
         raise CallqaError(ErrorCode.U101, username=new.username, reason="an agent needs an agent name")
     if new.leads and new.role is not UserRole.SUPERVISOR:
         raise CallqaError(ErrorCode.U101, username=new.username, reason="only a supervisor leads teams")
+    if known_teams is not None:
+        check_known(new.username, [*([new.team] if new.team else []), *new.leads], known_teams)
     team = ensure_team(session, new.team) if new.team else None
     user = UserRow(
         username=new.username,
@@ -105,9 +110,12 @@ class UserChange(NamedTuple):
     sessions_ended: int  # the user's web sessions revoked by the change (deactivated)
 
 
-def update_user(session: Session, username: str, changes: UserUpdate) -> UserChange:
+def update_user(
+    session: Session, username: str, changes: UserUpdate, *, known_teams: Collection[str] | None = None
+) -> UserChange:
     """Apply ``changes``; the result must still be a valid user (an agent keeps an agent name, only a
-    supervisor leads teams). Deactivating a user revokes their web sessions."""
+    supervisor leads teams). Deactivating a user revokes their web sessions. With ``known_teams``, a team or
+    team led outside it is refused (U103) instead of created."""
     user = session.scalar(select(UserRow).where(UserRow.username == username))
     if user is None:
         raise CallqaError(ErrorCode.U102, username=username)
@@ -119,6 +127,8 @@ def update_user(session: Session, username: str, changes: UserUpdate) -> UserCha
     leads = given.get("leads")
     if leads and role is not UserRole.SUPERVISOR:
         raise CallqaError(ErrorCode.U101, username=username, reason="only a supervisor leads teams")
+    if known_teams is not None:
+        check_known(username, [*([given["team"]] if given.get("team") else []), *(leads or [])], known_teams)
     for name in ("display_name", "locale", "hired_on", "active"):
         if name in given:
             setattr(user, name, given[name])

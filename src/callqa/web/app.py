@@ -21,7 +21,10 @@ from callqa.web.headers import SecurityHeaders
 from callqa.web.render import make_templates, render
 from callqa.web.routes import (
     admin,
+    admin_audit,
+    admin_settings,
     agreement,
+    api_docs,
     api_export,
     api_external_ids,
     api_interactions,
@@ -75,9 +78,9 @@ def create_app(
         title="callqa",
         description=API_DESCRIPTION,
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # served offline by routes/api_docs.py
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=api_docs.OPENAPI_URL,
         dependencies=[Depends(refuse_nul), Depends(csrf_protect)],
         lifespan=lifespan,
     )
@@ -96,9 +99,13 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api_docs.mount_assets(app)
     for module in (
         auth,
         admin,
+        admin_audit,
+        admin_settings,
+        api_docs,
         pages,
         review_pages,
         api_interactions,

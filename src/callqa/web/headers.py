@@ -28,10 +28,8 @@ HEADERS = (
     (b"referrer-policy", b"same-origin"),
 )
 HSTS = (b"strict-transport-security", b"max-age=31536000")
-# FastAPI's interactive API page is an inline script loading Swagger UI from a CDN: it keeps everything but
-# the script rules (it is only reachable signed in, and cannot be framed).
-DOCS_PATH = "/api/docs"
-DOCS_CSP = (b"content-security-policy", b"frame-ancestors 'none'; object-src 'none'; base-uri 'self'")
+# The interactive API pages (/api/docs, /api/redoc) load Swagger UI and ReDoc from this server and start
+# them from /static: they live under the same policy as every page (routes/api_docs.py).
 
 
 def _over_tls(scope: Scope) -> bool:
@@ -52,8 +50,6 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = (*HEADERS, HSTS) if _over_tls(scope) else HEADERS
-        if scope.get("path") == DOCS_PATH:
-            extra = (DOCS_CSP, *extra[1:])
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,4 +1,5 @@
-"""Admin pages: users, their roles, teams and teams led (the same services as /api/users)."""
+"""Admin pages: users, their roles, teams and teams led (the same services as /api/users). Teams are chosen
+from the known ones; a new team is its own explicit step (``POST /admin/teams``)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,19 @@ from callqa.access.policies import Action
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.schemas import UserCreate, UserRole, UserUpdate
 from callqa.users.service import create_user, list_users, sign_out_everywhere, update_user
+from callqa.users.teams import create_team
+from callqa.views.teams import known_teams
 from callqa.web.deps import CurrentActor, DbSession, audit, audit_sessions_ended, refusals, require
 from callqa.web.render import render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
+Teams = Annotated[list[str], Form()]
 
 
-def _teams(value: str) -> list[str]:
-    return [t.strip() for t in value.split(",") if t.strip()]
+def _teams(values: list[str]) -> list[str]:
+    """Teams led: one per value (a multiple select), or comma-separated (a text field, the API's old form)."""
+    return [t.strip() for value in values for t in value.split(",") if t.strip()]
 
 
 def _invalid(exc: ValidationError) -> HTTPException:
@@ -30,7 +35,22 @@ def _invalid(exc: ValidationError) -> HTTPException:
 @router.get("/admin/users", name="users_page")
 def users_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     require(actor, Action.USER_MANAGE)
-    return render(request, "users.html", {"users": list_users(session), "roles": [r.value for r in UserRole]})
+    context = {
+        "users": list_users(session),
+        "roles": [r.value for r in UserRole],
+        "teams": known_teams(session),
+    }
+    return render(request, "users.html", context)
+
+
+@router.post("/admin/teams", name="teams_create")
+def teams_create(request: Request, session: DbSession, actor: CurrentActor, name: Text) -> Response:
+    """The users page's "New team": the one place a team name is made."""
+    require(actor, Action.USER_MANAGE)
+    with refusals([ErrorCode.U104]):
+        team = create_team(session, name)
+    audit(request, session, actor, "create", "team", team.id, {"name": team.name})
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/admin/users", name="users_create")
@@ -44,7 +64,7 @@ def users_create(
     role: Text,
     agent_name: Text = "",
     team: Text = "",
-    leads: Text = "",
+    leads: Teams | None = None,
     locale: Text = "en",
 ) -> Response:
     require(actor, Action.USER_MANAGE)
@@ -56,10 +76,10 @@ def users_create(
             role=UserRole(role),
             agent_name=agent_name or None,
             team=team.strip() or None,
-            leads=_teams(leads),
+            leads=_teams(leads or []),
             locale=locale,
         )
-        row = create_user(session, new)
+        row = create_user(session, new, known_teams=known_teams(session))
     except ValidationError as exc:
         raise _invalid(exc) from exc
     except (CallqaError, ValueError) as exc:
@@ -76,7 +96,7 @@ def users_update(
     username: str,
     role: Text,
     team: Text = "",
-    leads: Text = "",
+    leads: Teams | None = None,
     active: Text = "yes",
 ) -> Response:
     require(actor, Action.USER_MANAGE)
@@ -87,9 +107,9 @@ def users_update(
             role=UserRole(role),
             team=team.strip(),
             active=active == "yes",
-            leads=_teams(leads) if role == UserRole.SUPERVISOR.value else [],
+            leads=_teams(leads or []) if role == UserRole.SUPERVISOR.value else [],
         )
-        row, ended = update_user(session, username, changes)
+        row, ended = update_user(session, username, changes, known_teams=known_teams(session))
     except ValidationError as exc:
         raise _invalid(exc) from exc
     except (CallqaError, ValueError) as exc:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action
-from callqa.audit.service import recent
+from callqa.audit.service import search
 from callqa.core.errors import ErrorCode
 from callqa.users.models import SessionRow
 from callqa.users.schemas import UserCreate, UserRead, UserUpdate
@@ -23,7 +23,11 @@ from callqa.users.service import (
     update_user,
 )
 from callqa.users.sessions import user_sessions
+from callqa.users.teams import create_team
+from callqa.views.teams import known_teams
+from callqa.web.audit_query import AuditQuery, entry_json
 from callqa.web.deps import (
+    MAX_INT32,
     CurrentActor,
     DbSession,
     RowId,
@@ -82,12 +86,33 @@ def users(session: DbSession, actor: CurrentActor) -> list[UserRead]:
     return list_users(session)
 
 
+class TeamCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=128, description="The team's name, as interactions carry it.")
+
+
+@router.get("/teams")
+def teams(session: DbSession, actor: CurrentActor) -> list[str]:
+    """The teams a user can be put in or lead: the teams table and those of stored interactions (admin)."""
+    require(actor, Action.USER_MANAGE)
+    return known_teams(session)
+
+
+@router.post("/teams", status_code=201)
+def add_team(request: Request, session: DbSession, actor: CurrentActor, body: TeamCreate) -> dict[str, str]:
+    """Create a team (admin only); a user's team or teams led must be a known team."""
+    require(actor, Action.USER_MANAGE)
+    with refusals([ErrorCode.U104]):
+        team = create_team(session, body.name)
+    audit(request, session, actor, "create", "team", team.id, {"name": team.name})
+    return {"name": team.name}
+
+
 @router.post("/users", status_code=201)
 def add_user(request: Request, session: DbSession, actor: CurrentActor, body: UserCreate) -> UserRead:
     """Create a user (admin only)."""
     require(actor, Action.USER_MANAGE)
     with refusals([ErrorCode.U100]):
-        row = create_user(session, body)
+        row = create_user(session, body, known_teams=known_teams(session))
     audit(request, session, actor, "create", "user", row.id, {"username": body.username, "role": body.role})
     return next(u for u in list_users(session) if u.id == row.id)
 
@@ -101,7 +126,7 @@ def change_user(
     if username == actor.username and body.active is False:
         raise HTTPException(409, "you cannot deactivate yourself")
     with refusals(missing=[ErrorCode.U102]):
-        row, ended = update_user(session, username, body)
+        row, ended = update_user(session, username, body, known_teams=known_teams(session))
     audit(request, session, actor, "update", "user", row.id, body.model_dump(mode="json", exclude_unset=True))
     audit_sessions_ended(request, session, actor, row.id, row.username, ended, "deactivated")
     return next(u for u in list_users(session) if u.id == row.id)
@@ -155,21 +180,10 @@ def session_json(row: SessionRow, *, current: bool) -> dict[str, Any]:
 def audit_log(
     session: DbSession,
     actor: CurrentActor,
-    resource: str | None = None,
-    resource_id: str | None = None,
+    where: AuditQuery,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT32)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
-    """The latest audit entries, newest first (admin only)."""
+    """The audit entries the filters keep, newest first (admin only); the same query as /admin/audit."""
     require(actor, Action.AUDIT_VIEW)
-    return [
-        {
-            "at": e.at.isoformat(),
-            "username": e.username,
-            "action": e.action,
-            "resource": e.resource,
-            "resource_id": e.resource_id,
-            "detail": e.detail,
-            "client": e.client,
-        }
-        for e in recent(session, resource=resource, resource_id=resource_id, limit=limit)
-    ]
+    return [entry_json(e) for e in search(session, where, offset=offset, limit=limit).entries]
