@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +26,14 @@ def run_worker(script: str, *args: str) -> dict[str, Any]:
         [sys.executable, script, "--worker", *args], check=True, capture_output=True, text=True
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def latencies_ms(call: Callable[[], Any], n: int) -> list[float]:
+    """``call`` once to warm up, then ``n`` timed calls: their durations in ms, sorted."""
+    call()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return sorted(samples)

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common import latencies_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ("退款", "发票 OR 快递", '"什么时候"', "restaurant", '"a train"', "hotel -cheap", "customer:book")
 
@@ -51,13 +53,7 @@ def _documents(data: Path, copies: int) -> list[Any]:
 
 
 def _timed(call: Any, n: int) -> tuple[float, float]:
-    call()
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+    samples = latencies_ms(call, n)
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 

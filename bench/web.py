@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from common import latencies_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -187,13 +189,7 @@ def _client(base: str, username: str) -> Any:
 
 
 def _timed(call: Callable[[], Any], n: int) -> dict[str, float]:
-    call()  # warm
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+    samples = latencies_ms(call, n)
     return {
         "p50": statistics.median(samples),
         "p95": samples[int(0.95 * (len(samples) - 1))],
