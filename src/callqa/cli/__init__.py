@@ -19,6 +19,7 @@ from callqa.cli import (
     score,
     serve,
     storage,
+    teams,
     tune,
     users,
 )
@@ -43,6 +44,7 @@ live.register(app)
 lifecycle.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
+app.add_typer(teams.app, name="team")
 app.add_typer(insights.app, name="insights")
 app.add_typer(report.app, name="report")
 app.add_typer(storage.app, name="storage")

@@ -14,6 +14,7 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.users.models import UserRow
 from callqa.users.schemas import UserCreate, UserRole
 from callqa.users.service import create_token, create_user, list_users, set_password
+from callqa.views.teams import known_teams
 
 app = typer.Typer(
     help="Users of the web app and API: add, list, passwords, API tokens.", no_args_is_help=True
@@ -61,7 +62,7 @@ def add(
     with open_app() as ctx:
         with ctx.factory.begin() as session:
             try:
-                row = create_user(session, new)
+                row = create_user(session, new, known_teams=known_teams(session))
                 session.flush()
                 created = row.id
             except CallqaError as exc:

@@ -121,7 +121,10 @@ class ErrorCode(Enum):
     U100 = "user '{username}' already exists"
     U101 = "user '{username}': {reason}"
     U102 = "no user '{username}'"
-    U103 = "user '{username}': no team '{team}'{hint}; create the team first (users page: New team)"
+    U103 = (
+        "user '{username}': no team '{team}'{hint}; "
+        "create the team first (users page: New team, or `callqa team add`)"
+    )
     U104 = "team '{team}' already exists"
     U105 = "team name '{team}': {reason}"
     # R1xx: review and disputes
