@@ -153,6 +153,16 @@ class ErrorCode(Enum):
     V105 = "{what} is already {state}"
     V106 = "search '{query}': {reason}"
     V107 = "sort '{sort}' is not one of {choices}"
+    # V13x: review queues and analyst productivity
+    V130 = "queue '{queue}': {field}: {reason}"
+    V131 = "queue '{queue}': analysts: '{username}' is not an active QA analyst or admin; known: {known}"
+    V132 = "queue strategy '{kind}' is unknown; known: {known}"
+    V133 = "queue '{queue}': due: {due} is in the past (today is {today}, UTC)"
+    V134 = "queue '{queue}': strategies: shares {shares} {reason}"
+    V135 = "queue {queue} not found"
+    V136 = "queue {queue} is closed (archived); its done reviews are kept, but it cannot be changed"
+    V137 = "queue '{queue}': {field}: '{value}' is in no stored interaction; known: {known}"
+    V138 = "productivity period {since} – {until}: {reason}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"
