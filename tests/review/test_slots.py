@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callqa.review.slots import deal, interleave, share_slots, split
+from callqa.review.slots import deal, share_slots, split
 
 
 @pytest.mark.parametrize(
@@ -59,11 +59,13 @@ def test_zero_share_takes_nothing() -> None:
 
 def test_deal_round_robin_gives_each_analyst_a_mix_and_respects_quotas() -> None:
     picked = [[1, 2, 3, 4], [11, 12, 13], [21, 22, 23]]
-    order = interleave(picked)
-    assert [i for _, i in order] == [1, 11, 21, 2, 12, 22, 3, 13, 23, 4]
+    order = [(s, i) for s, ids in enumerate(picked) for i in ids]
     owners = deal(len(order), [5, 5])
+    assert owners == [0, 1] * 5  # the turn carries on from one strategy to the next
     mine = {who: [order[n][0] for n, o in enumerate(owners) if o == who] for who in (0, 1)}
-    assert {0: [0, 2, 1, 0, 2], 1: [1, 0, 2, 1, 0]} == mine  # both analysts get every strategy
+    assert mine == {0: [0, 0, 1, 1, 2], 1: [0, 0, 1, 2, 2]}  # both analysts get every strategy
+    # two strategies, two analysts: a plain alternation would give one analyst only the first strategy
+    assert deal(6, [3, 3]) == [0, 1, 0, 1, 0, 1]
     assert deal(5, [1, 3]) == [0, 1, 1, 1, -1]  # the first is full after one; none left for the fifth
 
 

@@ -19,7 +19,7 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.review.models import QueueItemRow, QueueRow, ReviewRow
 from callqa.review.queue_spec import QueueSpec, check_spec, shares_of
 from callqa.review.sampling import candidates, picks_for
-from callqa.review.slots import deal, interleave, share_slots
+from callqa.review.slots import deal, share_slots
 
 
 def build_queue(
@@ -125,7 +125,7 @@ def _plan(
         [strategy.limit for strategy in spec.strategies],
     )
     by_id = [{p.interaction_id: p for p in picks} for picks in ranked]
-    order = interleave(chosen)
+    order = [(strategy, interaction_id) for strategy, ids in enumerate(chosen) for interaction_id in ids]
     now = datetime.now(UTC)
     for (strategy, interaction_id), who in zip(order, deal(len(order), quotas), strict=True):
         pick = by_id[strategy][interaction_id]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
@@ -163,7 +163,7 @@ def _check_scope(session: Session, spec: QueueSpec) -> None:
     ):
         if not values:
             continue
-        known = set(session.scalars(select(distinct(column)).where(column.in_(values))))
+        known = set(session.scalars(select(column).distinct().where(column.in_(values))))
         for value in values:
             if value not in known:
                 raise CallqaError(
@@ -183,7 +183,7 @@ def scope_choices(session: Session) -> dict[str, list[str]]:
         ("agents", InteractionRow.agent),
         ("channels", InteractionRow.channel),
     ):
-        out[field] = sorted(v for v in session.scalars(select(distinct(column))) if v)
+        out[field] = sorted(v for v in session.scalars(select(column).distinct()) if v)
     return out
 
 

@@ -4,8 +4,9 @@ quotas. Pure functions over ranked ids, deterministic (ties go to the earlier st
 * :func:`split` rounds by the largest remainder: 10 slots over three equal shares are 4 / 3 / 3.
 * :func:`share_slots` gives each strategy its slots; a strategy with too few candidates gives what it cannot
   fill to the others, again by their shares, until the slots are full or no strategy has candidates left.
-* :func:`deal` interleaves the strategies' picks (first of each, then second of each ...) and deals them
-  round-robin to the analysts with room left, so each analyst gets a mix of every strategy.
+* :func:`deal` deals the picks, strategy by strategy, round-robin to the analysts with room left, the turn
+  carrying on from one strategy to the next: each analyst gets about the same number of every strategy's
+  picks (never more than one apart when the quotas are equal).
 """
 
 from __future__ import annotations
@@ -66,12 +67,6 @@ def _full(picked: list[int], cap: int | None) -> bool:
 
 def _has_more(ranked: Sequence[int], cursor: int, taken: set[int]) -> bool:
     return any(candidate not in taken for candidate in ranked[cursor:])
-
-
-def interleave(picked: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
-    """(strategy index, id): the first pick of each strategy, then the second of each, and so on."""
-    longest = max((len(p) for p in picked), default=0)
-    return [(s, p[n]) for n in range(longest) for s, p in enumerate(picked) if n < len(p)]
 
 
 def deal(count: int, quotas: Sequence[int]) -> list[int]:
