@@ -279,5 +279,7 @@ def test_only_analysts_get_reviews_and_bad_specs_are_refused(db: Database) -> No
         )
     with pytest.raises(ValidationError):
         QueueSpec(name="q", strategies=[], analysts=["qa1"])
-    with pytest.raises(ValidationError, match=r"\[V132\] queue strategy 'mood' is unknown; known: random"):
+    with pytest.raises(
+        ValidationError, match=r"\[V132\] queue strategy 'mood' is unknown; known: auto_fail, low_score"
+    ):
         Strategy(kind="mood")

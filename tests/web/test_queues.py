@@ -159,7 +159,7 @@ def test_an_unknown_strategy_is_a_coded_422_naming_the_field(web: Web) -> None:
     refused = _send(analyst, "POST", "/api/queues", {**SPEC, "strategies": [{"kind": "mood"}]})
     [error] = refused.json()["detail"]
     assert refused.status_code == 422 and error["field"] == "strategies.0.kind"
-    assert "[V132] queue strategy 'mood' is unknown; known: random, low_score" in error["message"]
+    assert "[V132] queue strategy 'mood' is unknown; known: auto_fail, low_score" in error["message"]
     assert _state(web) == before
 
 

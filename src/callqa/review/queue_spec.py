@@ -17,14 +17,16 @@ from callqa.review.slots import split
 from callqa.users.models import UserRow
 from callqa.users.schemas import UserRole
 
+# In the form's order, which is also the order strategies pick in when their candidates overlap: an
+# auto-failed interaction (score 0) is picked for its failed criterion before it counts as a low score.
 Kind = Literal[
-    "random",
+    "auto_fail",
     "low_score",
     "low_confidence",
-    "auto_fail",
     "negative_sentiment",
     "csat_disagreement",
     "new_agents",
+    "random",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 MAX_QUOTA = 1000

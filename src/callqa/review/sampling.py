@@ -188,7 +188,7 @@ def picks_for(session: Session, strategy: Strategy, pool: list[Candidate], rng: 
                 c.interaction_id,
                 kind,
                 f"score {c.score:.0f}, below {below:g}",
-                {"score": round(c.score or 0), "below": below},
+                {"score": round(c.score or 0), "below": f"{below:g}"},
             )
             for c in low
         ]
