@@ -130,7 +130,6 @@ class ErrorCode(Enum):
     R102 = "criterion '{criterion}' is not in this evaluation; known: {known}"
     R103 = "outcome '{outcome}' is not one of pass, fail, n/a"
     R104 = "a {what} needs a reason of at least {minimum} characters"
-    R105 = "'{username}' is not an active QA analyst or admin, so cannot be given reviews"
     R106 = "review {review}: evaluate yourself first (your self-evaluation comes before QA's outcomes)"
     R107 = "report on {scope} '{name}': no such {scope} in the stored interactions; {hint}"
     R108 = "report period {since} – {until}: it ends before it starts (give the earlier day first)"
