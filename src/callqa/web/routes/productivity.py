@@ -21,7 +21,9 @@ router = APIRouter()
 Day = Annotated[date | None, Query()]
 
 
-def _rows(session: DbSession, actor: Actor, since: date | None, until: date | None) -> tuple[Any, ...]:
+def _rows(
+    session: DbSession, actor: Actor, since: date | None, until: date | None
+) -> tuple[date, date, list[AnalystStats]]:
     require(actor, Action.PRODUCTIVITY_VIEW)
     with refusals():
         start, end = period(since, until)
@@ -58,10 +60,9 @@ def productivity_api(
     """Per analyst over the days ``since`` – ``until`` (both included; default the last 30 days): reviews
     shared, median and p90 minutes per review, share of criteria changed from the AI, disputes and upheld."""
     start, end, rows = _rows(session, actor, since, until)
-    stats: list[AnalystStats] = rows
     return {
         "since": start.isoformat(),
         "until": end.isoformat(),
         "cap_minutes": CAP_MINUTES,
-        "analysts": [r.as_json() for r in stats],
+        "analysts": [r.as_json() for r in rows],
     }
