@@ -12,8 +12,10 @@ from callqa.core.document import Interaction
 from callqa.core.errors import CallqaError
 from callqa.interactions.service import StoreItem, store_interactions
 from callqa.review.models import QueueItemRow, ReviewRow
+from callqa.review.queue_plan import build_queue
+from callqa.review.queue_spec import QueueSpec, Strategy
 from callqa.review.queues import list_queues, pending_for
-from callqa.review.sampling import QueueSpec, Strategy, build_queue, mark_reviewed
+from callqa.review.sampling import mark_reviewed
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 from callqa.scoring.service import register_scorecard
@@ -201,20 +203,28 @@ def test_strategies_in_order_each_interaction_once_quota_per_analyst(db: Databas
         ("autofail", "auto_fail"),
         ("lower", "low_score"),
         ("low", "low_score"),
-        ("happy_bad", "low_score"),
-    ]  # 2 analysts × quota 2 = 4; autofail is not picked twice by low_score
+        ("unhappy", "csat_disagreement"),
+    ]  # 4 slots, equal shares 2/1/1; auto_fail has 1 candidate, its spare slot goes to low_score (first in
+    # a tie); autofail is not picked twice
+    assert [i.assigned_to for i in items][:2] != [items[0].assigned_to] * 2  # dealt round-robin
     with db.factory() as session:
         first, second = (
             pending_for(session, uid) for uid in sorted({i.assigned_to for i in items if i.assigned_to})
         )
         assert [len(first), len(second)] == [2, 2]
-        assert list_queues(session)[0] | {"created_at": None} == {
+        listed = list_queues(session)[0]
+        assert {k: listed[k] for k in ("id", "name", "items", "done", "overdue", "closed")} == {
             "id": queue.id,
             "name": "week 47",
-            "created_at": None,
             "items": 4,
             "done": 0,
+            "overdue": 0,
+            "closed": False,
         }
+        assert listed["analysts"] == [
+            {"analyst": "qa1", "done": 0, "total": 2},
+            {"analyst": "qa2", "done": 0, "total": 2},
+        ]
     # a second queue does not pick what waits in the first
     with db.factory.begin() as session:
         again = build_queue(session, spec.model_copy(update={"name": "again"}), created_by=None)
@@ -269,5 +279,7 @@ def test_only_analysts_get_reviews_and_bad_specs_are_refused(db: Database) -> No
         )
     with pytest.raises(ValidationError):
         QueueSpec(name="q", strategies=[], analysts=["qa1"])
-    with pytest.raises(ValidationError):
-        Strategy(kind="mood")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValidationError, match=r"\[V132\] queue strategy 'mood' is unknown; known: auto_fail, low_score"
+    ):
+        Strategy(kind="mood")

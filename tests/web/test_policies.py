@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from callqa.access.policies import Action, Owner, allowed, interaction_scope, sees_review
+from callqa.access.policies import (
+    Action,
+    Owner,
+    allowed,
+    interaction_scope,
+    sees_all_productivity,
+    sees_review,
+)
 from callqa.interactions.models import InteractionRow
 from callqa.users.schemas import Actor, UserRole
 from support import Database
@@ -80,6 +87,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.PRODUCTIVITY_VIEW: set(),  # analysts' work, not a team's
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -116,6 +124,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.PRODUCTIVITY_VIEW: set(),
     },
 }
 
@@ -196,3 +205,10 @@ def test_the_query_scope_keeps_exactly_what_the_predicate_allows(db: Database) -
                 if allowed(actor, Action.INTERACTION_VIEW, Owner(agent=r.agent, team=r.team))
             }
             assert scoped == by_rule, actor.username
+
+
+@pytest.mark.parametrize(
+    ("role", "all_rows"), [("admin", True), ("qa_analyst", False), ("supervisor", False)]
+)
+def test_only_admins_see_every_analysts_productivity(role: str, all_rows: bool) -> None:
+    assert sees_all_productivity(ACTORS[role]) is all_rows

@@ -260,8 +260,14 @@ def test_review_queues_over_the_api(web: Web) -> None:
         ).all()
     assert len(auto) >= 6  # the demo data has enough auto-fails to fill 2 analysts × quota 3
     assert len(items) == 6 and {i["assigned_to"] for i in items} == {"analyst", "admin"}
-    assert [i["reason"] for i in items] == ["auto_fail"] * 6
-    assert {i["interaction_id"] for i in items} <= set(auto)
+    # two strategies with equal shares: 3 slots each, dealt round-robin so each analyst gets a mix of both
+    assert [i["reason"] for i in items] == ["auto_fail"] * 3 + ["low_score"] * 3
+    for who in ("analyst", "admin"):
+        assert {i["reason"] for i in items if i["assigned_to"] == who} == {"auto_fail", "low_score"}
+    assert {i["interaction_id"] for i in items if i["reason"] == "auto_fail"} <= set(auto)
+    assert all(
+        i["detail"].startswith("Failed critical criterion '") for i in items if i["reason"] == "auto_fail"
+    )
     mine = analyst.client.get("/api/my-queue").json()
     assert len(mine) == 3 and all(i["assigned_to"] == "analyst" for i in mine)
     page = analyst.client.get("/queue").text

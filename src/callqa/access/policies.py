@@ -52,6 +52,7 @@ class Action(StrEnum):
     DATA_ERASE = "data.erase"  # erase a customer on request (GDPR Art. 17)
     LEGAL_HOLD = "data.hold"  # put and release legal holds
     RETENTION_VIEW = "data.retention"  # the retention policies and what their next run would remove
+    PRODUCTIVITY_VIEW = "productivity.view"  # analysts' reviews and times (an analyst: their own row only)
 
 
 @dataclass(frozen=True)
@@ -163,12 +164,18 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.DATA_ERASE: _admin,
     Action.LEGAL_HOLD: _admin,
     Action.RETENTION_VIEW: _admin,
+    Action.PRODUCTIVITY_VIEW: _staff,
 }
 
 
 def allowed(actor: Actor, action: Action, owner: Owner | None = None) -> bool:
     """May ``actor`` do ``action`` to the work of ``owner`` (None: not tied to anyone's work)?"""
     return _RULES[action](actor, owner)
+
+
+def sees_all_productivity(actor: Actor) -> bool:
+    """Admins see every analyst's productivity; a QA analyst sees only their own."""
+    return actor.role is UserRole.ADMIN
 
 
 def sees_review(actor: Actor, owner: Owner | None, state: str) -> bool:

@@ -44,6 +44,7 @@ from callqa.review.models import (
     NotificationRow,
     OverrideRow,
     QueueItemRow,
+    ReviewOpenRow,
     ReviewRow,
     SelfEvaluationRow,
 )
@@ -70,6 +71,7 @@ _CHILDREN: tuple[Any, ...] = (
     AnalysisRow,
     ScoreFailureRow,
     QueueItemRow,
+    ReviewOpenRow,
     CalibrationItemRow,
     CalibrationGradeRow,
 )

@@ -1,11 +1,12 @@
-"""ORM tables: reviews of evaluations, criterion overrides, disputes, in-app notifications."""
+"""ORM tables: reviews of evaluations, criterion overrides, disputes, in-app notifications, review queues and
+when reviewers open a review form."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callqa.db.base import Base, IdType, JsonType
@@ -106,6 +107,9 @@ class QueueRow(Base):
     spec: Mapped[dict[str, Any]] = mapped_column(JsonType)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # archived: done items kept
 
 
 class QueueItemRow(Base):
@@ -126,6 +130,20 @@ class QueueItemRow(Base):
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what the reason names (the failed critical criterion's id and title, the score ...): worded by the page
+    params: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+
+
+class ReviewOpenRow(Base):
+    """A reviewer opened an interaction's review form (the page view): the start of their time on it."""
+
+    __tablename__ = "review_opens"
+    __table_args__ = (Index("ix_review_opens_user", "user_id", "interaction_id", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SelfEvaluationRow(Base):

@@ -1,76 +1,37 @@
-"""Which interactions people should review: sampling strategies over current evaluations, and review queues
-that share the picks out among analysts with a quota each.
+"""Which interactions people should review: sampling strategies over current evaluations.
 
-Strategies (in the order given, first come first served; an interaction is picked once):
-``random`` (a percentage, seeded), ``low_score``, ``low_confidence`` (any applicable criterion below a
-confidence), ``auto_fail``, ``negative_sentiment`` (the customer's overall sentiment), ``csat_disagreement``
-(high score but unhappy customer, or low score but happy customer), ``new_agents`` (agents hired recently).
-Interactions already reviewed, or waiting in a queue, are not picked again.
+Strategies: ``random`` (a percentage, seeded), ``low_score``, ``low_confidence`` (any applicable criterion
+below a confidence), ``auto_fail`` (named by the failed critical criterion), ``negative_sentiment`` (the
+customer's overall sentiment), ``csat_disagreement`` (high score but unhappy customer, or low score but happy
+customer), ``new_agents`` (agents hired recently). Each ranks its candidates, most telling first; how the
+queue's slots are shared among them is ``review.slots``. Interactions already reviewed, or waiting in a
+queue, are not picked again.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from callqa.core.config import DEFAULT_SCORECARD
-from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
-from callqa.review.models import QueueItemRow, QueueRow, ReviewRow
+from callqa.review.models import QueueItemRow, ReviewRow
+from callqa.review.queue_spec import QueueSpec, Strategy
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
 from callqa.users.models import UserRow
 from callqa.users.schemas import UserRole
 
-Kind = Literal[
-    "random",
-    "low_score",
-    "low_confidence",
-    "auto_fail",
-    "negative_sentiment",
-    "csat_disagreement",
-    "new_agents",
-]
 DEFAULT_BELOW: dict[str, float] = {"low_score": 70.0, "low_confidence": 0.6, "negative_sentiment": -0.3}
-
-
-class Strategy(BaseModel):
-    """One way of picking interactions; ``limit`` caps how many this strategy contributes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Kind
-    percent: float = Field(default=5.0, gt=0, le=100, description="random: share of interactions")
-    below: float | None = Field(default=None, description="low_score / low_confidence / negative_sentiment")
-    high: float = Field(default=80.0, description="csat_disagreement: a score at least this is 'high'")
-    low: float = Field(default=60.0, description="csat_disagreement: a score below this is 'low'")
-    days: int = Field(default=90, ge=1, description="new_agents: hired within this many days")
-    limit: int | None = Field(default=None, ge=1)
-
-
-class QueueSpec(BaseModel):
-    """A review queue to build: strategies, the analysts sharing it, and each one's quota."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=128)
-    strategies: list[Strategy] = Field(min_length=1)
-    analysts: list[str] = Field(min_length=1, description="usernames of QA analysts (or admins)")
-    quota: int = Field(default=10, ge=1, le=1000, description="interactions per analyst")
-    since: datetime | None = None
-    until: datetime | None = None
-    scorecard: str = DEFAULT_SCORECARD
-    seed: int | None = Field(default=None, description="random: fix the draw (default: a new one each time)")
 
 
 @dataclass(frozen=True)
 class Candidate:
     interaction_id: int
+    evaluation_id: int
     agent: str | None
     started_at: datetime | None
     score: float | None
@@ -84,7 +45,8 @@ class Candidate:
 class Pick:
     interaction_id: int
     reason: str
-    detail: str
+    detail: str  # in English (the API, older items); pages word ``params`` in the reader's language
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def candidates(session: Session, spec: QueueSpec) -> list[Candidate]:
@@ -100,6 +62,7 @@ def candidates(session: Session, spec: QueueSpec) -> list[Candidate]:
     query = (
         select(
             InteractionRow.id,
+            EvaluationRow.id.label("evaluation_id"),
             InteractionRow.agent,
             InteractionRow.started_at,
             InteractionRow.csat,
@@ -124,8 +87,25 @@ def candidates(session: Session, spec: QueueSpec) -> list[Candidate]:
         query = query.where(InteractionRow.started_at >= spec.since)
     if spec.until is not None:
         query = query.where(InteractionRow.started_at < spec.until)
+    for column, values in (
+        (InteractionRow.team, spec.teams),
+        (InteractionRow.agent, spec.agents),
+        (InteractionRow.channel, spec.channels),
+    ):
+        if values:
+            query = query.where(column.in_(values))
     return [
-        Candidate(r.id, r.agent, r.started_at, r.score, bool(r.auto_failed), r.csat, r.csat_scale, r.low)
+        Candidate(
+            r.id,
+            r.evaluation_id,
+            r.agent,
+            r.started_at,
+            r.score,
+            bool(r.auto_failed),
+            r.csat,
+            r.csat_scale,
+            r.low,
+        )
         for r in session.execute(query)
     ]
 
@@ -155,6 +135,39 @@ def _csat_share(c: Candidate) -> float | None:
     return c.csat / float(c.csat_scale or 5)
 
 
+def _critical_failures(session: Session, evaluation_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Each evaluation's failed critical criteria: (id, title), in scorecard order."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    query = (
+        select(CriterionResultRow.evaluation_id, CriterionResultRow.criterion, CriterionResultRow.title)
+        .where(
+            CriterionResultRow.evaluation_id.in_(evaluation_ids),
+            CriterionResultRow.critical.is_(True),
+            CriterionResultRow.outcome == "fail",
+        )
+        .order_by(CriterionResultRow.id)
+    )
+    for evaluation_id, criterion, title in session.execute(query):
+        out.setdefault(evaluation_id, []).append((criterion, title or criterion))
+    return out
+
+
+def _auto_fail(session: Session, pool: list[Candidate]) -> list[Pick]:
+    failed = [c for c in pool if c.auto_failed]
+    named = _critical_failures(session, [c.evaluation_id for c in failed])
+    out = []
+    for c in failed:
+        criteria = named.get(c.evaluation_id)
+        if not criteria:
+            out.append(Pick(c.interaction_id, "auto_fail", "a critical criterion failed"))
+            continue
+        (criterion, title), more = criteria[0], len(criteria) - 1
+        detail = f"Failed critical criterion '{title}'" + (f" (and {more} more)" if more else "")
+        params = {"criterion": criterion, "title": title, "more": more}
+        out.append(Pick(c.interaction_id, "auto_fail", detail, params))
+    return out
+
+
 def picks_for(session: Session, strategy: Strategy, pool: list[Candidate], rng: random.Random) -> list[Pick]:
     """What one strategy picks from the pool, most telling first."""
     kind, below = (
@@ -164,92 +177,68 @@ def picks_for(session: Session, strategy: Strategy, pool: list[Candidate], rng: 
     if kind == "random":
         count = round(len(pool) * strategy.percent / 100)
         chosen = rng.sample(pool, min(len(pool), max(count, 1 if pool else 0)))
-        return [Pick(c.interaction_id, kind, f"random {strategy.percent:g} %") for c in chosen]
+        detail = f"random {strategy.percent:g} %"
+        return [Pick(c.interaction_id, kind, detail, {"percent": strategy.percent}) for c in chosen]
     if kind == "low_score":
         low = sorted(
             (c for c in pool if c.score is not None and c.score < (below or 0)), key=lambda c: c.score or 0
         )
-        return [Pick(c.interaction_id, kind, f"score {c.score:.0f}") for c in low]
+        return [
+            Pick(
+                c.interaction_id,
+                kind,
+                f"score {c.score:.0f}, below {below:g}",
+                {"score": round(c.score or 0), "below": f"{below:g}"},
+            )
+            for c in low
+        ]
     if kind == "low_confidence":
         unsure = sorted(
             (c for c in pool if c.min_confidence is not None and c.min_confidence < (below or 0)),
             key=lambda c: c.min_confidence or 0,
         )
-        return [Pick(c.interaction_id, kind, f"confidence {c.min_confidence:.2f}") for c in unsure]
+        return [
+            Pick(
+                c.interaction_id,
+                kind,
+                f"confidence {c.min_confidence:.2f}",
+                {"confidence": f"{c.min_confidence:.2f}"},
+            )
+            for c in unsure
+        ]
     if kind == "auto_fail":
-        return [Pick(c.interaction_id, kind, "a critical criterion failed") for c in pool if c.auto_failed]
+        return _auto_fail(session, pool)
     if kind == "negative_sentiment":
         feeling = _customer_sentiment(session, [c.interaction_id for c in pool])
         sad = sorted((i for i, v in feeling.items() if v < (below or 0)), key=lambda i: feeling[i])
-        return [Pick(i, kind, f"customer sentiment {feeling[i]:+.2f}") for i in sad]
+        return [
+            Pick(i, kind, f"customer sentiment {feeling[i]:+.2f}", {"sentiment": f"{feeling[i]:+.2f}"})
+            for i in sad
+        ]
     if kind == "csat_disagreement":
-        out = []
-        for c in pool:
-            share = _csat_share(c)
-            if share is None or c.score is None:
-                continue
-            if c.score >= strategy.high and share <= 0.4:
-                out.append(
-                    Pick(c.interaction_id, kind, f"score {c.score:.0f} but CSAT {c.csat:g}/{c.csat_scale}")
-                )
-            elif c.score < strategy.low and share >= 0.8:
-                out.append(
-                    Pick(c.interaction_id, kind, f"score {c.score:.0f} yet CSAT {c.csat:g}/{c.csat_scale}")
-                )
-        return out
+        return _csat_disagreements(strategy, pool)
     agents = _new_agents(session, strategy.days, datetime.now(UTC).date())
-    return [Pick(c.interaction_id, kind, f"new agent {c.agent}") for c in pool if c.agent in agents]
+    return [
+        Pick(c.interaction_id, kind, f"new agent {c.agent}", {"agent": c.agent})
+        for c in pool
+        if c.agent in agents
+    ]
 
 
-def _analyst_ids(session: Session, usernames: list[str]) -> list[int]:
-    rows = dict(
-        (r.username, (r.id, r.role))
-        for r in session.execute(
-            select(UserRow.username, UserRow.id, UserRow.role).where(UserRow.active.is_(True))
-        )
-    )
-    ids = []
-    for name in dict.fromkeys(usernames):
-        found = rows.get(name)
-        if found is None or found[1] not in (UserRole.QA_ANALYST.value, UserRole.ADMIN.value):
-            raise CallqaError(ErrorCode.R105, username=name)
-        ids.append(found[0])
-    return ids
-
-
-def build_queue(session: Session, spec: QueueSpec, *, created_by: int | None) -> QueueRow:
-    """Pick interactions by the strategies (in order, each interaction once) up to quota × analysts and
-    assign them round-robin; the queue and its items are added to the session."""
-    analysts = _analyst_ids(session, spec.analysts)
-    pool = candidates(session, spec)
-    rng = random.Random(spec.seed)
-    picked: dict[int, Pick] = {}
-    room = spec.quota * len(analysts)
-    for strategy in spec.strategies:
-        taken = 0
-        for pick in picks_for(session, strategy, [c for c in pool if c.interaction_id not in picked], rng):
-            if len(picked) >= room or (strategy.limit is not None and taken >= strategy.limit):
-                break
-            if pick.interaction_id not in picked:
-                picked[pick.interaction_id] = pick
-                taken += 1
-    now = datetime.now(UTC)
-    queue = QueueRow(name=spec.name, spec=spec.model_dump(mode="json"), created_by=created_by, created_at=now)
-    session.add(queue)
-    session.flush()
-    for index, pick in enumerate(picked.values()):
-        session.add(
-            QueueItemRow(
-                queue_id=queue.id,
-                interaction_id=pick.interaction_id,
-                reason=pick.reason,
-                detail=pick.detail,
-                assigned_to=analysts[index % len(analysts)],
-                created_at=now,
-            )
-        )
-    session.flush()
-    return queue
+def _csat_disagreements(strategy: Strategy, pool: list[Candidate]) -> list[Pick]:
+    out = []
+    for c in pool:
+        share = _csat_share(c)
+        if share is None or c.score is None:
+            continue
+        params = {"score": round(c.score), "csat": f"{c.csat:g}", "scale": c.csat_scale or 5}
+        if c.score >= strategy.high and share <= 0.4:
+            detail = f"score {c.score:.0f} but CSAT {c.csat:g}/{c.csat_scale}"
+            out.append(Pick(c.interaction_id, "csat_disagreement", detail, params))
+        elif c.score < strategy.low and share >= 0.8:
+            detail = f"score {c.score:.0f} yet CSAT {c.csat:g}/{c.csat_scale}"
+            out.append(Pick(c.interaction_id, "csat_disagreement", detail, params))
+    return out
 
 
 def mark_reviewed(session: Session, interaction_id: int) -> None:

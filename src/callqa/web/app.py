@@ -40,6 +40,8 @@ from callqa.web.routes import (
     lifecycle,
     live,
     pages,
+    productivity,
+    queues,
     reports,
     review_pages,
     scorecards,
@@ -112,6 +114,8 @@ def create_app(
         api_export,
         api_review,
         api_queues,
+        queues,
+        productivity,
         api_users,
     ):
         app.include_router(module.router)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from callqa.core.i18n import LOCALES, pick_locale, translations
 from callqa.review.notifications import Notification, unread_count, wording
+from callqa.review.queues import reason_text
 from callqa.users.schemas import Actor
 from callqa.views.sentences import sentence_filters
 from callqa.views.wording import wording_filters
@@ -72,6 +73,7 @@ def _templates(folder: Path, locale: str) -> Jinja2Templates:
     env.filters.update(sentence_filters(gettext))
     env.globals["is_rtl"] = is_rtl
     env.filters["notification"] = functools.partial(_notification_text, translations(locale).gettext)
+    env.filters["queue_reason"] = functools.partial(reason_text, gettext=gettext)
     return Jinja2Templates(env=env)
 
 

@@ -15,6 +15,7 @@ from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import get_interaction
 from callqa.lifecycle.retention import removals
 from callqa.review.notifications import mail_setting
+from callqa.review.productivity import record_open
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.users.schemas import Actor
 from callqa.users.service import create_token, list_tokens
@@ -98,6 +99,8 @@ def interaction_page(
         stored, evaluations[0] if evaluations else None, analysis_for(session, interaction_id)
     )
     audit(request, session, actor, "view", "interaction", interaction_id)
+    if evaluations and allowed(actor, Action.EVALUATION_REVIEW, owner):
+        record_open(session, actor.user_id, interaction_id)  # the start of the review's time (productivity)
     review = visible_review(session, actor, interaction_id)
     if review is not None and review.awaiting_self_evaluation:
         view = interaction_view(stored, None, analysis_for(session, interaction_id))  # no outcomes yet

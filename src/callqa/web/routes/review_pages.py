@@ -11,7 +11,6 @@ from callqa.access.policies import Action
 from callqa.review.inbox import open_disputes
 from callqa.review.models import DisputeRow, ReviewRow
 from callqa.review.notifications import mark_read, notifications_for, set_mail_setting, unread_count
-from callqa.review.queues import pending_for
 from callqa.web import review_actions as act
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.render import render
@@ -109,13 +108,6 @@ def resolve(
 def finalize(request: Request, session: DbSession, actor: CurrentActor, review_id: RowId) -> Response:
     review = act.finalize(request, session, actor, review_id)
     return _back(review.interaction_id)
-
-
-@router.get("/queue", name="queue_page")
-def my_queue(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    """The analyst's reviews to do, with why each interaction was picked."""
-    require(actor, Action.QUEUE_MANAGE)
-    return render(request, "queue.html", {"items": pending_for(session, actor.user_id)})
 
 
 @router.get("/notifications", name="notifications_page")
