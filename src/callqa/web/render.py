@@ -14,9 +14,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from callqa.core.i18n import LOCALES, pick_locale, translations
+from callqa.core.i18n import LANGUAGES, LOCALES, language, pick_locale, translations
 from callqa.review.notifications import Notification, unread_count, wording
 from callqa.users.schemas import Actor
+from callqa.views.formats import format_filters
+from callqa.views.labels import label_filters
 from callqa.views.sentences import sentence_filters
 from callqa.views.wording import wording_filters
 from callqa.web.deps import csrf_token
@@ -63,13 +65,20 @@ def _templates(folder: Path, locale: str) -> Jinja2Templates:
         loader=FileSystemLoader(folder), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    spoken = language(locale)
     env.globals["locale"] = locale
+    env.globals["language"] = spoken
+    env.globals["languages"] = [LANGUAGES[code] for code in LOCALES]
     env.filters["clock"] = clock
+    env.filters.update(format_filters(spoken.babel))
+    # time stamps in lists stay ISO 8601 in every language (sortable, as exports and the API write them);
+    # dates in sentences and chart labels use the Babel filters (date, datetime, weekday, month)
     env.filters["when"] = when
     env.filters["markdown"] = markdown
     gettext = translations(locale).gettext
     env.filters.update(wording_filters(gettext))
     env.filters.update(sentence_filters(gettext))
+    env.filters.update(label_filters(gettext))
     env.globals["is_rtl"] = is_rtl
     env.filters["notification"] = functools.partial(_notification_text, translations(locale).gettext)
     return Jinja2Templates(env=env)
