@@ -94,17 +94,25 @@ def _texts(data: Any, keys: tuple[str, ...], where: str) -> Iterator[Message]:
             yield from _texts(item, keys, where)
 
 
+# What the pages show of the shipped content: titles everywhere, the scorecard's description and guidance,
+# the live cards' bodies. Phrases and examples are matched, never shown as UI.
+SHOWN = {"scorecard": ("title", "description", "guidance"), "reasons": ("title",), "live": ("title", "body")}
+
+
+def _content(kind: str) -> Iterator[Message]:
+    path = CONTENT[kind]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    yield from _texts(data, SHOWN[kind], str(path.relative_to(PACKAGE)))
+
+
 def _from_content() -> Iterator[Message]:
-    # What the pages show of the shipped content: titles everywhere, the scorecard's description and
-    # guidance, the live cards' bodies. Phrases and examples are matched, never shown as UI.
-    shown = {
-        "scorecard": ("title", "description", "guidance"),
-        "reasons": ("title",),
-        "live": ("title", "body"),
-    }
-    for kind, path in CONTENT.items():
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        yield from _texts(data, shown[kind], str(path.relative_to(PACKAGE)))
+    for kind in CONTENT:
+        yield from _content(kind)
+
+
+def content_messages(kind: str) -> list[str]:
+    """The shown strings of one kind of shipped content (scorecard, reasons, live), as msgids."""
+    return list(dict.fromkeys(m.msgid for m in _content(kind)))
 
 
 def extract() -> dict[str, Message]:

@@ -58,6 +58,14 @@ LABELS: dict[str, str] = {
     "tried_online": N_("tried online first"),
     "hold_request": N_("hold request"),
     "hold_return": N_("back from hold"),
+    # weekdays, as root causes name them ("the weekday is Monday")
+    "Monday": N_("Monday"),
+    "Tuesday": N_("Tuesday"),
+    "Wednesday": N_("Wednesday"),
+    "Thursday": N_("Thursday"),
+    "Friday": N_("Friday"),
+    "Saturday": N_("Saturday"),
+    "Sunday": N_("Sunday"),
     # sampling strategies (why an interaction is in a review queue)
     "random": N_("random"),
     "low_score": N_("low score"),
