@@ -76,6 +76,8 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "评": "評",  # no Simplified character left behind
         "质": "質",
     },
+    # Persian letters, never the Arabic look-alikes (the translator adds the word-level terms)
+    "fa": {"ي": "ی", "ك": "ک"},
 }
 # Each catalogue's glossary is written with it (the translators of lt and fa add theirs here).
 for _code in PRESENT:
