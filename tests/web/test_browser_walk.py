@@ -29,7 +29,7 @@ from callqa.coaching.models import CoachingRow
 from callqa.core.settings import Settings
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.interactions.models import InteractionRow
-from callqa.review.models import DisputeRow, ReviewRow
+from callqa.review.models import DisputeRow, OverrideRow, ReviewRow
 from callqa.users.models import UserRow
 from callqa.web.app import create_app
 from layout_support import HEIGHT, WIDTHS, direction, layout_problems, locales, untranslated
@@ -166,22 +166,39 @@ def search_and_change_a_criterion(walk: Walk, page: Page) -> None:
     page.wait_for_url(re.compile(rf"/interactions/{walk.call}(#.*)?$"))
     walk.check(page, "hit")
     page.click("[data-test=start-review]")
+    change_a_criterion(page)
+    review = walk.scalar(select(ReviewRow.id).where(ReviewRow.interaction_id == walk.call))
+    assert walk.scalar(select(func.count(OverrideRow.id)).where(OverrideRow.review_id == review)) == 1
+    walk.check(page, "review-changed")
+    with page.expect_navigation():
+        page.click("[data-test=share]")
+    assert walk.scalar(select(ReviewRow.state).where(ReviewRow.interaction_id == walk.call)) == "shared"
+    walk.check(page, "review-shared")
+
+
+def change_a_criterion(page: Page) -> None:
+    """Flip the first criterion with a reason: in the one grading form of the review card (saved in place)
+    or, where each criterion has its own form, in that form."""
+    reason = "listened to the recording twice"
+    if page.locator("[data-test=grade-form]").count():
+        crit = page.locator("[data-test=grade-form] [data-criterion]").first
+        criterion, final = crit.get_attribute("data-criterion"), crit.get_attribute("data-final")
+        other = "fail" if final == "pass" else "pass"
+        crit.locator(f"label:has(input[value='{other}'])").click()
+        crit.locator("textarea").first.fill(reason)
+        page.click("[data-test=save-review]")
+        expect(page.locator(f"[data-test=change-{criterion}]").first).to_be_visible()
+        return
     form = page.locator("form[data-test^=override-]").first
-    expect(form).to_be_visible()
     criterion = (form.get_attribute("data-test") or "").removeprefix("override-")
     final = page.locator(f"[data-test=final-{criterion}]")
     before = final.inner_text()
     choices = form.locator("select[name=outcome] option")
-    other = next(i for i in range(choices.count()) if choices.nth(i).inner_text() != before)
-    form.locator("select[name=outcome]").select_option(index=other)
-    form.locator("input[name=reason]").fill("listened to the recording twice")
+    other_index = next(i for i in range(choices.count()) if choices.nth(i).inner_text() != before)
+    form.locator("select[name=outcome]").select_option(index=other_index)
+    form.locator("[name=reason]").fill(reason)
     form.locator("button").click()
     expect(final).not_to_have_text(before)
-    walk.check(page, "review-changed")
-    page.click("[data-test=share]")
-    page.wait_for_load_state()
-    assert walk.scalar(select(ReviewRow.state).where(ReviewRow.interaction_id == walk.call)) == "shared"
-    walk.check(page, "review-shared")
 
 
 def dispute_a_criterion(walk: Walk, page: Page) -> None:
@@ -193,14 +210,16 @@ def dispute_a_criterion(walk: Walk, page: Page) -> None:
         radios = page.locator("#self-evaluation input[value=pass]")
         for i in range(radios.count()):
             radios.nth(i).check()
-        page.click("[data-test=submit-self-evaluation]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("[data-test=submit-self-evaluation]")
     form = page.locator("form[data-test^=dispute-]").first
+    if not form.is_visible():  # folded under its criterion until asked for
+        form.locator("xpath=ancestor::details[1]/summary").click()
     expect(form).to_be_visible()
     form.locator("select[name=requested]").select_option(index=0)
-    form.locator("input[name=comment]").fill("I did say it, at the start of the call")
+    form.locator("[name=comment]").fill("I did say it, at the start of the call")
     walk.check(page, "dispute-form")
-    form.locator("button").click()
+    form.locator("button[type=submit]").click()
     expect(page.locator("[data-test=dispute]")).to_have_count(1)
     assert walk.scalar(select(func.count(DisputeRow.id)).where(DisputeRow.state == "open")) == 1
     walk.check(page, "disputed")
@@ -213,7 +232,7 @@ def answer_the_dispute_and_coach(walk: Walk, page: Page) -> None:
     page.locator("[data-test=resolve]").first.click()
     page.wait_for_url(re.compile(rf"/interactions/{walk.call}(#.*)?$"))
     form = page.locator("form[data-test^=resolve-]").first
-    form.locator("input[name=resolution]").fill("the recording confirms it")
+    form.locator("[name=resolution]").fill("the recording confirms it")
     walk.check(page, "resolve-form")
     form.locator("button[value=uphold]").click()
     expect(page.locator("[data-test=dispute][data-state=upheld]")).to_have_count(1)
@@ -227,8 +246,8 @@ def answer_the_dispute_and_coach(walk: Walk, page: Page) -> None:
     coaching.locator("input[name=title]").fill("Checking the payment trail")
     coaching.locator("textarea[name=notes]").fill("Trace the payment before saying it was sent.")
     walk.check(page, "coaching-form")
-    page.click("[data-test=create-coaching]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("[data-test=create-coaching]")
     assert walk.scalar(select(func.count(CoachingRow.id))) == 1
     walk.check(page, "coaching-opened")
 
