@@ -44,6 +44,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.GOAL_MANAGE: set(),  # goals are set by admins and supervisors
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -80,6 +81,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.GOAL_VIEW: {"own", "teammate", "none"},
+        Action.GOAL_MANAGE: {"own", "teammate", "none"},  # their teams' goals (none: the form at all)
+        Action.LEADERBOARD_VIEW: set(OWNERS),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -116,6 +120,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.GOAL_VIEW: {"own", "none"},
+        Action.GOAL_MANAGE: set(),
+        Action.LEADERBOARD_VIEW: set(OWNERS),  # their own place and the team median only (no names)
     },
 }
 

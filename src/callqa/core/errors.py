@@ -153,6 +153,13 @@ class ErrorCode(Enum):
     V105 = "{what} is already {state}"
     V106 = "search '{query}': {reason}"
     V107 = "sort '{sort}' is not one of {choices}"
+    # V15x: goals and the leaderboard
+    V150 = "goal {field}: '{value}' is not a goal metric; known: {known}"
+    V151 = "goal {field}: {value} is outside {metric}'s range {low}–{high}"
+    V152 = "goal {field}: {value} {reason}"
+    V153 = "goal {field}: '{value}' is not in your scope ({reason})"
+    V154 = "goal {goal} not found"
+    V155 = "leaderboard {field}: '{value}' {reason}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

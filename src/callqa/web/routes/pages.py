@@ -16,7 +16,7 @@ from callqa.interactions.queries import get_interaction
 from callqa.lifecycle.retention import removals
 from callqa.review.notifications import mail_setting
 from callqa.scoring.queries import analysis_for, evaluations_for
-from callqa.users.schemas import Actor
+from callqa.users.schemas import Actor, UserRole
 from callqa.users.service import create_token, list_tokens
 from callqa.users.sessions import user_sessions
 from callqa.views.detail import interaction_view
@@ -42,8 +42,9 @@ PAGE_SIZE = 50
 
 
 @router.get("/")
-def home() -> Response:
-    return RedirectResponse("/interactions", status_code=303)
+def home(actor: CurrentActor) -> Response:
+    """An agent's home is their goals and work (``/home``); everyone else starts at the interactions."""
+    return RedirectResponse("/home" if actor.role is UserRole.AGENT else "/interactions", status_code=303)
 
 
 @router.get("/interactions", name="interactions_page")
