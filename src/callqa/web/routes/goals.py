@@ -210,7 +210,7 @@ def _goals_page(request: Request, session: Session, actor: Actor, error: str | N
         "manages": allowed(actor, Action.GOAL_MANAGE),
         "error": error,
         "today": day,
-        "gettext": gettext,
+        "tr": gettext,
     }
     return render(request, "goals.html", context, 422 if error else 200)
 
