@@ -70,6 +70,7 @@ BAD_GOALS: list[tuple[dict[str, Any], str, str]] = [
     ({"period": "fortnight"}, "V152", "period"),
     ({"starts_on": "2026-11-02"}, "V152", "starts_on"),
     ({"period": "week", "starts_on": "2026-11-03"}, "V152", "starts_on"),
+    ({"period": "quarter", "starts_on": "9999-10-01"}, "V152", "starts_on"),
     ({"metric": "criterion_pass_rate", "criterion": "Nope", "target": 80}, "V152", "criterion"),
 ]
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from callqa.demo.users import DEMO_PASSWORD
 from goals_support import Centre, build_centre
 from support import Database
+from web_support import csrf_of
 
 pytestmark = pytest.mark.issue(19)
 
@@ -57,7 +59,12 @@ def test_the_leaderboard_ranks_with_a_minimum_count_trend_and_goals(centre: Cent
     assert places(two)[0] == ("cat", 1, 100.0)
     page = admin.client.get("/leaderboard")
     assert "at least 5 scored interactions" in page.text and 'data-agent="cat"' in page.text
-    for bad, field in (({"period": "year"}, "period"), ({"min": "0"}, "min"), ({"day": "soon"}, "day")):
+    for bad, field in (
+        ({"period": "year"}, "period"),
+        ({"min": "0"}, "min"),
+        ({"day": "soon"}, "day"),
+        ({"day": "9999-12-31"}, "day"),
+    ):
         answer = admin.client.get("/api/leaderboard", params=bad)
         assert answer.status_code == 422 and answer.json()["detail"].startswith(
             f"[V155] leaderboard {field}:"
@@ -93,6 +100,11 @@ def test_dashboards_draw_the_target_line_and_say_where_the_period_stands(centre:
 
 
 def test_an_agent_lands_on_their_home(centre: Centre) -> None:
+    client = centre.web.client()
+    token = csrf_of(client.get("/login").text)
+    form = {"username": "ann", "password": DEMO_PASSWORD, "csrf_token": token}
+    signed = client.post("/login", data=form, follow_redirects=False)
+    assert signed.headers["location"] == "/home"  # signing in, an agent lands on their home
     ann = centre.web.signed_in("ann")
     landed = ann.client.get("/", follow_redirects=False)
     assert landed.status_code == 303 and landed.headers["location"] == "/home"

@@ -9,6 +9,12 @@ from callqa.core.query import Days
 
 PeriodKind = Literal["week", "month", "quarter"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter")
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)  # days a goal or a leaderboard may be about
+
+
+def in_range(day: date) -> bool:
+    """Whether periods around ``day`` (and the one before) are dates Python can hold."""
+    return EARLIEST <= day <= LATEST
 
 
 def _add_months(day: date, months: int) -> date:

@@ -14,7 +14,7 @@ from callqa.access.policies import CENTRE, Action, Owner, allowed
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.goals.catalogue import GOAL_METRICS, GoalMetric
 from callqa.goals.models import GoalRow
-from callqa.goals.periods import PERIOD_KINDS, PeriodKind, starts_period
+from callqa.goals.periods import EARLIEST, LATEST, PERIOD_KINDS, PeriodKind, in_range, starts_period
 from callqa.goals.schemas import GoalIn
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import CriterionResultRow
@@ -128,6 +128,13 @@ def _checked(session: Session, actor: Actor, data: GoalIn) -> dict[str, object]:
             ErrorCode.V152, field="period", value=f"'{data.period}'", reason="is not week, month or quarter"
         )
     period = data.period  # a PeriodKind: checked just above
+    if not in_range(data.starts_on):
+        raise CallqaError(
+            ErrorCode.V152,
+            field="starts_on",
+            value=data.starts_on.isoformat(),
+            reason=f"is not between {EARLIEST} and {LATEST}",
+        )
     if not starts_period(period, data.starts_on):
         first = {"week": "a Monday", "month": "the 1st of a month", "quarter": "the 1st of a quarter"}
         raise CallqaError(

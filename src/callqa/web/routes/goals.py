@@ -18,7 +18,7 @@ from callqa.goals import service
 from callqa.goals.catalogue import GOAL_METRICS
 from callqa.goals.leaderboard import Board, leaderboard
 from callqa.goals.models import GoalRow
-from callqa.goals.periods import PERIOD_KINDS, PeriodKind
+from callqa.goals.periods import PERIOD_KINDS, PeriodKind, in_range
 from callqa.goals.progress import progress
 from callqa.goals.schemas import GoalIn
 from callqa.users.schemas import Actor, UserRole
@@ -138,12 +138,17 @@ def _board(request: Request, session: Session, actor: Actor) -> tuple[Board, Per
     if params.get("day", "").strip():
         try:
             day = date.fromisoformat(params["day"].strip())
+            if not in_range(day):
+                raise ValueError(day)
         except ValueError:
             raise HTTPException(
                 422,
                 str(
                     CallqaError(
-                        ErrorCode.V155, field="day", value=params["day"], reason="is not a date (YYYY-MM-DD)"
+                        ErrorCode.V155,
+                        field="day",
+                        value=params["day"],
+                        reason="is not a date (YYYY-MM-DD) from 1970 to 2999",
                     )
                 ),
             ) from None
