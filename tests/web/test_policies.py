@@ -203,3 +203,15 @@ def test_the_query_scope_keeps_exactly_what_the_predicate_allows(db: Database) -
                 if allowed(actor, Action.INTERACTION_VIEW, Owner(agent=r.agent, team=r.team))
             }
             assert scoped == by_rule, actor.username
+
+
+def test_goals_of_a_team_and_of_the_centre() -> None:
+    from callqa.access.policies import CENTRE
+
+    north, south = Owner(agent=None, team="North"), Owner(agent=None, team="South")
+    assert allowed(ADMIN, Action.GOAL_MANAGE, CENTRE) and not allowed(LEAD, Action.GOAL_MANAGE, CENTRE)
+    assert allowed(LEAD, Action.GOAL_MANAGE, north) and not allowed(LEAD, Action.GOAL_MANAGE, south)
+    assert not allowed(ANALYST, Action.GOAL_MANAGE, north) and not allowed(AGENT, Action.GOAL_MANAGE, north)
+    assert all(allowed(a, Action.GOAL_VIEW, CENTRE) for a in ACTORS.values())
+    assert allowed(AGENT, Action.GOAL_VIEW, north) and not allowed(AGENT, Action.GOAL_VIEW, south)
+    assert allowed(LEAD, Action.GOAL_VIEW, north) and not allowed(LEAD, Action.GOAL_VIEW, south)
