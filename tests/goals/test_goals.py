@@ -181,3 +181,20 @@ def test_progress_of_every_metric_against_hand_computed_values(centre: Centre) -
     assert sentence(found["pass"], "ann") == "ann: 75.0 % against a target of 80 % — 5.0 % below"
     assert found["score"].share == pytest.approx(1000 / 12 / 85)
     assert found["duration"].share == pytest.approx(240 / 300)  # lower is better: target ÷ value
+
+
+def test_the_goals_page_sets_lists_and_removes_goals(centre: Centre) -> None:
+    lead = centre.web.signed_in("lead")
+    form = {**goal(centre, scope="agent", agent="bob", team=""), "csrf_token": lead.csrf}
+    made = lead.client.post("/goals", data=form, follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"].startswith("/goals#goal-")
+    page = lead.client.get("/goals").text
+    assert 'data-test="goal-form"' in page and "Agent bob" in page and "70.0" in page  # bob's mean this month
+    assert '<option value="bob">' in page and '<option value="dan">' not in page  # agents of North only
+    ann = centre.web.signed_in("ann").client.get("/goals").text
+    assert 'data-test="goal-form"' not in ann and "Agent bob" not in ann  # not ann's to see
+    goal_id = made.headers["location"].split("goal-")[1]
+    removed = lead.client.post(
+        f"/goals/{goal_id}/delete", data={"csrf_token": lead.csrf}, follow_redirects=False
+    )
+    assert removed.status_code == 303 and count(centre) == 0

@@ -10,7 +10,7 @@ from typing import cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from callqa.access.policies import CENTRE, Action, Owner, allowed
+from callqa.access.policies import CENTRE, Action, Owner, allowed, interaction_scope
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.goals.catalogue import GOAL_METRICS, GoalMetric
 from callqa.goals.models import GoalRow
@@ -279,3 +279,9 @@ def goals_for(
     if scope == "agent":
         query = query.where(GoalRow.agent == agent)
     return list(session.scalars(query))
+
+
+def agents_in_scope(session: Session, actor: Actor) -> list[str]:
+    """The agents of the interactions ``actor`` sees, sorted: the choices of a goal's agent."""
+    query = select(InteractionRow.agent).where(InteractionRow.agent.is_not(None), interaction_scope(actor))
+    return sorted({a for a in session.scalars(query.distinct()) if a})

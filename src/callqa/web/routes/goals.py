@@ -213,6 +213,7 @@ def _goals_page(request: Request, session: Session, actor: Actor, error: str | N
         "periods": PERIOD_KINDS,
         "teams": sorted(actor.led_teams) if actor.role is UserRole.SUPERVISOR else known_teams(session),
         "manages": allowed(actor, Action.GOAL_MANAGE),
+        "agents": service.agents_in_scope(session, actor) if allowed(actor, Action.GOAL_MANAGE) else [],
         "error": error,
         "today": day,
         "tr": gettext,
