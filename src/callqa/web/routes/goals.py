@@ -154,7 +154,7 @@ def _board(request: Request, session: Session, actor: Actor) -> tuple[Board, Per
             ) from None
     default = request.app.state.settings.leaderboard_min_interactions
     raw = params.get("min", "").strip()
-    if raw and (not raw.isdigit() or not 1 <= int(raw) <= 100_000):
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 <= int(raw) <= 100_000):
         raise HTTPException(
             422,
             str(
