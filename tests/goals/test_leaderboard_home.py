@@ -63,7 +63,6 @@ def test_the_leaderboard_ranks_with_a_minimum_count_trend_and_goals(centre: Cent
         ({"period": "year"}, "period"),
         ({"min": "0"}, "min"),
         ({"min": "²"}, "min"),
-        ({"min": "9" * 5000}, "min"),
         ({"day": "soon"}, "day"),
         ({"day": "9999-12-31"}, "day"),
     ):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from callqa.goals import service
 from callqa.goals.catalogue import GOAL_METRICS
 from callqa.goals.leaderboard import Board, leaderboard
 from callqa.goals.models import GoalRow
-from callqa.goals.periods import PERIOD_KINDS, PeriodKind, in_range
+from callqa.goals.periods import PERIOD_KINDS, in_range
 from callqa.goals.progress import progress
 from callqa.goals.schemas import GoalIn
 from callqa.users.schemas import Actor, UserRole
@@ -122,57 +122,55 @@ def delete_goal(request: Request, session: DbSession, actor: CurrentActor, goal_
     return Response(status_code=204)
 
 
-def _board(request: Request, session: Session, actor: Actor) -> tuple[Board, PeriodKind]:
-    params = request.query_params
-    kind = params.get("period", "month").strip() or "month"
+def _refused(field: str, value: str, reason: str) -> HTTPException:
+    return HTTPException(422, str(CallqaError(ErrorCode.V155, field=field, value=value, reason=reason)))
+
+
+Period = Annotated[str, Query(max_length=16, description="week, month or quarter")]
+Day = Annotated[str | None, Query(max_length=10, description="a day in the period (default today)")]
+MinCount = Annotated[
+    str | None, Query(max_length=6, description="scored interactions to be ranked (default: the setting)")
+]
+
+
+def _board(
+    request: Request, session: Session, actor: Actor, period: str, day: str | None, least: str | None
+) -> Board:
+    """The leaderboard the query asks for, its parameters checked (V155 naming the bad one)."""
+    kind = period.strip() or "month"
     if kind not in PERIOD_KINDS:
-        raise HTTPException(
-            422,
-            str(
-                CallqaError(
-                    ErrorCode.V155, field="period", value=kind, reason="is not week, month or quarter"
-                )
-            ),
-        )
-    day = _today(request)
-    if params.get("day", "").strip():
+        raise _refused("period", kind, "is not week, month or quarter")
+    on = _today(request)
+    if day and day.strip():
         try:
-            day = date.fromisoformat(params["day"].strip())
-            if not in_range(day):
-                raise ValueError(day)
+            on = date.fromisoformat(day.strip())
         except ValueError:
-            raise HTTPException(
-                422,
-                str(
-                    CallqaError(
-                        ErrorCode.V155,
-                        field="day",
-                        value=params["day"],
-                        reason="is not a date (YYYY-MM-DD) from 1970 to 2999",
-                    )
-                ),
-            ) from None
-    default = request.app.state.settings.leaderboard_min_interactions
-    raw = params.get("min", "").strip()
+            raise _refused("day", day, "is not a date (YYYY-MM-DD)") from None
+        if not in_range(on):
+            raise _refused("day", day, "is not a day from 1970 to 2999")
+    raw = (least or "").strip()
     if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 <= int(raw) <= 100_000):
-        raise HTTPException(
-            422,
-            str(
-                CallqaError(ErrorCode.V155, field="min", value=raw, reason="is not a count from 1 to 100000")
-            ),
-        )
+        raise _refused("min", raw, "is not a count from 1 to 100000")
     require(actor, Action.LEADERBOARD_VIEW)
-    board = leaderboard(session, actor, kind, day, min_count=int(raw) if raw else default)
-    audit(request, session, actor, "view", "leaderboard", None, {"period": kind, "day": day.isoformat()})
-    return board, kind
+    count = int(raw) if raw else request.app.state.settings.leaderboard_min_interactions
+    board = leaderboard(session, actor, kind, on, min_count=count)
+    audit(request, session, actor, "view", "leaderboard", None, {"period": kind, "day": on.isoformat()})
+    return board
 
 
 @api.get("/leaderboard")
-def leaderboard_json(request: Request, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def leaderboard_json(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    period: Period = "month",
+    day: Day = None,
+    min: MinCount = None,  # the query parameter's name
+) -> dict[str, Any]:
     """Agents in the caller's scope ranked by official average score over the `period` (week, month,
     quarter) holding `day` (default today); `min` scored interactions to be ranked (default: the
     `leaderboard_min_interactions` setting). An agent gets only their own place and their team's median."""
-    board, _ = _board(request, session, actor)
+    board = _board(request, session, actor, period, day, min)
     return board.as_json(names=actor.role is not UserRole.AGENT)
 
 
@@ -262,11 +260,17 @@ def goal_delete(request: Request, session: DbSession, actor: CurrentActor, goal_
 
 
 @pages.get("/leaderboard", name="leaderboard_page")
-def leaderboard_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-    board, kind = _board(request, session, actor)
-    return render(
-        request, "leaderboard.html", {"board": board, "kind": kind, "periods": PERIOD_KINDS, "num": _num}
-    )
+def leaderboard_page(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    period: Period = "month",
+    day: Day = None,
+    min: MinCount = None,  # the query parameter's name
+) -> Response:
+    board = _board(request, session, actor, period, day, min)
+    context = {"board": board, "kind": board.kind, "periods": PERIOD_KINDS, "num": _num}
+    return render(request, "leaderboard.html", context)
 
 
 @pages.get("/home", name="home_page")
