@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from callqa.demo.users import DEMO_PASSWORD
+from callqa.users.models import UserRow
 from goals_support import Centre, build_centre
 from support import Database
 from web_support import csrf_of
@@ -126,3 +128,7 @@ def test_an_agent_lands_on_their_home(centre: Centre) -> None:
     assert [a["text"] for a in home["actions"]] == ["Use the customer's name", "Smile on the phone"]
     assert [d["criterion"] for d in home["disputes"]] == ["Greeting"]
     assert centre.web.signed_in("admin").client.get("/api/home").status_code == 404
+    with centre.web.db.factory.begin() as session:
+        session.execute(update(UserRow).where(UserRow.username == "ann").values(locale="zh"))
+    chinese = centre.web.signed_in("ann").client.get("/home").text
+    assert "您（团队目标）：90.0，目标 85 — 高出 5.0" in chinese and "我的目标" in chinese
