@@ -108,8 +108,8 @@ def _known_team(session: Session, team: str) -> bool:
     return session.scalar(select(InteractionRow.id).where(InteractionRow.team == team).limit(1)) is not None
 
 
-def _checked(session: Session, actor: Actor, data: GoalIn) -> dict[str, object]:
-    """The goal's columns, every field checked; raises the first problem as a coded error."""
+def _metric(session: Session, data: GoalIn) -> tuple[GoalMetric, str | None]:
+    """The goal's metric (and a pass rate's criterion), its target within the metric's range."""
     metric = GOAL_METRICS.get(data.metric.strip())
     if metric is None:
         raise CallqaError(ErrorCode.V150, field="metric", value=data.metric, known=", ".join(GOAL_METRICS))
@@ -123,50 +123,60 @@ def _checked(session: Session, actor: Actor, data: GoalIn) -> dict[str, object]:
             low=f"{metric.low:g}",
             high=f"{metric.high:g}",
         )
-    if data.period not in PERIOD_KINDS:
+    return metric, criterion
+
+
+def _period(data: GoalIn) -> PeriodKind:
+    """The goal's period kind, its start date the first day of one."""
+    period = data.period
+    if period not in PERIOD_KINDS:
         raise CallqaError(
-            ErrorCode.V152, field="period", value=f"'{data.period}'", reason="is not week, month or quarter"
+            ErrorCode.V152, field="period", value=f"'{period}'", reason="is not week, month or quarter"
         )
-    period = data.period  # a PeriodKind: checked just above
+    day = data.starts_on.isoformat()
     if not in_range(data.starts_on):
-        raise CallqaError(
-            ErrorCode.V152,
-            field="starts_on",
-            value=data.starts_on.isoformat(),
-            reason=f"is not between {EARLIEST} and {LATEST}",
-        )
+        reason = f"is not between {EARLIEST} and {LATEST}"
+        raise CallqaError(ErrorCode.V152, field="starts_on", value=day, reason=reason)
     if not starts_period(period, data.starts_on):
         first = {"week": "a Monday", "month": "the 1st of a month", "quarter": "the 1st of a quarter"}
-        raise CallqaError(
-            ErrorCode.V152,
-            field="starts_on",
-            value=data.starts_on.isoformat(),
-            reason=f"does not start a {period}: give {first[period]}",
-        )
+        reason = f"does not start a {period}: give {first[period]}"
+        raise CallqaError(ErrorCode.V152, field="starts_on", value=day, reason=reason)
+    return period
+
+
+def _whose(session: Session, data: GoalIn) -> tuple[str, str | None, str | None]:
+    """(scope, team, agent): the centre, a team in the data, or an agent in the data."""
     scope = data.scope.strip()
     team = (data.team or "").strip() or None
     agent = (data.agent or "").strip() or None
-    if scope not in SCOPES:
-        raise CallqaError(
-            ErrorCode.V152, field="scope", value=f"'{scope}'", reason="is not centre, team or agent"
-        )
+    if scope == "centre":
+        return scope, None, None
     if scope == "team":
         if team is None or not _known_team(session, team):
             raise CallqaError(
                 ErrorCode.V152, field="team", value=f"'{team or ''}'", reason="is not a team in the data"
             )
-        agent = None
-    elif scope == "agent":
-        if (
-            agent is None
-            or session.scalar(select(InteractionRow.id).where(InteractionRow.agent == agent).limit(1)) is None
-        ):
+        return scope, team, None
+    if scope == "agent":
+        known = agent is not None and session.scalar(
+            select(InteractionRow.id).where(InteractionRow.agent == agent).limit(1)
+        )
+        if not known:
             raise CallqaError(
                 ErrorCode.V152, field="agent", value=f"'{agent or ''}'", reason="is not an agent in the data"
             )
-        team = None
-    else:
-        team = agent = None
+        return scope, None, agent
+    raise CallqaError(
+        ErrorCode.V152, field="scope", value=f"'{scope}'", reason="is not centre, team or agent"
+    )
+
+
+def _checked(session: Session, actor: Actor, data: GoalIn) -> dict[str, object]:
+    """The goal's columns, every field checked (the first problem raised as a coded error naming its field),
+    within what ``actor`` may set."""
+    metric, criterion = _metric(session, data)
+    period = _period(data)
+    scope, team, agent = _whose(session, data)
     columns: dict[str, object] = {
         "metric": metric.id,
         "criterion": criterion,
