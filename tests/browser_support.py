@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -86,5 +87,5 @@ def sign_in(browser_: Any, base: str, username: str, password: str = "callqa-dem
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("#login button[type=submit]")
-    page.wait_for_url(f"{base}/interactions")
+    page.wait_for_url(re.compile(re.escape(base) + r"/(interactions|home)$"))  # an agent lands on their home
     return page

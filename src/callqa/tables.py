@@ -6,6 +6,7 @@ from callqa.audit import models as _audit_models  # noqa: F401
 from callqa.calibration import models as _calibration_models  # noqa: F401
 from callqa.coaching import models as _coaching_models  # noqa: F401
 from callqa.db.base import Base
+from callqa.goals import models as _goal_models  # noqa: F401
 from callqa.ingest import models as _ingest_models  # noqa: F401
 from callqa.insights import models as _insight_models  # noqa: F401
 from callqa.interactions import models as _interaction_models  # noqa: F401

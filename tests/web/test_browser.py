@@ -143,6 +143,7 @@ def test_agent_sees_only_their_own_interactions(site: Site, pages: list[Page]) -
 
     page = site.page("j.smith")
     pages.append(page)
+    page.goto(f"{site.base}/interactions")  # an agent signs in to their home
     expect(page.locator("[data-test=total]")).to_have_text(str(own))
     agents = page.locator("#interactions tbody tr[data-id] td:nth-child(5)").all_inner_texts()
     assert agents and set(agents) == {"j.smith"}

@@ -139,6 +139,7 @@ def test_the_interaction_page_in_the_browser(web: Web) -> None:
         assert directions == {"rtl"}
         screenshot(page, "interaction-persian")
         agent = sign_in(chromium, base, "j.smith")
+        agent.goto(f"{base}/interactions")  # an agent signs in to their home
         agents = agent.locator("#interactions tbody tr td:nth-child(5)").all_inner_texts()
         assert agents and set(agents) == {"j.smith"}
         response = agent.goto(f"{base}/interactions/{persian}")

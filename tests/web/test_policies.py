@@ -51,6 +51,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.GOAL_MANAGE: set(),  # goals are set by admins and supervisors
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -88,6 +89,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
         Action.PRODUCTIVITY_VIEW: set(),  # analysts' work, not a team's
+        Action.GOAL_VIEW: {"own", "teammate", "none"},
+        Action.GOAL_MANAGE: {"own", "teammate", "none"},  # their teams' goals (none: the form at all)
+        Action.LEADERBOARD_VIEW: set(OWNERS),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -125,6 +129,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
         Action.PRODUCTIVITY_VIEW: set(),
+        Action.GOAL_VIEW: {"own", "none"},
+        Action.GOAL_MANAGE: set(),
+        Action.LEADERBOARD_VIEW: set(OWNERS),  # their own place and the team median only (no names)
     },
 }
 
@@ -212,3 +219,15 @@ def test_the_query_scope_keeps_exactly_what_the_predicate_allows(db: Database) -
 )
 def test_only_admins_see_every_analysts_productivity(role: str, all_rows: bool) -> None:
     assert sees_all_productivity(ACTORS[role]) is all_rows
+
+
+def test_goals_of_a_team_and_of_the_centre() -> None:
+    from callqa.access.policies import CENTRE
+
+    north, south = Owner(agent=None, team="North"), Owner(agent=None, team="South")
+    assert allowed(ADMIN, Action.GOAL_MANAGE, CENTRE) and not allowed(LEAD, Action.GOAL_MANAGE, CENTRE)
+    assert allowed(LEAD, Action.GOAL_MANAGE, north) and not allowed(LEAD, Action.GOAL_MANAGE, south)
+    assert not allowed(ANALYST, Action.GOAL_MANAGE, north) and not allowed(AGENT, Action.GOAL_MANAGE, north)
+    assert all(allowed(a, Action.GOAL_VIEW, CENTRE) for a in ACTORS.values())
+    assert allowed(AGENT, Action.GOAL_VIEW, north) and not allowed(AGENT, Action.GOAL_VIEW, south)
+    assert allowed(LEAD, Action.GOAL_VIEW, north) and not allowed(LEAD, Action.GOAL_VIEW, south)

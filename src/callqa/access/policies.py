@@ -53,6 +53,9 @@ class Action(StrEnum):
     LEGAL_HOLD = "data.hold"  # put and release legal holds
     RETENTION_VIEW = "data.retention"  # the retention policies and what their next run would remove
     PRODUCTIVITY_VIEW = "productivity.view"  # analysts' reviews and times (an analyst: their own row only)
+    GOAL_VIEW = "goal.view"  # goals: no owner, the goals list; a centre, team or agent goal
+    GOAL_MANAGE = "goal.manage"  # set, change, remove goals (no owner: the goals page's form at all)
+    LEADERBOARD_VIEW = "leaderboard.view"  # the leaderboard (an agent sees only their place, no names)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,28 @@ def _schedules(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
 
 
+CENTRE = Owner(agent=None, team=None)  # a centre-wide goal: nobody's work in particular
+
+
+def _goal_view(actor: Actor, owner: Owner | None) -> bool:
+    """Everyone sees the centre's goals and their own team's; a goal of a team or an agent is for whoever
+    sees that work (an agent: their own goals)."""
+    if owner is None or owner == CENTRE:
+        return True
+    if owner.agent is None and actor.role is UserRole.AGENT:
+        return actor.team is not None and owner.team == actor.team
+    return sees(actor, owner)
+
+
+def _goal_manage(actor: Actor, owner: Owner | None) -> bool:
+    """Admins set any goal; a supervisor those of the teams they lead and of those teams' agents."""
+    if actor.role is UserRole.ADMIN:
+        return True
+    if actor.role is not UserRole.SUPERVISOR:
+        return False
+    return owner is None or (owner != CENTRE and sees(actor, owner))
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -165,6 +190,9 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.LEGAL_HOLD: _admin,
     Action.RETENTION_VIEW: _admin,
     Action.PRODUCTIVITY_VIEW: _staff,
+    Action.GOAL_VIEW: _goal_view,
+    Action.GOAL_MANAGE: _goal_manage,
+    Action.LEADERBOARD_VIEW: _everyone,
 }
 
 

@@ -165,6 +165,13 @@ class ErrorCode(Enum):
     V136 = "queue {queue} is closed (archived); its done reviews are kept, but it cannot be changed"
     V137 = "queue '{queue}': {field}: '{value}' is in no stored interaction; known: {known}"
     V138 = "productivity period {since} – {until}: {reason}"
+    # V15x: goals and the leaderboard
+    V150 = "goal {field}: '{value}' is not a goal metric; known: {known}"
+    V151 = "goal {field}: {value} is outside {metric}'s range {low}–{high}"
+    V152 = "goal {field}: {value} {reason}"
+    V153 = "goal {field}: '{value}' is not in your scope ({reason})"
+    V154 = "goal {goal} not found"
+    V155 = "leaderboard {field}: '{value}' {reason}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

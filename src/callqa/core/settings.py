@@ -149,6 +149,13 @@ class Settings(BaseSettings):
         description="Working days (Monday to Friday) a dispute may wait for a resolution; older ones are "
         "overdue on the disputes inbox.",
     )
+    leaderboard_min_interactions: int = Field(
+        default=5,
+        ge=1,
+        le=100_000,
+        description="Scored interactions an agent needs in a period to be ranked on the leaderboard (fewer: "
+        "listed unranked, so one lucky call does not top the board).",
+    )
     agreement_check_s: float = Field(
         default=3600.0,
         ge=0,

@@ -72,10 +72,16 @@ def _tip(label: str, t: Totals) -> str:
 
 
 def dashboard_view(
-    session: Session, flt: InteractionQuery, drill: Drill, *, weekdays: Sequence[str] = WEEKDAYS
+    session: Session,
+    flt: InteractionQuery,
+    drill: Drill,
+    target: tuple[float, str] | None = None,
+    *,
+    weekdays: Sequence[str] = WEEKDAYS,
 ) -> dict[str, Any]:
-    """Every figure and chart of the dashboard page (and of the HTML/PDF report); ``weekdays`` name Monday
-    to Sunday on the heat map in the reader's language."""
+    """Every figure and chart of the dashboard page (and of the HTML/PDF report); ``target``: a score goal's
+    target and its label, drawn across the quality trend; ``weekdays`` name Monday to Sunday on the heat map
+    in the reader's language."""
     unit = dashboard.grain(flt)
     points = dashboard.trend(session, flt, unit)
     trend_marks = [
@@ -147,7 +153,13 @@ def dashboard_view(
     return {
         "totals": totals,
         "unit": unit,
-        "trend_chart": charts.line_chart(trend_marks, label="mean score over time", test="trend"),
+        "trend_chart": charts.line_chart(
+            trend_marks,
+            label="mean score over time",
+            test="trend",
+            target=target[0] if target else None,
+            target_label=target[1] if target else "",
+        ),
         "volume_chart": charts.column_chart(volume_marks, label="interactions over time", test="volume"),
         "failure_chart": charts.bar_chart(
             failure_marks, label="criterion failure rates", test="failures", percent=True

@@ -16,6 +16,7 @@ MUTED = "#6b7280"
 GRID = "#e5e7eb"
 ACCENT = "#2563eb"
 BAD = "#dc2626"
+TARGET = "#047857"
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,17 @@ def _svg(width: int, height: int, body: Sequence[str], label: str, test: str) ->
     )
 
 
-def line_chart(marks: Sequence[Mark], *, label: str, test: str, top: float = 100.0) -> Markup:
-    """Values 0..``top`` over time; gaps (None) break the line; each point links to its period."""
+def line_chart(
+    marks: Sequence[Mark],
+    *,
+    label: str,
+    test: str,
+    top: float = 100.0,
+    target: float | None = None,
+    target_label: str = "",
+) -> Markup:
+    """Values 0..``top`` over time; gaps (None) break the line; each point links to its period; a goal's
+    ``target`` is a dashed line across, labelled."""
     width, height, left, bottom = 640, 220, 36, 28
     plot_w, plot_h = width - left - 10, height - bottom - 10
     body = []
@@ -70,6 +80,15 @@ def line_chart(marks: Sequence[Mark], *, label: str, test: str, top: float = 100
         path.append(f"{x:.1f},{y:.1f}")
         dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{ACCENT}">{_title(m.tip)}</circle>'
         body.append(_link(dot, m.href))
+    if target is not None:
+        y = 10 + plot_h * (1 - min(max(target, 0), top) / top)
+        body.append(
+            f'<g data-test="target-line"><line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>'
+            f'<text x="{width - 12}" y="{y - 4:.1f}" text-anchor="end" fill="{TARGET}">'
+            f"{escape(target_label)}</text>"
+            f"{_title(target_label)}</g>"
+        )
     for run in " ".join(p or "|" for p in path).split("|"):
         if run.strip():
             body.insert(

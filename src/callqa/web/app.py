@@ -35,6 +35,7 @@ from callqa.web.routes import (
     calibration,
     coaching,
     external_ids,
+    goals,
     insights,
     knowledge,
     lifecycle,
@@ -135,6 +136,8 @@ def create_app(
     app.include_router(reports.pages)
     app.include_router(reports.api)
     app.include_router(insights.api)
+    app.include_router(goals.pages)
+    app.include_router(goals.api)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)

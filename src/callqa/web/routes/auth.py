@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from callqa.access.policies import Action
 from callqa.access.throttle import WINDOW, locked_out
+from callqa.users.schemas import UserRole
 from callqa.users.service import actor_for, authenticate, sign_out_everywhere
 from callqa.users.sessions import open_session, revoke_session
 from callqa.web.deps import CurrentActor, DbSession, audit, audit_sessions_ended, client_of, require
@@ -64,7 +65,10 @@ def login(
     )
     cookie_session(request).begin(raw)  # a new id, and with it a new CSRF token
     audit(request, session, actor, "login", "user", actor.user_id, {"session": row.id})
-    return RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if actor.role is UserRole.AGENT and target == "/interactions":
+        target = "/home"  # the default landing page: an agent's is their home (goals, scores, coaching)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")

@@ -23,9 +23,11 @@ from callqa.insights.refresh import csat_model_summary, refreshed_at
 from callqa.insights.topics import Topic, discover, unrecognised
 from callqa.ml.embeddings import get_embedder
 from callqa.views.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link, reasons_view
+from callqa.views.goals import dashboard_goals, target_line
 from callqa.web.deps import CurrentActor, DbSession, audit
 from callqa.web.filters import PERIODS, read_dashboard_filter
 from callqa.web.render import render, request_weekdays
+from callqa.web.routes.goals import gettext_for
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/insights", tags=["insights"])
@@ -72,8 +74,13 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
     flt, drill = _viewed(request, session, actor, "insights", official=False)
     settings = request.app.state.settings
     official = _described(flt.but(basis=None))  # the other pages read official scores
+    gettext = gettext_for(request, actor)
+    goal_lines = dashboard_goals(session, flt, gettext)
     context = {
-        **dashboard_view(session, flt, drill, weekdays=request_weekdays(request)),
+        **dashboard_view(
+            session, flt, drill, target_line(goal_lines, gettext), weekdays=request_weekdays(request)
+        ),
+        "goal_lines": goal_lines,
         **_frame(session, actor, flt),
         "refreshed_at": (lambda at: at.astimezone(settings.zone()) if at else None)(refreshed_at(session)),
         "zone": settings.timezone,

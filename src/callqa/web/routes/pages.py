@@ -17,7 +17,7 @@ from callqa.lifecycle.retention import removals
 from callqa.review.notifications import mail_setting
 from callqa.review.productivity import record_open
 from callqa.scoring.queries import analysis_for, evaluations_for
-from callqa.users.schemas import Actor
+from callqa.users.schemas import Actor, UserRole
 from callqa.users.service import create_token, list_tokens, set_locale
 from callqa.users.sessions import user_sessions
 from callqa.views.detail import interaction_view
@@ -43,8 +43,9 @@ PAGE_SIZE = 50
 
 
 @router.get("/")
-def home() -> Response:
-    return RedirectResponse("/interactions", status_code=303)
+def home(actor: CurrentActor) -> Response:
+    """An agent's home is their goals and work (``/home``); everyone else starts at the interactions."""
+    return RedirectResponse("/home" if actor.role is UserRole.AGENT else "/interactions", status_code=303)
 
 
 @router.get("/interactions", name="interactions_page")
