@@ -37,12 +37,9 @@ def _stored(web: Web, review_id: int) -> tuple[object, ...]:
             .where(OverrideRow.review_id == review_id)
             .order_by(OverrideRow.id)
         ).all()
+        c = ReviewCommentRow
         notes = session.execute(
-            select(
-                ReviewCommentRow.criterion, ReviewCommentRow.turn, ReviewCommentRow.at_ms, ReviewCommentRow.text
-            )
-            .where(ReviewCommentRow.review_id == review_id)
-            .order_by(ReviewCommentRow.id)
+            select(c.criterion, c.turn, c.at_ms, c.text).where(c.review_id == review_id).order_by(c.id)
         ).all()
         audits = int(session.scalar(select(func.count(AuditRow.id))) or 0)
         return tuple(changes), tuple(notes), review.comment, review.score, audits
