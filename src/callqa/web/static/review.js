@@ -19,9 +19,10 @@
     return (h ? h + ":" : "") + mm + ":" + String(r).padStart(2, "0");
   }
 
-  function line(cls, text, muted) {
+  function line(cls, test, text, muted) {
     var p = document.createElement("p");
     p.className = cls;
+    p.dataset.test = test;
     p.textContent = text + " ";
     var span = document.createElement("span");
     span.className = "muted";
@@ -82,10 +83,10 @@
           var note = crit.querySelector("textarea"), evidence = crit.querySelector(".crit-evidence");
           if (data.changed.indexOf(c.id) >= 0) {
             var change = data.overrides.filter(function (o) { return o.criterion === c.id; }).pop();
-            if (change) evidence.appendChild(line("change", change.ai_outcome + " → " + change.outcome + " “" + change.reason + "”", change.by || ""));
+            if (change) evidence.appendChild(line("change", "change-" + c.id, change.ai_outcome + " → " + change.outcome + " “" + change.reason + "”", change.by || ""));
           } else if (data.commented.indexOf(c.id) >= 0) {
             var mine = comments.filter(function (n) { return n.criterion === c.id; }).pop();
-            if (mine) evidence.appendChild(line("note", mine.text, mine.by || ""));
+            if (mine) evidence.appendChild(line("note", "note-" + c.id, mine.text, mine.by || ""));
           }
           crit.dataset.final = c.final_outcome;
           if (note) note.value = "";
@@ -102,6 +103,9 @@
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); save(); return; }
+      if (ev.key === "Escape" && typing(ev.target) && ev.target.closest(".crit")) {  // back to the criterion
+        ev.target.blur(); select(crits.indexOf(ev.target.closest(".crit"))); return;
+      }
       if (typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
       var key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
       var arrows = (key === "ArrowDown" || key === "ArrowUp") && (current >= 0 || form.contains(ev.target));
