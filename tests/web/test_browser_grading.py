@@ -45,6 +45,9 @@ def _grade_two_with_keys(page: Page) -> list[str]:
     for _ in range(2):
         page.keyboard.press("j")
         crit = page.locator(".crit.current")
+        name = crit.get_attribute("data-criterion")
+        marks = page.locator(f"#transcript mark[data-criteria~='{name}']")
+        assert marks.count() == page.locator(f"#transcript mark.focus[data-criteria~='{name}']").count()
         final = crit.get_attribute("data-final")
         page.keyboard.press("f" if final == "pass" else "p")
         page.keyboard.press("c")

@@ -41,6 +41,10 @@
       if (!crits.length) return;
       current = Math.max(0, Math.min(crits.length - 1, i));
       crits.forEach(function (c, j) { c.classList.toggle("current", j === current); });
+      var id = crits[current].dataset.criterion;  // its evidence marked in the transcript
+      document.querySelectorAll("mark[data-criteria]").forEach(function (m) {
+        m.classList.toggle("focus", (" " + m.dataset.criteria + " ").indexOf(" " + id + " ") >= 0);
+      });
       crits[current].focus({ preventScroll: true });
       crits[current].scrollIntoView({ block: "nearest" });
     }
