@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from callqa.audit.models import AuditRow
+from callqa.lifecycle.purge import purge_interactions
 from callqa.review.models import OverrideRow, ReviewCommentRow, ReviewRow
+from callqa.storage.files import FileStore
 from web_support import SignedIn, Web
 
 CARD = "4111 1111 1111 1111"
@@ -43,6 +45,11 @@ def _stored(web: Web, review_id: int) -> tuple[object, ...]:
         ).all()
         audits = int(session.scalar(select(func.count(AuditRow.id))) or 0)
         return tuple(changes), tuple(notes), review.comment, review.score, audits
+
+
+def _count(web: Web, model: Any) -> int:
+    with web.db.factory() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def test_one_save_changes_only_the_changed_criteria_and_keeps_comments_redacted(web: Web) -> None:
@@ -158,3 +165,8 @@ def test_comments_on_a_turn_and_a_time_are_redacted_and_seen_with_the_review(web
     assert _post(analyst, f"/api/reviews/{rid}/share").status_code == 200
     lead = web.signed_in("sam.lead").client.get(f"/api/interactions/{ident}/review").json()
     assert [c["turn"] for c in lead["comments"]] == [2, None]  # once shared, seen by who sees the review
+    # purging the interaction (retention, erasure) takes its reviews' comments with it
+    with web.db.factory.begin() as session:
+        report = purge_interactions(session, FileStore(web.settings.resolved_file_store()), [ident])
+    assert report.rows["review_comments"] == 2
+    assert _count(web, ReviewCommentRow) == 0
