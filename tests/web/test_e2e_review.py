@@ -27,11 +27,11 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         analyst.goto(f"{base}/interactions/{ident}")
         analyst.click("[data-test=start-review]")
         expect(analyst.locator("[data-test=review-state]")).to_have_text("draft")
-        form = analyst.locator("[data-test=override-empathy]")
-        form.locator("select[name=outcome]").select_option("pass")
-        form.locator("input[name=reason]").fill("apologised twice, the AI missed it")
-        form.locator("button").click()
-        expect(analyst.locator("[data-test=final-empathy]")).to_have_text("pass")
+        empathy = analyst.locator("#criterion-empathy")
+        empathy.locator("input[value=pass]").check()
+        empathy.locator("textarea").fill("apologised twice, the AI missed it")
+        analyst.click("[data-test=save-review]")
+        expect(analyst.locator("[data-test=change-empathy]")).to_contain_text("apologised twice")
         analyst.fill("form[action$='/share'] input[name=comment]", "good call, see empathy")
         analyst.click("[data-test=share]")
         expect(analyst.locator("[data-test=review-state]")).to_have_text("shared")
@@ -48,7 +48,7 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         assert "grade it yourself" in notice and not re.search(r"score \d", notice)  # blind until graded
         agent.click("#notifications a")
         agent.wait_for_url(re.compile(rf"/interactions/{ident}#review$"))
-        assert agent.locator("[data-test=override-empathy]").count() == 0  # agents cannot override
+        assert agent.locator("#grade-form").count() == 0  # agents cannot grade
         assert agent.locator("[data-test=score]").count() == 0  # QA's outcomes wait for the self-evaluation
         expect(agent.locator("[data-test=awaiting]")).to_be_visible()
         # a chat-and-e-mail criterion starts at n/a on a call; the others wait for the agent
@@ -62,15 +62,16 @@ def test_override_dispute_resolve_in_the_browser(web: Web) -> None:
         agent.click("[data-test=submit-self-evaluation]")
         expect(agent.locator("[data-test=self-greeting]")).to_have_text("pass")
         dispute = agent.locator("[data-test=dispute-thanks]")
+        agent.locator("#criterion-thanks summary").click()
         dispute.locator("select[name=requested]").select_option("pass")
-        dispute.locator("input[name=comment]").fill("I thanked the customer at the end")
+        dispute.locator("textarea[name=comment]").fill("I thanked the customer at the end")
         dispute.locator("button").click()
         expect(agent.locator("[data-test=review-state]")).to_have_text("disputed")
         screenshot(agent, "review-agent-disputed")
 
         lead.goto(f"{base}/interactions/{ident}")
         resolve = lead.locator("form[data-test^=resolve-]")
-        resolve.locator("input[name=resolution]").fill("the recording confirms the thanks")
+        resolve.locator("textarea[name=resolution]").fill("the recording confirms the thanks")
         resolve.locator("button[value=uphold]").click()
         expect(lead.locator("[data-test=review-state]")).to_have_text("final")
         expect(lead.locator("[data-test=final-thanks]")).to_have_text("pass")

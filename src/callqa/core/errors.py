@@ -172,6 +172,16 @@ class ErrorCode(Enum):
     V153 = "goal {field}: '{value}' is not in your scope ({reason})"
     V154 = "goal {goal} not found"
     V155 = "leaderboard {field}: '{value}' {reason}"
+    # V12x: grading form and review comments
+    V120 = "review {review}: criterion '{criterion}': outcome '{outcome}' is not one of pass, fail, n/a"
+    V121 = "review {review}: criterion '{criterion}' is not in this evaluation; known: {known}"
+    V122 = (
+        "review {review}: criterion '{criterion}' changes from {before} to {after}: say why in its comment"
+        " (at least {minimum} characters)"
+    )
+    V123 = "review {review}: {what} is {length} characters; give 1 to {limit}"
+    V124 = "review {review}: turn {turn} is not in this interaction (it has turns 0 to {last})"
+    V125 = "review {review}: time '{value}' is not a position in the recording: {reason}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

@@ -44,6 +44,7 @@ from callqa.review.models import (
     NotificationRow,
     OverrideRow,
     QueueItemRow,
+    ReviewCommentRow,
     ReviewOpenRow,
     ReviewRow,
     SelfEvaluationRow,
@@ -167,7 +168,7 @@ def _purge_chunk(session: Session, store: FileStore, ids: list[int], *, erase: b
             update(LIVE_ALERTS).where(LIVE_ALERTS.c.interaction_id.in_(ids)).values(interaction_id=None),
         )
     reviews = select(ReviewRow.id).where(ReviewRow.interaction_id.in_(ids))
-    for child in (OverrideRow, DisputeRow, SelfEvaluationRow):
+    for child in (OverrideRow, DisputeRow, SelfEvaluationRow, ReviewCommentRow):
         report.rows[child.__tablename__] += _delete(session, child, child.review_id.in_(reviews))
     report.rows["reviews"] += _delete(session, ReviewRow, ReviewRow.interaction_id.in_(ids))
     evaluations = select(EvaluationRow.id).where(EvaluationRow.interaction_id.in_(ids))

@@ -28,7 +28,7 @@ from callqa.lifecycle.holds import Actor, held_condition
 from callqa.lifecycle.models import RetentionMarkRow
 from callqa.lifecycle.purge import CHUNK, delete_files, purge_interactions, recording_uris
 from callqa.ml.embeddings import forget_cached_texts
-from callqa.review.models import DisputeRow, OverrideRow, ReviewRow, SelfEvaluationRow
+from callqa.review.models import DisputeRow, OverrideRow, ReviewCommentRow, ReviewRow, SelfEvaluationRow
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, LlmVerdictRow
 from callqa.storage.files import FileStore
 from callqa.users.models import UserRow
@@ -290,7 +290,7 @@ def _audit_log(session: Session, store: FileStore, scope: _Scope) -> RetentionIt
 def _delete_reviews(session: Session, condition: ColumnElement[bool]) -> int:
     reviews = select(ReviewRow.id).where(condition)
     rows = 0
-    for child in (OverrideRow, DisputeRow, SelfEvaluationRow):
+    for child in (OverrideRow, DisputeRow, SelfEvaluationRow, ReviewCommentRow):
         rows += _count(session, delete(child).where(child.review_id.in_(reviews)))
     return rows + _count(session, delete(ReviewRow).where(condition))
 

@@ -4,7 +4,8 @@ Re-scoring (a new scorecard version, ``callqa score --rescore``) makes a new eva
 earlier evaluation of the same interaction with the same scorecard had a shared review, that review is
 carried to the new evaluation: a review in the same state, by the same reviewer, whose outcomes are the
 earlier official ones for every criterion still on the scorecard (recorded as changes "carried over from
-…" where the AI now decides otherwise), with the agent's self-evaluation; its score is the official one.
+…" where the AI now decides otherwise), with the agent's self-evaluation and the reviewers' comments; its
+score is the official one.
 Disputes stay with the review they were raised on. Criteria new to the scorecard keep the AI's outcome.
 """
 
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
+from callqa.review.comments import copy_comments
 from callqa.review.models import OverrideRow, ReviewRow, SelfEvaluationRow
 from callqa.review.schemas import ReviewState
 from callqa.review.service import refresh_score
@@ -105,5 +107,6 @@ def _carry(session: Session, old: ReviewRow, evaluation_id: int) -> None:
                 created_at=own.created_at,
             )
         )
+    copy_comments(session, old.id, review.id)
     session.flush()
     refresh_score(session, review)

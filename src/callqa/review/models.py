@@ -6,7 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callqa.db.base import Base, IdType, JsonType
@@ -157,4 +169,21 @@ class SelfEvaluationRow(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     outcomes: Mapped[dict[str, Any]] = mapped_column(JsonType)
     comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewCommentRow(Base):
+    """A reviewer's comment on a review: on one criterion (left unchanged), or anchored to a transcript turn
+    and/or a time in the recording. Redacted before it is stored; seen by whoever sees the review."""
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_review_id", "review_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    criterion: Mapped[str | None] = mapped_column(String(64))
+    turn: Mapped[int | None] = mapped_column(Integer)  # the 0-based turn index, as #turn-N on the page
+    at_ms: Mapped[int | None] = mapped_column(BigInteger)  # a position in the recording
+    text: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

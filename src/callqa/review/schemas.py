@@ -50,6 +50,22 @@ class Dispute:
 
 
 @dataclass(frozen=True)
+class Comment:
+    """A reviewer's comment: on a criterion, a transcript turn and/or a time in the recording."""
+
+    id: int
+    criterion: str | None
+    turn: int | None
+    at_ms: int | None
+    text: str
+    by: str | None
+    at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.__dict__, "at": self.at.isoformat()}
+
+
+@dataclass(frozen=True)
 class ReviewView:
     """A review: the AI's criteria with the current outcome of each, the overrides and disputes."""
 
@@ -70,6 +86,7 @@ class ReviewView:
     )
     overrides: list[Override] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)  # oldest first
 
     def hidden_for_self_evaluation(self) -> ReviewView:
         """What the agent sees before evaluating themselves: the criteria, not QA's or the AI's outcomes."""
@@ -81,6 +98,7 @@ class ReviewView:
             auto_failed=False,
             criteria=[{k: c[k] for k in keep if k in c} for c in self.criteria],
             overrides=[],
+            comments=[],
             awaiting_self_evaluation=True,
         )
 
@@ -100,6 +118,7 @@ class ReviewView:
             "self_comment": self.self_comment,
             "awaiting_self_evaluation": self.awaiting_self_evaluation,
             "overrides": [{**o.__dict__, "at": o.at.isoformat()} for o in self.overrides],
+            "comments": [c.as_json() for c in self.comments],
             "disputes": [
                 {
                     **d.__dict__,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
+from callqa.review.comments import comments_of
 from callqa.review.models import DisputeRow, OverrideRow, ReviewRow, SelfEvaluationRow
 from callqa.review.notifications import MESSAGES, notify
 from callqa.review.sampling import mark_reviewed
@@ -130,6 +131,11 @@ def publish(session: Session, review: ReviewRow) -> None:
 def _check_state(review: ReviewRow, allowed: tuple[ReviewState, ...], step: str) -> None:
     if ReviewState(review.state) not in allowed:
         raise CallqaError(ErrorCode.R100, review=review.id, reason=f"cannot {step} a {review.state} review")
+
+
+def check_editable(review: ReviewRow) -> None:
+    """Refuse (R100) a change to a review no longer open to changes (final)."""
+    _check_state(review, _EDITABLE, "change")
 
 
 def _check_reason(text: str, what: str) -> str:
@@ -435,6 +441,7 @@ def review_view(session: Session, review: ReviewRow) -> ReviewView:
     )
     own = self_evaluation(session, review.id)
     return ReviewView(
+        comments=comments_of(session, review.id),
         id=review.id,
         evaluation_id=review.evaluation_id,
         interaction_id=review.interaction_id,

@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 from callqa.access.policies import Action, Owner, sees_review
 from callqa.core.errors import ErrorCode
 from callqa.review import service
-from callqa.review.models import DisputeRow, ReviewRow
+from callqa.review.comments import add_comment
+from callqa.review.grading import Graded, grade
+from callqa.review.models import DisputeRow, ReviewCommentRow, ReviewRow
 from callqa.scoring.models import EvaluationRow
 from callqa.users.schemas import Actor
 from callqa.views.review import interaction_owner
@@ -84,6 +86,48 @@ def change(
         request, session, actor, "override", "review", review.id, {"criterion": criterion, "outcome": outcome}
     )
     return review
+
+
+def grade_all(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    review_id: int,
+    outcomes: dict[str, str],
+    comments: dict[str, str],
+    comment: str | None,
+) -> tuple[ReviewRow, Graded]:
+    """The grading form saved at once: each changed criterion is audited as an override, as before."""
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.EVALUATION_REVIEW, owner)
+    with refusals(_CONFLICTS):
+        graded = grade(
+            session, review, outcomes=outcomes, comments=comments, comment=comment, user_id=actor.user_id
+        )
+    for criterion in graded.changed:
+        detail = {"criterion": criterion, "outcome": outcomes[criterion]}
+        audit(request, session, actor, "override", "review", review.id, detail)
+    saved = {"changed": graded.changed, "commented": graded.commented, "comment": graded.comment_changed}
+    audit(request, session, actor, "grade", "review", review.id, saved)
+    return review, graded
+
+
+def comment(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    review_id: int,
+    text: str,
+    turn: int | None,
+    at_ms: int | None,
+) -> ReviewCommentRow:
+    """A reviewer's comment anchored to a transcript turn and/or a time in the recording."""
+    review, owner = load_review(session, actor, review_id)
+    require(actor, Action.EVALUATION_REVIEW, owner)
+    with refusals(_CONFLICTS):
+        row = add_comment(session, review, text=text, user_id=actor.user_id, turn=turn, at_ms=at_ms)
+    audit(request, session, actor, "comment", "review", review.id, {"turn": turn, "at_ms": at_ms})
+    return row
 
 
 def share(request: Request, session: Session, actor: Actor, review_id: int, comment: str | None) -> ReviewRow:

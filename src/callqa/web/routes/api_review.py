@@ -22,7 +22,17 @@ from callqa.review.notifications import (
 from callqa.review.schemas import Outcome
 from callqa.views.review import visible_review
 from callqa.web import review_actions as act
-from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.web.deps import (
+    MAX_ID,
+    BodyId,
+    CurrentActor,
+    DbSession,
+    Position,
+    RowId,
+    audit,
+    refusals,
+    require,
+)
 
 router = APIRouter(prefix="/api", tags=["review"])
 
@@ -31,6 +41,24 @@ class OverrideIn(BaseModel):
     criterion: str = Field(description="The criterion id.")
     outcome: Outcome
     reason: str = Field(description="Why (required, at least 5 characters).")
+
+
+class GradeIn(BaseModel):
+    outcomes: dict[str, str] = Field(
+        default_factory=dict, max_length=1000, description="criterion id → pass | fail | n/a (any subset)"
+    )
+    comments: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=1000,
+        description="criterion id → comment; the reason (5+ characters) of a criterion whose outcome changes",
+    )
+    comment: str | None = Field(default=None, description="The review's comment (omit: unchanged).")
+
+
+class CommentIn(BaseModel):
+    text: str = Field(description="The comment (1–2000 characters; sensitive data is redacted).")
+    turn: Position | None = Field(default=None, description="The 0-based turn it is about (#turn-N).")
+    at_ms: int | None = Field(default=None, ge=0, le=MAX_ID, description="A position in the recording.")
 
 
 class ShareIn(BaseModel):
@@ -89,6 +117,29 @@ def override(
     """Change one criterion's outcome with a reason; both the AI's and the new outcome are kept."""
     act.change(request, session, actor, review_id, body.criterion, body.outcome, body.reason)
     return _view(session, review_id)
+
+
+@router.post("/reviews/{review_id}/grade")
+def grade(
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId, body: GradeIn
+) -> dict[str, Any]:
+    """Save the grading form at once: the criteria whose outcome differs become changes (their comment is
+    the reason), comments on unchanged criteria are kept, ``comment`` replaces the review's. Returns the
+    review (with ``changed`` and ``commented``); a bad value (V120–V123) stores nothing."""
+    _, graded = act.grade_all(
+        request, session, actor, review_id, dict(body.outcomes), dict(body.comments), body.comment
+    )
+    return {**_view(session, review_id), "changed": graded.changed, "commented": graded.commented}
+
+
+@router.post("/reviews/{review_id}/comments", status_code=201)
+def add_comment(
+    request: Request, session: DbSession, actor: CurrentActor, review_id: RowId, body: CommentIn
+) -> dict[str, Any]:
+    """Comment on a transcript turn and/or a time in the recording (seen by whoever sees the review)."""
+    row = act.comment(request, session, actor, review_id, body.text, body.turn, body.at_ms)
+    view = _view(session, review_id)
+    return next(c for c in view["comments"] if c["id"] == row.id)
 
 
 @router.post("/reviews/{review_id}/share")

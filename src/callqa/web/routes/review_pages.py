@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from callqa.access.policies import Action
+from callqa.review.comments import parse_anchor
 from callqa.review.inbox import open_disputes
 from callqa.review.models import DisputeRow, ReviewRow
 from callqa.review.notifications import mark_read, notifications_for, set_mail_setting, unread_count
@@ -46,6 +47,38 @@ def override(
 ) -> Response:
     review = act.change(request, session, actor, review_id, criterion, outcome, reason)
     return _back(review.interaction_id)
+
+
+@router.post("/reviews/{review_id}/grade", name="review_grade")
+async def grade(request: Request, session: DbSession, actor: CurrentActor, review_id: RowId) -> Response:
+    """The grading form without JavaScript: every criterion's outcome (``o:<id>``), its comment
+    (``n:<id>``) and the review's comment, saved at once."""
+    form = await request.form()
+    outcomes = {k[2:]: str(v) for k, v in form.items() if k.startswith("o:")}
+    comments = {k[2:]: str(v) for k, v in form.items() if k.startswith("n:")}
+    comment = form.get("comment")
+    review, _ = act.grade_all(
+        request, session, actor, review_id, outcomes, comments, None if comment is None else str(comment)
+    )
+    return _back(review.interaction_id)
+
+
+@router.post("/reviews/{review_id}/comments", name="review_comment")
+def comment(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    review_id: RowId,
+    text: Annotated[str, Form(max_length=4000)] = "",
+    turn: Annotated[str, Form(max_length=12)] = "",
+    at: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """A comment on a turn and/or at a time of the recording (``at`` as m:ss), from the transcript."""
+    with refusals():
+        anchor = parse_anchor(review_id, turn, at)
+    act.comment(request, session, actor, review_id, text, *anchor)
+    where = f"turn-{anchor[0]}" if anchor[0] is not None else "transcript"
+    return RedirectResponse(f"/interactions/{_interaction_of(session, review_id)}#{where}", status_code=303)
 
 
 @router.post("/reviews/{review_id}/share", name="review_share")
