@@ -153,6 +153,12 @@ class ErrorCode(Enum):
     V105 = "{what} is already {state}"
     V106 = "search '{query}': {reason}"
     V107 = "sort '{sort}' is not one of {choices}"
+    # V14x: calibration grid and close warnings, coaching moments and action items
+    V140 = "calibration {calibration}: not every grader has finished ({missing}); confirm to close it anyway"
+    V141 = "calibration {calibration}: expert answer for interaction {interaction}, '{criterion}': {reason}"
+    V142 = "coaching {coaching}: action item {item}: {reason}"
+    V143 = "interaction {interaction}, turn {turn}: {reason}"
+    V144 = "agent '{agent}': {reason}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

@@ -34,6 +34,7 @@ from callqa.web.routes import (
     auth,
     calibration,
     coaching,
+    coaching_items,
     external_ids,
     insights,
     knowledge,
@@ -123,6 +124,8 @@ def create_app(
     app.include_router(calibration.api)
     app.include_router(coaching.pages)
     app.include_router(coaching.api)
+    app.include_router(coaching_items.pages)
+    app.include_router(coaching_items.api)
     app.include_router(knowledge.pages)
     app.include_router(knowledge.api)
     app.include_router(scorecards.pages)
