@@ -241,7 +241,10 @@ def follow_up(session: Session, coaching: CoachingRow, *, result: FollowUp, note
     coaching.follow_up_result = result
     coaching.follow_up_notes = notes.strip() or None
     coaching.followed_up_at = datetime.now(UTC)
-    notify(session, [coaching.agent_id], "coaching_followed_up", f"Follow-up of '{coaching.title}': {result}")
+    if coaching.agent_id is not None:  # an agent without an account is told in person
+        notify(
+            session, [coaching.agent_id], "coaching_followed_up", f"Follow-up of '{coaching.title}': {result}"
+        )
 
 
 def coaching_for(session: Session, agent_name: str) -> list[Coaching]:
