@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from playwright.sync_api import expect
 from sqlalchemy import and_, func, select
 
@@ -91,7 +92,7 @@ def test_coach_this_on_a_turn_prefills_the_form_and_any_number_of_action_items(w
 
     form_page = lead.client.get(f"/coaching/new?interaction={ident}&turn={turn}")
     assert form_page.status_code == 200
-    assert text in form_page.text and f'name="turn" value="{turn}"' in form_page.text
+    assert str(escape(text)) in form_page.text and f'name="turn" value="{turn}"' in form_page.text
     assert start is not None and '<time data-test="moment-time">' in form_page.text
     assert lead.client.get(f"/coaching/new?interaction={ident}&turn=9999").status_code == 404
     assert (
@@ -116,7 +117,7 @@ def test_coach_this_on_a_turn_prefills_the_form_and_any_number_of_action_items(w
         assert (row.agent_name, row.agent_id, row.turn, row.quote) == ("p.owens", None, turn, text)
     assert _actions(web, row.id) == [(t, "open") for t in items]
     page = lead.client.get("/agents/p.owens").text
-    assert 'data-test="coaching-moment"' in page and text in page and f"#turn-{turn}" in page
+    assert 'data-test="coaching-moment"' in page and str(escape(text)) in page and f"#turn-{turn}" in page
 
     # items one by one: add, remove, follow-up status; the agent may only tick their own
     added = _send(lead, "POST", f"/api/coaching/{row.id}/actions", {"text": "item 5", "due_on": "2026-12-31"})

@@ -186,7 +186,7 @@ def add_action(session: Session, coaching: CoachingRow, action: ActionIn) -> Act
 def _action(session: Session, coaching: CoachingRow, action_id: int) -> ActionItemRow:
     action = session.get(ActionItemRow, action_id)
     if action is None or action.coaching_id != coaching.id:
-        raise CallqaError(ErrorCode.V142, coaching=coaching.id, item=action_id, reason="no such item")
+        raise CallqaError(ErrorCode.V144, coaching=coaching.id, item=action_id)
     return action
 
 

@@ -158,7 +158,7 @@ class ErrorCode(Enum):
     V141 = "calibration {calibration}: expert answer for interaction {interaction}, '{criterion}': {reason}"
     V142 = "coaching {coaching}: action item {item}: {reason}"
     V143 = "interaction {interaction}, turn {turn}: {reason}"
-    V144 = "agent '{agent}': {reason}"
+    V144 = "coaching {coaching} has no action item {item}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

@@ -327,7 +327,7 @@ def coaching_action(
         or may(session, actor, Action.COACHING_MANAGE, agent)
     ):
         raise HTTPException(403, "not allowed")
-    with refusals(missing=(ErrorCode.V142,)):
+    with refusals(missing=(ErrorCode.V144,)):
         service.set_action_done(session, row, action_id, done == "yes")
     return back(session, row)
 

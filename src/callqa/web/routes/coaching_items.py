@@ -25,7 +25,7 @@ from callqa.web.routes.pages import owner_of
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["coaching"])
 
-_MISSING = (ErrorCode.V142,)
+_MISSING = (ErrorCode.V144,)
 
 
 @pages.get("/coaching/new", name="coaching_new")

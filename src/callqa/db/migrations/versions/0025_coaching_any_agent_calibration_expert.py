@@ -30,7 +30,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("agent_name", sa.String(255)))
         batch.alter_column("agent_id", existing_type=ID, nullable=True)
     op.execute(
-        "UPDATE coaching SET agent_name = (SELECT users.agent_name FROM users WHERE users.id = coaching.agent_id)"
+        "UPDATE coaching SET agent_name ="
+        " (SELECT users.agent_name FROM users WHERE users.id = coaching.agent_id)"
     )
     op.execute("UPDATE coaching SET agent_name = '' WHERE agent_name IS NULL")
     with op.batch_alter_table("coaching") as batch:
@@ -42,12 +43,8 @@ def upgrade() -> None:
     op.create_table(
         "calibration_expert_answers",
         sa.Column("id", ID, primary_key=True, autoincrement=True),
-        sa.Column(
-            "calibration_id", ID, sa.ForeignKey("calibrations.id", ondelete="CASCADE"), nullable=False
-        ),
-        sa.Column(
-            "interaction_id", ID, sa.ForeignKey("interactions.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("calibration_id", ID, sa.ForeignKey("calibrations.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("interaction_id", ID, sa.ForeignKey("interactions.id", ondelete="CASCADE"), nullable=False),
         sa.Column("criterion", sa.String(64), nullable=False),
         sa.Column("outcome", sa.String(8), nullable=False),
         sa.Column("set_by", ID, sa.ForeignKey("users.id", ondelete="SET NULL")),
