@@ -13,6 +13,9 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,18 +28,37 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 TS = sa.DateTime(timezone=True)
 
 
-def upgrade() -> None:
+def _rebuild_coaching(change: Callable[[Any], None]) -> None:
+    """Change ``coaching``; SQLite rebuilds the table, and dropping the old one would cascade to every action
+    item (foreign keys are on), so the items are kept aside and put back."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("CREATE TEMPORARY TABLE coaching_actions_kept AS SELECT * FROM coaching_actions")
     with op.batch_alter_table("coaching") as batch:
-        batch.add_column(sa.Column("agent_name", sa.String(255)))
-        batch.alter_column("agent_id", existing_type=ID, nullable=True)
+        change(batch)
+    if sqlite:
+        op.execute("INSERT INTO coaching_actions SELECT * FROM coaching_actions_kept")
+        op.execute("DROP TABLE coaching_actions_kept")
+
+
+def _add_agent_name(batch: Any) -> None:
+    batch.add_column(sa.Column("agent_name", sa.String(255), nullable=False, server_default=""))
+    batch.alter_column("agent_id", existing_type=ID, nullable=True)
+
+
+def _drop_agent_name(batch: Any) -> None:
+    batch.alter_column("agent_id", existing_type=ID, nullable=False)
+    batch.drop_column("agent_name")
+
+
+def upgrade() -> None:
+    _rebuild_coaching(_add_agent_name)
     op.execute(
         "UPDATE coaching SET agent_name ="
         " (SELECT users.agent_name FROM users WHERE users.id = coaching.agent_id)"
     )
     op.execute("UPDATE coaching SET agent_name = '' WHERE agent_name IS NULL")
-    with op.batch_alter_table("coaching") as batch:
-        batch.alter_column("agent_name", existing_type=sa.String(255), nullable=False)
-        batch.create_index("ix_coaching_agent_name", ["agent_name"])
+    op.create_index("ix_coaching_agent_name", "coaching", ["agent_name"])
     with op.batch_alter_table("coaching_actions") as batch:
         batch.add_column(sa.Column("status", sa.String(16), nullable=False, server_default="open"))
     op.execute("UPDATE coaching_actions SET status = 'done' WHERE done_at IS NOT NULL")
@@ -57,8 +79,6 @@ def downgrade() -> None:
     op.drop_table("calibration_expert_answers")
     with op.batch_alter_table("coaching_actions") as batch:
         batch.drop_column("status")
-    op.execute("DELETE FROM coaching WHERE agent_id IS NULL")
-    with op.batch_alter_table("coaching") as batch:
-        batch.drop_index("ix_coaching_agent_name")
-        batch.alter_column("agent_id", existing_type=ID, nullable=False)
-        batch.drop_column("agent_name")
+    op.execute("DELETE FROM coaching WHERE agent_id IS NULL")  # an agent without an account: no place left
+    op.drop_index("ix_coaching_agent_name", "coaching")
+    _rebuild_coaching(_drop_agent_name)
