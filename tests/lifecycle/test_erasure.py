@@ -77,6 +77,7 @@ def _derived_rows(db: Database, interaction_id: int) -> None:
         session.add(
             CoachingRow(
                 agent_id=agent.id,
+                agent_name="a.kim",
                 title="Empathy",
                 notes="Acknowledge first.",
                 interaction_id=interaction_id,

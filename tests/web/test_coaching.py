@@ -100,7 +100,6 @@ def test_the_ability_profile_is_the_pass_rate_of_mapped_criteria(web: Web) -> No
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_a_coaching_session_with_follow_up_in_the_browser(web: Web) -> None:
-    ident = web.ids()["en-call-05"]
     with serving(web.app) as base, browser() as chromium:
         lead = sign_in(chromium, base, "sam.lead")
         lead.click("[data-test=agents]")
@@ -108,14 +107,12 @@ def test_a_coaching_session_with_follow_up_in_the_browser(web: Web) -> None:
         form = lead.locator("#new-coaching")
         form.locator("input[name=title]").fill("Acknowledge long waits")
         form.locator("textarea[name=notes]").fill("Say sorry for the wait before the answer.")
-        form.locator("input[name=interaction_id]").fill(str(ident))
-        form.locator("input[name=turn]").fill("8")
         form.locator("input[name=action_text]").first.fill("Listen to two top-scored calls")
         form.locator("input[name=follow_up_on]").fill(str(date.today()))
         form.locator("[data-test=create-coaching]").click()
         expect(lead.locator("[data-test=coaching-state]")).to_have_text("open")
         expect(lead.locator("#coaching")).to_contain_text("follow-up due")
-        expect(lead.locator("#coaching blockquote")).to_contain_text("en-call-05")
+        assert lead.locator("#coaching blockquote").count() == 0  # a moment is picked from the transcript
 
         agent = sign_in(chromium, base, "j.smith")
         agent.click("[data-test=agents]")

@@ -58,3 +58,18 @@ class CalibrationGradeRow(Base):
     criterion: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CalibrationExpertRow(Base):
+    """The reference answer for one criterion of one interaction, set by whoever runs calibrations."""
+
+    __tablename__ = "calibration_expert_answers"
+    __table_args__ = (UniqueConstraint("calibration_id", "interaction_id", "criterion"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    calibration_id: Mapped[int] = mapped_column(ForeignKey("calibrations.id", ondelete="CASCADE"))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+    criterion: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(8))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -211,10 +211,45 @@ def progress(session: Session, calibration: CalibrationRow) -> dict[str, int]:
     return {name: len(ids) for name, ids in done.items()}
 
 
-def close(session: Session, calibration: CalibrationRow, *, notes: Mapping[str, str]) -> None:
-    """End grading; ``notes`` record the guidance agreed per criterion (shown with the results)."""
+@dataclass(frozen=True)
+class Unfinished:
+    grader: str  # username
+    name: str  # display name
+    graded: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.graded} of {self.total} graded"
+
+
+def unfinished(session: Session, calibration: CalibrationRow) -> list[Unfinished]:
+    """The graders who have not graded every interaction of the session yet."""
+    total = len(items(session, calibration))
+    query = (
+        select(UserRow.username, UserRow.display_name)
+        .join(CalibrationGraderRow, CalibrationGraderRow.user_id == UserRow.id)
+        .where(CalibrationGraderRow.calibration_id == calibration.id)
+    )
+    names = {r.username: r.display_name for r in session.execute(query)}
+    return [
+        Unfinished(grader, names.get(grader, grader), done, total)
+        for grader, done in progress(session, calibration).items()
+        if done < total
+    ]
+
+
+def close(
+    session: Session, calibration: CalibrationRow, *, notes: Mapping[str, str], force: bool = False
+) -> None:
+    """End grading; ``notes`` record the guidance agreed per criterion (shown with the results). A session
+    some grader has not finished closes only with ``force`` (the person closing confirmed it)."""
     if calibration.state != "open":
         raise _fail(calibration.id, "it is already closed")
+    missing = unfinished(session, calibration)
+    if missing and not force:
+        raise CallqaError(
+            ErrorCode.V140, calibration=calibration.name, missing="; ".join(str(m) for m in missing)
+        )
     calibration.state = "closed"
     calibration.notes = {c: n.strip() for c, n in notes.items() if n and n.strip()}
     calibration.closed_at = datetime.now(UTC)

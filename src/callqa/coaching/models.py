@@ -14,10 +14,14 @@ class CoachingRow(Base):
     """A coaching talk with an agent, optionally about one moment of one interaction, and its follow-up."""
 
     __tablename__ = "coaching"
-    __table_args__ = (Index("ix_coaching_agent_id", "agent_id"),)
+    __table_args__ = (
+        Index("ix_coaching_agent_id", "agent_id"),
+        Index("ix_coaching_agent_name", "agent_name"),
+    )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))  # their account
+    agent_name: Mapped[str] = mapped_column(String(255))  # the ``agent`` on their interactions
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(255))
     notes: Mapped[str] = mapped_column(Text)
@@ -34,7 +38,7 @@ class CoachingRow(Base):
 
 
 class ActionItemRow(Base):
-    """Something the agent agreed to do, by a date."""
+    """Something the agent agreed to do, by a date; at follow-up the coach records whether it was done."""
 
     __tablename__ = "coaching_actions"
     __table_args__ = (Index("ix_coaching_actions_coaching_id", "coaching_id"),)
@@ -44,3 +48,4 @@ class ActionItemRow(Base):
     text: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")  # ACTION_STATES

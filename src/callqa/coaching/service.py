@@ -12,6 +12,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqa.coaching.agents import AgentRef
 from callqa.coaching.models import ActionItemRow, CoachingRow
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow, TurnRow
@@ -20,6 +21,7 @@ from callqa.users.models import UserRow
 from callqa.users.schemas import UserRole
 
 FollowUp = Literal["improved", "partly", "not_improved"]
+ACTION_STATES = ("open", "done", "not_done")  # an action item's follow-up status
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,20 @@ class Action:
     text: str
     due_on: date | None
     done: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One turn of an interaction, as a coach picks it from the transcript."""
+
+    interaction_id: int
+    external_id: str
+    agent: str
+    turn: int
+    role: str
+    text: str
+    start_ms: int | None
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,7 @@ class Coaching:
     external_id: str | None
     turn: int | None
     quote: str | None
+    turn_start_ms: int | None
     state: str
     follow_up_on: date | None
     follow_up_result: str | None
@@ -70,10 +87,37 @@ def agent_user(session: Session, username: str) -> UserRow | None:
     return user if user is not None and user.role == UserRole.AGENT.value else None
 
 
+def moment(session: Session, interaction_id: int, turn: int) -> Moment:
+    """The turn a coach clicked, with the interaction it belongs to (a coded error if either is missing)."""
+    row = session.get(InteractionRow, interaction_id)
+    if row is None:
+        raise CallqaError(ErrorCode.V143, interaction=interaction_id, turn=turn, reason="no such interaction")
+    if not row.agent:
+        raise CallqaError(
+            ErrorCode.V143, interaction=row.external_id, turn=turn, reason="it names no agent to coach"
+        )
+    found = session.scalar(
+        select(TurnRow).where(TurnRow.interaction_id == interaction_id, TurnRow.seq == turn)
+    )
+    if found is None:
+        raise CallqaError(ErrorCode.V143, interaction=row.external_id, turn=turn, reason="no such turn")
+    return Moment(interaction_id, row.external_id, row.agent, turn, found.role, found.text, found.start_ms)
+
+
+def _add_actions(session: Session, coaching: CoachingRow, actions: Sequence[ActionIn]) -> None:
+    for action in actions:
+        if action.text.strip():
+            session.add(
+                ActionItemRow(
+                    coaching_id=coaching.id, text=action.text.strip(), due_on=action.due_on, status="open"
+                )
+            )
+
+
 def create_coaching(
     session: Session,
     *,
-    agent: UserRow,
+    agent: AgentRef,
     coach_id: int,
     title: str,
     notes: str,
@@ -82,14 +126,15 @@ def create_coaching(
     actions: Sequence[ActionIn] = (),
     follow_up_on: date | None = None,
 ) -> CoachingRow:
-    """Record a coaching talk (a moment, if given, must be the agent's own work); the agent is told."""
+    """Record a coaching talk (a moment, if given, must be the agent's own work); the agent, if they have an
+    account, is told."""
     if not title.strip() or not notes.strip():
         raise _fail(title or "-", "a coaching needs a title and notes")
     quote = None
     if interaction_id is not None:
         row = session.get(InteractionRow, interaction_id)
-        if row is None or row.agent != agent.agent_name:
-            raise _fail(title, f"interaction {interaction_id} is not {agent.username}'s work")
+        if row is None or row.agent != agent.name:
+            raise _fail(title, f"interaction {interaction_id} is not {agent.key}'s work")
         if turn is not None:
             quote = session.scalar(
                 select(TurnRow.text).where(TurnRow.interaction_id == interaction_id, TurnRow.seq == turn)
@@ -97,7 +142,8 @@ def create_coaching(
             if quote is None:
                 raise _fail(title, f"interaction {interaction_id} has no turn {turn}")
     coaching = CoachingRow(
-        agent_id=agent.id,
+        agent_id=agent.user_id,
+        agent_name=agent.name,
         coach_id=coach_id,
         title=title.strip(),
         notes=notes.strip(),
@@ -110,20 +156,63 @@ def create_coaching(
     )
     session.add(coaching)
     session.flush()
-    for action in actions:
-        if action.text.strip():
-            session.add(
-                ActionItemRow(coaching_id=coaching.id, text=action.text.strip(), due_on=action.due_on)
-            )
-    notify(
-        session,
-        [agent.id],
-        "coaching",
-        f"New coaching: {coaching.title}",
-        f"/agents/{agent.username}#coaching-{coaching.id}",
-    )
+    _add_actions(session, coaching, actions)
+    if agent.user_id is not None:
+        notify(
+            session,
+            [agent.user_id],
+            "coaching",
+            f"New coaching: {coaching.title}",
+            f"/agents/{agent.key}#coaching-{coaching.id}",
+        )
     session.flush()
     return coaching
+
+
+def add_action(session: Session, coaching: CoachingRow, action: ActionIn) -> ActionItemRow:
+    """One more action item (any number; not once the coaching is closed)."""
+    if coaching.state == "closed":
+        raise CallqaError(ErrorCode.V142, coaching=coaching.id, item="(new)", reason="the coaching is closed")
+    if not action.text.strip():
+        raise CallqaError(ErrorCode.V142, coaching=coaching.id, item="(new)", reason="it needs a text")
+    row = ActionItemRow(
+        coaching_id=coaching.id, text=action.text.strip(), due_on=action.due_on, status="open"
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _action(session: Session, coaching: CoachingRow, action_id: int) -> ActionItemRow:
+    action = session.get(ActionItemRow, action_id)
+    if action is None or action.coaching_id != coaching.id:
+        raise CallqaError(ErrorCode.V144, coaching=coaching.id, item=action_id)
+    return action
+
+
+def remove_action(session: Session, coaching: CoachingRow, action_id: int) -> None:
+    """Drop an action item (not once the coaching is closed)."""
+    action = _action(session, coaching, action_id)
+    if coaching.state == "closed":
+        raise CallqaError(
+            ErrorCode.V142, coaching=coaching.id, item=action_id, reason="the coaching is closed"
+        )
+    session.delete(action)
+    session.flush()
+
+
+def set_action_status(session: Session, coaching: CoachingRow, action_id: int, status: str) -> None:
+    """An item's follow-up status: open, done or not_done."""
+    action = _action(session, coaching, action_id)
+    if status not in ACTION_STATES:
+        raise CallqaError(
+            ErrorCode.V142,
+            coaching=coaching.id,
+            item=action_id,
+            reason=f"status '{status}' is not one of {', '.join(ACTION_STATES)}",
+        )
+    action.status = status
+    action.done_at = (action.done_at or datetime.now(UTC)) if status == "done" else None
 
 
 def acknowledge(session: Session, coaching: CoachingRow) -> None:
@@ -139,10 +228,7 @@ def acknowledge(session: Session, coaching: CoachingRow) -> None:
 
 
 def set_action_done(session: Session, coaching: CoachingRow, action_id: int, done: bool) -> None:
-    action = session.get(ActionItemRow, action_id)
-    if action is None or action.coaching_id != coaching.id:
-        raise _fail(coaching.id, f"it has no action item {action_id}")
-    action.done_at = datetime.now(UTC) if done else None
+    set_action_status(session, coaching, action_id, "done" if done else "open")
 
 
 def follow_up(session: Session, coaching: CoachingRow, *, result: FollowUp, notes: str) -> None:
@@ -155,22 +241,33 @@ def follow_up(session: Session, coaching: CoachingRow, *, result: FollowUp, note
     coaching.follow_up_result = result
     coaching.follow_up_notes = notes.strip() or None
     coaching.followed_up_at = datetime.now(UTC)
-    notify(session, [coaching.agent_id], "coaching_followed_up", f"Follow-up of '{coaching.title}': {result}")
+    if coaching.agent_id is not None:  # an agent without an account is told in person
+        notify(
+            session, [coaching.agent_id], "coaching_followed_up", f"Follow-up of '{coaching.title}': {result}"
+        )
 
 
-def coaching_for(session: Session, agent_id: int) -> list[Coaching]:
+def coaching_for(session: Session, agent_name: str) -> list[Coaching]:
     """The agent's coaching, newest first, with action items."""
     names = {r.id: r.username for r in session.execute(select(UserRow.id, UserRow.username))}
     rows = list(
         session.scalars(
-            select(CoachingRow).where(CoachingRow.agent_id == agent_id).order_by(CoachingRow.id.desc())
+            select(CoachingRow).where(CoachingRow.agent_name == agent_name).order_by(CoachingRow.id.desc())
         )
     )
     actions: dict[int, list[Action]] = {r.id: [] for r in rows}
     for a in session.scalars(
         select(ActionItemRow).where(ActionItemRow.coaching_id.in_(list(actions))).order_by(ActionItemRow.id)
     ):
-        actions[a.coaching_id].append(Action(a.id, a.text, a.due_on, a.done_at is not None))
+        actions[a.coaching_id].append(Action(a.id, a.text, a.due_on, a.status == "done", a.status))
+    starts = {
+        (t.interaction_id, t.seq): t.start_ms
+        for t in session.execute(
+            select(TurnRow.interaction_id, TurnRow.seq, TurnRow.start_ms).where(
+                TurnRow.interaction_id.in_([r.interaction_id for r in rows if r.turn is not None])
+            )
+        )
+    }
     external = {
         r.id: r.external_id
         for r in session.execute(
@@ -182,7 +279,7 @@ def coaching_for(session: Session, agent_id: int) -> list[Coaching]:
     return [
         Coaching(
             r.id,
-            names.get(r.agent_id, "?"),
+            names.get(r.agent_id, r.agent_name) if r.agent_id else r.agent_name,
             names.get(r.coach_id) if r.coach_id else None,
             r.title,
             r.notes,
@@ -190,6 +287,7 @@ def coaching_for(session: Session, agent_id: int) -> list[Coaching]:
             external.get(r.interaction_id) if r.interaction_id else None,
             r.turn,
             r.quote,
+            starts.get((r.interaction_id, r.turn)) if r.turn is not None else None,
             r.state,
             r.follow_up_on,
             r.follow_up_result,

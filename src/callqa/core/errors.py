@@ -182,6 +182,12 @@ class ErrorCode(Enum):
     V123 = "review {review}: {what} is {length} characters; give 1 to {limit}"
     V124 = "review {review}: turn {turn} is not in this interaction (it has turns 0 to {last})"
     V125 = "review {review}: time '{value}' is not a position in the recording: {reason}"
+    # V14x: calibration grid and close warnings, coaching moments and action items
+    V140 = "calibration {calibration}: not every grader has finished ({missing}); confirm to close it anyway"
+    V141 = "calibration {calibration}: expert answer for interaction {interaction}, '{criterion}': {reason}"
+    V142 = "coaching {coaching}: action item {item}: {reason}"
+    V143 = "interaction {interaction}, turn {turn}: {reason}"
+    V144 = "coaching {coaching} has no action item {item}"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

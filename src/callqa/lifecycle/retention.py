@@ -31,7 +31,6 @@ from callqa.ml.embeddings import forget_cached_texts
 from callqa.review.models import DisputeRow, OverrideRow, ReviewCommentRow, ReviewRow, SelfEvaluationRow
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow, LlmVerdictRow
 from callqa.storage.files import FileStore
-from callqa.users.models import UserRow
 
 DEFAULT_RULE = "default"
 SCHEDULER = Actor("retention", None, "scheduler")
@@ -264,8 +263,10 @@ def _reviews(session: Session, store: FileStore, scope: _Scope) -> RetentionItem
 def _coaching_ids(session: Session, cutoff: datetime) -> list[int]:
     """Coaching older than ``cutoff`` whose agent and interaction no hold covers."""
     held_interactions = select(InteractionRow.id).where(held_condition(session))
-    held_agents = select(UserRow.id).where(
-        UserRow.agent_name.in_(select(InteractionRow.agent).where(held_condition(session)).distinct())
+    held_agents = (
+        select(InteractionRow.agent)
+        .where(held_condition(session), InteractionRow.agent.is_not(None))
+        .distinct()
     )
     return list(
         session.scalars(
@@ -274,7 +275,7 @@ def _coaching_ids(session: Session, cutoff: datetime) -> list[int]:
                 or_(
                     CoachingRow.interaction_id.is_(None), CoachingRow.interaction_id.not_in(held_interactions)
                 ),
-                CoachingRow.agent_id.not_in(held_agents),
+                CoachingRow.agent_name.not_in(held_agents),
             )
         )
     )

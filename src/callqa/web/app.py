@@ -33,7 +33,9 @@ from callqa.web.routes import (
     api_users,
     auth,
     calibration,
+    calibration_grid,
     coaching,
+    coaching_items,
     external_ids,
     goals,
     insights,
@@ -126,8 +128,12 @@ def create_app(
     app.include_router(tune.api)
     app.include_router(calibration.pages)
     app.include_router(calibration.api)
+    app.include_router(calibration_grid.pages)
+    app.include_router(calibration_grid.api)
     app.include_router(coaching.pages)
     app.include_router(coaching.api)
+    app.include_router(coaching_items.pages)
+    app.include_router(coaching_items.api)
     app.include_router(knowledge.pages)
     app.include_router(knowledge.api)
     app.include_router(scorecards.pages)

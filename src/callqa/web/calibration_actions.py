@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, allowed
 from callqa.calibration import service
+from callqa.calibration.grid import set_expert_answers
 from callqa.calibration.models import CalibrationRow
 from callqa.interactions.models import InteractionRow
 from callqa.users.schemas import Actor
@@ -78,11 +79,36 @@ def grade(
 
 
 def close(
-    request: Request, session: Session, actor: Actor, calibration_id: int, notes: Mapping[str, str]
+    request: Request,
+    session: Session,
+    actor: Actor,
+    calibration_id: int,
+    notes: Mapping[str, str],
+    *,
+    force: bool = False,
 ) -> CalibrationRow:
+    """Close the session; one some grader has not finished is refused (409, V140) unless ``force``."""
     row = load(session, actor, calibration_id)
     require(actor, Action.CALIBRATION_RUN)
     with refusals(status=409):
-        service.close(session, row, notes=notes)
-    audit(request, session, actor, "close", "calibration", row.id)
+        service.close(session, row, notes=notes, force=force)
+    detail = {"unfinished": [str(u) for u in service.unfinished(session, row)]} if force else None
+    audit(request, session, actor, "close", "calibration", row.id, detail)
+    return row
+
+
+def set_expert(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    calibration_id: int,
+    interaction_id: int,
+    answers: Mapping[str, str | None],
+) -> CalibrationRow:
+    """The session owner's reference answers for criteria of one interaction."""
+    row = load(session, actor, calibration_id)
+    require(actor, Action.CALIBRATION_RUN)
+    with refusals():
+        set_expert_answers(session, row, interaction_id=interaction_id, answers=answers, set_by=actor.user_id)
+    audit(request, session, actor, "expert", "calibration", row.id, {"interaction": interaction_id})
     return row

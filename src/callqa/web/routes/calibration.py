@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action, allowed
 from callqa.calibration import service
+from callqa.calibration.grid import build_grid
 from callqa.calibration.models import CalibrationRow
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.queries import get_interaction
 from callqa.users.service import list_users
 from callqa.web import calibration_actions as act
@@ -60,6 +62,9 @@ class GradesIn(BaseModel):
 
 class CloseIn(BaseModel):
     notes: dict[str, str] = Field(default_factory=dict, description="criterion id → guidance agreed")
+    force: bool = Field(
+        default=False, description="close although some grader has not finished (else 409, V140)"
+    )
 
 
 @api.post("/calibrations", status_code=201)
@@ -106,7 +111,7 @@ def close(
     request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId, body: CloseIn
 ) -> dict[str, Any]:
     """End grading and show the results to everyone in the session."""
-    row = act.close(request, session, actor, calibration_id, body.notes)
+    row = act.close(request, session, actor, calibration_id, body.notes, force=body.force)
     return {**_summary(session, row), "results": _results_json(session, row)}
 
 
@@ -142,18 +147,34 @@ def create_page(
     return RedirectResponse(f"/calibrations/{row.id}", status_code=303)
 
 
-@pages.get("/calibrations/{calibration_id}", name="calibration_page")
-def detail_page(request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId) -> Response:
-    row = act.load(session, actor, calibration_id)
+def _detail(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    row: CalibrationRow,
+    *,
+    warning: str | None = None,
+    notes: dict[str, str] | None = None,
+) -> Response:
+    visible = act.may_see_results(session, actor, row)
     context = {
         "row": row,
         "info": _summary(session, row),
         "grading": service.is_grader(session, row, actor.user_id) and row.state == "open",
         "runs": allowed(actor, Action.CALIBRATION_RUN),
-        "results": service.results(session, row) if act.may_see_results(session, actor, row) else None,
+        "results": service.results(session, row) if visible else None,
+        "grid": build_grid(session, row) if visible else None,
+        "unfinished": service.unfinished(session, row) if row.state == "open" else [],
         "criteria": service.ai_criteria(session, service.items(session, row)[0][0], row.scorecard_name),
+        "close_warning": warning,
+        "notes": notes or {},
     }
-    return render(request, "calibration.html", context)
+    return render(request, "calibration.html", context, status_code=409 if warning else 200)
+
+
+@pages.get("/calibrations/{calibration_id}", name="calibration_page")
+def detail_page(request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId) -> Response:
+    return _detail(request, session, actor, act.load(session, actor, calibration_id))
 
 
 @pages.get("/calibrations/{calibration_id}/grade/{interaction_id}", name="calibration_grade")
@@ -187,7 +208,16 @@ async def grade_save(
 async def close_page(
     request: Request, session: DbSession, actor: CurrentActor, calibration_id: RowId
 ) -> Response:
+    """Close; a session some grader has not finished shows who, and closes only once confirmed
+    (``confirm_incomplete=1``)."""
     form = await request.form()
     notes = {k[5:]: str(v) for k, v in form.items() if k.startswith("note:")}
-    act.close(request, session, actor, calibration_id, notes)
+    try:
+        act.close(request, session, actor, calibration_id, notes, force=form.get("confirm_incomplete") == "1")
+    except HTTPException as exc:
+        cause = exc.__cause__
+        if not (isinstance(cause, CallqaError) and cause.code is ErrorCode.V140):
+            raise
+        row = act.load(session, actor, calibration_id)
+        return _detail(request, session, actor, row, warning=str(cause), notes=notes)
     return RedirectResponse(f"/calibrations/{calibration_id}", status_code=303)

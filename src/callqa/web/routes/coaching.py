@@ -8,16 +8,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.access.policies import Action, Owner, allowed
+from callqa.access.policies import Action, allowed, interaction_scope
 from callqa.coaching import service
 from callqa.coaching.abilities import ability_profile, radar_points
+from callqa.coaching.agents import (
+    AgentRef,
+    accounts_without_work,
+    agent_named,
+    agents_in_scope,
+    find_agent,
+    owners,
+)
 from callqa.coaching.models import CoachingRow
 from callqa.coaching.quality_file import score_summary, timeline
 from callqa.core.errors import ErrorCode
-from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor, UserRole
 from callqa.web.deps import (
     MAX_ID,
@@ -37,42 +43,41 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["coaching"])
 
 
-def _owner(session: Session, agent: UserRow) -> Owner:
-    team = session.get(TeamRow, agent.team_id) if agent.team_id else None
-    return Owner(agent=agent.agent_name, team=team.name if team else None)
+def may(session: Session, actor: Actor, action: Action, agent: AgentRef) -> bool:
+    """May the actor do ``action`` to this agent's file (any team the agent's work is in counts)?"""
+    return any(allowed(actor, action, owner) for owner in owners(session, agent))
 
 
-def _agent(session: Session, actor: Actor, username: str) -> tuple[UserRow, Owner]:
-    """The agent and whose work it is; 404 unless the actor may see their quality file."""
-    agent = service.agent_user(session, username)
-    if agent is None:
+def _agent(session: Session, actor: Actor, key: str) -> AgentRef:
+    """The agent (by username or agent name); 404 unless the actor may see their quality file."""
+    agent = find_agent(session, key)
+    if agent is None or not may(session, actor, Action.QUALITY_FILE_VIEW, agent):
         raise HTTPException(404, "not found")
-    owner = _owner(session, agent)
-    require(actor, Action.QUALITY_FILE_VIEW, owner, hide=True)
-    return agent, owner
+    return agent
 
 
-def _coaching(session: Session, actor: Actor, coaching_id: int) -> tuple[CoachingRow, Owner]:
+def coaching_of(session: Session, actor: Actor, coaching_id: int) -> tuple[CoachingRow, AgentRef]:
+    """The coaching and its agent; 404 unless the actor may see the agent's quality file."""
     row = session.get(CoachingRow, coaching_id)
-    agent = session.get(UserRow, row.agent_id) if row else None
-    if row is None or agent is None:
+    if row is None:
         raise HTTPException(404, "not found")
-    owner = _owner(session, agent)
-    require(actor, Action.QUALITY_FILE_VIEW, owner, hide=True)
-    return row, owner
+    agent = agent_named(session, row.agent_name)
+    if not may(session, actor, Action.QUALITY_FILE_VIEW, agent):
+        raise HTTPException(404, "not found")
+    return row, agent
 
 
-_CONFLICTS = (ErrorCode.G102,)
+CONFLICTS = (ErrorCode.G102,)
 
 
-def quality_file(session: Session, agent: UserRow) -> dict[str, Any]:
-    coaching = service.coaching_for(session, agent.id)
-    profile = ability_profile(session, agent.agent_name or "")
-    evaluations, mean = score_summary(session, agent.agent_name or "")
+def quality_file(session: Session, agent: AgentRef) -> dict[str, Any]:
+    coaching = service.coaching_for(session, agent.name)
+    profile = ability_profile(session, agent.name)
+    evaluations, mean = score_summary(session, agent.name)
     return {
         "agent": agent,
         "coaching": coaching,
-        "timeline": timeline(session, agent.agent_name or "", coaching),
+        "timeline": timeline(session, agent.name, coaching),
         "profile": profile,
         "radar": radar_points(profile.overall),
         "evaluations": evaluations,
@@ -80,11 +85,11 @@ def quality_file(session: Session, agent: UserRow) -> dict[str, Any]:
     }
 
 
-def _create(
+def create(
     request: Request,
     session: Session,
     actor: Actor,
-    username: str,
+    agent: AgentRef,
     *,
     title: str,
     notes: str,
@@ -93,9 +98,9 @@ def _create(
     actions: list[service.ActionIn],
     follow_up_on: date | None,
 ) -> CoachingRow:
-    agent, owner = _agent(session, actor, username)
-    require(actor, Action.COACHING_MANAGE, owner)
-    with refusals(_CONFLICTS):
+    if not may(session, actor, Action.COACHING_MANAGE, agent):
+        raise HTTPException(403, "not allowed")
+    with refusals(CONFLICTS):
         row = service.create_coaching(
             session,
             agent=agent,
@@ -107,7 +112,7 @@ def _create(
             actions=actions,
             follow_up_on=follow_up_on,
         )
-    audit(request, session, actor, "create", "coaching", row.id, {"agent": username})
+    audit(request, session, actor, "create", "coaching", row.id, {"agent": agent.key})
     return row
 
 
@@ -133,7 +138,7 @@ class FollowUpIn(BaseModel):
     notes: str = ""
 
 
-def _coaching_json(c: service.Coaching) -> dict[str, Any]:
+def coaching_json(c: service.Coaching) -> dict[str, Any]:
     data = {k: v for k, v in c.__dict__.items() if k != "actions"}
     data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
     data["actions"] = [
@@ -147,17 +152,17 @@ def read_quality_file(
     request: Request, session: DbSession, actor: CurrentActor, username: str
 ) -> dict[str, Any]:
     """The agent's timeline, ability profile (overall and by month) and coaching."""
-    agent, _ = _agent(session, actor, username)
+    agent = _agent(session, actor, username)
     found = quality_file(session, agent)
-    audit(request, session, actor, "view", "quality_file", agent.id)
+    audit(request, session, actor, "view", "quality_file", agent.user_id, {"agent": agent.name})
     return {
-        "agent": username,
+        "agent": agent.key,
         "evaluations": found["evaluations"],
         "mean_score": found["mean_score"],
         "abilities": found["profile"].overall,
         "abilities_by_month": found["profile"].by_month,
         "timeline": [{**e.__dict__, "at": e.at.isoformat()} for e in found["timeline"]],
-        "coaching": [_coaching_json(c) for c in found["coaching"]],
+        "coaching": [coaching_json(c) for c in found["coaching"]],
     }
 
 
@@ -166,11 +171,11 @@ def create_coaching(
     request: Request, session: DbSession, actor: CurrentActor, username: str, body: CoachingIn
 ) -> dict[str, Any]:
     """Record a coaching talk (the agent's supervisor or an analyst)."""
-    row = _create(
+    row = create(
         request,
         session,
         actor,
-        username,
+        _agent(session, actor, username),
         title=body.title,
         notes=body.notes,
         interaction_id=body.interaction_id,
@@ -178,7 +183,7 @@ def create_coaching(
         actions=[service.ActionIn(a.text, a.due_on) for a in body.actions],
         follow_up_on=body.follow_up_on,
     )
-    return _coaching_json(next(c for c in service.coaching_for(session, row.agent_id) if c.id == row.id))
+    return coaching_json(next(c for c in service.coaching_for(session, row.agent_name) if c.id == row.id))
 
 
 @api.post("/coaching/{coaching_id}/acknowledge")
@@ -186,9 +191,9 @@ def acknowledge(
     request: Request, session: DbSession, actor: CurrentActor, coaching_id: RowId
 ) -> dict[str, str]:
     """The agent confirms the coaching talk."""
-    row, owner = _coaching(session, actor, coaching_id)
-    require(actor, Action.COACHING_RESPOND, owner)
-    with refusals(_CONFLICTS):
+    row, agent = coaching_of(session, actor, coaching_id)
+    require(actor, Action.COACHING_RESPOND, agent.owner)
+    with refusals(CONFLICTS):
         service.acknowledge(session, row)
     audit(request, session, actor, "acknowledge", "coaching", row.id)
     return {"state": row.state}
@@ -199,9 +204,10 @@ def follow_up(
     request: Request, session: DbSession, actor: CurrentActor, coaching_id: RowId, body: FollowUpIn
 ) -> dict[str, str]:
     """The coach checks back and closes the coaching."""
-    row, owner = _coaching(session, actor, coaching_id)
-    require(actor, Action.COACHING_MANAGE, owner)
-    with refusals(_CONFLICTS):
+    row, agent = coaching_of(session, actor, coaching_id)
+    if not may(session, actor, Action.COACHING_MANAGE, agent):
+        raise HTTPException(403, "not allowed")
+    with refusals(CONFLICTS):
         service.follow_up(session, row, result=body.result, notes=body.notes)
     audit(request, session, actor, "follow_up", "coaching", row.id, {"result": body.result})
     return {"state": row.state}
@@ -212,33 +218,44 @@ def follow_up(
 
 @pages.get("/agents", name="agents_page")
 def agents_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    """Every agent in the interactions the actor sees, with or without a user account."""
     if actor.role is UserRole.AGENT:
         return RedirectResponse(f"/agents/{actor.username}", status_code=303)
-    agents = session.scalars(
-        select(UserRow).where(UserRow.role == UserRole.AGENT.value).order_by(UserRow.username)
-    ).all()
-    visible = [a for a in agents if allowed(actor, Action.QUALITY_FILE_VIEW, _owner(session, a))]
+    stats = agents_in_scope(session, interaction_scope(actor))
+    idle = accounts_without_work(session, {s.agent.name for s in stats})
+    visible = stats + [s for s in idle if allowed(actor, Action.QUALITY_FILE_VIEW, s.agent.owner)]
     return render(request, "agents.html", {"agents": visible})
 
 
 @pages.get("/agents/{username}", name="agent_page")
 def agent_page(request: Request, session: DbSession, actor: CurrentActor, username: str) -> Response:
-    agent, owner = _agent(session, actor, username)
-    audit(request, session, actor, "view", "quality_file", agent.id)
+    agent = _agent(session, actor, username)
+    audit(request, session, actor, "view", "quality_file", agent.user_id, {"agent": agent.name})
     context = {
         **quality_file(session, agent),
-        "can_coach": allowed(actor, Action.COACHING_MANAGE, owner),
-        "can_respond": allowed(actor, Action.COACHING_RESPOND, owner),
+        "can_coach": may(session, actor, Action.COACHING_MANAGE, agent),
+        "can_respond": allowed(actor, Action.COACHING_RESPOND, agent.owner),
         "today": date.today(),
+        "action_states": service.ACTION_STATES,
     }
     return render(request, "agent.html", context)
 
 
-def _date(value: str) -> date | None:
+def parse_date(value: str) -> date | None:
     try:
         return date.fromisoformat(value) if value.strip() else None
     except ValueError:
         raise HTTPException(422, f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def form_actions(texts: list[str] | None, dues: list[str] | None) -> list[service.ActionIn]:
+    """The action-item rows of a form (any number; blank rows are skipped)."""
+    texts, dues = texts or [], dues or []
+    return [
+        service.ActionIn(t, parse_date(dues[i]) if i < len(dues) else None)
+        for i, t in enumerate(texts)
+        if t.strip()
+    ]
 
 
 def _int(value: str, name: str, low: int, high: int) -> int | None:
@@ -265,30 +282,26 @@ def coaching_create(
     action_due: Annotated[list[str] | None, Form()] = None,
     follow_up_on: Annotated[str, Form()] = "",
 ) -> Response:
-    texts, dues = action_text or [], action_due or []
-    actions = [
-        service.ActionIn(t, _date(dues[i]) if i < len(dues) else None)
-        for i, t in enumerate(texts)
-        if t.strip()
-    ]
-    row = _create(
+    agent = _agent(session, actor, username)
+    row = create(
         request,
         session,
         actor,
-        username,
+        agent,
         title=title,
         notes=notes,
         interaction_id=_int(interaction_id, "interaction_id", 1, MAX_ID),
         turn=_int(turn, "turn", 0, MAX_INT32),
-        actions=actions,
-        follow_up_on=_date(follow_up_on),
+        actions=form_actions(action_text, action_due),
+        follow_up_on=parse_date(follow_up_on),
     )
-    return RedirectResponse(f"/agents/{username}#coaching-{row.id}", status_code=303)
+    return RedirectResponse(f"/agents/{agent.key}#coaching-{row.id}", status_code=303)
 
 
-def _back(session: Session, row: CoachingRow) -> Response:
-    agent = session.get(UserRow, row.agent_id)
-    return RedirectResponse(f"/agents/{agent.username if agent else ''}#coaching-{row.id}", status_code=303)
+def back(session: Session, row: CoachingRow) -> Response:
+    """To the coaching on the agent's page."""
+    key = agent_named(session, row.agent_name).key
+    return RedirectResponse(f"/agents/{key}#coaching-{row.id}", status_code=303)
 
 
 @pages.post("/coaching/{coaching_id}/acknowledge", name="coaching_acknowledge")
@@ -296,7 +309,7 @@ def coaching_acknowledge(
     request: Request, session: DbSession, actor: CurrentActor, coaching_id: RowId
 ) -> Response:
     acknowledge(request, session, actor, coaching_id)
-    return _back(session, _coaching(session, actor, coaching_id)[0])
+    return back(session, coaching_of(session, actor, coaching_id)[0])
 
 
 @pages.post("/coaching/{coaching_id}/actions/{action_id}", name="coaching_action")
@@ -308,12 +321,15 @@ def coaching_action(
     action_id: RowId,
     done: Annotated[str, Form()] = "",
 ) -> Response:
-    row, owner = _coaching(session, actor, coaching_id)
-    if not (allowed(actor, Action.COACHING_RESPOND, owner) or allowed(actor, Action.COACHING_MANAGE, owner)):
+    row, agent = coaching_of(session, actor, coaching_id)
+    if not (
+        allowed(actor, Action.COACHING_RESPOND, agent.owner)
+        or may(session, actor, Action.COACHING_MANAGE, agent)
+    ):
         raise HTTPException(403, "not allowed")
-    with refusals(_CONFLICTS):
+    with refusals(missing=(ErrorCode.V144,)):
         service.set_action_done(session, row, action_id, done == "yes")
-    return _back(session, row)
+    return back(session, row)
 
 
 @pages.post("/coaching/{coaching_id}/follow-up", name="coaching_follow_up")
@@ -325,9 +341,10 @@ def coaching_follow_up(
     result: Annotated[str, Form()],
     notes: Annotated[str, Form()] = "",
 ) -> Response:
-    row, owner = _coaching(session, actor, coaching_id)
-    require(actor, Action.COACHING_MANAGE, owner)
-    with refusals(_CONFLICTS):
+    row, agent = coaching_of(session, actor, coaching_id)
+    if not may(session, actor, Action.COACHING_MANAGE, agent):
+        raise HTTPException(403, "not allowed")
+    with refusals(CONFLICTS):
         service.follow_up(session, row, result=result, notes=notes)  # type: ignore[arg-type]
     audit(request, session, actor, "follow_up", "coaching", row.id, {"result": result})
-    return _back(session, row)
+    return back(session, row)

@@ -117,6 +117,7 @@ def interaction_page(
             "resolve": allowed(actor, Action.DISPUTE_RESOLVE, owner),
             "finalize": allowed(actor, Action.REVIEW_FINALIZE, owner),
             "promote": allowed(actor, Action.KNOWLEDGE_PROMOTE, owner),
+            "coach": allowed(actor, Action.COACHING_MANAGE, owner),
         },
     }
     return render(request, "interaction.html", context)
