@@ -62,11 +62,11 @@ def recent_scores(session: Session, agent: str, limit: int = RECENT) -> list[Rec
     ]
 
 
-def open_actions(session: Session, user_id: int) -> list[OpenAction]:
+def open_actions(session: Session, agent: str) -> list[OpenAction]:
     """Coaching action items not ticked yet, of coaching not closed, the soonest due first."""
     items = [
         OpenAction(c.id, c.title, a.text, a.due_on)
-        for c in coaching_for(session, user_id)
+        for c in coaching_for(session, agent)
         if c.state != "closed"
         for a in c.actions
         if not a.done
@@ -83,6 +83,6 @@ def agent_home(
     return Home(
         goals=agent_goals(session, agent, team, today, gettext),
         recent=recent_scores(session, agent),
-        actions=open_actions(session, actor.user_id),
+        actions=open_actions(session, agent),
         disputes=open_disputes(session, actor, target_days=target_days),
     )
