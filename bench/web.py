@@ -320,22 +320,80 @@ def measure(url: str, scored: list[int], requests: int) -> list[dict[str, Any]]:
         engine.dispose()
 
 
+def scored_ids(url: str) -> list[int]:
+    """The interactions the real engine scored (the detail pages)."""
+    from sqlalchemy import select
+
+    from callqa.db.engine import create_db_engine, session_factory
+    from callqa.scoring.models import EvaluationRow
+
+    engine = create_db_engine(url)
+    with session_factory(engine)() as session:
+        ids = list(
+            session.scalars(
+                select(EvaluationRow.interaction_id).where(EvaluationRow.engine_version != "bench").limit(300)
+            )
+        )
+    engine.dispose()
+    return ids
+
+
+REAL = 2000  # interactions stored through the real path; the rest are bulk-loaded (bench/web_data.py)
+
+
+def build(url: str, count: int, turns: int, fresh: bool) -> None:
+    """The database for ``count`` interactions, reused when a finished build with the same size exists."""
+    from web_data import bulk_load, is_done, mark_done
+
+    if not fresh and is_done(url, count, turns, 1):
+        print(f"reusing the {count}-interaction database")
+        return
+    started = time.perf_counter()
+    if url.startswith("postgresql"):
+        reset(url)
+    else:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    prepare(url, min(count, REAL))
+    if count > REAL:
+        bulk_load(url, count - REAL, turns=turns, seed=1, card_id=_card_id(url))
+    mark_done(url, count, turns, 1)
+    print(f"prepared {count} interactions in {time.perf_counter() - started:.0f} s")
+
+
+def _card_id(url: str) -> int:
+    from sqlalchemy import text
+
+    from callqa.db.engine import create_db_engine
+
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        ident = connection.execute(
+            text("SELECT max(id) FROM scorecards WHERE name = 'standard'")
+        ).scalar_one()
+    engine.dispose()
+    return int(ident)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--turns", type=int, default=8, help="turns per bulk-loaded call")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--database-url", help="a PostgreSQL database to use (emptied first); default SQLite")
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL database to use (rebuilt unless it holds this size)"
+    )
+    parser.add_argument("--fresh", action="store_true", help="rebuild even when a finished build exists")
+    parser.add_argument("--build-only", action="store_true", help="build (or find) the database and stop")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="callqa-web-bench-") as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'web.db'}"
-        if args.database_url:
-            reset(url)
-        started = time.perf_counter()
-        scored = prepare(url, args.count)
-        print(f"prepared {args.count} interactions in {time.perf_counter() - started:.0f} s")
-        rows = measure(url, scored, args.requests)
+    cache = ROOT / ".bench"
+    cache.mkdir(exist_ok=True)
+    url = args.database_url or f"sqlite:///{cache / f'web-{args.count}.db'}"
+    build(url, args.count, args.turns, args.fresh)
+    if args.build_only:
+        return
+    rows = measure(url, scored_ids(url), args.requests)
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(f"\n{backend}, {args.count} interactions, {args.requests} sequential requests per case\n")
     print("| case | web p50 ms | web p95 ms | web max ms | bare query p50 ms | web ÷ bare (p50) |")

@@ -29,6 +29,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.COACHING_RESPOND: set(),
         Action.LIVE_ASSIST: set(),
         Action.LIVE_HELP: set(),
+        Action.SEARCH_SHARE: {"own", "teammate", "other"},
     },
     "qa_analyst": {a: set(OWNERS) for a in Action}
     | {
@@ -44,6 +45,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.SEARCH_SHARE: {"own", "teammate", "other"},  # a saved search goes to a team, never "none"
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -80,6 +82,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.SEARCH_SHARE: {"own", "teammate"},  # the teams they lead
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -116,6 +119,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.DATA_ERASE: set(),
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
+        Action.SEARCH_SHARE: set(),  # an agent's saved searches stay private
     },
 }
 

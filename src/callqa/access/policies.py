@@ -52,6 +52,7 @@ class Action(StrEnum):
     DATA_ERASE = "data.erase"  # erase a customer on request (GDPR Art. 17)
     LEGAL_HOLD = "data.hold"  # put and release legal holds
     RETENTION_VIEW = "data.retention"  # the retention policies and what their next run would remove
+    SEARCH_SHARE = "search.share"  # share a saved search with a team (the owner's team); private ones: anyone
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,13 @@ def _schedules(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
 
 
+def _shares(actor: Actor, owner: Owner | None) -> bool:
+    """Staff share with any team, a supervisor with the teams they lead; agents keep searches private."""
+    if owner is None or owner.team is None or actor.role is UserRole.AGENT:
+        return False
+    return actor.role is not UserRole.SUPERVISOR or owner.team in actor.led_teams
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -163,6 +171,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.DATA_ERASE: _admin,
     Action.LEGAL_HOLD: _admin,
     Action.RETENTION_VIEW: _admin,
+    Action.SEARCH_SHARE: _shares,
 }
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, false, or_, select, text
+from sqlalchemy import ColumnElement, String, and_, bindparam, exists, false, func, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -110,20 +110,69 @@ def compact_search_index(session: Session) -> None:
         session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
 
 
-def _term_condition(term: Term) -> ColumnElement[bool]:
-    turns = select(TurnRow.interaction_id).where(_TurnMatch(" ".join(term.words)))
+class _TurnProbe(ColumnElement[Any]):
+    """This ``turns`` row holds the phrase, checked row by row (no set of every match is built)."""
+
+    type = NullType()
+    inherit_cache = False
+
+    def __init__(self, phrase: str) -> None:
+        self.phrase = phrase
+
+
+@compiles(_TurnProbe, "sqlite")
+def _sqlite_probe(element: _TurnProbe, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(bindparam(None, f'"{element.phrase}"', String), **kw)
+    turn_id = compiler.process(TurnRow.__table__.c.id, **kw)
+    # the rowid constraint lets FTS5 seek each doclist to this one turn instead of reading it whole
+    return f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {value} AND rowid = {turn_id})"
+
+
+@compiles(_TurnProbe, "postgresql")
+def _postgres_probe(element: _TurnProbe, compiler: SQLCompiler, **kw: Any) -> str:
+    return _postgres_match(_TurnMatch(element.phrase), compiler, **kw)
+
+
+COMMON = 20_000  # a term in more turns than this is checked per interaction, newest first (``probe``)
+
+
+def common_terms(session: Session, clauses: Sequence[Clause]) -> frozenset[Term]:
+    """The terms found in more than ``COMMON`` turns (counted no further than that).
+
+    A rare term is cheapest as the set of its interactions; a common one is not: building the set of a
+    word in a third of all turns costs seconds, while walking the interactions newest first and checking
+    each finds the first page after a few hundred."""
+    out = set()
+    for term in {term for clause in clauses for term in clause.terms}:
+        matches = select(TurnRow.id).where(_TurnMatch(" ".join(term.words))).limit(COMMON + 1).subquery()
+        if int(session.scalar(select(func.count()).select_from(matches)) or 0) > COMMON:
+            out.add(term)
+    return frozenset(out)
+
+
+def _term_condition(term: Term, probe: bool) -> ColumnElement[bool]:
+    phrase = " ".join(term.words)
+    if probe:
+        turns = select(TurnRow.id).where(TurnRow.interaction_id == InteractionRow.id, _TurnProbe(phrase))
+        if term.role is not None:
+            turns = turns.where(TurnRow.role == term.role)
+        return exists(turns)
+    found = select(TurnRow.interaction_id).where(_TurnMatch(phrase))
     if term.role is not None:
-        turns = turns.where(TurnRow.role == term.role)
-    return InteractionRow.id.in_(turns)
+        found = found.where(TurnRow.role == term.role)
+    return InteractionRow.id.in_(found)
 
 
-def search_condition(clauses: Sequence[Clause]) -> ColumnElement[bool] | None:
-    """The interactions matching every clause, as one condition on ``interactions`` (None: no clause)."""
+def search_condition(
+    clauses: Sequence[Clause], probe: frozenset[Term] = frozenset()
+) -> ColumnElement[bool] | None:
+    """The interactions matching every clause, as one condition on ``interactions`` (None: no clause);
+    the terms in ``probe`` are checked per interaction (``common_terms``), the others as sets."""
     if not clauses:
         return None
     parts: list[ColumnElement[bool]] = []
     for clause in clauses:
-        any_term = or_(false(), *(_term_condition(term) for term in clause.terms))
+        any_term = or_(false(), *(_term_condition(term, term in probe) for term in clause.terms))
         parts.append(~any_term if clause.negated else any_term)
     return and_(*parts)
 

@@ -16,10 +16,11 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
 from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
-from callqa.interactions.fulltext import Snippet, parse, search_condition, snippets
+from callqa.interactions.fulltext import Snippet, Term, common_terms, parse, search_condition, snippets
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import interaction_conditions
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
+from callqa.views.choices import distinct_values
 
 MAX_PAGE = 200
 
@@ -53,12 +54,21 @@ class Hit:
         return data
 
 
+COUNT_CAP = 1000  # matches counted no further: "more than 1,000" instead of a count over a million rows
+MAX_OFFSET = 10_000  # pages reach this far into a list; narrow the filters to see older ones
+
+
 @dataclass(frozen=True)
 class SearchPage:
     hits: list[Hit]
-    total: int
+    total: int  # the number of matches, at most COUNT_CAP + 1 (see ``capped``)
     offset: int
     limit: int
+
+    @property
+    def capped(self) -> bool:
+        """More than ``COUNT_CAP`` interactions match (``total`` is then not their number)."""
+        return self.total > COUNT_CAP
 
 
 def current_evaluation(flt: InteractionQuery) -> ColumnElement[bool]:
@@ -96,9 +106,12 @@ def _analysis_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     return out
 
 
-def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
+def query_conditions(
+    flt: InteractionQuery, probe: frozenset[Term] = frozenset()
+) -> list[ColumnElement[bool]]:
     """Every field of the query as SQL conditions on ``interactions`` joined (outer) to the evaluation it
-    reads (``current_evaluation``); analysis and insight facts as sub-queries."""
+    reads (``current_evaluation``); analysis and insight facts as sub-queries. The search terms in
+    ``probe`` are checked per interaction (``fulltext.common_terms``)."""
     out = interaction_conditions(flt)
     if flt.min_score is not None:
         out.append(EvaluationRow.score >= flt.min_score)
@@ -118,7 +131,7 @@ def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
             )
         )
     if flt.q:
-        found = search_condition(parse(flt.q))
+        found = search_condition(parse(flt.q), probe)
         if found is not None:
             out.append(found)
     return out + _analysis_conditions(flt) + _fact_conditions(flt)
@@ -187,13 +200,16 @@ def search_interactions(
     """A page of matching interactions within ``scope`` (the caller's access rule), in ``sort`` order
     (default newest first); with a text search, each hit carries its snippet."""
     limit = max(1, min(limit, MAX_PAGE))
+    if offset > MAX_OFFSET:
+        raise CallqaError(ErrorCode.V160, offset=offset, most=MAX_OFFSET)
     sort = sort_key(sort)
     if flt.failed:
         flt = replace(flt, failed=failed_criterion_id(session, flt))
     sentiment = _sentiment()
     joined = current_evaluation(flt)
-    where = and_(scope if scope is not None else true(), *query_conditions(flt))
-    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where)
+    probe = common_terms(session, parse(flt.q)) if flt.q else frozenset()
+    where = and_(scope if scope is not None else true(), *query_conditions(flt, probe))
+    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where).limit(COUNT_CAP + 1)
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     query = (
         select(
@@ -285,16 +301,13 @@ def criterion_choices(session: Session, flt: InteractionQuery) -> list[tuple[str
 
 def facet_values(session: Session, *, scope: ColumnElement[bool] | None = None) -> dict[str, list[str]]:
     """The distinct agents, teams, queues, channels and languages within ``scope`` (filter choices)."""
-    out: dict[str, list[str]] = {}
-    for name, column in (
-        ("agent", InteractionRow.agent),
-        ("team", InteractionRow.team),
-        ("queue", InteractionRow.queue),
-        ("channel", InteractionRow.channel),
-        ("language", InteractionRow.language),
-    ):
-        query = select(column).where(column.is_not(None)).distinct().order_by(column)
-        if scope is not None:
-            query = query.where(scope)
-        out[name] = [str(v) for v in session.scalars(query)]
-    return out
+    return {
+        name: distinct_values(session, column, where=scope)
+        for name, column in (
+            ("agent", InteractionRow.agent),
+            ("team", InteractionRow.team),
+            ("queue", InteractionRow.queue),
+            ("channel", InteractionRow.channel),
+            ("language", InteractionRow.language),
+        )
+    }
