@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, exists, false, func, or_, select, text
+from sqlalchemy import ColumnElement, String, and_, bindparam, exists, false, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -133,7 +133,33 @@ def _postgres_probe(element: _TurnProbe, compiler: SQLCompiler, **kw: Any) -> st
     return _postgres_match(_TurnMatch(element.phrase), compiler, **kw)
 
 
-COMMON = 20_000  # a term in more turns than this is checked per interaction, newest first (``probe``)
+COMMON = 100_000  # a term in more turns than this is checked per interaction, newest first (``probe``)
+
+
+class _TermCount(ColumnElement[Any]):
+    """How many turns hold the phrase, counted no further than ``most``."""
+
+    type = NullType()
+    inherit_cache = False
+
+    def __init__(self, phrase: str, most: int) -> None:
+        self.phrase = phrase
+        self.most = most
+
+
+@compiles(_TermCount, "sqlite")
+def _sqlite_count(element: _TermCount, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(bindparam(None, f'"{element.phrase}"', String), **kw)
+    return (
+        f"(SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {value}"
+        f" LIMIT {int(element.most)}))"
+    )
+
+
+@compiles(_TermCount, "postgresql")
+def _postgres_count(element: _TermCount, compiler: SQLCompiler, **kw: Any) -> str:
+    match = _postgres_match(_TurnMatch(element.phrase), compiler, **kw)
+    return f"(SELECT count(*) FROM (SELECT 1 FROM turns WHERE {match} LIMIT {int(element.most)}) AS hits)"
 
 
 def common_terms(session: Session, clauses: Sequence[Clause]) -> frozenset[Term]:
@@ -144,8 +170,7 @@ def common_terms(session: Session, clauses: Sequence[Clause]) -> frozenset[Term]
     each finds the first page after a few hundred."""
     out = set()
     for term in {term for clause in clauses for term in clause.terms}:
-        matches = select(TurnRow.id).where(_TurnMatch(" ".join(term.words))).limit(COMMON + 1).subquery()
-        if int(session.scalar(select(func.count()).select_from(matches)) or 0) > COMMON:
+        if int(session.scalar(select(_TermCount(" ".join(term.words), COMMON + 1))) or 0) > COMMON:
             out.add(term)
     return frozenset(out)
 

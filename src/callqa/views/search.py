@@ -55,20 +55,24 @@ class Hit:
 
 
 COUNT_CAP = 1000  # matches counted no further: "more than 1,000" instead of a count over a million rows
+# A search for a common word (checked per interaction) counts only a few pages past the one shown: each
+# match counted costs a check of its turns, and the 1,000th lies thousands of interactions deep.
+PROBED_PAGES = 4
 MAX_OFFSET = 10_000  # pages reach this far into a list; narrow the filters to see older ones
 
 
 @dataclass(frozen=True)
 class SearchPage:
     hits: list[Hit]
-    total: int  # the number of matches, at most COUNT_CAP + 1 (see ``capped``)
+    total: int  # the number of matches, at most ``cap`` + 1 (see ``capped``)
     offset: int
     limit: int
+    cap: int = COUNT_CAP  # counted no further than this
 
     @property
     def capped(self) -> bool:
-        """More than ``COUNT_CAP`` interactions match (``total`` is then not their number)."""
-        return self.total > COUNT_CAP
+        """More than ``cap`` interactions match (``total`` is then not their number)."""
+        return self.total > self.cap
 
 
 def current_evaluation(flt: InteractionQuery) -> ColumnElement[bool]:
@@ -209,7 +213,8 @@ def search_interactions(
     joined = current_evaluation(flt)
     probe = common_terms(session, parse(flt.q)) if flt.q else frozenset()
     where = and_(scope if scope is not None else true(), *query_conditions(flt, probe))
-    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where).limit(COUNT_CAP + 1)
+    cap = min(COUNT_CAP, max(0, offset) + limit * (1 + PROBED_PAGES)) if probe else COUNT_CAP
+    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where).limit(cap + 1)
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     query = (
         select(
@@ -262,7 +267,7 @@ def search_interactions(
     if flt.q:
         found = snippets(session, [hit.id for hit in hits], parse(flt.q))
         hits = [replace(hit, snippet=found.get(hit.id)) for hit in hits]
-    return SearchPage(hits, total, offset, limit)
+    return SearchPage(hits, total, offset, limit, cap)
 
 
 def failed_criterion_id(session: Session, flt: InteractionQuery) -> str | None:

@@ -10,7 +10,7 @@ from callqa.access.policies import Action, interaction_scope
 from callqa.interactions.queries import get_interaction
 from callqa.scoring.queries import StoredEvaluation, analysis_for, evaluations_for
 from callqa.views.review import visible_review
-from callqa.views.search import COUNT_CAP, MAX_PAGE, SORTS, search_interactions, sort_key
+from callqa.views.search import MAX_PAGE, SORTS, search_interactions, sort_key
 from callqa.web.deps import MAX_ID, CurrentActor, DbSession, RowId, audit, require
 from callqa.web.filters import QueryParams, checked
 from callqa.web.routes.pages import owner_of
@@ -55,7 +55,7 @@ def list_interactions(
     )
     audit(request, session, actor, "search", "interaction", None, flt.as_params())
     return {
-        "total": min(found.total, COUNT_CAP),
+        "total": min(found.total, found.cap),
         "total_capped": found.capped,  # more than ``total`` match: the count stops there
         "offset": found.offset,
         "limit": found.limit,

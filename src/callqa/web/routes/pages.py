@@ -24,7 +24,6 @@ from callqa.views.choices import moment_choices, reason_choices
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
 from callqa.views.search import (
-    COUNT_CAP,
     MAX_OFFSET,
     criterion_choices,
     facet_values,
@@ -89,9 +88,8 @@ def interactions_page(
         "criteria": criterion_choices(session, flt),
         "sort": sort,
         "page": page,
-        "count_cap": COUNT_CAP,
         "max_offset": MAX_OFFSET,
-        # a capped count (more than COUNT_CAP) knows no last page: "older" leads on while pages are full
+        # a capped count knows no last page: "older" leads on while pages are full
         "pages": max(1, -(-found.total // PAGE_SIZE)) if not found.capped else None,
     }
     return render(request, "interactions.html", context)
