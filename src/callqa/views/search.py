@@ -192,6 +192,41 @@ def _order(sort: str, sentiment: Any) -> list[UnaryExpression[Any]]:
     return [first.nulls_last(), InteractionRow.id.desc()]
 
 
+EVALUATION_SORTS = ("score", "final_score", "review_state")
+
+
+def _evaluated_first(
+    session: Session, columns: Any, joined: Any, where: Any, sort: str, limit: int, offset: int
+) -> list[Any]:
+    """A page sorted by a column of the evaluation, blanks last, ties newest id first: the interactions
+    with a value come from an index over that column (``ix_evaluations_sort_*``), walked in order, then
+    those without one (no evaluation, or no value) newest first. One query over the outer join would sort
+    every interaction before it could return the first 50."""
+    column = SORTS[sort.removeprefix("-")]
+    key = column.desc() if sort.startswith("-") else column.asc()
+    valued = columns.join(EvaluationRow, joined).where(where, column.is_not(None))
+    rows = list(
+        session.execute(valued.order_by(key, EvaluationRow.interaction_id.desc()).limit(limit).offset(offset))
+    )
+    if len(rows) == limit:
+        return rows
+    # how many have a value: the page reached past them (``offset`` is at most MAX_OFFSET)
+    before = offset + len(rows) if rows else _count(session, valued.limit(offset))
+    blank = or_(EvaluationRow.id.is_(None), column.is_(None))
+    rest = (
+        columns.outerjoin(EvaluationRow, joined)
+        .where(where, blank)
+        .order_by(InteractionRow.id.desc())
+        .limit(limit - len(rows))
+        .offset(max(0, offset - before))
+    )
+    return rows + list(session.execute(rest))
+
+
+def _count(session: Session, query: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
 def search_interactions(
     session: Session,
     flt: InteractionQuery,
@@ -216,32 +251,31 @@ def search_interactions(
     cap = min(COUNT_CAP, max(0, offset) + limit * (1 + PROBED_PAGES)) if probe else COUNT_CAP
     base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where).limit(cap + 1)
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
-    query = (
-        select(
-            InteractionRow.id,
-            InteractionRow.external_id,
-            InteractionRow.channel,
-            InteractionRow.language,
-            InteractionRow.agent,
-            InteractionRow.team,
-            InteractionRow.queue,
-            InteractionRow.started_at,
-            InteractionRow.duration_ms,
-            InteractionRow.csat,
-            InteractionRow.csat_scale,
-            EvaluationRow.score,
-            EvaluationRow.auto_failed,
-            EvaluationRow.id.label("evaluation_id"),
-            EvaluationRow.ai_score,
-            EvaluationRow.review_state,
-            sentiment.label("sentiment"),
-        )
-        .outerjoin(EvaluationRow, joined)
-        .where(where)
-        .order_by(*_order(sort, sentiment))
-        .limit(limit)
-        .offset(max(0, offset))
+    columns = select(
+        InteractionRow.id,
+        InteractionRow.external_id,
+        InteractionRow.channel,
+        InteractionRow.language,
+        InteractionRow.agent,
+        InteractionRow.team,
+        InteractionRow.queue,
+        InteractionRow.started_at,
+        InteractionRow.duration_ms,
+        InteractionRow.csat,
+        InteractionRow.csat_scale,
+        EvaluationRow.score,
+        EvaluationRow.auto_failed,
+        EvaluationRow.id.label("evaluation_id"),
+        EvaluationRow.ai_score,
+        EvaluationRow.review_state,
+        sentiment.label("sentiment"),
     )
+    offset = max(0, offset)
+    if sort.removeprefix("-") in EVALUATION_SORTS:
+        rows = _evaluated_first(session, columns, joined, where, sort, limit, offset)
+    else:
+        query = columns.outerjoin(EvaluationRow, joined).where(where).order_by(*_order(sort, sentiment))
+        rows = list(session.execute(query.limit(limit).offset(offset)))
     hits = [
         Hit(
             id=r.id,
@@ -262,7 +296,7 @@ def search_interactions(
             review_state=r.review_state,
             sentiment=r.sentiment,
         )
-        for r in session.execute(query)
+        for r in rows
     ]
     if flt.q:
         found = snippets(session, [hit.id for hit in hits], parse(flt.q))

@@ -2,7 +2,8 @@
 
 ``saved_searches`` holds a user's named search (the list page's parameters only: the viewer's scope is
 applied when it runs), private or shared with one team. The new indexes serve the filter pick-lists read
-by a loose index scan (channel, language) and the team lists walked newest first.
+by a loose index scan (channel, language) and the team lists walked newest first, and
+the lists sorted by score or final score.
 
 Revision ID: 0027
 Revises: 0023
@@ -25,6 +26,12 @@ INDEXES = (
     ("ix_interactions_channel", "interactions", ["channel"]),
     ("ix_interactions_language", "interactions", ["language"]),
     ("ix_interactions_team_started_at", "interactions", ["team", "started_at"]),
+    (
+        "ix_evaluations_sort_ai_score",
+        "evaluations",
+        ["scorecard_name", "is_current", "ai_score", "interaction_id"],
+    ),
+    ("ix_evaluations_sort_score", "evaluations", ["scorecard_name", "is_current", "score", "interaction_id"]),
 )
 
 
