@@ -49,7 +49,9 @@ def test_checking_per_interaction_finds_what_the_set_finds(
     db: Database, monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:
     _store(db, 40)
-    monkeypatch.setattr(fulltext, "COMMON", 10)  # every word here is "common" at this size
+    monkeypatch.setattr(
+        fulltext, "COMMON", {"sqlite": 10, "postgresql": 10}
+    )  # every word here is "common" at this size
     with db.factory() as session:
         clauses = parse(query)
         probed = common_terms(session, clauses)
@@ -77,7 +79,7 @@ def test_counts_stop_at_the_cap_and_pages_at_a_depth(db: Database, monkeypatch: 
         assert found.capped and found.total == 26 and found.cap == 25
         few = search_interactions(session, InteractionQuery(team="North"), scope=true(), limit=10)
         assert not few.capped and few.total == 20
-        monkeypatch.setattr(fulltext, "COMMON", 10)
+        monkeypatch.setattr(fulltext, "COMMON", {"sqlite": 10, "postgresql": 10})
         probed = search_interactions(session, InteractionQuery(q="the"), scope=true(), limit=3)
         assert probed.cap == 3 * (1 + search.PROBED_PAGES) and probed.capped  # 15: a few pages counted
         with pytest.raises(CallqaError, match=r"\[V160\].*10000"):

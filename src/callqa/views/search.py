@@ -16,7 +16,15 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
 from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
-from callqa.interactions.fulltext import Snippet, Term, common_terms, parse, search_condition, snippets
+from callqa.interactions.fulltext import (
+    Snippet,
+    Term,
+    common_terms,
+    parse,
+    prepare_search,
+    search_condition,
+    snippets,
+)
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import interaction_conditions
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
@@ -246,6 +254,8 @@ def search_interactions(
         flt = replace(flt, failed=failed_criterion_id(session, flt))
     sentiment = _sentiment()
     joined = current_evaluation(flt)
+    if flt.q:
+        prepare_search(session)
     probe = common_terms(session, parse(flt.q)) if flt.q else frozenset()
     where = and_(scope if scope is not None else true(), *query_conditions(flt, probe))
     cap = min(COUNT_CAP, max(0, offset) + limit * (1 + PROBED_PAGES)) if probe else COUNT_CAP

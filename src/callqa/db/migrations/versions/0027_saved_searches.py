@@ -34,6 +34,11 @@ INDEXES = (
     ("ix_evaluations_sort_score", "evaluations", ["scorecard_name", "is_current", "score", "interaction_id"]),
 )
 
+PG_ORDER = (
+    "CREATE INDEX ix_pg_order_started ON interactions (started_at DESC NULLS LAST, id DESC)",
+    "CREATE INDEX ix_pg_order_team_started ON interactions (team, started_at DESC NULLS LAST, id DESC)",
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -49,9 +54,17 @@ def upgrade() -> None:
     op.create_index("ix_saved_searches_team", "saved_searches", ["team"])
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    if op.get_bind().dialect.name == "postgresql":
+        # newest first with blanks last, as the list sorts: a plain index read backwards puts NULLs first,
+        # so PostgreSQL would sort every row for each page
+        for statement in PG_ORDER:
+            op.execute(statement)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_pg_order_started")
+        op.execute("DROP INDEX IF EXISTS ix_pg_order_team_started")
     for name, table, _ in INDEXES:
         op.drop_index(name, table_name=table)
     op.drop_index("ix_saved_searches_team", table_name="saved_searches")
