@@ -260,6 +260,9 @@ def search_interactions(
     where = and_(scope if scope is not None else true(), *query_conditions(flt, probe))
     cap = min(COUNT_CAP, max(0, offset) + limit * (1 + PROBED_PAGES)) if probe else COUNT_CAP
     base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where).limit(cap + 1)
+    if probe and sort == DEFAULT_SORT:
+        # counted where the page looked (newest first), not from wherever the planner starts
+        base = base.order_by(*_order(sort, sentiment))
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     columns = select(
         InteractionRow.id,
