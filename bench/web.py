@@ -355,12 +355,12 @@ def measure(url: str, scored: list[int], requests: int) -> list[dict[str, Any]]:
 
 
 def check_sample(url: str, size: int = 3000) -> list[tuple[str, int, bool]]:
-    """Each search's matches among ``size`` random interactions, both ways the SQL can check a word (as a
-    set, and per interaction), against a Python scan of their stored words: (query, matches, all equal)."""
+    """Each search's matches among ``size`` random interactions, as the search plans it and with every word
+    checked per interaction, against a Python scan of their stored words: (query, matches, all equal)."""
     from sqlalchemy import select
 
     from callqa.db.engine import create_db_engine, session_factory
-    from callqa.interactions.fulltext import parse, search_condition
+    from callqa.interactions.fulltext import common_terms, parse, search_condition
     from callqa.interactions.models import InteractionRow, TurnRow
 
     engine = create_db_engine(url)
@@ -379,7 +379,9 @@ def check_sample(url: str, size: int = 3000) -> list[tuple[str, int, bool]]:
             clauses = parse(query)
             expected = {i for i, turns in said.items() if _matches(turns, clauses)}
             answers = []
-            for probe in (frozenset(), frozenset(t for c in clauses for t in c.terms)):
+            # the plan the search chooses, and every term checked per interaction (a common word's set
+            # would be millions of ids, which no search builds)
+            for probe in (common_terms(session, clauses), frozenset(t for c in clauses for t in c.terms)):
                 condition = search_condition(clauses, probe)
                 found = select(InteractionRow.id).where(InteractionRow.id.in_(sample), condition)  # type: ignore[arg-type]
                 answers.append(set(session.scalars(found)))
