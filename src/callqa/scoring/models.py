@@ -69,7 +69,6 @@ class EvaluationRow(Base):
         Index("ix_evaluations_created_at", "created_at"),
         # the list sorted by score or final score walks these (views.search)
         Index("ix_evaluations_sort_ai_score", "scorecard_name", "is_current", "ai_score", "interaction_id"),
-        Index("ix_evaluations_sort_score", "scorecard_name", "is_current", "score", "interaction_id"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import True_
 
 from callqa.analysis.reasons import load_reasons
 from callqa.insights.contact_reasons import reason_titles
@@ -31,9 +32,16 @@ MOMENT_TITLES = {
 def distinct_values(
     session: Session, column: Any, *, where: ColumnElement[bool] | None = None, table: Any = InteractionRow
 ) -> list[str]:
-    """The distinct non-null values of ``column`` in order, by a loose index scan: one index seek per value
-    (``min(column) > previous``) instead of reading every row."""
-    conditions = [column.is_not(None)] + ([where] if where is not None else [])
+    """The distinct non-null values of ``column`` in order. Unrestricted (``where`` None or always true), by
+    a loose index scan: one index seek per value (``min(column) > previous``) instead of reading every row.
+    Within a scope (a supervisor's teams, an agent's own calls) each seek would skip over the rows of
+    everyone else, so there the rows in scope are read once instead."""
+    if where is not None and not isinstance(where, True_):
+        plain = (
+            select(column).select_from(table).where(column.is_not(None), where).distinct().order_by(column)
+        )
+        return [str(v) for v in session.scalars(plain)]
+    conditions = [column.is_not(None)]
     first = select(func.min(column).label("v")).select_from(table).where(*conditions)
     walk = first.cte("walk", recursive=True)
     following = select(func.min(column)).select_from(table).where(*conditions, column > walk.c.v)

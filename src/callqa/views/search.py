@@ -207,7 +207,8 @@ def _evaluated_first(
     session: Session, columns: Any, joined: Any, where: Any, sort: str, limit: int, offset: int
 ) -> list[Any]:
     """A page sorted by a column of the evaluation, blanks last, ties newest id first: the interactions
-    with a value come from an index over that column (``ix_evaluations_sort_*``), walked in order, then
+    with a value come in that column's order (the AI score from ``ix_evaluations_sort_ai_score``, walked
+    in order; an index over the final score would lure SQLite into reading a score band through it), then
     those without one (no evaluation, or no value) newest first. One query over the outer join would sort
     every interaction before it could return the first 50."""
     column = SORTS[sort.removeprefix("-")]

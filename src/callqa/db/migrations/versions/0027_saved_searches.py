@@ -3,7 +3,7 @@
 ``saved_searches`` holds a user's named search (the list page's parameters only: the viewer's scope is
 applied when it runs), private or shared with one team. The new indexes serve the filter pick-lists read
 by a loose index scan (channel, language) and the team lists walked newest first, and
-the lists sorted by score or final score.
+the list sorted by score.
 
 Revision ID: 0027
 Revises: 0023
@@ -31,7 +31,6 @@ INDEXES = (
         "evaluations",
         ["scorecard_name", "is_current", "ai_score", "interaction_id"],
     ),
-    ("ix_evaluations_sort_score", "evaluations", ["scorecard_name", "is_current", "score", "interaction_id"]),
 )
 
 PG_ORDER = (
