@@ -240,6 +240,9 @@ def bulk_load(url: str, count: int, *, turns: int, seed: int, card_id: int, log:
     indexes = _secondary_indexes(BULK_TABLES)
     for index in indexes:
         index.drop(engine, checkfirst=True)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP INDEX IF EXISTS ix_turns_search_vector")
     batches = _rows(pool, first_id, first_turn, count, turns, seed)
     if engine.dialect.name == "sqlite":
         _load_sqlite(engine, batches, card_id, eval_base, log)
@@ -258,8 +261,7 @@ def bulk_load(url: str, count: int, *, turns: int, seed: int, card_id: int, log:
         else:
             connection.exec_driver_sql("SET maintenance_work_mem = '1GB'")
             connection.exec_driver_sql(
-                "CREATE INDEX IF NOT EXISTS ix_turns_search ON turns"
-                " USING gin (to_tsvector('simple'::regconfig, search_text))"
+                "CREATE INDEX IF NOT EXISTS ix_turns_search_vector ON turns USING gin (search_vector)"
             )
             for table in BULK_TABLES:
                 connection.exec_driver_sql(
