@@ -62,6 +62,10 @@ def upgrade() -> None:
     op.create_index("ix_saved_searches_team", "saved_searches", ["team"])
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    if op.get_bind().dialect.name == "sqlite":
+        # 0022's rebuild leaves the index in many segments; merged, checking one turn for a word (what a
+        # search for a common word does, newest first) seeks one doclist: 10-30x faster at 1M
+        op.execute("INSERT INTO turns_fts(turns_fts) VALUES ('optimize')")
     if op.get_bind().dialect.name == "postgresql":
         # newest first with blanks last, as the list sorts: a plain index read backwards puts NULLs first,
         # so PostgreSQL would sort every row for each page
