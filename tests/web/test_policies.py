@@ -36,6 +36,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.COACHING_RESPOND: set(),
         Action.LIVE_ASSIST: set(),
         Action.LIVE_HELP: set(),
+        Action.SEARCH_SHARE: {"own", "teammate", "other"},
     },
     "qa_analyst": {a: set(OWNERS) for a in Action}
     | {
@@ -52,6 +53,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LEGAL_HOLD: set(),
         Action.RETENTION_VIEW: set(),
         Action.GOAL_MANAGE: set(),  # goals are set by admins and supervisors
+        Action.SEARCH_SHARE: {"own", "teammate", "other"},  # a saved search goes to a team, never "none"
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -92,6 +94,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_VIEW: {"own", "teammate", "none"},
         Action.GOAL_MANAGE: {"own", "teammate", "none"},  # their teams' goals (none: the form at all)
         Action.LEADERBOARD_VIEW: set(OWNERS),
+        Action.SEARCH_SHARE: {"own", "teammate"},  # the teams they lead
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -132,6 +135,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_VIEW: {"own", "none"},
         Action.GOAL_MANAGE: set(),
         Action.LEADERBOARD_VIEW: set(OWNERS),  # their own place and the team median only (no names)
+        Action.SEARCH_SHARE: set(),  # an agent's saved searches stay private
     },
 }
 

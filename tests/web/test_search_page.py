@@ -109,3 +109,30 @@ def test_the_failed_criterion_is_picked_by_title_in_any_case(web: Web) -> None:
         assert client.get("/api/interactions", params={"failed": name}).json()["total"] == len(failed)
     page = client.get("/interactions", params={"failed": title.upper()})
     assert f'<option value="identity_before_account" selected>{title}</option>' in page.text
+
+
+def test_sorting_by_an_evaluation_column_pages_through_blanks_last(web: Web) -> None:
+    _add(web)  # one interaction with no evaluation: it sorts after every score
+    client = web.signed_in("analyst").client
+    with web.db.factory() as session:
+        rows = session.execute(
+            select(InteractionRow.id, EvaluationRow.ai_score).outerjoin(
+                EvaluationRow,
+                (EvaluationRow.interaction_id == InteractionRow.id) & EvaluationRow.is_current.is_(True),
+            )
+        ).all()
+    for sort in ("-score", "score"):
+        sign = -1 if sort.startswith("-") else 1
+        expected = [
+            r.id for r in sorted(rows, key=lambda r: (r.ai_score is None, sign * (r.ai_score or 0), -r.id))
+        ]
+        whole = [
+            i["id"]
+            for i in client.get("/api/interactions", params={"sort": sort, "limit": 200}).json()["items"]
+        ]
+        assert whole == expected, sort
+        paged: list[int] = []
+        for offset in range(0, len(expected) + 7, 7):
+            answer = client.get("/api/interactions", params={"sort": sort, "limit": 7, "offset": offset})
+            paged += [i["id"] for i in answer.json()["items"]]
+        assert paged == expected, sort

@@ -56,6 +56,7 @@ class Action(StrEnum):
     GOAL_VIEW = "goal.view"  # goals: no owner, the goals list; a centre, team or agent goal
     GOAL_MANAGE = "goal.manage"  # set, change, remove goals (no owner: the goals page's form at all)
     LEADERBOARD_VIEW = "leaderboard.view"  # the leaderboard (an agent sees only their place, no names)
+    SEARCH_SHARE = "search.share"  # share a saved search with a team (the owner's team); private ones: anyone
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,13 @@ def _goal_manage(actor: Actor, owner: Owner | None) -> bool:
     return owner is None or (owner != CENTRE and sees(actor, owner))
 
 
+def _shares(actor: Actor, owner: Owner | None) -> bool:
+    """Staff share with any team, a supervisor with the teams they lead; agents keep searches private."""
+    if owner is None or owner.team is None or actor.role is UserRole.AGENT:
+        return False
+    return actor.role is not UserRole.SUPERVISOR or owner.team in actor.led_teams
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -193,6 +201,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.GOAL_VIEW: _goal_view,
     Action.GOAL_MANAGE: _goal_manage,
     Action.LEADERBOARD_VIEW: _everyone,
+    Action.SEARCH_SHARE: _shares,
 }
 
 

@@ -188,6 +188,13 @@ class ErrorCode(Enum):
     V142 = "coaching {coaching}: action item {item}: {reason}"
     V143 = "interaction {interaction}, turn {turn}: {reason}"
     V144 = "coaching {coaching} has no action item {item}"
+    V160 = "page starting at row {offset} is past the last one shown ({most}); narrow the filters instead"
+    V161 = "saved search: the name is empty"
+    V162 = "saved search '{name}' already exists for {owner}"
+    V163 = "saved search '{name}': team '{team}' is not one of yours ({teams})"
+    V164 = "saved search '{name}': {reason}"
+    V165 = "saved search {ident} not found"
+    V166 = "saved search '{name}' belongs to {owner}; only they (or an admin) can delete it"
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"

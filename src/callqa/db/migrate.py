@@ -12,8 +12,10 @@ from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The full-text index (0022) lives outside the models: SQLite's FTS5 table with its shadow tables and
-# PostgreSQL's expression index; comparing or autogenerating must leave them alone.
-SEARCH_INDEX_NAMES = ("turns_fts", "ix_turns_search")
+# PostgreSQL's index; so do PostgreSQL's stored ``turns.search_vector`` and its newest-first orderings
+# (0027: SQLite has no NULLS LAST in an index and needs none); comparing or autogenerating must leave them
+# alone.
+SEARCH_INDEX_NAMES = ("turns_fts", "ix_turns_search", "ix_pg_order_", "search_vector")
 
 
 def is_modelled(name: str | None, type_: str, parent_names: object) -> bool:

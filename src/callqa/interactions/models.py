@@ -23,6 +23,9 @@ class InteractionRow(Base):
         Index("ix_interactions_recording_sha256", "recording_sha256"),
         Index("ix_interactions_updated_at", "updated_at"),
         Index("ix_interactions_customer", "customer"),
+        Index("ix_interactions_channel", "channel"),
+        Index("ix_interactions_language", "language"),
+        Index("ix_interactions_team_started_at", "team", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)

@@ -67,6 +67,8 @@ class EvaluationRow(Base):
         Index("ix_evaluations_interaction_id", "interaction_id", "is_current"),
         Index("ix_evaluations_scorecard_name", "scorecard_name", "is_current"),
         Index("ix_evaluations_created_at", "created_at"),
+        # the list sorted by score or final score walks these (views.search)
+        Index("ix_evaluations_sort_ai_score", "scorecard_name", "is_current", "ai_score", "interaction_id"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)

@@ -16,10 +16,19 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.query import CSAT_BANDS, SENTIMENTS, InteractionQuery
 from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
-from callqa.interactions.fulltext import Snippet, parse, search_condition, snippets
+from callqa.interactions.fulltext import (
+    Snippet,
+    Term,
+    common_terms,
+    parse,
+    prepare_search,
+    search_condition,
+    snippets,
+)
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.queries import interaction_conditions
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
+from callqa.views.choices import distinct_values
 
 MAX_PAGE = 200
 
@@ -53,12 +62,25 @@ class Hit:
         return data
 
 
+COUNT_CAP = 1000  # matches counted no further: "more than 1,000" instead of a count over a million rows
+# A search for a common word (checked per interaction) counts only a few pages past the one shown: each
+# match counted costs a check of its turns, and the 1,000th lies thousands of interactions deep.
+PROBED_PAGES = 4
+MAX_OFFSET = 10_000  # pages reach this far into a list; narrow the filters to see older ones
+
+
 @dataclass(frozen=True)
 class SearchPage:
     hits: list[Hit]
-    total: int
+    total: int  # the number of matches, at most ``cap`` + 1 (see ``capped``)
     offset: int
     limit: int
+    cap: int = COUNT_CAP  # counted no further than this
+
+    @property
+    def capped(self) -> bool:
+        """More than ``cap`` interactions match (``total`` is then not their number)."""
+        return self.total > self.cap
 
 
 def current_evaluation(flt: InteractionQuery) -> ColumnElement[bool]:
@@ -96,9 +118,12 @@ def _analysis_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     return out
 
 
-def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
+def query_conditions(
+    flt: InteractionQuery, probe: frozenset[Term] = frozenset()
+) -> list[ColumnElement[bool]]:
     """Every field of the query as SQL conditions on ``interactions`` joined (outer) to the evaluation it
-    reads (``current_evaluation``); analysis and insight facts as sub-queries."""
+    reads (``current_evaluation``); analysis and insight facts as sub-queries. The search terms in
+    ``probe`` are checked per interaction (``fulltext.common_terms``)."""
     out = interaction_conditions(flt)
     if flt.min_score is not None:
         out.append(EvaluationRow.score >= flt.min_score)
@@ -118,7 +143,7 @@ def query_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
             )
         )
     if flt.q:
-        found = search_condition(parse(flt.q))
+        found = search_condition(parse(flt.q), probe)
         if found is not None:
             out.append(found)
     return out + _analysis_conditions(flt) + _fact_conditions(flt)
@@ -175,6 +200,42 @@ def _order(sort: str, sentiment: Any) -> list[UnaryExpression[Any]]:
     return [first.nulls_last(), InteractionRow.id.desc()]
 
 
+EVALUATION_SORTS = ("score", "final_score", "review_state")
+
+
+def _evaluated_first(
+    session: Session, columns: Any, joined: Any, where: Any, sort: str, limit: int, offset: int
+) -> list[Any]:
+    """A page sorted by a column of the evaluation, blanks last, ties newest id first: the interactions
+    with a value come in that column's order (the AI score from ``ix_evaluations_sort_ai_score``, walked
+    in order; an index over the final score would lure SQLite into reading a score band through it), then
+    those without one (no evaluation, or no value) newest first. One query over the outer join would sort
+    every interaction before it could return the first 50."""
+    column = SORTS[sort.removeprefix("-")]
+    key = column.desc() if sort.startswith("-") else column.asc()
+    valued = columns.join(EvaluationRow, joined).where(where, column.is_not(None))
+    rows = list(
+        session.execute(valued.order_by(key, EvaluationRow.interaction_id.desc()).limit(limit).offset(offset))
+    )
+    if len(rows) == limit:
+        return rows
+    # how many have a value: the page reached past them (``offset`` is at most MAX_OFFSET)
+    before = offset + len(rows) if rows else _count(session, valued.limit(offset))
+    blank = or_(EvaluationRow.id.is_(None), column.is_(None))
+    rest = (
+        columns.outerjoin(EvaluationRow, joined)
+        .where(where, blank)
+        .order_by(InteractionRow.id.desc())
+        .limit(limit - len(rows))
+        .offset(max(0, offset - before))
+    )
+    return rows + list(session.execute(rest))
+
+
+def _count(session: Session, query: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
 def search_interactions(
     session: Session,
     flt: InteractionQuery,
@@ -187,40 +248,48 @@ def search_interactions(
     """A page of matching interactions within ``scope`` (the caller's access rule), in ``sort`` order
     (default newest first); with a text search, each hit carries its snippet."""
     limit = max(1, min(limit, MAX_PAGE))
+    if offset > MAX_OFFSET:
+        raise CallqaError(ErrorCode.V160, offset=offset, most=MAX_OFFSET)
     sort = sort_key(sort)
     if flt.failed:
         flt = replace(flt, failed=failed_criterion_id(session, flt))
     sentiment = _sentiment()
     joined = current_evaluation(flt)
-    where = and_(scope if scope is not None else true(), *query_conditions(flt))
-    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where)
+    if flt.q:
+        prepare_search(session)
+    probe = common_terms(session, parse(flt.q)) if flt.q else frozenset()
+    where = and_(scope if scope is not None else true(), *query_conditions(flt, probe))
+    cap = min(COUNT_CAP, max(0, offset) + limit * (1 + PROBED_PAGES)) if probe else COUNT_CAP
+    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where).limit(cap + 1)
+    if probe and sort == DEFAULT_SORT:
+        # counted where the page looked (newest first), not from wherever the planner starts
+        base = base.order_by(*_order(sort, sentiment))
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
-    query = (
-        select(
-            InteractionRow.id,
-            InteractionRow.external_id,
-            InteractionRow.channel,
-            InteractionRow.language,
-            InteractionRow.agent,
-            InteractionRow.team,
-            InteractionRow.queue,
-            InteractionRow.started_at,
-            InteractionRow.duration_ms,
-            InteractionRow.csat,
-            InteractionRow.csat_scale,
-            EvaluationRow.score,
-            EvaluationRow.auto_failed,
-            EvaluationRow.id.label("evaluation_id"),
-            EvaluationRow.ai_score,
-            EvaluationRow.review_state,
-            sentiment.label("sentiment"),
-        )
-        .outerjoin(EvaluationRow, joined)
-        .where(where)
-        .order_by(*_order(sort, sentiment))
-        .limit(limit)
-        .offset(max(0, offset))
+    columns = select(
+        InteractionRow.id,
+        InteractionRow.external_id,
+        InteractionRow.channel,
+        InteractionRow.language,
+        InteractionRow.agent,
+        InteractionRow.team,
+        InteractionRow.queue,
+        InteractionRow.started_at,
+        InteractionRow.duration_ms,
+        InteractionRow.csat,
+        InteractionRow.csat_scale,
+        EvaluationRow.score,
+        EvaluationRow.auto_failed,
+        EvaluationRow.id.label("evaluation_id"),
+        EvaluationRow.ai_score,
+        EvaluationRow.review_state,
+        sentiment.label("sentiment"),
     )
+    offset = max(0, offset)
+    if sort.removeprefix("-") in EVALUATION_SORTS:
+        rows = _evaluated_first(session, columns, joined, where, sort, limit, offset)
+    else:
+        query = columns.outerjoin(EvaluationRow, joined).where(where).order_by(*_order(sort, sentiment))
+        rows = list(session.execute(query.limit(limit).offset(offset)))
     hits = [
         Hit(
             id=r.id,
@@ -241,12 +310,12 @@ def search_interactions(
             review_state=r.review_state,
             sentiment=r.sentiment,
         )
-        for r in session.execute(query)
+        for r in rows
     ]
     if flt.q:
         found = snippets(session, [hit.id for hit in hits], parse(flt.q))
         hits = [replace(hit, snippet=found.get(hit.id)) for hit in hits]
-    return SearchPage(hits, total, offset, limit)
+    return SearchPage(hits, total, offset, limit, cap)
 
 
 def failed_criterion_id(session: Session, flt: InteractionQuery) -> str | None:
@@ -285,16 +354,13 @@ def criterion_choices(session: Session, flt: InteractionQuery) -> list[tuple[str
 
 def facet_values(session: Session, *, scope: ColumnElement[bool] | None = None) -> dict[str, list[str]]:
     """The distinct agents, teams, queues, channels and languages within ``scope`` (filter choices)."""
-    out: dict[str, list[str]] = {}
-    for name, column in (
-        ("agent", InteractionRow.agent),
-        ("team", InteractionRow.team),
-        ("queue", InteractionRow.queue),
-        ("channel", InteractionRow.channel),
-        ("language", InteractionRow.language),
-    ):
-        query = select(column).where(column.is_not(None)).distinct().order_by(column)
-        if scope is not None:
-            query = query.where(scope)
-        out[name] = [str(v) for v in session.scalars(query)]
-    return out
+    return {
+        name: distinct_values(session, column, where=scope)
+        for name, column in (
+            ("agent", InteractionRow.agent),
+            ("team", InteractionRow.team),
+            ("queue", InteractionRow.queue),
+            ("channel", InteractionRow.channel),
+            ("language", InteractionRow.language),
+        )
+    }

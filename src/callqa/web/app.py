@@ -47,6 +47,7 @@ from callqa.web.routes import (
     queues,
     reports,
     review_pages,
+    saved_searches,
     scorecards,
     tune,
 )
@@ -150,6 +151,8 @@ def create_app(
     app.include_router(live.api)
     app.include_router(external_ids.pages)
     app.include_router(api_external_ids.router)
+    app.include_router(saved_searches.api)
+    app.include_router(saved_searches.pages)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
     return app

@@ -48,12 +48,15 @@ def list_interactions(
     """Interactions the caller may see (newest first unless ``sort`` says otherwise) with the scores of
     their current evaluation; with ``q``, each item's ``snippet`` shows the first matching turn."""
     sort = checked(lambda: sort_key(sort))
-    found = search_interactions(
-        session, flt, scope=interaction_scope(actor), limit=limit, offset=offset, sort=sort
+    found = checked(
+        lambda: search_interactions(
+            session, flt, scope=interaction_scope(actor), limit=limit, offset=offset, sort=sort
+        )
     )
     audit(request, session, actor, "search", "interaction", None, flt.as_params())
     return {
-        "total": found.total,
+        "total": min(found.total, found.cap),
+        "total_capped": found.capped,  # more than ``total`` match: the count stops there
         "offset": found.offset,
         "limit": found.limit,
         "items": [hit.as_json() for hit in found.hits],

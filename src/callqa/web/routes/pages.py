@@ -17,12 +17,20 @@ from callqa.lifecycle.retention import removals
 from callqa.review.notifications import mail_setting
 from callqa.review.productivity import record_open
 from callqa.scoring.queries import analysis_for, evaluations_for
+from callqa.searches.service import shareable_teams, visible_searches
 from callqa.users.schemas import Actor, UserRole
 from callqa.users.service import create_token, list_tokens, set_locale
 from callqa.users.sessions import user_sessions
+from callqa.views.choices import moment_choices, reason_choices
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
-from callqa.views.search import criterion_choices, facet_values, search_interactions, sort_key
+from callqa.views.search import (
+    MAX_OFFSET,
+    criterion_choices,
+    facet_values,
+    search_interactions,
+    sort_key,
+)
 from callqa.web.blob_response import blob_response, open_blob
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.filters import checked, parse_filter
@@ -62,20 +70,29 @@ def interactions_page(
     page = max(1, page)
     scope = interaction_scope(actor)
     sort = checked(lambda: sort_key(sort))
-    found = search_interactions(
-        session, flt, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort
+    found = checked(
+        lambda: search_interactions(
+            session, flt, scope=scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort
+        )
     )
     audit(request, session, actor, "search", "interaction", None, flt.as_params())
+    facets = facet_values(session, scope=scope)
     context = {
         "found": found,
         "filter": flt,
         "params": flt.as_params(),
-        "facets": facet_values(session, scope=scope),
-        "moment_kinds": moment_kinds(),
+        "facets": facets,
+        "saved": visible_searches(session, actor),
+        "share_teams": shareable_teams(actor, facets["team"]),
+        "query_string": str(request.url.query),
+        "moments": moment_choices(moment_kinds()),
+        "reasons": reason_choices(session),
         "criteria": criterion_choices(session, flt),
         "sort": sort,
         "page": page,
-        "pages": max(1, -(-found.total // PAGE_SIZE)),
+        "max_offset": MAX_OFFSET,
+        # a capped count knows no last page: "older" leads on while pages are full
+        "pages": max(1, -(-found.total // PAGE_SIZE)) if not found.capped else None,
     }
     return render(request, "interactions.html", context)
 
