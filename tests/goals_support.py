@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from callqa.coaching.agents import AgentRef
 from callqa.coaching.service import ActionIn, create_coaching
 from callqa.core.settings import Settings
 from callqa.demo.users import DEMO_PASSWORD
@@ -119,6 +120,7 @@ def _rows(db: Database) -> None:
                     )
                 )  # fmt: skip
         create_coaching(
-            session, agent=users["ann"], coach_id=users["lead"].id, title="Warmer openings", notes="Talked",
+            session, agent=AgentRef("ann", "Ann", "North", users["ann"].id, "ann"), coach_id=users["lead"].id,
+            title="Warmer openings", notes="Talked",
             actions=[ActionIn("Use the customer's name", month.last), ActionIn("Smile on the phone")],
         )  # fmt: skip

@@ -115,7 +115,7 @@ def test_the_list_page_saves_the_current_search_and_offers_titles(web: Web) -> N
     assert '<option value="escalation_request" >Escalation request</option>' in page
     assert ">Lost or stolen card</option>" in page  # the shipped contact reasons by title
     answer = lead.post(
-        "/interactions/saved",
+        "/saved-searches",
         data={"name": "Complaints", "query": "q=refund&moment=complaint&page=3", "team": "Team North"},
         follow_redirects=False,
     )

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import column, delete, or_, select, table, update
 from sqlalchemy.orm import Session
 
-from callqa.calibration.models import CalibrationGradeRow, CalibrationItemRow
+from callqa.calibration.models import CalibrationExpertRow, CalibrationGradeRow, CalibrationItemRow
 from callqa.coaching.models import CoachingRow
 from callqa.insights.models import InsightFactRow
 from callqa.insights.rollups import rebuild_rollups
@@ -75,6 +75,7 @@ _CHILDREN: tuple[Any, ...] = (
     ReviewOpenRow,
     CalibrationItemRow,
     CalibrationGradeRow,
+    CalibrationExpertRow,
 )
 HANDLED_TABLES = frozenset(
     {

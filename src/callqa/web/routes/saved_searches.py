@@ -48,7 +48,7 @@ def remove_saved(request: Request, session: DbSession, actor: CurrentActor, sear
     return Response(status_code=204)
 
 
-@pages.post("/interactions/saved", name="save_search")
+@pages.post("/saved-searches", name="save_search")
 def save_from_page(
     request: Request,
     session: DbSession,
@@ -68,7 +68,7 @@ def save_from_page(
     return RedirectResponse(saved.url, status_code=303)
 
 
-@pages.post("/interactions/saved/{search_id}/delete", name="delete_search")
+@pages.post("/saved-searches/{search_id}/delete", name="delete_search")
 def delete_from_page(request: Request, session: DbSession, actor: CurrentActor, search_id: RowId) -> Response:
     with refusals(CONFLICTS, missing=MISSING):
         gone = delete_search(session, actor, search_id)
