@@ -263,15 +263,15 @@ def search_interactions(
     where = and_(scope, *query_conditions(flt, TermPlan(probe)))
     cap = min(COUNT_CAP, max(0, offset) + limit * (1 + PROBED_PAGES)) if probe else COUNT_CAP
     offset = max(0, offset)
-    matched = select(InteractionRow.id).where(where)
-    reads_evaluation = EvaluationRow.__table__ in find_tables(where, check_columns=True)
-    if reads_evaluation:
-        matched = matched.outerjoin(EvaluationRow, joined)  # (a join no condition reads costs a lookup each)
     one_pass = bool(
         flt.q
         and session.get_bind().dialect.name == "sqlite"
         and sort.removeprefix("-") not in EVALUATION_SORTS
     )
+    matched = select(InteractionRow.id).where(where)
+    reads_evaluation = EvaluationRow.__table__ in find_tables(where, check_columns=True)
+    if reads_evaluation or not one_pass:  # one pass: a join no condition reads costs a lookup per match
+        matched = matched.outerjoin(EvaluationRow, joined)
     if one_pass and plan.walked and sort == DEFAULT_SORT and not reads_evaluation:
         # newest first through the started_at index (an evaluation condition would lead SQLite elsewhere)
         matched = select(InteractionRow.id).where(scope, *query_conditions(flt, plan))
