@@ -363,7 +363,7 @@ def check_sample(url: str, size: int = 3000) -> list[tuple[str, int, bool]]:
     from sqlalchemy import select
 
     from callqa.db.engine import create_db_engine, session_factory
-    from callqa.interactions.fulltext import common_terms, parse, search_condition
+    from callqa.interactions.fulltext import parse, plan_terms, search_condition
     from callqa.interactions.models import InteractionRow, TurnRow
 
     engine = create_db_engine(url)
@@ -384,8 +384,10 @@ def check_sample(url: str, size: int = 3000) -> list[tuple[str, int, bool]]:
             answers = []
             # the plan the search chooses, and every term checked per interaction (a common word's set
             # would be millions of ids, which no search builds)
-            for probe in (common_terms(session, clauses), frozenset(t for c in clauses for t in c.terms)):
-                condition = search_condition(clauses, probe)
+            plan = plan_terms(session, clauses)
+            every = frozenset(t for c in clauses for t in c.terms)
+            for probe, walked in ((plan.probe, plan.walked), (every, frozenset())):
+                condition = search_condition(clauses, probe, walked)
                 found = select(InteractionRow.id).where(InteractionRow.id.in_(sample), condition)  # type: ignore[arg-type]
                 answers.append(set(session.scalars(found)))
             out.append((query, len(expected), all(a == expected for a in answers)))

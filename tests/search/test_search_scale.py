@@ -86,3 +86,46 @@ def test_counts_stop_at_the_cap_and_pages_at_a_depth(db: Database, monkeypatch: 
         assert probed.cap == 3 * (1 + search.PROBED_PAGES) and probed.capped  # 15: a few pages counted
         with pytest.raises(CallqaError, match=r"\[V160\].*10000"):
             search_interactions(session, InteractionQuery(), scope=true(), offset=10_001)
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("parcel", {}),
+        ('"came late" courier', {}),
+        ("customer:never OR agent:call", {"team": "North"}),
+        ("courier -will", {}),
+        ("parcel", {"min_score": 0.0}),
+    ],
+)
+def test_walking_the_newest_first_order_finds_the_same_page(
+    db: Database, monkeypatch: pytest.MonkeyPatch, query: str, filters: dict[str, object]
+) -> None:
+    """A term in many turns (SQLite: its set looked up from the walk of the started_at order) gives the
+    page and the capped count that the set looked up member by member gives, at every offset."""
+    _store(db, 40)
+    monkeypatch.setattr(fulltext, "COMMON", {"sqlite": 1000, "postgresql": 1000})
+    monkeypatch.setattr(search, "COUNT_CAP", 11)
+    flt = InteractionQuery(q=query, **filters)  # type: ignore[arg-type]
+    with db.factory() as session:
+        pages = {}
+        for walked_from in (1000, 5):
+            monkeypatch.setattr(fulltext, "WALKED", walked_from)
+            plan = fulltext.plan_terms(session, parse(query))
+            assert not plan.probe and bool(plan.walked) == (walked_from == 5 and db.backend == "sqlite")
+            pages[walked_from] = [
+                search_interactions(session, flt, scope=true(), limit=4, offset=offset)
+                for offset in (0, 4, 8, 12)
+            ]
+        assert pages[1000] == pages[5]
+        matches = set(session.scalars(select(InteractionRow.id).where(search_condition(parse(query)))))  # type: ignore[arg-type]
+        newest = list(
+            session.scalars(
+                select(InteractionRow.id)
+                .where(InteractionRow.id.in_(matches))
+                .order_by(InteractionRow.started_at.desc())
+            )
+        )
+        if "min_score" not in filters and "team" not in filters:
+            assert [h.id for page in pages[5] for h in page.hits] == newest[:16]
+            assert pages[5][0].total == min(len(newest), 12) and newest

@@ -167,15 +167,42 @@ def _turns_holding(session: Session, phrase: str, most: int) -> int:
     return min(most, int(document[0]["Plan"]["Plan Rows"]))
 
 
+# SQLite: a term in more turns than this (and no more than ``COMMON``) is still a set, but the interactions
+# are walked newest first (their ``started_at`` index), each looked up in the set: a word in 80,000 turns
+# fills the first 1,000 matches within 13,000 interactions, where looking up every member of its set and
+# sorting them costs 100 ms more. Below it the set is smaller than that walk.
+WALKED = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class TermPlan:
+    """How each term of a search is checked: ``probe``, per interaction (``common_terms``); ``walked``, as
+    a set looked up from the newest-first walk (SQLite); the others as a set looked up member by member."""
+
+    probe: frozenset[Term] = frozenset()
+    walked: frozenset[Term] = frozenset()
+
+
+def plan_terms(session: Session, clauses: Sequence[Clause]) -> TermPlan:
+    """Each term counted once in the index (no further than ``COMMON``) and planned by that count."""
+    terms = {term for clause in clauses for term in clause.terms}
+    dialect = session.get_bind().dialect.name
+    most = COMMON[dialect]
+    counts = {t: _turns_holding(session, " ".join(t.words), most + 1) for t in terms}
+    walk_from = WALKED if dialect == "sqlite" else most
+    return TermPlan(
+        probe=frozenset(t for t, n in counts.items() if n > most),
+        walked=frozenset(t for t, n in counts.items() if walk_from < n <= most),
+    )
+
+
 def common_terms(session: Session, clauses: Sequence[Clause]) -> frozenset[Term]:
     """The terms found in more than ``COMMON`` turns (counted no further than that).
 
     A rare term is cheapest as the set of its interactions; a common one is not: building the set of a
     word in a third of all turns costs seconds, while walking the interactions newest first and checking
     each finds the first page after a few hundred."""
-    terms = {term for clause in clauses for term in clause.terms}
-    most = COMMON[session.get_bind().dialect.name]
-    return frozenset(t for t in terms if _turns_holding(session, " ".join(t.words), most + 1) > most)
+    return plan_terms(session, clauses).probe
 
 
 def prepare_search(session: Session) -> None:
@@ -187,7 +214,7 @@ def prepare_search(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def _term_condition(term: Term, probe: bool) -> ColumnElement[bool]:
+def _term_condition(term: Term, probe: bool, walked: bool = False) -> ColumnElement[bool]:
     phrase = " ".join(term.words)
     if probe:
         turns = select(TurnRow.id).where(TurnRow.interaction_id == InteractionRow.id, _TurnProbe(phrase))
@@ -197,23 +224,27 @@ def _term_condition(term: Term, probe: bool) -> ColumnElement[bool]:
     found = select(TurnRow.interaction_id).where(_TurnMatch(phrase))
     if term.role is not None:
         found = found.where(TurnRow.role == term.role)
-    return _Members(found)
+    return _Members(found, walked)
 
 
 class _Members(ColumnElement[Any]):
-    """``interactions.id`` is one of the ids the sub-query returns, computed once as a set."""
+    """``interactions.id`` is one of the ids the sub-query returns, computed once as a set (``walked``: on
+    SQLite, only looked up, never used to find the interactions, so a sorted index is walked instead)."""
 
     type = NullType()
     inherit_cache = False
 
-    def __init__(self, found: Any) -> None:
+    def __init__(self, found: Any, walked: bool = False) -> None:
         self.found = found
+        self.walked = walked
 
 
 @compiles(_Members, "sqlite")
 def _sqlite_members(element: _Members, compiler: SQLCompiler, **kw: Any) -> str:
     ident = compiler.process(InteractionRow.__table__.c.id, **kw)
-    return f"{ident} IN ({compiler.process(element.found, **kw)})"
+    # unary "+" keeps SQLite from reaching the interactions through the set's members (then sorting them)
+    prefix = "+" if element.walked else ""
+    return f"{prefix}{ident} IN ({compiler.process(element.found, **kw)})"
 
 
 @compiles(_Members, "postgresql")
@@ -225,15 +256,17 @@ def _postgres_members(element: _Members, compiler: SQLCompiler, **kw: Any) -> st
 
 
 def search_condition(
-    clauses: Sequence[Clause], probe: frozenset[Term] = frozenset()
+    clauses: Sequence[Clause], probe: frozenset[Term] = frozenset(), walked: frozenset[Term] = frozenset()
 ) -> ColumnElement[bool] | None:
     """The interactions matching every clause, as one condition on ``interactions`` (None: no clause);
-    the terms in ``probe`` are checked per interaction (``common_terms``), the others as sets."""
+    the terms in ``probe`` are checked per interaction (``common_terms``), the others as sets (those in
+    ``walked`` looked up from a walk of the interactions in order, ``TermPlan``)."""
     if not clauses:
         return None
     parts: list[ColumnElement[bool]] = []
     for clause in clauses:
-        any_term = or_(false(), *(_term_condition(term, term in probe) for term in clause.terms))
+        terms = clause.terms
+        any_term = or_(false(), *(_term_condition(term, term in probe, term in walked) for term in terms))
         parts.append(~any_term if clause.negated else any_term)
     return and_(*parts)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.util import find_tables
 
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.errors import CallqaError, ErrorCode
@@ -18,9 +19,9 @@ from callqa.insights.models import InsightFactRow as F
 from callqa.interactions.convert import as_utc
 from callqa.interactions.fulltext import (
     Snippet,
-    Term,
-    common_terms,
+    TermPlan,
     parse,
+    plan_terms,
     prepare_search,
     search_condition,
     snippets,
@@ -118,12 +119,10 @@ def _analysis_conditions(flt: InteractionQuery) -> list[ColumnElement[bool]]:
     return out
 
 
-def query_conditions(
-    flt: InteractionQuery, probe: frozenset[Term] = frozenset()
-) -> list[ColumnElement[bool]]:
+def query_conditions(flt: InteractionQuery, plan: TermPlan | None = None) -> list[ColumnElement[bool]]:
     """Every field of the query as SQL conditions on ``interactions`` joined (outer) to the evaluation it
-    reads (``current_evaluation``); analysis and insight facts as sub-queries. The search terms in
-    ``probe`` are checked per interaction (``fulltext.common_terms``)."""
+    reads (``current_evaluation``); analysis and insight facts as sub-queries. The search terms are
+    checked as ``plan`` says (``fulltext.plan_terms``)."""
     out = interaction_conditions(flt)
     if flt.min_score is not None:
         out.append(EvaluationRow.score >= flt.min_score)
@@ -143,7 +142,8 @@ def query_conditions(
             )
         )
     if flt.q:
-        found = search_condition(parse(flt.q), probe)
+        plan = plan or TermPlan()
+        found = search_condition(parse(flt.q), plan.probe, plan.walked)
         if found is not None:
             out.append(found)
     return out + _analysis_conditions(flt) + _fact_conditions(flt)
@@ -257,14 +257,38 @@ def search_interactions(
     joined = current_evaluation(flt)
     if flt.q:
         prepare_search(session)
-    probe = common_terms(session, parse(flt.q)) if flt.q else frozenset()
-    where = and_(scope if scope is not None else true(), *query_conditions(flt, probe))
+    plan = plan_terms(session, parse(flt.q)) if flt.q else TermPlan()
+    probe = plan.probe
+    scope = scope if scope is not None else true()
+    where = and_(scope, *query_conditions(flt, TermPlan(probe)))
     cap = min(COUNT_CAP, max(0, offset) + limit * (1 + PROBED_PAGES)) if probe else COUNT_CAP
-    base = select(InteractionRow.id).outerjoin(EvaluationRow, joined).where(where).limit(cap + 1)
-    if probe and sort == DEFAULT_SORT:
-        # counted where the page looked (newest first), not from wherever the planner starts
-        base = base.order_by(*_order(sort, sentiment))
-    total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
+    offset = max(0, offset)
+    one_pass = bool(
+        flt.q
+        and session.get_bind().dialect.name == "sqlite"
+        and sort.removeprefix("-") not in EVALUATION_SORTS
+    )
+    matched = select(InteractionRow.id).where(where)
+    reads_evaluation = EvaluationRow.__table__ in find_tables(where, check_columns=True)
+    if reads_evaluation or not one_pass:  # one pass: a join no condition reads costs a lookup per match
+        matched = matched.outerjoin(EvaluationRow, joined)
+    if one_pass and plan.walked and sort == DEFAULT_SORT and not reads_evaluation:
+        # newest first through the started_at index (an evaluation condition would lead SQLite elsewhere)
+        matched = select(InteractionRow.id).where(scope, *query_conditions(flt, plan))
+    if one_pass:
+        # SQLite builds a word's set of matches anew in every query that reads it (150 ms for a word in
+        # 50,000 turns): the count and the page come from one ordered list of ids, then only the page's
+        # rows are read whole (the sentiment read for 50 rows, not for every match before the sort)
+        ordered = matched.order_by(*_order(sort, sentiment)).limit(max(cap + 1, offset + limit))
+        ids = list(session.scalars(ordered))
+        total = min(len(ids), cap + 1)
+        where = InteractionRow.id.in_(ids[offset : offset + limit])
+    else:
+        base = matched.limit(cap + 1)
+        if probe and sort == DEFAULT_SORT:
+            # counted where the page looked (newest first), not from wherever the planner starts
+            base = base.order_by(*_order(sort, sentiment))
+        total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     columns = select(
         InteractionRow.id,
         InteractionRow.external_id,
@@ -284,12 +308,11 @@ def search_interactions(
         EvaluationRow.review_state,
         sentiment.label("sentiment"),
     )
-    offset = max(0, offset)
     if sort.removeprefix("-") in EVALUATION_SORTS:
         rows = _evaluated_first(session, columns, joined, where, sort, limit, offset)
     else:
         query = columns.outerjoin(EvaluationRow, joined).where(where).order_by(*_order(sort, sentiment))
-        rows = list(session.execute(query.limit(limit).offset(offset)))
+        rows = list(session.execute(query.limit(limit).offset(0 if one_pass else offset)))
     hits = [
         Hit(
             id=r.id,
