@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from callqa.core.i18n import translations
 from callqa.reports.mail import SmtpSettings
 from callqa.reports.notification_mail import send_notification_mail
 from callqa.review.models import NotificationMailRow, NotificationRow
@@ -65,7 +66,10 @@ def test_opted_in_users_get_their_new_notifications_by_e_mail_once(web: Web) -> 
         assert f"https://qa.example.com/interactions/{ident}#criterion-{criterion}" in body
         chinese = by_to["quinn@centre.test"]
         assert chinese["Subject"] == "callqa：新通知（1 条）"
-        assert f"John Smith 对交互 en-call-05 的“{title}”提出申诉" in chinese.get_content()
+        assert (
+            f"John Smith 对交互 en-call-05 的“{translations('zh').gettext(title)}”提出申诉"
+            in chinese.get_content()
+        )
 
         again = send_notification_mail(web.db.factory, smtp)  # each notification is e-mailed once
         assert again.sent == 0 and len(inbox.messages) == 2

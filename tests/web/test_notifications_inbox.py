@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from callqa.core.i18n import translations
 from callqa.review.inbox import due_after
 from callqa.review.models import DisputeRow, NotificationRow
 from callqa.users.models import UserRow
@@ -90,8 +91,8 @@ def test_a_chinese_reader_gets_the_notification_in_chinese(web: Web) -> None:
     with web.db.factory.begin() as session:  # the reviewer reads Chinese
         session.execute(update(UserRow).where(UserRow.username == "analyst").values(locale="zh"))
     page = web.signed_in("analyst").client.get("/notifications").text
-    assert f"John Smith 对交互 en-call-05 的“{title}”提出申诉" in page
-    assert "disputes “" not in page
+    assert f"John Smith 对交互 en-call-05 的“{translations('zh').gettext(title)}”提出申诉" in page
+    assert "disputes “" not in page and f"“{title}”" not in page  # the shipped criterion's title, translated
 
 
 def test_the_disputes_inbox_lists_open_disputes_in_scope_with_age_and_target(web: Web) -> None:

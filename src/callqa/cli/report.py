@@ -42,7 +42,7 @@ def build(
     since: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
     last: Annotated[str, typer.Option(help="Without dates: the last complete 'week' or 'month'.")] = "month",
-    locale: Annotated[str, typer.Option(help="Language of the report: en or zh.")] = "en",
+    locale: Annotated[str, typer.Option(help="Language of the report: en, zh, zh_Hant, lt or fa.")] = "en",
 ) -> None:
     """Write a centre, team or agent quality report for a period as HTML or PDF."""
     if out.suffix.lower() not in (".pdf", ".html"):
@@ -88,7 +88,7 @@ def add(
     team: Annotated[str | None, typer.Option(help="A team's report.")] = None,
     agent: Annotated[str | None, typer.Option(help="An agent's report.")] = None,
     attach: Annotated[str, typer.Option(help="pdf, html or both.")] = "pdf",
-    locale: Annotated[str, typer.Option(help="en or zh.")] = "en",
+    locale: Annotated[str, typer.Option(help="en, zh, zh_Hant, lt or fa.")] = "en",
     hour: Annotated[int, typer.Option(help="Local hour to send it.")] = 7,
 ) -> None:
     """Schedule a report to be e-mailed every week or month (the server sends it; or `report send-due`)."""

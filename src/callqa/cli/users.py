@@ -38,7 +38,12 @@ def add(
     leads: Annotated[
         list[str] | None, typer.Option(help="For a supervisor: a team they lead (repeat).")
     ] = None,
-    locale: Annotated[str, typer.Option(help="Interface language: en or zh.")] = "en",
+    locale: Annotated[
+        str,
+        typer.Option(
+            help="Interface language: en, zh (Simplified Chinese), zh_Hant (Traditional, Taiwan), lt or fa."
+        ),
+    ] = "en",
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
 ) -> None:
     """Add a user (asks for the password twice unless --password-stdin)."""

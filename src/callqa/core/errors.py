@@ -156,6 +156,9 @@ class ErrorCode(Enum):
     # L1xx: LLM judge
     L100 = "LLM endpoint {url} failed: {reason}"
     L101 = "LLM endpoint {url} did not answer with the expected JSON: {reply}"
+    # L11x: interface languages
+    L110 = "catalogue {path}: {reason}"
+    L111 = "no interface language '{language}' here; known: {choices}"
     # P1xx: reports
     P100 = "cannot make the PDF: {reason}"
     P101 = "report schedule: {reason}"

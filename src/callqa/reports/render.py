@@ -9,7 +9,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from callqa.core.errors import CallqaError, ErrorCode
-from callqa.core.i18n import LOCALES, translations
+from callqa.core.i18n import LOCALES, language, translations
+from callqa.views.formats import format_filters
+from callqa.views.labels import label_filters
 from callqa.views.sentences import sentence_filters
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -22,11 +24,14 @@ def _environment(locale: str) -> Environment:
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(sentence_filters(translations(locale).gettext))
+    env.filters.update(label_filters(translations(locale).gettext))
+    env.filters.update(format_filters(language(locale).babel))
+    env.globals["language"] = language(locale)
     return env
 
 
 def report_html(context: dict[str, Any], locale: str = "en") -> str:
-    """The report as a standalone HTML document in ``locale`` (en or zh)."""
+    """The report as a standalone HTML document in ``locale`` (an offered language, else English)."""
     language = locale if locale in LOCALES else "en"
     return _environment(language).get_template("report.html").render(**context, locale=language)
 

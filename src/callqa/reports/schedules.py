@@ -26,7 +26,7 @@ from callqa.reports.build import ReportRequest, ReportSettings, build_report, la
 from callqa.reports.mail import Attachment, SmtpSettings, message, send
 from callqa.reports.models import ReportDeliveryRow, ReportScheduleRow
 from callqa.reports.render import report_html, report_pdf
-from callqa.users.schemas import UserRole
+from callqa.users.schemas import LOCALE_PATTERN, UserRole
 from callqa.users.service import actor_for
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class ScheduleIn(BaseModel):
     cadence: Literal["weekly", "monthly"]
     recipients: list[str] = Field(min_length=1)
     attach: Literal["pdf", "html", "both"] = "pdf"
-    locale: Literal["en", "zh"] = "en"
+    locale: str = Field(default="en", pattern=LOCALE_PATTERN, description="the report's language")
     hour: int = Field(default=7, ge=0, le=23, description="local hour to send it")
 
     @field_validator("recipients")

@@ -11,17 +11,20 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from callqa.analysis.metric_labels import N_
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.review.models import NotificationMailRow, NotificationRow
 
 # How a notification with ``params`` reads, by kind (and verdict): English source strings the pages
 # translate (messages.po), formatted with the params. ``text`` keeps the English sentence (API, e-mail).
 MESSAGES: dict[str, str] = {
-    "dispute_opened": "%(who)s disputes “%(criterion)s” on interaction %(interaction)s",
-    "dispute_upheld": "%(who)s upheld your dispute of “%(criterion)s” on interaction %(interaction)s",
-    "dispute_rejected": "%(who)s rejected your dispute of “%(criterion)s” on interaction %(interaction)s",
-    "review_shared": "%(who)s reviewed your interaction %(interaction)s: grade it yourself to see the result",
-    "review_acknowledged": "%(who)s acknowledged the review of interaction %(interaction)s",
+    "dispute_opened": N_("%(who)s disputes “%(criterion)s” on interaction %(interaction)s"),
+    "dispute_upheld": N_("%(who)s upheld your dispute of “%(criterion)s” on interaction %(interaction)s"),
+    "dispute_rejected": N_("%(who)s rejected your dispute of “%(criterion)s” on interaction %(interaction)s"),
+    "review_shared": N_(
+        "%(who)s reviewed your interaction %(interaction)s: grade it yourself to see the result"
+    ),
+    "review_acknowledged": N_("%(who)s acknowledged the review of interaction %(interaction)s"),
 }
 
 
@@ -48,7 +51,12 @@ def wording(n: Notification, gettext: Callable[[str], str]) -> str:
     """The notification in the reader's language (``gettext`` of their catalogue); the stored English text
     for notifications without params."""
     template = n.template
-    return gettext(template) % (n.params or {}) if template else n.text
+    if not template:
+        return n.text
+    params = dict(n.params or {})
+    if isinstance(params.get("criterion"), str):  # a shipped criterion's title reads in the reader's language
+        params["criterion"] = gettext(params["criterion"])
+    return gettext(template) % params
 
 
 def notify(

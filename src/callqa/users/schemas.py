@@ -9,7 +9,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from callqa.core.i18n import LANGUAGES
 from callqa.users.passwords import MIN_LENGTH, password_problem
+
+# a user's interface language: a registered one (en, zh, zh_Hant, lt, fa), offered once its catalogue exists
+LOCALE_PATTERN = "^(" + "|".join(LANGUAGES) + ")$"
 
 
 class UserRole(StrEnum):
@@ -53,7 +57,7 @@ class UserCreate(BaseModel):
     agent_name: str | None = Field(default=None, max_length=255, pattern=PRINTABLE)
     team: Name | None = None
     leads: list[Name] = Field(default_factory=list, max_length=100)
-    locale: str = Field(default="en", pattern=r"^(en|zh)$")
+    locale: str = Field(default="en", pattern=LOCALE_PATTERN)
     hired_on: date | None = None
 
     @field_validator("agent_name")
@@ -81,7 +85,7 @@ class UserUpdate(BaseModel):
         default=None, max_length=255, pattern=PRINTABLE, description="'' removes the team"
     )
     leads: list[Name] | None = Field(default=None, max_length=100)
-    locale: str | None = Field(default=None, pattern=r"^(en|zh)$")
+    locale: str | None = Field(default=None, pattern=LOCALE_PATTERN)
     hired_on: date | None = None
     active: bool | None = None
 

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.i18n import LOCALES
 from callqa.users.models import ApiTokenRow, LeadsTeamRow, TeamRow, UserRow
 from callqa.users.passwords import (
     DUMMY_HASH,
@@ -162,6 +163,17 @@ def sign_out_everywhere(session: Session, username: str) -> tuple[UserRow, int]:
     if user is None:
         raise CallqaError(ErrorCode.U102, username=username)
     return user, revoke_user_sessions(session, user.id)
+
+
+def set_locale(session: Session, user_id: int, code: str) -> None:
+    """The user's interface language; a language not offered here is refused (L111)."""
+    if code not in LOCALES:
+        raise CallqaError(ErrorCode.L111, language=code, choices=", ".join(LOCALES))
+    user = session.get(UserRow, user_id)
+    if user is None:
+        raise CallqaError(ErrorCode.U102, username=str(user_id))
+    user.locale = code
+    session.flush()
 
 
 def list_users(session: Session) -> list[UserRead]:

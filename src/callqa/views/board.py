@@ -6,7 +6,7 @@ absolute ones (the server's public address) in e-mailed reports, none when there
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -71,8 +71,11 @@ def _tip(label: str, t: Totals) -> str:
     return f"{label}: mean score {_num(t.mean_score)} of {t.scored} scored, {t.n} interactions"
 
 
-def dashboard_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str, Any]:
-    """Every figure and chart of the dashboard page (and of the HTML/PDF report)."""
+def dashboard_view(
+    session: Session, flt: InteractionQuery, drill: Drill, *, weekdays: Sequence[str] = WEEKDAYS
+) -> dict[str, Any]:
+    """Every figure and chart of the dashboard page (and of the HTML/PDF report); ``weekdays`` name Monday
+    to Sunday on the heat map in the reader's language."""
     unit = dashboard.grain(flt)
     points = dashboard.trend(session, flt, unit)
     trend_marks = [
@@ -129,9 +132,9 @@ def dashboard_view(session: Session, flt: InteractionQuery, drill: Drill) -> dic
     heat_cells = [
         [
             Mark(
-                f"{WEEKDAYS[d]} {h:02d}",
+                f"{weekdays[d]} {h:02d}",
                 heat.cells[d][h].n,
-                f"{WEEKDAYS[d]} {h:02d}:00: {heat.cells[d][h].n} interactions, "
+                f"{weekdays[d]} {h:02d}:00: {heat.cells[d][h].n} interactions, "
                 f"mean score {_num(heat.cells[d][h].mean_score)}, low {_pct(heat.cells[d][h].low_rate)}",
                 drill(weekday=d, hour=h),
             )
@@ -153,7 +156,7 @@ def dashboard_view(session: Session, flt: InteractionQuery, drill: Drill) -> dic
         "histogram_chart": charts.column_chart(histogram_marks, label="score distribution", test="histogram"),
         "volumes": volumes,
         "heat_chart": charts.heat_map(
-            WEEKDAYS, [f"{h:02d}" for h in range(24)], heat_cells, label="hour × weekday", test="heatmap"
+            weekdays, [f"{h:02d}" for h in range(24)], heat_cells, label="hour × weekday", test="heatmap"
         ),
         "agents": lines,
         "drill": drill,

@@ -9,6 +9,7 @@ from typing import Any
 from callqa.analysis.metric_labels import N_
 from callqa.insights.csat import CriterionEffect
 from callqa.insights.drivers import Driver
+from callqa.views.labels import translate
 
 Gettext = Callable[[str], str]
 
@@ -46,7 +47,9 @@ def driver_sentence(driver: Driver, outcome: str, gettext: Gettext) -> str:
         "outcome": gettext(outcome),
         "rate": f"{driver.rate * 100:.0f} %",
         "when": gettext(DIMENSIONS.get(driver.dimension, driver.dimension)),
-        "value": driver.value,
+        "value": translate(driver.value, gettext)
+        if driver.dimension in ("weekday", "channel")
+        else driver.value,
         "points": _points(driver.difference),
         "low": _points(low),
         "high": _points(high),

@@ -14,9 +14,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from callqa.core.i18n import LOCALES, pick_locale, translations
+from callqa.core.i18n import LANGUAGES, LOCALES, language, pick_locale, translations
+from callqa.core.i18n_extract import content_messages
 from callqa.review.notifications import Notification, unread_count, wording
 from callqa.users.schemas import Actor
+from callqa.views.formats import format_filters, weekday_names
+from callqa.views.labels import label_filters
 from callqa.views.sentences import sentence_filters
 from callqa.views.wording import wording_filters
 from callqa.web.deps import csrf_token
@@ -63,14 +66,24 @@ def _templates(folder: Path, locale: str) -> Jinja2Templates:
         loader=FileSystemLoader(folder), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    spoken = language(locale)
     env.globals["locale"] = locale
+    env.globals["language"] = spoken
+    env.globals["languages"] = [LANGUAGES[code] for code in LOCALES]
     env.filters["clock"] = clock
+    env.filters.update(format_filters(spoken.babel))
+    # time stamps in lists stay ISO 8601 in every language (sortable, as exports and the API write them);
+    # dates in sentences and chart labels use the Babel filters (date, datetime, weekday, month)
     env.filters["when"] = when
     env.filters["markdown"] = markdown
     gettext = translations(locale).gettext
     env.filters.update(wording_filters(gettext))
     env.filters.update(sentence_filters(gettext))
+    env.filters.update(label_filters(gettext))
     env.globals["is_rtl"] = is_rtl
+    env.globals["live_words"] = {
+        text: gettext(text) for text in content_messages("live") if gettext(text) != text
+    }
     env.filters["notification"] = functools.partial(_notification_text, translations(locale).gettext)
     return Jinja2Templates(env=env)
 
@@ -86,10 +99,21 @@ def _unread(request: Request, actor: Actor | None) -> int:
         return unread_count(session, actor.user_id)
 
 
+def request_locale(request: Request) -> str:
+    """The interface language of this request: the signed-in user's, else the browser's, else English."""
+    actor = getattr(request.state, "actor", None)
+    return pick_locale(actor.locale if actor else None, request.headers.get("accept-language"))
+
+
+def request_weekdays(request: Request) -> tuple[str, ...]:
+    """Monday … Sunday, abbreviated, in the request's language (chart labels)."""
+    return weekday_names(language(request_locale(request)).babel)
+
+
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the signed-in actor (if any) and the CSRF token in its context."""
     actor = getattr(request.state, "actor", None)
-    locale = pick_locale(actor.locale if actor else None, request.headers.get("accept-language"))
+    locale = request_locale(request)
     templates: Jinja2Templates = request.app.state.templates[locale]
     base = {"actor": actor, "csrf": csrf_token(request), "unread": _unread(request, actor)}
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)

@@ -25,7 +25,7 @@ from callqa.ml.embeddings import get_embedder
 from callqa.views.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link, reasons_view
 from callqa.web.deps import CurrentActor, DbSession, audit
 from callqa.web.filters import PERIODS, read_dashboard_filter
-from callqa.web.render import render
+from callqa.web.render import render, request_weekdays
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/insights", tags=["insights"])
@@ -73,7 +73,7 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
     settings = request.app.state.settings
     official = _described(flt.but(basis=None))  # the other pages read official scores
     context = {
-        **dashboard_view(session, flt, drill),
+        **dashboard_view(session, flt, drill, weekdays=request_weekdays(request)),
         **_frame(session, actor, flt),
         "refreshed_at": (lambda at: at.astimezone(settings.zone()) if at else None)(refreshed_at(session)),
         "zone": settings.timezone,

@@ -17,13 +17,13 @@ from callqa.lifecycle.retention import removals
 from callqa.review.notifications import mail_setting
 from callqa.scoring.queries import analysis_for, evaluations_for
 from callqa.users.schemas import Actor
-from callqa.users.service import create_token, list_tokens
+from callqa.users.service import create_token, list_tokens, set_locale
 from callqa.users.sessions import user_sessions
 from callqa.views.detail import interaction_view
 from callqa.views.review import visible_review
 from callqa.views.search import criterion_choices, facet_values, search_interactions, sort_key
 from callqa.web.blob_response import blob_response, open_blob
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.filters import checked, parse_filter
 from callqa.web.render import render
 from callqa.web.routes.external_ids import external_id_page
@@ -159,3 +159,14 @@ def profile_new_token(
     token, row = create_token(session, actor.user_id, label)
     audit(request, session, actor, "create", "api_token", row.id, {"name": label})
     return _profile(request, session, actor, token)
+
+
+@router.post("/me/language", name="profile_language")
+def profile_language(
+    request: Request, session: DbSession, actor: CurrentActor, locale: Annotated[str, Form(max_length=16)]
+) -> Response:
+    """The signed-in user's interface language (everyone chooses their own; no role is needed)."""
+    with refusals():
+        set_locale(session, actor.user_id, locale)
+    audit(request, session, actor, "update", "user_locale", actor.user_id, {"locale": locale})
+    return RedirectResponse("/me#language", status_code=303)

@@ -3,6 +3,9 @@
 const callqaLive = (() => {
   const $ = (id) => document.getElementById(id);
   const text = (id) => ($(id) ? $(id).textContent.trim() : id);
+  // the shipped live rules' titles and prompts in the page's language (<script id="t-content"> in the page)
+  let words = null;
+  const tr = (s) => { words ??= JSON.parse($("t-content")?.textContent || "{}"); return words[s] || s; };
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {
@@ -41,7 +44,7 @@ const callqaLive = (() => {
 
   function alertItem(a, socket) {
     const item = el("li", { class: `alert sev-${a.severity}`, dataset: { alert: a.id, rule: a.rule, call: a.call_id } },
-      el("strong", {}, a.title), " ", el("span", { class: "muted" }, `${a.agent || ""} · ${clock(a.at_ms)}`),
+      el("strong", {}, tr(a.title)), " ", el("span", { class: "muted" }, `${a.agent || ""} · ${clock(a.at_ms)}`),
       el("blockquote", { dir: "auto" }, a.text));
     if (socket) {
       const button = el("button", { type: "button", class: "small", "data-test": "ack" }, text("t-ack"));
@@ -105,7 +108,7 @@ const callqaLive = (() => {
   }
 
   function assist() {
-    const card = (c) => el("article", { class: `card assist ${c.kind}`, dataset: { source: c.source, kind: c.kind } }, el("h3", {}, c.title), el("p", { dir: "auto" }, c.body));
+    const card = (c) => el("article", { class: `card assist ${c.kind}`, dataset: { source: c.source, kind: c.kind } }, el("h3", {}, tr(c.title)), el("p", { dir: "auto" }, tr(c.body)));
     const helpItem = (h) => el("li", { dataset: { help: h.id } }, el("span", { dir: "auto" }, h.question), h.answer ? el("blockquote", { dir: "auto", "data-test": "help-answer" }, h.answer) : "");
     const socket = connect("/api/live/agent", (m) => {
       if (m.type === "snapshot") { $("help").replaceChildren(...m.help.map(helpItem)); }
