@@ -42,6 +42,7 @@ KNOWN_GAPS = {
     "interactions",
     "Auto-fail",
     "Low score",
+    "Low CSAT (1–2 of 5)",
     "Customer came back within the recontact window",
     "AI",
     "admin",
@@ -76,7 +77,11 @@ class _Text(HTMLParser):
 def _english_left(html: str, translated: set[str]) -> list[str]:
     parser = _Text()
     parser.feed(html)
-    return sorted({t.strip(" :·()") for t in parser.texts} & translated)
+    seen = set()
+    for text in parser.texts:
+        bare = text.strip(" :·")
+        seen |= {text, bare, bare[1:-1] if bare.startswith("(") and bare.endswith(")") else bare}
+    return sorted(seen & translated)
 
 
 def _translated(code: str) -> set[str]:
