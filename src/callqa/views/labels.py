@@ -58,6 +58,27 @@ LABELS: dict[str, str] = {
     "tried_online": N_("tried online first"),
     "hold_request": N_("hold request"),
     "hold_return": N_("back from hold"),
+    # coaching follow-up results
+    "improved": N_("improved"),
+    "partly": N_("partly"),
+    "not_improved": N_("not improved"),
+    # abilities of the quality file (coaching.abilities)
+    "comprehension": N_("comprehension"),
+    "listening": N_("listening"),
+    "problem_solving": N_("problem solving"),
+    "attention_to_detail": N_("attention to detail"),
+    "empathy": N_("empathy"),
+    "compliance": N_("compliance"),
+    "communication": N_("communication"),
+    # kinds of data under retention
+    "interactions": N_("interaction records"),
+    "recording_audio": N_("recordings"),
+    "redacted_audio": N_("redacted recordings"),
+    "transcript_text": N_("transcripts"),
+    "analyses": N_("analyses"),
+    "evaluations": N_("evaluation results"),
+    "reviews": N_("reviews"),
+    "audit_log": N_("audit log"),
     # weekdays, as root causes name them ("the weekday is Monday")
     "Monday": N_("Monday"),
     "Tuesday": N_("Tuesday"),
