@@ -43,7 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
         engine.dispose()
 
 
-@pytest.mark.parametrize("code", [c for c in ("zh_Hant", "fa") if c in LOCALES])
+@pytest.mark.parametrize("code", [c for c in ("zh_Hant", "lt", "fa") if c in LOCALES])
 def test_the_interface_follows_the_language_picked_on_the_profile_page(
     site: tuple[str, Any, int], code: str
 ) -> None:

@@ -76,8 +76,40 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "评": "評",  # no Simplified character left behind
         "质": "質",
     },
-    # Persian letters, never the Arabic look-alikes (the translator adds the word-level terms)
-    "fa": {"ي": "ی", "ك": "ک"},
+    # Lithuanian (stems, so every case ending is caught): an interaction is a "pokalbis" (calls, chats and
+    # e-mails alike; a phone call is a "skambutis"), an evaluation a "vertinimas", a person's review a
+    # "peržiūra", the scorecard a "vertinimo forma", the agent an "agentas" (as in the Lithuanian QA seed),
+    # a supervisor a "vadovas", a dispute a "ginčas", coaching "ugdymas", a transcript a "transkripcija",
+    # an auto-fail a "kritinė klaida", a failed criterion "neįvykdytas".
+    "lt": {
+        "sąveik": "pokalbis",
+        "interakcij": "pokalbis",
+        "operator": "agentas",
+        "vertinimo kortel": "vertinimo forma",
+        "balų kortel": "vertinimo forma",
+        "recenzij": "peržiūra",
+        "supervizori": "vadovas",
+        "apeliacij": "ginčas",
+        "koučing": "ugdymas",
+        "stenogram": "transkripcija",
+        "neišlaik": "neįvykdyta",
+    },
+    # Persian: interaction تعامل, evaluation ارزیابی, review بازبینی, scorecard فرم ارزیابی,
+    # agent کارشناس (as in the Persian QA seed), supervisor سرپرست, score امتیاز, dispute اعتراض,
+    # coaching مربیگری, transcript متن گفتگو; Persian yeh and kaf, never the Arabic letters.
+    "fa": {
+        "اپراتور": "کارشناس",
+        "برهمکنش": "تعامل",
+        "کارت امتیاز": "فرم ارزیابی",
+        "نمره": "امتیاز",
+        "بازنگری": "بازبینی",
+        "سوپروایزر": "سرپرست",
+        "کوچینگ": "مربیگری",
+        "رونوشت": "متن گفتگو",
+        "ترانسکریپت": "متن گفتگو",
+        "ي": "ی",
+        "ك": "ک",
+    },
 }
 # Each catalogue's glossary is written with it (the translators of lt and fa add theirs here).
 for _code in PRESENT:

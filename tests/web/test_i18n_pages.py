@@ -1,0 +1,121 @@
+"""Lithuanian and Persian users get the whole interface in their language: on the main pages of every role no
+text is an English interface string the catalogue translates, and Persian pages are right-to-left."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from babel.messages.pofile import read_po
+
+from callqa.core.i18n import catalogue_path
+from web_support import Web
+
+ROLES = ("admin", "analyst", "sam.lead", "j.smith")
+PAGES = {
+    # (the audit log shows action and resource codes as recorded; the users page shows usernames)
+    "admin": ("/admin/users", "/admin/settings", "/admin/retention", "/scorecards", "/me"),
+    "analyst": (
+        "/interactions",
+        "/queue",
+        "/calibrations",
+        "/agreement",
+        "/tune",
+        "/knowledge",
+        "/insights",
+        "/insights/reasons",
+        "/insights/csat",
+        "/insights/causes",
+    ),
+    "sam.lead": ("/interactions", "/agents", "/disputes", "/notifications", "/insights", "/reports"),
+    "j.smith": ("/interactions", "/me", "/notifications", "/agents/j.smith"),
+}
+
+# Values some pages still print as stored instead of through the catalogue (the templates' and views' part
+# of issue 19 item 5, not the catalogues'): channel names in filters and charts, the root-cause outcome
+# names, the calibration form's "AI". Listed so that what is left is visible; the test fails on any other
+# English string.
+KNOWN_GAPS = {
+    "chat",
+    "voice",
+    "social",
+    "Auto-fail",
+    "Low score",
+    "Low CSAT (1–2 of 5)",
+    "Customer came back within the recontact window",
+    "AI",
+}
+# usernames that happen to be English words (the admin's, in the users list and the benchmark pick-list)
+IGNORED = {"admin /admin/users": {"admin"}, "analyst /calibrations": {"admin"}}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: text nodes and the title / placeholder / aria-label attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("title", "placeholder", "aria-label") and value:
+                self.texts.append(value.strip())
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def _english_left(html: str, translated: set[str]) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    seen = set()
+    for text in parser.texts:
+        bare = text.strip(" :·")
+        seen |= {text, bare, bare[1:-1] if bare.startswith("(") and bare.endswith(")") else bare}
+    return sorted(seen & translated)
+
+
+def _translated(code: str) -> set[str]:
+    """The English strings this catalogue writes differently (names like CSAT or YAML stay as they are)."""
+    with catalogue_path(code).open("rb") as source:
+        catalog = read_po(source)
+    return {str(m.id) for m in catalog if m.id and isinstance(m.id, str) and m.string and m.string != m.id}
+
+
+def test_lithuanian_and_persian_users_see_no_english_on_the_main_pages(web: Web) -> None:
+    ident = web.ids()["en-call-01"]
+    left: dict[str, list[str]] = {}
+    for code, lang, direction, sign_out in (("lt", "lt", "ltr", "Atsijungti"), ("fa", "fa", "rtl", "خروج")):
+        translated = _translated(code)
+        for username in ROLES:
+            user = web.signed_in(username)
+            picked = user.post("/me/language", data={"locale": code}, follow_redirects=False)
+            assert picked.status_code == 303  # type: ignore[attr-defined]
+            client = user.client
+            for url in (*PAGES[username], *([f"/interactions/{ident}"] if username != "j.smith" else [])):
+                page = client.get(url)
+                if page.status_code != 200:
+                    left[f"{code} {username} {url}"] = [f"HTTP {page.status_code}"]
+                    continue
+                assert f'<html lang="{lang}" dir="{direction}">' in page.text and sign_out in page.text, (
+                    code,
+                    url,
+                )
+                english = [
+                    t
+                    for t in _english_left(page.text, translated)
+                    if t not in IGNORED.get(f"{username} {url}", ())
+                ]
+                if english:
+                    left[f"{code} {username} {url}"] = english
+    unexpected = {page: [t for t in texts if t not in KNOWN_GAPS] for page, texts in left.items()}
+    assert {page: texts for page, texts in unexpected.items() if texts} == {}, (
+        f"English left on the page: {left}"
+    )
