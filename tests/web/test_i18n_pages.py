@@ -1,5 +1,6 @@
-"""Lithuanian and Persian users get the whole interface in their language: on the main pages of every role no
-text is an English interface string the catalogue translates, and Persian pages are right-to-left."""
+"""Chinese (Simplified and Traditional), Lithuanian and Persian users get the whole interface in their
+language: on the main pages of every role no text is an English interface string the catalogue translates,
+and Persian pages are right-to-left."""
 
 from __future__ import annotations
 
@@ -25,25 +26,19 @@ PAGES = {
         "/insights/reasons",
         "/insights/csat",
         "/insights/causes",
+        "/insights/causes?outcome=long_handle",
+        "/insights/causes?outcome=recontact",
     ),
     "sam.lead": ("/interactions", "/agents", "/disputes", "/notifications", "/insights", "/reports"),
     "j.smith": ("/interactions", "/me", "/notifications", "/agents/j.smith"),
 }
 
-# Values some pages still print as stored instead of through the catalogue (the templates' and views' part
-# of issue 19 item 5, not the catalogues'): channel names in filters and charts, the root-cause outcome
-# names, the calibration form's "AI". Listed so that what is left is visible; the test fails on any other
-# English string.
-KNOWN_GAPS = {
-    "chat",
-    "voice",
-    "social",
-    "Auto-fail",
-    "Low score",
-    "Low CSAT (1–2 of 5)",
-    "Customer came back within the recontact window",
-    "AI",
-}
+# English strings a page may still show although the catalogue translates them: none. (Texts the catalogue
+# does not hold are out of this test's sight: the admin settings page describes each environment variable in
+# English, as docs/settings.md does, because the variables and their values are English; a centre's own
+# criteria, reasons and comments and a detector's note after its translated "Pass:"/"Fail:"/"N/A:" stay as
+# written.)
+KNOWN_GAPS: set[str] = set()
 # usernames that happen to be English words (the admin's, in the users list and the benchmark pick-list)
 IGNORED = {"admin /admin/users": {"admin"}, "analyst /calibrations": {"admin"}}
 
@@ -89,10 +84,18 @@ def _translated(code: str) -> set[str]:
     return {str(m.id) for m in catalog if m.id and isinstance(m.id, str) and m.string and m.string != m.id}
 
 
-def test_lithuanian_and_persian_users_see_no_english_on_the_main_pages(web: Web) -> None:
+LANGUAGES = (
+    ("zh", "zh-Hans", "ltr", "退出"),
+    ("zh_Hant", "zh-Hant", "ltr", "登出"),
+    ("lt", "lt", "ltr", "Atsijungti"),
+    ("fa", "fa", "rtl", "خروج"),
+)
+
+
+def test_chinese_lithuanian_and_persian_users_see_no_english_on_the_main_pages(web: Web) -> None:
     ident = web.ids()["en-call-01"]
     left: dict[str, list[str]] = {}
-    for code, lang, direction, sign_out in (("lt", "lt", "ltr", "Atsijungti"), ("fa", "fa", "rtl", "خروج")):
+    for code, lang, direction, sign_out in LANGUAGES:
         translated = _translated(code)
         for username in ROLES:
             user = web.signed_in(username)
