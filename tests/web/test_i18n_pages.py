@@ -4,6 +4,7 @@ and Persian pages are right-to-left."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from babel.messages.pofile import read_po
@@ -122,3 +123,23 @@ def test_chinese_lithuanian_and_persian_users_see_no_english_on_the_main_pages(w
     assert {page: texts for page, texts in unexpected.items() if texts} == {}, (
         f"English left on the page: {left}"
     )
+
+
+def test_chinese_pages_name_outcomes_verdicts_and_tooltips_in_chinese(web: Web) -> None:
+    ident = web.ids()["en-call-01"]
+    analyst = web.signed_in("analyst")
+    analyst.post("/me/language", data={"locale": "zh"}, follow_redirects=False)
+    client = analyst.client
+    causes = client.get("/insights/causes?outcome=long_handle").text
+    assert ">处理时长过长（最慢的 10 %）</option>" in causes and ">一票否决</option>" in causes
+    assert "Long handle" not in causes and "Failing " not in causes
+    board = client.get("/insights").text
+    assert "次交互，平均分" in board and "mean score" not in board and ">语音</option>" in board
+    page = client.get(f"/interactions/{ident}").text
+    assert 'title="情绪"' in page and 'aria-label="每轮情绪"' in page
+    # the engine's "Pass:" in the reader's language; the note as stored stays one click away
+    assert '<p data-test="explanation">通过: ' in page and '<p data-test="explanation">Pass: ' not in page
+    listing = client.get("/interactions").text
+    # the search help's quoted phrase does not end its title attribute early
+    search_help = re.search(r'name="q"[^>]*title="([^"]*)"', listing)
+    assert search_help and search_help[1].endswith("只搜索该说话人"), search_help
