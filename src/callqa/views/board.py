@@ -230,8 +230,11 @@ def driver_link(drill: Drill, driver: Driver, outcome_key: str) -> str | None:
     return drill.link(None, None, extra)
 
 
-def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str, Any]:
+def csat_view(
+    session: Session, flt: InteractionQuery, drill: Drill, gettext: Callable[[str], str] = _same
+) -> dict[str, Any]:
     """QA against CSAT: correlation, the four quadrants (linked), CSAT by score band, criterion effects."""
+    _ = gettext
     seen = csat.overview(session, flt)
     line = drill.low_score
     sides = {"compliant": {"min_score": line}, "noncompliant": {"max_score": round(line - 0.01, 2)}}
@@ -243,7 +246,8 @@ def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str
         Mark(
             f"{start}–{start + 10}",
             mean,
-            f"score {start}–{start + 10}: mean CSAT {_num(mean, 2)} of {n} surveyed",
+            _("score %(range)s: mean CSAT %(mean)s of %(n)s surveyed")
+            % {"range": f"{start}–{start + 10}", "mean": _num(mean, 2), "n": n},
             drill(min_score=start, max_score=start + (10 if start == 90 else 9.99)) if n else None,
         )
         for start, n, mean in seen.by_score
@@ -252,7 +256,7 @@ def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str
         "overview": seen,
         "quadrant_links": links,
         "by_score_chart": charts.column_chart(
-            bands, label="mean CSAT by score", test="csat-by-score", fmt="{:.2f}"
+            bands, label=_("mean CSAT by score"), test="csat-by-score", fmt="{:.2f}"
         ),
         "effects": csat.criterion_effects(session, flt),
         "effect_link": lambda criterion: drill(failed=criterion),
@@ -263,23 +267,28 @@ def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str
 
 
 def reasons_view(
-    session: Session, flt: InteractionQuery, drill: Drill, titles: Mapping[str, str]
+    session: Session,
+    flt: InteractionQuery,
+    drill: Drill,
+    titles: Mapping[str, str],
+    gettext: Callable[[str], str] = _same,
 ) -> dict[str, Any]:
     """Contact reasons: volume and trend, quality and CSAT per reason, handle-time baselines, outliers."""
+    _ = gettext
     volumes = contact_reasons.reason_volumes(session, flt)
     found = contact_reasons.baselines(session, flt)
     marks = [
         Mark(
-            titles.get(v.reason, v.reason) or "(no reason recognised)",
+            translate(titles.get(v.reason, v.reason), _) or _("(no reason recognised)"),
             v.totals.n,
-            f"{v.totals.n} interactions, {v.share:.0%} of all",
+            _("%(n)s interactions, %(share)s of all") % {"n": v.totals.n, "share": f"{v.share:.0%}"},
             drill(reason=v.reason or "none"),
         )
         for v in volumes[:15]
     ]
     return {
         "volumes": volumes,
-        "volume_chart": charts.bar_chart(marks, label="contact reasons", test="reasons"),
+        "volume_chart": charts.bar_chart(marks, label=_("contact reasons"), test="reasons"),
         "baselines": found,
         "far": contact_reasons.far_from_baseline(session, flt, found),
         "reason_link": lambda reason: drill(reason=reason or "none"),

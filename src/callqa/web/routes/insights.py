@@ -245,7 +245,7 @@ def causes_csv(request: Request, session: DbSession, actor: CurrentActor) -> Res
 def csat_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     flt, drill = _viewed(request, session, actor, "qa_csat")
     context = {
-        **csat_view(session, flt, drill),
+        **csat_view(session, flt, drill, gettext_for(request, actor)),
         **_frame(session, actor, flt),
         "model_summary": csat_model_summary(session),
         "totals": dashboard.summary(session, flt),
@@ -279,7 +279,11 @@ def reasons_page(request: Request, session: DbSession, actor: CurrentActor) -> R
     flt, drill = _viewed(request, session, actor, "contact_reasons")
     found = reason_volumes(session, flt)
     titles = reason_titles(session, [v.reason for v in found])
-    context = {**reasons_view(session, flt, drill, titles), **_frame(session, actor, flt), "titles": titles}
+    context = {
+        **reasons_view(session, flt, drill, titles, gettext_for(request, actor)),
+        **_frame(session, actor, flt),
+        "titles": titles,
+    }
     return render(request, "insights_reasons.html", context)
 
 
