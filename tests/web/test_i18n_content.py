@@ -38,6 +38,8 @@ def test_a_chinese_supervisor_sees_weekdays_live_rules_and_the_scorecard_in_chin
     )  # type: ignore[index]
     assert words["Customer is abusing the agent"] == "客户辱骂坐席"
     assert words["Say the recording disclosure now"] == "请立即告知录音"
+    # the live card "Retention" keeps a customer; the admin page of that name removes old data
+    assert words["Retention"] == "挽留客户"
 
 
 def test_an_agent_reading_chinese_sees_the_checklist_and_review_in_chinese(web: Web) -> None:

@@ -1,8 +1,10 @@
-"""Lithuanian and Persian users get the whole interface in their language: on the main pages of every role no
-text is an English interface string the catalogue translates, and Persian pages are right-to-left."""
+"""Chinese (Simplified and Traditional), Lithuanian and Persian users get the whole interface in their
+language: on the main pages of every role no text is an English interface string the catalogue translates,
+and Persian pages are right-to-left."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from babel.messages.pofile import read_po
@@ -25,25 +27,19 @@ PAGES = {
         "/insights/reasons",
         "/insights/csat",
         "/insights/causes",
+        "/insights/causes?outcome=long_handle",
+        "/insights/causes?outcome=recontact",
     ),
     "sam.lead": ("/interactions", "/agents", "/disputes", "/notifications", "/insights", "/reports"),
     "j.smith": ("/interactions", "/me", "/notifications", "/agents/j.smith"),
 }
 
-# Values some pages still print as stored instead of through the catalogue (the templates' and views' part
-# of issue 19 item 5, not the catalogues'): channel names in filters and charts, the root-cause outcome
-# names, the calibration form's "AI". Listed so that what is left is visible; the test fails on any other
-# English string.
-KNOWN_GAPS = {
-    "chat",
-    "voice",
-    "social",
-    "Auto-fail",
-    "Low score",
-    "Low CSAT (1–2 of 5)",
-    "Customer came back within the recontact window",
-    "AI",
-}
+# English strings a page may still show although the catalogue translates them: none. (Texts the catalogue
+# does not hold are out of this test's sight: the admin settings page describes each environment variable in
+# English, as docs/settings.md does, because the variables and their values are English; a centre's own
+# criteria, reasons and comments and a detector's note after its translated "Pass:"/"Fail:"/"N/A:" stay as
+# written.)
+KNOWN_GAPS: set[str] = set()
 # usernames that happen to be English words (the admin's, in the users list and the benchmark pick-list)
 IGNORED = {"admin /admin/users": {"admin"}, "analyst /calibrations": {"admin"}}
 
@@ -54,6 +50,7 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[str] = []
+        self.labels: list[str] = []  # the attributes alone: they never hold a transcript or a centre's data
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -62,6 +59,7 @@ class _Text(HTMLParser):
         for name, value in attrs:
             if name in ("title", "placeholder", "aria-label") and value:
                 self.texts.append(value.strip())
+                self.labels.append(value.strip())
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._skip:
@@ -82,6 +80,18 @@ def _english_left(html: str, translated: set[str]) -> list[str]:
     return sorted(seen & translated)
 
 
+# a tooltip, placeholder or chart label of lower-case English words is an interface string the templates or
+# views never put through the catalogue (the catalogue check above cannot see those); in the languages not
+# written in Latin letters
+_ENGLISH_LABEL = re.compile(r"[a-z]{2,}(?: [a-z]+)*")
+
+
+def _unmarked_labels(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    return sorted({text for text in parser.labels if _ENGLISH_LABEL.fullmatch(text)})
+
+
 def _translated(code: str) -> set[str]:
     """The English strings this catalogue writes differently (names like CSAT or YAML stay as they are)."""
     with catalogue_path(code).open("rb") as source:
@@ -89,10 +99,18 @@ def _translated(code: str) -> set[str]:
     return {str(m.id) for m in catalog if m.id and isinstance(m.id, str) and m.string and m.string != m.id}
 
 
-def test_lithuanian_and_persian_users_see_no_english_on_the_main_pages(web: Web) -> None:
+LANGUAGES = (
+    ("zh", "zh-Hans", "ltr", "退出"),
+    ("zh_Hant", "zh-Hant", "ltr", "登出"),
+    ("lt", "lt", "ltr", "Atsijungti"),
+    ("fa", "fa", "rtl", "خروج"),
+)
+
+
+def test_chinese_lithuanian_and_persian_users_see_no_english_on_the_main_pages(web: Web) -> None:
     ident = web.ids()["en-call-01"]
     left: dict[str, list[str]] = {}
-    for code, lang, direction, sign_out in (("lt", "lt", "ltr", "Atsijungti"), ("fa", "fa", "rtl", "خروج")):
+    for code, lang, direction, sign_out in LANGUAGES:
         translated = _translated(code)
         for username in ROLES:
             user = web.signed_in(username)
@@ -111,6 +129,7 @@ def test_lithuanian_and_persian_users_see_no_english_on_the_main_pages(web: Web)
                 english = [
                     t
                     for t in _english_left(page.text, translated)
+                    + (_unmarked_labels(page.text) if code != "lt" else [])
                     if t not in IGNORED.get(f"{username} {url}", ())
                 ]
                 if english:
@@ -119,3 +138,23 @@ def test_lithuanian_and_persian_users_see_no_english_on_the_main_pages(web: Web)
     assert {page: texts for page, texts in unexpected.items() if texts} == {}, (
         f"English left on the page: {left}"
     )
+
+
+def test_chinese_pages_name_outcomes_verdicts_and_tooltips_in_chinese(web: Web) -> None:
+    ident = web.ids()["en-call-01"]
+    analyst = web.signed_in("analyst")
+    analyst.post("/me/language", data={"locale": "zh"}, follow_redirects=False)
+    client = analyst.client
+    causes = client.get("/insights/causes?outcome=long_handle").text
+    assert ">处理时长过长（最慢的 10 %）</option>" in causes and ">一票否决</option>" in causes
+    assert "Long handle" not in causes and "Failing " not in causes
+    board = client.get("/insights").text
+    assert "次交互，平均分" in board and "mean score" not in board and ">语音</option>" in board
+    page = client.get(f"/interactions/{ident}").text
+    assert 'title="情绪"' in page and 'aria-label="每轮情绪"' in page
+    # the engine's "Pass:" in the reader's language; the note as stored stays one click away
+    assert '<p data-test="explanation">通过: ' in page and '<p data-test="explanation">Pass: ' not in page
+    listing = client.get("/interactions").text
+    # the search help's quoted phrase does not end its title attribute early
+    search_help = re.search(r'name="q"[^>]*title="([^"]*)"', listing)
+    assert search_help and search_help[1].endswith("只搜索该说话人"), search_help

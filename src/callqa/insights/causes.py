@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, literal, select
 from sqlalchemy.orm import Session
 
+from callqa.analysis.metric_labels import N_
 from callqa.core.query import InteractionQuery
 from callqa.insights.dashboard import conditions, key_conditions, period, rollup_query
 from callqa.insights.drivers import Driver, Tally, rank_tally
@@ -39,11 +40,11 @@ F = InsightFactRow
 DIMENSIONS = ("hour", "weekday", "queue", "team", "agent", "tenure", "reason", "language", "channel")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OUTCOMES = {
-    "low_score": "Low score",
-    "auto_failed": "Auto-fail",
-    "low_csat": "Low CSAT (1–2 of 5)",
-    "long_handle": "Long handle time (slowest 10 %)",
-    "recontact": "Customer came back within the recontact window",
+    "low_score": N_("Low score"),
+    "auto_failed": N_("Auto-fail"),
+    "low_csat": N_("Low CSAT (1–2 of 5)"),
+    "long_handle": N_("Long handle time (slowest 10 %)"),
+    "recontact": N_("Customer came back within the recontact window"),
 }
 
 
@@ -66,6 +67,7 @@ class Outcome:
     eligible: ColumnElement[bool]
     sums: tuple[str, str | None] | None = None
     criterion: str | None = None
+    over_s: int | None = None  # long handle time: the line in seconds
 
 
 def outcome(session: Session, flt: InteractionQuery, key: str) -> Outcome:
@@ -80,7 +82,8 @@ def outcome(session: Session, flt: InteractionQuery, key: str) -> Outcome:
     if key == "long_handle":
         line = handle_line(session, flt)
         label = f"{OUTCOMES[key][:-1]}, over {line / 1000:.0f} s)"
-        return Outcome(key, label, F.handle_ms > line, F.handle_ms.is_not(None), ("handle_n", None))
+        slow, timed = F.handle_ms > line, F.handle_ms.is_not(None)
+        return Outcome(key, label, slow, timed, ("handle_n", None), over_s=round(line / 1000))
     if key == "recontact":
         sums = ("recontact_n", "recontact")
         return Outcome(key, OUTCOMES[key], F.recontact.is_(True), F.customer != "", sums)

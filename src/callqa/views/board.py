@@ -6,7 +6,7 @@ absolute ones (the server's public address) in e-mailed reports, none when there
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from callqa.analysis.metric_labels import N_
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.query import Days, InteractionQuery
 from callqa.insights import contact_reasons, csat, dashboard
@@ -23,8 +24,15 @@ from callqa.insights.dashboard import Totals
 from callqa.insights.drivers import Driver
 from callqa.views import charts
 from callqa.views.charts import Mark
+from callqa.views.labels import translate
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+TIP = N_("%(label)s: mean score %(mean)s of %(scored)s scored, %(n)s interactions")
+VOLUME_BY = {
+    "channel": N_("volume by channel"),
+    "language": N_("volume by language"),
+    "queue": N_("volume by queue"),
+}
 
 
 @dataclass(frozen=True)
@@ -67,8 +75,12 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _tip(label: str, t: Totals) -> str:
-    return f"{label}: mean score {_num(t.mean_score)} of {t.scored} scored, {t.n} interactions"
+def _same(text: str) -> str:
+    return text
+
+
+def _tip(label: str, t: Totals, gettext: Callable[[str], str]) -> str:
+    return gettext(TIP) % {"label": label, "mean": _num(t.mean_score), "scored": t.scored, "n": t.n}
 
 
 def dashboard_view(
@@ -78,17 +90,19 @@ def dashboard_view(
     target: tuple[float, str] | None = None,
     *,
     weekdays: Sequence[str] = WEEKDAYS,
+    gettext: Callable[[str], str] = _same,
 ) -> dict[str, Any]:
     """Every figure and chart of the dashboard page (and of the HTML/PDF report); ``target``: a score goal's
     target and its label, drawn across the quality trend; ``weekdays`` name Monday to Sunday on the heat map
-    in the reader's language."""
+    in the reader's language, as ``gettext`` words the tooltips and chart labels."""
+    _ = gettext
     unit = dashboard.grain(flt)
     points = dashboard.trend(session, flt, unit)
     trend_marks = [
         Mark(
             p.start.strftime("%m-%d") if unit != "month" else p.start.strftime("%Y-%m"),
             p.totals.mean_score,
-            _tip(f"{p.start}–{p.end}", p.totals),
+            _tip(f"{p.start}–{p.end}", p.totals, _),
             drill(p.start, p.end),
         )
         for p in points
@@ -97,7 +111,7 @@ def dashboard_view(
         Mark(
             p.start.strftime("%m-%d") if unit != "month" else p.start.strftime("%Y-%m"),
             p.totals.n,
-            f"{p.start}–{p.end}: {p.totals.n} interactions",
+            _("%(period)s: %(n)s interactions") % {"period": f"{p.start}–{p.end}", "n": p.totals.n},
             drill(p.start, p.end),
         )
         for p in points
@@ -107,7 +121,8 @@ def dashboard_view(
         Mark(
             r.title,
             r.fail_rate,
-            f"{r.title}: failed {r.failed} of {r.passed + r.failed} judged ({r.na} not applicable)",
+            _("%(title)s: failed %(failed)s of %(judged)s judged (%(na)s not applicable)")
+            % {"title": r.title, "failed": r.failed, "judged": r.passed + r.failed, "na": r.na},
             drill(failed=r.criterion),
         )
         for r in rates
@@ -118,7 +133,7 @@ def dashboard_view(
         Mark(
             f"{b * 10}–{b * 10 + 10}",
             n,
-            f"{n} interactions scored {b * 10}–{b * 10 + 10}",
+            _("%(n)s interactions scored %(range)s") % {"n": n, "range": f"{b * 10}–{b * 10 + 10}"},
             drill(min_score=b * 10, max_score=b * 10 + (10 if b == 9 else 9.99)),
         )
         for b, n in enumerate(histogram)
@@ -126,10 +141,11 @@ def dashboard_view(
     volumes = {
         key: charts.bar_chart(
             [
-                Mark(value or "(none)", t.n, _tip(value or "(none)", t), drill.only(key, value))
+                Mark(shown, t.n, _tip(shown, t, _), drill.only(key, value))
                 for value, t in dashboard.volume(session, flt, key)[:12]
+                for shown in [(translate(value, _) if key == "channel" else value) if value else _("(none)")]
             ],
-            label=f"volume by {key}",
+            label=_(VOLUME_BY[key]),
             test=f"volume-{key}",
         )
         for key in ("channel", "language", "queue")
@@ -140,8 +156,13 @@ def dashboard_view(
             Mark(
                 f"{weekdays[d]} {h:02d}",
                 heat.cells[d][h].n,
-                f"{weekdays[d]} {h:02d}:00: {heat.cells[d][h].n} interactions, "
-                f"mean score {_num(heat.cells[d][h].mean_score)}, low {_pct(heat.cells[d][h].low_rate)}",
+                _("%(when)s: %(n)s interactions, mean score %(mean)s, low %(low)s")
+                % {
+                    "when": f"{weekdays[d]} {h:02d}:00",
+                    "n": heat.cells[d][h].n,
+                    "mean": _num(heat.cells[d][h].mean_score),
+                    "low": _pct(heat.cells[d][h].low_rate),
+                },
                 drill(weekday=d, hour=h),
             )
             for h in range(24)
@@ -155,20 +176,22 @@ def dashboard_view(
         "unit": unit,
         "trend_chart": charts.line_chart(
             trend_marks,
-            label="mean score over time",
+            label=_("mean score over time"),
             test="trend",
             target=target[0] if target else None,
             target_label=target[1] if target else "",
         ),
-        "volume_chart": charts.column_chart(volume_marks, label="interactions over time", test="volume"),
+        "volume_chart": charts.column_chart(volume_marks, label=_("interactions over time"), test="volume"),
         "failure_chart": charts.bar_chart(
-            failure_marks, label="criterion failure rates", test="failures", percent=True
+            failure_marks, label=_("criterion failure rates"), test="failures", percent=True
         ),
         "rates": rates,
-        "histogram_chart": charts.column_chart(histogram_marks, label="score distribution", test="histogram"),
+        "histogram_chart": charts.column_chart(
+            histogram_marks, label=_("score distribution"), test="histogram"
+        ),
         "volumes": volumes,
         "heat_chart": charts.heat_map(
-            weekdays, [f"{h:02d}" for h in range(24)], heat_cells, label="hour × weekday", test="heatmap"
+            weekdays, [f"{h:02d}" for h in range(24)], heat_cells, label=_("hour × weekday"), test="heatmap"
         ),
         "agents": lines,
         "drill": drill,
@@ -207,8 +230,11 @@ def driver_link(drill: Drill, driver: Driver, outcome_key: str) -> str | None:
     return drill.link(None, None, extra)
 
 
-def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str, Any]:
+def csat_view(
+    session: Session, flt: InteractionQuery, drill: Drill, gettext: Callable[[str], str] = _same
+) -> dict[str, Any]:
     """QA against CSAT: correlation, the four quadrants (linked), CSAT by score band, criterion effects."""
+    _ = gettext
     seen = csat.overview(session, flt)
     line = drill.low_score
     sides = {"compliant": {"min_score": line}, "noncompliant": {"max_score": round(line - 0.01, 2)}}
@@ -220,7 +246,8 @@ def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str
         Mark(
             f"{start}–{start + 10}",
             mean,
-            f"score {start}–{start + 10}: mean CSAT {_num(mean, 2)} of {n} surveyed",
+            _("score %(range)s: mean CSAT %(mean)s of %(n)s surveyed")
+            % {"range": f"{start}–{start + 10}", "mean": _num(mean, 2), "n": n},
             drill(min_score=start, max_score=start + (10 if start == 90 else 9.99)) if n else None,
         )
         for start, n, mean in seen.by_score
@@ -229,7 +256,7 @@ def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str
         "overview": seen,
         "quadrant_links": links,
         "by_score_chart": charts.column_chart(
-            bands, label="mean CSAT by score", test="csat-by-score", fmt="{:.2f}"
+            bands, label=_("mean CSAT by score"), test="csat-by-score", fmt="{:.2f}"
         ),
         "effects": csat.criterion_effects(session, flt),
         "effect_link": lambda criterion: drill(failed=criterion),
@@ -240,23 +267,28 @@ def csat_view(session: Session, flt: InteractionQuery, drill: Drill) -> dict[str
 
 
 def reasons_view(
-    session: Session, flt: InteractionQuery, drill: Drill, titles: Mapping[str, str]
+    session: Session,
+    flt: InteractionQuery,
+    drill: Drill,
+    titles: Mapping[str, str],
+    gettext: Callable[[str], str] = _same,
 ) -> dict[str, Any]:
     """Contact reasons: volume and trend, quality and CSAT per reason, handle-time baselines, outliers."""
+    _ = gettext
     volumes = contact_reasons.reason_volumes(session, flt)
     found = contact_reasons.baselines(session, flt)
     marks = [
         Mark(
-            titles.get(v.reason, v.reason) or "(no reason recognised)",
+            translate(titles.get(v.reason, v.reason), _) or _("(no reason recognised)"),
             v.totals.n,
-            f"{v.totals.n} interactions, {v.share:.0%} of all",
+            _("%(n)s interactions, %(share)s of all") % {"n": v.totals.n, "share": f"{v.share:.0%}"},
             drill(reason=v.reason or "none"),
         )
         for v in volumes[:15]
     ]
     return {
         "volumes": volumes,
-        "volume_chart": charts.bar_chart(marks, label="contact reasons", test="reasons"),
+        "volume_chart": charts.bar_chart(marks, label=_("contact reasons"), test="reasons"),
         "baselines": found,
         "far": contact_reasons.far_from_baseline(session, flt, found),
         "reason_link": lambda reason: drill(reason=reason or "none"),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from callqa.analysis.metric_labels import N_
+from callqa.insights.causes import OUTCOMES, Outcome
 from callqa.insights.csat import CriterionEffect
 from callqa.insights.drivers import Driver
 from callqa.views.labels import translate
@@ -32,6 +33,25 @@ MORE = N_(
 LESS = N_(
     "%(outcome)s: %(rate)s when %(when)s %(value)s, %(points)s points less than the rest (%(low)s–%(high)s)"
 )
+
+
+LONG_HANDLE = N_("Long handle time (slowest 10 %%, over %(seconds)s s)")
+FAILING = N_("Failing %(criterion)s")
+
+
+def outcome_names(criteria: list[str], gettext: Gettext) -> dict[str, str]:
+    """The root-cause outcomes a reader can pick (key: name), the failing criteria last."""
+    named = {key: gettext(name) for key, name in OUTCOMES.items()}
+    return named | {f"failed:{c}": gettext(FAILING) % {"criterion": c} for c in criteria}
+
+
+def outcome_name(outcome: Outcome, gettext: Gettext) -> str:
+    """The outcome's name in the reader's language (its ``label`` stays English for the CSV and the API)."""
+    if outcome.over_s is not None:
+        return gettext(LONG_HANDLE) % {"seconds": outcome.over_s}
+    if outcome.key.startswith("failed:"):
+        return gettext(FAILING) % {"criterion": outcome.key[7:]}
+    return gettext(OUTCOMES[outcome.key]) if outcome.key in OUTCOMES else gettext(outcome.label)
 
 
 def _points(value: float) -> str:
@@ -80,4 +100,5 @@ def sentence_filters(gettext: Gettext) -> dict[str, Callable[..., Any]]:
     return {
         "driver_sentence": lambda d, outcome: driver_sentence(d, outcome, gettext),
         "effect_sentence": lambda e: effect_sentence(e, gettext),
+        "outcome_name": lambda o: outcome_name(o, gettext),
     }

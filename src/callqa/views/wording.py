@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from callqa.analysis.metric_labels import metric_label, metric_value
+from callqa.analysis.metric_labels import N_, metric_label, metric_value
+from callqa.views.labels import translate
 
 Gettext = Callable[[str], str]
 
@@ -21,6 +22,11 @@ _METRIC = re.compile(
     r"\((?P<op><=|>=|<|>|==|!=) (?P<limit>" + _NUMBER + r") (?P<verdict>holds|does not hold)\)"
 )
 _MISSING = re.compile(r"(?P<metric>[a-z][a-z0-9_]*_[a-z0-9_]+) not available")
+# the engine's default explanation, "<Pass|Fail|N/A>: <note>" (a scorecard's own explain templates are its
+# words, shown as written)
+_VERDICT = re.compile(r"^(?P<verdict>Pass|Fail|N/A): (?P<note>.*)$", re.DOTALL)
+_VERDICTS = {"Pass": N_("Pass"), "Fail": N_("Fail"), "N/A": N_("N/A")}
+_NOT_ON = re.compile(r"^not scored on (?P<channel>[a-z]+)$")
 _OPS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "=", "!=": "≠"}
 
 
@@ -77,4 +83,18 @@ def plain_note(note: str | None, gettext: Gettext) -> PlainNote:
     text = _MISSING.sub(
         lambda m: gettext("%(metric)s not available") % {"metric": metric_label(m["metric"], gettext)}, text
     )
+    text = _verdict(text, gettext)
     return PlainNote(text, note if text != note else None)
+
+
+def _verdict(text: str, gettext: Gettext) -> str:
+    """The engine's outcome prefix in the reader's language, and its one sentence of its own (N/A on a
+    channel); the detector's note after the prefix stays as written."""
+    found = _VERDICT.match(text)
+    if found is None:
+        return text
+    note = found["note"]
+    channel = _NOT_ON.match(note)
+    if channel:
+        note = gettext(N_("not scored on %(channel)s")) % {"channel": translate(channel["channel"], gettext)}
+    return f"{gettext(_VERDICTS[found['verdict']])}: {note}"

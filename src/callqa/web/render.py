@@ -20,7 +20,7 @@ from callqa.review.notifications import Notification, unread_count, wording
 from callqa.review.queues import reason_text
 from callqa.users.schemas import Actor
 from callqa.views.formats import format_filters, weekday_names
-from callqa.views.labels import label_filters
+from callqa.views.labels import label_filters, translate
 from callqa.views.sentences import sentence_filters
 from callqa.views.wording import wording_filters
 from callqa.web.deps import csrf_token
@@ -83,7 +83,9 @@ def _templates(folder: Path, locale: str) -> Jinja2Templates:
     env.filters.update(label_filters(gettext))
     env.globals["is_rtl"] = is_rtl
     env.globals["live_words"] = {
-        text: gettext(text) for text in content_messages("live") if gettext(text) != text
+        text: translate(text, gettext)
+        for text in content_messages("live")
+        if translate(text, gettext) != text
     }
     env.filters["notification"] = functools.partial(_notification_text, translations(locale).gettext)
     env.filters["queue_reason"] = functools.partial(reason_text, gettext=gettext)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from callqa.core.csvfile import write_records
 from callqa.core.query import BASES, InteractionQuery
 from callqa.insights import dashboard
-from callqa.insights.causes import DIMENSIONS, OUTCOMES, UnknownOutcome, root_causes
+from callqa.insights.causes import DIMENSIONS, UnknownOutcome, root_causes
 from callqa.insights.contact_reasons import baselines, reason_titles, reason_volumes
 from callqa.insights.csat import criterion_effects
 from callqa.insights.csat import overview as csat_overview
@@ -24,6 +24,7 @@ from callqa.insights.topics import Topic, discover, unrecognised
 from callqa.ml.embeddings import get_embedder
 from callqa.views.board import WEEKDAYS, Drill, csat_view, dashboard_view, driver_link, reasons_view
 from callqa.views.goals import dashboard_goals, target_line
+from callqa.views.sentences import outcome_names
 from callqa.web.deps import CurrentActor, DbSession, audit
 from callqa.web.filters import PERIODS, read_dashboard_filter
 from callqa.web.render import render, request_weekdays
@@ -78,7 +79,12 @@ def insights_page(request: Request, session: DbSession, actor: CurrentActor) -> 
     goal_lines = dashboard_goals(session, flt, gettext)
     context = {
         **dashboard_view(
-            session, flt, drill, target_line(goal_lines, gettext), weekdays=request_weekdays(request)
+            session,
+            flt,
+            drill,
+            target_line(goal_lines, gettext),
+            weekdays=request_weekdays(request),
+            gettext=gettext,
         ),
         "goal_lines": goal_lines,
         **_frame(session, actor, flt),
@@ -179,7 +185,7 @@ def causes_page(request: Request, session: DbSession, actor: CurrentActor) -> Re
     context = {
         **_frame(session, actor, found["flt"]),
         **found,
-        "outcomes": {**OUTCOMES, **{f"failed:{c}": f"Failing {c}" for c in criteria}},
+        "outcomes": outcome_names(criteria, gettext_for(request, actor)),
         "dimensions": DIMENSIONS,
     }
     return render(request, "insights_causes.html", context)
@@ -239,7 +245,7 @@ def causes_csv(request: Request, session: DbSession, actor: CurrentActor) -> Res
 def csat_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     flt, drill = _viewed(request, session, actor, "qa_csat")
     context = {
-        **csat_view(session, flt, drill),
+        **csat_view(session, flt, drill, gettext_for(request, actor)),
         **_frame(session, actor, flt),
         "model_summary": csat_model_summary(session),
         "totals": dashboard.summary(session, flt),
@@ -273,7 +279,11 @@ def reasons_page(request: Request, session: DbSession, actor: CurrentActor) -> R
     flt, drill = _viewed(request, session, actor, "contact_reasons")
     found = reason_volumes(session, flt)
     titles = reason_titles(session, [v.reason for v in found])
-    context = {**reasons_view(session, flt, drill, titles), **_frame(session, actor, flt), "titles": titles}
+    context = {
+        **reasons_view(session, flt, drill, titles, gettext_for(request, actor)),
+        **_frame(session, actor, flt),
+        "titles": titles,
+    }
     return render(request, "insights_reasons.html", context)
 
 
