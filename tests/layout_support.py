@@ -16,10 +16,11 @@ WIDTHS = (390, 1280, 1440, 1920)
 PHONE = 390
 HEIGHT = 900
 
-# Where a page shows data (transcripts, quotes, comments, names typed by users), not UI strings.
+# Where a page shows data (transcripts, quotes, comments, names typed by users), not UI strings; the
+# detectors' notes are stored as written, in English (marked lang="en"; docs/web.md says why).
 DATA = (
     "#transcript, .turn, .snippet, mark, blockquote, .evidence, .summary, code, pre, textarea, "
-    "[dir=auto], [translate=no], [contenteditable], .live-transcript"
+    ".detector-note, [dir=auto], [translate=no], [contenteditable], .live-transcript"
 )
 # Product and standard names that are written the same in every language.
 BRANDS = frozenset({"callqa", "Swagger UI", "ReDoc", "OpenAPI", "PostgreSQL", "SQLite", "Cliff's δ"})

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import True_
 
+from callqa.analysis.metric_labels import N_
 from callqa.analysis.reasons import load_reasons
 from callqa.insights.contact_reasons import reason_titles
 from callqa.insights.models import InsightFactRow as F
@@ -16,16 +17,16 @@ from callqa.interactions.models import InteractionRow
 
 # English titles of the shipped key moments (translated on the page); a centre's own kinds show their name
 MOMENT_TITLES = {
-    "escalation_request": "Escalation request",
-    "cancellation_threat": "Cancellation threat",
-    "complaint": "Complaint",
-    "legal_threat": "Legal threat",
-    "abuse": "Abusive language",
-    "competitor_mention": "Competitor mentioned",
-    "repeat_contact": "Repeat contact",
-    "tried_online": "Tried online first",
-    "long_hold": "Long hold",
-    "long_silence": "Long silence",
+    "escalation_request": N_("Escalation request"),
+    "cancellation_threat": N_("Cancellation threat"),
+    "complaint": N_("Complaint"),
+    "legal_threat": N_("Legal threat"),
+    "abuse": N_("Abusive language"),
+    "competitor_mention": N_("Competitor mentioned"),
+    "repeat_contact": N_("Repeat contact"),
+    "tried_online": N_("Tried online first"),
+    "long_hold": N_("Long hold"),
+    "long_silence": N_("Long silence"),
 }
 
 
