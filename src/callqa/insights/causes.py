@@ -43,7 +43,7 @@ OUTCOMES = {
     "low_score": N_("Low score"),
     "auto_failed": N_("Auto-fail"),
     "low_csat": N_("Low CSAT (1–2 of 5)"),
-    "long_handle": N_("Long handle time (slowest 10 %)"),
+    "long_handle": N_("Long handle time (the slowest tenth)"),
     "recontact": N_("Customer came back within the recontact window"),
 }
 
