@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up callqa on a fresh Debian machine: system packages, a virtualenv in .venv, callqa installed into it.
 #   scripts/setup.sh          what running callqa needs
-#   scripts/setup.sh --dev    also what the test suite needs (PostgreSQL server, test tools)
+#   scripts/setup.sh --dev    also what the test suite needs (PostgreSQL and Redis servers, Chromium, test tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=0
@@ -20,6 +20,8 @@ fi
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei; do
   dpkg -s "$pkg" >/dev/null 2>&1 || packages+=("$pkg")
 done
+# Redis is the workers' broker and the live servers' shared call state (the tests start a throw-away one)
+if [ "$dev" = 1 ] && ! command -v redis-server >/dev/null 2>&1; then packages+=(redis-server); fi
 # espeak-ng speaks the synthetic test calls (word error rate, redaction muting)
 if [ "$dev" = 1 ] && ! command -v espeak-ng >/dev/null 2>&1; then packages+=(espeak-ng); fi
 # Debian's Chromium runs the browser tests (Playwright drives it through executable_path; no browser download)

@@ -15,6 +15,8 @@ from callqa.db.migrate import upgrade
 from callqa.tables import metadata
 from support import Database
 
+pytest_plugins = ["redis_support"]  # redis_url, private_redis
+
 POSTGRES_URL_ENV = "CALLQA_TEST_POSTGRES_URL"
 
 

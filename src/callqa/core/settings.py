@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         default=None,
         description="Folder or fsspec URL for call audio and blobs; default: `files` in the data folder.",
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL (`redis://host:6379/0`): the workers' broker and the live servers' shared "
+        "call state. Unset: everything runs in this process (the embedded default). See deployment.md.",
+    )
     storage_keys: SecretStr | None = Field(
         default=None,
         description="Keys that encrypt recordings and other blobs at rest: `id:base64` pairs separated by "
