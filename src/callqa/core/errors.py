@@ -201,6 +201,9 @@ class ErrorCode(Enum):
     # L11x: interface languages
     L110 = "catalogue {path}: {reason}"
     L111 = "no interface language '{language}' here; known: {choices}"
+    # L12x: live calls shared by several servers (Redis)
+    L120 = "live call '{call_id}' in Redis: {reason}"
+    L121 = "Redis at {url} (live calls shared by several servers): {reason}"
     # P1xx: reports
     P100 = "cannot make the PDF: {reason}"
     P101 = "report schedule: {reason}"

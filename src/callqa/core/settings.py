@@ -108,6 +108,18 @@ class Settings(BaseSettings):
         description="Also redact person names where someone introduces themselves ('my name is …', 我叫…, "
         "mano vardas …, اسم من …) or is addressed by title (docs/privacy.md: what it misses).",
     )
+    live_call_ttl_s: int = Field(
+        default=3600,
+        ge=60,
+        description="With `redis_url`: how long a live call's shared state outlives its last message (a call "
+        "whose stream never comes back is forgotten then; its alerts are kept).",
+    )
+    live_lease_s: float = Field(
+        default=10.0,
+        gt=0.5,
+        description="With `redis_url`: a live call's holder renews its lease every third of this; a server "
+        "that died stops showing its calls on the boards this long after.",
+    )
     live_model_process: bool = Field(
         default=True,
         description="Run the live embedding model in a lower-priority process (off: a thread, for tests).",

@@ -136,20 +136,28 @@ class Hub:
     def flush_lines(self, line: Callable[[str], dict[str, Any] | None]) -> None:
         """Send the changed calls' lines (``line(call_id)``), one message per receiver; receivers that see the
         same calls share one serialised message."""
-        changed, self._changed = self._changed, {}
+        changed = self.take_changed()
         if not changed or not self.subscribers:
             return
-        lines = {call_id: line(call_id) for call_id in changed}
+        self.send_lines({call_id: (agent, team, line(call_id)) for call_id, (agent, team) in changed.items()})
+
+    def take_changed(self) -> dict[str, tuple[str | None, str | None]]:
+        """The calls whose line changed since the last call, by id: (agent, team)."""
+        changed, self._changed = self._changed, {}
+        return changed
+
+    def send_lines(self, lines: dict[str, tuple[str | None, str | None, dict[str, Any] | None]]) -> None:
+        """Send board lines (call id → agent, team, line or None once ended) to whoever may see them."""
         by_view: dict[tuple[str, ...], str] = {}
         for sub in self.subscribers:
             visible = tuple(
-                c for c, (agent, team) in changed.items() if lines[c] is not None and sub.may(agent, team)
+                c for c, (agent, team, found) in lines.items() if found is not None and sub.may(agent, team)
             )
             if not visible:
                 continue
             message = by_view.get(visible)
             if message is None:
                 message = by_view[visible] = json.dumps(
-                    {"type": "calls", "calls": [lines[c] for c in visible]}, ensure_ascii=False
+                    {"type": "calls", "calls": [lines[c][2] for c in visible]}, ensure_ascii=False
                 )
             sub.put(message)

@@ -104,7 +104,7 @@ class LiveMonitor:
         self.jobs: list[ModelJob] = []
         self.ended: list[tuple[CallState, CallEnd]] = []
         self._ids = itertools.count(1)
-        self._prefix = f"{int(time.time()):x}"
+        self.alert_prefix = f"{int(time.time()):x}"  # alert ids: <prefix>-<n>
         self._hold_request = rules.library.matcher("hold_request")
         self._timed = [r for r in rules.rules if isinstance(r.when, DurationWhen | DeadlineWhen)]
         self._semantic = {
@@ -284,7 +284,7 @@ class LiveMonitor:
         out: list[Output] = []
         if "supervisor" in rule.notify or "agent" in rule.notify:
             alert = Alert(
-                f"{self._prefix}-{next(self._ids)}",
+                f"{self.alert_prefix}-{next(self._ids)}",
                 call.call_id,
                 rule.id,
                 rule.title,

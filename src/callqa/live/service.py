@@ -12,6 +12,7 @@ import asyncio
 import gc
 import logging
 import queue
+import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,17 +24,19 @@ from sqlalchemy import select, update
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.core.errors import CallqaError, ErrorCode
-from callqa.live.hub import Hub, Subscriber
+from callqa.live.cluster import Cluster
+from callqa.live.hub import Hub, Kind, Subscriber
 from callqa.live.inference import LiveModels
 from callqa.live.inference_process import ModelProcess
 from callqa.live.models import HelpRequestRow, LiveAlertRow
 from callqa.live.monitor import LiveMonitor, ModelJob, ModelResult
-from callqa.live.outputs import Alert, CallEnded, Output
-from callqa.live.protocol import CallEnd, decode, parse_message
+from callqa.live.outputs import Alert, CallEnded, CallUpdate, Output
+from callqa.live.protocol import CallEnd, Segment, decode, parse_message
 from callqa.live.rules import LiveRules
 from callqa.live.state import CallState
 from callqa.live.store import save_alerts, store_call, stored_alerts
 from callqa.live.webhooks import WebhookSender
+from callqa.live.wire import output_from, output_json
 from callqa.runtime import Runtime
 from callqa.users.schemas import Actor
 
@@ -65,6 +68,7 @@ class LiveService:
         models: LiveModels | None = None,
         webhooks: WebhookSender | None = None,
         monitor: LiveMonitor | None = None,
+        cluster: Cluster | None = None,
     ) -> None:
         self.runtime = runtime
         self.factory = runtime.factory
@@ -73,6 +77,9 @@ class LiveService:
         self.models = models or LiveModels(rules, runtime.factory)
         self.webhooks = webhooks or WebhookSender([])
         self.hub = Hub()
+        self.cluster = cluster  # several servers sharing calls through Redis; None: this process alone
+        if cluster is not None:  # alert ids unique across the servers (two may start in the same second)
+            self.monitor.alert_prefix += secrets.token_hex(3)
         self.alerts: dict[str, Alert] = {}  # this process's alerts by id (the board's recent list)
         self.opened_at: dict[str, datetime] = {}
         self.ended: list[CallEnded] = []
@@ -101,6 +108,12 @@ class LiveService:
             return
         self._loop = asyncio.get_running_loop()
         self._ticker = self._loop.create_task(self._tick_forever())
+        if self.cluster is not None:
+            loop = self._loop
+            self.cluster.start(
+                lambda message: loop.call_soon_threadsafe(self._remote, message),
+                lambda lost: loop.call_soon_threadsafe(self._lost, lost),
+            )
         if self._process is not None:
             self._loop.run_in_executor(None, self._process.start)
         else:
@@ -117,12 +130,15 @@ class LiveService:
             self._process.stop()
         self._writer.shutdown(wait=True)
         self._scorer.shutdown(wait=True)
+        if self.cluster is not None:
+            self.cluster.stop()
         self.webhooks.close()
 
     async def _tick_forever(self) -> None:
         loop = asyncio.get_running_loop()
         next_board = loop.time() + self.options.board_s
         next_freeze = loop.time() + self.options.freeze_s
+        next_renew = loop.time()
         while True:
             await asyncio.sleep(self.options.tick_s)
             try:
@@ -130,7 +146,10 @@ class LiveService:
                 self._send_jobs()
                 if loop.time() >= next_board:
                     next_board = loop.time() + self.options.board_s
-                    self.hub.flush_lines(self.monitor.line)
+                    self._flush_lines()
+                if self.cluster is not None and loop.time() >= next_renew:
+                    next_renew = loop.time() + self.cluster.lease_ms / 3000
+                    self.cluster.renew(list(self.monitor.calls))
                 if loop.time() >= next_freeze:
                     # Calls in progress hold hundreds of thousands of objects; a full collection scanning them
                     # stalls the loop for 100+ ms. Freezing moves what exists now out of later scans (freed by
@@ -151,14 +170,42 @@ class LiveService:
         except CallqaError as exc:
             self.rejected += 1
             return str(exc)
+        if self.cluster is not None:
+            try:
+                if not self._shared(message):
+                    return None
+            except CallqaError as exc:
+                self.rejected += 1
+                return str(exc)
         if isinstance(message, CallEnd) is False and message.call_id not in self.monitor.calls:
             self.opened_at[message.call_id] = datetime.now(UTC)
         self._after(self.monitor.handle(message))
         return None
 
+    def _shared(self, message: Any) -> bool:
+        """With several servers: take over a call held elsewhere (its state from Redis), and say whether the
+        message is new: not a re-sent final segment, not about a call already ended and stored."""
+        assert self.cluster is not None
+        call_id = message.call_id
+        if call_id not in self.monitor.calls:
+            loaded = self.cluster.load(call_id, self.monitor.clock(), take=True)
+            if loaded.stored:
+                return False
+            if loaded.call is not None:
+                self.monitor.calls[call_id] = loaded.call
+                self.opened_at[call_id] = loaded.opened_at or datetime.now(UTC)
+                for alert in loaded.call.alerts:
+                    self.alerts.setdefault(alert.id, alert)
+                log.info("live call %s taken over from Redis (%d segments)", call_id, len(loaded.call.finals))
+        return not (
+            isinstance(message, Segment) and message.final and self.cluster.seen(call_id, message.segment_id)
+        )
+
     def _after(self, outputs: list[Output]) -> None:
         if outputs:
             self.hub.publish(outputs)
+            if self.cluster is not None:
+                self._share(outputs)
             alerts = [o for o in outputs if isinstance(o, Alert)]
             if alerts:
                 for alert in alerts:
@@ -178,8 +225,69 @@ class LiveService:
             self._send_jobs()
         for call, end in self.monitor.take_ended():
             opened = self.opened_at.pop(call.call_id, None)
+            if self.cluster is not None:
+                self.cluster.end(call.call_id)
             if self.options.score_calls:
                 self._scorer.submit(self._store, call, end, opened)
+
+    def _share(self, outputs: list[Output]) -> None:
+        """Save the touched calls' changes to Redis and send the outputs to the other servers."""
+        assert self.cluster is not None
+        for call_id in {o.call_id for o in outputs}:
+            call = self.monitor.calls.get(call_id)
+            if call is not None:
+                self.cluster.save(call, self.opened_at.get(call_id))
+        shared = [output_json(o) for o in outputs if not isinstance(o, CallUpdate)]
+        if shared:
+            self.cluster.publish({"outputs": shared})
+
+    def _flush_lines(self) -> None:
+        if self.cluster is None:
+            self.hub.flush_lines(self.monitor.line)
+            return
+        changed = self.hub.take_changed()
+        if not changed:
+            return
+        lines = {
+            call_id: (agent, team, self.monitor.line(call_id)) for call_id, (agent, team) in changed.items()
+        }
+        self.hub.send_lines(lines)
+        self.cluster.lines([(c, a, t, line) for c, (a, t, line) in lines.items() if line is not None])
+
+    def _remote(self, message: dict[str, Any]) -> None:
+        """What another server published, delivered to this server's pages under the same policies."""
+        if "outputs" in message:
+            outputs = [output_from(raw) for raw in message["outputs"]]
+            for out in outputs:
+                if isinstance(out, Alert):
+                    self.alerts[out.id] = out
+                elif isinstance(out, CallEnded) and out.interaction_id is not None:
+                    self.ended.append(out)
+            self._trim_alerts()
+            self.hub.publish(outputs)
+        elif "lines" in message:
+            self.hub.send_lines({c: (agent, team, line) for c, agent, team, line in message["lines"]})
+        elif "notice" in message:
+            notice = message["notice"]
+            if notice.get("type") == "alert_ack":
+                self.acks.setdefault(notice["alert_id"], (notice["by"], notice["at"]))
+            self.hub.notify(notice, message["agent"], message["team"], kinds=tuple(message["kinds"]))
+
+    def _lost(self, call_ids: list[str]) -> None:
+        """Calls whose stream reconnected to another server: that server holds them now."""
+        assert self.cluster is not None
+        for call_id in call_ids:
+            if self.monitor.calls.pop(call_id, None) is not None:
+                log.info("live call %s is held by another server now", call_id)
+            self.opened_at.pop(call_id, None)
+            self.cluster.drop(call_id)
+
+    def _notify(
+        self, message: dict[str, Any], agent: str | None, team: str | None, kinds: tuple[Kind, ...]
+    ) -> None:
+        self.hub.notify(message, agent, team, kinds=kinds)
+        if self.cluster is not None:
+            self.cluster.publish({"notice": message, "agent": agent, "team": team, "kinds": list(kinds)})
 
     def _backlog(self) -> int:
         if self._process is None:
@@ -236,6 +344,9 @@ class LiveService:
         self._after(outputs)
 
     def _store(self, call: CallState, end: CallEnd, opened: datetime | None) -> None:
+        if self.cluster is not None and not self.cluster.claim_store(call.call_id):
+            log.info("live call %s: already stored by another server", call.call_id)
+            return
         self._writer.submit(lambda: None).result()  # the call's alerts are written (one writer, in order)
         try:
             # asked at every call's end: a version saved in the editor meanwhile scores the next call
@@ -255,7 +366,12 @@ class LiveService:
             done = CallEnded(call.call_id, call.agent, call.team, error=str(exc))
         self.ended.append(done)
         if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self.hub.publish, [done])
+            self._loop.call_soon_threadsafe(self._stored, done)
+
+    def _stored(self, done: CallEnded) -> None:
+        self.hub.publish([done])
+        if self.cluster is not None:
+            self.cluster.publish({"outputs": [output_json(done)]})
 
     def stats(self) -> dict[str, Any]:
         """Counters for monitoring the monitor (``GET /api/live/stats``)."""
@@ -270,13 +386,25 @@ class LiveService:
             "model_skipped": self.model_skipped,
             "webhooks_delivered": self.webhooks.delivered,
             "webhooks_failed": self.webhooks.failed,
+            **(
+                {
+                    "node": self.cluster.node,
+                    "redis_writes": self.cluster.written,
+                    "redis_failed": self.cluster.failed,
+                }
+                if self.cluster is not None
+                else {}
+            ),
         }
 
     # -- people --------------------------------------------------------------------------------------------
 
     def snapshot(self, sub: Subscriber) -> dict[str, Any]:
         """What a page shows when it connects: calls, recent alerts and open help requests in its scope."""
-        calls = [c for c in self.monitor.board() if sub.may(c["agent"], c["team"])]  # type: ignore[arg-type]
+        calls = self.monitor.board()
+        if self.cluster is not None:  # the calls other servers hold too
+            calls += [c for c in self.cluster.board_lines() if c["call_id"] not in self.monitor.calls]
+        calls = [c for c in calls if sub.may(c["agent"], c["team"])]  # type: ignore[arg-type]
         return {
             "type": "snapshot",
             "calls": calls,
@@ -301,6 +429,9 @@ class LiveService:
                     "interaction_id": None,
                 }
         stored_ids = {e.call_id: e.interaction_id for e in self.ended if e.interaction_id is not None}
+        in_progress = set(self.monitor.calls)
+        if self.cluster is not None:
+            in_progress |= self.cluster.live_calls()
         notify = {r.id: r.notify for r in self.monitor.rules.rules}
         wanted = "supervisor" if sub.kind == "board" else "agent"
         alerts = []
@@ -311,7 +442,7 @@ class LiveService:
                 continue
             by, at = self.acks.get(a["id"], (a["acknowledged_by"], a["acknowledged_at"]))
             interaction_id = a["interaction_id"] or stored_ids.get(a["call_id"])
-            ended = a["call_id"] not in self.monitor.calls
+            ended = a["call_id"] not in in_progress
             alerts.append(
                 {
                     **a,
@@ -325,6 +456,8 @@ class LiveService:
 
     def call_detail(self, sub: Subscriber, call_id: str) -> dict[str, Any] | None:
         call = self.monitor.calls.get(call_id)
+        if call is None and self.cluster is not None:  # held by another server
+            call = self.cluster.load(call_id, self.monitor.clock(), take=False).call
         if call is None or not sub.may(call.agent, call.team):
             return None
         segments = [call.segment_json(s) for s in call.finals]
@@ -350,7 +483,7 @@ class LiveService:
         self.acks.setdefault(alert_id, (actor.username, now.isoformat()))  # until the writer has saved it
         self._writer.submit(self._write_ack, alert_id, actor.user_id, now)
         message = {"type": "alert_ack", "alert_id": alert_id, "by": actor.username, "at": now.isoformat()}
-        self.hub.notify(message, owner.agent, owner.team, kinds=("board",))
+        self._notify(message, owner.agent, owner.team, ("board",))
         return message
 
     def _write_ack(self, alert_id: str, user_id: int, now: datetime) -> None:
@@ -376,7 +509,7 @@ class LiveService:
         if not allowed(actor, Action.LIVE_HELP, owner):
             raise PermissionError("only an agent can ask for help")
         message = await asyncio.to_thread(self._write_help, actor, question, call_id)
-        self.hub.notify(message, owner.agent, owner.team, kinds=("board", "agent"))
+        self._notify(message, owner.agent, owner.team, ("board", "agent"))
         return message
 
     def _write_help(self, actor: Actor, question: str, call_id: str | None) -> dict[str, Any]:
@@ -399,7 +532,7 @@ class LiveService:
         if not answer:
             raise CallqaError(ErrorCode.V101, where=f"help request {help_id}", reason="the answer is empty")
         message, agent, team = await asyncio.to_thread(self._write_answer, actor, help_id, answer)
-        self.hub.notify(message, agent, team, kinds=("board", "agent"))
+        self._notify(message, agent, team, ("board", "agent"))
         return message
 
     def _write_answer(

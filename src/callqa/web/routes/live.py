@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from callqa.access.policies import Action, Owner, allowed
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.live.audio import TwilioStream, whisper_transcribe
+from callqa.live.cluster import Cluster
 from callqa.live.hub import Subscriber
 from callqa.live.rules import load_rules
 from callqa.live.service import LiveOptions, LiveService
@@ -51,6 +52,11 @@ def live_service(app: FastAPI) -> LiveService:
             load_rules(settings.live_rules_file),
             options=options,
             webhooks=WebhookSender(settings.live_webhooks),
+            cluster=(
+                Cluster(settings.redis_url, ttl_s=settings.live_call_ttl_s, lease_s=settings.live_lease_s)
+                if settings.redis_url
+                else None
+            ),
         )
         service.monitor.prime()
         gc.freeze()  # what is loaded now lives as long as the server: keep it out of the collector's scans
