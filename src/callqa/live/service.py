@@ -196,6 +196,8 @@ class LiveService:
                 self.opened_at[call_id] = loaded.opened_at or datetime.now(UTC)
                 for alert in loaded.call.alerts:
                     self.alerts.setdefault(alert.id, alert)
+                # its last holder may have died before its database writer saved them (saving is idempotent)
+                self._writer.submit(self._save_alerts, list(loaded.call.alerts))
                 log.info("live call %s taken over from Redis (%d segments)", call_id, len(loaded.call.finals))
         return not (
             isinstance(message, Segment) and message.final and self.cluster.seen(call_id, message.segment_id)
