@@ -210,3 +210,43 @@ def test_a_call_taken_by_another_server_is_given_up_by_its_first_holder(redis_ur
     finally:
         first.stop()
         second.stop()
+
+
+def test_writes_lost_while_redis_was_away_are_made_good_once_it_is_back(private_redis: Any) -> None:
+    """Redis restarted mid-call: the write that failed leaves no gap, the next write rewrites the lists."""
+    from callqa.live.protocol import CallStart, Segment
+    from callqa.live.state import CallState
+
+    cluster = Cluster(private_redis.url, node="a")
+    cluster.start(lambda m: None, lambda ids: None)
+    try:
+        call = CallState(CallStart("c-outage"), 0.0)
+
+        def say(n: int) -> None:
+            call.finals.append(Segment("c-outage", str(n), "agent", f"words {n}", n * 1000, n * 1000 + 900))
+            cluster.save(call, None)
+
+        say(0)
+        say(1)
+        wait_for(lambda: len(cluster.load("c-outage", 0.0, take=False).call.finals) == 2)  # type: ignore[union-attr]
+        private_redis.stop()
+        say(2)  # lost with Redis away
+        wait_for(lambda: cluster.failed >= 1)
+        private_redis.start()
+        say(3)
+        wait_for(
+            lambda: (c := cluster.load("c-outage", 0.0, take=False).call) is not None and len(c.finals) == 4
+        )
+        loaded = cluster.load("c-outage", 0.0, take=False).call
+        assert loaded is not None and [s.segment_id for s in loaded.finals] == ["0", "1", "2", "3"]
+    finally:
+        cluster.stop()
+
+
+def wait_for(done: Callable[[], bool], timeout: float = 10) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

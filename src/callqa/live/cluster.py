@@ -53,7 +53,7 @@ end
 return 0
 """
 
-Op = Callable[[Pipeline], None]
+Op = Callable[[Pipeline], object]
 
 
 @dataclass
@@ -63,6 +63,7 @@ class Mirror:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LISTS, 0))
     segment_ids: set[str] = field(default_factory=set)
     new: bool = True  # nothing written yet: the first write also takes the call's lease
+    rewrite: bool = False  # a write failed (Redis away): the next one rewrites the lists whole
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Cluster:
         self._queue: queue.SimpleQueue[Op | _Renewal | None] = queue.SimpleQueue()
         self._renew = self.client.register_script(_RENEW)
         self._stopping = threading.Event()
+        self._broken = threading.Event()  # a write failed: what is in Redis may have gaps
         self._threads: list[threading.Thread] = []
         self._on_lost: Callable[[list[str]], object] = lambda ids: None
 
@@ -146,6 +148,10 @@ class Cluster:
 
     def save(self, call: CallState, opened_at: datetime | None) -> None:
         """Queue what changed in the call since its last save: the scalars, and the new tail of each list."""
+        if self._broken.is_set():
+            self._broken.clear()
+            for known in self.mirrors.values():
+                known.counts, known.rewrite = dict.fromkeys(LISTS, 0), True
         mirror = self.mirrors.get(call.call_id)
         if mirror is None:
             mirror = self.mirrors[call.call_id] = Mirror()
@@ -159,11 +165,14 @@ class Cluster:
                     mirror.segment_ids.update(s.segment_id for s in items[done:])
         fields: dict[Any, Any] = {"start": start_json(call.start), "state": scalars_json(call)}
         new, mirror.new = mirror.new, False
+        rewrite, mirror.rewrite = mirror.rewrite, False
         if new and opened_at is not None:
             fields["opened"] = opened_at.isoformat()
         key, ttl, call_id = _key(call.call_id), self.ttl_s, call.call_id
 
         def write(pipe: Pipeline) -> None:
+            if rewrite:
+                pipe.delete(*(f"{key}:{n}" for n in LISTS))
             pipe.hset(key, mapping=fields)
             for name, items in appended:
                 pipe.rpush(f"{key}:{name}", *items)
@@ -255,20 +264,30 @@ class Cluster:
         return Loaded(call, opened_at)
 
     def claim_store(self, call_id: str) -> bool:
-        """Claim the storing of a call that ended: true for exactly one caller."""
-        return bool(self.client.set(_stored(call_id), self.node, nx=True, ex=STORED_TTL_S))
+        """Claim the storing of a call that ended: true for exactly one caller. With Redis away it is true:
+        the call ended here, complete, and storing is an upsert by call id (while Redis is away no other
+        server can take the call up, so none stores a second, shorter copy)."""
+        try:
+            return bool(self.client.set(_stored(call_id), self.node, nx=True, ex=STORED_TTL_S))
+        except redis.RedisError:
+            log.exception("claiming live call %s (stored anyway)", call_id)
+            return True
 
     def board_lines(self) -> list[dict[str, Any]]:
         """The board lines of every call in progress whose holder is alive, whatever process holds it."""
-        ids = sorted(str(i) for i in self.client.smembers(f"{PREFIX}:calls"))
-        if not ids:
+        try:
+            ids = sorted(str(i) for i in self.client.smembers(f"{PREFIX}:calls"))
+            if not ids:
+                return []
+            pipe = self.client.pipeline(transaction=False)
+            for call_id in ids:
+                pipe.hget(_key(call_id), "line")
+                pipe.exists(_owner(call_id))
+                pipe.exists(_key(call_id))
+            found = pipe.execute()
+        except redis.RedisError:
+            log.exception("live board lines from Redis (this server's calls only)")
             return []
-        pipe = self.client.pipeline(transaction=False)
-        for call_id in ids:
-            pipe.hget(_key(call_id), "line")
-            pipe.exists(_owner(call_id))
-            pipe.exists(_key(call_id))
-        found = pipe.execute()
         lines, gone = [], []
         for index, call_id in enumerate(ids):
             line, owned, kept = found[3 * index : 3 * index + 3]
@@ -277,7 +296,7 @@ class Cluster:
             elif owned and line:
                 lines.append(json.loads(line))
         if gone:
-            self.client.srem(f"{PREFIX}:calls", *gone)
+            self._queue.put(lambda pipe: pipe.srem(f"{PREFIX}:calls", *gone))
         return lines
 
     def live_calls(self) -> set[str]:
@@ -311,6 +330,7 @@ class Cluster:
                     self._send_renewals(renewals)
             except redis.RedisError:
                 self.failed += 1
+                self._broken.set()
                 log.exception("live state to Redis")
 
     def _send_renewals(self, call_ids: list[str]) -> None:
