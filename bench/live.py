@@ -1,6 +1,6 @@
 """Live monitoring under load: N concurrent calls over loopback, alert latency at the supervisors' boards.
 
-    .venv/bin/python bench/live.py [--calls 100,500,1000] [--seconds 300] [--boards 10]
+    .venv/bin/python bench/live.py [--calls 100,500,1000] [--seconds 300] [--boards 10] [--redis URL]
 
 For each N, two servers run in turn, each in its own process, on this machine:
   * ``callqa``: ``callqa serve``'s app (uvicorn, SQLite) with the shipped live rules plus one phrase rule the
@@ -14,6 +14,9 @@ call), then one ingest socket per call; each call's agent and customer each send
 2 % of segments carry the trigger phrase; latency is from sending that segment to its alert arriving at a
 board, over every board. Dropped = alerts expected at the boards − alerts received (after a grace period).
 CPU is the server process's user+system time ÷ wall time (200 % = both cores); memory its peak RSS.
+With ``--redis URL`` a third server runs: ``callqa+redis``, the same app sharing its calls through that
+Redis (docs/live.md, "Several servers"); its CPU per segment against ``callqa``'s is what sharing costs,
+and Redis's own CPU (``INFO cpu``) is reported beside it.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ TRIGGER_RULE = f"""
 # -- servers ------------------------------------------------------------------------------------------------
 
 
-def serve_callqa(folder: Path, port: int) -> None:
+def serve_callqa(folder: Path, port: int, redis_url: str | None = None) -> None:
     import uvicorn
 
     from callqa.cli.serve import tune_collector
@@ -64,6 +67,7 @@ def serve_callqa(folder: Path, port: int) -> None:
         database_url=f"sqlite:///{folder / 'callqa.db'}",
         live_rules_file=rules,
         live_score_calls=False,
+        redis_url=redis_url,
     )
     app = create_app(settings)
     if os.environ.get("CALLQA_BENCH_PROBE"):
@@ -173,7 +177,7 @@ def make_token(folder: Path) -> str:
         user = create_user(
             session,
             UserCreate(
-                username="bench", display_name="Bench", password="bench-password-1", role=UserRole.ADMIN
+                username="bench", display_name="Bench", password="load-generator-secret-1", role=UserRole.ADMIN
             ),
         )
         token = create_token(session, user.id, "bench")[0]
@@ -339,8 +343,19 @@ async def drive(port: int, token: str, run: Run) -> None:
 def measure(kind: str, calls: int, args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="callqa-live-bench-"))
     port = free_port()
-    token = make_token(folder) if kind == "callqa" else "none"
-    server = subprocess.Popen([sys.executable, __file__, "--serve", kind, str(folder), str(port)])
+    token = make_token(folder) if kind.startswith("callqa") else "none"
+    redis_cpu0 = _redis_cpu(args.redis) if kind == "callqa+redis" else 0.0
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            kind,
+            str(folder),
+            str(port),
+            *([args.redis] if args.redis else []),
+        ]
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -358,6 +373,7 @@ def measure(kind: str, calls: int, args: argparse.Namespace) -> dict[str, Any]:
         cpu = cpu_seconds(server.pid) - cpu0
         client_cpu = time.process_time() - client0
         peak = peak_rss_mb(server.pid)
+        redis_cpu = _redis_cpu(args.redis) - redis_cpu0 if kind == "callqa+redis" else 0.0
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(30)
@@ -381,9 +397,21 @@ def measure(kind: str, calls: int, args: argparse.Namespace) -> dict[str, Any]:
         "p99_ms": pct(0.99),
         "max_ms": 1000 * lat[-1] if lat else float("nan"),
         "server_cpu_pct": 100 * cpu / wall,
+        "server_cpu_us_per_segment": 1e6 * cpu / max(run.segments, 1),
+        "redis_cpu_us_per_segment": 1e6 * redis_cpu / max(run.segments, 1),
         "client_cpu_pct": 100 * client_cpu / wall,
         "server_peak_mb": peak,
     }
+
+
+def _redis_cpu(url: str) -> float:
+    """Redis's own CPU seconds so far (user + system, all its threads)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    info = client.info("cpu")
+    client.close()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def main() -> None:
@@ -394,24 +422,28 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--boards", type=int, default=10)
     parser.add_argument("--trigger", type=float, default=0.02)
-    parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--redis", help="also run callqa sharing its calls through this Redis")
+    parser.add_argument("--serve", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        kind, folder, port = args.serve
-        serve_callqa(Path(folder), int(port)) if kind == "callqa" else serve_bare(int(port))
+        kind, folder, port, *redis_url = args.serve
+        if kind.startswith("callqa"):
+            serve_callqa(Path(folder), int(port), redis_url[0] if kind == "callqa+redis" else None)
+        else:
+            serve_bare(int(port))
         return
     rows = []
     for calls in (int(c) for c in args.calls.split(",")):
-        for kind in ("bare", "callqa"):
+        for kind in ("bare", "callqa", *(["callqa+redis"] if args.redis else [])):
             result = measure(kind, calls, args)
             rows.append(result)
             print(json.dumps(result), flush=True)
     print(f"\n{args.seconds:.0f} s per run, {args.boards} boards, trigger share {args.trigger:.0%}\n")
     print(
         "| calls | server | segments/s | alerts (expected) | dropped | p50 ms | p99 ms | max ms | server CPU "
-        "| peak MB | p99 ÷ bare |"
+        "| server µs/segment | Redis µs/segment | peak MB | p99 ÷ bare |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     bare = {r["calls"]: r for r in rows if r["server"] == "bare"}
     for r in rows:
         ratio = r["p99_ms"] / bare[r["calls"]]["p99_ms"]
@@ -419,6 +451,7 @@ def main() -> None:
             f"| {r['calls']} | {r['server']} | {r['segments_per_s']:.0f} | "
             f"{r['alerts_received']} ({r['alerts_expected']}) | {r['dropped']} | {r['p50_ms']:.1f} | "
             f"{r['p99_ms']:.1f} | {r['max_ms']:.0f} | {r['server_cpu_pct']:.0f} % | "
+            f"{r['server_cpu_us_per_segment']:.0f} | {r['redis_cpu_us_per_segment']:.0f} | "
             f"{r['server_peak_mb']:.0f} | {ratio:.2f} |"
         )
 

@@ -6,6 +6,8 @@ alerts kept, no rule firing twice, no segment twice; it is stored and scored onc
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -177,8 +179,6 @@ def test_an_unreachable_redis_is_a_coded_error_without_its_password() -> None:
 def test_a_call_taken_by_another_server_is_given_up_by_its_first_holder(redis_url: str) -> None:
     """The stream moved while its first server lived on (a load balancer's choice): the first server's next
     lease renewal finds the call held elsewhere and forgets it."""
-    import threading
-
     from callqa.live.protocol import CallStart, Segment
     from callqa.live.state import CallState
 
@@ -228,7 +228,7 @@ def test_writes_lost_while_redis_was_away_are_made_good_once_it_is_back(private_
 
         say(0)
         say(1)
-        wait_for(lambda: len(cluster.load("c-outage", 0.0, take=False).call.finals) == 2)  # type: ignore[union-attr]
+        wait_for(lambda: kept_segments(cluster, "c-outage") == 2)
         private_redis.stop()
         say(2)  # lost with Redis away
         wait_for(lambda: cluster.failed >= 1)
@@ -243,10 +243,58 @@ def test_writes_lost_while_redis_was_away_are_made_good_once_it_is_back(private_
         cluster.stop()
 
 
-def wait_for(done: Callable[[], bool], timeout: float = 10) -> None:
-    import time
+def kept_segments(cluster: Cluster, call_id: str) -> int:
+    call = cluster.load(call_id, 0.0, take=False).call
+    return len(call.finals) if call is not None else 0
 
+
+def wait_for(done: Callable[[], bool], timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while not done():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_only_redacted_words_reach_redis(redis_url: str) -> None:
+    """The monitor redacts a segment before anything else sees it: Redis (state and fan-out) included."""
+    from callqa.live.monitor import LiveMonitor
+    from callqa.live.protocol import parse_message
+    from callqa.live.rules import load_rules
+    from callqa.live.wire import output_json
+
+    monitor = LiveMonitor(load_rules(), realtime=False)
+    cluster = Cluster(redis_url, node="a")
+    listener = redis.Redis.from_url(redis_url, decode_responses=True).pubsub()
+    listener.subscribe("callqa:live:out")
+    cluster.start(lambda m: None, lambda ids: None)
+    try:
+        said = "My card number is 4111 1111 1111 1111, expiry 12/29."
+        outputs = monitor.handle(
+            parse_message(
+                {
+                    "type": "segment",
+                    "call_id": "c-card",
+                    "role": "customer",
+                    "text": said,
+                    "start_ms": 0,
+                    "end_ms": 900,
+                }
+            )
+        )
+        cluster.save(monitor.calls["c-card"], None)
+        cluster.publish({"outputs": [output_json(o) for o in outputs if type(o).__name__ != "CallUpdate"]})
+        wait_for(lambda: cluster.written >= 1 and cluster.load("c-card", 0.0, take=False).call is not None)
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+        kept = client.lrange("callqa:live:call:c-card:finals", 0, -1)
+        published = []
+        deadline = time.monotonic() + 5
+        while not published and time.monotonic() < deadline:
+            message = listener.get_message(timeout=0.2)
+            if message and message["type"] == "message":
+                published.append(message["data"])
+        client.close()
+        assert len(kept) == 1 and "[CARD_NUMBER]" in kept[0] and "4111" not in kept[0]
+        assert published and "[CARD_NUMBER]" in published[0] and "4111" not in published[0]
+    finally:
+        listener.close()
+        cluster.stop()
