@@ -104,11 +104,17 @@ def test_a_board_on_one_server_follows_a_call_another_holds_and_the_call_moves(t
         assert until(board, lambda m: m["type"] == "snapshot", seen)["calls"] == []
         with (
             TestClient(a.app) as client_a,
+            client_a.websocket_connect("/api/live/board", headers=bearer(a, "admin")) as board_a,
             client_a.websocket_connect("/api/live/ingest", headers=bearer(a, "admin")) as ingest,
         ):
             send(ingest, first)
             # A's alerts and board lines reach the board on B
             until(board, lambda m: m["type"] == "alert" and m["alert"]["segment_id"] == "9", seen)
+            # an acknowledgement on B reaches the board on A
+            first_alert = next(m["alert"]["id"] for m in seen if m["type"] == "alert")
+            board.send_text(json.dumps({"type": "ack", "alert_id": first_alert}))
+            ack = until(board_a, lambda m: m["type"] == "alert_ack", [])
+            assert ack["alert_id"] == first_alert and ack["by"] == "sam.lead"
             until(board, lambda m: m["type"] == "calls" and m["calls"][0]["turns"] == cut - 1, seen)
             # a board connecting to B gets A's call in its snapshot, and its words when it watches it
             with client_b.websocket_connect("/api/live/board", headers=bearer(b, "admin")) as late:

@@ -83,6 +83,7 @@ class LiveService:
         self.alerts: dict[str, Alert] = {}  # this process's alerts by id (the board's recent list)
         self.opened_at: dict[str, datetime] = {}
         self.ended: list[CallEnded] = []
+        self._ended_ids: dict[str, None] = {}  # the latest calls ended here (a re-sent end is no new call)
         self.acks: dict[str, tuple[str, str]] = {}  # alert id -> (username, when) acknowledged here
         self.received = 0
         self.rejected = 0
@@ -106,14 +107,14 @@ class LiveService:
         """Start the ticker and the model thread on the running loop (idempotent)."""
         if self._loop is not None:
             return
-        self._loop = asyncio.get_running_loop()
-        self._ticker = self._loop.create_task(self._tick_forever())
-        if self.cluster is not None:
-            loop = self._loop
+        loop = asyncio.get_running_loop()
+        if self.cluster is not None:  # L121 if Redis does not answer; the next request tries again
             self.cluster.start(
                 lambda message: loop.call_soon_threadsafe(self._remote, message),
                 lambda lost: loop.call_soon_threadsafe(self._lost, lost),
             )
+        self._loop = loop
+        self._ticker = self._loop.create_task(self._tick_forever())
         if self._process is not None:
             self._loop.run_in_executor(None, self._process.start)
         else:
@@ -187,6 +188,8 @@ class LiveService:
         message is new: not a re-sent final segment, not about a call already ended and stored."""
         assert self.cluster is not None
         call_id = message.call_id
+        if call_id in self._ended_ids:
+            return False
         if call_id not in self.monitor.calls:
             loaded = self.cluster.load(call_id, self.monitor.clock(), take=True)
             if loaded.stored:
@@ -229,6 +232,9 @@ class LiveService:
             opened = self.opened_at.pop(call.call_id, None)
             if self.cluster is not None:
                 self.cluster.end(call.call_id)
+                self._ended_ids[call.call_id] = None
+                if len(self._ended_ids) > 10_000:
+                    del self._ended_ids[next(iter(self._ended_ids))]
             if self.options.score_calls:
                 self._scorer.submit(self._store, call, end, opened)
 
