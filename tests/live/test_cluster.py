@@ -220,7 +220,7 @@ def test_a_call_taken_by_another_server_is_given_up_by_its_first_holder(redis_ur
 
 def test_writes_lost_while_redis_was_away_are_made_good_once_it_is_back(private_redis: Any) -> None:
     """Redis restarted mid-call: the write that failed leaves no gap, the next write rewrites the lists."""
-    from callqa.live.protocol import CallStart, Segment
+    from callqa.live.protocol import CallEvent, CallStart, Segment
     from callqa.live.state import CallState
 
     cluster = Cluster(private_redis.url, node="a")
@@ -245,6 +245,12 @@ def test_writes_lost_while_redis_was_away_are_made_good_once_it_is_back(private_
         )
         loaded = cluster.load("c-outage", 0.0, take=False).call
         assert loaded is not None and [s.segment_id for s in loaded.finals] == ["0", "1", "2", "3"]
+        # a list made later in the call expires with the call (no key of a call outlives it)
+        call.events.append(CallEvent("c-outage", "hold_start", 5000))
+        cluster.save(call, None)
+        wait_for(lambda: cluster.client.exists("callqa:live:call:c-outage:events") == 1)
+        keys = cluster.client.keys("callqa:live:call:c-outage*")
+        assert len(keys) == 3 and all(0 < cluster.client.ttl(k) <= 3600 for k in keys)  # type: ignore[operator]
     finally:
         cluster.stop()
 

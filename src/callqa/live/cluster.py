@@ -3,7 +3,8 @@
 Keys (``callqa:live:`` prefix; docs/live.md, "Several servers"):
 
 * ``call:<id>`` a hash (start, scalars, board line, start time) and ``call:<id>:<list>`` the lists that only
-  grow (final segments, events, alerts, sentiment points); every write refreshes their expiry;
+  grow (final segments, events, alerts, sentiment points); their expiry is pushed back as the call goes
+  on (at most once a minute: the TTL is an hour);
 * ``calls`` the set of call ids in progress; ``owner:<id>`` the process holding the call's stream, with a
   lease the holder renews; ``stored:<id>`` claimed (``SET NX``) by the one process that stores the call;
 * channel ``out``: every process's outputs (alerts, words, cards, ends, board lines, acknowledgements).
@@ -34,6 +35,7 @@ import redis
 from redis.client import Pipeline
 
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.live.protocol import CallStart
 from callqa.live.state import CallState
 from callqa.live.wire import LISTS, call_from, dumps, grown, item_json, scalars_json, start_json
 
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 PREFIX = "callqa:live"
 CHANNEL = f"{PREFIX}:out"
 STORED_TTL_S = 7 * 24 * 3600  # a call re-sent after this is a new call
+REFRESH_S = 60.0  # a busy call's expiry is pushed back at most this often (six EXPIREs a message cost more)
 _BATCH = 1000
 # Renew the lease if it is ours or has lapsed (a slow tick is no reason to give a call up); 0 if another
 # process took the call (its stream reconnected there).
@@ -64,6 +67,8 @@ class Mirror:
     segment_ids: set[str] = field(default_factory=set)
     new: bool = True  # nothing written yet: the first write also takes the call's lease
     rewrite: bool = False  # a write failed (Redis away): the next one rewrites the lists whole
+    start: CallStart | None = None  # the call_start last written (rewritten only when it changes)
+    refresh_at: float = 0.0  # when the keys' expiry is next pushed back
 
 
 @dataclass
@@ -151,11 +156,22 @@ class Cluster:
         if self._broken.is_set():
             self._broken.clear()
             for known in self.mirrors.values():
-                known.counts, known.rewrite = dict.fromkeys(LISTS, 0), True
+                known.counts, known.rewrite, known.start, known.refresh_at = (
+                    dict.fromkeys(LISTS, 0),
+                    True,
+                    None,
+                    0.0,
+                )
         mirror = self.mirrors.get(call.call_id)
         if mirror is None:
             mirror = self.mirrors[call.call_id] = Mirror()
+        key, ttl, call_id = _key(call.call_id), self.ttl_s, call.call_id
+        now = time.monotonic()
+        refresh = now >= mirror.refresh_at
+        if refresh:
+            mirror.refresh_at = now + REFRESH_S
         appended: list[tuple[str, list[str]]] = []
+        expire: list[str] = [f"{key}:{n}" for n in LISTS] if refresh else []
         for name, items in grown(call).items():
             done = mirror.counts[name]
             if len(items) > done:
@@ -163,12 +179,17 @@ class Cluster:
                 mirror.counts[name] = len(items)
                 if name == "finals":
                     mirror.segment_ids.update(s.segment_id for s in items[done:])
-        fields: dict[Any, Any] = {"start": start_json(call.start), "state": scalars_json(call)}
+                if done == 0 and not refresh:
+                    expire.append(f"{key}:{name}")  # a list just made: never without an expiry
+        fields: dict[Any, Any] = {"state": scalars_json(call)}
+        if mirror.start is not call.start:
+            fields["start"], mirror.start = start_json(call.start), call.start
         new, mirror.new = mirror.new, False
         rewrite, mirror.rewrite = mirror.rewrite, False
         if new and opened_at is not None:
             fields["opened"] = opened_at.isoformat()
-        key, ttl, call_id = _key(call.call_id), self.ttl_s, call.call_id
+        if new or rewrite:
+            refresh = True
 
         def write(pipe: Pipeline) -> None:
             if rewrite:
@@ -176,8 +197,10 @@ class Cluster:
             pipe.hset(key, mapping=fields)
             for name, items in appended:
                 pipe.rpush(f"{key}:{name}", *items)
-            for name in ("", *(f":{n}" for n in LISTS)):
-                pipe.expire(f"{key}{name}", ttl)
+            if refresh:
+                pipe.expire(key, ttl)
+            for list_key in expire:
+                pipe.expire(list_key, ttl)
             if new:
                 pipe.set(_owner(call_id), self.node, px=self.lease_ms)
                 pipe.sadd(f"{PREFIX}:calls", call_id)
@@ -193,7 +216,7 @@ class Cluster:
         """Keep the board lines of calls held here (a board connecting anywhere reads them) and send them to
         the other processes' boards."""
         saved = [(_key(call_id), dumps(line)) for call_id, _, _, line in lines if call_id in self.mirrors]
-        message = dumps({"from": self.node, "lines": lines})
+        message = f"{self.node}\n{dumps({'lines': lines})}"
 
         def write(pipe: Pipeline) -> None:
             for key, line in saved:
@@ -204,7 +227,7 @@ class Cluster:
 
     def publish(self, payload: dict[str, Any]) -> None:
         """Send outputs or a notice to the other processes (``from`` is added)."""
-        message = dumps({"from": self.node, **payload})
+        message = f"{self.node}\n{dumps(payload)}"
 
         def write(pipe: Pipeline) -> None:
             pipe.publish(CHANNEL, message)
@@ -260,6 +283,7 @@ class Cluster:
                 counts={name: len(items) for name, items in grown(call).items()},
                 segment_ids={s.segment_id for s in call.finals},
                 new=False,
+                start=call.start,
             )
         return Loaded(call, opened_at)
 
@@ -351,9 +375,9 @@ class Cluster:
                     message = pubsub.get_message(timeout=0.5)
                     if message is None:
                         continue
-                    payload = json.loads(message["data"])
-                    if payload.get("from") != self.node:
-                        on_message(payload)
+                    sender, _, payload = message["data"].partition("\n")
+                    if sender != self.node:  # what this process published itself is not even parsed
+                        on_message(json.loads(payload))
                 pubsub.close()
             except redis.RedisError:
                 log.exception("live fan-out from Redis (reconnecting)")

@@ -98,6 +98,9 @@ class ModelProcess:
                 self._process.join(timeout_s)
                 self._results.put(None)  # the process could not say goodbye: wake the reader
             self._reader.join(timeout_s)
+            # the process is gone: jobs still queued for it can never be read, and waiting for the queue's
+            # feeder thread to push them into the full pipe hung the server's exit (seen under load)
+            self._jobs.cancel_join_thread()
         for q in (self._jobs, self._results):
             q.close()
             q.join_thread()
