@@ -16,7 +16,10 @@ board, over every board. Dropped = alerts expected at the boards − alerts rece
 CPU is the server process's user+system time ÷ wall time (200 % = both cores); memory its peak RSS.
 With ``--redis URL`` a third server runs: ``callqa+redis``, the same app sharing its calls through that
 Redis (docs/live.md, "Several servers"); its CPU per segment against ``callqa``'s is what sharing costs,
-and Redis's own CPU (``INFO cpu``) is reported beside it.
+and Redis's own CPU (``INFO cpu``) is reported beside it. ``--per-message`` measures only that cost,
+without sockets: the live monitor applies the same generated segments alone, then saving each call's
+changes to Redis and publishing the outputs as a server does (event-loop thread CPU, and the process's
+CPU with Redis's writer thread).
 """
 
 from __future__ import annotations
@@ -410,6 +413,64 @@ def measure(kind: str, calls: int, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def per_message(url: str, segments: int = 20_000) -> None:
+    """CPU per segment of sharing calls through Redis, on the event loop's side and in all."""
+    from callqa.live.cluster import Cluster
+    from callqa.live.monitor import LiveMonitor
+    from callqa.live.outputs import CallUpdate
+    from callqa.live.protocol import CallStart, Segment
+    from callqa.live.rules import load_rules
+    from callqa.live.wire import output_json
+    from score_data import generate
+
+    docs = generate(200, seed=5)
+    stream: list[CallStart | Segment] = []
+    for n, doc in enumerate(docs):
+        call_id = f"per-message-{n}"
+        stream.append(CallStart(call_id, agent=doc["agent"], team=doc["team"], language=doc["language"]))
+        for k, turn in enumerate(doc["turns"]):
+            role = turn["role"] if turn["role"] in ("agent", "customer") else "system"
+            stream.append(Segment(call_id, str(k), role, turn["text"], k * 3000, k * 3000 + 2500))
+    stream = stream[:segments]
+    count = sum(isinstance(m, Segment) for m in stream)
+    for shared in (False, True, False, True):  # the first pair warms caches up; compare the second
+        monitor = LiveMonitor(load_rules(), realtime=False)
+        monitor.prime()
+        cluster = Cluster(url, node="per-message") if shared else None
+        if cluster is not None:
+            cluster.client.flushdb()
+            cluster.start(lambda message: None, lambda lost: None)
+        loop0, all0 = time.thread_time(), time.process_time()
+        for message in stream:
+            outputs = monitor.handle(message)
+            monitor.take_jobs()
+            if cluster is not None:
+                for call_id in {o.call_id for o in outputs}:
+                    call = monitor.calls.get(call_id)
+                    if call is not None:
+                        cluster.save(call, None)
+                shared_outputs = [output_json(o) for o in outputs if not isinstance(o, CallUpdate)]
+                cluster.publish({"outputs": shared_outputs})
+        loop = time.thread_time() - loop0
+        if cluster is not None:
+            cluster.stop()  # the writer has sent everything
+            cluster.client = type(cluster.client).from_url(url)
+            cluster.client.flushdb()
+            cluster.client.close()
+        total = time.process_time() - all0
+        print(
+            json.dumps(
+                {
+                    "redis": shared,
+                    "segments": count,
+                    "loop_us_per_segment": round(1e6 * loop / count, 1),
+                    "process_us_per_segment": round(1e6 * total / count, 1),
+                }
+            ),
+            flush=True,
+        )
+
+
 def _redis_cpu(url: str) -> float:
     """Redis's own CPU seconds so far (user + system, all its threads)."""
     import redis
@@ -429,8 +490,12 @@ def main() -> None:
     parser.add_argument("--boards", type=int, default=10)
     parser.add_argument("--trigger", type=float, default=0.02)
     parser.add_argument("--redis", help="also run callqa sharing its calls through this Redis")
+    parser.add_argument("--per-message", action="store_true", help="with --redis: only the cost per message")
     parser.add_argument("--serve", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.per_message:
+        per_message(args.redis)
+        return
     if args.serve:
         kind, folder, port, *redis_url = args.serve
         if kind.startswith("callqa"):

@@ -9,7 +9,8 @@ Everything here is already redacted: the monitor redacts a segment before anythi
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
+from functools import cache
 from typing import Any
 
 from callqa.core.errors import CallqaError, ErrorCode
@@ -25,8 +26,21 @@ _OUTPUTS: dict[str, type[Output]] = {
 }
 
 
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def shallow(item: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict (``asdict`` deep-copies, which cost more than the rest of a save)."""
+    return {name: getattr(item, name) for name in _names(type(item))}
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one, not one per call
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def grown(call: CallState) -> dict[str, list[Any]]:
@@ -44,7 +58,7 @@ def item_json(name: str, item: Any) -> str:
     """One element of a growing list."""
     if name.startswith("sentiment:"):
         return dumps(list(item))
-    return dumps(asdict(item))
+    return dumps(shallow(item))
 
 
 def scalars_json(call: CallState) -> str:
@@ -69,7 +83,7 @@ def scalars_json(call: CallState) -> str:
 
 
 def start_json(start: CallStart) -> str:
-    return dumps({"v": VERSION, **asdict(start)})
+    return dumps({"v": VERSION, **shallow(start)})
 
 
 def call_from(
@@ -114,7 +128,7 @@ def _alert(raw: dict[str, Any]) -> Alert:
 
 def output_json(out: Output) -> dict[str, Any]:
     """An output for the other servers (board lines travel on their own, coalesced)."""
-    return {"kind": type(out).__name__, "fields": asdict(out)}
+    return {"kind": type(out).__name__, "fields": shallow(out)}
 
 
 def output_from(raw: dict[str, Any]) -> Output:
