@@ -97,11 +97,14 @@ def test_a_board_on_one_server_follows_a_call_another_holds_and_the_call_moves(t
         m for m in first if m.get("segment_id") in ("8", "9")
     ]  # the client repeats what it had in flight
     seen: list[Message] = []
+    agent_seen: list[Message] = []
     with (
         TestClient(b.app) as client_b,
         client_b.websocket_connect("/api/live/board", headers=bearer(b, "sam.lead")) as board,
+        client_b.websocket_connect("/api/live/agent", headers=bearer(b, "j.smith")) as assist,
     ):
         assert until(board, lambda m: m["type"] == "snapshot", seen)["calls"] == []
+        until(assist, lambda m: m["type"] == "snapshot", agent_seen)
         with (
             TestClient(a.app) as client_a,
             client_a.websocket_connect("/api/live/board", headers=bearer(a, "admin")) as board_a,
@@ -135,6 +138,7 @@ def test_a_board_on_one_server_follows_a_call_another_holds_and_the_call_moves(t
         with client_b.websocket_connect("/api/live/ingest", headers=bearer(b, "admin")) as ingest:
             send(ingest, [script[0], *resent, *rest])
             ended = until(board, lambda m: m["type"] == "call_end" and m["interaction_id"] is not None, seen)
+            until(assist, lambda m: m["type"] == "call_end" and m["interaction_id"] is not None, agent_seen)
             send(ingest, [script[-1]])  # a re-sent end: nothing more is stored
             send(ingest, [{**resent[0], "segment_id": "late"}])  # about a call already stored: ignored
             send(ingest, [{**resent[0], "role": "bot"}])  # answered once all before it was applied
@@ -144,6 +148,14 @@ def test_a_board_on_one_server_follows_a_call_another_holds_and_the_call_moves(t
 
     alerts = [(m["alert"]["rule"], m["alert"]["segment_id"]) for m in seen if m["type"] == "alert"]
     assert alerts == EXPECTED  # each once: fired on A before it stopped, or on B after
+    # the agent's assist page on B followed the call wherever it was held (tests/live/test_ws.py, one server)
+    agent_alerts = [m["alert"]["rule"] for m in agent_seen if m["type"] == "alert"]
+    assert agent_alerts == ["account_before_verification", "disclosure_missing", "escalation_request"]
+    assert [m for m in agent_seen if m["type"] == "card"]
+    words = [m["segment"]["segment_id"] for m in agent_seen if m["type"] == "segment"]
+    assert sorted(set(words), key=int) == [str(i) for i in range(len(set(words)))] and len(words) == len(
+        set(words)
+    )
     doc = demo_interactions()["en-call-02"]
     with a.db.factory() as session:
         rows = session.scalars(select(InteractionRow).where(InteractionRow.external_id == CALL)).all()

@@ -83,6 +83,11 @@ class _Renewal:
     call_ids: list[str]
 
 
+@dataclass
+class _Publish:
+    payload: str  # one JSON object; the writer sends what queued up together as one message
+
+
 def _key(call_id: str) -> str:
     return f"{PREFIX}:call:{call_id}"
 
@@ -116,7 +121,7 @@ class Cluster:
         self.mirrors: dict[str, Mirror] = {}
         self.written = 0  # pipelines sent
         self.failed = 0  # pipelines lost to a Redis error
-        self._queue: queue.SimpleQueue[Op | _Renewal | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Op | _Renewal | _Publish | None] = queue.SimpleQueue()
         self._renew = self.client.register_script(_RENEW)
         self._stopping = threading.Event()
         self._broken = threading.Event()  # a write failed: what is in Redis may have gaps
@@ -126,7 +131,7 @@ class Cluster:
     # -- life ----------------------------------------------------------------------------------------------
 
     def start(
-        self, on_message: Callable[[dict[str, Any]], object], on_lost: Callable[[list[str]], object]
+        self, on_message: Callable[[list[dict[str, Any]]], object], on_lost: Callable[[list[str]], object]
     ) -> None:
         """Check Redis answers (L121 if not), then start the writer and the listener threads. The callbacks
         run on the listener's and the writer's threads."""
@@ -216,23 +221,17 @@ class Cluster:
         """Keep the board lines of calls held here (a board connecting anywhere reads them) and send them to
         the other processes' boards."""
         saved = [(_key(call_id), dumps(line)) for call_id, _, _, line in lines if call_id in self.mirrors]
-        message = f"{self.node}\n{dumps({'lines': lines})}"
 
         def write(pipe: Pipeline) -> None:
             for key, line in saved:
                 pipe.hset(key, "line", line)
-            pipe.publish(CHANNEL, message)
 
         self._queue.put(write)
+        self._queue.put(_Publish(dumps({"lines": lines})))
 
     def publish(self, payload: dict[str, Any]) -> None:
-        """Send outputs or a notice to the other processes (``from`` is added)."""
-        message = f"{self.node}\n{dumps(payload)}"
-
-        def write(pipe: Pipeline) -> None:
-            pipe.publish(CHANNEL, message)
-
-        self._queue.put(write)
+        """Send outputs or a notice to the other processes."""
+        self._queue.put(_Publish(dumps(payload)))
 
     def end(self, call_id: str) -> None:
         """The call has ended here: its shared state goes (the stored-once claim stays)."""
@@ -340,13 +339,18 @@ class Cluster:
                     break
             pipe = self.client.pipeline(transaction=False)
             renewals: list[str] = []
+            published: list[str] = []
             for item in batch:
                 if item is None:
                     stop = True
                 elif isinstance(item, _Renewal):
                     renewals.extend(item.call_ids)
+                elif isinstance(item, _Publish):
+                    published.append(item.payload)
                 else:
                     item(pipe)
+            if published:  # one message for all: the other processes wake once, not once per output
+                pipe.publish(CHANNEL, f"{self.node}\n[{','.join(published)}]")
             try:
                 pipe.execute()
                 self.written += 1
@@ -366,7 +370,7 @@ class Cluster:
         if lost:
             self._on_lost(lost)
 
-    def _listen_forever(self, on_message: Callable[[dict[str, Any]], object]) -> None:
+    def _listen_forever(self, on_message: Callable[[list[dict[str, Any]]], object]) -> None:
         while not self._stopping.is_set():
             try:
                 pubsub = self.client.pubsub(ignore_subscribe_messages=True)
@@ -375,9 +379,9 @@ class Cluster:
                     message = pubsub.get_message(timeout=0.5)
                     if message is None:
                         continue
-                    sender, _, payload = message["data"].partition("\n")
+                    sender, _, payloads = message["data"].partition("\n")
                     if sender != self.node:  # what this process published itself is not even parsed
-                        on_message(json.loads(payload))
+                        on_message(json.loads(payloads))
                 pubsub.close()
             except redis.RedisError:
                 log.exception("live fan-out from Redis (reconnecting)")

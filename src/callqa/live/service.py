@@ -262,8 +262,12 @@ class LiveService:
         self.hub.send_lines(lines)
         self.cluster.lines([(c, a, t, line) for c, (a, t, line) in lines.items() if line is not None])
 
-    def _remote(self, message: dict[str, Any]) -> None:
+    def _remote(self, messages: list[dict[str, Any]]) -> None:
         """What another server published, delivered to this server's pages under the same policies."""
+        for message in messages:
+            self._remote_one(message)
+
+    def _remote_one(self, message: dict[str, Any]) -> None:
         if "outputs" in message:
             outputs = [output_from(raw) for raw in message["outputs"]]
             for out in outputs:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
-from functools import cache
 from typing import Any
 
 from callqa.core.errors import CallqaError, ErrorCode
@@ -26,14 +25,15 @@ _OUTPUTS: dict[str, type[Output]] = {
 }
 
 
-@cache
-def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def shallow(item: Any) -> dict[str, Any]:
     """A flat dataclass as a dict (``asdict`` deep-copies, which cost more than the rest of a save)."""
-    return {name: getattr(item, name) for name in _names(type(item))}
+    names = _NAMES.get(type(item))
+    if names is None:
+        names = _NAMES[type(item)] = tuple(f.name for f in fields(item))
+    return {name: getattr(item, name) for name in names}
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one, not one per call
