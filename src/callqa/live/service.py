@@ -416,15 +416,16 @@ class LiveService:
         calls = self.monitor.board()
         if self.cluster is not None:  # the calls other servers hold too
             calls += [c for c in self.cluster.board_lines() if c["call_id"] not in self.monitor.calls]
+        in_progress = {str(c["call_id"]) for c in calls}
         calls = [c for c in calls if sub.may(c["agent"], c["team"])]  # type: ignore[arg-type]
         return {
             "type": "snapshot",
             "calls": calls,
-            "alerts": self.recent_alerts(sub),
+            "alerts": self.recent_alerts(sub, in_progress),
             "help": self.open_help(sub.actor, sub.kind),
         }
 
-    def recent_alerts(self, sub: Subscriber) -> list[dict[str, Any]]:
+    def recent_alerts(self, sub: Subscriber, in_progress: set[str] | None = None) -> list[dict[str, Any]]:
         """The newest alerts in the page's scope, oldest first: the saved ones with their acknowledgement and
         their call's stored interaction, then those fired since the last save; ``ended`` marks calls over."""
         limit = self.options.recent_alerts
@@ -441,9 +442,10 @@ class LiveService:
                     "interaction_id": None,
                 }
         stored_ids = {e.call_id: e.interaction_id for e in self.ended if e.interaction_id is not None}
-        in_progress = set(self.monitor.calls)
-        if self.cluster is not None:
-            in_progress |= self.cluster.live_calls()
+        if in_progress is None:
+            in_progress = set(self.monitor.calls)
+            if self.cluster is not None:
+                in_progress |= self.cluster.live_calls()
         notify = {r.id: r.notify for r in self.monitor.rules.rules}
         wanted = "supervisor" if sub.kind == "board" else "agent"
         alerts = []
