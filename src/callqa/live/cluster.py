@@ -356,7 +356,7 @@ class Cluster:
                 self.written += 1
                 if renewals:
                     self._send_renewals(renewals)
-            except redis.RedisError:
+            except Exception:  # Redis away (or a bug): the writer goes on, the next writes make it good
                 self.failed += 1
                 self._broken.set()
                 log.exception("live state to Redis")
@@ -372,19 +372,22 @@ class Cluster:
 
     def _listen_forever(self, on_message: Callable[[list[dict[str, Any]]], object]) -> None:
         while not self._stopping.is_set():
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
             try:
-                pubsub = self.client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
                 while not self._stopping.is_set():
                     message = pubsub.get_message(timeout=0.5)
                     if message is None:
                         continue
                     sender, _, payloads = message["data"].partition("\n")
-                    if sender != self.node:  # what this process published itself is not even parsed
+                    if sender == self.node:  # what this process published itself is not even parsed
+                        continue
+                    try:
                         on_message(json.loads(payloads))
-                pubsub.close()
+                    except Exception:
+                        log.exception("live fan-out message from %s", sender)
             except redis.RedisError:
                 log.exception("live fan-out from Redis (reconnecting)")
                 time.sleep(1)
-            except Exception:
-                log.exception("live fan-out message")
+            finally:
+                pubsub.close()
