@@ -84,10 +84,18 @@ def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
     return row
 
 
-def select_for_scoring(session: Session, card: ScorecardRow, *, rescore: bool, pipeline: str) -> list[int]:
+def select_for_scoring(
+    session: Session,
+    card: ScorecardRow,
+    *,
+    rescore: bool,
+    pipeline: str,
+    among: Sequence[int] | None = None,
+) -> list[int]:
     """Interactions with no current evaluation by this scorecard, or whose content changed since.
 
-    With ``rescore``, also those evaluated by another version of the scorecard, engine or pipeline.
+    With ``rescore``, also those evaluated by another version of the scorecard, engine or pipeline;
+    with ``among``, only interactions of these ids (a worker's batch, checked again when it runs).
     """
     current = select(EvaluationRow).where(
         EvaluationRow.interaction_id == InteractionRow.id,
@@ -104,6 +112,8 @@ def select_for_scoring(session: Session, card: ScorecardRow, *, rescore: bool, p
             )
         )
     query = select(InteractionRow.id).where(~up_to_date.exists()).order_by(InteractionRow.id)
+    if among is not None:
+        query = query.where(InteractionRow.id.in_(list(among)))
     return list(session.scalars(query))
 
 
@@ -126,8 +136,12 @@ def store_evaluations(
 ) -> list[int]:
     """Add each evaluation as current (earlier ones by the same scorecard stay, as history), in bulk.
 
-    Returns the new evaluation ids in the order of ``items``. The analysis of each interaction is replaced.
+    The interactions' rows are locked first (PostgreSQL: ``FOR UPDATE``, in id order), and an item whose
+    current evaluation is already by this scorecard version, engine and pipeline for this content is left
+    out: two workers delivered the same batch leave exactly one current evaluation per interaction.
+    Returns the new evaluation ids in the order of the items stored. The analysis of each is replaced.
     """
+    items = _not_yet_current(session, items, card, pipeline)
     if not items:
         return []
     now = datetime.now(UTC)
@@ -198,6 +212,33 @@ def store_evaluations(
         ],
     )
     return evaluation_ids
+
+
+def _not_yet_current(
+    session: Session, items: Sequence[Scored], card: ScorecardRow, pipeline: str
+) -> list[Scored]:
+    """Lock the items' interactions (until the transaction ends) and drop those already evaluated alike."""
+    ids = sorted({item.interaction_id for item in items})
+    if not ids:
+        return []
+    session.execute(
+        select(InteractionRow.id)
+        .where(InteractionRow.id.in_(ids))
+        .order_by(InteractionRow.id)
+        .with_for_update()
+    )
+    done = set(
+        session.execute(
+            select(EvaluationRow.interaction_id, EvaluationRow.interaction_hash).where(
+                EvaluationRow.interaction_id.in_(ids),
+                EvaluationRow.scorecard_id == card.id,
+                EvaluationRow.is_current.is_(True),
+                EvaluationRow.engine_version == ENGINE_VERSION,
+                EvaluationRow.pipeline == pipeline,
+            )
+        ).tuples()
+    )
+    return [item for item in items if (item.interaction_id, item.content_hash) not in done]
 
 
 def score_stored(
