@@ -36,6 +36,18 @@ def require_shared_store(settings: Settings) -> str:
     return settings.redis_url
 
 
+def transport_options(settings: Settings) -> dict[str, float]:
+    """The Redis transport's options: a task taken by a worker that died is handed out again once the
+    visibility timeout has passed, checked every quarter of it (at most every minute; kombu's default
+    sweep, every 100 s, would keep a short timeout waiting)."""
+    timeout = settings.worker_visibility_timeout_s
+    return {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": max(1.0, min(60.0, timeout / 4)),
+        "unacked_restore_throttle": 1,
+    }
+
+
 def make_app(settings: Settings) -> Celery:
     """The Celery app of these settings with callqa's tasks; raises W110/W111 (see require_shared_store)."""
     from callqa.workers import tasks  # the task bodies import the whole library: only when an app is made
@@ -46,7 +58,7 @@ def make_app(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": settings.worker_visibility_timeout_s},
+        broker_transport_options=transport_options(settings),
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         worker_cancel_long_running_tasks_on_connection_loss=True,

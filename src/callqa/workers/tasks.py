@@ -99,11 +99,12 @@ def score_batch(
     with runtime.factory.begin() as session:
         row = register_scorecard(session, card)
         todo = select_for_scoring(session, row, rescore=rescore, pipeline=pipeline.version, among=ids)
-        hashes = dict(
-            session.execute(
+        hashes = {
+            interaction_id: content_hash
+            for interaction_id, content_hash in session.execute(
                 select(InteractionRow.id, InteractionRow.content_hash).where(InteractionRow.id.in_(todo))
             ).tuples()
-        )
+        }
         poisoned = known_failures(session, SCORE_TASK, [interaction_key(i, hashes[i]) for i in todo])
     todo = [i for i in todo if interaction_key(i, hashes[i]) not in poisoned]
     if not todo:
