@@ -4,6 +4,7 @@ item was stored and scored exactly once."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -154,6 +155,20 @@ class Cluster:
         finally:
             client.close()
 
+    def taken_args(self, task: str) -> list[list[object]]:
+        """The arguments of the tasks named ``task`` delivered to a worker and not acknowledged yet."""
+        client = redis.Redis.from_url(self.broker)
+        try:
+            found = []
+            for raw in client.hvals(UNACKED):
+                message = json.loads(raw)[0]
+                if message.get("headers", {}).get("task") == task:
+                    body = json.loads(base64.b64decode(message["body"]))
+                    found.append(body[0])
+            return found
+        finally:
+            client.close()
+
     # what the database holds
     def count(self, what: object) -> int:
         with self.database.connect() as connection:
@@ -264,3 +279,32 @@ def failures(cluster: Cluster) -> dict[str, str]:
         return {
             row.key: row.cause for row in connection.execute(select(TaskFailureRow.key, TaskFailureRow.cause))
         }
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time ``pid`` has used so far (user + system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def mid_task(worker: subprocess.Popen[bytes], cluster: Cluster, task: str, suffix: str, cpu_s: float) -> str:
+    """Wait until the worker's pool process has worked ``cpu_s`` seconds of CPU on one delivery of ``task``
+    whose first argument ends with ``suffix`` (still unacknowledged: in the middle of it); its argument."""
+    seen: dict[tuple[int, str], float] = {}
+    found: list[str] = []
+
+    def working() -> bool:
+        taken = [str(args[0]) for args in cluster.taken_args(task) if str(args[0]).endswith(suffix)]
+        for child in pool_children(worker.pid):
+            for argument in taken:
+                try:
+                    used = cpu_seconds(child)
+                except OSError:
+                    continue
+                if used - seen.setdefault((child, argument), used) >= cpu_s:
+                    found.append(argument)
+                    return True
+        return False
+
+    wait_for(working, 90, f"worker {worker.pid} in the middle of a {task} task on a {suffix} file", cluster)
+    return found[0]
