@@ -227,8 +227,9 @@ def _not_yet_current(
         .order_by(InteractionRow.id)
         .with_for_update()
     )
-    done = set(
-        session.execute(
+    done = {
+        (row[0], row[1])
+        for row in session.execute(
             select(EvaluationRow.interaction_id, EvaluationRow.interaction_hash).where(
                 EvaluationRow.interaction_id.in_(ids),
                 EvaluationRow.scorecard_id == card.id,
@@ -236,8 +237,8 @@ def _not_yet_current(
                 EvaluationRow.engine_version == ENGINE_VERSION,
                 EvaluationRow.pipeline == pipeline,
             )
-        ).tuples()
-    )
+        )
+    }
     return [item for item in items if (item.interaction_id, item.content_hash) not in done]
 
 

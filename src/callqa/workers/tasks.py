@@ -103,7 +103,7 @@ def score_batch(
             interaction_id: content_hash
             for interaction_id, content_hash in session.execute(
                 select(InteractionRow.id, InteractionRow.content_hash).where(InteractionRow.id.in_(todo))
-            ).tuples()
+            )
         }
         poisoned = known_failures(session, SCORE_TASK, [interaction_key(i, hashes[i]) for i in todo])
     todo = [i for i in todo if interaction_key(i, hashes[i]) not in poisoned]
