@@ -69,7 +69,7 @@ def test_two_batches_with_the_same_ids_at_once_leave_one_current_evaluation(
             deliveries = [threading.Thread(target=deliver) for _ in range(2)]
             for delivery in deliveries:
                 delivery.start()
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 60
             while waiting_on_locks(database) < 2 and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert waiting_on_locks(database) >= 1  # at least one delivery waits for the rows

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from callqa.interactions.models import InteractionRow
-from workers.workers_support import Cluster, wait_for
+from workers.workers_support import Cluster, failures, wait_for
 
 pytestmark = pytest.mark.issue(20)
 CEILING = 3
@@ -46,10 +46,11 @@ def test_intake_never_exceeds_the_ceiling_and_waits_for_the_workers(cluster: Clu
         time.sleep(1.0)
         assert enqueuer.poll() is None  # still waiting
         assert cluster.in_flight() == CEILING
+        (inbox / "call-00.txt").unlink()  # enqueued, then gone before a worker took it: a poison item
         cluster.start_worker()
         out, err = enqueuer.communicate(timeout=90)
         wait_for(
-            lambda: cluster.count(InteractionRow) == 12 and cluster.in_flight() == 0,
+            lambda: cluster.count(InteractionRow) == 11 and cluster.in_flight() == 0,
             60,
             "the ingest",
             cluster,
@@ -64,3 +65,7 @@ def test_intake_never_exceeds_the_ceiling_and_waits_for_the_workers(cluster: Clu
     assert out.startswith("enqueued 12 tasks on queue transcribe (12 files); waited ")
     assert max(samples) == CEILING
     assert len(samples) > 100
+    [(key, cause)] = failures(cluster).items()
+    assert key.startswith(f"{inbox / 'call-00.txt'}#")
+    gone = "not found in the file store (moved or deleted before a worker took it)"
+    assert cause == f"[W112] {inbox / 'call-00.txt'}: {gone}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import deque
@@ -61,7 +62,13 @@ class ScoreReport:
 
 
 def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
-    """The stored version of this exact scorecard, adding a new version number when it changed."""
+    """The stored version of this exact scorecard, adding a new version number when it changed.
+
+    On PostgreSQL, registrations of one scorecard name wait for each other (a transaction-scoped advisory
+    lock): two workers starting on a new version at once would otherwise both add it as the same number.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_name_lock(scorecard.name))))
     row = session.scalars(
         select(ScorecardRow).where(
             ScorecardRow.name == scorecard.name, ScorecardRow.content_hash == scorecard.content_hash
@@ -82,6 +89,12 @@ def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
     session.add(row)
     session.flush()
     return row
+
+
+def _name_lock(name: str) -> int:
+    """A signed 64-bit advisory-lock key for a scorecard name."""
+    digest = hashlib.blake2b(f"callqa.scorecard:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def select_for_scoring(
