@@ -29,13 +29,15 @@ def test_a_folder_goes_through_two_workers_once_with_poison_items_set_aside(clus
     demo_transcripts(inbox, 3)
     (inbox / "broken.wav").write_text("this is not audio at all\n" * 20, encoding="utf-8")
     (inbox / "odd.txt").write_text("Robot: hello there\nCustomer: hi\n", encoding="utf-8")
+    # One recording is named twice, then again in its folder: the first two deliveries run at once on the
+    # two workers, the third finds the original deleted by whichever stored it.
+    recording = str(inbox / "a-call-0.flac")
+    enqueued = cluster.callqa("ingest", "--enqueue", recording, recording, str(inbox))
+    assert enqueued.returncode == 0, enqueued.stderr
+    assert enqueued.stdout.strip() == "enqueued 9 tasks on queue transcribe (9 files)"
     for _ in range(2):
         cluster.start_worker()
 
-    enqueued = cluster.callqa("ingest", "--enqueue", str(inbox))
-
-    assert enqueued.returncode == 0, enqueued.stderr
-    assert enqueued.stdout.strip() == "enqueued 7 tasks on queue transcribe (7 files)"
     wait_for(
         lambda: cluster.count(InteractionRow) == 5 and cluster.in_flight() == 0, 120, "the ingest", cluster
     )
@@ -47,9 +49,11 @@ def test_a_folder_goes_through_two_workers_once_with_poison_items_set_aside(clus
     assert "[I300] unknown role word 'Robot'" in odd
 
     scored = cluster.callqa("score", "--enqueue")
+    twice = cluster.callqa("score", "--enqueue")  # the same batch again, unless the first was stored already
 
     assert scored.returncode == 0, scored.stderr
     assert scored.stdout.strip() == "enqueued 1 tasks on queue score (5 interactions)"
+    assert twice.returncode == 0, twice.stderr
     wait_for(
         lambda: cluster.count(EvaluationRow) >= 5 and cluster.in_flight() == 0, 150, "the scoring", cluster
     )
@@ -61,7 +65,7 @@ def test_a_folder_goes_through_two_workers_once_with_poison_items_set_aside(clus
     wait_for(lambda: cluster.in_flight() == 0, 60, "the second ingest", cluster)
     assert_exactly_once(cluster, 5)
     assert len(failures(cluster)) == 2
-    assert cluster.logs().count("known poison item: skipped") == 2
+    assert cluster.logs().count("known poison item: skipped") >= 2
     rescore = cluster.callqa("score", "--enqueue")
     assert rescore.stdout.strip() == "enqueued 0 tasks on queue score (0 interactions)"
 
