@@ -79,6 +79,7 @@ def test_two_batches_with_the_same_ids_at_once_leave_one_current_evaluation(
 
         assert min(finished) >= released
         assert [r.failures for r in reports] == [[], []]
+        assert sorted(r.already_current for r in reports) == [0, 3]  # the second to get the rows stored none
         with runtime.factory() as session:
             current = session.execute(
                 select(EvaluationRow.interaction_id, func.count())

@@ -59,6 +59,7 @@ class ScoreReport:
     failures: list[ScoreFailure] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     auto_failed: int = 0
+    already_current: int = 0  # scored, but found evaluated alike when stored (another worker was first)
 
 
 def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
@@ -426,7 +427,8 @@ def _finish_batch(
             report.scores.append(evaluation.score)
     with factory.begin() as session:
         card = session.get_one(ScorecardRow, card_id)
-        store_evaluations(session, scored, card, pipeline.version)
+        stored = store_evaluations(session, scored, card, pipeline.version)
+        report.already_current += len(scored) - len(stored)
         _record_failures(session, started.failures, card.name)
 
 

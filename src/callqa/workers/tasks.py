@@ -127,7 +127,10 @@ def score_batch(
             carry_reviews(session, card.name)
     if report.scored and task is not None:
         _request_refresh(runtime, task)
-    return f"{report.scored} scored, {len(report.failures)} failed"
+    line = f"{report.scored - report.already_current} scored, {len(report.failures)} failed"
+    if report.already_current:
+        line += f", {report.already_current} already scored by another delivery"
+    return line
 
 
 def _request_refresh(runtime: Runtime, task: Any) -> None:
