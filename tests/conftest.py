@@ -107,6 +107,7 @@ _WORKER_PROCESSES = (
     "workers/test_worker_faults",
     "workers/test_throttle",
     "workers/test_score_race",
+    "workers/test_worker_retries",
 )
 _SLOW_MODULES = (
     "audio/",

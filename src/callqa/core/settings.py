@@ -70,10 +70,11 @@ class Settings(BaseSettings):
         "it out again (a worker killed mid-task): longer than the longest recording takes to transcribe.",
     )
     worker_max_retries: int = Field(
-        default=5,
+        default=10,
         ge=0,
         description="How often a worker retries a task after a transient error (database or broker "
-        "unreachable), waiting 2, 4, 8 … seconds; then the item is recorded in `task_failures`.",
+        "unreachable), waiting 2, 4, 8 … seconds (at most 5 minutes; 10 retries span about 18 minutes); "
+        "then the item is recorded in `task_failures`.",
     )
     worker_max_in_flight: int = Field(
         default=200,

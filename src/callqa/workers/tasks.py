@@ -9,10 +9,12 @@ retried with exponential backoff; an item that keeps failing is a poison item, r
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import redis
+from celery.exceptions import Reject
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 REFRESH_PENDING = "callqa:refresh:pending"  # set while a refresh task waits on the broker
 REFRESH_LOCK = 0x63616C6C  # PostgreSQL advisory lock: one insights refresh at a time
 BACKOFF_CAP_S = 300.0
+REQUEUE_PAUSE_S = 30.0  # before handing a task back that could not even record its failure
 
 
 class _Poison(Exception):
@@ -194,6 +197,13 @@ def _guarded(task: Any, name: str, key: str, body: Callable[[Runtime], str]) -> 
             task=name, key=key, attempts=attempts, reason=f"{type(exc).__name__}: {exc}"
         )
         log.exception("%s %s failed", name, key)
-    with runtime.factory.begin() as session:
-        record_failure(session, name, key, cause)
+    try:
+        with runtime.factory.begin() as session:
+            record_failure(session, name, key, cause)
+    except Exception as exc:
+        # The database is still out of reach: hand the message back rather than lose the item, after a
+        # pause so an outage does not turn into a busy loop of deliveries.
+        log.error("%s %s: cannot record the failure (%s); handing the task back", name, key, exc)
+        time.sleep(REQUEUE_PAUSE_S)
+        raise Reject(f"cannot record the failure: {exc}", requeue=True) from exc
     return f"poison item recorded: {cause[:200]}"
