@@ -11,7 +11,7 @@ import pytest
 
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import AnalysisRow, EvaluationRow
-from callqa.workers.app import INGEST_TASK, SCORE_TASK
+from callqa.workers.queues import INGEST_TASK, SCORE_TASK
 from workers.workers_support import (
     Cluster,
     assert_exactly_once,

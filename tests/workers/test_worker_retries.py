@@ -12,7 +12,8 @@ from sqlalchemy.engine import make_url
 from callqa.core.settings import Settings
 from callqa.db.engine import create_db_engine
 from callqa.interactions.models import InteractionRow
-from callqa.workers.app import INGEST_TASK, make_app
+from callqa.workers.app import make_app
+from callqa.workers.queues import INGEST_TASK
 from workers.workers_support import Cluster, failures, wait_for
 
 pytestmark = pytest.mark.issue(20)

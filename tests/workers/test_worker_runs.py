@@ -8,7 +8,7 @@ import pytest
 
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import EvaluationRow
-from callqa.workers.app import INGEST_TASK
+from callqa.workers.queues import INGEST_TASK
 from redis_support import RedisServer
 from workers.workers_support import (
     Cluster,

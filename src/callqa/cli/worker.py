@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,8 +14,12 @@ from callqa.cli.context import console, err_console, fail
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.settings import Settings
 from callqa.runtime import Runtime
-from callqa.workers.app import QUEUES, make_app, worker_name
-from callqa.workers.enqueue import EnqueueReport, enqueue_ingest, enqueue_scoring
+from callqa.workers.queues import QUEUES
+
+if TYPE_CHECKING:
+    from callqa.workers.enqueue import EnqueueReport
+
+# callqa.workers.app and .enqueue import Celery (a third of a second): only the commands that use them do.
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +37,8 @@ def worker(
     results in PostgreSQL (CALLQA_DATABASE_URL). Start as many as the machines allow; stop with Ctrl-C."""
     chosen = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = sorted(set(chosen) - set(QUEUES))
+    from callqa.workers.app import make_app, worker_name
+
     settings = Settings()
     try:
         if unknown or not chosen:
@@ -57,6 +64,8 @@ def worker(
 
 def enqueue_ingest_paths(paths: list[Path], fmt: str | None, config: Path | None) -> None:
     """``callqa ingest --enqueue``: one task per file; exit 1 when a file could not even be listed."""
+    from callqa.workers.enqueue import enqueue_ingest
+
     with _runtime(config) as runtime:
         report = _run(lambda: enqueue_ingest(runtime, paths, fmt=fmt, progress=_progress))
     for skipped in report.skipped:
@@ -69,6 +78,8 @@ def enqueue_ingest_paths(paths: list[Path], fmt: str | None, config: Path | None
 
 def enqueue_score(scorecard: str | None, rescore: bool, config: Path | None) -> None:
     """``callqa score --enqueue``: one task per batch of interactions that need scoring."""
+    from callqa.workers.enqueue import enqueue_scoring
+
     with _runtime(config) as runtime:
         report = _run(
             lambda: enqueue_scoring(runtime, scorecard=scorecard, rescore=rescore, progress=_progress)
@@ -78,6 +89,8 @@ def enqueue_score(scorecard: str | None, rescore: bool, config: Path | None) -> 
 
 
 def _runtime(config: Path | None) -> Runtime:
+    from callqa.workers.app import make_app
+
     settings = Settings(config_file=config) if config is not None else Settings()
     try:
         make_app(settings)  # W110/W111 before anything is opened

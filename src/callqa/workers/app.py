@@ -19,11 +19,7 @@ from sqlalchemy.engine import make_url
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.settings import Settings
 from callqa.runtime import Runtime
-
-TRANSCRIBE, SCORE, REFRESH = "transcribe", "score", "refresh"
-QUEUES = (TRANSCRIBE, SCORE, REFRESH)
-INGEST_TASK, SCORE_TASK, REFRESH_TASK = "callqa.ingest", "callqa.score", "callqa.refresh"
-ROUTES = {INGEST_TASK: TRANSCRIBE, SCORE_TASK: SCORE, REFRESH_TASK: REFRESH}
+from callqa.workers.queues import INGEST_TASK, REFRESH_TASK, ROUTES, SCORE, SCORE_TASK
 
 
 def require_shared_store(settings: Settings) -> str:

@@ -21,7 +21,8 @@ from callqa.ingest.discovery import discover
 from callqa.ingest.formats.registry import default_registry
 from callqa.runtime import Runtime
 from callqa.scoring.service import register_scorecard, select_for_scoring
-from callqa.workers.app import INGEST_TASK, QUEUES, SCORE, SCORE_TASK, TRANSCRIBE, make_app
+from callqa.workers.app import make_app
+from callqa.workers.queues import INGEST_TASK, QUEUES, SCORE, SCORE_TASK, TRANSCRIBE
 
 UNACKED = "unacked"  # kombu's Redis transport keeps delivered, unacknowledged messages in this hash
 POLL_S = 0.2

@@ -26,9 +26,10 @@ from callqa.interactions.models import InteractionRow
 from callqa.review.carry import carry_reviews
 from callqa.runtime import Runtime
 from callqa.scoring.service import register_scorecard, score_stored, select_for_scoring
-from callqa.workers.app import INGEST_TASK, REFRESH_TASK, SCORE_TASK, process_runtime
+from callqa.workers.app import process_runtime
 from callqa.workers.failures import file_key, interaction_key, known_failures, record_failure
 from callqa.workers.files import local_input
+from callqa.workers.queues import INGEST_TASK, REFRESH_TASK, SCORE_TASK
 
 log = logging.getLogger(__name__)
 REFRESH_PENDING = "callqa:refresh:pending"  # set while a refresh task waits on the broker
