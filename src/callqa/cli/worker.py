@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,18 +27,21 @@ def register(app: typer.Typer) -> None:
 
 
 def worker(
-    queues: str = typer.Option(",".join(QUEUES), "--queues", "-Q", help="Queues to take tasks from."),
-    concurrency: int = typer.Option(
-        0, "--concurrency", "-c", min=0, max=64, help="Processes running tasks (0: one per core)."
+    queues: Annotated[str, typer.Option("--queues", "-Q", help="Queues to take tasks from.")] = ",".join(
+        QUEUES
     ),
-    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+    concurrency: Annotated[
+        int,
+        typer.Option("--concurrency", "-c", min=0, max=64, help="Processes running tasks (0: one per core)."),
+    ] = 0,
+    log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning or error.")] = "info",
 ) -> None:
     """Run a worker: take ingest, score and refresh tasks from the broker (CALLQA_REDIS_URL) and store the
     results in PostgreSQL (CALLQA_DATABASE_URL). Start as many as the machines allow; stop with Ctrl-C."""
-    chosen = [q.strip() for q in queues.split(",") if q.strip()]
-    unknown = sorted(set(chosen) - set(QUEUES))
     from callqa.workers.app import make_app, worker_name
 
+    chosen = [q.strip() for q in queues.split(",") if q.strip()]
+    unknown = sorted(set(chosen) - set(QUEUES))
     settings = Settings()
     try:
         if unknown or not chosen:
