@@ -27,7 +27,7 @@ from callqa.db.engine import create_db_engine
 from callqa.db.migrate import upgrade
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
-from callqa.workers.enqueue import UNACKED
+from callqa.workers.enqueue import UNACKED, Throttle
 from callqa.workers.models import TaskFailureRow
 from redis_support import RedisServer
 
@@ -136,9 +136,10 @@ class Cluster:
 
     # what the broker holds
     def in_flight(self) -> int:
+        """Tasks queued plus taken and unacknowledged, read at one instant (as the enqueuer reads them)."""
         client = redis.Redis.from_url(self.broker)
         try:
-            return sum(int(client.llen(q)) for q in QUEUE_KEYS) + int(client.hlen(UNACKED))
+            return Throttle(client, 1, QUEUE_KEYS).in_flight()
         finally:
             client.close()
 

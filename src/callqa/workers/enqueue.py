@@ -26,6 +26,8 @@ from callqa.workers.queues import INGEST_TASK, QUEUES, SCORE, SCORE_TASK, TRANSC
 
 UNACKED = "unacked"  # kombu's Redis transport keeps delivered, unacknowledged messages in this hash
 POLL_S = 0.2
+NEAR = 8  # this far below the ceiling, messages in flight to workers cannot reach it: no second read
+SETTLE_S = 0.05
 
 
 @dataclass
@@ -54,16 +56,31 @@ class Throttle:
         self.client, self.ceiling, self.queues = client, ceiling, tuple(queues)
 
     def in_flight(self) -> int:
-        pipe = self.client.pipeline(transaction=False)
+        """Tasks queued plus delivered and unacknowledged, read at one instant (MULTI: a message moving from
+        a queue to the unacknowledged hash between two separate reads would count twice)."""
+        pipe = self.client.pipeline(transaction=True)
         for queue in self.queues:
             pipe.llen(queue)
         pipe.hlen(UNACKED)
         return sum(int(n) for n in pipe.execute())
 
     def wait(self, report: EnqueueReport, progress: ProgressCallback | None) -> None:
-        """Return once one more task fits under the ceiling (the caller sends it at once)."""
+        """Return once one more task fits under the ceiling (the caller sends it at once).
+
+        A message a worker has just popped from its queue is, for an instant, in neither the queue nor the
+        unacknowledged hash; near the ceiling the count is read twice, ``SETTLE_S`` apart, and the larger
+        taken, so such a message is not mistaken for room.
+        """
         began = time.monotonic()
-        while (flying := self.in_flight()) >= self.ceiling:
+        while True:
+            flying = self.in_flight()
+            if flying + NEAR < self.ceiling:
+                break
+            if flying < self.ceiling:
+                time.sleep(SETTLE_S)
+                flying = max(flying, self.in_flight())
+                if flying < self.ceiling:
+                    break
             if progress is not None:
                 progress(report, flying)
             time.sleep(POLL_S)
