@@ -102,7 +102,21 @@ def cli_env(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Da
 # What `pytest -m "not slow"` leaves out for day-to-day work (the full suite, CI's, runs everything): the
 # PostgreSQL run of each database test (the SQLite run stays), real Chromium, Whisper on real audio, servers
 # started as processes, and the large-input tests marked by hand.
-_SLOW_MODULES = ("audio/", "live/test_audio.py", "live/test_server.py", "web/test_lifecycle.py", "accuracy/")
+_WORKER_PROCESSES = (
+    "workers/test_worker_runs",
+    "workers/test_worker_faults",
+    "workers/test_throttle",
+    "workers/test_score_race",
+    "workers/test_worker_retries",
+)
+_SLOW_MODULES = (
+    "audio/",
+    *_WORKER_PROCESSES,
+    "live/test_audio.py",
+    "live/test_server.py",
+    "web/test_lifecycle.py",
+    "accuracy/",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

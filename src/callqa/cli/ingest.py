@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from callqa.cli.context import console, err_console, fail, open_app
+from callqa.cli.worker import enqueue_ingest_paths
 from callqa.core.errors import CallqaError
 from callqa.ingest.formats.registry import default_registry
 from callqa.ingest.runner import IngestReport, ingest_paths
@@ -38,6 +39,12 @@ def ingest(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Processes transcribing recordings at once.")
     ] = 1,
+    enqueue: Annotated[
+        bool,
+        typer.Option(
+            "--enqueue", help="Put one task per file on the broker for `callqa worker` instead (PostgreSQL)."
+        ),
+    ] = False,
 ) -> None:
     """Import interactions. Re-importing updates them; an unchanged file changes nothing.
 
@@ -45,6 +52,8 @@ def ingest(
     ingest.audio.keep_original is set (only the redacted copy is kept). An interrupted run can simply be
     started again: what was stored is recognised and skipped.
     """
+    if enqueue:
+        enqueue_ingest_paths(paths, None if fmt == "auto" else fmt, config)
     with open_app(config) as ctx:
         report = run_ingest(ctx, paths, None if fmt == "auto" else fmt, source, progress, workers)
     print_report(report)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from callqa.cli.context import console, err_console, fail, open_app
 from callqa.cli.insights import print_refresh
+from callqa.cli.worker import enqueue_score
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.core.errors import CallqaError
 from callqa.insights.refresh import InsightConfig, refresh_insights
@@ -37,8 +38,16 @@ def score(
         typer.Option("--rescore", help="Also re-score evaluations made by an older scorecard or engine."),
     ] = False,
     config_file: Annotated[Path | None, typer.Option("--config", help="Config file (callqa.yaml).")] = None,
+    enqueue: Annotated[
+        bool,
+        typer.Option(
+            "--enqueue", help="Put one task per batch on the broker for `callqa worker` instead (PostgreSQL)."
+        ),
+    ] = False,
 ) -> None:
     """Score stored interactions that have no current evaluation (history is kept on re-scoring)."""
+    if enqueue:
+        enqueue_score(scorecard, rescore, config_file)
     with open_app(config_file) as ctx:
         try:
             card = ctx.scorecards.current(scorecard)

@@ -147,6 +147,15 @@ class ErrorCode(Enum):
     # W1xx: web app
     W100 = "cannot start the web app: {reason}"
     W101 = "the request's {part} holds a NUL character (\\u0000), which no text in callqa may contain"
+    # W11x: workers
+    W110 = (
+        "workers need PostgreSQL, the store every worker shares; the database is {kind}: "
+        "set CALLQA_DATABASE_URL to a postgresql:// URL"
+    )
+    W111 = "workers need a broker: set CALLQA_REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
+    W112 = "{file}: not found in the file store ({reason})"
+    W113 = "task {task} for {key} failed {attempts} times: {reason}"
+    W114 = "queues {queues}: unknown; known: {known}"
     # V1xx: live monitoring
     V100 = "live rules {source}: {reason}"
     V101 = "live message {where}: {reason}"

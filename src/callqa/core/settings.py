@@ -63,6 +63,25 @@ class Settings(BaseSettings):
         description="Redis URL (`redis://host:6379/0`): the workers' broker and the live servers' shared "
         "call state. Unset: everything runs in this process (the embedded default). See deployment.md.",
     )
+    worker_visibility_timeout_s: float = Field(
+        default=7200.0,
+        gt=0,
+        description="How long a task taken by a worker stays invisible to the others before the broker hands "
+        "it out again (a worker killed mid-task): longer than the longest recording takes to transcribe.",
+    )
+    worker_max_retries: int = Field(
+        default=10,
+        ge=0,
+        description="How often a worker retries a task after a transient error (database or broker "
+        "unreachable), waiting 2, 4, 8 … seconds (at most 5 minutes; 10 retries span about 18 minutes); "
+        "then the item is recorded in `task_failures`.",
+    )
+    worker_max_in_flight: int = Field(
+        default=200,
+        ge=1,
+        description="`--enqueue` puts at most this many tasks on the broker at once (queued plus taken by "
+        "workers); beyond it the enqueuer waits for the workers (a drip feed).",
+    )
     storage_keys: SecretStr | None = Field(
         default=None,
         description="Keys that encrypt recordings and other blobs at rest: `id:base64` pairs separated by "

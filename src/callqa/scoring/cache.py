@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.scoring.models import LlmVerdictRow
@@ -20,10 +21,13 @@ class DatabaseVerdictCache:
             return None if row is None else dict(row.value)
 
     def put(self, key: str, prompt_version: str, value: dict[str, Any]) -> None:
-        with self.factory.begin() as session:
-            if session.get(LlmVerdictRow, key) is None:
-                session.add(
-                    LlmVerdictRow(
-                        key=key, prompt_version=prompt_version, value=value, created_at=datetime.now(UTC)
+        try:
+            with self.factory.begin() as session:
+                if session.get(LlmVerdictRow, key) is None:
+                    session.add(
+                        LlmVerdictRow(
+                            key=key, prompt_version=prompt_version, value=value, created_at=datetime.now(UTC)
+                        )
                     )
-                )
+        except IntegrityError:
+            pass  # another worker stored the verdict of the same question meanwhile: keep theirs

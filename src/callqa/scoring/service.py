@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import deque
@@ -58,10 +59,17 @@ class ScoreReport:
     failures: list[ScoreFailure] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     auto_failed: int = 0
+    already_current: int = 0  # scored, but found evaluated alike when stored (another worker was first)
 
 
 def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
-    """The stored version of this exact scorecard, adding a new version number when it changed."""
+    """The stored version of this exact scorecard, adding a new version number when it changed.
+
+    On PostgreSQL, registrations of one scorecard name wait for each other (a transaction-scoped advisory
+    lock): two workers starting on a new version at once would otherwise both add it as the same number.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_name_lock(scorecard.name))))
     row = session.scalars(
         select(ScorecardRow).where(
             ScorecardRow.name == scorecard.name, ScorecardRow.content_hash == scorecard.content_hash
@@ -84,10 +92,24 @@ def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
     return row
 
 
-def select_for_scoring(session: Session, card: ScorecardRow, *, rescore: bool, pipeline: str) -> list[int]:
+def _name_lock(name: str) -> int:
+    """A signed 64-bit advisory-lock key for a scorecard name."""
+    digest = hashlib.blake2b(f"callqa.scorecard:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def select_for_scoring(
+    session: Session,
+    card: ScorecardRow,
+    *,
+    rescore: bool,
+    pipeline: str,
+    among: Sequence[int] | None = None,
+) -> list[int]:
     """Interactions with no current evaluation by this scorecard, or whose content changed since.
 
-    With ``rescore``, also those evaluated by another version of the scorecard, engine or pipeline.
+    With ``rescore``, also those evaluated by another version of the scorecard, engine or pipeline;
+    with ``among``, only interactions of these ids (a worker's batch, checked again when it runs).
     """
     current = select(EvaluationRow).where(
         EvaluationRow.interaction_id == InteractionRow.id,
@@ -104,6 +126,8 @@ def select_for_scoring(session: Session, card: ScorecardRow, *, rescore: bool, p
             )
         )
     query = select(InteractionRow.id).where(~up_to_date.exists()).order_by(InteractionRow.id)
+    if among is not None:
+        query = query.where(InteractionRow.id.in_(list(among)))
     return list(session.scalars(query))
 
 
@@ -126,8 +150,12 @@ def store_evaluations(
 ) -> list[int]:
     """Add each evaluation as current (earlier ones by the same scorecard stay, as history), in bulk.
 
-    Returns the new evaluation ids in the order of ``items``. The analysis of each interaction is replaced.
+    The interactions' rows are locked first (PostgreSQL: ``FOR UPDATE``, in id order), and an item whose
+    current evaluation is already by this scorecard version, engine and pipeline for this content is left
+    out: two workers delivered the same batch leave exactly one current evaluation per interaction.
+    Returns the new evaluation ids in the order of the items stored. The analysis of each is replaced.
     """
+    items = _not_yet_current(session, items, card, pipeline)
     if not items:
         return []
     now = datetime.now(UTC)
@@ -198,6 +226,34 @@ def store_evaluations(
         ],
     )
     return evaluation_ids
+
+
+def _not_yet_current(
+    session: Session, items: Sequence[Scored], card: ScorecardRow, pipeline: str
+) -> list[Scored]:
+    """Lock the items' interactions (until the transaction ends) and drop those already evaluated alike."""
+    ids = sorted({item.interaction_id for item in items})
+    if not ids:
+        return []
+    session.execute(
+        select(InteractionRow.id)
+        .where(InteractionRow.id.in_(ids))
+        .order_by(InteractionRow.id)
+        .with_for_update()
+    )
+    done = {
+        (row[0], row[1])
+        for row in session.execute(
+            select(EvaluationRow.interaction_id, EvaluationRow.interaction_hash).where(
+                EvaluationRow.interaction_id.in_(ids),
+                EvaluationRow.scorecard_id == card.id,
+                EvaluationRow.is_current.is_(True),
+                EvaluationRow.engine_version == ENGINE_VERSION,
+                EvaluationRow.pipeline == pipeline,
+            )
+        )
+    }
+    return [item for item in items if (item.interaction_id, item.content_hash) not in done]
 
 
 def score_stored(
@@ -371,7 +427,8 @@ def _finish_batch(
             report.scores.append(evaluation.score)
     with factory.begin() as session:
         card = session.get_one(ScorecardRow, card_id)
-        store_evaluations(session, scored, card, pipeline.version)
+        stored = store_evaluations(session, scored, card, pipeline.version)
+        report.already_current += len(scored) - len(stored)
         _record_failures(session, started.failures, card.name)
 
 
