@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         description="Redis URL (`redis://host:6379/0`): the workers' broker and the live servers' shared "
         "call state. Unset: everything runs in this process (the embedded default). See deployment.md.",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Token Prometheus must send (`Authorization: Bearer <token>`) to read `/metrics`; unset: "
+        "`/metrics` is open, like `/api/health` (counts only, no interaction data). See deployment.md.",
+    )
     storage_keys: SecretStr | None = Field(
         default=None,
         description="Keys that encrypt recordings and other blobs at rest: `id:base64` pairs separated by "
