@@ -154,9 +154,9 @@ def _beat(raw: str) -> WorkerBeat | None:
         return None
 
 
-def task_failure_count(engine: Engine) -> int | None:
+def task_failure_count(engine: Engine, name: str = TASK_FAILURES_TABLE) -> int | None:
     """Rows in the workers' failure table; None when this database has no such table (no workers yet)."""
-    if not inspect(engine).has_table(TASK_FAILURES_TABLE):
+    if not inspect(engine).has_table(name):
         return None
     with engine.connect() as connection:
-        return int(connection.scalar(select(func.count()).select_from(table(TASK_FAILURES_TABLE))) or 0)
+        return int(connection.scalar(select(func.count()).select_from(table(name))) or 0)
