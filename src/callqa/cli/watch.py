@@ -6,11 +6,12 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from callqa.cli.context import console, fail, open_app
+from callqa.cli.context import console, err_console, fail, open_app
 from callqa.cli.ingest import print_report
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.runtime import Runtime
@@ -74,10 +75,16 @@ def _ingester(ctx: Runtime) -> Callable[[Arrival], None]:
 
 def _enqueuer(ctx: Runtime) -> Callable[[Arrival], None]:
     def to_workers(arrival: Arrival) -> None:
-        # imported here: the workers' Celery app is only needed (and only configured) with a broker
-        from callqa.workers.enqueue import enqueue_ingest  # type: ignore[import-not-found,unused-ignore]
+        # imported here: the workers' Celery app is only needed (and only configured) with a broker.
+        # A broker that does not answer raises: the arrival stays due and is enqueued next round.
+        from callqa.workers import enqueue  # type: ignore[attr-defined,unused-ignore]
 
-        enqueue_ingest(ctx, [arrival.path])
+        if arrival.is_remote:  # the worker fetches it (with its sidecar); its key: the URL, size and stamp
+            enqueue.enqueue_ingest_uri(ctx, arrival.path, f"{arrival.size}:{arrival.stamp}")
+        else:
+            report = enqueue.enqueue_ingest(ctx, [Path(arrival.path.removeprefix("file://"))])
+            for failure in report.failures:  # a file no worker could read (empty, unknown format)
+                err_console.print(str(failure), markup=False, soft_wrap=True)
         console.print(f"enqueued {arrival.path}", markup=False, soft_wrap=True)
 
     return to_workers
