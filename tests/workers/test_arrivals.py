@@ -153,3 +153,19 @@ def test_a_missing_folder_is_a_coded_error_naming_it(db: Database, tmp_path: Pat
         watcher.poll()
     assert caught.value.code.name == "W120"
     assert str(tmp_path / "nowhere") in str(caught.value) and "no such folder" in str(caught.value)
+
+
+def test_a_sidecar_left_behind_once_its_recording_was_stored_is_no_arrival(
+    db: Database, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "call-9.wav").write_bytes(b"RIFF" + b"\0" * 100)
+    (inbox / "call-9.json").write_text('{"agent": "a.kim"}', "utf-8")
+    watcher = Watcher(inbox, db.factory, stable_s=0)
+    [arrival] = deliver(watcher, lambda a: None)
+    assert arrival.sidecar == (inbox / "call-9.json").as_posix()
+    (inbox / "call-9.wav").unlink()  # the ingest deletes a stored recording's original
+    assert deliver(watcher, lambda a: None) == []
+    assert deliver(Watcher(inbox, db.factory, stable_s=0), lambda a: None) == []
+    assert [path for path, _ in arrivals_in(db)] == [(inbox / "call-9.wav").as_posix()]

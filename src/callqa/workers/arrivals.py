@@ -162,7 +162,7 @@ class Watcher:
                             ArrivalRow.stamp == listed.stamp,
                         )
                     )
-                    if known is None:
+                    if known is None and not _was_sidecar(session, address):
                         session.add(
                             ArrivalRow(
                                 source=self.source,
@@ -175,6 +175,14 @@ class Watcher:
                         )
             except IntegrityError:
                 pass  # another watcher of the same place recorded it first
+
+
+def _was_sidecar(session: Session, address: str) -> bool:
+    """Whether a file went with a recording before: a sidecar left behind once its recording was stored
+    and deleted is no arrival of its own."""
+    if not address.endswith(".json"):
+        return False
+    return session.scalar(select(ArrivalRow.id).where(ArrivalRow.sidecar == address).limit(1)) is not None
 
 
 def deliver(watcher: Watcher, enqueue: Enqueue) -> list[Arrival]:
