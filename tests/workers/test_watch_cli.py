@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +19,8 @@ from callqa.interactions.models import InteractionRow
 from callqa.workers.models import ArrivalRow
 from support import Database
 
-pytestmark = pytest.mark.issue(20)
+pytestmark = [pytest.mark.issue(20), pytest.mark.timeout(120)]
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def test_watch_once_ingests_each_arrival_once(
@@ -58,3 +64,41 @@ def test_a_missing_folder_exits_2_with_w120(cli_env: Database, tmp_path: Path) -
     result = CliRunner().invoke(app, ["watch", str(tmp_path / "gone"), "--once", "--stable", "0"])
     assert result.exit_code == 2
     assert "[W120]" in result.stderr and "gone" in result.stderr
+
+
+def test_watch_runs_until_sigterm_and_ingests_what_arrives_meanwhile(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    env = {
+        **os.environ,
+        "CALLQA_DATABASE_URL": sqlite_db.url,
+        "CALLQA_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(SRC),
+    }
+    env.pop("CALLQA_REDIS_URL", None)
+    env.pop("CALLQA_CONFIG_FILE", None)
+    command = [sys.executable, "-m", "callqa", "watch", str(inbox), "--interval", "0.2", "--stable", "0.3"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)
+        (inbox / "late.txt").write_text("Agent: Hello.\nCustomer: Where is my parcel?\n", "utf-8")
+        deadline = time.monotonic() + 30
+        while not stored(sqlite_db):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the arrival was never ingested"
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "1 arrivals ingested" in out
+
+
+def stored(db: Database) -> bool:
+    with db.factory() as session:
+        return session.scalar(select(func.count(InteractionRow.id))) == 1

@@ -53,13 +53,14 @@ def watch(
         handler = _enqueuer(ctx) if to_queue else _ingester(ctx)
         try:
             watcher = Watcher(source, ctx.factory, stable_s=stable, sidecar_wait_s=sidecar_wait)
+            # the first look: a place that cannot be listed fails here, at once; stable files are taken
+            count = len(deliver(watcher, handler))
             if once:
-                count = len(deliver(watcher, handler))  # sees the files; takes those stable already
                 if stable > 0:
                     time.sleep(stable)
                     count += len(deliver(watcher, handler))
             else:
-                count = run(watcher, handler, interval, _stop_on_signal())
+                count += run(watcher, handler, interval, _stop_on_signal())
         except CallqaError as exc:
             fail(str(exc))
     console.print(f"{count} arrivals {'enqueued' if to_queue else 'ingested'}", markup=False)

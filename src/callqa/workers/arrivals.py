@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.core.errors import CallqaError, ErrorCode
@@ -202,13 +202,16 @@ def deliver(watcher: Watcher, enqueue: Enqueue) -> list[Arrival]:
 
 def run(watcher: Watcher, enqueue: Enqueue, interval_s: float, stop_event: threading.Event) -> int:
     """Deliver every ``interval_s`` until ``stop_event`` is set; returns how many arrivals were marked.
-    A listing that fails (W120: the share or bucket unreachable) is logged and tried again next round."""
+    A listing that fails (W120: the share or bucket unreachable) or a database away is logged and tried
+    again next round."""
     total = 0
     while not stop_event.is_set():
         try:
             total += len(deliver(watcher, enqueue))
         except CallqaError as exc:
             log.warning("%s", exc)
+        except SQLAlchemyError as exc:  # the database away for a while: nothing recorded, nothing lost
+            log.warning("watch %s: database: %s", watcher.source, exc)
         stop_event.wait(interval_s)
     return total
 
