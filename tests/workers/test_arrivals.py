@@ -169,3 +169,18 @@ def test_a_sidecar_left_behind_once_its_recording_was_stored_is_no_arrival(
     assert deliver(watcher, lambda a: None) == []
     assert deliver(Watcher(inbox, db.factory, stable_s=0), lambda a: None) == []
     assert [path for path, _ in arrivals_in(db)] == [(inbox / "call-9.wav").as_posix()]
+
+
+def test_a_transcript_goes_with_its_sidecar_and_an_export_has_none(db: Database, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "call-3.txt").write_text(TRANSCRIPT, "utf-8")
+    (inbox / "call-3.meta.json").write_text('{"agent": "a.kim"}', "utf-8")
+    (inbox / "export.csv").write_text("id,text\n1,hi\n", "utf-8")
+    (inbox / "export.json").write_text("[]", "utf-8")  # many interactions a file: no one's sidecar
+    arrivals = {Path(a.path).name: a.sidecar for a in Watcher(inbox, db.factory, stable_s=0).poll()}
+    assert arrivals == {
+        "call-3.txt": (inbox / "call-3.meta.json").as_posix(),
+        "export.csv": None,
+        "export.json": None,
+    }

@@ -8,14 +8,21 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
+import fsspec
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from callqa.cli import app
+from callqa.core.errors import CallqaError
+from callqa.core.settings import Settings
 from callqa.interactions.models import InteractionRow
+from callqa.runtime import Runtime
+from callqa.workers.arrival_ingest import ingest_arrival
+from callqa.workers.arrivals import Arrival
 from callqa.workers.models import ArrivalRow
 from support import Database
 
@@ -102,3 +109,30 @@ def test_watch_runs_until_sigterm_and_ingests_what_arrives_meanwhile(
 def stored(db: Database) -> bool:
     with db.factory() as session:
         return session.scalar(select(func.count(InteractionRow.id))) == 1
+
+
+def test_watch_once_ingests_from_an_fsspec_url_with_the_sidecar(
+    cli_env: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CALLQA_REDIS_URL", raising=False)
+    root = f"/in-{uuid.uuid4().hex}"
+    fs = fsspec.filesystem("memory")
+    fs.pipe(f"{root}/call-m.txt", b"Agent: Hello.\nCustomer: My card is blocked.\n")
+    fs.pipe(f"{root}/call-m.json", json.dumps({"agent": "b.lee", "team": "South"}).encode())
+    try:
+        result = CliRunner().invoke(app, ["watch", f"memory://{root}", "--once", "--stable", "0"])
+    finally:
+        fs.rm(root, recursive=True)
+    assert result.exit_code == 0, result.output
+    assert "1 arrivals ingested" in result.stdout
+    with cli_env.factory() as session:
+        row = session.execute(select(InteractionRow.external_id, InteractionRow.agent, InteractionRow.team))
+        assert [tuple(r) for r in row] == [("call-m", "b.lee", "South")]
+
+
+def test_a_remote_arrival_gone_before_its_fetch_is_w121_and_stays_due(db: Database, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=db.url)
+    gone = Arrival(1, "memory:///nowhere-" + uuid.uuid4().hex + "/call.txt", 10, "1")
+    with Runtime.open(settings, engine=db.engine) as runtime, pytest.raises(CallqaError) as caught:
+        ingest_arrival(runtime, gone)
+    assert caught.value.code.name == "W121" and gone.path in str(caught.value)

@@ -139,14 +139,13 @@ class Watcher:
             siblings = by_folder[folder]
             if not _is_input(name, siblings) or not self._stable(path, now):
                 continue
-            if Path(name).suffix.lower() not in RECORDING_SUFFIXES:
-                yield path, listed, None
-                continue
             sidecar = _sidecar_of(name, siblings)
             if sidecar is not None:
                 sidecar_path = posixpath.join(folder, sidecar)
-                if self._stable(sidecar_path, now):
+                if self._stable(sidecar_path, now):  # else: taken once the sidecar is complete too
                     yield path, listed, self._listing.address(sidecar_path)
+            elif Path(name).suffix.lower() not in RECORDING_SUFFIXES:
+                yield path, listed, None  # a transcript waits for no sidecar
             elif now - self._seen[path].since >= self.sidecar_wait_s:
                 yield path, listed, None  # no sidecar came in time: taken on its own
 
@@ -228,10 +227,12 @@ def _is_input(name: str, siblings: set[str]) -> bool:
 
 
 def _sidecar_of(name: str, siblings: set[str]) -> str | None:
+    """The sidecar beside a per-file input (none for files holding many interactions: ``export.csv``)."""
     stem = Path(name).stem
     for suffix in SIDECAR_SUFFIXES:
-        if stem + suffix in siblings:
-            return stem + suffix
+        candidate = stem + suffix
+        if candidate != name and candidate in siblings and is_sidecar(Path(candidate), {name}):
+            return candidate
     return None
 
 
