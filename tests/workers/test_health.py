@@ -227,3 +227,20 @@ def test_two_apps_in_one_process_keep_their_own_figures(db: Database, tmp_path: 
     for client in (first, second, first):
         body = client.get("/metrics").text
         assert body.count("# TYPE callqa_database_up gauge") == 1
+
+
+def test_a_heartbeat_outlives_a_redis_restart(private_redis: RedisServer) -> None:
+    stop = start_heartbeat(private_redis.url, "w4@host-d", ["score"], interval_s=0.2)
+    try:
+        wait_for_workers(private_redis.url, 1)
+        private_redis.stop()
+        assert read_status(private_redis.url).redis == "down"
+        time.sleep(0.6)  # beats fail meanwhile: logged, and tried again
+        private_redis.start()
+        deadline = time.monotonic() + 5
+        while not [w for w in read_status(private_redis.url).workers if w.age_s < 0.3]:
+            assert time.monotonic() < deadline, "the heartbeat never came back"
+            time.sleep(0.05)
+    finally:
+        stop()
+    assert read_status(private_redis.url).workers == []
