@@ -22,6 +22,7 @@ from callqa.cli import (
     teams,
     tune,
     users,
+    watch,
     worker,
 )
 
@@ -44,6 +45,7 @@ tune.register(app)
 live.register(app)
 lifecycle.register(app)
 worker.register(app)
+watch.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(teams.app, name="team")

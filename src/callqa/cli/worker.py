@@ -39,6 +39,7 @@ def worker(
     """Run a worker: take ingest, score and refresh tasks from the broker (CALLQA_REDIS_URL) and store the
     results in PostgreSQL (CALLQA_DATABASE_URL). Start as many as the machines allow; stop with Ctrl-C."""
     from callqa.workers.app import make_app, worker_name
+    from callqa.workers.status import start_heartbeat
 
     chosen = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = sorted(set(chosen) - set(QUEUES))
@@ -51,18 +52,22 @@ def worker(
         Runtime.open(settings).close()
     except CallqaError as exc:
         fail(str(exc))
+    hostname = worker_name()
     argv = [
         "worker",
         f"--queues={','.join(chosen)}",
         f"--concurrency={concurrency or os.cpu_count() or 1}",
-        f"--hostname={worker_name()}",
+        f"--hostname={hostname}",
         "--pool=prefork",
         f"--loglevel={log_level.upper()}",
         "--without-gossip",
         "--without-mingle",
     ]
-    # heartbeat: wired by the lead (callqa.workers.status.start_heartbeat)
-    app.worker_main(argv)
+    stop_heartbeat = start_heartbeat(str(settings.redis_url), hostname, chosen)  # /api/health, /metrics
+    try:
+        app.worker_main(argv)
+    finally:
+        stop_heartbeat()
 
 
 def enqueue_ingest_paths(paths: list[Path], fmt: str | None, config: Path | None) -> None:

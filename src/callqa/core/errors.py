@@ -235,6 +235,10 @@ class ErrorCode(Enum):
     # Q1xx: queries
     Q100 = "interaction {ident} not found"
     Q101 = "'{ident}' names more than one interaction; use one of: {choices}"
+    # W12x: arrivals (callqa watch)
+    W120 = "watch {source}: cannot list it: {reason}"
+    W121 = "arrival {path}: cannot fetch it to ingest here: {reason}"
+    W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="`--enqueue` puts at most this many tasks on the broker at once (queued plus taken by "
         "workers); beyond it the enqueuer waits for the workers (a drip feed).",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Token Prometheus must send (`Authorization: Bearer <token>`) to read `/metrics`; unset: "
+        "`/metrics` is open, like `/api/health` (counts only, no interaction data). See deployment.md.",
+    )
     storage_keys: SecretStr | None = Field(
         default=None,
         description="Keys that encrypt recordings and other blobs at rest: `id:base64` pairs separated by "

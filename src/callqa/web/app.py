@@ -38,6 +38,7 @@ from callqa.web.routes import (
     coaching_items,
     external_ids,
     goals,
+    health,
     insights,
     knowledge,
     lifecycle,
@@ -153,6 +154,7 @@ def create_app(
     app.include_router(api_external_ids.router)
     app.include_router(saved_searches.api)
     app.include_router(saved_searches.pages)
+    app.include_router(health.router)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
     return app

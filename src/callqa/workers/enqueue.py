@@ -131,6 +131,19 @@ def enqueue_ingest(
     return report
 
 
+def enqueue_ingest_uri(runtime: Runtime, uri: str, key: str, *, app: Any | None = None) -> EnqueueReport:
+    """One ``ingest`` task for a file at an fsspec URL (an arrival ``callqa watch`` saw), keyed by ``key``
+    (its size and stamp: the remote file is not read here)."""
+    sender = _Sender(runtime, app)
+    report = EnqueueReport(TRANSCRIBE)
+    try:
+        sender.send(report, INGEST_TASK, [uri, key], None)
+        report.items += 1
+    finally:
+        sender.close()
+    return report
+
+
 def enqueue_scoring(
     runtime: Runtime,
     *,
