@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="`--enqueue` puts at most this many tasks on the broker at once (queued plus taken by "
         "workers); beyond it the enqueuer waits for the workers (a drip feed).",
     )
+    worker_score_after_ingest: bool = Field(
+        default=True,
+        description="An ingest task puts what it stored on the score queue (off: score with "
+        "`callqa score --enqueue` when you choose).",
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         description="Token Prometheus must send (`Authorization: Bearer <token>`) to read `/metrics`; unset: "

@@ -31,7 +31,7 @@ from callqa.ingest.runs import FailureLine, RunCounts, close_run, open_run
 from callqa.ingest.validation import describe_validation_error
 from callqa.interactions.models import InteractionRow
 from callqa.interactions.overlays import MetadataItem, OverlayFields, store_metadata
-from callqa.interactions.service import Outcome, StoreItem, store_interactions
+from callqa.interactions.service import Outcome, Stored, StoreItem, store_interactions
 from callqa.privacy.redact import identifier_findings, redact_identifier
 
 
@@ -55,6 +55,7 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     pending_ids: set[str] = field(default_factory=set)
+    stored_ids: list[int] = field(default_factory=list)  # interactions created, updated or unchanged
 
     @property
     def ok(self) -> bool:
@@ -89,7 +90,7 @@ class _Batch:
             return
         items, self.items = self.items, []
         consumed, self.consumed = self.consumed, {}
-        outcomes: list[Outcome | None]
+        outcomes: list[Stored | None]
         with self.factory() as session:
             try:
                 outcomes = list(_store(session, [item for item, _ in items]))
@@ -97,11 +98,14 @@ class _Batch:
             except (SQLAlchemyError, CallqaError, ValidationError, ValueError, OverflowError):
                 session.rollback()
                 outcomes = self._one_by_one(session, items)
-        for index, ((item, ref), outcome) in enumerate(zip(items, outcomes, strict=True)):
+        for index, ((item, ref), stored) in enumerate(zip(items, outcomes, strict=True)):
+            outcome = None if stored is None else stored.outcome
             if outcome is Outcome.PENDING and isinstance(item, MetadataItem):
                 self.report.pending_ids.add(item.external_id)
             elif outcome is not None:
                 self.report.counts[outcome] += 1
+            if outcome in _CHANGED and stored is not None and stored.interaction_id is not None:
+                self.report.stored_ids.append(stored.interaction_id)
             if outcome is not None and index in consumed:
                 _delete_input(consumed[index], ref, self.report)
 
@@ -113,9 +117,9 @@ class _Batch:
             )
         return found is not None
 
-    def _one_by_one(self, session: Session, items: list[tuple[_Pending, SourceRef]]) -> list[Outcome | None]:
+    def _one_by_one(self, session: Session, items: list[tuple[_Pending, SourceRef]]) -> list[Stored | None]:
         """After a failed batch, store items singly so one bad item cannot sink the others."""
-        outcomes: list[Outcome | None] = []
+        outcomes: list[Stored | None] = []
         for item, ref in items:
             try:
                 outcomes.extend(_store(session, [item]))
@@ -130,13 +134,16 @@ class _Batch:
         return outcomes
 
 
-def _store(session: Session, items: Sequence[_Pending]) -> list[Outcome]:
+_CHANGED = (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED)  # what a caller may want scored
+
+
+def _store(session: Session, items: Sequence[_Pending]) -> list[Stored]:
     """Store a mixed batch; one outcome per item, in the items' order."""
     docs = [i for i in items if isinstance(i, StoreItem)]
     meta = [i for i in items if isinstance(i, MetadataItem)]
     stored_docs = iter(store_interactions(session, docs) if docs else [])
     stored_meta = iter(store_metadata(session, meta) if meta else [])
-    return [next(stored_meta if isinstance(i, MetadataItem) else stored_docs).outcome for i in items]
+    return [next(stored_meta if isinstance(i, MetadataItem) else stored_docs) for i in items]
 
 
 def _delete_input(path: Path, ref: SourceRef, report: IngestReport) -> None:

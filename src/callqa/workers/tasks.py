@@ -29,7 +29,7 @@ from callqa.scoring.service import register_scorecard, score_stored, select_for_
 from callqa.workers.app import process_runtime
 from callqa.workers.failures import file_key, interaction_key, known_failures, record_failure
 from callqa.workers.files import local_input
-from callqa.workers.queues import INGEST_TASK, REFRESH_TASK, SCORE_TASK
+from callqa.workers.queues import INGEST_TASK, REFRESH_TASK, SCORE, SCORE_TASK
 
 log = logging.getLogger(__name__)
 REFRESH_PENDING = "callqa:refresh:pending"  # set while a refresh task waits on the broker
@@ -45,7 +45,7 @@ class _Poison(Exception):
 def ingest(task: Any, uri: str, sha256: str) -> str:
     """Ingest one input file (a recording with its sidecar, or one transcript or chat file)."""
     return _guarded(
-        task, INGEST_TASK, file_key(uri, sha256), lambda runtime: ingest_file(runtime, uri, sha256)
+        task, INGEST_TASK, file_key(uri, sha256), lambda runtime: ingest_file(runtime, uri, sha256, task)
     )
 
 
@@ -62,16 +62,19 @@ def refresh(task: Any) -> str:
     return _guarded(task, REFRESH_TASK, "insights", refresh_once)
 
 
-def ingest_file(runtime: Runtime, uri: str, sha256: str) -> str:
+def ingest_file(runtime: Runtime, uri: str, sha256: str, task: Any = None) -> str:
     """Run the ingest on the file ``uri`` names; a missing file already stored (a recording whose original
-    was deleted once stored) is done, a missing one never stored is a poison item."""
+    was deleted once stored) is done, a missing one never stored is a poison item. What the file holds is
+    then put on the score queue (``worker_score_after_ingest``): a delivery repeated after a worker died
+    between storing and enqueuing enqueues it again, and the score task skips what is scored already."""
     key = file_key(uri, sha256)
     with runtime.factory() as session:
         if known_failures(session, INGEST_TASK, [key]):
             return "known poison item: skipped"
     with local_input(uri, runtime.settings.resolved_file_store()) as path:
         if not path.exists():
-            if _recording_stored(runtime, sha256):
+            if (stored := _recording_stored(runtime, sha256)) is not None:
+                _request_scoring(runtime, task, [stored])
                 return "already stored"
             raise _Poison(ErrorCode.W112.format(file=uri, reason="moved or deleted before a worker took it"))
         report = ingest_paths(
@@ -82,15 +85,25 @@ def ingest_file(runtime: Runtime, uri: str, sha256: str) -> str:
         )
     if report.failures:
         raise _Poison("; ".join(str(failure) for failure in report.failures))
+    _request_scoring(runtime, task, report.stored_ids)
     return f"{report.stored} stored"
 
 
-def _recording_stored(runtime: Runtime, sha256: str) -> bool:
+def _recording_stored(runtime: Runtime, sha256: str) -> int | None:
     with runtime.factory() as session:
-        found = session.scalar(
+        return session.scalar(
             select(InteractionRow.id).where(InteractionRow.recording_sha256 == sha256).limit(1)
         )
-    return found is not None
+
+
+def _request_scoring(runtime: Runtime, task: Any, ids: Sequence[int]) -> None:
+    """Score tasks for ``ids`` (in batches of the scoring batch size), unless turned off."""
+    if task is None or not ids or not runtime.settings.worker_score_after_ingest:
+        return
+    size = runtime.config.scoring.batch_size
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), size):
+        task.app.send_task(SCORE_TASK, args=[unique[start : start + size], None, False], queue=SCORE)
 
 
 def score_batch(
