@@ -10,8 +10,9 @@ The audio: the three English scripted calls of ``tests/audio/synthetic.py`` (esp
   * ``product``: ``transcribe_call`` as ``callqa ingest`` runs it (int8, beam 5, the two channels of a call
     side by side with one thread each, temperature fallback, skipped speech re-read) — the **baseline**,
     run first and again last so the table shows the run's own noise;
-  * ``beam 1``, ``int8_float32``, ``int16``, ``float32``, ``1 ch × 2 thr``: the product path with one option
-    changed (``1 ch × 2 thr``: the channels one after the other, two threads each);
+  * ``beam 1``, ``int8_float32``, ``int16``, ``float32``, ``1 ch × 2 thr``, ``without_timestamps``: the
+    product path with one option changed (``1 ch × 2 thr``: the channels one after the other, two threads
+    each; ``without_timestamps``: no segment timestamp tokens decoded, word times still aligned);
   * ``batched/call bN``: faster-whisper's ``BatchedInferencePipeline``, both channels of one call in one
     batched pass of ≤ 30 s windows, N windows per batch;
   * ``batched/all bN``: the windows of every call in the run decoded together, N per batch (batching across
@@ -39,8 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from asr_batched import BatchedTranscriber, CallAudio, transcribe_calls  # noqa: E402
 from audio.synthetic import EN_CALLS, espeak_available, word_error_rate  # noqa: E402
-from callqa.audio.batched import BatchedTranscriber, CallAudio, transcribe_calls  # noqa: E402
 from callqa.audio.channels import merge_turns, transcribe_call  # noqa: E402
 from callqa.audio.decode import Audio, load_audio  # noqa: E402
 from callqa.audio.transcribe import Transcriber, TranscribeSettings  # noqa: E402
@@ -151,6 +152,7 @@ def main() -> None:
         "int16": sequential(settings(t, compute_type="int16"), d),
         "float32": sequential(settings(t, compute_type="float32"), d),
         "1 ch × 2 thr": sequential(settings(t, parallel=1), d),
+        "without_timestamps": sequential(settings(t, without_timestamps=True), d),
         "batched/call b8": batched(settings(t), d, 8, across=False),
         "batched/call b8 beam 1": batched(settings(t, beam_size=1), d, 8, across=False),
         "batched/all b4": batched(settings(t), d, 4, across=True),

@@ -50,6 +50,7 @@ class TranscribeSettings:
     initial_prompt: str | None = None
     beam_size: int = 5
     compute_type: str = "int8"  # CTranslate2 weights on the CPU: int8, int8_float32, int16, float32
+    without_timestamps: bool = False  # no segment timestamp tokens (word timings are aligned either way)
     vad: VadSettings | None = field(default_factory=VadSettings)  # None: transcribe silence too
     cpu_threads: int = 0  # 0: every core
     parallel: int = 1  # transcriptions run at once on the model (one per channel); threads are split
@@ -199,6 +200,7 @@ class Transcriber:
             "initial_prompt": settings.initial_prompt,
             "hotwords": ", ".join(settings.hotwords) or None,
             "vad_filter": False,
+            "without_timestamps": settings.without_timestamps,
             **extra,
         }
         heard = np.concatenate(collect_chunks(audio, speech)[0]) if speech else audio

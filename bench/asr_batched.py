@@ -1,4 +1,4 @@
-"""Batched recognition: the ≤ 30 s speech windows of several calls' channels decoded together.
+"""Batched recognition for bench/asr_options.py: the ≤ 30 s speech windows of several calls decoded together.
 
 faster-whisper's ``BatchedInferencePipeline`` decodes a batch of windows in one CTranslate2 call. It is given
 the channels of every call laid end to end and the windows as ``clip_timestamps``, so a batch can hold
