@@ -12,7 +12,9 @@ The audio: the three English scripted calls of ``tests/audio/synthetic.py`` (esp
     run first and again last so the table shows the run's own noise;
   * ``beam 1``, ``int8_float32``, ``int16``, ``float32``, ``1 ch × 2 thr``, ``without_timestamps``: the
     product path with one option changed (``1 ch × 2 thr``: the channels one after the other, two threads
-    each; ``without_timestamps``: no segment timestamp tokens decoded, word times still aligned);
+    each; ``without_timestamps``: no segment timestamp tokens decoded, word times still aligned); ``VAD 1 s
+    silence`` (1 s silences end a part, 30 s at most) and ``no VAD`` change the Silero settings (``no VAD``:
+    silence is read too);
   * ``batched/call bN``: faster-whisper's ``BatchedInferencePipeline``, both channels of one call in one
     batched pass of ≤ 30 s windows, N windows per batch;
   * ``batched/all bN``: the windows of every call in the run decoded together, N per batch (batching across
@@ -44,13 +46,14 @@ from asr_batched import BatchedTranscriber, CallAudio, transcribe_calls  # noqa:
 from audio.synthetic import EN_CALLS, espeak_available, word_error_rate  # noqa: E402
 from callqa.audio.channels import merge_turns, transcribe_call  # noqa: E402
 from callqa.audio.decode import Audio, load_audio  # noqa: E402
-from callqa.audio.transcribe import Transcriber, TranscribeSettings  # noqa: E402
+from callqa.audio.transcribe import Transcriber, TranscribeSettings, VadSettings  # noqa: E402
 from callqa.core.document import Role  # noqa: E402
 from common import peak_mb  # noqa: E402
 
 REAL_CALL = "Auto_Repairs_40_UTC"
 HOTWORDS = ("Acme Bank",)
 ROLES = {0: Role.AGENT, 1: Role.CUSTOMER}
+SHORT_PARTS = VadSettings(min_silence_duration_ms=1000, max_speech_duration_s=30)
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ def main() -> None:
         "float32": sequential(settings(t, compute_type="float32"), d),
         "1 ch × 2 thr": sequential(settings(t, parallel=1), d),
         "without_timestamps": sequential(settings(t, without_timestamps=True), d),
+        "VAD 1 s silence": sequential(settings(t, vad=SHORT_PARTS), d),
+        "no VAD": sequential(settings(t, vad=None), d),
         "batched/call b8": batched(settings(t), d, 8, across=False),
         "batched/call b8 beam 1": batched(settings(t, beam_size=1), d, 8, across=False),
         "batched/all b4": batched(settings(t), d, 4, across=True),
