@@ -30,7 +30,8 @@ class VadSettings:
 
     The defaults are faster-whisper's: on the real test call, shorter parts (1 s silences, 30 s at most)
     took twice as long to decode (more temperature fallbacks) and recovered no more speech than re-reading
-    the parts Whisper skipped does.
+    the parts Whisper skipped does; over seven calls (``bench/asr_options.py``) they cost the same CPU time
+    within the noise at the same word error rate.
     """
 
     threshold: float = 0.5
@@ -49,6 +50,10 @@ class TranscribeSettings:
     hotwords: tuple[str, ...] = ()  # brand, products, agent names
     initial_prompt: str | None = None
     beam_size: int = 5
+    # the fastest on the CPU at the best measured word error rate (bench/asr_options.py); int16 and float32
+    # cost 1.5× and 2.2× the CPU time, without_timestamps 1.5× with more errors
+    compute_type: str = "int8"  # CTranslate2 weights on the CPU: int8, int8_float32, int16, float32
+    without_timestamps: bool = False  # no segment timestamp tokens (word timings are aligned either way)
     vad: VadSettings | None = field(default_factory=VadSettings)  # None: transcribe silence too
     cpu_threads: int = 0  # 0: every core
     parallel: int = 1  # transcriptions run at once on the model (one per channel); threads are split
@@ -74,16 +79,18 @@ class Segment:
     avg_logprob: float
 
 
-_models: dict[tuple[str, int, int], Any] = {}
+_models: dict[tuple[str, int, int, str], Any] = {}
 _models_lock = threading.Lock()
 
 
-def load_whisper(folder: WhisperFolder, cpu_threads: int, workers: int = 1) -> Any:
+def load_whisper(
+    folder: WhisperFolder, cpu_threads: int, workers: int = 1, compute_type: str = "int8"
+) -> Any:
     """The process-wide ``faster_whisper.WhisperModel`` for ``folder`` (loaded on first use). Raises I713.
 
     ``workers`` transcriptions can run on it at once from different threads, ``cpu_threads`` each.
     """
-    key = (folder.path, cpu_threads, workers)
+    key = (folder.path, cpu_threads, workers, compute_type)
     with _models_lock:
         model = _models.get(key)
         if model is None:
@@ -93,7 +100,7 @@ def load_whisper(folder: WhisperFolder, cpu_threads: int, workers: int = 1) -> A
                 model = WhisperModel(
                     folder.path,
                     device="cpu",
-                    compute_type="int8",
+                    compute_type=compute_type,
                     cpu_threads=cpu_threads,
                     num_workers=workers,
                 )
@@ -130,7 +137,8 @@ class Transcriber:
 
     def model(self) -> Any:
         """The loaded faster-whisper model; raises I714 if a forced language needs a multilingual one."""
-        model = load_whisper(self.folder, self.cpu_threads, max(1, self.settings.parallel))
+        settings = self.settings
+        model = load_whisper(self.folder, self.cpu_threads, max(1, settings.parallel), settings.compute_type)
         language = self.settings.language
         if language and language != "en" and not model.model.is_multilingual:
             raise CallqaError(ErrorCode.I714, name=self.settings.model, language=language)
@@ -165,7 +173,7 @@ class Transcriber:
             return self._decode(audio, language or self.settings.language)[0]
         # the VAD runs once: its speech parts are glued for Whisper here (as faster-whisper's own
         # ``vad_filter`` does) and reused to find the parts Whisper skipped
-        speech = _speech_parts(audio, vad)
+        speech = speech_parts(audio, vad)
         if not speech:
             return []
         segments, spoken = self._decode(audio, language or self.settings.language, speech=speech)
@@ -195,6 +203,7 @@ class Transcriber:
             "initial_prompt": settings.initial_prompt,
             "hotwords": ", ".join(settings.hotwords) or None,
             "vad_filter": False,
+            "without_timestamps": settings.without_timestamps,
             **extra,
         }
         heard = np.concatenate(collect_chunks(audio, speech)[0]) if speech else audio
@@ -203,7 +212,7 @@ class Transcriber:
                 raw, info = self.model().transcribe(heard, word_timestamps=word_timestamps, **options)
                 found = restore_speech_timestamps(raw, speech, SAMPLE_RATE) if speech else raw
                 spoken = str(info.language)
-                return [_segment(s, spoken) for s in found if s.text.strip()], spoken
+                return [segment_of(s, spoken) for s in found if s.text.strip()], spoken
             except IndexError:
                 # faster-whisper's word alignment can fail on some audio (upstream find_alignment bug);
                 # segments without word times still count (each a single timed "word", muted whole if
@@ -213,7 +222,7 @@ class Transcriber:
         raise AssertionError("unreachable")
 
 
-def _speech_parts(audio: NDArray[np.float32], vad: VadSettings) -> list[dict[str, int]]:
+def speech_parts(audio: NDArray[np.float32], vad: VadSettings) -> list[dict[str, int]]:
     """The VAD's speech parts as faster-whisper gives them (``start`` / ``end`` in samples)."""
     from faster_whisper.vad import get_speech_timestamps
 
@@ -254,7 +263,7 @@ def _ms(seconds: float) -> int:
     return max(0, round(seconds * 1000))
 
 
-def _segment(raw: Any, language: str) -> Segment:
+def segment_of(raw: Any, language: str) -> Segment:
     words = tuple(
         Word(
             _ms(w.start),
