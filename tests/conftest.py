@@ -108,6 +108,9 @@ _WORKER_PROCESSES = (
     "workers/test_throttle",
     "workers/test_score_race",
     "workers/test_worker_retries",
+    "workers/test_watch_workers",
+    "workers/test_scale_out",
+    "live/test_cluster_servers",
 )
 _SLOW_MODULES = (
     "audio/",

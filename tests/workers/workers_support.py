@@ -85,6 +85,7 @@ class Cluster:
     broker: str
     folder: Path
     visibility_s: float = 8.0
+    score_after_ingest: bool = False  # most tests enqueue scoring themselves, to kill a worker mid-batch
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -98,6 +99,7 @@ class Cluster:
             "CALLQA_CONFIG_FILE": str(config),
             "CALLQA_WORKER_VISIBILITY_TIMEOUT_S": str(self.visibility_s),
             "CALLQA_WORKER_MAX_RETRIES": "3",
+            "CALLQA_WORKER_SCORE_AFTER_INGEST": str(self.score_after_ingest).lower(),
             **extra,
         }
 
