@@ -188,8 +188,8 @@ def through_celery(
 ) -> dict[str, Any]:
     from callqa.runtime import Runtime
     from callqa.workers.app import make_app
-    from callqa.workers.queues import SCORE, SCORE_TASK
     from callqa.workers.enqueue import enqueue_scoring
+    from callqa.workers.queues import SCORE, SCORE_TASK
 
     settings = _settings(url, redis_url, home)
     env = {
