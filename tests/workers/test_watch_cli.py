@@ -21,6 +21,7 @@ from callqa.core.errors import CallqaError
 from callqa.core.settings import Settings
 from callqa.interactions.models import InteractionRow
 from callqa.runtime import Runtime
+from callqa.scoring.models import EvaluationRow
 from callqa.workers.arrival_ingest import ingest_arrival
 from callqa.workers.arrivals import Arrival
 from callqa.workers.models import ArrivalRow
@@ -47,11 +48,15 @@ def test_watch_once_ingests_each_arrival_once(
     with cli_env.factory() as session:
         rows = session.execute(select(InteractionRow.external_id, InteractionRow.agent, InteractionRow.team))
         assert sorted(tuple(r) for r in rows) == [("call-2", None, None), ("call-en", "a.kim", "North")]
+        # and scored, as the workers would: one current evaluation each
+        current = select(func.count(EvaluationRow.id)).where(EvaluationRow.is_current.is_(True))
+        assert session.scalar(current) == 2
     again = runner.invoke(app, ["watch", str(inbox), "--once", "--stable", "0"])
     assert again.exit_code == 0, again.output
     assert "0 arrivals ingested" in again.stdout
     with cli_env.factory() as session:
         assert session.scalar(select(func.count(InteractionRow.id))) == 2
+        assert session.scalar(select(func.count(EvaluationRow.id))) == 2  # nothing scored twice
         enqueued = select(func.count(ArrivalRow.id)).where(ArrivalRow.enqueued_at.is_not(None))
         assert session.scalar(enqueued) == 2
 

@@ -43,6 +43,10 @@ def watch(
             "(default: enqueue when CALLQA_REDIS_URL is set).",
         ),
     ] = None,
+    score: Annotated[
+        bool,
+        typer.Option(help="With --ingest-here, score what each arrival stored (workers score on their own)."),
+    ] = True,
 ) -> None:
     """Watch a folder or URL: each new file (a recording with its sidecar, a transcript) is taken once it
     is complete, recorded, and ingested or enqueued once, also across restarts."""
@@ -50,7 +54,7 @@ def watch(
         to_queue = ctx.settings.redis_url is not None if enqueue is None else enqueue
         if to_queue and ctx.settings.redis_url is None:
             fail(str(CallqaError(ErrorCode.W122, source=source)))
-        handler = _enqueuer(ctx) if to_queue else _ingester(ctx)
+        handler = _enqueuer(ctx) if to_queue else _ingester(ctx, score)
         try:
             watcher = Watcher(source, ctx.factory, stable_s=stable, sidecar_wait_s=sidecar_wait)
             # the first look: a place that cannot be listed fails here, at once; stable files are taken
@@ -66,10 +70,15 @@ def watch(
     console.print(f"{count} arrivals {'enqueued' if to_queue else 'ingested'}", markup=False)
 
 
-def _ingester(ctx: Runtime) -> Callable[[Arrival], None]:
+def _ingester(ctx: Runtime, score: bool) -> Callable[[Arrival], None]:
     def ingest_here(arrival: Arrival) -> None:
         console.print(f"ingesting {arrival.path}", markup=False, soft_wrap=True)
-        print_report(ingest_arrival(ctx, arrival))
+        report = ingest_arrival(ctx, arrival)
+        print_report(report)
+        if score and report.stored_ids:  # what needs it: an unchanged, scored interaction is left alone
+            from callqa.workers.tasks import score_batch
+
+            console.print(f"scoring: {score_batch(ctx, report.stored_ids, None, False)}", markup=False)
 
     return ingest_here
 
