@@ -250,6 +250,7 @@ def main() -> None:
         print(json.dumps(in_process(url, home, int(batch), int(empty))))
         return
     tmp = Path(tempfile.mkdtemp(prefix="callqa-bench-workers-"))
+    tmp.chmod(0o755)  # the PostgreSQL server runs as user postgres
     pg, rd = tmp / "pg", tmp / "redis"
     try:
         server = _script("postgres.sh", "start", str(pg), str(_free_port()))
