@@ -15,7 +15,8 @@ At most ``--limit`` dialogues per set. Each case runs in a fresh process on its 
     embedding cache's canonical form): ``interactions / that time`` is what embedding each text once allows;
   * ``generated`` and ``generated-limit``: the same on ``--generated`` calls of ``bench/score_data.py``.
 Reported: interactions/s, turns/s, distinct texts, texts embedded per interaction, the ratio to the limit,
-and peak memory (VmHWM per process).
+and peak memory (VmHWM per process). ``--sentiment-roles customer`` scores with the sentiment analyzer's
+``roles`` option (agent turns not scored for sentiment).
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class Recording:
         return self.inner.embed(texts)
 
 
-def run_scoring(db: Path) -> dict[str, Any]:
+def run_scoring(db: Path, roles: str) -> dict[str, Any]:
     from callqa.analysis.defaults import build_pipeline
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.ml import embeddings
@@ -191,7 +192,8 @@ def run_scoring(db: Path) -> dict[str, Any]:
     card = load_scorecard("standard")
     engine = create_db_engine(f"sqlite:///{db}")
     factory = session_factory(engine)
-    pipeline = build_pipeline()
+    options = {"callqa.sentiment.v1": {"roles": roles.split(",")}} if roles else None
+    pipeline = build_pipeline(options=options)
     recorder.inner.embed(["warm up"])  # the model loads before the clock starts
     started = time.perf_counter()
     report = score_stored(factory, card, pipeline=pipeline, batch_size=50)
@@ -220,12 +222,12 @@ def run_limit(texts_file: Path) -> dict[str, Any]:
 
 
 def worker(argv: list[str]) -> None:
-    mode, path = argv[0], Path(argv[1])
-    result = run_limit(path) if mode == "limit" else run_scoring(path)
+    mode, path, roles = argv[0], Path(argv[1]), argv[2]
+    result = run_limit(path) if mode == "limit" else run_scoring(path, roles)
     sys.stdout.write(json.dumps(result) + "\n")
 
 
-def measure(tmp: Path, name: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
+def measure(tmp: Path, name: str, docs: list[dict[str, Any]], roles: str) -> dict[str, Any]:
     base = tmp / f"{name}.db"
     stats = store(base, docs)
     texts = tmp / f"{name}.json"
@@ -233,8 +235,8 @@ def measure(tmp: Path, name: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
     stats["canonical"] = len(json.loads(texts.read_text(encoding="utf-8")))
     db = tmp / f"{name}-score.db"
     shutil.copyfile(base, db)
-    scored = run_worker(__file__, "score", str(db))
-    limit = run_worker(__file__, "limit", str(texts))
+    scored = run_worker(__file__, "score", str(db), roles)
+    limit = run_worker(__file__, "limit", str(texts), "")
     result = {
         "set": name,
         **stats,
@@ -255,7 +257,10 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=1000, help="generated calls (0: none)")
     parser.add_argument("--asr-model", default="tiny.en")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "callqa-bench-cache")
-    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sentiment-roles", default="", help="the sentiment analyzer's roles option, e.g. customer"
+    )
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker)
@@ -268,11 +273,11 @@ def main() -> None:
     )
     results = []
     with tempfile.TemporaryDirectory(prefix="callqa-bench-real-") as tmp:
-        results.append(measure(Path(tmp), "real", docs))
+        results.append(measure(Path(tmp), "real", docs, args.sentiment_roles))
         if args.generated:
             from score_data import generate
 
-            results.append(measure(Path(tmp), "generated", generate(args.generated)))
+            results.append(measure(Path(tmp), "generated", generate(args.generated), args.sentiment_roles))
     print(
         "\n| set | interactions | turns | distinct texts (canonical) | interactions/s | turns/s | "
         "texts embedded per interaction | embed-limit interactions/s | ÷ limit | peak MB |"
