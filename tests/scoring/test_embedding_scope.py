@@ -113,3 +113,19 @@ def test_long_texts_in_pieces_leave_the_demo_evaluations_unchanged(
             (r.criterion, r.outcome) for r in after[key].results
         ], key
         assert evaluation.score == after[key].score, key
+
+
+def test_customer_only_sentiment_leaves_the_standard_scorecard_outcomes_unchanged(
+    demo: dict[str, Interaction],
+) -> None:
+    """No criterion of the standard scorecard reads the agent's sentiment, so a centre may skip embedding
+    agent turns for sentiment without changing any outcome."""
+    card, services = load_scorecard("standard"), Services()
+    both = build_pipeline()
+    customer = build_pipeline(options={"callqa.sentiment.v1": {"roles": ["customer"]}})
+    for doc in demo.values():
+        default = evaluate(both.run(doc), card, services)
+        skipped = evaluate(customer.run(doc), card, services)
+        assert [(r.criterion, r.outcome, r.explanation) for r in default.results] == [
+            (r.criterion, r.outcome, r.explanation) for r in skipped.results
+        ], doc.external_id
