@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from callqa.analysis.base import Analysis, analyzers
 from callqa.core.annotations import SentimentResult, Trajectory
+from callqa.core.errors import CallqaError, ErrorCode
 from callqa.sentiment import SENTIMENT_VERSION, get_sentiment_model
 
 
@@ -46,19 +47,37 @@ def trajectory(scores: Sequence[float]) -> Trajectory:
     )
 
 
+ROLES = ("agent", "customer")
+
+
 @analyzers.register("callqa.sentiment.v1")
 class SentimentAnalyzer:
-    """Scores agent and customer turns with the language-appropriate model (callqa.sentiment)."""
+    """Scores agent and customer turns with the language-appropriate model (callqa.sentiment).
+
+    Option ``roles`` (default both ``[agent, customer]``): whose turns are scored. ``[customer]`` halves
+    what sentiment embeds on real transcripts (agents say about half the words) for a centre that reads
+    only the customer's sentiment: agent turns then have no sentiment and the agent trajectory is empty
+    (the interaction page, the export's ``agent_*`` columns and ``sentiment`` criteria on the agent).
+    """
 
     name: ClassVar[str] = "callqa.sentiment.v1"
     requires: ClassVar[tuple[str, ...]] = ("interaction", "redacted", "language")
     assigns: ClassVar[tuple[str, ...]] = ("sentiment",)
 
+    def __init__(self, roles: Sequence[str] = ROLES) -> None:
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown or not roles or isinstance(roles, str):
+            raise CallqaError(
+                ErrorCode.S120,
+                analyzer=self.name,
+                option=f"roles {roles!r}",
+                reason=f"must be a non-empty list of {', '.join(ROLES)}",
+            )
+        self.roles = tuple(roles)
+
     def _scored(self, analysis: Analysis) -> tuple[list[int], list[str], list[str | None]]:
         language = analysis.get("language")
-        indexes = [
-            i for i, t in enumerate(analysis.turns) if t.role in ("agent", "customer") and t.text.strip()
-        ]
+        indexes = [i for i, t in enumerate(analysis.turns) if t.role in self.roles and t.text.strip()]
         texts = [analysis.turns[i].text for i in indexes]
         return indexes, texts, [language.per_turn[i] or language.language for i in indexes]
 

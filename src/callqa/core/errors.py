@@ -117,6 +117,8 @@ class ErrorCode(Enum):
         "took longer than the per-interaction budget of {budget:g} s (during {step}); not scored, "
         "the rest of its batch was (raise scoring.item_budget_s in the config to allow more)"
     )
+    # S120–S129: scoring capacity (what is embedded per interaction)
+    S120 = "analyzer '{analyzer}': option {option} {reason}"
     # U1xx: users and access
     U100 = "user '{username}' already exists"
     U101 = "user '{username}': {reason}"

