@@ -73,7 +73,6 @@ def _database(server: str, name: str) -> str:
 def build_template(url: str, data: Path, limit: int, cache: Path) -> dict[str, Any]:
     """The real set stored once; the first ``WARM`` interactions are short ones used to warm the workers."""
     import score_real
-
     from callqa.core.document import Interaction
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.db.migrate import ensure_schema
