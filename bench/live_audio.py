@@ -46,9 +46,10 @@ def frames(samples: Any, seconds: float, call: str) -> list[dict[str, Any]]:
 
 
 def run_live(model: str, streams: int, seconds: float) -> dict[str, Any]:
+    from callqa.audio.chunk_asr import whisper_transcribe
     from callqa.audio.decode import load_audio
     from callqa.demo import demo_data_dir
-    from callqa.live.audio import RATE, TwilioStream, whisper_transcribe
+    from callqa.live.audio import RATE, TwilioStream
 
     audio = load_audio(demo_data_dir() / "calls" / "en-audio-01.flac", sample_rate=RATE)
     transcribe = whisper_transcribe(model, Path(tempfile.mkdtemp()), workers=2)

@@ -110,6 +110,7 @@ _WORKER_PROCESSES = (
     "workers/test_worker_retries",
     "workers/test_watch_workers",
     "workers/test_scale_out",
+    "workers/test_live_queue",
     "live/test_cluster_servers",
 )
 _SLOW_MODULES = (

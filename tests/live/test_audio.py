@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from audio.asr_support import heard
+from callqa.audio.chunk_asr import whisper_transcribe
 from callqa.audio.decode import load_audio
 from callqa.demo import demo_data_dir
 from callqa.live.audio import (
@@ -23,7 +24,6 @@ from callqa.live.audio import (
     TwilioStream,
     decode_ulaw,
     encode_ulaw,
-    whisper_transcribe,
 )
 from callqa.live.monitor import LiveMonitor
 from callqa.live.outputs import Alert, ChecklistTick

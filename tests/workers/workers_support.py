@@ -113,11 +113,11 @@ class Cluster:
             check=False,
         )
 
-    def start_worker(self, *args: str) -> subprocess.Popen[bytes]:
+    def start_worker(self, *args: str, **extra: str) -> subprocess.Popen[bytes]:
         log = (self.folder / f"worker-{len(self.processes)}.log").open("wb")
         process = subprocess.Popen(
             [sys.executable, "-m", "callqa", "worker", "--concurrency", "1", *args],
-            env=self.env(),
+            env=self.env(**extra),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

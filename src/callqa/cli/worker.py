@@ -14,7 +14,7 @@ from callqa.cli.context import console, err_console, fail
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.settings import Settings
 from callqa.runtime import Runtime
-from callqa.workers.queues import QUEUES
+from callqa.workers.queues import KNOWN_QUEUES, QUEUES
 
 if TYPE_CHECKING:
     from callqa.workers.enqueue import EnqueueReport
@@ -27,9 +27,12 @@ def register(app: typer.Typer) -> None:
 
 
 def worker(
-    queues: Annotated[str, typer.Option("--queues", "-Q", help="Queues to take tasks from.")] = ",".join(
-        QUEUES
-    ),
+    queues: Annotated[
+        str,
+        typer.Option(
+            "--queues", "-Q", help="Queues to take tasks from (live: chunks of live audio, never by default)."
+        ),
+    ] = ",".join(QUEUES),
     concurrency: Annotated[
         int,
         typer.Option("--concurrency", "-c", min=0, max=64, help="Processes running tasks (0: one per core)."),
@@ -42,11 +45,13 @@ def worker(
     from callqa.workers.status import start_heartbeat
 
     chosen = [q.strip() for q in queues.split(",") if q.strip()]
-    unknown = sorted(set(chosen) - set(QUEUES))
+    unknown = sorted(set(chosen) - set(KNOWN_QUEUES))
     settings = Settings()
     try:
         if unknown or not chosen:
-            raise CallqaError(ErrorCode.W114, queues=", ".join(unknown) or "(none)", known=", ".join(QUEUES))
+            raise CallqaError(
+                ErrorCode.W114, queues=", ".join(unknown) or "(none)", known=", ".join(KNOWN_QUEUES)
+            )
         app = make_app(settings)
         # Migrate once here, before the task processes fork (they open the database without migrating).
         Runtime.open(settings).close()

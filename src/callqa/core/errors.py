@@ -158,6 +158,10 @@ class ErrorCode(Enum):
     W112 = "{file}: not found in the file store ({reason})"
     W113 = "task {task} for {key} failed {attempts} times: {reason}"
     W114 = "queues {queues}: unknown; known: {known}"
+    W115 = (
+        "live audio: no worker answered within {seconds:g} s (start `callqa worker --queues live`, or unset "
+        "CALLQA_LIVE_AUDIO_ON_WORKERS to transcribe on this server)"
+    )
     # V1xx: live monitoring
     V100 = "live rules {source}: {reason}"
     V101 = "live message {where}: {reason}"

@@ -157,6 +157,17 @@ class Settings(BaseSettings):
         default="base", description="Whisper model for live audio streams (tiny.en for English-only centres)."
     )
     live_audio_workers: int = Field(default=2, ge=1, description="Audio chunks transcribed at once.")
+    live_audio_on_workers: bool = Field(
+        default=False,
+        description="Send live audio chunks to `callqa worker --queues live` processes (Redis, PostgreSQL) "
+        "instead of transcribing them on this server's threads: model work off the web servers.",
+    )
+    live_audio_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="How long a server waits for a live worker's transcript of one chunk (then the chunk "
+        "is dropped, logged).",
+    )
     live_audio_hotwords: list[str] = Field(
         default_factory=list, description="Names Whisper should expect in live audio (brand, products)."
     )

@@ -15,7 +15,6 @@ import asyncio
 import base64
 import logging
 import math
-import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from callqa.audio.transcribe import Transcriber, TranscribeSettings
+from callqa.audio.chunk_asr import Transcribe
 from callqa.core.errors import CallqaError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -152,9 +151,6 @@ class TrackChunker:
         return Chunk(start * 20, (start + len(keep)) * 20, np.concatenate(keep))
 
 
-Transcribe = Callable[[NDArray[np.float32], str | None], str]
-
-
 @dataclass
 class StreamSettings:
     inbound_role: str = "customer"  # Twilio's inbound track is the caller
@@ -257,36 +253,3 @@ class TwilioStream:
 
         future.add_done_callback(done)
         self.pending.add(wrapper)
-
-
-def whisper_transcribe(
-    model: str,
-    data_dir: Any,
-    *,
-    beam_size: int = 1,
-    cpu_threads: int = 1,
-    workers: int = 2,
-    hotwords: tuple[str, ...] = (),
-) -> Transcribe:
-    """A ``Transcribe`` over a faster-whisper model shared by every stream (``workers`` chunks at once)."""
-
-    transcriber = Transcriber(
-        TranscribeSettings(
-            model=model,
-            beam_size=beam_size,
-            vad=None,
-            cpu_threads=cpu_threads * workers,
-            parallel=workers,
-            hotwords=hotwords,  # brand and product names Whisper would otherwise mishear
-        ),
-        data_dir=data_dir,
-    )
-
-    lock = threading.Lock()
-
-    def run(samples: NDArray[np.float32], language: str | None) -> str:
-        with lock:  # the first chunks wait while the model is found (or joined from its parts) and loaded
-            transcriber.model()
-        return " ".join(s.text.strip() for s in transcriber.transcribe(samples, language=language)).strip()
-
-    return run

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.core.settings import Settings
 from callqa.runtime import Runtime
-from callqa.workers.queues import INGEST_TASK, REFRESH_TASK, ROUTES, SCORE, SCORE_TASK
+from callqa.workers.queues import INGEST_TASK, LIVE_TASK, REFRESH_TASK, ROUTES, SCORE, SCORE_TASK
 
 
 def require_shared_store(settings: Settings) -> str:
@@ -46,7 +46,7 @@ def transport_options(settings: Settings) -> dict[str, float]:
 
 def make_app(settings: Settings) -> Celery:
     """The Celery app of these settings with callqa's tasks; raises W110/W111 (see require_shared_store)."""
-    from callqa.workers import tasks  # the task bodies import the whole library: only when an app is made
+    from callqa.workers import live_audio, tasks  # the task bodies import the whole library: only here
 
     broker = require_shared_store(settings)
     app = Celery("callqa", broker=broker, set_as_current=False)
@@ -69,6 +69,10 @@ def make_app(settings: Settings) -> Celery:
     app.task(name=INGEST_TASK, bind=True)(tasks.ingest)
     app.task(name=SCORE_TASK, bind=True)(tasks.score)
     app.task(name=REFRESH_TASK, bind=True)(tasks.refresh)
+    # live chunks: acknowledged on receipt, never handed out again (a late transcript is no use to a call)
+    app.task(name=LIVE_TASK, bind=True, acks_late=False, reject_on_worker_lost=False)(
+        live_audio.transcribe_chunk
+    )
     _PROCESS.settings = settings
     worker_process_init.connect(_open_runtime, weak=False)  # connected once however many apps are made
     worker_process_shutdown.connect(_close_runtime, weak=False)

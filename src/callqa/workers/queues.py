@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-TRANSCRIBE, SCORE, REFRESH = "transcribe", "score", "refresh"
-QUEUES = (TRANSCRIBE, SCORE, REFRESH)
+TRANSCRIBE, SCORE, REFRESH, LIVE = "transcribe", "score", "refresh", "live"
+QUEUES = (TRANSCRIBE, SCORE, REFRESH)  # what `callqa worker` takes by default
+KNOWN_QUEUES = (*QUEUES, LIVE)  # live: chunks of live audio, for workers started with --queues live
 INGEST_TASK, SCORE_TASK, REFRESH_TASK = "callqa.ingest", "callqa.score", "callqa.refresh"
-ROUTES = {INGEST_TASK: TRANSCRIBE, SCORE_TASK: SCORE, REFRESH_TASK: REFRESH}
+LIVE_TASK = "callqa.live_transcribe"
+ROUTES = {INGEST_TASK: TRANSCRIBE, SCORE_TASK: SCORE, REFRESH_TASK: REFRESH, LIVE_TASK: LIVE}

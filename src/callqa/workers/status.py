@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, inspect, select, table
 log = logging.getLogger(__name__)
 
 WORKER_PREFIX = "callqa:worker:"
-QUEUES = ("transcribe", "score", "refresh")  # the queues callqa's tasks go to
+QUEUES = ("transcribe", "score", "refresh", "live")  # the queues callqa's tasks go to
 UNACKED = "unacked"  # Celery's Redis transport: tasks delivered to a worker, not yet acknowledged
 TASK_FAILURES_TABLE = "task_failures"
 TIMEOUT_S = 2.0  # a health check answers even when Redis hangs

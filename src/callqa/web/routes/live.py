@@ -20,8 +20,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from callqa.access.policies import Action, Owner, allowed
+from callqa.audio.chunk_asr import whisper_transcribe
 from callqa.core.errors import CallqaError, ErrorCode
-from callqa.live.audio import TwilioStream, whisper_transcribe
+from callqa.live.audio import TwilioStream
 from callqa.live.cluster import Cluster
 from callqa.live.hub import Subscriber
 from callqa.live.rules import load_rules
@@ -180,6 +181,14 @@ async def agent(websocket: WebSocket) -> None:
 def _transcriber(app: FastAPI) -> tuple[Any, Any]:
     """The app's shared Whisper model for audio streams and the pool its chunks run on."""
     shared = getattr(app.state, "live_audio", None)
+    if shared is None and app.state.settings.live_audio_on_workers:
+        from callqa.workers.live_audio import remote_transcribe  # Celery: only when asked for
+
+        # the threads only wait for the live workers' answers: enough for many chunks in flight
+        shared = app.state.live_audio = (
+            remote_transcribe(app.state.settings),
+            ThreadPoolExecutor(32, thread_name_prefix="callqa-asr-wait"),
+        )
     if shared is None:
         settings = app.state.settings
         workers = settings.live_audio_workers
