@@ -94,7 +94,7 @@ def test_health_says_up_with_workers_queues_and_nothing_else(
     assert body["status"] == "up" and body["database"] == "up" and body["redis"] == "up"
     assert body["schema"] == {"revision": head_revision(db.engine), "current": True}
     assert body["workers_alive"] == 1
-    assert body["queues"] == {"transcribe": 3, "score": 1, "refresh": 0}
+    assert body["queues"] == {"transcribe": 3, "score": 1, "refresh": 0, "live": 0}
     assert body["unacked"] == 2
     assert body["task_failures"] == task_failure_count(db.engine)
     [beat] = read_status(beating).workers  # what /metrics and operators get beyond the counts

@@ -65,7 +65,7 @@ def test_watch_enqueues_each_arrival_once_for_a_real_worker(cluster: Cluster, tm
     client = TestClient(create_app(settings, engine=cluster.database))
     health = client.get("/api/health").json()
     assert health["status"] == "up" and health["workers_alive"] == 1
-    assert health["queues"] == {"transcribe": 0, "score": 0, "refresh": 0}
+    assert health["queues"] == {"transcribe": 0, "score": 0, "refresh": 0, "live": 0}
     assert health["task_failures"] == 1  # odd.txt, recorded by the worker
     figures = scrape(client)
     assert figures["callqa_workers_alive"] == 1
