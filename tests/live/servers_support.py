@@ -22,6 +22,15 @@ from callqa.users.service import create_token, create_user
 from redis_support import free_port
 
 Message = dict[str, Any]
+# what the monitor alone gives demo call en-call-02 (tests/live/test_ws.py): each alert exactly once, whoever
+# held the call
+EXPECTED = [
+    ("account_before_verification", "4"),
+    ("disclosure_missing", None),
+    ("sentiment_drop", "9"),
+    ("complaint", "11"),
+    ("escalation_request", "13"),
+]
 
 
 def admin_token(url: str) -> str:

@@ -27,6 +27,7 @@ from callqa.scoring.models import EvaluationRow
 from callqa.users.models import UserRow
 from callqa.users.service import create_token
 from callqa.web.app import create_app
+from live.servers_support import EXPECTED
 from qa_support import demo_interactions
 from support import Database
 from web_support import Web, seed
@@ -34,14 +35,6 @@ from web_support import Web, seed
 pytestmark = [pytest.mark.issue(20), pytest.mark.timeout(180)]
 
 CALL = "cluster-en-call-02"
-# what the monitor alone gives this call (tests/live/test_ws.py): each exactly once, whoever held the call
-EXPECTED = [
-    ("account_before_verification", "4"),
-    ("disclosure_missing", None),
-    ("sentiment_drop", "9"),
-    ("complaint", "11"),
-    ("escalation_request", "13"),
-]
 
 
 Message = dict[str, Any]

@@ -21,20 +21,13 @@ from callqa.interactions.models import InteractionRow, TurnRow
 from callqa.live.models import LiveAlertRow
 from callqa.live.replay import call_messages
 from callqa.scoring.models import EvaluationRow
-from live.servers_support import admin_token, kill, start_server, until, wait_up
+from live.servers_support import EXPECTED, admin_token, kill, start_server, until, wait_up
 from qa_support import demo_interactions
 
 pytestmark = [pytest.mark.issue(20), pytest.mark.timeout(120)]
 
 POSTGRES_URL_ENV = "CALLQA_TEST_POSTGRES_URL"
 CALL = "servers-en-call-02"
-EXPECTED = [
-    ("account_before_verification", "4"),
-    ("disclosure_missing", None),
-    ("sentiment_drop", "9"),
-    ("complaint", "11"),
-    ("escalation_request", "13"),
-]
 Message = dict[str, Any]
 
 
