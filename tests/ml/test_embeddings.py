@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pytest
 
-from callqa.ml.embeddings import CachedEmbedder, E5Embedder, Vectors, canonical
+from callqa.ml.embeddings import CachedEmbedder, E5Embedder, canonical
+from embedding_support import Counting
 
 pytestmark = pytest.mark.issue(3)
-
-
-class Counting:
-    """The real model, counting the texts that reach it."""
-
-    def __init__(self) -> None:
-        self.inner = E5Embedder()
-        self.name, self.dim = self.inner.name, self.inner.dim
-        self.seen: list[str] = []
-
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        self.seen.extend(texts)
-        return self.inner.embed(texts)
 
 
 def test_canonical_text_collapses_digits_in_any_script_and_spaces() -> None:

@@ -10,27 +10,15 @@ import pytest
 from callqa.analysis.defaults import build_pipeline
 from callqa.core.document import Interaction
 from callqa.ml import embeddings
-from callqa.ml.embeddings import PIECE_CHARS, CachedEmbedder, E5Embedder, Vectors
+from callqa.ml.embeddings import PIECE_CHARS, CachedEmbedder, E5Embedder
 from callqa.scoring.detectors import Services
 from callqa.scoring.engine import Evaluation, evaluate
 from callqa.scoring.loader import load_scorecard
 from callqa.sentiment import model as sentiment_model
+from embedding_support import Counting
 from qa_support import demo_interactions
 
 pytestmark = pytest.mark.issue(20)
-
-
-class Recording:
-    """The real model, remembering every text that reaches it."""
-
-    def __init__(self) -> None:
-        self.inner = E5Embedder()
-        self.name, self.dim = self.inner.name, self.inner.dim
-        self.seen: list[str] = []
-
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        self.seen.extend(texts)
-        return self.inner.embed(texts)
 
 
 def test_semantic_criteria_on_agent_turns_never_embed_the_customer() -> None:
@@ -51,7 +39,7 @@ def test_semantic_criteria_on_agent_turns_never_embed_the_customer() -> None:
             ],
         }
     )
-    recording = Recording()
+    recording = Counting()
     services = Services(embedder=CachedEmbedder(recording))
     evaluate(build_pipeline().run(call), load_scorecard("standard"), services)
     examples = {t for c in _semantic_examples(load_scorecard("standard").source_text) for t in c}
