@@ -309,5 +309,5 @@ def mid_task(worker: subprocess.Popen[bytes], cluster: Cluster, task: str, suffi
                     return True
         return False
 
-    wait_for(working, 90, f"worker {worker.pid} in the middle of a {task} task on a {suffix} file", cluster)
+    wait_for(working, 180, f"worker {worker.pid} in the middle of a {task} task on a {suffix} file", cluster)
     return found[0]

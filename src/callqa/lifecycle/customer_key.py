@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
-
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.secret_file import read_or_create_secret
 from callqa.core.settings import Settings
 from callqa.db.engine import unit_of_work
 from callqa.interactions.models import CustomerKeyRow, InteractionRow
@@ -34,26 +31,12 @@ def customer_key_secret(settings: Settings) -> bytes:
         return value.encode()
     path = settings.data_dir / FILE_NAME
     try:
-        if path.exists():
-            value = path.read_text(encoding="ascii").strip()
-            if len(value) < MIN_LENGTH:
-                raise CallqaError(ErrorCode.D104, path=path, reason=f"shorter than {MIN_LENGTH} characters")
-            return value.encode()
-        return _create(path).encode()
+        value = read_or_create_secret(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CallqaError(ErrorCode.D104, path=path, reason=exc) from exc
-
-
-def _create(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(value + "\n")
-    return value
+    if len(value) < MIN_LENGTH:
+        raise CallqaError(ErrorCode.D104, path=path, reason=f"shorter than {MIN_LENGTH} characters")
+    return value.encode()
 
 
 def customer_keyer(settings: Settings) -> CustomerKeyer:
