@@ -43,6 +43,7 @@ from callqa.web.routes import (
     knowledge,
     lifecycle,
     live,
+    operations,
     pages,
     productivity,
     queues,
@@ -146,6 +147,7 @@ def create_app(
     app.include_router(insights.api)
     app.include_router(goals.pages)
     app.include_router(goals.api)
+    app.include_router(operations.router)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)
