@@ -245,6 +245,8 @@ class ErrorCode(Enum):
     W120 = "watch {source}: cannot list it: {reason}"
     W121 = "arrival {path}: cannot fetch it to ingest here: {reason}"
     W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
+    # O14x: routing exports
+    O140 = "routing export format '{fmt}' is unknown; known: {known}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
