@@ -247,6 +247,15 @@ class ErrorCode(Enum):
     W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
     # O14x: routing exports
     O140 = "routing export format '{fmt}' is unknown; known: {known}"
+    O141 = (
+        "routing export: agent '{agent}', skill '{skill}': {reason} "
+        "(a skill is reason:<id>, language:<code> or channel:<name>)"
+    )
+    O142 = "routing export: agent '{agent}', skill '{skill}': level {level!r} is not one of 1, 2, 3, 4, 5"
+    O143 = "routing export: minimum level {value!r} is not one of 1, 2, 3, 4, 5"
+    O144 = "routing export: agent '{agent}' has two external ids, '{first}' and '{second}'; keep one"
+    O145 = "routing export ({fmt}): {what} is {count}, more than the {limit} {system} accepts"
+    O146 = "routing export: agents '{first}' and '{second}' have the same external id '{external_id}'"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

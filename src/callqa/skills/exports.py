@@ -1,18 +1,24 @@
 """Routing recommendations in the shapes routing systems import.
 
-``export(fmt, assignments)`` gives the file for one format of ``FORMATS``. Only the generic CSV exists so
-far; the Amazon Connect and Genesys Cloud shapes come with their schemas (docs/operations.md).
+``export(fmt, assignments)`` gives the file for one format of ``FORMATS``: the generic CSV, or one JSON
+document for Amazon Connect (``export_connect``) or Genesys Cloud (``export_genesys``). Every format is
+described by a JSON Schema shipped with callqa (``export_schemas``) and documented in docs/operations.md.
+Exports are deterministic (sorted) and carry only ids, skill names and levels.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from callqa.core.csvfile import write_rows
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.skills import export_connect, export_genesys
 from callqa.skills.assignments import SkillAssignment
+from callqa.skills.export_common import selected
 
 CSV_COLUMNS = ("agent", "external_id", "skill", "level", "queue", "rank")
 
@@ -24,20 +30,45 @@ class Export:
     filename: str
 
 
+def _csv_order(a: SkillAssignment) -> tuple[Any, ...]:
+    """Queue by queue (none last), each in rank order (unranked last), then agent and skill."""
+    return (a.queue is None, a.queue or "", a.rank is None, a.rank or 0, a.agent, a.skill, a.level)
+
+
 def _csv(assignments: Sequence[SkillAssignment]) -> Export:
     out = io.StringIO()
-    rows = ((a.agent, a.external_id, a.skill, a.level, a.queue, a.rank) for a in assignments)
+    ordered = sorted(assignments, key=_csv_order)
+    rows = ((a.agent, a.external_id, a.skill, a.level, a.queue, a.rank) for a in ordered)
     write_rows(out, rows, CSV_COLUMNS)
     return Export(out.getvalue(), "text/csv; charset=utf-8", "routing-skills.csv")
 
 
-FORMATS = {"csv": _csv}
+def _json(document: dict[str, Any], filename: str) -> Export:
+    body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return Export(body, "application/json", filename)
 
 
-def export(fmt: str, assignments: Sequence[SkillAssignment]) -> Export:
-    """The export of ``assignments`` in format ``fmt`` (one of ``FORMATS``)."""
+def _amazon_connect(assignments: Sequence[SkillAssignment]) -> Export:
+    return _json(export_connect.document(assignments), "routing-amazon-connect.json")
+
+
+def _genesys(assignments: Sequence[SkillAssignment]) -> Export:
+    return _json(export_genesys.document(assignments), "routing-genesys.json")
+
+
+FORMATS: dict[str, Callable[[Sequence[SkillAssignment]], Export]] = {
+    "csv": _csv,
+    export_connect.FORMAT: _amazon_connect,
+    export_genesys.FORMAT: _genesys,
+}
+
+
+def export(fmt: str, assignments: Sequence[SkillAssignment], *, min_level: int = 1) -> Export:
+    """The export of ``assignments`` in format ``fmt`` (one of ``FORMATS``), leaving out levels below
+    ``min_level``. A bad level, skill name or external id is a coded error (O141–O146), never a partial
+    file."""
     try:
         build = FORMATS[fmt]
     except KeyError:
         raise CallqaError(ErrorCode.O140, fmt=fmt, known=", ".join(sorted(FORMATS))) from None
-    return build(assignments)
+    return build(selected(assignments, min_level))

@@ -1,0 +1,139 @@
+"""Routing recommendations as one JSON document for Amazon Connect (format ``amazon-connect``).
+
+Its parts are request bodies of Connect's API, field names as the API spells them, so a short script feeds
+them one by one (docs/operations-exports.md; schema ``schemas/amazon-connect.json``):
+
+- ``predefinedAttributes``: ``CreatePredefinedAttribute`` / ``UpdatePredefinedAttribute`` (``Name``,
+  ``Values.StringList``): the attribute values the proficiencies name must exist first;
+- ``users``: ``AssociateUserProficiencies`` / ``UpdateUserProficiencies`` (``UserId``,
+  ``UserProficiencies: [{AttributeName, AttributeValue, Level}]``);
+- ``routingProfiles``: ``CreateRoutingProfile`` / ``AssociateRoutingProfileQueues`` (``Name``,
+  ``Description``, ``QueueConfigs: [{QueueReference: {QueueId, Channel}, Priority, Delay}]``) and the users
+  to move onto each with ``UpdateUserRoutingProfile`` (``UserIds``);
+- ``unmappedAgents``: callqa agents with no Connect user id, left out of all the above.
+
+Skills map to predefined attributes: ``reason:card_lost`` → ``ContactReason`` = ``card_lost``,
+``language:zh`` → ``Language`` = ``zh``, ``channel:chat`` → ``Channel`` = ``chat``. Levels 1–5 are
+Connect's levels 1.0–5.0. An agent's queues make their routing profile: each queue on the channels of the
+agent's channel skills (voice → VOICE, chat and social → CHAT, email → EMAIL; VOICE when they have none), at
+priority 6 − the agent's level for that queue (level 5 is priority 1, taken first), delay 0. Agents whose
+queues, channels and priorities are the same share one profile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.skills.assignments import SkillAssignment
+from callqa.skills.export_common import AgentSkills, by_agent, distinct_values, unmapped
+
+FORMAT = "amazon-connect"
+SYSTEM = "Amazon Connect"
+ATTRIBUTES = {"reason": "ContactReason", "language": "Language", "channel": "Channel"}
+# The API reference gives 1–100 characters for a proficiency's value (API_UserProficiency); CloudFormation's
+# AWS::Connect::User UserProficiency still gives 1–64: the stricter holds for every way of importing.
+MAX_VALUE_LENGTH = 64
+MAX_ATTRIBUTE_VALUES = 500  # PredefinedAttributeValues.StringList
+MAX_NAME_LENGTH = 127  # CreateRoutingProfile Name
+MAX_DESCRIPTION = 250  # CreateRoutingProfile Description
+CHANNELS = {"voice": "VOICE", "chat": "CHAT", "social": "CHAT", "email": "EMAIL", "task": "TASK"}
+DEFAULT_CHANNEL = "VOICE"
+
+QueueConfig = tuple[int, str, str]  # priority, queue, channel
+
+
+def _check_values(agents: Sequence[AgentSkills]) -> None:
+    for a in agents:
+        for skill in a.levels:
+            if len(skill.value) > MAX_VALUE_LENGTH:
+                length = len(skill.value)
+                reason = f"'{skill.value}' is {length} characters; {SYSTEM} takes 1–{MAX_VALUE_LENGTH}"
+                raise CallqaError(
+                    ErrorCode.O141, agent=a.agent, skill=f"{skill.kind}:{skill.value}", reason=reason
+                )
+
+
+def _attributes(agents: Sequence[AgentSkills]) -> list[dict[str, Any]]:
+    out = []
+    for kind, name in sorted(ATTRIBUTES.items(), key=lambda item: item[1]):
+        values = distinct_values(agents, kind)
+        if len(values) > MAX_ATTRIBUTE_VALUES:
+            raise CallqaError(
+                ErrorCode.O145,
+                fmt=FORMAT,
+                what=f"the number of values of attribute {name}",
+                count=len(values),
+                limit=MAX_ATTRIBUTE_VALUES,
+                system=SYSTEM,
+            )
+        if values:
+            out.append({"Name": name, "Values": {"StringList": values}})
+    return out
+
+
+def _proficiencies(agent: AgentSkills) -> list[dict[str, Any]]:
+    rows = [(ATTRIBUTES[s.kind], s.value, level) for s, level in agent.levels.items()]
+    return [{"AttributeName": n, "AttributeValue": v, "Level": float(level)} for n, v, level in sorted(rows)]
+
+
+def _queue_configs(agent: AgentSkills) -> tuple[QueueConfig, ...]:
+    channels = sorted({CHANNELS[s.value] for s, _ in agent.skills("channel") if s.value in CHANNELS})
+    return tuple(
+        sorted(
+            (6 - level, queue, channel)
+            for queue, level in agent.queues.items()
+            for channel in channels or [DEFAULT_CHANNEL]
+        )
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _profile(configs: tuple[QueueConfig, ...], user_ids: list[str]) -> dict[str, Any]:
+    digest = hashlib.sha256(json.dumps(configs, ensure_ascii=False).encode()).hexdigest()[:8]
+    queues = list(dict.fromkeys(sorted(queue for _, queue, _ in configs)))
+    described = "; ".join(f"{queue} {channel} priority {p}" for p, queue, channel in configs)
+    return {
+        "Name": _clip(f"callqa {digest}: {', '.join(queues)}", MAX_NAME_LENGTH),
+        "Description": _clip(f"Recommended by callqa from measured quality: {described}", MAX_DESCRIPTION),
+        "QueueConfigs": [
+            {"QueueReference": {"QueueId": queue, "Channel": channel}, "Priority": p, "Delay": 0}
+            for p, queue, channel in configs
+        ],
+        "UserIds": sorted(user_ids),
+    }
+
+
+def _profiles(mapped: Sequence[AgentSkills]) -> list[dict[str, Any]]:
+    groups: dict[tuple[QueueConfig, ...], list[str]] = {}
+    for agent in mapped:
+        configs = _queue_configs(agent)
+        if configs:
+            assert agent.external_id is not None
+            groups.setdefault(configs, []).append(agent.external_id)
+    return sorted((_profile(c, ids) for c, ids in groups.items()), key=lambda p: str(p["Name"]))
+
+
+def document(assignments: Sequence[SkillAssignment]) -> dict[str, Any]:
+    """The Amazon Connect document for checked, filtered assignments (see the module docstring)."""
+    agents = by_agent(assignments)
+    _check_values(agents)
+    mapped = [a for a in agents if a.external_id is not None]
+    users = sorted(
+        ({"UserId": a.external_id, "UserProficiencies": _proficiencies(a)} for a in mapped),
+        key=lambda u: str(u["UserId"]),
+    )
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "predefinedAttributes": _attributes(agents),
+        "users": users,
+        "routingProfiles": _profiles(mapped),
+        "unmappedAgents": unmapped(agents),
+    }
