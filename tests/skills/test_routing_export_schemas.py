@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from callqa.skills.assignments import SkillAssignment
 from callqa.skills.export_schemas import schema
-from callqa.skills.exports import export
+from callqa.skills.exports import FORMATS, export
 
 pytestmark = pytest.mark.issue(21)
 
@@ -125,3 +126,23 @@ def test_csv_row_schema_refuses(column: str, value: str) -> None:
     validator = Draft202012Validator(schema("csv"))
     assert all(validator.is_valid(row) for row in rows)
     assert not validator.is_valid({**rows[0], column: value})
+
+
+def schema_fields(node: object) -> set[str]:
+    """Every property name a schema defines, at any depth."""
+    if isinstance(node, dict):
+        own = set(node.get("properties", {}))
+        return own | {name for value in node.values() for name in schema_fields(value)}
+    if isinstance(node, list):
+        return {name for value in node for name in schema_fields(value)}
+    return set()
+
+
+def test_every_format_and_field_is_documented() -> None:
+    """The operations docs (docs/operations*.md) name every format and every field of its schema."""
+    docs = Path(__file__).parents[2] / "docs"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(docs.glob("operations*.md")))
+    for fmt in FORMATS:
+        assert f"`{fmt}`" in text
+        missing = sorted(name for name in schema_fields(schema(fmt)) if f"`{name}`" not in text)
+        assert not missing, f"{fmt}: fields not in docs/operations*.md: {missing}"
