@@ -342,3 +342,18 @@ def test_an_unknown_format_names_the_known_ones() -> None:
         export("avaya", CENTRE)
     assert caught.value.code is ErrorCode.O140
     assert "amazon-connect, csv, genesys" in str(caught.value)
+
+
+def test_external_ids_fill_the_ids_assignments_lack() -> None:
+    doc = document("genesys", CENTRE, external_ids={"bob": "77b0-bob", "ana": "ignored"})
+    assert [u["userId"] for u in doc["users"]] == ["0f7c-ana", "77b0-bob", "9a1e-reza"]
+    assert doc["unmappedAgents"] == []
+    rows = csv_rows(CENTRE, external_ids={"bob": "77b0-bob"})
+    assert {r["external_id"] for r in rows if r["agent"] == "bob"} == {"77b0-bob"}
+
+
+def test_an_external_id_mapping_that_contradicts_an_assignment_is_refused() -> None:
+    partial = [*CENTRE, assignment("ana", "reason:退款", 3)]  # no id on this one: the mapping fills it
+    with pytest.raises(CallqaError) as caught:
+        export("amazon-connect", partial, external_ids={"ana": "other-id"})
+    assert caught.value.code is ErrorCode.O144

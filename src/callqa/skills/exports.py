@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from callqa.core.csvfile import write_rows
@@ -63,12 +63,31 @@ FORMATS: dict[str, Callable[[Sequence[SkillAssignment]], Export]] = {
 }
 
 
-def export(fmt: str, assignments: Sequence[SkillAssignment], *, min_level: int = 1) -> Export:
+def with_external_ids(
+    assignments: Sequence[SkillAssignment], external_ids: Mapping[str, str]
+) -> list[SkillAssignment]:
+    """The assignments with each agent's id in the routing system taken from ``external_ids`` (agent → id)
+    where the assignment has none; an id it has is kept (a different one in the mapping is then O144)."""
+    return [
+        replace(a, external_id=external_ids.get(a.agent)) if not (a.external_id or "").strip() else a
+        for a in assignments
+    ]
+
+
+def export(
+    fmt: str,
+    assignments: Sequence[SkillAssignment],
+    *,
+    min_level: int = 1,
+    external_ids: Mapping[str, str] | None = None,
+) -> Export:
     """The export of ``assignments`` in format ``fmt`` (one of ``FORMATS``), leaving out levels below
-    ``min_level``. A bad level, skill name or external id is a coded error (O141–O146), never a partial
-    file."""
+    ``min_level``; ``external_ids`` (agent → id in the routing system) fills the ids the assignments lack.
+    A bad level, skill name or external id is a coded error (O141–O146), never a partial file."""
     try:
         build = FORMATS[fmt]
     except KeyError:
         raise CallqaError(ErrorCode.O140, fmt=fmt, known=", ".join(sorted(FORMATS))) from None
+    if external_ids:
+        assignments = with_external_ids(assignments, external_ids)
     return build(selected(assignments, min_level))
