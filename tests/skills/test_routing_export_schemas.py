@@ -7,15 +7,16 @@ import copy
 import csv
 import io
 import json
+import tomllib
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from callqa.skills.assignments import SkillAssignment
-from callqa.skills.export_schemas import schema
+from callqa.skills.export_schemas import SCHEMA_FILES, schema
 from callqa.skills.exports import FORMATS, export
 
 pytestmark = pytest.mark.issue(21)
@@ -146,3 +147,15 @@ def test_every_format_and_field_is_documented() -> None:
         assert f"`{fmt}`" in text
         missing = sorted(name for name in schema_fields(schema(fmt)) if f"`{name}`" not in text)
         assert not missing, f"{fmt}: fields not in docs/operations*.md: {missing}"
+
+
+def test_the_schemas_are_package_data() -> None:
+    """A wheel ships the schemas: pyproject's package-data takes every file in skills/schemas."""
+    root = Path(__file__).parents[2]
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    shipped = root / "src" / "callqa"
+    files = sorted((shipped / "skills" / "schemas").iterdir())
+    assert [f.name for f in files] == sorted(SCHEMA_FILES.values())
+    for f in files:
+        relative = f.relative_to(shipped).as_posix()
+        assert any(PurePosixPath(relative).match(pattern) for pattern in package_data["callqa"]), relative
