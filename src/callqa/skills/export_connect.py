@@ -15,7 +15,8 @@ them one by one (docs/operations-exports.md; schema ``schemas/amazon-connect.jso
 Skills map to predefined attributes: ``reason:card_lost`` → ``ContactReason`` = ``card_lost``,
 ``language:zh`` → ``Language`` = ``zh``, ``channel:chat`` → ``Channel`` = ``chat``. Levels 1–5 are
 Connect's levels 1.0–5.0. An agent's queues make their routing profile: each queue on the channels of the
-agent's channel skills (voice → VOICE, chat and social → CHAT, email → EMAIL; VOICE when they have none), at
+agent's channel skills (voice → VOICE, chat and social → CHAT, email → EMAIL, task → TASK; VOICE when they
+have none), at
 priority 6 − the agent's level for that queue (level 5 is priority 1, taken first), delay 0. Agents whose
 queues, channels and priorities are the same share one profile.
 """
@@ -49,8 +50,8 @@ QueueConfig = tuple[int, str, str]  # priority, queue, channel
 def _check_values(agents: Sequence[AgentSkills]) -> None:
     for a in agents:
         for skill in a.levels:
-            if len(skill.value) > MAX_VALUE_LENGTH:
-                length = len(skill.value)
+            length = len(skill.value)
+            if length > MAX_VALUE_LENGTH:
                 reason = f"'{skill.value}' is {length} characters; {SYSTEM} takes 1–{MAX_VALUE_LENGTH}"
                 raise CallqaError(
                     ErrorCode.O141, agent=a.agent, skill=f"{skill.kind}:{skill.value}", reason=reason
