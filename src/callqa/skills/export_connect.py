@@ -16,9 +16,8 @@ Skills map to predefined attributes: ``reason:card_lost`` → ``ContactReason`` 
 ``language:zh`` → ``Language`` = ``zh``, ``channel:chat`` → ``Channel`` = ``chat``. Levels 1–5 are
 Connect's levels 1.0–5.0. An agent's queues make their routing profile: each queue on the channels of the
 agent's channel skills (voice → VOICE, chat and social → CHAT, email → EMAIL, task → TASK; VOICE when they
-have none), at
-priority 6 − the agent's level for that queue (level 5 is priority 1, taken first), delay 0. Agents whose
-queues, channels and priorities are the same share one profile.
+have none), at priority 6 − the agent's level for that queue (level 5 is priority 1, taken first), delay 0.
+Agents whose queues, channels and priorities are the same share one profile.
 """
 
 from __future__ import annotations
