@@ -247,6 +247,15 @@ class ErrorCode(Enum):
     W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
     # O14x: routing exports
     O140 = "routing export format '{fmt}' is unknown; known: {known}"
+    # O10x: shift allocation
+    O100 = "shift '{shift}': {reason}"
+    O101 = "demand {demand}: {reason}"
+    O102 = "agent '{agent}': {reason}"
+    O103 = "bid by '{agent}': {reason}"
+    O104 = "allocation rules: {reason}"
+    O105 = "coverage cannot be met: {short}"
+    O106 = "block {block}: the agents who work it cannot all be seated: {reason}"
+    O107 = "the solver found no allocation within {seconds} s; allow it more time (rules.time_limit_s)"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
