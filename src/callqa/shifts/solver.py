@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.shifts.infeasible import explain_infeasible
-from callqa.shifts.model import Model, build_model, max_score, solve
+from callqa.shifts.model import Model, build_model, hint, max_score, solve
 from callqa.shifts.problem import Allocation, CoverageLine, Outcome, Problem
 from callqa.shifts.reasons import explain, render
 from callqa.shifts.round import Pair, Round, build, weights
@@ -49,8 +49,7 @@ def allocate(problem: Problem) -> Allocation:
     built.model.add(
         sum((bonus + v) * built.x[p] for p, v in preference.items()) >= round(solver.objective_value)
     )
-    for pair, var in built.x.items():
-        built.model.add_hint(var, pair in chosen)
+    hint(built.model, solver)
     weight = weights(facts.keys)
     built.model.maximize(
         sum(weight[(a, facts.shifts[s].block)] * v * built.x[(a, s)] for (a, s), v in preference.items())
