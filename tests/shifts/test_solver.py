@@ -270,3 +270,19 @@ def test_same_problem_same_answer() -> None:
         [demand(12, 14, 6)],
     )
     assert allocate(round_).outcomes == allocate(round_).outcomes
+
+
+def test_a_long_shortfall_names_ten_intervals_and_counts_the_rest() -> None:
+    # One agent, twelve hours each needing two: every hour is short, by one.
+    round_ = problem(
+        [shift("long", 6, 22)],
+        [agent("ana")],
+        {},
+        [demand(hour, hour + 1, 2) for hour in range(6, 18)],
+    )
+    with pytest.raises(CallqaError) as caught:
+        allocate(round_)
+    message = str(caught.value)
+    assert message.count("2 needed, at most 1 can be covered by the agents who work that block") == 10
+    assert message.endswith("; and 2 more interval(s)")
+    assert message.startswith("[O105] coverage cannot be met: Mon 2027-01-04 06:00–07:00: 2 needed")
