@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -286,3 +287,18 @@ def test_a_long_shortfall_names_ten_intervals_and_counts_the_rest() -> None:
     assert message.count("2 needed, at most 1 can be covered by the agents who work that block") == 10
     assert message.endswith("; and 2 more interval(s)")
     assert message.startswith("[O105] coverage cannot be met: Mon 2027-01-04 06:00–07:00: 2 needed")
+
+
+def test_no_answer_within_the_time_limit_is_a_coded_error() -> None:
+    # 60 agents, 12 shifts, 16 hourly demands: solved (optimal) in about 0.1 s, never in a millisecond.
+    round_ = problem(
+        [shift(f"s{i}", 4 + i, 12 + i, seats=8) for i in range(12)],
+        [agent(f"a{i}", 2000 + i % 20) for i in range(60)],
+        {f"a{i}": tuple(f"s{(i + k) % 12}" for k in range(3)) for i in range(60)},
+        [demand(hour, hour + 1, 12) for hour in range(6, 22)],
+    )
+    round_ = replace(round_, rules=replace(round_.rules, time_limit_s=0.001))
+    with pytest.raises(CallqaError) as caught:
+        allocate(round_)
+    assert caught.value.code is ErrorCode.O107
+    assert "allow it more time (rules.time_limit_s)" in str(caught.value)
