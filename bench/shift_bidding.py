@@ -32,6 +32,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from callqa.core.errors import CallqaError
+from callqa.shifts.fairness import carry_forward
 from callqa.shifts.problem import Agent, Allocation, Bid, Demand, Problem, Rules, Shift
 from callqa.shifts.round import covered
 from callqa.shifts.solver import allocate
@@ -208,8 +209,7 @@ def main() -> None:
             sys.exit(1)
         print(f"week {week + 1}: {allocation.seconds:.1f} s, {allocation.status}", file=sys.stderr)
         rows.append(measure(week + 1, problem, allocation))
-        missed = {o.agent for o in allocation.outcomes if o.choice != 1}
-        agents = [replace(a, missed_before=a.missed_before + (a.id in missed)) for a in agents]
+        agents = list(carry_forward(problem, allocation))
     print(
         f"\n{args.agents} agents × {args.weeks} weeks; "
         f"time limit {args.time_limit:g} s, {args.workers} workers"

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.shifts.fairness import carry_forward, missed_first_choice
 from callqa.shifts.problem import Allocation
 from callqa.shifts.solver import allocate
 from shifts_support import agent, demand, problem, shift
@@ -302,3 +303,18 @@ def test_no_answer_within_the_time_limit_is_a_coded_error() -> None:
         allocate(round_)
     assert caught.value.code is ErrorCode.O107
     assert "allow it more time (rules.time_limit_s)" in str(caught.value)
+
+
+def test_who_missed_their_first_choice_is_ahead_by_fairness_next_round() -> None:
+    # Round 1: seniority gives ana the one early seat; ben misses his first choice. Round 2, fairness first:
+    # ben's missed round puts him ahead of ana for the same seat. cy bid nothing and is never counted.
+    shifts = [shift("early", 6, 14, seats=1), shift("day", 9, 17)]
+    bids = {"ana": ("early", "day"), "ben": ("early", "day")}
+    first = problem(shifts, [agent("ana", 2015), agent("ben", 2020), agent("cy")], bids, order=("seniority",))
+    allocation = allocate(first)
+    assert placed(allocation)["ana"] == "early"
+    assert missed_first_choice(first, allocation) == {"ben"}
+    agents = carry_forward(first, allocation)
+    assert [a.missed_before for a in agents] == [0, 1, 0]
+    second = replace(first, agents=agents, rules=replace(first.rules, order=("fairness", "seniority")))
+    assert placed(allocate(second))["ben"] == "early"
