@@ -318,3 +318,13 @@ def test_who_missed_their_first_choice_is_ahead_by_fairness_next_round() -> None
     assert [a.missed_before for a in agents] == [0, 1, 0]
     second = replace(first, agents=agents, rules=replace(first.rules, order=("fairness", "seniority")))
     assert placed(allocate(second))["ben"] == "early"
+
+
+def test_an_interval_no_shift_works_is_named() -> None:
+    round_ = problem([shift("early", 6, 14)], [agent("ana")], {}, [demand(13, 15, 1)])
+    with pytest.raises(CallqaError) as caught:
+        allocate(round_)
+    assert str(caught.value) == (
+        "[O105] coverage cannot be met: Mon 2027-01-04 13:00–15:00: 1 needed, "
+        "no shift of the round works all of it"
+    )

@@ -49,7 +49,9 @@ def shortfall(facts: Round, index: int, gap: int) -> str:
     """One short demand: what it needs and what the allocation can give it."""
     demand = facts.problem.demands[index]
     able = reachable(facts, index)
-    if able < demand.headcount:
+    if not facts.covers[index]:
+        given = "no shift of the round works all of it"
+    elif able < demand.headcount:
         given = f"at most {able} can be covered by the agents who work that block"
     else:
         given = f"at most {demand.headcount - gap} together with the other intervals"
