@@ -46,9 +46,11 @@ def allocate(problem: Problem) -> Allocation:
         raise CallqaError(ErrorCode.O107, seconds=f"{time.perf_counter() - started:.1f}")
     chosen = _chosen(solver, built)
     optimal = status == cp_model.OPTIMAL
-    built.model.add(
-        sum((bonus + v) * built.x[p] for p, v in preference.items()) >= round(solver.objective_value)
-    )
+    granted = sum((bonus + v) * built.x[p] for p, v in preference.items())
+    best = round(solver.objective_value)
+    # Kept equal when proven optimal: the same set of answers as ≥, but far easier for CP-SAT (a week of 500
+    # agents: stage 2 in 5 s instead of 36 s); ≥ when only feasible, so stage 2 may still improve it.
+    built.model.add(granted == best if optimal else granted >= best)
     hint(built.model, solver)
     weight = weights(facts.keys)
     built.model.maximize(
