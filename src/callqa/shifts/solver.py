@@ -38,7 +38,8 @@ def allocate(problem: Problem) -> Allocation:
     most = max_score(facts)
     preference = {p: most - rank for p, rank in facts.ranks.items()}  # K + 1 − r
     bonus = (problem.rules.max_choices - 1) * len(facts.seats) + 1
-    built.model.maximize(sum((bonus + v) * built.x[p] for p, v in preference.items()))
+    granted = sum((bonus + v) * built.x[p] for p, v in preference.items())
+    built.model.maximize(granted)
     solver, status = solve(built.model, facts, limit * STAGE_ONE_SHARE)
     if status == cp_model.INFEASIBLE:
         raise explain_infeasible(facts)
@@ -46,7 +47,6 @@ def allocate(problem: Problem) -> Allocation:
         raise CallqaError(ErrorCode.O107, seconds=f"{time.perf_counter() - started:.1f}")
     chosen = _chosen(solver, built)
     optimal = status == cp_model.OPTIMAL
-    granted = sum((bonus + v) * built.x[p] for p, v in preference.items())
     best = round(solver.objective_value)
     # Kept equal when proven optimal: the same set of answers as ≥, but far easier for CP-SAT (a week of 500
     # agents: stage 2 in 5 s instead of 36 s); ≥ when only feasible, so stage 2 may still improve it.
