@@ -256,6 +256,15 @@ class ErrorCode(Enum):
     O144 = "routing export: agent '{agent}' has two external ids, '{first}' and '{second}'; keep one"
     O145 = "routing export ({fmt}): {what} is {count}, more than the {limit} {system} accepts"
     O146 = "routing export: agents '{first}' and '{second}' have the same external id '{external_id}'"
+    # O10x: shift allocation
+    O100 = "shift '{shift}': {reason}"
+    O101 = "demand {demand}: {reason}"
+    O102 = "agent '{agent}': {reason}"
+    O103 = "bid by '{agent}': {reason}"
+    O104 = "allocation rules: {reason}"
+    O105 = "coverage cannot be met: {short}"
+    O106 = "block {block}: the agents who work it cannot all be seated: {reason}"
+    O107 = "the solver found no allocation within {seconds} s; allow it more time (rules.time_limit_s)"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -72,12 +72,22 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A sentence kept translatable: a message id (``N_()``, with ``%(name)s`` placeholders) and its values;
+    a value that is a tuple of phrases reads as their list. ``callqa.shifts.reasons.render`` writes it out."""
+
+    message: str
+    values: tuple[tuple[str, str | int | tuple[Phrase, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
 class Outcome:
     agent: str
     block: str
     shift: str  # the shift the agent works in this block
     choice: int | None  # 1 = their first choice in the block; None: none of their choices
     reason: str  # one sentence, e.g. why the first choice went to others
+    why: Phrase | None = None  # the same sentence, translatable (render it with the reader's gettext)
 
 
 @dataclass(frozen=True)
@@ -94,3 +104,4 @@ class Allocation:
     seconds: float
     granted: dict[int, float]  # choice rank (1, 2, 3 …) → share of (agent, block) bids granted that choice
     requests_met: float  # share of (agent, block) bids granted one of their choices
+    warnings: tuple[str, ...] = ()  # choices that could never be granted (callqa.shifts.validate)
