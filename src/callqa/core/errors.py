@@ -247,6 +247,15 @@ class ErrorCode(Enum):
     W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
     # O14x: routing exports
     O140 = "routing export format '{fmt}' is unknown; known: {known}"
+    # O11x: shift bidding rounds
+    O110 = "shift round {round} not found"
+    O111 = "shift round {field}: '{value}' {reason}"
+    O112 = "shift round '{round}' is {status}: cannot {action}"
+    O113 = "{file}, row {row}: {reason}; the row is skipped and the others are loaded"
+    O114 = "{file}: {reason}"
+    O115 = "bid in shift round '{round}': {reason}"
+    O116 = "shift round '{round}': cannot allocate: {reason}"
+    O117 = "shift round '{round}': bids are taken from {opens} to {closes}; it is now {now}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
