@@ -46,7 +46,7 @@ def missed_before(session: Session, row: ShiftRoundRow) -> dict[int, int]:
         .where(ShiftOutcomeRow.round_id.in_(earlier), missed)
         .group_by(ShiftOutcomeRow.user_id)
     )
-    return {user_id: int(count) for user_id, count in session.execute(query).tuples()}
+    return {user_id: int(count) for user_id, count in session.execute(query)}
 
 
 def _shift(row: RoundShiftRow) -> Shift:

@@ -222,11 +222,8 @@ def submit_bid(
         select(RoundAgentRow).where(RoundAgentRow.round_id == row.id, RoundAgentRow.user_id == user_id)
     )
     works = set(settings.blocks) if settings is not None and settings.blocks is not None else None
-    blocks = dict(
-        session.execute(
-            select(RoundShiftRow.code, RoundShiftRow.block).where(RoundShiftRow.round_id == row.id)
-        ).tuples()
-    )
+    query = select(RoundShiftRow.code, RoundShiftRow.block).where(RoundShiftRow.round_id == row.id)
+    blocks = {code: block for code, block in session.execute(query)}
     wanted = [c.strip() for c in choices if c.strip()]
     per_block: dict[str, int] = {}
     for code in wanted:
