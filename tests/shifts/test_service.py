@@ -72,7 +72,8 @@ A,W1,,2027-01-05,22:00,06:00,,
         assert report.errors == (
             "[O113] shifts.csv, row 3: block 'W9' is not one of the round's (W1, W2); "
             "the row is skipped and the others are loaded",
-            "[O113] shifts.csv, row 4: start '25:00' is not a time HH:MM; the row is skipped and the others are loaded",
+            "[O113] shifts.csv, row 4: start '25:00' is not a time HH:MM; "
+            "the row is skipped and the others are loaded",
             "[O113] shifts.csv, row 5: seats '-1' is not a whole number of at least 1; "
             "the row is skipped and the others are loaded",
             "[O113] shifts.csv, row 6: shift_id is empty; the row is skipped and the others are loaded",
