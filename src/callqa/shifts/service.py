@@ -209,8 +209,8 @@ def submit_bid(
     work, no more than the round's ``max_choices`` per block, none twice."""
     _expect(row, "take bids", "open")
     now = now or datetime.now(UTC)
-    if not _as_utc(row.opens_at) <= now < _as_utc(row.closes_at):
-        opens, closes = (f"{_as_utc(t):%Y-%m-%d %H:%M} UTC" for t in (row.opens_at, row.closes_at))
+    if not as_utc(row.opens_at) <= now < as_utc(row.closes_at):
+        opens, closes = (f"{as_utc(t):%Y-%m-%d %H:%M} UTC" for t in (row.opens_at, row.closes_at))
         raise CallqaError(
             ErrorCode.O117, round=row.name, opens=opens, closes=closes, now=f"{now:%Y-%m-%d %H:%M} UTC"
         )
@@ -256,7 +256,7 @@ def submit_bid(
     return bid
 
 
-def _as_utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """A stored instant as aware UTC (SQLite hands timezone-aware columns back naive, in UTC)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -269,7 +269,7 @@ def allocate_round(
     coverage cannot be met), its coded message is stored on the round as ``error``, no outcome is kept and
     the round stays closed: nothing can be published."""
     now = now or datetime.now(UTC)
-    if row.status == "open" and now >= _as_utc(row.closes_at):
+    if row.status == "open" and now >= as_utc(row.closes_at):
         row.status = "closed"
     _expect(row, "allocate", "closed", "allocated")
     problem, users = build_problem(session, row)
