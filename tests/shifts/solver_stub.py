@@ -25,6 +25,16 @@ def _covers(shift: Shift, start: object, end: object) -> bool:
     return any(a <= start and end <= b for a, b in shift.spans)  # type: ignore[operator]
 
 
+def _helps(problem: Problem, need: list[int], shift: Shift, agent: Agent) -> int:
+    return sum(
+        1
+        for n, demand in enumerate(problem.demands)
+        if need[n] > 0
+        and _covers(shift, demand.start, demand.end)
+        and (demand.skill is None or demand.skill in agent.skills)
+    )
+
+
 def allocate(problem: Problem) -> Allocation:
     shifts = {s.id: s for s in problem.shifts}
     blocks = sorted({s.block for s in problem.shifts})
@@ -33,6 +43,7 @@ def allocate(problem: Problem) -> Allocation:
     outcomes: list[Outcome] = []
     granted_rank: dict[int, int] = {}
     asked = 0
+    need = [d.headcount for d in problem.demands]
     for block in blocks:
         agents = [a for a in problem.agents if a.blocks is None or block in a.blocks]
         for agent in sorted(agents, key=lambda a: _key(problem, a)):
@@ -43,18 +54,24 @@ def allocate(problem: Problem) -> Allocation:
                 if left[code] > 0 and shifts[code].skills <= agent.skills:
                     took = (code, rank)
                     break
-            if took is None:
-                code = next(
-                    s.id
+            if took is None:  # no choice left: a shift where coverage still needs someone like them
+                free = [
+                    s
                     for s in problem.shifts
                     if s.block == block and left[s.id] > 0 and s.skills <= agent.skills
-                )
+                ]
+                code = max(free, key=lambda s: (_helps(problem, need, s, agent), s.id)).id
                 reason = "None of your choices had a seat left for you." if choices else "You did not bid."
                 took = (code, None)
             else:
                 reason = "You got your first choice." if took[1] == 1 else f"You got your choice {took[1]}."
                 granted_rank[took[1]] = granted_rank.get(took[1], 0) + 1
             left[took[0]] -= 1
+            for n, demand in enumerate(problem.demands):
+                if _covers(shifts[took[0]], demand.start, demand.end) and (
+                    demand.skill is None or demand.skill in agent.skills
+                ):
+                    need[n] -= 1
             outcomes.append(Outcome(agent.id, block, took[0], took[1], reason))
     on = [(o.agent, o.shift) for o in outcomes]
     skills = {a.id: a.skills for a in problem.agents}
