@@ -63,6 +63,7 @@ D,W1,,2027-01-04,08:00,16:00,-1,
 ,W1,,2027-01-04,08:00,16:00,,
 A,W2,,2027-01-05,22:00,06:00,,
 A,W1,,2027-01-05,22:00,06:00,,
+Z,W1,,9999-12-31,22:00,06:00,,
 """
     with db.factory.begin() as session:
         ids = people(session)
@@ -78,6 +79,8 @@ A,W1,,2027-01-05,22:00,06:00,,
             "the row is skipped and the others are loaded",
             "[O113] shifts.csv, row 6: shift_id is empty; the row is skipped and the others are loaded",
             "[O113] shifts.csv, row 7: shift A is in block 'W1' on an earlier row, not 'W2'; "
+            "the row is skipped and the others are loaded",
+            "[O113] shifts.csv, row 9: end 06:00 would be after the year 9999; "
             "the row is skipped and the others are loaded",
         )
         stored = session.scalars(select(RoundShiftRow).where(RoundShiftRow.round_id == row.id)).one()

@@ -130,7 +130,11 @@ def _span(cells: dict[str, str]) -> tuple[datetime, datetime]:
             raise _BadRow(f"{column} '{raw}' is not a time HH:MM") from None
     start = datetime.combine(day, moments[0])
     end = datetime.combine(day, moments[1])
-    return start, end if end > start else end + timedelta(days=1)
+    if end > start:
+        return start, end
+    if day == date.max:
+        raise _BadRow(f"end {cells.get('end', '')} would be after the year 9999")
+    return start, end + timedelta(days=1)
 
 
 def _count(cells: dict[str, str], column: str, *, least: int) -> int:

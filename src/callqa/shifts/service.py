@@ -35,7 +35,11 @@ Allocate = Callable[[Problem], Allocation]
 
 def solver_allocate(problem: Problem) -> Allocation:
     """The CP-SAT allocation (``callqa.shifts.solver.allocate``), looked up when first called."""
-    solver = importlib.import_module("callqa.shifts.solver")
+    try:
+        solver = importlib.import_module("callqa.shifts.solver")
+    except ModuleNotFoundError as exc:  # a checkout without it: said on the round, never a crash
+        reason = f"the solver is not installed ({exc.name})"
+        raise CallqaError(ErrorCode.O116, round="-", reason=reason) from exc
     return cast(Allocation, solver.allocate(problem))
 
 
