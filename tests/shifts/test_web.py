@@ -206,6 +206,8 @@ def test_the_pages_walk_a_round(web: Web) -> None:
     assert lead.post(f"/shifts/{round_id}/open", follow_redirects=False).status_code == 303  # type: ignore[attr-defined]
     mine = ann.client.get("/shifts")
     assert 'data-test="bid-form"' in mine.text and 'data-test="choice-W1-3"' in mine.text
+    dees = web.signed_in("dee").client.get("/shifts").text  # dee works block W1 only
+    assert 'data-test="choice-W1-1"' in dees and 'data-test="choice-W2-1"' not in dees
     sent = ann.post(f"/shifts/{round_id}/bid", data={"choice": ["L", "", "", "E2"]}, follow_redirects=False)
     assert sent.status_code == 303  # type: ignore[attr-defined]
     refused = bob.post(f"/shifts/{round_id}/bid", data={"choice": ["L", "L"]})

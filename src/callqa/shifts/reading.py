@@ -11,7 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed, sees_shift_outcomes, sees_shift_round
-from callqa.shifts.models import RoundDemandRow, RoundShiftRow, ShiftBidRow, ShiftOutcomeRow, ShiftRoundRow
+from callqa.shifts.models import (
+    RoundAgentRow,
+    RoundDemandRow,
+    RoundShiftRow,
+    ShiftBidRow,
+    ShiftOutcomeRow,
+    ShiftRoundRow,
+)
 from callqa.shifts.service import as_utc, owner_of
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor
@@ -138,6 +145,15 @@ def own_bid(session: Session, row: ShiftRoundRow, user_id: int) -> list[str]:
     """The choices of the user's bid in the round (empty: none yet)."""
     query = select(ShiftBidRow.choices).where(ShiftBidRow.round_id == row.id, ShiftBidRow.user_id == user_id)
     return list(session.scalar(query) or [])
+
+
+def blocks_worked(session: Session, row: ShiftRoundRow, user_id: int) -> list[str]:
+    """The blocks of the round the user works (every block unless their settings name some)."""
+    query = select(RoundAgentRow.blocks).where(
+        RoundAgentRow.round_id == row.id, RoundAgentRow.user_id == user_id
+    )
+    named = session.scalar(query)
+    return [b for b in row.blocks if named is None or b in named]
 
 
 def round_json(row: ShiftRoundRow) -> dict[str, Any]:

@@ -46,8 +46,13 @@ def _choices_by_block(session: Session, row: ShiftRoundRow, actor: Actor) -> dic
     """What an agent's part of a round shows: shifts per block, their ranked choices, their outcomes."""
     shifts = reading.shifts_of(session, row)
     mine = reading.own_bid(session, row, actor.user_id)
-    blocks = {b: [s for s in shifts if s.block == b] for b in row.blocks}
-    ranked = {b: [c for c in mine if any(s.code == c for s in blocks[b])] for b in row.blocks}
+    blocks = {
+        b: [s for s in shifts if s.block == b] for b in reading.blocks_worked(session, row, actor.user_id)
+    }
+    ranked = {
+        b: [c for c in mine if any(s.code == c for s in shifts_of_block)]
+        for b, shifts_of_block in blocks.items()
+    }
     outcomes = [o for o in reading.outcomes_of(session, row, actor) if o.agent.user_id == actor.user_id]
     return {
         "round": row,
