@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from callqa.audit.models import AuditRow
+from callqa.shifts import service
 from callqa.shifts.models import ShiftBidRow, ShiftOutcomeRow, ShiftRoundRow
+from callqa.users.models import UserRow
 from callqa.web.routes.shift_rounds import allocator
 from shifts.solver_stub import allocate as stub
 from shifts_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people, web_over
@@ -90,6 +92,18 @@ def test_who_may_create_and_see_rounds(web: Web) -> None:
         _json(lead.client.get("/api/shift-rounds/999999"), 404)["detail"]
         == "[O110] shift round 999999 not found"
     )
+    with web.db.factory.begin() as session:  # the centre's round, opened, with its shifts
+        centre_row = session.get(ShiftRoundRow, centre["id"])
+        assert centre_row is not None
+        service.import_shifts(session, centre_row, SHIFTS_CSV, "shifts.csv")
+        service.open_round(session, centre_row)
+    assert _json(southlead.client.get(f"/api/shift-rounds/{centre['id']}"))["status"] == "open"
+    assert _json(southlead.post(f"/api/shift-rounds/{centre['id']}/close"), 403)  # the admin's to run
+    _bid(cy, centre["id"], ["E"])
+    _bid(ann, centre["id"], ["D"])
+    assert [b["agent"] for b in _json(southlead.client.get(f"/api/shift-rounds/{centre['id']}"))["bids"]] == [
+        "cy"
+    ]
 
 
 def test_a_round_from_csv_to_published_outcomes(web: Web) -> None:
@@ -226,3 +240,7 @@ def test_the_pages_walk_a_round(web: Web) -> None:
     after = ann.client.get("/shifts").text
     assert 'data-test="my-outcomes"' in after and "You got your first choice." in after
     assert "Bob" not in after
+    with web.db.factory.begin() as session:
+        session.execute(update(UserRow).where(UserRow.username == "ann").values(locale="zh"))
+    chinese = web.signed_in("ann").client.get("/shifts").text
+    assert "我的班次" in chinese and "已发布" in chinese
