@@ -110,4 +110,5 @@ class ShiftOutcomeRow(Base):
     shift_code: Mapped[str] = mapped_column(String(64))
     choice: Mapped[int | None] = mapped_column(Integer)  # 1 = their first choice; None: none of them
     first_choice: Mapped[str | None] = mapped_column(String(64))  # what they ranked first (None: no bid)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # in English
+    why: Mapped[str | None] = mapped_column(Text)  # the same, translatable (callqa.shifts.wording)

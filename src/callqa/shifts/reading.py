@@ -20,6 +20,7 @@ from callqa.shifts.models import (
     ShiftRoundRow,
 )
 from callqa.shifts.service import as_utc, owner_of
+from callqa.shifts.wording import Gettext, reason_text
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor
 
@@ -114,9 +115,11 @@ def bids_of(session: Session, row: ShiftRoundRow, actor: Actor) -> list[BidView]
     )
 
 
-def outcomes_of(session: Session, row: ShiftRoundRow, actor: Actor) -> list[OutcomeView]:
+def outcomes_of(
+    session: Session, row: ShiftRoundRow, actor: Actor, gettext: Gettext | None = None
+) -> list[OutcomeView]:
     """The allocation's outcomes ``actor`` sees: none before it is theirs to see (an agent: once published,
-    their own only)."""
+    their own only); reasons in the language of ``gettext`` (English without)."""
     if not sees_shift_outcomes(actor, row.status):
         return []
     labels = {s.code: s.label for s in shifts_of(session, row)}
@@ -130,7 +133,7 @@ def outcomes_of(session: Session, row: ShiftRoundRow, actor: Actor) -> list[Outc
             labels.get(o.shift_code, ""),
             o.choice,
             o.first_choice,
-            o.reason,
+            reason_text(o.reason, o.why, gettext),
         )
         for o in rows
         if o.user_id in people

@@ -28,6 +28,7 @@ from callqa.shifts.models import (
 )
 from callqa.shifts.problem import RULES, Allocation, Problem
 from callqa.shifts.schemas import RoundIn
+from callqa.shifts.wording import why_json
 from callqa.users.teams import team_names
 
 Allocate = Callable[[Problem], Allocation]
@@ -321,6 +322,7 @@ def _store(
                 choice=outcome.choice,
                 first_choice=firsts.get((outcome.agent, outcome.block)),
                 reason=outcome.reason,
+                why=why_json(outcome),
             )
         )
     row.error = None

@@ -21,6 +21,7 @@ from callqa.users.schemas import Actor, UserRole
 from callqa.views.teams import known_teams
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, validated
 from callqa.web.render import render
+from callqa.web.routes.goals import gettext_for
 from callqa.web.routes.shift_rounds import (
     IMPORTS,
     Allocator,
@@ -42,7 +43,7 @@ def _bids_here(actor: Actor) -> bool:
     return allowed(actor, Action.SHIFT_BID, own(actor))
 
 
-def _choices_by_block(session: Session, row: ShiftRoundRow, actor: Actor) -> dict[str, Any]:
+def _choices_by_block(request: Request, session: Session, row: ShiftRoundRow, actor: Actor) -> dict[str, Any]:
     """What an agent's part of a round shows: shifts per block, their ranked choices, their outcomes."""
     shifts = reading.shifts_of(session, row)
     mine = reading.own_bid(session, row, actor.user_id)
@@ -53,7 +54,10 @@ def _choices_by_block(session: Session, row: ShiftRoundRow, actor: Actor) -> dic
         b: [c for c in mine if any(s.code == c for s in shifts_of_block)]
         for b, shifts_of_block in blocks.items()
     }
-    outcomes = [o for o in reading.outcomes_of(session, row, actor) if o.agent.user_id == actor.user_id]
+    gettext = gettext_for(request, actor)
+    outcomes = [
+        o for o in reading.outcomes_of(session, row, actor, gettext) if o.agent.user_id == actor.user_id
+    ]
     return {
         "round": row,
         "blocks": blocks,
@@ -64,7 +68,7 @@ def _choices_by_block(session: Session, row: ShiftRoundRow, actor: Actor) -> dic
 
 
 def _my_shifts(request: Request, session: Session, actor: Actor, error: str | None = None) -> Response:
-    rounds = [_choices_by_block(session, r, actor) for r in reading.visible_rounds(session, actor)]
+    rounds = [_choices_by_block(request, session, r, actor) for r in reading.visible_rounds(session, actor)]
     return render(request, "my_shifts.html", {"rounds": rounds, "error": error}, 422 if error else 200)
 
 
@@ -141,7 +145,7 @@ def _round_page(
     report: service.ImportReport | None = None,
     error: str | None = None,
 ) -> Response:
-    outcomes = reading.outcomes_of(session, row, actor)
+    outcomes = reading.outcomes_of(session, row, actor, gettext_for(request, actor))
     context = {
         "round": row,
         "manages": allowed(actor, Action.SHIFT_MANAGE, service.owner_of(row)),

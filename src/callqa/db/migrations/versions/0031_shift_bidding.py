@@ -97,6 +97,7 @@ def upgrade() -> None:
         sa.Column("choice", sa.Integer()),
         sa.Column("first_choice", sa.String(64)),
         sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("why", sa.Text()),
         sa.UniqueConstraint("round_id", "user_id", "block", name="uq_shift_outcomes_round_id_user_id_block"),
     )
 
