@@ -16,7 +16,7 @@ from callqa.cli import shifts as shifts_cli
 from callqa.shifts import service
 from callqa.shifts.models import ShiftRoundRow
 from shifts.solver_stub import allocate as stub
-from shifts_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people
+from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people
 from support import Database
 
 runner = CliRunner()

@@ -15,7 +15,7 @@ from callqa.shifts.assemble import build_problem, missed_before
 from callqa.shifts.models import RoundAgentRow, RoundDemandRow, RoundShiftRow, ShiftBidRow, ShiftOutcomeRow
 from callqa.shifts.schemas import RoundIn
 from shifts.solver_stub import allocate as stub
-from shifts_support import DEMANDS_CSV, filled_round, new_round, people
+from bidding_support import DEMANDS_CSV, filled_round, new_round, people
 from support import Database
 
 BIDS = {"ann": ["L", "E", "E2"], "bob": ["L", "D", "L2"], "dee": ["E"]}

@@ -17,7 +17,7 @@ from callqa.shifts.models import ShiftBidRow, ShiftOutcomeRow, ShiftRoundRow
 from callqa.users.models import UserRow
 from callqa.web.routes.shift_rounds import allocator
 from shifts.solver_stub import allocate as stub
-from shifts_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people, web_over
+from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people, web_over
 from support import Database
 from web_support import SignedIn, Web
 

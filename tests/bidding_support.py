@@ -1,5 +1,5 @@
 """Shift-bidding test helpers: two teams and users of every role, a round with its CSV files, the web app
-over them (importable as ``shifts_support``)."""
+over them (importable as ``bidding_support``)."""
 
 from __future__ import annotations
 
