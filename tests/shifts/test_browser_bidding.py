@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from bidding_support import filled_round, people, web_over
 from browser_support import browser, screenshot, serving, sign_in
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.web.routes.shift_rounds import allocator
 from shifts.solver_stub import allocate as stub
-from bidding_support import filled_round, people, web_over
 from support import Database
 
 pytestmark = [pytest.mark.issue(21), pytest.mark.slow, pytest.mark.timeout(300)]

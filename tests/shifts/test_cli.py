@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people
 from callqa.audit.models import AuditRow
 from callqa.cli import app
 from callqa.cli import shifts as shifts_cli
 from callqa.shifts import service
 from callqa.shifts.models import ShiftRoundRow
 from shifts.solver_stub import allocate as stub
-from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people
 from support import Database
 
 runner = CliRunner()

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bidding_support import DEMANDS_CSV, filled_round, new_round, people
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.shifts import service
 from callqa.shifts.assemble import build_problem, missed_before
 from callqa.shifts.models import RoundAgentRow, RoundDemandRow, RoundShiftRow, ShiftBidRow, ShiftOutcomeRow
 from callqa.shifts.schemas import RoundIn
 from shifts.solver_stub import allocate as stub
-from bidding_support import DEMANDS_CSV, filled_round, new_round, people
 from support import Database
 
 BIDS = {"ann": ["L", "E", "E2"], "bob": ["L", "D", "L2"], "dee": ["E"]}

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people, web_over
 from callqa.audit.models import AuditRow
 from callqa.shifts import service
 from callqa.shifts.models import ShiftBidRow, ShiftOutcomeRow, ShiftRoundRow
 from callqa.users.models import UserRow
 from callqa.web.routes.shift_rounds import allocator
 from shifts.solver_stub import allocate as stub
-from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people, web_over
 from support import Database
 from web_support import SignedIn, Web
 
