@@ -64,7 +64,12 @@ def allocate(problem: Problem) -> Allocation:
                 reason = "None of your choices had a seat left for you." if choices else "You did not bid."
                 took = (code, None)
             else:
-                reason = "You got your first choice." if took[1] == 1 else f"You got your choice {took[1]}."
+                label = shifts[took[0]].label
+                reason = (
+                    f"You got your first choice, {label}."
+                    if took[1] == 1
+                    else f"You got choice {took[1]}, {label}."
+                )
                 granted_rank[took[1]] = granted_rank.get(took[1], 0) + 1
             left[took[0]] -= 1
             for n, demand in enumerate(problem.demands):

@@ -186,10 +186,11 @@ def test_infeasible_coverage_is_a_422_kept_on_the_round(web: Web) -> None:
     _bid(ann, round_id, ["E"])
     _json(lead.post(f"/api/shift-rounds/{round_id}/close"))
     refused = _json(lead.post(f"/api/shift-rounds/{round_id}/allocate"), 422)
-    assert "needs 9" in refused["detail"] and refused["round"]["status"] == "closed"
+    assert "2027-01-04 06:00–14:00" in refused["detail"] and "9" in refused["detail"]
+    assert refused["round"]["status"] == "closed"
     assert _json(lead.client.get(f"/api/shift-rounds/{round_id}"))["allocation"]["error"] == refused["detail"]
     page = lead.client.get(f"/shifts/{round_id}")
-    assert 'data-test="allocation-error"' in page.text and "needs 9" in page.text
+    assert 'data-test="allocation-error"' in page.text and "2027-01-04 06:00–14:00" in page.text
     assert _json(lead.post(f"/api/shift-rounds/{round_id}/publish"), 409)["detail"].startswith("[O112]")
     with web.db.factory() as session:
         assert session.scalar(select(func.count(ShiftOutcomeRow.id))) == 0
@@ -238,7 +239,7 @@ def test_the_pages_walk_a_round(web: Web) -> None:
     assert "Bidding is closed; the results are not published yet." in ann.client.get("/shifts").text
     lead.post(f"/shifts/{round_id}/publish")
     after = ann.client.get("/shifts").text
-    assert 'data-test="my-outcomes"' in after and "You got your first choice." in after
+    assert 'data-test="my-outcomes"' in after and "You got your first choice" in after
     assert "Bob" not in after
     with web.db.factory.begin() as session:
         session.execute(update(UserRow).where(UserRow.username == "ann").values(locale="zh"))
