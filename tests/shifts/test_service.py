@@ -14,7 +14,9 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.shifts import service
 from callqa.shifts.assemble import build_problem, missed_before
 from callqa.shifts.models import RoundAgentRow, RoundDemandRow, RoundShiftRow, ShiftBidRow, ShiftOutcomeRow
+from callqa.shifts.reading import agents_of
 from callqa.shifts.schemas import RoundIn
+from callqa.users.schemas import Actor, UserRole
 from shifts.solver_stub import allocate as stub
 from support import Database
 
@@ -242,6 +244,12 @@ def test_who_missed_their_first_choice_gets_priority_in_the_next_round(db: Datab
         service.close_round(session, second)
         problem, _ = build_problem(session, second)
         assert {a.id: a.missed_before for a in problem.agents} == {"ann": 0, "bob": 1, "dee": 0}
+        shown = agents_of(
+            session,
+            second,
+            Actor(ids["lead"], "lead", "Lead", UserRole.SUPERVISOR, led_teams=frozenset({"North"})),
+        )
+        assert [(a.agent.username, a.missed_before) for a in shown] == [("ann", 0), ("bob", 1), ("dee", 0)]
         service.allocate_round(session, second, allocate=stub)
         late = session.scalars(
             select(ShiftOutcomeRow.user_id).where(

@@ -140,6 +140,15 @@ def test_a_round_from_csv_to_published_outcomes(web: Web) -> None:
     _bid(bob, round_id, ["L", "D", "L2"])
     seen = _json(ann.client.get(f"/api/shift-rounds/{round_id}"))
     assert [b["agent"] for b in seen["bids"]] == ["ann"]  # only their own
+    assert [(a["agent"], a["skills"], a["missed_before"]) for a in seen["agents"]] == [
+        ("ann", ["cards", "loans"], 0)
+    ]
+    staff = _json(lead.client.get(f"/api/shift-rounds/{round_id}"))["agents"]
+    assert [(a["agent"], a["hired_on"], a["blocks"]) for a in staff] == [
+        ("ann", "2015-03-01", None),
+        ("bob", "2020-06-01", None),
+        ("dee", None, ["W1"]),
+    ]
     assert _json(ann.client.get(f"/api/shift-rounds/{round_id}/bid")) == {"choices": ["L", "E", "E2"]}
     assert [b["agent"] for b in _json(analyst.client.get(f"/api/shift-rounds/{round_id}"))["bids"]] == [
         "ann",

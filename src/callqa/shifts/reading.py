@@ -4,13 +4,14 @@ agents' names, each bid and outcome kept only for viewers who see that agent's w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed, sees_shift_outcomes, sees_shift_round
+from callqa.shifts.assemble import missed_before, round_agents
 from callqa.shifts.models import (
     RoundAgentRow,
     RoundDemandRow,
@@ -67,6 +68,46 @@ class OutcomeView:
             "first_choice": self.first_choice,
             "reason": self.reason,
         }
+
+
+@dataclass(frozen=True)
+class AgentView:
+    """An agent of a round and what the rules read about them."""
+
+    agent: Person
+    hired_on: date | None
+    skills: list[str]
+    blocks: list[str] | None  # None: every block
+    missed_before: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent.username,
+            "hired_on": self.hired_on.isoformat() if self.hired_on else None,
+            "skills": self.skills,
+            "blocks": self.blocks,
+            "missed_before": self.missed_before,
+        }
+
+
+def agents_of(session: Session, row: ShiftRoundRow, actor: Actor) -> list[AgentView]:
+    """The round's agents ``actor`` sees, with their seniority, skills, blocks and fairness count."""
+    users = round_agents(session, row)
+    people = _people(session, {u.id for u in users})
+    settings = {
+        s.user_id: s for s in session.scalars(select(RoundAgentRow).where(RoundAgentRow.round_id == row.id))
+    }
+    missed = missed_before(session, row)
+    views = []
+    for user in users:
+        person = people[user.id]
+        if not allowed(actor, Action.SHIFT_VIEW, person.owner):
+            continue
+        own = settings.get(user.id)
+        skills = list(own.skills) if own else []
+        blocks = list(own.blocks) if own and own.blocks is not None else None
+        views.append(AgentView(person, user.hired_on, skills, blocks, missed.get(user.id, 0)))
+    return views
 
 
 def visible_rounds(session: Session, actor: Actor) -> list[ShiftRoundRow]:

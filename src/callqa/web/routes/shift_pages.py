@@ -152,6 +152,7 @@ def _round_page(
         "shifts": reading.shifts_of(session, row),
         "demands": reading.demands_of(session, row),
         "bids": reading.bids_of(session, row, actor),
+        "agents": reading.agents_of(session, row, actor),
         "outcomes": outcomes,
         "granted": sorted((int(k), v) for k, v in (row.granted or {}).items()),
         "report": report,

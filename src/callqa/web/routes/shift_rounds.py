@@ -71,6 +71,7 @@ def detail(session: Session, actor: Actor, row: ShiftRoundRow) -> dict[str, Any]
     return reading.round_json(row) | {
         "shifts": [reading.shift_json(s) for s in reading.shifts_of(session, row)],
         "demands": [reading.demand_json(d) for d in reading.demands_of(session, row)],
+        "agents": [a.as_json() for a in reading.agents_of(session, row, actor)],
         "bids": [b.as_json() for b in reading.bids_of(session, row, actor)],
         "outcomes": [o.as_json() for o in reading.outcomes_of(session, row, actor)],
     }
