@@ -258,3 +258,17 @@ def test_who_missed_their_first_choice_gets_priority_in_the_next_round(db: Datab
         ).all()
         assert second.error is None
         assert late == [ids["bob"]]  # fairness comes first in this round's rules
+
+
+def test_a_bid_keeps_only_the_blocks_the_agent_still_works(db: Database) -> None:
+    with db.factory.begin() as session:
+        ids = people(session)
+        row = filled_round(session)
+        service.submit_bid(session, row, ids["bob"], ["L", "E2"])
+        service.close_round(session, row)
+        service.import_agents(
+            session, row, b"agent,skills,blocks\nbob,cards,W2\n", "agents.csv"
+        )  # after bidding
+        problem, _ = build_problem(session, row)
+        assert [(b.agent, b.choices) for b in problem.bids] == [("bob", ("E2",))]
+        assert session.scalars(select(ShiftBidRow.choices)).all() == [["L", "E2"]]  # the bid itself is kept

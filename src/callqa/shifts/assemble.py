@@ -56,11 +56,14 @@ def _shift(row: RoundShiftRow) -> Shift:
 
 def build_problem(session: Session, row: ShiftRoundRow) -> tuple[Problem, dict[str, int]]:
     """The round as a :class:`Problem` (agents named by user name), and each agent's user id by name."""
-    shifts = session.scalars(
-        select(RoundShiftRow)
-        .where(RoundShiftRow.round_id == row.id)
-        .order_by(RoundShiftRow.block, RoundShiftRow.code)
+    shifts = list(
+        session.scalars(
+            select(RoundShiftRow)
+            .where(RoundShiftRow.round_id == row.id)
+            .order_by(RoundShiftRow.block, RoundShiftRow.code)
+        )
     )
+    block_of = {s.code: s.block for s in shifts}
     demands = session.scalars(
         select(RoundDemandRow)
         .where(RoundDemandRow.round_id == row.id)
@@ -84,13 +87,19 @@ def build_problem(session: Session, row: ShiftRoundRow) -> tuple[Problem, dict[s
             )
         )
     names = {u.id: u.username for u in users}
-    bids = [
-        Bid(names[b.user_id], tuple(b.choices))
-        for b in session.scalars(
-            select(ShiftBidRow).where(ShiftBidRow.round_id == row.id).order_by(ShiftBidRow.id)
-        )
-        if b.user_id in names and b.choices
-    ]
+    # a bid keeps the shifts still offered in blocks the agent still works (settings may change after it)
+    works = {a.id: a.blocks for a in agents}
+    bids = []
+    for b in session.scalars(
+        select(ShiftBidRow).where(ShiftBidRow.round_id == row.id).order_by(ShiftBidRow.id)
+    ):
+        name = names.get(b.user_id)
+        if name is None:
+            continue
+        worked = works[name]
+        kept = tuple(c for c in b.choices if c in block_of and (worked is None or block_of[c] in worked))
+        if kept:
+            bids.append(Bid(name, kept))
     rules = Rules(
         order=tuple(cast(list[Rule], row.rules["order"])),
         max_choices=int(row.rules["max_choices"]),
