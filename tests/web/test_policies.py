@@ -37,6 +37,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_ASSIST: set(),
         Action.LIVE_HELP: set(),
         Action.SEARCH_SHARE: {"own", "teammate", "other"},
+        Action.SHIFT_BID: set(),  # bids are agents' own
     },
     "qa_analyst": {a: set(OWNERS) for a in Action}
     | {
@@ -54,6 +55,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.RETENTION_VIEW: set(),
         Action.GOAL_MANAGE: set(),  # goals are set by admins and supervisors
         Action.SEARCH_SHARE: {"own", "teammate", "other"},  # a saved search goes to a team, never "none"
+        Action.SHIFT_MANAGE: set(),  # analysts read rounds
+        Action.SHIFT_BID: set(),
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -95,6 +98,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_MANAGE: {"own", "teammate", "none"},  # their teams' goals (none: the form at all)
         Action.LEADERBOARD_VIEW: set(OWNERS),
         Action.SEARCH_SHARE: {"own", "teammate"},  # the teams they lead
+        Action.SHIFT_VIEW: {"own", "teammate", "none"},
+        Action.SHIFT_MANAGE: {"own", "teammate", "none"},  # rounds of the teams they lead
+        Action.SHIFT_BID: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -136,6 +142,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_MANAGE: set(),
         Action.LEADERBOARD_VIEW: set(OWNERS),  # their own place and the team median only (no names)
         Action.SEARCH_SHARE: set(),  # an agent's saved searches stay private
+        Action.SHIFT_VIEW: {"own", "none"},  # their own bid and outcome; rounds open to them
+        Action.SHIFT_MANAGE: set(),
+        Action.SHIFT_BID: {"own"},
     },
 }
 

@@ -57,6 +57,9 @@ class Action(StrEnum):
     GOAL_MANAGE = "goal.manage"  # set, change, remove goals (no owner: the goals page's form at all)
     LEADERBOARD_VIEW = "leaderboard.view"  # the leaderboard (an agent sees only their place, no names)
     SEARCH_SHARE = "search.share"  # share a saved search with a team (the owner's team); private ones: anyone
+    SHIFT_VIEW = "shift.view"  # no owner: the rounds list; a round (agent None); an agent's bid, outcome
+    SHIFT_MANAGE = "shift.manage"  # create, fill, open, close, allocate, publish rounds (no owner: at all)
+    SHIFT_BID = "shift.bid"  # bid in a round open to one (an agent's own bid)
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,28 @@ def _shares(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.SUPERVISOR or owner.team in actor.led_teams
 
 
+def _shift_view(actor: Actor, owner: Owner | None) -> bool:
+    """A round (owner without an agent: its team, None for the whole centre) is seen by staff, by a
+    supervisor when it is centre-wide or of a team they lead, by an agent when it is open to them; an
+    agent's bid and outcome by whoever sees that agent's work."""
+    if owner is None:
+        return True
+    if owner.agent is not None:
+        return sees(actor, owner)
+    if actor.role is UserRole.AGENT:
+        return owner.team is None or owner.team == actor.team
+    return owner.team is None or sees(actor, owner)
+
+
+def _shift_manage(actor: Actor, owner: Owner | None) -> bool:
+    """Admins run any round; a supervisor the rounds of the teams they lead (not the whole centre's)."""
+    if actor.role is UserRole.ADMIN:
+        return True
+    if actor.role is not UserRole.SUPERVISOR:
+        return False
+    return owner is None or (owner.team is not None and owner.team in actor.led_teams)
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -202,6 +227,9 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.GOAL_MANAGE: _goal_manage,
     Action.LEADERBOARD_VIEW: _everyone,
     Action.SEARCH_SHARE: _shares,
+    Action.SHIFT_VIEW: _shift_view,
+    Action.SHIFT_MANAGE: _shift_manage,
+    Action.SHIFT_BID: _own_work,
 }
 
 
@@ -220,6 +248,16 @@ def sees_review(actor: Actor, owner: Owner | None, state: str) -> bool:
     if not sees(actor, owner):
         return False
     return state != "draft" or actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST)
+
+
+def sees_shift_round(actor: Actor, status: str) -> bool:
+    """Agents see a round once it opens for bids; those who run rounds see drafts too."""
+    return actor.role is not UserRole.AGENT or status != "draft"
+
+
+def sees_shift_outcomes(actor: Actor, status: str) -> bool:
+    """Agents see outcomes once the round is published; those who run or read rounds as soon as allocated."""
+    return status == "published" or (actor.role is not UserRole.AGENT and status == "allocated")
 
 
 def interaction_scope(actor: Actor) -> ColumnElement[bool]:

@@ -18,6 +18,7 @@ from callqa.cli import (
     report,
     score,
     serve,
+    shifts,
     storage,
     teams,
     tune,
@@ -52,6 +53,7 @@ app.add_typer(teams.app, name="team")
 app.add_typer(insights.app, name="insights")
 app.add_typer(report.app, name="report")
 app.add_typer(storage.app, name="storage")
+app.add_typer(shifts.app, name="shifts")
 
 
 def main() -> None:

@@ -265,6 +265,15 @@ class ErrorCode(Enum):
     O105 = "coverage cannot be met: {short}"
     O106 = "block {block}: the agents who work it cannot all be seated: {reason}"
     O107 = "the solver found no allocation within {seconds} s; allow it more time (rules.time_limit_s)"
+    # O11x: shift bidding rounds
+    O110 = "shift round {round} not found"
+    O111 = "shift round {field}: '{value}' {reason}"
+    O112 = "shift round '{round}' is {status}: cannot {action}"
+    O113 = "{file}, row {row}: {reason}; the row is skipped and the others are loaded"
+    O114 = "{file}: {reason}"
+    O115 = "bid in shift round '{round}': {reason}"
+    O116 = "shift round '{round}': cannot allocate: {reason}"
+    O117 = "shift round '{round}': bids are taken from {opens} to {closes}; it is now {now}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -51,6 +51,8 @@ from callqa.web.routes import (
     review_pages,
     saved_searches,
     scorecards,
+    shift_pages,
+    shift_rounds,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -148,6 +150,8 @@ def create_app(
     app.include_router(goals.pages)
     app.include_router(goals.api)
     app.include_router(operations.router)
+    app.include_router(shift_pages.pages)
+    app.include_router(shift_rounds.api)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)

@@ -1,0 +1,203 @@
+"""Shift bidding rounds over the API (``/api/shift-rounds``): create, fill from CSV, open, close, allocate,
+publish; an agent's bid and outcome. Each handler loads the round (or 404), authorises, calls the service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from callqa.access.policies import Action, Owner, sees_shift_round
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.shifts import reading, service
+from callqa.shifts.models import ShiftRoundRow
+from callqa.shifts.schemas import BidIn, RoundIn
+from callqa.users.schemas import Actor
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
+
+api = APIRouter(prefix="/api/shift-rounds", tags=["shift bidding"])
+MISSING = (ErrorCode.O110,)
+CONFLICTS = (ErrorCode.O112, ErrorCode.O117)
+MAX_CSV = 5 * 1024 * 1024
+IMPORTS = {
+    "shifts": service.import_shifts,
+    "demands": service.import_demands,
+    "agents": service.import_agents,
+}
+
+
+def allocator() -> service.Allocate:
+    """The allocation the app runs (tests put a stand-in here through ``dependency_overrides``)."""
+    return service.solver_allocate
+
+
+Allocator = Annotated[service.Allocate, Depends(allocator)]
+
+
+def visible_round(session: Session, actor: Actor, round_id: int) -> ShiftRoundRow:
+    """The round, or 404 (also when the actor may not see it, or it is an agent's view of a draft)."""
+    with refusals(missing=MISSING):
+        row = service.get_round(session, round_id)
+    require(actor, Action.SHIFT_VIEW, service.owner_of(row), hide=True)
+    if not sees_shift_round(actor, row.status):
+        raise HTTPException(404, "not found")
+    return row
+
+
+def managed_round(session: Session, actor: Actor, round_id: int) -> ShiftRoundRow:
+    """The round, if the actor runs it (403 when they only see it)."""
+    row = visible_round(session, actor, round_id)
+    require(actor, Action.SHIFT_MANAGE, service.owner_of(row))
+    return row
+
+
+def own(actor: Actor) -> Owner:
+    """The actor's own work (their bid, their outcome)."""
+    return Owner(agent=actor.agent_name, team=actor.team)
+
+
+def read_upload(upload: UploadFile) -> tuple[bytes, str]:
+    """An uploaded CSV file's bytes and name (O114 when it is over the size limit)."""
+    name = (upload.filename or "upload.csv")[-255:]
+    data = upload.file.read(MAX_CSV + 1)
+    if len(data) > MAX_CSV:
+        raise HTTPException(413, str(CallqaError(ErrorCode.O114, file=name, reason="larger than 5 MB")))
+    return data, name
+
+
+def detail(session: Session, actor: Actor, row: ShiftRoundRow) -> dict[str, Any]:
+    return reading.round_json(row) | {
+        "shifts": [reading.shift_json(s) for s in reading.shifts_of(session, row)],
+        "demands": [reading.demand_json(d) for d in reading.demands_of(session, row)],
+        "agents": [a.as_json() for a in reading.agents_of(session, row, actor)],
+        "bids": [b.as_json() for b in reading.bids_of(session, row, actor)],
+        "outcomes": [o.as_json() for o in reading.outcomes_of(session, row, actor)],
+    }
+
+
+@api.get("")
+def list_rounds(session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """The rounds the caller sees, newest first (an agent: those of their team or the centre, once open)."""
+    require(actor, Action.SHIFT_VIEW)
+    return {"rounds": [reading.round_json(r) for r in reading.visible_rounds(session, actor)]}
+
+
+@api.post("", status_code=201)
+def create_round(request: Request, session: DbSession, actor: CurrentActor, body: RoundIn) -> dict[str, Any]:
+    """Create a round in draft: `name`, `team` (none: the whole centre, admins only), `blocks`, the window
+    (`opens_at`, `closes_at`), and its rules (`order`, `max_choices`, `time_limit_s`). Supervisors create
+    rounds for the teams they lead."""
+    require(actor, Action.SHIFT_MANAGE, Owner(agent=None, team=(body.team or "").strip() or None))
+    with refusals():
+        row = service.create_round(session, body, by=actor.user_id)
+    audit(request, session, actor, "create", "shift_round", row.id, body.model_dump(mode="json"))
+    return reading.round_json(row)
+
+
+@api.get("/{round_id}")
+def get_round(session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
+    """A round with its shifts and demands, the bids and outcomes the caller sees (an agent: their own, the
+    outcome once published), and the allocation's figures (shares of 1st/2nd/3rd choices, coverage)."""
+    row = visible_round(session, actor, round_id)
+    return detail(session, actor, row)
+
+
+@api.post("/{round_id}/open")
+def open_round(request: Request, session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
+    """Open the bidding window (a draft with shifts)."""
+    row = managed_round(session, actor, round_id)
+    with refusals(CONFLICTS):
+        service.open_round(session, row)
+    audit(request, session, actor, "open", "shift_round", row.id, None)
+    return reading.round_json(row)
+
+
+@api.post("/{round_id}/close")
+def close_round(request: Request, session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
+    """Close the bidding window: bids can no longer be placed or changed."""
+    row = managed_round(session, actor, round_id)
+    with refusals(CONFLICTS):
+        service.close_round(session, row)
+    audit(request, session, actor, "close", "shift_round", row.id, None)
+    return reading.round_json(row)
+
+
+@api.post("/{round_id}/allocate", response_model=None)
+def allocate_round(
+    request: Request, session: DbSession, actor: CurrentActor, round_id: RowId, allocate: Allocator
+) -> dict[str, Any] | Response:
+    """Run the allocation of a closed round. When coverage cannot be met the answer is 422 with the reason
+    (also stored on the round and shown on its page); nothing is allocated then."""
+    row = managed_round(session, actor, round_id)
+    with refusals(CONFLICTS):
+        service.allocate_round(session, row, allocate=allocate)
+    audit(request, session, actor, "allocate", "shift_round", row.id, {"error": row.error})
+    if row.error:  # kept (the transaction commits): the round's page shows it
+        return JSONResponse({"detail": row.error, "round": reading.round_json(row)}, status_code=422)
+    return detail(session, actor, row)
+
+
+@api.post("/{round_id}/publish")
+def publish_round(
+    request: Request, session: DbSession, actor: CurrentActor, round_id: RowId
+) -> dict[str, Any]:
+    """Publish the allocation: every agent then sees their shifts and the reason for each."""
+    row = managed_round(session, actor, round_id)
+    with refusals(CONFLICTS):
+        service.publish_round(session, row)
+    audit(request, session, actor, "publish", "shift_round", row.id, None)
+    return reading.round_json(row)
+
+
+@api.get("/{round_id}/bid")
+def get_bid(session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
+    """The caller's own bid (an agent of the round)."""
+    row = visible_round(session, actor, round_id)
+    require(actor, Action.SHIFT_BID, own(actor))
+    return {"choices": reading.own_bid(session, row, actor.user_id)}
+
+
+@api.put("/{round_id}/bid")
+def put_bid(
+    request: Request, session: DbSession, actor: CurrentActor, round_id: RowId, body: BidIn
+) -> dict[str, Any]:
+    """Place or replace the caller's bid while the round is open: shift ids, most wanted first (the rank
+    counts within each block), at most the round's `max_choices` per block."""
+    row = visible_round(session, actor, round_id)
+    require(actor, Action.SHIFT_BID, own(actor))
+    with refusals(CONFLICTS):
+        bid = service.submit_bid(session, row, actor.user_id, body.choices)
+    audit(request, session, actor, "bid", "shift_round", row.id, {"choices": bid.choices})
+    return {"choices": bid.choices, "submitted_at": bid.submitted_at.isoformat()}
+
+
+@api.get("/{round_id}/outcome")
+def get_outcome(session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
+    """The caller's own outcomes, once the round is published: per block the shift, which choice it was,
+    and why."""
+    row = visible_round(session, actor, round_id)
+    require(actor, Action.SHIFT_BID, own(actor))
+    mine = [o for o in reading.outcomes_of(session, row, actor) if o.agent.user_id == actor.user_id]
+    return {"status": row.status, "outcomes": [o.as_json() for o in mine]}
+
+
+# last: its path would otherwise take /open, /close …
+@api.post("/{round_id}/{kind}")
+def import_csv(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    round_id: RowId,
+    kind: Literal["shifts", "demands", "agents"],
+    file: Annotated[UploadFile, File(description="the CSV file (columns in docs/operations-bidding.md)")],
+) -> dict[str, Any]:
+    """Replace the round's `shifts`, `demands` or `agents` (skills, blocks worked) with the good rows of a
+    CSV file; each bad row is reported (O113 naming the file, row and cause) and skipped."""
+    row = managed_round(session, actor, round_id)
+    data, name = read_upload(file)
+    with refusals(CONFLICTS):
+        report = IMPORTS[kind](session, row, data, name)
+    audit(request, session, actor, "import", "shift_round", row.id, {"kind": kind} | report.as_json())
+    return report.as_json()
