@@ -148,6 +148,16 @@ class _Fact:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """A cell's measures shrunk toward the team (and the team's toward the centre)."""
+
+    qa: float | None
+    csat: float | None
+    recontact: float | None
+    handle_ratio: float | None
+
+
+@dataclass(frozen=True)
 class SkillCell:
     agent: str
     team: str
@@ -155,6 +165,8 @@ class SkillCell:
     language: str | None
     channel: str | None
     n: int
+    scored: int
+    handled: int  # with a handle time
     qa: float | None
     qa_low: float | None  # 95 % interval of the mean
     qa_high: float | None
@@ -169,6 +181,7 @@ class SkillCell:
     team_csat: float | None
     team_recontact: float
     composite: float  # the shrunk composite, in spreads (0: the centre's mean)
+    estimate: Estimate  # the shrunk measures: what to expect of this agent on more such contacts
     level: int  # 1–5
     sentence: str
 
@@ -211,7 +224,7 @@ def _load(session: Session, query: SkillQuery) -> list[_Row]:
         stmt = stmt.where(F.day >= query.first)
     if query.last is not None:
         stmt = stmt.where(F.day <= query.last)
-    return [_Row(*row) for row in session.execute(stmt.execution_options(yield_per=20_000))]
+    return [_Row._make(row) for row in session.execute(stmt.execution_options(yield_per=20_000))]
 
 
 def handle_baselines(rows: Iterable[_Row]) -> dict[tuple[str, str], float]:
@@ -310,19 +323,28 @@ def _wanted(query: SkillQuery, agent: str, team: str) -> bool:
     return query.teams is None or team in query.teams
 
 
-def _composite(sums: _Sums, team: _Sums, centre: _Sums) -> float:
+def _composite(sums: _Sums, team: _Sums, centre: _Sums) -> tuple[float, Estimate]:
     spreads, middle, own, theirs = centre.spreads(), centre.measures(), sums.measures(), team.measures()
     total = weight = 0.0
+    shrunk: dict[str, float | None] = dict.fromkeys(WEIGHTS)
     for measure, w in WEIGHTS.items():
         spread, (_, centre_mean) = spreads[measure], middle[measure]
-        if not spread or centre_mean is None:
+        if centre_mean is None:
             continue
         team_k, team_mean = theirs[measure]
         prior = _pooled(team_k, team_mean, SHRINK, centre_mean)
         k, mean = own[measure]
-        total += w * (_pooled(k, mean, SHRINK, prior) - centre_mean) / spread
-        weight += w
-    return total / weight if weight else 0.0
+        shrunk[measure] = estimate = _pooled(k, mean, SHRINK, prior)
+        if spread:
+            total += w * (estimate - centre_mean) / spread
+            weight += w
+    qa, csat, recontact, handle = (shrunk[m] for m in ("qa", "csat", "recontact", "handle"))
+    return total / weight if weight else 0.0, Estimate(
+        qa,
+        csat,
+        -recontact if recontact is not None else None,
+        math.exp(-handle) if handle is not None else None,
+    )
 
 
 def _cell(
@@ -333,7 +355,7 @@ def _cell(
     of_team: _Sums,
     centre: _Sums,
 ) -> SkillCell:
-    composite = _composite(sums, of_team, centre)
+    composite, estimate = _composite(sums, of_team, centre)
     level = level_of(composite)
     qa_low, qa_high = _interval(sums.scored, sums.score, sums.score2)
     csat_low, csat_high = _interval(sums.surveyed, sums.csat, sums.csat2)
@@ -344,6 +366,8 @@ def _cell(
         language=key[1],
         channel=key[2],
         n=sums.n,
+        scored=sums.scored,
+        handled=sums.handled,
         qa=sums.score / sums.scored if sums.scored else None,
         qa_low=qa_low,
         qa_high=qa_high,
@@ -358,6 +382,7 @@ def _cell(
         team_csat=of_team.csat / of_team.surveyed if of_team.surveyed else None,
         team_recontact=of_team.recontact / of_team.n if of_team.n else 0.0,
         composite=composite,
+        estimate=estimate,
         level=level,
         sentence="",
     )
@@ -389,7 +414,8 @@ def _with_sentence(cell: SkillCell) -> SkillCell:
     if cell.csat is not None:
         parts.append(f"CSAT {cell.csat:.1f} from {cell.csat_n} surveyed")
     head = " and ".join(parts) or "no score"
-    text = f"Level {cell.level}: {head} over {cell.n} {what}; recontact {cell.recontact:.0%} (team {cell.team_recontact:.0%})"
+    recontact = f"recontact {cell.recontact:.0%} (team {cell.team_recontact:.0%})"
+    text = f"Level {cell.level}: {head} over {cell.n} {what}; {recontact}"
     if cell.handle_ratio is not None:
         text += f"; handle time {cell.handle_ratio:.2f}× the baseline"
     return replace(cell, sentence=text + ".")
