@@ -95,6 +95,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_MANAGE: {"own", "teammate", "none"},  # their teams' goals (none: the form at all)
         Action.LEADERBOARD_VIEW: set(OWNERS),
         Action.SEARCH_SHARE: {"own", "teammate"},  # the teams they lead
+        Action.SKILL_VIEW: {"own", "teammate", "none"},
+        Action.ROUTING_VIEW: {"own", "teammate", "none"},  # their teams' agents ranked
+        Action.SKILL_EXPORT: {"own", "teammate", "none"},
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -136,6 +139,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_MANAGE: set(),
         Action.LEADERBOARD_VIEW: set(OWNERS),  # their own place and the team median only (no names)
         Action.SEARCH_SHARE: set(),  # an agent's saved searches stay private
+        Action.SKILL_VIEW: {"own", "none"},  # their own skill levels, no one else's
+        Action.ROUTING_VIEW: set(),  # the ranking names other agents
+        Action.SKILL_EXPORT: set(),
     },
 }
 

@@ -57,6 +57,9 @@ class Action(StrEnum):
     GOAL_MANAGE = "goal.manage"  # set, change, remove goals (no owner: the goals page's form at all)
     LEADERBOARD_VIEW = "leaderboard.view"  # the leaderboard (an agent sees only their place, no names)
     SEARCH_SHARE = "search.share"  # share a saved search with a team (the owner's team); private ones: anyone
+    SKILL_VIEW = "skill.view"  # skill profiles: no owner, the skills page (an agent: their own levels only)
+    ROUTING_VIEW = "routing.view"  # routing recommendations: every agent ranked for a queue (not agents)
+    SKILL_EXPORT = "skill.export"  # skill profiles and routing skills as files for routing systems
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,17 @@ def _shares(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.SUPERVISOR or owner.team in actor.led_teams
 
 
+def _skills(actor: Actor, owner: Owner | None) -> bool:
+    """Everyone opens the skills page (an agent sees their own levels on it); a cell is for whoever sees
+    that work."""
+    return owner is None or sees(actor, owner)
+
+
+def _routing(actor: Actor, owner: Owner | None) -> bool:
+    """Routing ranks agents against each other: staff for all, a supervisor for their teams, no agent."""
+    return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -202,6 +216,9 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.GOAL_MANAGE: _goal_manage,
     Action.LEADERBOARD_VIEW: _everyone,
     Action.SEARCH_SHARE: _shares,
+    Action.SKILL_VIEW: _skills,
+    Action.ROUTING_VIEW: _routing,
+    Action.SKILL_EXPORT: _exports,
 }
 
 

@@ -18,6 +18,7 @@ from callqa.cli import (
     report,
     score,
     serve,
+    skills,
     storage,
     teams,
     tune,
@@ -46,6 +47,7 @@ live.register(app)
 lifecycle.register(app)
 worker.register(app)
 watch.register(app)
+skills.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(teams.app, name="team")

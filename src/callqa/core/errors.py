@@ -247,6 +247,11 @@ class ErrorCode(Enum):
     W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
     # O14x: routing exports
     O140 = "routing export format '{fmt}' is unknown; known: {known}"
+    # O13x: skill profiles and routing
+    O130 = "skill profiles: the period starts ({first}) after it ends ({last})"
+    O131 = "skill profiles: kind '{kind}' is unknown; known: {known}"
+    O132 = "routing simulation: {reason}"
+    O133 = "skill profiles: no interactions of agent '{agent}' in the period ({period}); check the name"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
