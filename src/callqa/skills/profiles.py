@@ -11,11 +11,16 @@ good). The ratio is the geometric mean of each interaction's handle time ÷ its 
 **Proficiency** 1–5 comes from a composite of four measures, each in units of one interaction's spread
 (standard deviation) across the centre for the same value (reason, language or channel), signed so that
 higher is better: QA score (weight 0.4), measured CSAT (0.3), no recontact (0.15) and shorter handle time
-(0.15). Before it is compared, each measure is **shrunk toward the team** (partial pooling): with ``k``
-interactions measured, the estimate is ``(k·agent + m·team) / (k + m)`` with ``m = SHRINK`` (20), and the
-team's own mean is shrunk toward the centre the same way, so four calls say little and sixty say much.
+(0.15). Before it is compared, each measure is **shrunk toward the team** (partial pooling, empirical
+Bayes): with ``k`` interactions measured, the estimate is ``(k·agent + m·team) / (k + m)``, and the team's
+own mean is shrunk toward the centre the same way, so four calls say little and sixty say much. ``m`` is
+estimated from the data for each kind of cell, value and measure (:func:`prior_strengths`): one
+interaction's variance ÷ the variance of the agents' true means (method of moments), kept within
+``SHRINK_BOUNDS``; ``SHRINK`` (20) when fewer than ``MIN_AGENTS`` agents have such a cell. Where agents
+truly differ little, m is large and levels stay near the team's; where they differ much, a few dozen
+interactions suffice.
 The composite maps to levels by ``THRESHOLDS``: 5 at +0.20 spreads or more, 4 at +0.07, 3 in between,
-2 at −0.07 or less, 1 at −0.20 or less.
+2 at −0.07 or less, 1 at −0.20 or less; a 5 or a 1 needs ``THIN`` (10) interactions or more.
 
 Everything is measured over the whole centre for the period, whoever asks; filters (team, agent, the
 teams a supervisor leads) only choose which cells are returned, so a level never depends on the viewer.
@@ -39,7 +44,9 @@ from callqa.insights.contact_reasons import GOOD_SCORE, MIN_GOOD
 from callqa.insights.models import InsightFactRow
 
 F = InsightFactRow
-SHRINK = 20.0  # m: the weight of the team's mean, in interactions
+SHRINK = 20.0  # m when too few agents have a cell of the kind to estimate it
+SHRINK_BOUNDS = (10.0, 200.0)  # m estimated from the data is kept within these
+MIN_AGENTS = 5  # agents with a cell of the kind and value needed to estimate m
 WEIGHTS = {"qa": 0.4, "csat": 0.3, "recontact": 0.15, "handle": 0.15}
 THRESHOLDS = ((0.2, 5), (0.07, 4), (-0.07, 3), (-0.2, 2))  # composite at or above → level; else 1
 THIN = 10  # fewer interactions than this: the sentence says the level is mostly the team's
@@ -283,11 +290,10 @@ def _pooled(k: int, mean: float | None, m: float, prior: float) -> float:
     return prior if mean is None or k == 0 else (k * mean + m * prior) / (k + m)
 
 
-def level_of(composite: float) -> int:
-    for at_least, level in THRESHOLDS:
-        if composite >= at_least:
-            return level
-    return 1
+def level_of(composite: float, n: int) -> int:
+    """The level of a composite; the extremes (5 and 1) need ``THIN`` interactions or more."""
+    level = next((level for at_least, level in THRESHOLDS if composite >= at_least), 1)
+    return level if n >= THIN else min(4, max(2, level))
 
 
 def build_profiles(session: Session, query: SkillQuery = SkillQuery()) -> Profiles:
@@ -306,13 +312,51 @@ def build_profiles(session: Session, query: SkillQuery = SkillQuery()) -> Profil
             ("channel", fact.channel),
         ):
             centre[(dimension, value)].add(fact)
+    strengths = prior_strengths(cells, centre)
     out = []
     for (agent, team, key), sums in cells.items():
         if not _wanted(query, agent, team):
             continue
-        out.append(_cell(agent, team, key, sums, teams[(team, key)], centre[_value(key)]))
+        m = strengths.get((_kind(key), *_value(key)), {})
+        out.append(_cell(agent, team, key, sums, teams[(team, key)], centre[_value(key)], m))
     out.sort(key=lambda c: (c.agent, KINDS.index(c.kind), c.reason or "", c.language or "", c.channel or ""))
     return Profiles(query, out, {k: v / 1000 for k, v in baselines.items()})
+
+
+def _kind(key: tuple[str | None, str | None, str | None]) -> str:
+    given = [k for k, v in zip(("reason", "language", "channel"), key, strict=True) if v is not None]
+    return given[0] if len(given) == 1 else "full"
+
+
+def prior_strengths(
+    cells: dict[tuple[str, str, tuple[str | None, str | None, str | None]], _Sums],
+    centre: dict[tuple[str, str], _Sums],
+) -> dict[tuple[str, str, str], dict[str, float]]:
+    """m per (kind, dimension, value) and measure, by the method of moments: one interaction's variance σ²
+    ÷ the variance τ² of agents' true means, τ² being the variance of the agents' measured means less what
+    their sampling noise (σ²/k) explains. Little real difference between agents: a large m (pool more)."""
+    groups: dict[tuple[str, str, str], list[_Sums]] = defaultdict(list)
+    for (_agent, _team, key), sums in cells.items():
+        groups[(_kind(key), *_value(key))].append(sums)
+    low, high = SHRINK_BOUNDS
+    out: dict[tuple[str, str, str], dict[str, float]] = {}
+    for group, members in groups.items():
+        spreads = centre[group[1:]].spreads()
+        found = {}
+        for measure in WEIGHTS:
+            measured = [
+                (k, mean) for k, mean in (s.measures()[measure] for s in members) if k and mean is not None
+            ]
+            variance = spreads[measure] ** 2
+            if len(measured) < MIN_AGENTS or not variance:
+                continue
+            means = [mean for _, mean in measured]
+            average = sum(means) / len(means)
+            observed = sum((x - average) ** 2 for x in means) / (len(means) - 1)
+            true = observed - variance * sum(1 / k for k, _ in measured) / len(measured)
+            found[measure] = high if true <= 0 else min(high, max(low, variance / true))
+        out[group] = found
+    return out
 
 
 def _wanted(query: SkillQuery, agent: str, team: str) -> bool:
@@ -323,7 +367,9 @@ def _wanted(query: SkillQuery, agent: str, team: str) -> bool:
     return query.teams is None or team in query.teams
 
 
-def _composite(sums: _Sums, team: _Sums, centre: _Sums) -> tuple[float, Estimate]:
+def _composite(
+    sums: _Sums, team: _Sums, centre: _Sums, strengths: dict[str, float]
+) -> tuple[float, Estimate]:
     spreads, middle, own, theirs = centre.spreads(), centre.measures(), sums.measures(), team.measures()
     total = weight = 0.0
     shrunk: dict[str, float | None] = dict.fromkeys(WEIGHTS)
@@ -332,9 +378,10 @@ def _composite(sums: _Sums, team: _Sums, centre: _Sums) -> tuple[float, Estimate
         if centre_mean is None:
             continue
         team_k, team_mean = theirs[measure]
-        prior = _pooled(team_k, team_mean, SHRINK, centre_mean)
+        m = strengths.get(measure, SHRINK)
+        prior = _pooled(team_k, team_mean, m, centre_mean)
         k, mean = own[measure]
-        shrunk[measure] = estimate = _pooled(k, mean, SHRINK, prior)
+        shrunk[measure] = estimate = _pooled(k, mean, m, prior)
         if spread:
             total += w * (estimate - centre_mean) / spread
             weight += w
@@ -354,9 +401,10 @@ def _cell(
     sums: _Sums,
     of_team: _Sums,
     centre: _Sums,
+    strengths: dict[str, float],
 ) -> SkillCell:
-    composite, estimate = _composite(sums, of_team, centre)
-    level = level_of(composite)
+    composite, estimate = _composite(sums, of_team, centre, strengths)
+    level = level_of(composite, sums.n)
     qa_low, qa_high = _interval(sums.scored, sums.score, sums.score2)
     csat_low, csat_high = _interval(sums.surveyed, sums.csat, sums.csat2)
     cell = SkillCell(

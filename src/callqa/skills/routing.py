@@ -27,7 +27,7 @@ from callqa.skills.assignments import SkillAssignment
 from callqa.skills.profiles import Profiles, SkillCell, SkillQuery, build_profiles
 
 F = InsightFactRow
-MIN_EVIDENCE = 10  # interactions of the reason an agent needs to be ranked for it
+MIN_EVIDENCE = 5  # interactions of the reason an agent needs to be ranked for it
 HEADROOM = 2.0  # an agent can take up to this many times the reason's share of their work
 MIN_SHARE = 0.05  # a reason is routed in a queue when at least this share of the queue's contacts have it
 
