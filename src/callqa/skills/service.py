@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from callqa.access.policies import Owner
 from callqa.core.csvfile import write_rows
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.insights.models import InsightFactRow
@@ -49,6 +50,14 @@ def narrowed(query: SkillQuery, actor: Actor) -> SkillQuery:
     if actor.role is UserRole.SUPERVISOR:
         return SkillQuery(query.first, query.last, query.team, query.agent, actor.led_teams)
     return SkillQuery(query.first, query.last, query.team, actor.agent_name or "", query.teams)
+
+
+def owner_of(session: Session, agent: str | None, team: str | None) -> Owner:
+    """Whose work a filter asks for: the team given, else the agent's latest team in the facts."""
+    if team is None and agent is not None:
+        latest = select(InsightFactRow.team).where(InsightFactRow.agent == agent)
+        team = session.scalar(latest.order_by(InsightFactRow.day.desc()).limit(1))
+    return Owner(agent=agent, team=team)
 
 
 def check_agent(session: Session, query: SkillQuery) -> None:
