@@ -11,7 +11,8 @@ refreshed. Measured:
   composite, agent × reason, at least ``MIN_EVIDENCE`` interactions) who were planted strong at it, averaged
   over reasons; beside it, what picking three agents at random would score (the planted share);
 * **the routing simulation** (``callqa.skills.simulate``): the last 30 days replayed as routed and as
-  recommended by profiles of the days before, with the difference and its 95 % interval;
+  recommended by profiles of the days before, with the difference and its 95 % interval, and the gain of
+  routing by the planted truth itself (the most any recommendation could gain);
 * the time each step takes.
 """
 
@@ -81,6 +82,7 @@ def run(count: int, agents: int, days: int, seed: int, path: Path) -> dict[str, 
             "contacts": sim.contacts,
             "moved": sim.moved,
             "differences": [d.__dict__ for d in sim.differences],
+            "truth": [d.__dict__ for d in sim.truth],
         },
         "seconds": timings,
     }
@@ -96,12 +98,15 @@ def print_table(result: dict[str, Any]) -> None:
         print(f"  {reason:24} {p:.2f}")
     sim = result["simulation"]
     print(f"simulation {sim['first']}..{sim['last']}: {sim['contacts']} contacts, {sim['moved']} moved")
-    print(f"  {'measure':10} {'as it was':>10} {'recommended':>12} {'difference (95 % interval)':>32}")
-    for d in sim["differences"]:
+    print(
+        f"  {'measure':10} {'as it was':>10} {'recommended':>12} {'difference (95 % interval)':>32}"
+        f" {'by the truth':>13}"
+    )
+    for d, t in zip(sim["differences"], sim["truth"], strict=True):
         diff = d["after"] - d["before"]
         print(
             f"  {d['measure']:10} {d['before']:10.3f} {d['after']:12.3f} "
-            f"{diff:+10.3f} ({d['low']:+.3f} … {d['high']:+.3f})"
+            f"{diff:+10.3f} ({d['low']:+.3f} … {d['high']:+.3f}) {t['after'] - t['before']:+13.3f}"
         )
     for step, seconds in result["seconds"].items():
         print(f"  {step}: {seconds:.1f} s")

@@ -62,7 +62,9 @@ def _exports(db: Database) -> list[tuple[str, str, dict[str, object] | None]]:
 def test_staff_see_every_agent_and_export_audited(app_db: tuple[TestClient, Database]) -> None:
     client, db = app_db
     admin = _as(client, "admin")
-    cells = admin.get("/api/skills", params={"kind": "reason"}).json()["cells"]
+    found = admin.get("/api/skills", params={"kind": "reason"}).json()
+    assert found["period"] == {"first": "2026-07-04", "last": "2026-10-01"}  # the last 90 days with data
+    cells = found["cells"]
     assert {c["agent"] for c in cells} == {*NORTH, *SOUTH}
     assert {c["reason"] for c in cells} == {"card_lost", "refund"} and all(c["n"] == 12 for c in cells)
     assert all(1 <= c["level"] <= 5 and c["sentence"].startswith(f"Level {c['level']}:") for c in cells)

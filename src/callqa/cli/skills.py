@@ -24,8 +24,13 @@ routing_app = typer.Typer(
     invoke_without_command=True,
 )
 
-Since = Annotated[str | None, typer.Option(help="First local day measured (YYYY-MM-DD; default: all).")]
-Until = Annotated[str | None, typer.Option(help="Last local day measured (YYYY-MM-DD; default: all).")]
+Since = Annotated[
+    str | None,
+    typer.Option(help="First local day measured (YYYY-MM-DD; default: the last 90 days with data)."),
+]
+Until = Annotated[
+    str | None, typer.Option(help="Last local day measured (YYYY-MM-DD; default: the last one).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +68,7 @@ def skills(
     with open_app() as ctx, ctx.factory() as session:
         try:
             query = service.checked(_day("--since", since), _day("--until", until), team=team, agent=agent)
+            query = service.with_default_period(session, query)
             service.check_agent(session, query)
             cells = service.of_kind(build_profiles(session, query), kind)
         except CallqaError as exc:
@@ -101,7 +107,9 @@ def routing(
         return
     with open_app() as app, app.factory() as session:
         try:
-            query = service.checked(_day("--since", since), _day("--until", until))
+            query = service.with_default_period(
+                session, service.checked(_day("--since", since), _day("--until", until))
+            )
             found = recommend(session, query, queue=queue)
             made = export(fmt, found.assignments()) if fmt is not None else None
         except CallqaError as exc:
@@ -151,13 +159,10 @@ def simulate_command(
         sim = simulate(session, planted, seed=seed, days=days)
     moved = f"{sim.moved} routed to another agent"
     console.print(f"replayed {sim.contacts} contacts from {sim.first} to {sim.last}; {moved}", markup=False)
-    table = Table("measure", "as it was", "recommended", "difference", "95 % interval")
-    for d in sim.differences:
+    table = Table("measure", "as it was", "recommended", "difference", "95 % interval", "by the truth")
+    for d, t in zip(sim.differences, sim.truth, strict=True):
         table.add_row(
-            d.measure,
-            f"{d.before:.3f}",
-            f"{d.after:.3f}",
-            f"{d.after - d.before:+.3f}",
-            f"{d.low:+.3f} … {d.high:+.3f}",
+            *(d.measure, f"{d.before:.3f}", f"{d.after:.3f}", f"{d.after - d.before:+.3f}"),
+            *(f"{d.low:+.3f} … {d.high:+.3f}", f"{t.after - t.before:+.3f}"),
         )
     console.print(table)

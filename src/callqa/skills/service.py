@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Owner
@@ -22,6 +23,7 @@ from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery
 from callqa.skills.routing import ReasonRouting, Routing
 from callqa.users.schemas import Actor, UserRole
 
+DEFAULT_DAYS = 90  # the period measured when none is given
 CELL_COLUMNS = (
     *("agent", "team", "kind", "reason", "language", "channel", "n", "level", "composite"),
     *("qa", "qa_low", "qa_high", "csat", "csat_n", "csat_low", "csat_high", "predicted_csat"),
@@ -40,6 +42,16 @@ def checked(
     if first is not None and last is not None and first > last:
         raise CallqaError(ErrorCode.O130, first=first, last=last)
     return SkillQuery(first, last, team=team, agent=agent)
+
+
+def with_default_period(session: Session, query: SkillQuery) -> SkillQuery:
+    """A query with no period gets the last ``DEFAULT_DAYS`` days that hold facts."""
+    if query.first is not None or query.last is not None:
+        return query
+    last = session.scalar(select(func.max(InsightFactRow.day)))
+    if last is None:
+        return query
+    return replace(query, first=last - timedelta(days=DEFAULT_DAYS - 1), last=last)
 
 
 def narrowed(query: SkillQuery, actor: Actor) -> SkillQuery:

@@ -25,7 +25,7 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Integer, func, select
@@ -79,6 +79,9 @@ class Simulation:
     contacts: int
     moved: int  # contacts the recommendations gave to another agent
     differences: list[Difference]
+    # routed the same way by the planted truth itself (strengths first, weaknesses last): the most any
+    # recommendation could gain with these agents and shifts
+    truth: list[Difference] = field(default_factory=list)
 
     def of(self, measure: str) -> Difference:
         return next(d for d in self.differences if d.measure == measure)
@@ -205,12 +208,29 @@ def simulate(
     chosen = route(contacts, advantages(profiles))
     was = [model.outcome(c, c.agent) for c in contacts]
     now = [model.outcome(c, a) for c, a in zip(contacts, chosen, strict=True)]
+    best = [
+        model.outcome(c, a) for c, a in zip(contacts, route(contacts, truth_advantages(planted)), strict=True)
+    ]
     quick = [i for i, c in enumerate(contacts) if c.channel != "email"]
-    differences = [
+    moved = sum(1 for c, a in zip(contacts, chosen, strict=True) if a != c.agent)
+    return Simulation(
+        first, last, len(contacts), moved, _differences(was, now, quick), _differences(was, best, quick)
+    )
+
+
+def truth_advantages(planted: dict[str, PlantedSkill]) -> dict[tuple[str, str], float]:
+    """The planted truth as advantages: +1 at a strength, −1 at a weakness."""
+    out = {}
+    for agent, skill in planted.items():
+        out.update({(agent, reason): 1.0 for reason in skill.strong})
+        out.update({(agent, reason): -1.0 for reason in skill.weak})
+    return out
+
+
+def _differences(was: list[Outcome], now: list[Outcome], quick: list[int]) -> list[Difference]:
+    return [
         _difference("qa", [o.score for o in was], [o.score for o in now]),
         _difference("csat", [o.csat for o in was], [o.csat for o in now]),
         _difference("recontact", [float(o.recontact) for o in was], [float(o.recontact) for o in now]),
         _difference("handle_s", [was[i].handle_s for i in quick], [now[i].handle_s for i in quick]),
     ]
-    moved = sum(1 for c, a in zip(contacts, chosen, strict=True) if a != c.agent)
-    return Simulation(first, last, len(contacts), moved, differences)

@@ -26,8 +26,10 @@ api = APIRouter(prefix="/api", tags=["skills"])
 Agent = Annotated[str | None, Query(max_length=255, description="only this agent")]
 Team = Annotated[str | None, Query(max_length=255, description="only this team's agents")]
 Queue = Annotated[str | None, Query(max_length=255, description="only this queue")]
-Since = Annotated[date | None, Query(description="first local day measured (default: all)")]
-Until = Annotated[date | None, Query(description="last local day measured (default: all)")]
+Since = Annotated[
+    date | None, Query(description="first local day measured (default: 90 days before the last)")
+]
+Until = Annotated[date | None, Query(description="last local day measured (default: the last with data)")]
 
 
 def _query(
@@ -43,7 +45,7 @@ def _query(
         require(actor, Action.SKILL_VIEW, service.owner_of(session, agent or None, team or None))
     with refusals():
         query = service.checked(since, until, team=team or None, agent=agent or None)
-    return service.narrowed(query, actor)
+    return service.with_default_period(session, service.narrowed(query, actor))
 
 
 def _profiles(session: Session, query: SkillQuery) -> Profiles:
@@ -173,6 +175,7 @@ def skills_page(
         "kind": kind,
         "kinds": KINDS,
         "filters": {"agent": agent or "", "team": team or "", "since": since or "", "until": until or ""},
+        "period": (query.first, query.last),
         "may_export": allowed(actor, Action.SKILL_EXPORT),
         "may_route": allowed(actor, Action.ROUTING_VIEW),
     }
@@ -194,6 +197,7 @@ def routing_page(
         "routing": routing,
         "queue": queue or "",
         "filters": {"since": since or "", "until": until or ""},
+        "period": (routing.query.first, routing.query.last),
         "formats": sorted(FORMATS),
         "min_evidence": MIN_EVIDENCE,
         "may_export": allowed(actor, Action.SKILL_EXPORT),
