@@ -41,9 +41,9 @@ def test_three_great_calls_do_not_outrank_sixty_good_ones(calls: Database) -> No
     assert star.qa == pytest.approx(98.0) and steady.qa == pytest.approx(92.0)  # raw: the star is better
     assert steady.composite > star.composite  # shrunk: sixty good calls say more than three great ones
     assert steady.level == 5 and star.level < 5
-    assert star.sentence.startswith(f"Level {star.level}: only 3 calls")
+    assert star.sentence.startswith(f"Level {star.level}: only 3 interactions (card_lost)")
     assert steady.sentence.startswith("Level 5: QA 92 (team ")
-    assert "over 60 card_lost calls" in steady.sentence
+    assert "over 60 interactions (card_lost); recontact 5% (team " in steady.sentence
     # the interval of the mean: ±1.96 sd/√n, the sd of 90 and 94 in turn
     sd = math.sqrt(60 * 4 / 59)
     assert steady.qa_low == pytest.approx(92 - Z95 * sd / math.sqrt(60))

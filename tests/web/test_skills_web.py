@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from callqa.audit.models import AuditRow
 from callqa.core.settings import Settings
 from callqa.demo.users import ensure_demo_users
 from callqa.skills.exports import CSV_COLUMNS
 from callqa.skills.service import CELL_COLUMNS
+from callqa.users.models import UserRow
 from callqa.web.app import create_app
 from skills_support import Call, add_calls
 from support import Database
@@ -155,3 +156,16 @@ def test_bad_input_is_a_coded_error(app_db: tuple[TestClient, Database]) -> None
     fmt = admin.get("/api/routing/export", params={"format": "xml"})
     assert fmt.status_code == 422 and "[O140]" in fmt.json()["detail"]
     assert _exports(db) == []  # nothing exported, nothing audited
+
+
+def test_the_sentences_are_in_the_readers_language(app_db: tuple[TestClient, Database]) -> None:
+    client, db = app_db
+    with db.factory.begin() as session:
+        session.execute(update(UserRow).where(UserRow.username == "sam.lead").values(locale="zh"))
+    lead = _as(client, "sam.lead")
+    page = lead.get("/operations/skills").text
+    assert "等级" in page and "次交互（card_lost）" in page and "Level " not in page
+    routing = lead.get("/operations/routing").text
+    assert "次交互（refund）" in routing
+    # the API speaks English whoever asks
+    assert all(c["sentence"].startswith("Level ") for c in lead.get("/api/skills").json()["cells"])

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from statistics import median
@@ -195,8 +195,7 @@ class SkillCell:
     @property
     def kind(self) -> str:
         """'reason', 'language', 'channel' (a roll-up) or 'full' (reason × language × channel)."""
-        given = [k for k in ("reason", "language", "channel") if getattr(self, k) is not None]
-        return given[0] if len(given) == 1 else "full"
+        return _kind((self.reason, self.language, self.channel))
 
 
 @dataclass(frozen=True)
@@ -434,36 +433,39 @@ def _cell(
         level=level,
         sentence="",
     )
-    return _with_sentence(cell)
+    return replace(cell, sentence=explain(cell))
 
 
-def _what(cell: SkillCell) -> str:
-    if cell.kind == "full":
-        return f"{cell.reason} calls in {cell.language} by {cell.channel}"
-    if cell.reason is not None:
-        return f"{cell.reason} calls"
-    if cell.language is not None:
-        return f"calls in {cell.language}"
-    return f"{cell.channel} contacts"
+def _same(text: str) -> str:
+    return text
 
 
-def _with_sentence(cell: SkillCell) -> SkillCell:
-    """One sentence explaining the level, e.g. 'Level 4: QA 88 (team 81) and CSAT 4.4 over 57 card_lost
-    calls; recontact 6 % (team 11 %).'"""
-    what = _what(cell)
+def explain(cell: SkillCell, _: Callable[[str], str] = _same) -> str:
+    """One sentence explaining the level (in the language of the gettext ``_``), e.g. 'Level 4: QA 88
+    (team 81), CSAT 4.4 from 12 surveyed over 57 interactions (card_lost); recontact 6 % (team 11 %).'"""
+    what = " · ".join(v for v in (cell.reason, cell.language, cell.channel) if v is not None)
     if cell.n < THIN:
-        calls = "call" if cell.n == 1 else "calls"
-        text = f"Level {cell.level}: only {cell.n} {calls} ({what}), so the level stays close to the team's."
-        return replace(cell, sentence=text)
+        text = _(
+            "Level %(level)s: only %(n)s interactions (%(what)s), so the level stays close to the team's."
+        )
+        return text % {"level": cell.level, "n": cell.n, "what": what}
     parts = []
     if cell.qa is not None:
-        team = f" (team {cell.team_qa:.0f})" if cell.team_qa is not None else ""
-        parts.append(f"QA {cell.qa:.0f}{team}")
+        team = f"{cell.team_qa:.0f}" if cell.team_qa is not None else "–"
+        parts.append(_("QA %(qa)s (team %(team)s)") % {"qa": f"{cell.qa:.0f}", "team": team})
     if cell.csat is not None:
-        parts.append(f"CSAT {cell.csat:.1f} from {cell.csat_n} surveyed")
-    head = " and ".join(parts) or "no score"
-    recontact = f"recontact {cell.recontact:.0%} (team {cell.team_recontact:.0%})"
-    text = f"Level {cell.level}: {head} over {cell.n} {what}; {recontact}"
+        parts.append(_("CSAT %(csat)s from %(n)s surveyed") % {"csat": f"{cell.csat:.1f}", "n": cell.csat_n})
+    text = _(
+        "Level %(level)s: %(measures)s over %(n)s interactions (%(what)s); "
+        "recontact %(recontact)s (team %(team)s)."
+    ) % {
+        "level": cell.level,
+        "measures": ", ".join(parts) or "–",
+        "n": cell.n,
+        "what": what,
+        "recontact": f"{cell.recontact:.0%}",
+        "team": f"{cell.team_recontact:.0%}",
+    }
     if cell.handle_ratio is not None:
-        text += f"; handle time {cell.handle_ratio:.2f}× the baseline"
-    return replace(cell, sentence=text + ".")
+        text += " " + _("Handle time %(ratio)s× the baseline.") % {"ratio": f"{cell.handle_ratio:.2f}"}
+    return text

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -50,6 +50,7 @@ class RankedAgent:
     n: int
     share: float  # of the reason's volume the expected effect gives them (0: ranked but not needed)
     sentence: str
+    cell: SkillCell = field(repr=False, compare=False)  # the profile cell it is ranked by
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,9 @@ def recommend(
         reason_total = sum(c.n for c in cells)
         shares = plan(ranked, work, reason_total, total)
         agents = [
-            RankedAgent(i, c.agent, c.team, c.level, c.composite, c.n, shares.get(c.agent, 0.0), c.sentence)
+            RankedAgent(
+                i, c.agent, c.team, c.level, c.composite, c.n, shares.get(c.agent, 0.0), c.sentence, c
+            )
             for i, c in enumerate(ranked, start=1)
         ]
         out.append(ReasonRouting(q, reason, volume, agents, today(cells), expected(ranked, shares)))

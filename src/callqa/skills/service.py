@@ -112,7 +112,7 @@ def reason_json(routing: ReasonRouting) -> dict[str, Any]:
         "volume": routing.volume,
         "today": routing.today.__dict__,
         "expected": routing.expected.__dict__,
-        "agents": [a.__dict__ for a in routing.ranked],
+        "agents": [{k: v for k, v in a.__dict__.items() if k != "cell"} for a in routing.ranked],
     }
 
 

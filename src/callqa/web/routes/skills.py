@@ -4,6 +4,7 @@ routing-system exports). Every agent sees their own skill levels; rankings and e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -12,13 +13,14 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, allowed
+from callqa.core.i18n import translations
 from callqa.skills import service
 from callqa.skills.exports import FORMATS, export
-from callqa.skills.profiles import KINDS, Profiles, SkillQuery, build_profiles
+from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery, build_profiles, explain
 from callqa.skills.routing import MIN_EVIDENCE, Routing, recommend
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
-from callqa.web.render import render
+from callqa.web.render import render, request_locale
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["skills"])
@@ -46,6 +48,12 @@ def _query(
     with refusals():
         query = service.checked(since, until, team=team or None, agent=agent or None)
     return service.with_default_period(session, service.narrowed(query, actor))
+
+
+def _say(request: Request) -> Callable[[SkillCell], str]:
+    """A cell's sentence in the page's language."""
+    gettext = translations(request_locale(request)).gettext
+    return lambda cell: explain(cell, gettext)
 
 
 def _profiles(session: Session, query: SkillQuery) -> Profiles:
@@ -178,6 +186,7 @@ def skills_page(
         "period": (query.first, query.last),
         "may_export": allowed(actor, Action.SKILL_EXPORT),
         "may_route": allowed(actor, Action.ROUTING_VIEW),
+        "say": _say(request),
     }
     return render(request, "skills.html", context)
 
@@ -201,5 +210,6 @@ def routing_page(
         "formats": sorted(FORMATS),
         "min_evidence": MIN_EVIDENCE,
         "may_export": allowed(actor, Action.SKILL_EXPORT),
+        "say": _say(request),
     }
     return render(request, "routing.html", context)
