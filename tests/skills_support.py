@@ -67,3 +67,20 @@ def floor(team: str = "Team A") -> list[Call]:
         for a in range(5)
         for i in range(40)
     ]
+
+
+NORTH = ("j.smith", "bob", "ann")  # Team North: the demo supervisor sam.lead's; j.smith is a demo agent
+SOUTH = ("cy", "dee")
+
+
+def two_teams() -> list[Call]:
+    """24 calls per agent of Team North and Team South, lost cards and refunds in turn; scores rise with
+    the agent's place in the team and in Team South."""
+    out = []
+    for t, (team, agents) in enumerate((("Team North", NORTH), ("Team South", SOUTH))):
+        for a, agent in enumerate(agents):
+            for i in range(24):
+                reason = ("card_lost", "refund")[i % 2]
+                score = 70.0 + 5 * a + 3 * t + 10 * (i % 3 == 0)
+                out.append(Call(agent, team, reason, score, 3.0 + (i % 3), 300 + 20 * a, i % 7 == 0))
+    return out

@@ -20,31 +20,18 @@ from callqa.skills.exports import CSV_COLUMNS
 from callqa.skills.service import CELL_COLUMNS
 from callqa.users.models import UserRow
 from callqa.web.app import create_app
-from skills_support import Call, add_calls
+from skills_support import NORTH, SOUTH, add_calls, two_teams
 from support import Database
 from web_support import login
 
 pytestmark = pytest.mark.issue(21)
-NORTH = ("j.smith", "bob", "ann")  # Team North: sam.lead's; j.smith is a demo agent who can sign in
-SOUTH = ("cy", "dee")
-
-
-def _calls() -> list[Call]:
-    out = []
-    for t, (team, agents) in enumerate((("Team North", NORTH), ("Team South", SOUTH))):
-        for a, agent in enumerate(agents):
-            for i in range(24):
-                reason = ("card_lost", "refund")[i % 2]
-                score = 70.0 + 5 * a + 3 * t + 10 * (i % 3 == 0)
-                out.append(Call(agent, team, reason, score, 3.0 + (i % 3), 300 + 20 * a, i % 7 == 0))
-    return out
 
 
 @pytest.fixture
 def app_db(db: Database, tmp_path: Path) -> Iterator[tuple[TestClient, Database]]:
     with db.factory.begin() as session:
         ensure_demo_users(session)
-        add_calls(session, _calls())
+        add_calls(session, two_teams())
     settings = Settings(data_dir=tmp_path / "data", database_url=db.url, secret_key=SecretStr("t" * 40))
     yield TestClient(create_app(settings, engine=db.engine)), db
 
