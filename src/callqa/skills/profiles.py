@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from statistics import median
 from typing import NamedTuple
@@ -107,6 +107,10 @@ class _Sums:
             self.log_ratio += fact.log_ratio
             self.log_ratio2 += fact.log_ratio**2
 
+    def merge(self, other: _Sums) -> None:
+        for name in _SUM_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def measures(self) -> dict[str, tuple[int, float | None]]:
         """Each composite measure as (interactions measured, mean), higher better."""
         return {
@@ -125,6 +129,9 @@ class _Sums:
             "recontact": math.sqrt(rate * (1 - rate)),
             "handle": _sd(self.handled, self.log_ratio, self.log_ratio2),
         }
+
+
+_SUM_FIELDS = tuple(f.name for f in fields(_Sums))
 
 
 def _sd(n: int, total: float, squares: float) -> float:
@@ -266,13 +273,13 @@ def _facts(session: Session, query: SkillQuery) -> tuple[list[_Fact], dict[tuple
     return facts, baselines
 
 
-def _keys(fact: _Fact) -> Iterator[tuple[str | None, str | None, str | None]]:
+def _keys(reason: str, language: str, channel: str) -> Iterator[tuple[str | None, str | None, str | None]]:
     """The (reason, language, channel) cells an interaction counts in: the full cell and the roll-ups."""
-    if fact.reason:
-        yield fact.reason, fact.language, fact.channel
-        yield fact.reason, None, None
-    yield None, fact.language, None
-    yield None, None, fact.channel
+    if reason:
+        yield reason, language, channel
+        yield reason, None, None
+    yield None, language, None
+    yield None, None, channel
 
 
 def _value(key: tuple[str | None, str | None, str | None]) -> tuple[str, str]:
@@ -298,19 +305,18 @@ def level_of(composite: float, n: int) -> int:
 def build_profiles(session: Session, query: SkillQuery = SkillQuery()) -> Profiles:
     """Every agent's skill cells over the period, those the query asks for."""
     facts, baselines = _facts(session, query)
+    full: dict[tuple[str, str, str, str, str], _Sums] = defaultdict(_Sums)
+    for fact in facts:  # once per interaction; the roll-ups below add up these few thousand sums
+        full[(fact.agent, fact.team, fact.reason, fact.language, fact.channel)].add(fact)
     cells: dict[tuple[str, str, tuple[str | None, str | None, str | None]], _Sums] = defaultdict(_Sums)
     teams: dict[tuple[str, tuple[str | None, str | None, str | None]], _Sums] = defaultdict(_Sums)
     centre: dict[tuple[str, str], _Sums] = defaultdict(_Sums)
-    for fact in facts:
-        for key in _keys(fact):
-            cells[(fact.agent, fact.team, key)].add(fact)
-            teams[(fact.team, key)].add(fact)
-        for dimension, value in (
-            ("reason", fact.reason),
-            ("language", fact.language),
-            ("channel", fact.channel),
-        ):
-            centre[(dimension, value)].add(fact)
+    for (agent, team, reason, language, channel), sums in full.items():
+        for key in _keys(reason, language, channel):
+            cells[(agent, team, key)].merge(sums)
+            teams[(team, key)].merge(sums)
+        for value in (("reason", reason), ("language", language), ("channel", channel)):
+            centre[value].merge(sums)
     strengths = prior_strengths(cells, centre)
     out = []
     for (agent, team, key), sums in cells.items():
