@@ -68,4 +68,8 @@ def test_bad_input_is_a_coded_error(calls: Database) -> None:
     assert unknown.exit_code == 2 and "[O140]" in unknown.output
     # the simulation replays the synthetic centre only: the truth about each agent is known there
     simulated = runner.invoke(app, ["routing", "simulate"])
-    assert simulated.exit_code == 2 and "[O132]" in simulated.output and "synthetic" in simulated.output
+    assert (
+        simulated.exit_code == 2
+        and "[O132]" in simulated.output
+        and "no synthetic centre" in simulated.output
+    )

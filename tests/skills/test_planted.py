@@ -77,3 +77,5 @@ def test_the_simulation_from_the_command_line(cli_env: Database, monkeypatch: py
     assert "from 2026-10-03 to 2026-11-01" in simulated.output and "by the truth" in simulated.output
     qa = next(line for line in simulated.output.splitlines() if " qa " in line)
     assert qa.count("+") >= 3  # a gain, its interval above zero, and the truth's gain
+    other = runner.invoke(app, ["routing", "simulate", "--seed", "8"])
+    assert other.exit_code == 2 and "[O132]" in other.output and "seed 8" in other.output

@@ -126,12 +126,19 @@ def routing_json(routing: Routing) -> dict[str, Any]:
 
 
 def synthetic_truth(session: Session, seed: int) -> dict[str, PlantedSkill]:
-    """The skills planted in the synthetic centre stored here (refused when there is none)."""
-    if not session.scalar(select(exists().where(InteractionRow.source == SOURCE))):
+    """The skills planted in the synthetic centre generated here with ``seed`` (refused when there is none:
+    only there is the truth about each agent known)."""
+    synthetic = InteractionRow.source == SOURCE
+    if not session.scalar(select(exists().where(synthetic))):
         raise CallqaError(
             ErrorCode.O132,
-            reason="no synthetic centre here: the simulation replays one "
-            "(callqa insights synthetic), as only there is the truth about each agent known",
+            reason="no synthetic centre here to replay (make one with callqa insights generate)",
         )
-    agents = session.scalars(select(InteractionRow.agent).where(InteractionRow.source == SOURCE).distinct())
-    return planted_skills(sorted(a for a in agents if a), seed)
+    mine = synthetic & InteractionRow.external_id.startswith(f"syn-{seed}-", autoescape=True)
+    agents = sorted(a for a in session.scalars(select(InteractionRow.agent).where(mine).distinct()) if a)
+    if not agents:
+        raise CallqaError(
+            ErrorCode.O132,
+            reason=f"the synthetic centre here was not generated with seed {seed}; give its --seed",
+        )
+    return planted_skills(agents, seed)
