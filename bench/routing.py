@@ -38,6 +38,28 @@ def precision_top3(profiles: Any, strong: dict[str, set[str]], min_evidence: int
     return out
 
 
+def expected_gain(session: Any, first: Any) -> dict[str, float]:
+    """The routing recommendations' own expected effect from the profiles the simulation uses (the days
+    before the replayed month), volume-weighted over reasons: what the page promises, to set beside the
+    replay."""
+    from datetime import timedelta
+
+    from callqa.skills.profiles import SkillQuery
+    from callqa.skills.routing import recommend
+
+    routing = recommend(session, SkillQuery(last=first - timedelta(days=1)))
+    out = {}
+    for measure in ("qa", "csat", "recontact", "handle_ratio"):
+        pairs = [
+            (r.volume, getattr(r.expected, measure) - getattr(r.today, measure))
+            for r in routing.reasons
+            if getattr(r.expected, measure) is not None and getattr(r.today, measure) is not None
+        ]
+        total = sum(w for w, _ in pairs)
+        out[measure] = sum(w * d for w, d in pairs) / total if total else float("nan")
+    return out
+
+
 def run(count: int, agents: int, days: int, seed: int, path: Path) -> dict[str, Any]:
     from callqa.db.engine import create_db_engine, session_factory
     from callqa.db.migrate import ensure_schema
@@ -69,6 +91,7 @@ def run(count: int, agents: int, days: int, seed: int, path: Path) -> dict[str, 
     began = time.perf_counter()
     with factory() as session:
         sim = simulate(session, planted, seed=seed)
+        predicted = expected_gain(session, sim.first)
     timings["simulation"] = time.perf_counter() - began
     engine.dispose()
     return {
@@ -76,6 +99,7 @@ def run(count: int, agents: int, days: int, seed: int, path: Path) -> dict[str, 
         "precision_top3": sum(per_reason.values()) / len(per_reason),
         "precision_by_reason": per_reason,
         "chance": chance,
+        "expected_gain": predicted,
         "simulation": {
             "first": str(sim.first),
             "last": str(sim.last),
@@ -108,6 +132,11 @@ def print_table(result: dict[str, Any]) -> None:
             f"  {d['measure']:10} {d['before']:10.3f} {d['after']:12.3f} "
             f"{diff:+10.3f} ({d['low']:+.3f} … {d['high']:+.3f}) {t['after'] - t['before']:+13.3f}"
         )
+    gain = result["expected_gain"]
+    print(
+        f"  the recommendations' expected effect (profiles before the month): QA {gain['qa']:+.2f}, "
+        f"CSAT {gain['csat']:+.3f}, recontact {gain['recontact']:+.4f}, handle × {gain['handle_ratio']:+.3f}"
+    )
     for step, seconds in result["seconds"].items():
         print(f"  {step}: {seconds:.1f} s")
 
