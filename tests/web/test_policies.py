@@ -101,6 +101,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SHIFT_VIEW: {"own", "teammate", "none"},
         Action.SHIFT_MANAGE: {"own", "teammate", "none"},  # rounds of the teams they lead
         Action.SHIFT_BID: set(),
+        Action.SKILL_VIEW: {"own", "teammate", "none"},
+        Action.ROUTING_VIEW: {"own", "teammate", "none"},  # their teams' agents ranked
+        Action.SKILL_EXPORT: {"own", "teammate", "none"},
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -145,6 +148,9 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SHIFT_VIEW: {"own", "none"},  # their own bid and outcome; rounds open to them
         Action.SHIFT_MANAGE: set(),
         Action.SHIFT_BID: {"own"},
+        Action.SKILL_VIEW: {"own", "none"},  # their own skill levels, no one else's
+        Action.ROUTING_VIEW: set(),  # the ranking names other agents
+        Action.SKILL_EXPORT: set(),
     },
 }
 

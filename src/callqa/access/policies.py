@@ -60,6 +60,9 @@ class Action(StrEnum):
     SHIFT_VIEW = "shift.view"  # no owner: the rounds list; a round (agent None); an agent's bid, outcome
     SHIFT_MANAGE = "shift.manage"  # create, fill, open, close, allocate, publish rounds (no owner: at all)
     SHIFT_BID = "shift.bid"  # bid in a round open to one (an agent's own bid)
+    SKILL_VIEW = "skill.view"  # skill profiles: no owner, the skills page (an agent: their own levels only)
+    ROUTING_VIEW = "routing.view"  # routing recommendations: every agent ranked for a queue (not agents)
+    SKILL_EXPORT = "skill.export"  # skill profiles and routing skills as files for routing systems
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,15 @@ def _shift_manage(actor: Actor, owner: Owner | None) -> bool:
     if actor.role is not UserRole.SUPERVISOR:
         return False
     return owner is None or (owner.team is not None and owner.team in actor.led_teams)
+def _skills(actor: Actor, owner: Owner | None) -> bool:
+    """Everyone opens the skills page (an agent sees their own levels on it); a cell is for whoever sees
+    that work."""
+    return owner is None or sees(actor, owner)
+
+
+def _routing(actor: Actor, owner: Owner | None) -> bool:
+    """Routing ranks agents against each other: staff for all, a supervisor for their teams, no agent."""
+    return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
 
 
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
@@ -230,6 +242,9 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.SHIFT_VIEW: _shift_view,
     Action.SHIFT_MANAGE: _shift_manage,
     Action.SHIFT_BID: _own_work,
+    Action.SKILL_VIEW: _skills,
+    Action.ROUTING_VIEW: _routing,
+    Action.SKILL_EXPORT: _exports,
 }
 
 

@@ -19,6 +19,7 @@ from callqa.cli import (
     score,
     serve,
     shifts,
+    skills,
     storage,
     teams,
     tune,
@@ -47,6 +48,7 @@ live.register(app)
 lifecycle.register(app)
 worker.register(app)
 watch.register(app)
+skills.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(teams.app, name="team")

@@ -274,6 +274,11 @@ class ErrorCode(Enum):
     O115 = "bid in shift round '{round}': {reason}"
     O116 = "shift round '{round}': cannot allocate: {reason}"
     O117 = "shift round '{round}': bids are taken from {opens} to {closes}; it is now {now}"
+    # O13x: skill profiles and routing
+    O130 = "skill profiles: the period starts ({first}) after it ends ({last})"
+    O131 = "skill profiles: kind '{kind}' is unknown; known: {known}"
+    O132 = "routing simulation: {reason}"
+    O133 = "skill profiles: no interactions of agent '{agent}' in the period ({period}); check the name"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -9,7 +9,9 @@ standard scorecard's criteria. Known causes are planted so root-cause analysis h
 * agents hired less than three months before the interaction fail criteria 1.6 times as often;
 * CSAT follows the score (and noise); a low score makes a recontact within a week likelier;
 * contact reasons follow the queue (5 % unrecognised); loan calls take 1.4 times as long; in the last 14
-  days an app outage makes "online or mobile banking access" a rising reason.
+  days an app outage makes "online or mobile banking access" a rising reason;
+* each agent is truly better at two contact reasons and worse at one (``synthetic_skills``: criteria fail
+  less / more, CSAT higher / lower, handle time shorter / longer).
 
 Everything is drawn from a seeded generator: the same arguments give the same centre.
 """
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.db.base import Base
+from callqa.insights.synthetic_skills import effect, planted_skills
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
@@ -100,6 +103,7 @@ def generate_centre(
     criteria = _criteria()
     hired = _agents(session, shape, rng)
     agents = list(hired)
+    planted = planted_skills(agents, shape.seed)
     first_id = int(session.scalar(select(func.max(InteractionRow.id))) or 0) + 1
     first_eval = int(session.scalar(select(func.max(EvaluationRow.id))) or 0) + 1
     customers = max(1, int(shape.count * 0.6))
@@ -118,7 +122,10 @@ def generate_centre(
             local = datetime.combine(day, time(rng.choice(HOURS), rng.randrange(60)), zone)
             channel = _pick(rng, CHANNELS)
             queue = QUEUES[min(len(QUEUES) - 1, int(rng.expovariate(0.6)))]
+            reason = _reason(rng, queue, (shape.until - day).days)
+            skill = effect(planted, agent, reason)
             factor = (2.0 if local.hour == 9 else 1.0) * (1.6 if (day - hired[agent]).days < 91 else 1.0)
+            factor *= skill.fail
             outcomes = []
             for c in criteria:
                 if c.channels and channel not in c.channels:
@@ -128,9 +135,9 @@ def generate_centre(
                 outcomes.append((c, "fail" if rng.random() < min(chance, 0.95) else "pass"))
             score, auto_failed = _score(outcomes)
             ident = first_id + i
-            csat = _csat(rng, score, queue) if rng.random() < shape.survey_rate else None
-            reason = _reason(rng, queue, (shape.until - day).days)
+            csat = _csat(rng, score, queue, skill.mood) if rng.random() < shape.survey_rate else None
             duration = int(_duration(rng, channel, local.hour) * (1.4 if reason == "loan_mortgage" else 1.0))
+            duration = int(duration * skill.handle)
             interactions.append(
                 {
                     "id": ident,
@@ -252,9 +259,10 @@ def _score(outcomes: list[tuple[_Criterion, str]]) -> tuple[float, bool]:
     return round(100 * sum(c.weight for c, o in judged if o == "pass") / total, 1) if total else 100.0, False
 
 
-def _csat(rng: random.Random, score: float, queue: str) -> float:
-    """1–5, rising with the score; the loans queue is harder to please."""
-    mood = (score - 60) / 15 + rng.gauss(0, 1.2) - (0.8 if queue == "loans" else 0)
+def _csat(rng: random.Random, score: float, queue: str, lift: float = 0.0) -> float:
+    """1–5, rising with the score (and the agent's skill at the reason); the loans queue is harder to
+    please."""
+    mood = (score - 60) / 15 + rng.gauss(0, 1.2) - (0.8 if queue == "loans" else 0) + lift
     return float(min(5, max(1, round(3 + 2 * math.tanh(mood / 2)))))
 
 

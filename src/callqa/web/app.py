@@ -53,6 +53,7 @@ from callqa.web.routes import (
     scorecards,
     shift_pages,
     shift_rounds,
+    skills,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -152,6 +153,8 @@ def create_app(
     app.include_router(operations.router)
     app.include_router(shift_pages.pages)
     app.include_router(shift_rounds.api)
+    app.include_router(skills.pages)
+    app.include_router(skills.api)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)
