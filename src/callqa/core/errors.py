@@ -247,6 +247,10 @@ class ErrorCode(Enum):
     W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
     # O14x: routing exports
     O140 = "routing export format '{fmt}' is unknown; known: {known}"
+    # O15x: channel preferences
+    O150 = "channel preferences: {field} '{value}' is not a day (YYYY-MM-DD)"
+    O151 = "channel preferences: the period from {since} to {until} {reason}"
+    O152 = "channel preferences: table '{table}' is unknown; known: {known}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
