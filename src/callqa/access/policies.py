@@ -57,6 +57,8 @@ class Action(StrEnum):
     GOAL_MANAGE = "goal.manage"  # set, change, remove goals (no owner: the goals page's form at all)
     LEADERBOARD_VIEW = "leaderboard.view"  # the leaderboard (an agent sees only their place, no names)
     SEARCH_SHARE = "search.share"  # share a saved search with a team (the owner's team); private ones: anyone
+    CHANNELS_VIEW = "channels.view"  # customers' channel preferences: segments, reasons, channels (and CSV)
+    CHANNELS_CUSTOMERS = "channels.customers"  # the per-customer journeys (pseudonyms only)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,12 @@ def _shares(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.SUPERVISOR or owner.team in actor.led_teams
 
 
+def _channels(actor: Actor, owner: Owner | None) -> bool:
+    """The centre's customers (no owner) for all but agents — a supervisor's read from their teams'
+    interactions only; a team's or an agent's for whoever leads or oversees that work."""
+    return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -202,6 +210,8 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.GOAL_MANAGE: _goal_manage,
     Action.LEADERBOARD_VIEW: _everyone,
     Action.SEARCH_SHARE: _shares,
+    Action.CHANNELS_VIEW: _channels,
+    Action.CHANNELS_CUSTOMERS: _staff,
 }
 
 

@@ -192,12 +192,8 @@ def load_contacts(
 ) -> tuple[dict[int, Contact], dict[int, set[str]]]:
     """Keyed contacts started in ``[start, end)`` (of ``teams`` when given) and each one's keys."""
     scope: ColumnElement[bool] = InteractionRow.team.in_(sorted(teams)) if teams is not None else true()
-    where = and_(
-        InteractionRow.started_at >= start,
-        InteractionRow.started_at < end,
-        scope,
-        select(CustomerKeyRow.id).where(CustomerKeyRow.interaction_id == InteractionRow.id).exists(),
-    )
+    where = and_(InteractionRow.started_at >= start, InteractionRow.started_at < end, scope)
+    keyed = select(CustomerKeyRow.id).where(CustomerKeyRow.interaction_id == InteractionRow.id).exists()
     analysed_reason = AnalysisRow.data["reason"]["id"].as_string()
     query = (
         select(
@@ -214,7 +210,7 @@ def load_contacts(
         )
         .outerjoin(InsightFactRow, InsightFactRow.interaction_id == InteractionRow.id)
         .outerjoin(AnalysisRow, AnalysisRow.interaction_id == InteractionRow.id)
-        .where(where)
+        .where(where, keyed)
     )
     contacts = {
         r.id: Contact(
