@@ -188,11 +188,12 @@ def pseudonym(key: str) -> str:
 
 
 def load_contacts(
-    session: Session, start: datetime, end: datetime, teams: Sequence[str] | None = None
+    session: Session, start: datetime, end: datetime, scope: ColumnElement[bool] | None = None
 ) -> tuple[dict[int, Contact], dict[int, set[str]]]:
-    """Keyed contacts started in ``[start, end)`` (of ``teams`` when given) and each one's keys."""
-    scope: ColumnElement[bool] = InteractionRow.team.in_(sorted(teams)) if teams is not None else true()
-    where = and_(InteractionRow.started_at >= start, InteractionRow.started_at < end, scope)
+    """Keyed contacts started in ``[start, end)`` (those ``scope`` keeps, when given: the viewer's) and
+    each one's keys."""
+    seen = scope if scope is not None else true()
+    where = and_(InteractionRow.started_at >= start, InteractionRow.started_at < end, seen)
     keyed = select(CustomerKeyRow.id).where(CustomerKeyRow.interaction_id == InteractionRow.id).exists()
     analysed_reason = AnalysisRow.data["reason"]["id"].as_string()
     query = (
@@ -274,10 +275,10 @@ def split_issues(contacts: Sequence[Contact], window_days: int) -> list[Issue]:
     return [Issue(group[0].reason, tuple(group)) for group in issues]
 
 
-def journeys(session: Session, period: Period, teams: Sequence[str] | None = None) -> list[Journey]:
-    """Every keyed customer's journey in ``period`` (their contacts with ``teams`` when given)."""
+def journeys(session: Session, period: Period, scope: ColumnElement[bool] | None = None) -> list[Journey]:
+    """Every keyed customer's journey in ``period`` (their contacts ``scope`` keeps, when given)."""
     margin = timedelta(days=period.window)  # issues begun just before, and how those in the period end
-    contacts, keys = load_contacts(session, period.start - margin, period.end + margin, teams)
+    contacts, keys = load_contacts(session, period.start - margin, period.end + margin, scope)
     return build_journeys(contacts, keys, period)
 
 

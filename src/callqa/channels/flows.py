@@ -126,15 +126,15 @@ def move_rows(journeys: Sequence[Journey], least: int = MIN_CUSTOMERS) -> list[M
         cells[(issue.reason, issue.started_on, issue.resolved_on)].append(who)
         starts[(issue.reason, issue.started_on)] += 1
     rows = []
-    for (reason, start, end), who in sorted(
+    for (reason, start, end), names in sorted(
         cells.items(), key=lambda kv: (kv[0][0], channel_order(kv[0][1]), channel_order(kv[0][2]))
     ):
-        customers = len(set(who))
+        customers = len(set(names))
         if customers < least:
             rows.append(MoveRow(reason, start, end, True, None, None, None))
             continue
         rows.append(
-            MoveRow(reason, start, end, False, len(who), customers, len(who) / starts[(reason, start)])
+            MoveRow(reason, start, end, False, len(names), customers, len(names) / starts[(reason, start)])
         )
     return rows
 

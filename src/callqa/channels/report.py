@@ -8,12 +8,12 @@ table is only built when asked for (analysts and admins).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from callqa.channels.customers import DEFAULT_WINDOW_DAYS, Journey, Period, journeys
@@ -104,15 +104,15 @@ def channel_report(
     session: Session,
     days: Days,
     *,
-    teams: Sequence[str] | None = None,
+    scope: ColumnElement[bool] | None = None,
     window: int = DEFAULT_WINDOW_DAYS,
     least: int = MIN_CUSTOMERS,
 ) -> ChannelReport:
     """Segments with their trend, channels, reasons moving between channels, for ``days`` (the
-    interactions of ``teams`` only, when given: a supervisor's scope)."""
+    interactions ``scope`` keeps only, when given: the viewer's, ``access.policies.interaction_scope``)."""
     period = days.period(window)
-    current = journeys(session, period, teams)
-    previous = journeys(session, period.previous(), teams)
+    current = journeys(session, period, scope)
+    previous = journeys(session, period.previous(), scope)
     return ChannelReport(
         days,
         least,

@@ -108,7 +108,7 @@ def write_customer_keys(session: Session, interactions: Sequence[dict[str, Any]]
     if not isinstance(keyer, CustomerKeyer):
         return 0
     cache: dict[str, set[tuple[str, str]]] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for interaction in interactions:
         customer = interaction.get("customer")
         if not customer:

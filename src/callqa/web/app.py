@@ -34,6 +34,7 @@ from callqa.web.routes import (
     auth,
     calibration,
     calibration_grid,
+    channels,
     coaching,
     coaching_items,
     external_ids,
@@ -148,6 +149,8 @@ def create_app(
     app.include_router(goals.pages)
     app.include_router(goals.api)
     app.include_router(operations.router)
+    app.include_router(channels.pages)
+    app.include_router(channels.api)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)

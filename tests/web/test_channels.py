@@ -1,0 +1,235 @@
+"""The channel-preference page, API and CSV over real HTTP: figures of hand-built customers, pseudonyms only
+(the raw phone numbers, e-mail addresses and account ids of the data appear nowhere), access per role,
+audited exports, coded refusals; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import sessionmaker
+
+from callqa.audit.models import AuditRow
+from callqa.core.document import Interaction
+from callqa.interactions.models import CustomerKeyRow
+from callqa.interactions.service import StoreItem, store_interactions
+from callqa.lifecycle.customer_key import attach_keyer
+from callqa.privacy.customer_keys import CustomerKeyer
+from callqa.scoring.models import AnalysisRow
+from web_support import Web
+
+pytestmark = [pytest.mark.db, pytest.mark.issue(21)]
+
+DAY = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+PERIOD = {"since": "2026-11-01", "until": "2026-11-30"}
+PSEUDONYM = re.compile(r"^c-[0-9a-f]{10}$")
+
+
+def phone(i: int) -> str:
+    return f"+44 7700 900{i:03d}"
+
+
+def email(i: int) -> str:
+    return f"harriet.{i}@example.org"
+
+
+def account(i: int) -> str:
+    return f"AC-77{i:03d}"
+
+
+def raw_values(count: int) -> list[str]:
+    """Every raw identifier of the test customers, in the forms it could leak in."""
+    out = []
+    for i in range(count):
+        out += [
+            phone(i),
+            phone(i).replace(" ", ""),
+            f"7700900{i:03d}",
+            email(i),
+            account(i),
+            account(i).lower(),
+        ]
+    return out
+
+
+def _store(web: Web, docs: list[tuple[Interaction, str]]) -> None:
+    """Store through a session with a customer keyer (as the runtime's are), each with its contact reason."""
+    factory = sessionmaker(bind=web.db.engine, expire_on_commit=False)
+    attach_keyer(factory, CustomerKeyer(b"k" * 32, "44"))
+    with factory.begin() as session:
+        stored = store_interactions(session, [StoreItem(doc) for doc, _ in docs])
+        session.execute(
+            insert(AnalysisRow),
+            [
+                {
+                    "interaction_id": s.interaction_id,
+                    "pipeline": "test",
+                    "interaction_hash": "",
+                    "language": "en",
+                    "data": {"reason": {"id": reason, "title": reason}},
+                    "created_at": DAY,
+                }
+                for s, (_, reason) in zip(stored, docs, strict=True)
+            ],
+        )
+
+
+def customers(web: Web, movers: int, others: int) -> None:
+    """``movers`` customers call (phone number + account id) about a blocked card and come back a day later
+    on chat (e-mail address + the same account id): phone-first, resolved on chat. ``others`` write one
+    e-mail about fees and are not heard of again. The movers are Team North's, the others Team Shanghai's."""
+    docs: list[tuple[Interaction, str]] = []
+    for i in range(movers):
+        common = {"team": "Team North", "agent": "j.smith", "metadata": {"account_id": account(i)}}
+        docs.append(
+            (
+                Interaction(
+                    external_id=f"v{i}", channel="voice", customer=phone(i), started_at=DAY, **common
+                ),
+                "card_blocked_pin",
+            )
+        )
+        docs.append(
+            (
+                Interaction(
+                    external_id=f"c{i}",
+                    channel="chat",
+                    customer=email(i),
+                    started_at=DAY + timedelta(days=1),
+                    **common,
+                ),
+                "card_blocked_pin",
+            )
+        )
+    for i in range(movers, movers + others):
+        docs.append(
+            (
+                Interaction(
+                    external_id=f"e{i}",
+                    channel="email",
+                    customer=email(i),
+                    started_at=DAY,
+                    team="Team Shanghai",
+                ),
+                "fees_charges",
+            )
+        )
+    _store(web, docs)
+
+
+def test_segments_channels_and_reasons_of_hand_built_customers(web: Web) -> None:
+    customers(web, movers=6, others=5)
+    client = web.signed_in("analyst").client
+    found = client.get("/api/channels/segments", params=PERIOD).json()
+    assert found["customers"] == 11 and found["min_customers"] == 5
+    sizes = {s["segment"]: s["customers"] for s in found["segments"]}
+    assert sizes == {
+        "first:voice": 6,
+        "first:email": 5,
+        "multichannel": 6,
+        "move:voice:chat": 6,
+    }
+    label = {s["segment"]: s["label"] for s in found["segments"]}
+    assert label["move:voice:chat"] == "phone-first, resolved on chat"
+    channels = {c["channel"]: c for c in found["channels"]}
+    assert channels["voice"]["first_time"] == 0.0 and channels["voice"]["issues"] == 6
+    assert channels["email"]["first_time"] == 1.0 and channels["chat"]["resolved_here"] == 6
+    reasons = client.get("/api/channels/reasons", params=PERIOD).json()
+    moves = {(m["reason"], m["start"], m["end"]): m for m in reasons["moves"]}
+    assert moves["card_blocked_pin", "voice", "chat"] | {"hidden": False} == {
+        "reason": "card_blocked_pin",
+        "start": "voice",
+        "end": "chat",
+        "hidden": False,
+        "issues": 6,
+        "customers": 6,
+        "share": 1.0,
+    }
+    # the period before had nobody: its sizes are hidden, and so is the trend
+    assert all(s["previous_customers"] is None and s["change_points"] is None for s in found["segments"])
+
+
+def test_no_raw_identifier_in_the_page_api_or_csv(web: Web) -> None:
+    customers(web, movers=6, others=5)
+    client = web.signed_in("admin").client
+    listed = client.get("/api/channels/customers", params=PERIOD).json()["customers"]
+    assert len(listed) == 11 and all(PSEUDONYM.match(c["customer"]) for c in listed)
+    # the mover's voice (phone + account) and chat (e-mail + account) are one customer
+    movers = [c for c in listed if c["contacts"] == 2]
+    assert len(movers) == 6 and all(c["first_channel"] == "voice" for c in movers)
+    assert all(c["resolved_on"] == {"chat": 1} and c["resolved_first_time"] == 0 for c in movers)
+    outputs = [client.get("/operations/channels", params=PERIOD).text]
+    for path in ("segments", "reasons", "customers"):
+        outputs.append(client.get(f"/api/channels/{path}", params=PERIOD).text)
+    for table in ("segments", "channels", "moves", "reasons", "customers"):
+        response = client.get(f"/api/channels/{table}.csv", params=PERIOD)
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+        outputs.append(response.text)
+    assert listed[0]["customer"] in outputs[-1]  # the customers CSV names them by pseudonym
+    for text in outputs:
+        for raw in raw_values(11):
+            assert raw not in text, raw
+
+
+def test_the_page_shows_segments_with_the_k_anonymity_note(web: Web) -> None:
+    customers(web, movers=6, others=4)  # 4 e-mail-first customers: hidden
+    page = web.signed_in("analyst").client.get("/operations/channels", params=PERIOD)
+    assert page.status_code == 200
+    html = page.text
+    assert 'data-segment="move:voice:chat"' in html and "resolved on" in html
+    assert 'data-test="k-anonymity"' in html and "fewer than 5" in html
+    row = re.search(r'data-segment="first:email">(.*?)</tr>', html, re.S)
+    assert row is not None and 'data-test="hidden"' in row.group(1)
+    hub = web.signed_in("analyst").client.get("/operations").text
+    assert 'data-test="channels-link"' in hub
+
+
+def test_access_per_role_and_audited_exports(web: Web) -> None:
+    customers(web, movers=6, others=5)
+    lead = web.signed_in("sam.lead").client  # leads Team North: the six movers
+    seen = lead.get("/api/channels/segments", params=PERIOD).json()
+    assert seen["customers"] == 6 and {s["segment"] for s in seen["segments"]} == {
+        "first:voice",
+        "multichannel",
+        "move:voice:chat",
+    }
+    other = web.signed_in("wang.fang").client  # leads Team Shanghai: the five e-mail customers
+    assert other.get("/api/channels/segments", params=PERIOD).json()["customers"] == 5
+    assert lead.get("/api/channels/customers", params=PERIOD).status_code == 403
+    assert lead.get("/api/channels/customers.csv", params=PERIOD).status_code == 403
+    assert 'data-test="channels-link"' in lead.get("/operations").text
+    agent = web.signed_in("j.smith").client
+    for url in (
+        "/operations/channels",
+        "/api/channels/segments",
+        "/api/channels/reasons",
+        "/api/channels/moves.csv",
+    ):
+        assert agent.get(url).status_code == 403, url
+    assert 'data-test="channels-link"' not in agent.get("/operations").text
+    before = web.audit_count()
+    assert lead.get("/api/channels/moves.csv", params=PERIOD).status_code == 200
+    with web.db.factory() as session:
+        last = session.scalars(select(AuditRow).order_by(AuditRow.id.desc())).first()
+        assert last is not None
+        assert (last.action, last.resource, last.resource_id, last.username) == (
+            "export",
+            "channel_preferences",
+            "moves.csv",
+            "sam.lead",
+        )
+    assert web.audit_count() == before + 1
+
+
+def test_bad_periods_and_tables_are_coded_refusals(web: Web) -> None:
+    client = web.signed_in("admin").client
+    bad_day = client.get("/api/channels/segments", params={"since": "2026-13-01"})
+    assert bad_day.status_code == 422 and "O150" in bad_day.text and "since" in bad_day.text
+    backwards = client.get("/api/channels/reasons", params={"since": "2026-11-30", "until": "2026-11-01"})
+    assert backwards.status_code == 422 and "O151" in backwards.text
+    unknown = client.get("/api/channels/everything.csv")
+    assert unknown.status_code == 404 and "O152" in unknown.text
+    with web.db.factory() as session:  # nothing keyed, nothing made up
+        assert session.scalar(select(func.count(CustomerKeyRow.id))) == 0
