@@ -13,9 +13,9 @@ from sqlalchemy.orm import sessionmaker
 
 from callqa.audit.models import AuditRow
 from callqa.core.document import Interaction
-from callqa.interactions.models import CustomerKeyRow
+from callqa.interactions.models import CustomerKeyRow, InteractionRow
 from callqa.interactions.service import StoreItem, store_interactions
-from callqa.lifecycle.customer_key import attach_keyer
+from callqa.lifecycle.customer_key import attach_keyer, backfill_customer_keys
 from callqa.privacy.customer_keys import CustomerKeyer
 from callqa.scoring.models import AnalysisRow
 from web_support import Web
@@ -153,6 +153,9 @@ def test_segments_channels_and_reasons_of_hand_built_customers(web: Web) -> None
 
 def test_no_raw_identifier_in_the_page_api_or_csv(web: Web) -> None:
     customers(web, movers=6, others=5)
+    with web.db.factory() as session:  # the data holds raw identifiers: the output must not
+        held = set(session.scalars(select(InteractionRow.customer)))
+    assert phone(0) in held and email(0) in held
     client = web.signed_in("admin").client
     listed = client.get("/api/channels/customers", params=PERIOD).json()["customers"]
     assert len(listed) == 11 and all(PSEUDONYM.match(c["customer"]) for c in listed)
@@ -233,3 +236,26 @@ def test_bad_periods_and_tables_are_coded_refusals(web: Web) -> None:
     assert unknown.status_code == 404 and "O152" in unknown.text
     with web.db.factory() as session:  # nothing keyed, nothing made up
         assert session.scalar(select(func.count(CustomerKeyRow.id))) == 0
+
+
+def test_the_page_works_on_the_demo(web: Web) -> None:
+    """The bundled demo has few customers with an identifier: the page shows what is there, sizes under
+    the minimum hidden, and says why."""
+    factory = sessionmaker(bind=web.db.engine, expire_on_commit=False)
+    attach_keyer(factory, CustomerKeyer(b"k" * 32))
+    keyed = backfill_customer_keys(factory)  # what `callqa db upgrade` does for data stored before keys
+    with web.db.factory() as session:
+        raw = {c for c in session.scalars(select(InteractionRow.customer)) if c}
+    client = web.signed_in("analyst").client
+    demo = {"since": "2026-09-01", "until": "2026-10-31"}
+    page = client.get("/operations/channels", params=demo)
+    assert page.status_code == 200
+    assert 'data-test="k-anonymity"' in page.text
+    found = client.get("/api/channels/segments", params=demo).json()
+    listed = client.get("/api/channels/customers", params=demo).json()["customers"]
+    assert keyed >= 1 and len(listed) == keyed  # each keyed demo interaction is a customer of their own
+    assert found["customers"] == (keyed if keyed >= 5 else None)
+    assert all(PSEUDONYM.match(c["customer"]) for c in listed)
+    for text in (page.text, str(found), str(listed)):
+        for value in raw:
+            assert value not in text
