@@ -49,7 +49,9 @@ def test_planted_channel_behaviour_is_recovered(db: Database) -> None:
     assert fcr["chat"] > fcr["voice"] + 0.05 > fcr["email"] + 0.05
 
     # the movers start on the phone and end on chat far more often than other reasons
-    to_chat = {m.reason: m.share for m in found.moves if (m.start, m.end) == ("voice", "chat") and not m.hidden}
+    to_chat = {
+        m.reason: m.share for m in found.moves if (m.start, m.end) == ("voice", "chat") and not m.hidden
+    }
     others = [share for reason, share in to_chat.items() if reason not in MOVERS and share is not None]
     for reason in MOVERS:
         share = to_chat[reason]

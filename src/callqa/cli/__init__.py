@@ -7,6 +7,7 @@ import typer
 from callqa.cli import (
     agreement,
     browse,
+    channels,
     database,
     demo,
     evaluate,
@@ -46,6 +47,7 @@ live.register(app)
 lifecycle.register(app)
 worker.register(app)
 watch.register(app)
+channels.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(teams.app, name="team")
