@@ -48,7 +48,7 @@ class Period:
         return Period(self.start - (self.end - self.start), self.start, self.window)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     interaction_id: int
     started: datetime
