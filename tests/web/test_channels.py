@@ -5,122 +5,25 @@ audited exports, coded refusals; SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from callqa.audit.models import AuditRow
-from callqa.core.document import Interaction
 from callqa.interactions.models import CustomerKeyRow, InteractionRow
-from callqa.interactions.service import StoreItem, store_interactions
 from callqa.lifecycle.customer_key import attach_keyer, backfill_customer_keys
 from callqa.privacy.customer_keys import CustomerKeyer
-from callqa.scoring.models import AnalysisRow
+from channels_support import PERIOD, customers, email, phone, raw_values
 from web_support import Web
 
 pytestmark = [pytest.mark.db, pytest.mark.issue(21)]
 
-DAY = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
-PERIOD = {"since": "2026-11-01", "until": "2026-11-30"}
 PSEUDONYM = re.compile(r"^c-[0-9a-f]{10}$")
 
 
-def phone(i: int) -> str:
-    return f"+44 7700 900{i:03d}"
-
-
-def email(i: int) -> str:
-    return f"harriet.{i}@example.org"
-
-
-def account(i: int) -> str:
-    return f"AC-77{i:03d}"
-
-
-def raw_values(count: int) -> list[str]:
-    """Every raw identifier of the test customers, in the forms it could leak in."""
-    out = []
-    for i in range(count):
-        out += [
-            phone(i),
-            phone(i).replace(" ", ""),
-            f"7700900{i:03d}",
-            email(i),
-            account(i),
-            account(i).lower(),
-        ]
-    return out
-
-
-def _store(web: Web, docs: list[tuple[Interaction, str]]) -> None:
-    """Store through a session with a customer keyer (as the runtime's are), each with its contact reason."""
-    factory = sessionmaker(bind=web.db.engine, expire_on_commit=False)
-    attach_keyer(factory, CustomerKeyer(b"k" * 32, "44"))
-    with factory.begin() as session:
-        stored = store_interactions(session, [StoreItem(doc) for doc, _ in docs])
-        session.execute(
-            insert(AnalysisRow),
-            [
-                {
-                    "interaction_id": s.interaction_id,
-                    "pipeline": "test",
-                    "interaction_hash": "",
-                    "language": "en",
-                    "data": {"reason": {"id": reason, "title": reason}},
-                    "created_at": DAY,
-                }
-                for s, (_, reason) in zip(stored, docs, strict=True)
-            ],
-        )
-
-
-def customers(web: Web, movers: int, others: int) -> None:
-    """``movers`` customers call (phone number + account id) about a blocked card and come back a day later
-    on chat (e-mail address + the same account id): phone-first, resolved on chat. ``others`` write one
-    e-mail about fees and are not heard of again. The movers are Team North's, the others Team Shanghai's."""
-    docs: list[tuple[Interaction, str]] = []
-    for i in range(movers):
-        common = {"team": "Team North", "agent": "j.smith", "metadata": {"account_id": account(i)}}
-        docs.append(
-            (
-                Interaction(
-                    external_id=f"v{i}", channel="voice", customer=phone(i), started_at=DAY, **common
-                ),
-                "card_blocked_pin",
-            )
-        )
-        docs.append(
-            (
-                Interaction(
-                    external_id=f"c{i}",
-                    channel="chat",
-                    customer=email(i),
-                    started_at=DAY + timedelta(days=1),
-                    **common,
-                ),
-                "card_blocked_pin",
-            )
-        )
-    for i in range(movers, movers + others):
-        docs.append(
-            (
-                Interaction(
-                    external_id=f"e{i}",
-                    channel="email",
-                    customer=email(i),
-                    started_at=DAY,
-                    team="Team Shanghai",
-                ),
-                "fees_charges",
-            )
-        )
-    _store(web, docs)
-
-
 def test_segments_channels_and_reasons_of_hand_built_customers(web: Web) -> None:
-    customers(web, movers=6, others=5)
+    customers(web.db.engine, movers=6, others=5)
     client = web.signed_in("analyst").client
     found = client.get("/api/channels/segments", params=PERIOD).json()
     assert found["customers"] == 11 and found["min_customers"] == 5
@@ -152,7 +55,7 @@ def test_segments_channels_and_reasons_of_hand_built_customers(web: Web) -> None
 
 
 def test_no_raw_identifier_in_the_page_api_or_csv(web: Web) -> None:
-    customers(web, movers=6, others=5)
+    customers(web.db.engine, movers=6, others=5)
     with web.db.factory() as session:  # the data holds raw identifiers: the output must not
         held = set(session.scalars(select(InteractionRow.customer)))
     assert phone(0) in held and email(0) in held
@@ -177,7 +80,7 @@ def test_no_raw_identifier_in_the_page_api_or_csv(web: Web) -> None:
 
 
 def test_the_page_shows_segments_with_the_k_anonymity_note(web: Web) -> None:
-    customers(web, movers=6, others=4)  # 4 e-mail-first customers: hidden
+    customers(web.db.engine, movers=6, others=4)  # 4 e-mail-first customers: hidden
     page = web.signed_in("analyst").client.get("/operations/channels", params=PERIOD)
     assert page.status_code == 200
     html = page.text
@@ -190,7 +93,7 @@ def test_the_page_shows_segments_with_the_k_anonymity_note(web: Web) -> None:
 
 
 def test_access_per_role_and_audited_exports(web: Web) -> None:
-    customers(web, movers=6, others=5)
+    customers(web.db.engine, movers=6, others=5)
     lead = web.signed_in("sam.lead").client  # leads Team North: the six movers
     seen = lead.get("/api/channels/segments", params=PERIOD).json()
     assert seen["customers"] == 6 and {s["segment"] for s in seen["segments"]} == {
