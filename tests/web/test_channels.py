@@ -62,6 +62,10 @@ def test_no_raw_identifier_in_the_page_api_or_csv(web: Web) -> None:
     client = web.signed_in("admin").client
     listed = client.get("/api/channels/customers", params=PERIOD).json()["customers"]
     assert len(listed) == 11 and all(PSEUDONYM.match(c["customer"]) for c in listed)
+    paged = client.get("/api/channels/customers", params={**PERIOD, "offset": 8, "limit": 5}).json()
+    assert paged["total"] == 11 and [c["customer"] for c in paged["customers"]] == [
+        c["customer"] for c in listed[8:]
+    ]
     # the mover's voice (phone + account) and chat (e-mail + account) are one customer
     movers = [c for c in listed if c["contacts"] == 2]
     assert len(movers) == 6 and all(c["first_channel"] == "voice" for c in movers)

@@ -25,6 +25,7 @@ from callqa.web.render import render
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/channels", tags=["channels"])
 
+MAX_PAGE = 1000  # customers per page of /api/channels/customers
 Since = Annotated[
     str | None, Query(max_length=10, description="first day (YYYY-MM-DD; default 90 days back)")
 ]
@@ -96,14 +97,22 @@ def reasons_json(
 
 @api.get("/customers")
 def customers_json(
-    request: Request, session: DbSession, actor: CurrentActor, since: Since = None, until: Until = None
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    since: Since = None,
+    until: Until = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
 ) -> dict[str, Any]:
     """Each customer (a pseudonym, never a phone number or e-mail address): contacts per channel, first and
     preferred channel, issues, how many were resolved first time and where, CSAT per channel (surveyed, and
-    predicted where no survey was answered). Analysts and admins only."""
+    predicted where no survey was answered); `limit` customers from `offset` (by pseudonym; `total` says
+    how many there are; `customers.csv` has them all). Analysts and admins only."""
     require(actor, Action.CHANNELS_CUSTOMERS)
     found = _report(request, session, actor, since, until, "customers")
-    return {**found.summary_json(), "customers": [j.as_json() for j in found.journeys]}
+    page = found.journeys[offset : offset + limit]
+    return {**found.summary_json(), "total": len(found.journeys), "customers": [j.as_json() for j in page]}
 
 
 @api.get("/{table}.csv", name="channels_csv")
