@@ -89,14 +89,17 @@ def test_segment_definitions() -> None:
 
 def test_sizes_trend_and_k_anonymity() -> None:
     now = [journey(f"n{i}", contact(i, 0, "voice"), contact(100 + i, 1, "chat")) for i in range(6)]
+    now += [journey(f"c{i}", contact(150 + i, 0, "chat")) for i in range(5)]
     now += [journey(f"m{i}", contact(200 + i, 0, "email")) for i in range(4)]  # 4 e-mail-first: hidden
     before = [journey(f"p{i}", contact(300 + i, 0, "voice")) for i in range(5)]
     sizes = {s.segment.key: s for s in segment_sizes(now, before, least=5)}
     voice = sizes["first:voice"]
-    assert (voice.customers, voice.share, voice.previous, voice.previous_share) == (6, 0.6, 5, 1.0)
-    assert voice.change == pytest.approx(-40.0)
+    assert (voice.customers, voice.share, voice.previous, voice.previous_share) == (6, 0.4, 5, 1.0)
+    assert voice.change == pytest.approx(-60.0)
     assert sizes["move:voice:chat"].customers == 6 and sizes["move:voice:chat"].previous is None
     assert sizes["first:email"].customers is None and sizes["first:email"].share is None  # 4 < 5
+    # chat-first (5) is hidden too: the first channels add up to the 15 customers shown, 15 − 6 − 5 = 4
+    assert sizes["first:chat"].customers is None and sizes["first:chat"].share is None
     assert sizes["multichannel"].customers == 6
 
 
@@ -106,7 +109,6 @@ def test_channel_and_reason_rows_count_customers_and_hide_small_cells() -> None:
         for i in range(5)
     ]
     people += [journey(f"c{i}", contact(100 + i, 0, "chat", csat=5.0, score=90.0)) for i in range(5)]
-    people += [journey("e", contact(999, 0, "email"))]
     rows = {r.channel: r for r in channel_rows(people, least=5)}
     voice, chat = rows["voice"], rows["chat"]
     assert (voice.customers, voice.issues, voice.first_time, voice.resolved_here) == (5, 5, 0.0, 0)
@@ -114,7 +116,13 @@ def test_channel_and_reason_rows_count_customers_and_hide_small_cells() -> None:
     assert (voice.csat, voice.csat_n, voice.predicted_n) == (2.0, 5, 0)
     assert (chat.csat, chat.csat_n, chat.predicted_csat, chat.predicted_n) == (5.0, 5, 4.5, 5)
     assert chat.score == 90.0
-    assert rows["email"].hidden and rows["email"].customers is None
+    # one e-mail customer: hidden, and the smallest other channel with it (the contacts add up to a total)
+    with_one = {
+        r.channel: r for r in channel_rows([*people, journey("e", contact(999, 0, "email"))], least=5)
+    }
+    assert with_one["email"].hidden and with_one["email"].customers is None
+    assert with_one["voice"].hidden and with_one["chat"].customers == 10
+    people += [journey("e", contact(999, 0, "email"))]
     moves = {(m.start, m.end): m for m in move_rows(people, least=5)}
     assert (moves["voice", "chat"].issues, moves["voice", "chat"].share) == (5, 1.0)
     assert moves["email", "email"].hidden
@@ -134,3 +142,17 @@ def test_journeys_keep_issues_that_start_in_the_period_and_follow_them_past_its_
     assert [c.interaction_id for c in only.contacts] == [2, 3]
     assert [(i.reason, i.started_on, i.resolved_on) for i in only.issues] == [("loan", "voice", "chat")]
     assert only.pseudonym == "c-k1"
+
+
+def test_a_lone_small_cell_takes_a_second_one_with_it() -> None:
+    """Cells that add up to a figure shown elsewhere: hiding one alone would let a subtraction find it."""
+    people = [journey(f"a{i}", contact(i, 0, "voice"), contact(50 + i, 1, "chat")) for i in range(5)]
+    people += [journey(f"b{i}", contact(100 + i, 0, "voice"), contact(150 + i, 1, "voice")) for i in range(6)]
+    people += [journey("c", contact(200, 0, "voice"), contact(201, 1, "email"))]
+    moves = {(m.start, m.end): m for m in move_rows(people, least=5)}
+    assert moves["voice", "email"].hidden  # 1 customer
+    assert moves["voice", "voice"].hidden  # the second: the issues that stayed on their channel
+    assert not moves["voice", "chat"].hidden and moves["voice", "chat"].customers == 5
+    people += [journey(f"l{i}", contact(300 + i, 0, "voice", "loan")) for i in range(2)]
+    fcr = {(r.reason, r.channel): r for r in reason_rows(people, least=5)}
+    assert fcr["loan", "voice"].hidden and fcr["card", "voice"].hidden  # the voice issues add up to a total

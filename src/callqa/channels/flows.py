@@ -2,17 +2,18 @@
 how satisfied they are, and which reasons move from one channel to another.
 
 Every row counts distinct customers and is hidden (``None`` figures, ``hidden=True``) under the k-anonymity
-minimum (``segments.MIN_CUSTOMERS``).
+minimum (``segments.MIN_CUSTOMERS``); when a single channel is hidden, so is the next smallest (the channels'
+customers and contacts add up to totals that are shown).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass
 
 from callqa.channels.customers import ChannelSatisfaction, Contact, Issue, Journey
-from callqa.channels.segments import MIN_CUSTOMERS, channel_order
+from callqa.channels.segments import MIN_CUSTOMERS, K, channel_order, complement
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,9 @@ def channel_rows(journeys: Sequence[Journey], least: int = MIN_CUSTOMERS) -> lis
             resolved[issue.resolved_on] += 1
     total = sum(len(c) for c in contacts.values())
     rows = []
+    hidden = complement({channel: len(who) for channel, who in users.items()}, least)
     for channel in sorted(users, key=channel_order):
-        if len(users[channel]) < least:
+        if channel in hidden:
             rows.append(ChannelRow(channel, True, *([None] * 12)))
             continue
         mine = contacts[channel]
@@ -114,6 +116,22 @@ def channel_rows(journeys: Sequence[Journey], least: int = MIN_CUSTOMERS) -> lis
     return rows
 
 
+def _suppressed(
+    counts: dict[K, int], least: int, group: Callable[[K], Hashable], prefer: Callable[[K], K] | None = None
+) -> set[K]:
+    """Cells under ``least`` customers, and per group of cells adding up to a figure shown elsewhere (a
+    channel's issues; a reason's issues started on a channel), one more when one alone is hidden: the
+    ``prefer``-red cell of the group when shown, else the smallest."""
+    groups: dict[Hashable, dict[K, int]] = defaultdict(dict)
+    for key, n in counts.items():
+        groups[group(key)][key] = n
+    hidden: set[K] = set()
+    for cells in groups.values():
+        first = next(iter(cells))
+        hidden |= complement(cells, least, prefer(first) if prefer else None)
+    return hidden
+
+
 def _issues_by_customer(journeys: Sequence[Journey]) -> list[tuple[str, Issue]]:
     return [(j.pseudonym, issue) for j in journeys for issue in j.issues]
 
@@ -125,12 +143,15 @@ def move_rows(journeys: Sequence[Journey], least: int = MIN_CUSTOMERS) -> list[M
     for who, issue in _issues_by_customer(journeys):
         cells[(issue.reason, issue.started_on, issue.resolved_on)].append(who)
         starts[(issue.reason, issue.started_on)] += 1
+    # a second hidden cell: preferably the issues that stayed on their channel (the least telling one)
+    counts = {key: len(set(names)) for key, names in cells.items()}
+    hidden = _suppressed(counts, least, lambda key: key[:2], lambda key: (key[0], key[1], key[1]))
     rows = []
     for (reason, start, end), names in sorted(
         cells.items(), key=lambda kv: (kv[0][0], channel_order(kv[0][1]), channel_order(kv[0][2]))
     ):
         customers = len(set(names))
-        if customers < least:
+        if (reason, start, end) in hidden:
             rows.append(MoveRow(reason, start, end, True, None, None, None))
             continue
         rows.append(
@@ -144,10 +165,12 @@ def reason_rows(journeys: Sequence[Journey], least: int = MIN_CUSTOMERS) -> list
     cells: dict[tuple[str, str], list[tuple[str, Issue]]] = defaultdict(list)
     for who, issue in _issues_by_customer(journeys):
         cells[(issue.reason, issue.started_on)].append((who, issue))
+    counts = {key: len({who for who, _ in items}) for key, items in cells.items()}
+    hidden = _suppressed(counts, least, lambda key: key[1])
     rows = []
     for (reason, channel), items in sorted(cells.items(), key=lambda kv: (kv[0][0], channel_order(kv[0][1]))):
-        customers = len({who for who, _ in items})
-        if customers < least:
+        customers = counts[(reason, channel)]
+        if (reason, channel) in hidden:
             rows.append(ReasonChannelRow(reason, channel, True, None, None, None))
             continue
         first = sum(issue.first_time for _, issue in items) / len(items)

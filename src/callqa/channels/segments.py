@@ -11,15 +11,19 @@ Definitions (a customer can be in several segments; docs/operations-channels.md)
 
 **k-anonymity**: a segment (or any cell of the other tables) with fewer than ``MIN_CUSTOMERS`` customers is
 not shown: its size is ``None`` and the page says "fewer than 5". A period with fewer customers than that
-shows no sizes at all.
+shows no sizes at all. When the ``<channel>-first`` segments (which add up to the period's customers) have
+a single hidden one, the smallest other is hidden too (secondary suppression, ``complement``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from callqa.channels.customers import Journey
+
+K = TypeVar("K")
 
 MIN_CUSTOMERS = 5
 CHANNEL_WORDS = {"voice": "phone", "email": "e-mail"}  # how a manager names a channel in a segment
@@ -98,11 +102,15 @@ def segment_sizes(
     current: Sequence[Journey], previous: Sequence[Journey], least: int = MIN_CUSTOMERS
 ) -> list[SegmentSize]:
     """Every segment met in either period, its size and share now and before; sizes under ``least``
-    customers are hidden (so are shares: a share of a hidden count would give it away)."""
+    customers are hidden (so are shares: a share of a hidden count would give it away), and so is the
+    smallest other ``<channel>-first`` segment when only one of them is hidden (they add up to the
+    period's customers, which would give the hidden one away)."""
     now, before = _count(current), _count(previous)
+    hidden_now, hidden_before = _hidden(now, least), _hidden(before, least)
     out = []
     for segment in sorted(set(now) | set(before), key=_order):
-        size, prior = shown(now.get(segment, 0), least), shown(before.get(segment, 0), least)
+        size = None if segment in hidden_now else shown(now.get(segment, 0), least)
+        prior = None if segment in hidden_before else shown(before.get(segment, 0), least)
         out.append(
             SegmentSize(
                 segment,
@@ -113,6 +121,21 @@ def segment_sizes(
             )
         )
     return out
+
+
+def _hidden(counts: dict[Segment, int], least: int) -> set[Segment]:
+    return complement({segment: n for segment, n in counts.items() if segment.kind == "first"}, least)
+
+
+def complement(partition: dict[K, int], least: int, prefer: K | None = None) -> set[K]:
+    """The cells of a partition (counts adding up to a total shown elsewhere) to hide: those under
+    ``least``, and when that is a single cell, one other too (secondary suppression): ``prefer`` when it is
+    a shown cell, else the smallest."""
+    small = {key for key, n in partition.items() if n < least}
+    if len(small) == 1 and len(partition) > 1:
+        rest = {key: n for key, n in partition.items() if key not in small}
+        small.add(prefer if prefer in rest else min(rest, key=lambda key: rest[key]))
+    return small
 
 
 def _share(count: int | None, total: int, least: int) -> float | None:
