@@ -104,6 +104,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SKILL_VIEW: {"own", "teammate", "none"},
         Action.ROUTING_VIEW: {"own", "teammate", "none"},  # their teams' agents ranked
         Action.SKILL_EXPORT: {"own", "teammate", "none"},
+        Action.CHANNELS_VIEW: {"own", "teammate", "none"},  # read from their teams' interactions only
+        Action.CHANNELS_CUSTOMERS: set(),  # per-customer journeys: analysts and admins
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -151,6 +153,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SKILL_VIEW: {"own", "none"},  # their own skill levels, no one else's
         Action.ROUTING_VIEW: set(),  # the ranking names other agents
         Action.SKILL_EXPORT: set(),
+        Action.CHANNELS_VIEW: set(),
+        Action.CHANNELS_CUSTOMERS: set(),
     },
 }
 

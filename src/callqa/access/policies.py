@@ -63,6 +63,8 @@ class Action(StrEnum):
     SKILL_VIEW = "skill.view"  # skill profiles: no owner, the skills page (an agent: their own levels only)
     ROUTING_VIEW = "routing.view"  # routing recommendations: every agent ranked for a queue (not agents)
     SKILL_EXPORT = "skill.export"  # skill profiles and routing skills as files for routing systems
+    CHANNELS_VIEW = "channels.view"  # customers' channel preferences: segments, reasons, channels (and CSV)
+    CHANNELS_CUSTOMERS = "channels.customers"  # the per-customer journeys (pseudonyms only)
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,9 @@ def _skills(actor: Actor, owner: Owner | None) -> bool:
 
 def _routing(actor: Actor, owner: Owner | None) -> bool:
     """Routing ranks agents against each other: staff for all, a supervisor for their teams, no agent."""
+def _channels(actor: Actor, owner: Owner | None) -> bool:
+    """The centre's customers (no owner) for all but agents — a supervisor's read from their teams'
+    interactions only; a team's or an agent's for whoever leads or oversees that work."""
     return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
 
 
@@ -245,6 +250,8 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.SKILL_VIEW: _skills,
     Action.ROUTING_VIEW: _routing,
     Action.SKILL_EXPORT: _exports,
+    Action.CHANNELS_VIEW: _channels,
+    Action.CHANNELS_CUSTOMERS: _staff,
 }
 
 

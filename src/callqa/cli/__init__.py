@@ -7,6 +7,7 @@ import typer
 from callqa.cli import (
     agreement,
     browse,
+    channels,
     database,
     demo,
     evaluate,
@@ -49,6 +50,7 @@ lifecycle.register(app)
 worker.register(app)
 watch.register(app)
 skills.register(app)
+channels.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(teams.app, name="team")

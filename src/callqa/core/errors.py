@@ -279,6 +279,10 @@ class ErrorCode(Enum):
     O131 = "skill profiles: kind '{kind}' is unknown; known: {known}"
     O132 = "routing simulation: {reason}"
     O133 = "skill profiles: no interactions of agent '{agent}' in the period ({period}); check the name"
+    # O15x: channel preferences
+    O150 = "channel preferences: {field} '{value}' is not a day (YYYY-MM-DD)"
+    O151 = "channel preferences: the period from {since} to {until} {reason}"
+    O152 = "channel preferences: table '{table}' is unknown; known: {known}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

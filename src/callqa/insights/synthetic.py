@@ -14,6 +14,9 @@ standard scorecard's criteria. Known causes are planted so root-cause analysis h
   less / more, CSAT higher / lower, handle time shorter / longer).
 
 Everything is drawn from a seeded generator: the same arguments give the same centre.
+
+Customers prefer a channel, some reasons start on the phone and end on chat, first-contact resolution differs
+by channel (``synthetic_channels``); the customers' pseudonymous keys are stored when the session has a keyer.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sqlalchemy.orm import Session
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.db.base import Base
 from callqa.insights.synthetic_skills import effect, planted_skills
+from callqa.insights.synthetic_channels import ChannelPlan, write_customer_keys
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow
@@ -107,6 +111,7 @@ def generate_centre(
     first_id = int(session.scalar(select(func.max(InteractionRow.id))) or 0) + 1
     first_eval = int(session.scalar(select(func.max(EvaluationRow.id))) or 0) + 1
     customers = max(1, int(shape.count * 0.6))
+    plan = ChannelPlan(customers, shape.seed)
     now = datetime.now(UTC)
     start = shape.until - timedelta(days=shape.days - 1)
     for offset in range(0, shape.count, CHUNK):
@@ -148,7 +153,7 @@ def generate_centre(
                     "agent": agent,
                     "team": team,
                     "queue": queue,
-                    "customer": f"cust-{_customer(rng, customers, score)}",
+                    "customer": plan.name(channel, reason, day, score, _customer(rng, customers, score)),
                     "started_at": local.astimezone(UTC),
                     "duration_ms": duration,
                     "language": _pick(rng, LANGUAGES),
@@ -209,6 +214,7 @@ def generate_centre(
         connection.execute(insert(_table(EvaluationRow)), evaluations)
         connection.execute(insert(_table(CriterionResultRow)), results)
         connection.execute(insert(_table(AnalysisRow)), analyses)
+        write_customer_keys(session, interactions)
         if progress is not None:
             progress(min(offset + CHUNK, shape.count), shape.count)
     return shape.count

@@ -34,6 +34,7 @@ from callqa.web.routes import (
     auth,
     calibration,
     calibration_grid,
+    channels,
     coaching,
     coaching_items,
     external_ids,
@@ -155,6 +156,8 @@ def create_app(
     app.include_router(shift_rounds.api)
     app.include_router(skills.pages)
     app.include_router(skills.api)
+    app.include_router(channels.pages)
+    app.include_router(channels.api)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)
