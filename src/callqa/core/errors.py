@@ -247,6 +247,13 @@ class ErrorCode(Enum):
     W122 = "watch {source}: --enqueue needs a broker; set CALLQA_REDIS_URL, or ingest here (--ingest-here)"
     # O14x: routing exports
     O140 = "routing export format '{fmt}' is unknown; known: {known}"
+    # O16x: scorecard reweighting
+    O160 = "scorecard '{name}' is neither stored nor built in; known: {known}"
+    O161 = (
+        "scorecard '{name}' changed since this suggestion was made (v{version}): look at the suggestion again"
+    )
+    O162 = "scorecard '{name}': the suggestion changes no weight ({reason}); no draft was made"
+    O163 = "reweighting: {field} must be {bound} (got {value})"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
