@@ -95,6 +95,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_MANAGE: {"own", "teammate", "none"},  # their teams' goals (none: the form at all)
         Action.LEADERBOARD_VIEW: set(OWNERS),
         Action.SEARCH_SHARE: {"own", "teammate"},  # the teams they lead
+        Action.STANDARDS_VIEW: {"own", "teammate", "none"},  # their teams' figures
+        Action.STANDARDS_APPLY: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -136,6 +138,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.GOAL_MANAGE: set(),
         Action.LEADERBOARD_VIEW: set(OWNERS),  # their own place and the team median only (no names)
         Action.SEARCH_SHARE: set(),  # an agent's saved searches stay private
+        Action.STANDARDS_VIEW: set(),
+        Action.STANDARDS_APPLY: set(),
     },
 }
 

@@ -57,6 +57,8 @@ class Action(StrEnum):
     GOAL_MANAGE = "goal.manage"  # set, change, remove goals (no owner: the goals page's form at all)
     LEADERBOARD_VIEW = "leaderboard.view"  # the leaderboard (an agent sees only their place, no names)
     SEARCH_SHARE = "search.share"  # share a saved search with a team (the owner's team); private ones: anyone
+    STANDARDS_VIEW = "standards.view"  # QA standards against what customers care about (their teams')
+    STANDARDS_APPLY = "standards.apply"  # make a draft scorecard version of a suggested reweighting
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,8 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.GOAL_MANAGE: _goal_manage,
     Action.LEADERBOARD_VIEW: _everyone,
     Action.SEARCH_SHARE: _shares,
+    Action.STANDARDS_VIEW: _schedules,
+    Action.STANDARDS_APPLY: _staff,
 }
 
 

@@ -16,6 +16,7 @@ from callqa.cli import (
     lifecycle,
     live,
     report,
+    reweight,
     score,
     serve,
     storage,
@@ -37,6 +38,7 @@ ingest.register(app)
 agreement.register(app)
 browse.register(app)
 score.register(app)
+reweight.register(app)
 export.register(app)
 evaluate.register(app)
 demo.register(app)

@@ -21,7 +21,7 @@ import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -95,7 +95,7 @@ class Reweighting:
     after: Correlation | None  # the weights suggested from the other folds, on the same interactions
     held_out: int  # surveyed interactions scored both ways
     folds: int
-    strongest: str | None = None  # the criterion with the largest significant CSAT gap
+    strongest: str | None = None  # the criterion (not critical) with the largest significant CSAT gap
     notes: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -220,7 +220,13 @@ def _importances(
     titles = {c.spec.id: c.spec.title for c in card.criteria}
     csat = _csat_effects(items, ids, titles, min_group)
     recontact = _recontact_effects(items, ids, min_group)
-    return csat, recontact, {c: importance(csat.get(c), recontact.get(c), policy) for c in ids}
+    # a critical criterion acts through the auto-fail, not its weight: it keeps its weight
+    lever = {c.spec.id: not c.spec.critical for c in card.criteria}
+    return (
+        csat,
+        recontact,
+        {c: importance(csat.get(c), recontact.get(c), policy) if lever[c] else None for c in ids},
+    )
 
 
 def _fold(interaction_id: int, folds: int) -> int:
@@ -228,7 +234,7 @@ def _fold(interaction_id: int, folds: int) -> int:
 
 
 def _correlation(scores: Sequence[float], csat: Sequence[float]) -> Correlation | None:
-    if len(scores) < 3:
+    if len(scores) < MIN_GROUP:  # too few to say anything (and no p-value below 4)
         return None
     found = pearson(scores, csat)
     return None if math.isnan(found.r) else found
@@ -306,7 +312,7 @@ def reweighting(
         for c in card.criteria
     )
     before, after, n = held_out(seen, card, policy, folds=folds, min_group=min_group)
-    movers = [e for e in csat.values() if e.q <= policy.q_max and e.difference > 0]
+    movers = [e for c, e in csat.items() if c in judged and e.q <= policy.q_max and e.difference > 0]
     strongest = max(movers, key=lambda e: e.difference).criterion if movers else None
     return Reweighting(
         name,
@@ -338,6 +344,10 @@ VERDICTS = {
     "too_few": N_(
         "weighted %(share)s of the score; too few surveyed interactions passed and failed it to judge its "
         "effect on CSAT (%(n)s judged)"
+    ),
+    "critical": N_(
+        "critical: a fail auto-fails the evaluation, so its weight is kept; failing it costs %(points)s CSAT "
+        "points (%(low)s–%(high)s)"
     ),
     "no_effect": N_(
         "weighted %(share)s of the score, yet customers rated it no differently passed or failed "
@@ -372,6 +382,8 @@ def verdict_kind(s: Standing, strongest: str | None, policy: Policy) -> str:
     e, effect = s.csat, s.effect_share or 0.0
     if e is None:
         return "too_few"
+    if s.critical and e.q <= policy.q_max and e.difference > 0:
+        return "critical"
     if e.q > policy.q_max:
         return "no_effect"
     if e.difference <= 0:
@@ -400,3 +412,60 @@ def verdict(s: Standing, strongest: str | None, policy: Policy, gettext: Gettext
         }
         text += "; " + gettext(RECONTACT) % gap
     return text
+
+
+def _correlation_json(c: Correlation | None) -> dict[str, Any] | None:
+    return None if c is None else {"r": c.r, "n": c.n, "low": c.low, "high": c.high, "p": c.p}
+
+
+def report_json(report: Reweighting, gettext: Gettext = N_) -> dict[str, Any]:
+    """The report as the API and ``--json`` give it (verdicts in the reader's language)."""
+    p = report.policy
+    return {
+        "scorecard": report.scorecard,
+        "version": report.version,
+        "base_hash": report.base_hash,
+        "since": report.days.first.isoformat(),
+        "until": report.days.last.isoformat(),
+        "interactions": report.interactions,
+        "surveyed": report.surveyed,
+        "policy": {
+            "blend": p.blend,
+            "floor": p.floor,
+            "factor": p.factor,
+            "q_max": p.q_max,
+            "csat_span": p.csat_span,
+            "recontact": p.recontact,
+        },
+        "step": report.step,
+        "changed": report.changed,
+        "strongest": report.strongest,
+        "correlation": {
+            "before": _correlation_json(report.before),
+            "after": _correlation_json(report.after),
+            "held_out": report.held_out,
+            "folds": report.folds,
+        },
+        "criteria": [
+            {
+                "criterion": s.criterion,
+                "title": s.title,
+                "section": s.section,
+                "weight": s.weight,
+                "share": s.share,
+                "critical": s.critical,
+                "surveyed": s.surveyed,
+                "csat": None if s.csat is None else asdict(s.csat) | {"significant": s.csat.q <= p.q_max},
+                "recontact": None
+                if s.recontact is None
+                else asdict(s.recontact) | {"significant": s.recontact.q <= p.q_max},
+                "importance": s.importance,
+                "effect_share": s.effect_share,
+                "suggested": s.suggested,
+                "suggested_share": s.suggested_share,
+                "verdict": verdict_kind(s, report.strongest, p),
+                "sentence": verdict(s, report.strongest, p, gettext),
+            }
+            for s in report.criteria
+        ],
+    }
