@@ -59,8 +59,11 @@ def save_scorecard(session: Session, text: str = YAML) -> ScorecardRow:
     return editing.save(session, card)
 
 
-def build_centre(session: Session, n: int = 300, seed: int = 1) -> ScorecardRow:
-    """``n`` surveyed, evaluated interactions in May 2026 (and the customers' calls back, unscored)."""
+def build_centre(
+    session: Session, n: int = 300, seed: int = 1, teams: tuple[str, ...] = ("North",)
+) -> ScorecardRow:
+    """``n`` surveyed, evaluated interactions in May 2026, taking turns among ``teams`` (and the customers'
+    calls back, unscored)."""
     rng = random.Random(seed)
     card = save_scorecard(session)
     for i in range(n):
@@ -76,8 +79,8 @@ def build_centre(session: Session, n: int = 300, seed: int = 1) -> ScorecardRow:
         rating = float(min(5, max(1, round(csat))))
         score = sum(WEIGHTS[c] for c, o in outcomes.items() if o == "pass")
         when = START + timedelta(hours=2 * i)
-        customer = f"c{i}"
-        add(session, card, when, score=score, csat=rating, criteria=outcomes, customer=customer)
+        customer, team = f"c{i}", teams[i % len(teams)]
+        add(session, card, when, score=score, csat=rating, criteria=outcomes, customer=customer, team=team)
         if (outcomes["solution"] == "fail" and rng.random() < 0.6) or rng.random() < 0.1:
-            add(session, card, when + timedelta(days=2), customer=customer)  # the customer calls back
+            add(session, card, when + timedelta(days=2), customer=customer, team=team)  # calls back
     return card

@@ -51,6 +51,7 @@ from callqa.web.routes import (
     review_pages,
     saved_searches,
     scorecards,
+    standards,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -148,6 +149,8 @@ def create_app(
     app.include_router(goals.pages)
     app.include_router(goals.api)
     app.include_router(operations.router)
+    app.include_router(standards.pages)
+    app.include_router(standards.api)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)
