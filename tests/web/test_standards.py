@@ -88,7 +88,8 @@ def test_applying_makes_a_draft_a_person_publishes_in_the_editor(centre: Web) ->
     assert (draft["version"], draft["origin"]) == (2, "draft")
     assert _versions(centre) == [(1, "editor"), (2, "draft")]
     (audit,) = _audits(centre, "reweight_draft")
-    assert audit.detail is not None and audit.detail["version"] == 2 and audit.detail["weights"]["greeting"] == 10
+    assert audit.detail is not None and audit.detail["version"] == 2
+    assert audit.detail["weights"]["greeting"] == 10
     # scoring keeps v1; the scorecard page lists the draft
     store = ScorecardStore(centre.db.factory)
     assert store.current(NAME).source_text == YAML
