@@ -61,6 +61,7 @@ def test_the_low_weight_driver_is_raised_and_the_heavy_bystander_lowered(db: Dat
     assert sentence.startswith("weighted 5 % of the score but the strongest driver of CSAT: failing it costs")
     assert "not significant" in verdict(script, report.strongest, report.policy)
     assert "percentage points more often" in verdict(solution, report.strongest, report.policy)
+    assert verdict(identity, report.strongest, report.policy).endswith("(0 of 300 failed)")
 
 
 def test_the_draft_differs_only_in_weights_and_scoring_ignores_it_until_published(db: Database) -> None:

@@ -68,6 +68,7 @@ class Standing:
     share: float  # of the total weight
     critical: bool
     surveyed: int  # surveyed interactions that passed or failed it
+    surveyed_failed: int  # of them, those that failed it
     csat: CriterionEffect | None  # None: too few surveyed interactions passed or failed it
     recontact: RecontactEffect | None
     importance: float | None  # None: could not be judged (its weight is kept)
@@ -289,10 +290,12 @@ def reweighting(
     held = sum(weights[c] for c in judged) / total
     mass = sum(weights_of[c] or 0.0 for c in judged)
     surveyed: dict[str, int] = defaultdict(int)
+    failed: dict[str, int] = defaultdict(int)
     for item in seen.values():
         if item.csat is not None:
             for criterion, outcome in item.outcomes.items():
                 surveyed[criterion] += outcome in ("pass", "fail")
+                failed[criterion] += outcome == "fail"
     standings = tuple(
         Standing(
             c.spec.id,
@@ -302,6 +305,7 @@ def reweighting(
             c.spec.weight / total,
             c.spec.critical,
             surveyed[c.spec.id],
+            failed[c.spec.id],
             csat.get(c.spec.id),
             recontact.get(c.spec.id),
             weights_of[c.spec.id],
@@ -343,7 +347,7 @@ def _percent(share: float) -> str:
 VERDICTS = {
     "too_few": N_(
         "weighted %(share)s of the score; too few surveyed interactions passed and failed it to judge its "
-        "effect on CSAT (%(n)s judged)"
+        "effect on CSAT (%(failed)s of %(n)s failed)"
     ),
     "critical": N_(
         "critical: a fail auto-fails the evaluation, so its weight is kept; failing it costs %(points)s CSAT "
@@ -398,7 +402,7 @@ def verdict_kind(s: Standing, strongest: str | None, policy: Policy) -> str:
 def verdict(s: Standing, strongest: str | None, policy: Policy, gettext: Gettext = N_) -> str:
     """One sentence on a criterion, e.g. "weighted 5 % of the score but the strongest driver of CSAT:
     failing it costs 0.8 CSAT points (0.5–1.1)", in the reader's language."""
-    values: dict[str, Any] = {"share": _percent(s.share), "n": s.surveyed}
+    values: dict[str, Any] = {"share": _percent(s.share), "n": s.surveyed, "failed": s.surveyed_failed}
     if s.csat is not None:
         e = s.csat
         values |= {"points": _points(e.difference), "low": _points(e.low), "high": _points(e.high)}
@@ -455,6 +459,7 @@ def report_json(report: Reweighting, gettext: Gettext = N_) -> dict[str, Any]:
                 "share": s.share,
                 "critical": s.critical,
                 "surveyed": s.surveyed,
+                "surveyed_failed": s.surveyed_failed,
                 "csat": None if s.csat is None else asdict(s.csat) | {"significant": s.csat.q <= p.q_max},
                 "recontact": None
                 if s.recontact is None
