@@ -35,7 +35,6 @@ class DraftIn(BaseModel):
     base_hash: str = Field(description="the report's base_hash: refused (409) if the scorecard changed since")
     since: str | None = Field(None, description="first local day, YYYY-MM-DD (as the report was asked)")
     until: str | None = Field(None, description="last local day, YYYY-MM-DD")
-    period: str | None = Field(None, description="or the last N days")
     team: str | None = None
     channel: str | None = None
 
