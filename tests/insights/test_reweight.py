@@ -141,3 +141,20 @@ def test_the_formula_keeps_bounds_sums_and_step() -> None:
     assert score({"a": "pass", "b": "fail", "c": "n/a"}, {"a": 1, "b": 3, "c": 5}, ["c"]) == 25
     assert score({"a": "pass", "c": "fail"}, {"a": 1, "c": 5}, ["c"]) == 0
     assert score({"c": "n/a"}, {"c": 5}, []) is None
+
+
+def test_a_draft_published_after_newer_versions_becomes_the_newest(db: Database) -> None:
+    """Versions saved after the draft was made do not hide it: publishing gives it the next number."""
+    _built(db)
+    with db.factory.begin() as session:
+        draft = draft_version(session, reweighting(session, NAME, DAYS), today=date(2026, 6, 1))
+        source, draft_id = draft.source, draft.id
+        other, _ = editing.check(YAML.replace("title: Service QA", "title: Service QA (edited)"))
+        assert other is not None
+        assert editing.save(session, other).version == 3
+    with db.factory.begin() as session:
+        card, _ = editing.check(source)
+        assert card is not None
+        published = editing.save(session, card)
+        assert (published.id, published.version, published.origin) == (draft_id, 4, "editor")
+    assert ScorecardStore(db.factory).current(NAME).source_text == source

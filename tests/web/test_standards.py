@@ -62,6 +62,10 @@ def test_staff_see_the_standing_and_supervisors_their_teams(centre: Web) -> None
     lead_page = lead.client.get("/operations/standards", params=MAY)
     assert lead_page.status_code == 200 and 'data-test="create-draft"' not in lead_page.text
     assert 'data-test="standards-link"' in admin.client.get("/operations").text
+    wang = centre.signed_in("wang.fang")  # a supervisor who reads Chinese, leading neither team here
+    chinese = wang.client.get("/operations/standards", params=MAY)
+    assert chinese.status_code == 200 and "对照客户真正在意之处的质检标准" in chinese.text
+    assert wang.client.get("/api/insights/reweighting", params=MAY).json()["interactions"] == 0
 
 
 def test_agents_neither_see_nor_apply(centre: Web) -> None:
@@ -95,6 +99,8 @@ def test_applying_makes_a_draft_a_person_publishes_in_the_editor(centre: Web) ->
     assert store.current(NAME).source_text == YAML
     page = analyst.client.get(f"/scorecards/{NAME}")
     assert 'data-test="draft"' in page.text and YAML.splitlines()[1] in page.text
+    assert 'data-test="draft-note"' not in page.text  # the current version is shown by default
+    assert 'data-test="draft-note"' in analyst.client.get(f"/scorecards/{NAME}?version=2").text
     # publishing: the editor's usual save of the draft's text
     saved = analyst.post("/api/scorecards", json={"yaml": draft["source"]})
     assert saved.status_code == 201 and saved.json() == {"name": NAME, "version": 2}  # type: ignore[attr-defined]
