@@ -97,7 +97,6 @@ class Reweighting:
     held_out: int  # surveyed interactions scored both ways
     folds: int
     strongest: str | None = None  # the criterion (not critical) with the largest significant CSAT gap
-    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -115,6 +114,7 @@ class _Seen:
 
 
 def text_hash(text: str) -> str:
+    """What identifies the scorecard text a suggestion was made from (applying checks it is unchanged)."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -235,7 +235,7 @@ def _fold(interaction_id: int, folds: int) -> int:
 
 
 def _correlation(scores: Sequence[float], csat: Sequence[float]) -> Correlation | None:
-    if len(scores) < MIN_GROUP:  # too few to say anything (and no p-value below 4)
+    if len(scores) < MIN_GROUP:  # too few pairs for a correlation worth showing
         return None
     found = pearson(scores, csat)
     return None if math.isnan(found.r) else found
