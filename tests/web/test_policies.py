@@ -106,6 +106,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SKILL_EXPORT: {"own", "teammate", "none"},
         Action.CHANNELS_VIEW: {"own", "teammate", "none"},  # read from their teams' interactions only
         Action.CHANNELS_CUSTOMERS: set(),  # per-customer journeys: analysts and admins
+        Action.STANDARDS_VIEW: {"own", "teammate", "none"},  # their teams' figures
+        Action.STANDARDS_APPLY: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -155,6 +157,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SKILL_EXPORT: set(),
         Action.CHANNELS_VIEW: set(),
         Action.CHANNELS_CUSTOMERS: set(),
+        Action.STANDARDS_VIEW: set(),
+        Action.STANDARDS_APPLY: set(),
     },
 }
 

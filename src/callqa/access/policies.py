@@ -65,6 +65,8 @@ class Action(StrEnum):
     SKILL_EXPORT = "skill.export"  # skill profiles and routing skills as files for routing systems
     CHANNELS_VIEW = "channels.view"  # customers' channel preferences: segments, reasons, channels (and CSV)
     CHANNELS_CUSTOMERS = "channels.customers"  # the per-customer journeys (pseudonyms only)
+    STANDARDS_VIEW = "standards.view"  # QA standards against what customers care about (their teams')
+    STANDARDS_APPLY = "standards.apply"  # make a draft scorecard version of a suggested reweighting
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,8 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.SKILL_EXPORT: _exports,
     Action.CHANNELS_VIEW: _channels,
     Action.CHANNELS_CUSTOMERS: _staff,
+    Action.STANDARDS_VIEW: _schedules,
+    Action.STANDARDS_APPLY: _staff,
 }
 
 

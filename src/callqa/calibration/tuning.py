@@ -28,9 +28,8 @@ from callqa.interactions.service import load_document
 from callqa.review.models import OverrideRow, ReviewRow
 from callqa.scoring import editing
 from callqa.scoring.detectors import Services
-from callqa.scoring.loader import builtin_names, load_scorecard
+from callqa.scoring.loader import load_scorecard
 from callqa.scoring.models import EvaluationRow, ScorecardRow
-from callqa.scoring.store import edited_version
 
 FOLDS = 5
 Progress = Callable[[int, int | None], None]
@@ -90,14 +89,8 @@ class TuneReport:
 
 
 def base_text(session: Session, name: str, vocabulary: dict[str, list[str]] | None = None) -> str:
-    """The text scoring uses now: the newest editor version, else the built-in scorecard, else (a scorecard
-    scored from a file) its newest stored version."""
-    edited = edited_version(session, name)
-    if edited is not None:
-        return edited.source
-    if name in builtin_names():
-        return load_scorecard(name, vocabulary).source_text
-    return editing.source_of(session, name)
+    """The text scoring uses now (``editing.current_text``)."""
+    return editing.current_text(session, name, vocabulary)
 
 
 def text_hash(text: str) -> str:

@@ -17,6 +17,7 @@ from callqa.cli import (
     lifecycle,
     live,
     report,
+    reweight,
     score,
     serve,
     shifts,
@@ -40,6 +41,7 @@ ingest.register(app)
 agreement.register(app)
 browse.register(app)
 score.register(app)
+reweight.register(app)
 export.register(app)
 evaluate.register(app)
 demo.register(app)

@@ -283,6 +283,13 @@ class ErrorCode(Enum):
     O150 = "channel preferences: {field} '{value}' is not a day (YYYY-MM-DD)"
     O151 = "channel preferences: the period from {since} to {until} {reason}"
     O152 = "channel preferences: table '{table}' is unknown; known: {known}"
+    # O16x: scorecard reweighting
+    O160 = "scorecard '{name}' is neither stored nor built in; known: {known}"
+    O161 = (
+        "scorecard '{name}' changed since this suggestion was made (v{version}): look at the suggestion again"
+    )
+    O162 = "scorecard '{name}': the suggestion changes no weight ({reason}); no draft was made"
+    O163 = "reweighting: {field} must be {bound} (got {value})"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -11,6 +11,7 @@ on hard calls will look bad whatever the agent did.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from callqa.core.stats import (
 )
 from callqa.insights.dashboard import conditions, criterion_titles
 from callqa.insights.models import InsightFactRow
-from callqa.scoring.models import CriterionResultRow
+from callqa.scoring.models import CriterionResultRow, EvaluationRow
 
 F = InsightFactRow
 UNHAPPY = 2.0  # CSAT at or below, on 1–5
@@ -108,34 +109,55 @@ def overview(session: Session, flt: InteractionQuery) -> Overview:
 
 
 def criterion_effects(
-    session: Session, flt: InteractionQuery, *, min_group: int = MIN_GROUP
+    session: Session, flt: InteractionQuery, *, min_group: int = MIN_GROUP, scorecard: str | None = None
 ) -> list[CriterionEffect]:
     """Each criterion's association with CSAT, the strongest first (criteria with too few either side left
-    out)."""
+    out). ``scorecard``: the outcomes of that scorecard's current evaluations (default: the insights
+    scorecard's, which the facts keep)."""
     r = CriterionResultRow
-    query = (
-        select(r.criterion, r.outcome, F.csat)
-        .join(r, r.evaluation_id == F.evaluation_id)
-        .where(*conditions(flt), F.csat.is_not(None), r.outcome.in_(("pass", "fail")))
-    )
+    if scorecard is None:
+        joined = select(r.criterion, r.outcome, F.csat).join(r, r.evaluation_id == F.evaluation_id)
+    else:
+        e = EvaluationRow
+        joined = (
+            select(r.criterion, r.outcome, F.csat)
+            .join(e, (e.interaction_id == F.interaction_id) & e.is_current.is_(True))
+            .join(r, r.evaluation_id == e.id)
+            .where(e.scorecard_name == scorecard)
+        )
+    query = joined.where(*conditions(flt), F.csat.is_not(None), r.outcome.in_(("pass", "fail")))
     groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"pass": [], "fail": []})
     for criterion, outcome, csat in session.execute(query):
         if csat is not None:
             groups[criterion][outcome].append(float(csat))
-    judged = {c: g for c, g in groups.items() if len(g["pass"]) >= min_group and len(g["fail"]) >= min_group}
-    titles = criterion_titles(session, list(judged))
+    judged = [c for c, g in groups.items() if len(g["pass"]) >= min_group and len(g["fail"]) >= min_group]
+    return effects_of(groups, criterion_titles(session, judged), min_group=min_group)
+
+
+def effects_of(
+    groups: Mapping[str, Mapping[str, Sequence[float]]],
+    titles: Mapping[str, str],
+    *,
+    min_group: int = MIN_GROUP,
+) -> list[CriterionEffect]:
+    """The effects of criteria given the CSAT ratings of each criterion's ``pass`` and ``fail`` groups, the
+    strongest first; criteria with fewer than ``min_group`` either side are left out, and the q-values are
+    over the criteria judged here."""
     rows: list[dict[str, Any]] = []
-    for criterion, g in judged.items():
-        test = compare_groups(g["pass"], g["fail"])
-        diff = mean_difference(g["pass"], g["fail"])
+    for criterion, g in groups.items():
+        passed, failed = list(g.get("pass", ())), list(g.get("fail", ()))
+        if len(passed) < min_group or len(failed) < min_group:
+            continue
+        test = compare_groups(passed, failed)
+        diff = mean_difference(passed, failed)
         rows.append(
             {
                 "criterion": criterion,
                 "title": titles.get(criterion, criterion),
-                "passed_n": len(g["pass"]),
-                "failed_n": len(g["fail"]),
-                "passed_csat": sum(g["pass"]) / len(g["pass"]),
-                "failed_csat": sum(g["fail"]) / len(g["fail"]),
+                "passed_n": len(passed),
+                "failed_n": len(failed),
+                "passed_csat": sum(passed) / len(passed),
+                "failed_csat": sum(failed) / len(failed),
                 "difference": diff.difference,
                 "low": diff.low,
                 "high": diff.high,

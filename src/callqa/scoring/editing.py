@@ -17,6 +17,7 @@ from callqa.scoring.engine import Evaluation, evaluate
 from callqa.scoring.loader import Scorecard, builtin_names, load_scorecard, parse_scorecard
 from callqa.scoring.models import ScorecardRow
 from callqa.scoring.service import register_scorecard
+from callqa.scoring.store import edited_version
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Version:
     version: int
     title: str
     created_at: datetime
+    origin: str = "editor"  # builtin | file | editor | draft (made for a person to review and save)
 
 
 def versions(session: Session) -> dict[str, list[Version]]:
@@ -32,17 +34,19 @@ def versions(session: Session) -> dict[str, list[Version]]:
     out: dict[str, list[Version]] = {name: [] for name in builtin_names()}
     query = select(ScorecardRow).order_by(ScorecardRow.name, ScorecardRow.version.desc())
     for row in session.scalars(query):
-        out.setdefault(row.name, []).append(Version(row.name, row.version, row.title, row.created_at))
+        version = Version(row.name, row.version, row.title, row.created_at, row.origin)
+        out.setdefault(row.name, []).append(version)
     return out
 
 
 def source_of(session: Session, name: str, version: int | None = None) -> str:
-    """The YAML of a stored version (default: the latest), else of the built-in scorecard."""
+    """The YAML of a stored version (default: the latest that is not a draft), else of the built-in
+    scorecard."""
     query = select(ScorecardRow.source).where(ScorecardRow.name == name)
     query = (
         query.where(ScorecardRow.version == version)
         if version
-        else query.order_by(ScorecardRow.version.desc())
+        else query.where(ScorecardRow.origin != "draft").order_by(ScorecardRow.version.desc())
     )
     text = session.scalars(query).first()
     return text if text is not None else load_scorecard(name).source_text
@@ -65,5 +69,24 @@ def preview(
 
 
 def save(session: Session, card: Scorecard) -> ScorecardRow:
-    """Store the scorecard: a changed text becomes the next version; old evaluations keep theirs."""
+    """Store the scorecard: a changed text becomes the next version; old evaluations keep theirs. Saving
+    the text of a draft publishes that draft."""
+    return register_scorecard(session, card)
+
+
+def current_text(session: Session, name: str, vocabulary: dict[str, list[str]] | None = None) -> str:
+    """The text scoring uses now: the newest editor version, else the built-in scorecard, else (a scorecard
+    scored from a file) its newest stored version."""
+    edited = edited_version(session, name)
+    if edited is not None:
+        return edited.source
+    if name in builtin_names():
+        return load_scorecard(name, vocabulary).source_text
+    return source_of(session, name)
+
+
+def save_draft(session: Session, text: str, vocabulary: dict[str, list[str]] | None = None) -> ScorecardRow:
+    """Store ``text`` as a draft version: listed with the versions, never scored with, published by saving
+    its text in the editor. A text some version already has is that version (drafts are not duplicated)."""
+    card = parse_scorecard(text, "draft", vocabulary, kind="draft")
     return register_scorecard(session, card)

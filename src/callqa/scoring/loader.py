@@ -19,8 +19,10 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.scoring.detectors import Detector, build_detector
 from callqa.scoring.spec import CriterionSpec, ScorecardSpec
 
-#: Where a scorecard's text came from: shipped with callqa, a YAML file, or saved in the web editor.
-Origin = Literal["builtin", "file", "editor"]
+#: Where a scorecard's text came from: shipped with callqa, a YAML file, saved in the web editor, or a draft
+#: made for a person to review (the store never scores with a draft; saving its text in the editor
+#: publishes it).
+Origin = Literal["builtin", "file", "editor", "draft"]
 
 
 @dataclass(frozen=True)

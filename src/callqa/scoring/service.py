@@ -75,9 +75,11 @@ def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
             ScorecardRow.name == scorecard.name, ScorecardRow.content_hash == scorecard.content_hash
         )
     ).first()
-    if row is not None:
-        return row
     latest = session.scalar(select(func.max(ScorecardRow.version)).where(ScorecardRow.name == scorecard.name))
+    if row is not None:
+        if row.origin == "draft" and scorecard.origin == "editor":
+            _publish_draft(session, row, latest or 0)
+        return row
     row = ScorecardRow(
         name=scorecard.name,
         version=(latest or 0) + 1,
@@ -90,6 +92,16 @@ def register_scorecard(session: Session, scorecard: Scorecard) -> ScorecardRow:
     session.add(row)
     session.flush()
     return row
+
+
+def _publish_draft(session: Session, row: ScorecardRow, latest: int) -> None:
+    """A draft saved in the editor as it is becomes the editor's version scoring uses; when versions were
+    added after it, it takes the next number, so the newest version is the one just saved."""
+    row.origin = "editor"
+    row.created_at = datetime.now(UTC)
+    if row.version < latest:
+        row.version = latest + 1
+    session.flush()
 
 
 def _name_lock(name: str) -> int:

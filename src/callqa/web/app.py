@@ -55,6 +55,7 @@ from callqa.web.routes import (
     shift_pages,
     shift_rounds,
     skills,
+    standards,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -158,6 +159,8 @@ def create_app(
     app.include_router(skills.api)
     app.include_router(channels.pages)
     app.include_router(channels.api)
+    app.include_router(standards.pages)
+    app.include_router(standards.api)
     app.include_router(lifecycle.pages)
     app.include_router(lifecycle.api)
     app.include_router(live.pages)

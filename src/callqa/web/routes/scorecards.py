@@ -153,5 +153,6 @@ def card_page(
         "source": editing.source_of(session, name, version),
         "can_edit": allowed(actor, Action.SCORECARD_EDIT),
         "guidance": agreed_guidance(session, name),
+        "draft": any(v.version == version and v.origin == "draft" for v in cards[name]),
     }
     return render(request, "scorecard.html", context)
