@@ -192,6 +192,8 @@ def _shift_manage(actor: Actor, owner: Owner | None) -> bool:
     if actor.role is not UserRole.SUPERVISOR:
         return False
     return owner is None or (owner.team is not None and owner.team in actor.led_teams)
+
+
 def _skills(actor: Actor, owner: Owner | None) -> bool:
     """Everyone opens the skills page (an agent sees their own levels on it); a cell is for whoever sees
     that work."""
@@ -200,6 +202,9 @@ def _skills(actor: Actor, owner: Owner | None) -> bool:
 
 def _routing(actor: Actor, owner: Owner | None) -> bool:
     """Routing ranks agents against each other: staff for all, a supervisor for their teams, no agent."""
+    return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
+
+
 def _channels(actor: Actor, owner: Owner | None) -> bool:
     """The centre's customers (no owner) for all but agents — a supervisor's read from their teams'
     interactions only; a team's or an agent's for whoever leads or oversees that work."""

@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session
 
 from callqa.core.config import DEFAULT_SCORECARD
 from callqa.db.base import Base
-from callqa.insights.synthetic_skills import effect, planted_skills
 from callqa.insights.synthetic_channels import ChannelPlan, write_customer_keys
+from callqa.insights.synthetic_skills import effect, planted_skills
 from callqa.interactions.models import InteractionRow
 from callqa.scoring.loader import load_scorecard
 from callqa.scoring.models import AnalysisRow, CriterionResultRow, EvaluationRow

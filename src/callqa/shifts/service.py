@@ -5,7 +5,6 @@ audits and commits."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from callqa.shifts.models import (
 )
 from callqa.shifts.problem import RULES, Allocation, Problem
 from callqa.shifts.schemas import RoundIn
+from callqa.shifts.solver import allocate
 from callqa.shifts.wording import why_json
 from callqa.users.teams import team_names
 
@@ -35,13 +35,8 @@ Allocate = Callable[[Problem], Allocation]
 
 
 def solver_allocate(problem: Problem) -> Allocation:
-    """The CP-SAT allocation (``callqa.shifts.solver.allocate``), looked up when first called."""
-    try:
-        solver = importlib.import_module("callqa.shifts.solver")
-    except ModuleNotFoundError as exc:  # a checkout without it: said on the round, never a crash
-        reason = f"the solver is not installed ({exc.name})"
-        raise CallqaError(ErrorCode.O116, round="-", reason=reason) from exc
-    return cast(Allocation, solver.allocate(problem))
+    """The CP-SAT allocation (``callqa.shifts.solver.allocate``)."""
+    return allocate(problem)
 
 
 @dataclass(frozen=True)

@@ -5,22 +5,18 @@ shown."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from types import ModuleType
 
+from callqa.shifts import reasons
 from callqa.shifts.problem import Outcome
 
 Gettext = Callable[[str], str]
 
 
-def _reasons() -> ModuleType | None:
-    # callqa.shifts.reasons comes with the solver (issue 21, another part); until then reasons stay English
-    try:
-        return importlib.import_module("callqa.shifts.reasons")
-    except ModuleNotFoundError:
-        return None
+def _reasons() -> ModuleType:
+    return reasons
 
 
 def why_json(outcome: Outcome) -> str | None:
