@@ -290,6 +290,10 @@ class ErrorCode(Enum):
     )
     O162 = "scorecard '{name}': the suggestion changes no weight ({reason}); no draft was made"
     O163 = "reweighting: {field} must be {bound} (got {value})"
+    # T10x: training scenarios (T100–T119 the library)
+    T100 = "scenario '{scenario}': {reason}"
+    T101 = "scenario {scenario} not found"
+    T102 = "scenario {scenario} has no version {version}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
