@@ -152,7 +152,7 @@ def show(
     round_id: Annotated[int | None, typer.Argument(min=1, help="a round (default: list them)")] = None,
 ) -> None:
     """List the rounds, or show one: its window, counts and the allocation's outcomes."""
-    with open_app() as ctx, ctx.factory() as session:
+    with open_app() as ctx, ctx.factory.begin() as session:
         if round_id is None:
             for r in reading.visible_rounds(session, OPERATOR):
                 console.print(
