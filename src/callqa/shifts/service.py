@@ -97,8 +97,8 @@ def create_round(
         name=name,
         team=team,
         blocks=blocks,
-        opens_at=data.opens_at,
-        closes_at=data.closes_at,
+        opens_at=data.opens_at.astimezone(UTC),  # SQLite keeps the wall time and drops the offset
+        closes_at=data.closes_at.astimezone(UTC),
         rules=_checked_rules(data),
         status="draft",
         created_by=by,
