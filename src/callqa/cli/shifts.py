@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from callqa.cli.context import cli_audit, console, err_console, fail, open_app
 from callqa.core.errors import CallqaError
-from callqa.shifts import reading, service
+from callqa.shifts import entry, reading, service
 from callqa.shifts.models import ShiftRoundRow
-from callqa.shifts.schemas import RoundIn
+from callqa.shifts.schemas import DemandEntryIn, RoundIn, ShiftEntryIn, SpanIn
 from callqa.users.schemas import Actor, UserRole
 
 app = typer.Typer(
@@ -111,6 +111,92 @@ def import_csv(round_id: RoundId, kind: Kind, file: Path) -> None:
     console.print(f"{report.loaded} {kind.value} loaded from {file.name}", markup=False)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _entry(round_id: int, action: str, run: Callable[[Session, ShiftRoundRow], Any]) -> Any:
+    """Load the round, enter one shift or demand, audit it with what ``run`` returns; a refusal is its
+    coded message and exit code 2 (nothing stored)."""
+    with open_app() as ctx:
+        with ctx.factory.begin() as session:
+            try:
+                done = run(session, service.get_round(session, round_id))
+            except CallqaError as exc:
+                fail(str(exc))
+        cli_audit(ctx, action, "shift_round", round_id, done)
+    return done
+
+
+@app.command("add-shift")
+def add_shift(
+    round_id: RoundId,
+    shift_id: Annotated[str, typer.Argument(help="the shift's id in the round")],
+    block: Annotated[str, typer.Option(help="one of the round's blocks")],
+    days: Annotated[list[str], typer.Option("--day", help="a day it is worked, YYYY-MM-DD; repeat")],
+    start: Annotated[str, typer.Option(help="HH:MM, the centre's local time")],
+    end: Annotated[str, typer.Option(help="HH:MM (at or before the start: the next day)")],
+    label: Annotated[str, typer.Option(help="what agents read (default: its first span)")] = "",
+    seats: Annotated[int | None, typer.Option(help="most agents it takes (default: no limit)")] = None,
+    skills: Annotated[list[str] | None, typer.Option("--skill", help="a skill it needs; repeat")] = None,
+    replace: Annotated[bool, typer.Option(help="replace the round's shift of this id")] = False,
+) -> None:
+    """Add one shift to a draft round (or replace one, --replace), checked as a CSV row is."""
+    spans = [SpanIn(date=day, start=start, end=end) for day in days]
+    data = ShiftEntryIn(
+        id=shift_id, block=block, label=label, spans=spans, seats=seats, skills=list(skills or [])
+    )
+
+    def run(session: Session, row: ShiftRoundRow) -> dict[str, Any]:
+        if replace:
+            entry.edit_shift(session, row, shift_id, data)
+        else:
+            entry.add_shift(session, row, data)
+        return data.model_dump(mode="json")
+
+    _entry(round_id, "edit_shift" if replace else "add_shift", run)
+    console.print(f"round {round_id}: shift {shift_id} {'replaced' if replace else 'added'}", markup=False)
+
+
+@app.command("remove-shift")
+def remove_shift(
+    round_id: RoundId, shift_id: Annotated[str, typer.Argument(help="the shift's id in the round")]
+) -> None:
+    """Delete one shift of a draft round."""
+
+    def run(session: Session, row: ShiftRoundRow) -> dict[str, Any]:
+        entry.delete_shift(session, row, shift_id)
+        return {"shift": shift_id}
+
+    _entry(round_id, "delete_shift", run)
+    console.print(f"round {round_id}: shift {shift_id} deleted", markup=False)
+
+
+@app.command("add-demand")
+def add_demand(
+    round_id: RoundId,
+    day: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    start: Annotated[str, typer.Option(help="HH:MM, the centre's local time")],
+    end: Annotated[str, typer.Option(help="HH:MM (at or before the start: the next day)")],
+    headcount: Annotated[int, typer.Option(help="at least this many agents working all of it")],
+    skill: Annotated[str | None, typer.Option(help="agents holding it (default: any agent)")] = None,
+) -> None:
+    """Add one headcount needed (until the round is allocated); prints its id."""
+    data = DemandEntryIn(date=day, start=start, end=end, skill=skill, headcount=headcount)
+    done = _entry(round_id, "add_demand", lambda s, r: reading.demand_json(entry.add_demand(s, r, data)))
+    console.print(f"round {round_id}: demand {done['id']} added", markup=False)
+
+
+@app.command("remove-demand")
+def remove_demand(
+    round_id: RoundId, demand_id: Annotated[int, typer.Argument(min=1, help="the demand's id")]
+) -> None:
+    """Delete one headcount needed (until the round is allocated)."""
+
+    def run(session: Session, row: ShiftRoundRow) -> dict[str, Any]:
+        entry.delete_demand(session, row, demand_id)
+        return {"demand": demand_id}
+
+    _entry(round_id, "delete_demand", run)
+    console.print(f"round {round_id}: demand {demand_id} deleted", markup=False)
 
 
 @app.command("open")
