@@ -4,13 +4,14 @@ published and shown; every step audited."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people
+from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, new_round, people
 from callqa.audit.models import AuditRow
 from callqa.cli import app
 from callqa.cli import shifts as shifts_cli
@@ -153,3 +154,22 @@ def test_shifts_and_demands_entered_one_at_a_time(cli_env: Database) -> None:
         audited = session.scalars(select(AuditRow.action).where(AuditRow.resource == "shift_round")).all()
         assert audited == ["create", "add_shift", "edit_shift", "add_demand", "delete_demand", "delete_shift"]
         assert session.scalar(select(RoundShiftRow.id)) is None
+
+
+def test_close_due_closes_the_rounds_past_their_window_once(cli_env: Database) -> None:
+    with cli_env.factory.begin() as session:
+        people(session)
+        past, running = new_round(session, "Past"), new_round(session, "Running")
+        for row in (past, running):
+            service.import_shifts(session, row, SHIFTS_CSV, "shifts.csv")
+            service.open_round(session, row)
+        past.closes_at = datetime.now(UTC) - timedelta(minutes=1)
+    assert _run("close-due").strip() == "round 1: closed (its window ended)"
+    assert _run("close-due").strip() == "no round to close"
+    with cli_env.factory() as session:
+        assert session.scalars(select(ShiftRoundRow.status).order_by(ShiftRoundRow.id)).all() == [
+            "closed",
+            "open",
+        ]
+        audited = session.execute(select(AuditRow.username, AuditRow.action, AuditRow.resource_id)).all()
+        assert [tuple(a) for a in audited] == [("system", "close", "1")]

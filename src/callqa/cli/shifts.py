@@ -199,6 +199,18 @@ def remove_demand(
     console.print(f"round {round_id}: demand {demand_id} deleted", markup=False)
 
 
+@app.command("close-due")
+def close_due() -> None:
+    """Close every open round whose bidding window has ended (any read of a round does it too; this is for
+    a scheduler such as cron). Each is audited once, as the system's action."""
+    with open_app() as ctx, ctx.factory.begin() as session:
+        closed = service.close_due_rounds(session)
+        for row in closed:
+            console.print(f"round {row.id}: closed (its window ended)", markup=False)
+    if not closed:
+        console.print("no round to close", markup=False)
+
+
 @app.command("open")
 def open_command(round_id: RoundId) -> None:
     """Open the bidding window."""

@@ -220,6 +220,8 @@ def round_json(row: ShiftRoundRow) -> dict[str, Any]:
         "closes_at": as_utc(row.closes_at).isoformat(),
         "rules": row.rules,
         "status": row.status,
+        "allocated_at": as_utc(row.allocated_at).isoformat() if row.allocated_at else None,
+        "published_at": as_utc(row.published_at).isoformat() if row.published_at else None,
         "allocation": {
             "solver_status": row.solver_status,
             "seconds": row.solver_seconds,

@@ -146,6 +146,13 @@ def close_if_due(session: Session, row: ShiftRoundRow, *, now: datetime | None =
     return True
 
 
+def close_due_rounds(session: Session, *, now: datetime | None = None) -> list[ShiftRoundRow]:
+    """Close every open round whose window has ended (what reading each would do); the rounds closed."""
+    now = now or datetime.now(UTC)
+    query = select(ShiftRoundRow).where(ShiftRoundRow.status == "open").order_by(ShiftRoundRow.id)
+    return [row for row in session.scalars(query) if close_if_due(session, row, now=now)]
+
+
 def _expect(row: ShiftRoundRow, action: str, *statuses: str) -> None:
     if row.status not in statuses:
         raise CallqaError(ErrorCode.O112, round=row.name, status=row.status, action=action)
