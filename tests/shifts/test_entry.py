@@ -108,6 +108,11 @@ def test_the_page_forms_add_edit_and_delete_shifts_and_demands(web: Web) -> None
             "shift 'X': shift X: this span overlaps another",
         ),
         (SHIFT | {"id": "x" * 65}, "shift_id &#39;xxxxxxxxxxxxxxxxxxxx…&#39; is longer than 64 characters"),
+        (
+            SHIFT | {"id": "Y", "dates": " ".join(["2027-01-04"] * 63)},
+            "shift 'Y': spans: List should have at most 62",
+        ),
+        (SHIFT | {"id": "Z", "skills": "s " * 51}, "shift 'Z': skills: List should have at most 50"),
     ]
     before = _stored(web)
     for form, cause in refusals:
@@ -162,6 +167,8 @@ def test_the_page_forms_add_edit_and_delete_shifts_and_demands(web: Web) -> None
     lead.post(
         f"/shifts/{round_id}/entry/demand", data=DEMAND | {"start": "14:00", "end": "22:00", "skill": "loans"}
     )
+    long = lead.post(f"/shifts/{round_id}/entry/demand", data=DEMAND | {"skill": "s" * 300})
+    assert "demand (new): skill: String should have at most 200 characters" in long.text  # type: ignore[attr-defined]
     bad = lead.post(f"/shifts/{round_id}/entry/demand", data=DEMAND | {"headcount": "-1"})
     assert bad.status_code == 422  # type: ignore[attr-defined]
     assert (

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -140,10 +141,13 @@ def add_shift(
     replace: Annotated[bool, typer.Option(help="replace the round's shift of this id")] = False,
 ) -> None:
     """Add one shift to a draft round (or replace one, --replace), checked as a CSV row is."""
-    spans = [SpanIn(date=day, start=start, end=end) for day in days]
-    data = ShiftEntryIn(
-        id=shift_id, block=block, label=label, spans=spans, seats=seats, skills=list(skills or [])
-    )
+    try:
+        spans = [SpanIn(date=day, start=start, end=end) for day in days]
+        data = ShiftEntryIn(
+            id=shift_id, block=block, label=label, spans=spans, seats=seats, skills=list(skills or [])
+        )
+    except ValidationError as exc:
+        fail(f"shift {shift_id[:64]}: {exc.errors()[0]['msg']}")
 
     def run(session: Session, row: ShiftRoundRow) -> dict[str, Any]:
         if replace:
@@ -180,7 +184,10 @@ def add_demand(
     skill: Annotated[str | None, typer.Option(help="agents holding it (default: any agent)")] = None,
 ) -> None:
     """Add one headcount needed (until the round is allocated); prints its id."""
-    data = DemandEntryIn(date=day, start=start, end=end, skill=skill, headcount=headcount)
+    try:
+        data = DemandEntryIn(date=day, start=start, end=end, skill=skill, headcount=headcount)
+    except ValidationError as exc:
+        fail(f"demand: {exc.errors()[0]['msg']}")
     done = _entry(round_id, "add_demand", lambda s, r: reading.demand_json(entry.add_demand(s, r, data)))
     console.print(f"round {round_id}: demand {done['id']} added", markup=False)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from callqa.core.errors import CallqaError, ErrorCode
@@ -15,7 +16,7 @@ from callqa.shifts import entry
 from callqa.shifts.models import ShiftRoundRow
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit
-from callqa.web.routes.shift_forms import ShiftForm, demand_entry_of, forms_context
+from callqa.web.routes.shift_forms import ShiftForm, demand_entry_of, forms_context, too_long
 from callqa.web.routes.shift_pages import round_view
 from callqa.web.routes.shift_rounds import managed_round
 
@@ -56,7 +57,12 @@ def save_shift(
         bad_seats = form.unreadable()
         if bad_seats:
             raise CallqaError(ErrorCode.O118, round=row.name, shift=id.strip()[:64], reason=bad_seats)
-        data = form.entry()
+        try:
+            data = form.entry()
+        except ValidationError as exc:
+            raise CallqaError(
+                ErrorCode.O118, round=row.name, shift=id.strip()[:64], reason=too_long(exc)
+            ) from None
         if original:
             entry.edit_shift(session, row, original, data)
         else:
@@ -95,7 +101,12 @@ def save_demand(
             entry.delete_demand(session, row, demand_id)
             audit(request, session, actor, "delete_demand", "shift_round", row.id, {"demand": demand_id})
             return _back(row, "demands")
-        data = demand_entry_of(values)
+        try:
+            data = demand_entry_of(values)
+        except ValidationError as exc:
+            raise CallqaError(
+                ErrorCode.O121, round=row.name, demand=original or "(new)", reason=too_long(exc)
+            ) from None
         if isinstance(data, str):
             shown = str(demand_id) if demand_id is not None else "(new)"
             raise CallqaError(ErrorCode.O121, round=row.name, demand=shown, reason=data)

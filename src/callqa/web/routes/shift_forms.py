@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from fastapi import Request
+from pydantic import ValidationError
 
 from callqa.shifts.entry import demand_entry, shift_entry
 from callqa.shifts.models import RoundDemandRow, RoundShiftRow
@@ -36,6 +37,12 @@ def clock(request: Request) -> Clock:
 
 def _words(text: str) -> list[str]:
     return [w for w in text.replace(",", " ").replace(";", " ").split() if w]
+
+
+def too_long(exc: ValidationError) -> str:
+    """A form field the entry refuses (too long, too many days), as a cause the page shows."""
+    first = exc.errors()[0]
+    return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
 
 
 def _number(text: str) -> int | None:
