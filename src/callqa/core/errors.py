@@ -274,6 +274,11 @@ class ErrorCode(Enum):
     O115 = "bid in shift round '{round}': {reason}"
     O116 = "shift round '{round}': cannot allocate: {reason}"
     O117 = "shift round '{round}': bids are taken from {opens} to {closes}; it is now {now}"
+    O118 = "shift round '{round}', shift '{shift}': {reason}; nothing is stored"
+    O119 = "shift round '{round}': shift '{shift}' exists already; edit it instead"
+    O120 = "shift round '{round}': no shift '{shift}'"
+    O121 = "shift round '{round}', demand {demand}: {reason}; nothing is stored"
+    O122 = "shift round '{round}': no demand {demand}"
     # O13x: skill profiles and routing
     O130 = "skill profiles: the period starts ({first}) after it ends ({last})"
     O131 = "skill profiles: kind '{kind}' is unknown; known: {known}"

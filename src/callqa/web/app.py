@@ -52,6 +52,8 @@ from callqa.web.routes import (
     review_pages,
     saved_searches,
     scorecards,
+    shift_entries,
+    shift_entry_pages,
     shift_pages,
     shift_rounds,
     skills,
@@ -155,6 +157,8 @@ def create_app(
     app.include_router(operations.router)
     app.include_router(shift_pages.pages)
     app.include_router(shift_rounds.api)
+    app.include_router(shift_entry_pages.pages)
+    app.include_router(shift_entries.api)
     app.include_router(skills.pages)
     app.include_router(skills.api)
     app.include_router(channels.pages)
