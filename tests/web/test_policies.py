@@ -57,6 +57,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SEARCH_SHARE: {"own", "teammate", "other"},  # a saved search goes to a team, never "none"
         Action.SHIFT_MANAGE: set(),  # analysts read rounds
         Action.SHIFT_BID: set(),
+        Action.ROUTING_IDS_MANAGE: set(),  # admins keep the routing-system ids; analysts read them
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -108,6 +109,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.CHANNELS_CUSTOMERS: set(),  # per-customer journeys: analysts and admins
         Action.STANDARDS_VIEW: {"own", "teammate", "none"},  # their teams' figures
         Action.STANDARDS_APPLY: set(),
+        Action.ROUTING_IDS_MANAGE: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -159,6 +161,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.CHANNELS_CUSTOMERS: set(),
         Action.STANDARDS_VIEW: set(),
         Action.STANDARDS_APPLY: set(),
+        Action.ROUTING_IDS_MANAGE: set(),
     },
 }
 

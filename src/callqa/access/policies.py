@@ -67,6 +67,7 @@ class Action(StrEnum):
     CHANNELS_CUSTOMERS = "channels.customers"  # the per-customer journeys (pseudonyms only)
     STANDARDS_VIEW = "standards.view"  # QA standards against what customers care about (their teams')
     STANDARDS_APPLY = "standards.apply"  # make a draft scorecard version of a suggested reweighting
+    ROUTING_IDS_MANAGE = "routing_ids.manage"  # set, delete, import routing-system ids (read: SKILL_EXPORT)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.CHANNELS_CUSTOMERS: _staff,
     Action.STANDARDS_VIEW: _schedules,
     Action.STANDARDS_APPLY: _staff,
+    Action.ROUTING_IDS_MANAGE: _admin,
 }
 
 
