@@ -21,7 +21,7 @@ from callqa.core.decoding import decode_text
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.skills.exports import FORMAT_SYSTEMS
 from callqa.skills.models import RoutingIdRow
-from callqa.skills.routing_ids import NO_IDS, RoutingId, SystemIds, check_system, checked, system_ids
+from callqa.skills.routing_ids import NO_IDS, RoutingId, SystemIds, api_id, check_system, checked, system_ids
 
 CSV_COLUMNS = ("system", "kind", "callqa_name", "external_id")
 MAX_ROWS = 100_000
@@ -69,6 +69,21 @@ def _find(session: Session, system: str, kind: str, name: str) -> RoutingIdRow |
     return session.scalar(stmt)
 
 
+def _check_user_free(session: Session, wanted: RoutingId) -> None:
+    """O138 when another agent of the system has the same user (an ARN and its UUID are one user)."""
+    mine = api_id(wanted.system, "user", wanted.external_id)
+    users = select(RoutingIdRow.callqa_name, RoutingIdRow.external_id).where(
+        RoutingIdRow.system == wanted.system,
+        RoutingIdRow.kind == "user",
+        RoutingIdRow.callqa_name != wanted.callqa_name,
+    )
+    for other, external_id in session.execute(users.order_by(RoutingIdRow.callqa_name)):
+        if api_id(wanted.system, "user", external_id) == mine:
+            raise CallqaError(
+                ErrorCode.O138, system=wanted.system, external_id=wanted.external_id, other=other
+            )
+
+
 def set_id(
     session: Session,
     system: str,
@@ -82,17 +97,7 @@ def set_id(
     already given to another agent of the system is O138."""
     wanted = checked(system, kind, callqa_name, external_id)
     if wanted.kind == "user":
-        taken = select(RoutingIdRow.callqa_name).where(
-            RoutingIdRow.system == wanted.system,
-            RoutingIdRow.kind == "user",
-            RoutingIdRow.external_id == wanted.external_id,
-            RoutingIdRow.callqa_name != wanted.callqa_name,
-        )
-        other = session.scalar(taken.limit(1))
-        if other is not None:
-            raise CallqaError(
-                ErrorCode.O138, system=wanted.system, external_id=wanted.external_id, other=other
-            )
+        _check_user_free(session, wanted)
     row = _find(session, wanted.system, wanted.kind, wanted.callqa_name)
     if row is None:
         row = RoutingIdRow(system=wanted.system, kind=wanted.kind, callqa_name=wanted.callqa_name)
@@ -123,7 +128,7 @@ def _rows(data: bytes, file: str) -> Iterator[tuple[int, dict[str, str]]]:
         text, _ = decode_text(data)
     except CallqaError as exc:
         raise CallqaError(ErrorCode.O148, file=file, reason=str(exc)) from exc
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         missing = [c for c in CSV_COLUMNS if c not in header]
