@@ -17,7 +17,7 @@ from callqa.core.errors import CallqaError
 from callqa.skills import routing_ids_service as ids_service
 from callqa.skills import service
 from callqa.skills.exports import FORMATS, export
-from callqa.skills.profiles import build_profiles
+from callqa.skills.profiles import build_profiles, explain
 from callqa.skills.routing import recommend
 from callqa.skills.simulate import simulate
 
@@ -146,7 +146,8 @@ def routing(
         )
         table = Table("rank", "agent", "team", "level", "n", "share", "why")
         for a in r.ranked[:10]:
-            table.add_row(str(a.rank), a.agent, a.team, str(a.level), str(a.n), f"{a.share:.0%}", a.sentence)
+            why = explain(a.cell, titles=titles)
+            table.add_row(str(a.rank), a.agent, a.team, str(a.level), str(a.n), f"{a.share:.0%}", why)
         console.print(table)
 
 

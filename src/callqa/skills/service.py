@@ -20,7 +20,7 @@ from callqa.insights.models import InsightFactRow
 from callqa.insights.synthetic import SOURCE
 from callqa.insights.synthetic_skills import PlantedSkill, planted_skills
 from callqa.interactions.models import InteractionRow
-from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery
+from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery, explain
 from callqa.skills.routing import ReasonRouting, Routing
 from callqa.users.schemas import Actor, UserRole
 
@@ -113,7 +113,7 @@ def cell_row(cell: SkillCell, titles: Mapping[str, str] | None = None) -> dict[s
     """A cell as a row; ``reason_title`` is the reason's title (``titles``: id → title), the id kept in
     ``reason``."""
     title = (titles or {}).get(cell.reason, cell.reason) if cell.reason is not None else None
-    named = {"kind": cell.kind, "reason_title": title}
+    named = {"kind": cell.kind, "reason_title": title, "sentence": explain(cell, titles=titles)}
     return {name: named[name] if name in named else getattr(cell, name) for name in CELL_COLUMNS}
 
 
@@ -132,7 +132,11 @@ def reason_json(routing: ReasonRouting, titles: Mapping[str, str] | None = None)
         "volume": routing.volume,
         "today": routing.today.__dict__,
         "expected": routing.expected.__dict__,
-        "agents": [{k: v for k, v in a.__dict__.items() if k != "cell"} for a in routing.ranked],
+        "agents": [
+            {k: v for k, v in a.__dict__.items() if k != "cell"}
+            | {"sentence": explain(a.cell, titles=titles)}
+            for a in routing.ranked
+        ],
     }
 
 
