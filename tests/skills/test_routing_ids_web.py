@@ -200,17 +200,21 @@ def test_supervisors_and_analysts_read_the_ids_but_do_not_change_them(
 ) -> None:
     client, db = app_db
     with db.factory.begin() as session:
-        session.add(
-            RoutingIdRow(
-                system="connect",
-                kind="user",
-                callqa_name="bob",
-                external_id=UUIDS["bob"],
-                updated_at=datetime.now(UTC),
+        now = datetime.now(UTC)
+        for kind, name, ext in (
+            ("user", "bob", UUIDS["bob"]),
+            ("user", "cy", UUIDS["cy"]),
+            ("queue", "cards", CARDS),
+        ):
+            session.add(
+                RoutingIdRow(system="connect", kind=kind, callqa_name=name, external_id=ext, updated_at=now)
             )
-        )
     csrf = _signed_in(client, username)
-    assert [i["callqa_name"] for i in client.get("/api/routing/ids").json()["ids"]] == ["bob"]
+    readable = [
+        "cards",
+        "bob",
+    ]  # bob is in Team North (sam.lead's), cy in Team South if username == "sam.lead" else ["cards", "bob", "cy"]
+    assert [i["callqa_name"] for i in client.get("/api/routing/ids").json()["ids"]] == readable
     body = {"system": "connect", "kind": "user", "callqa_name": "ann", "external_id": UUIDS["ann"]}
     assert client.put("/api/routing/ids", json=body, headers=csrf).status_code == 403
     params = {"system": "connect", "kind": "user", "callqa_name": "bob"}
@@ -218,13 +222,14 @@ def test_supervisors_and_analysts_read_the_ids_but_do_not_change_them(
     files = {"file": ("ids.csv", b"system,kind,callqa_name,external_id\n", "text/csv")}
     assert client.post("/api/routing/ids/import", files=files, headers=csrf).status_code == 403
     page = client.get("/operations/routing").text
-    assert f"<code>{UUIDS['bob']}</code>" in page
+    assert f"<code>{UUIDS['bob']}</code>" in page and f"<code>{CARDS}</code>" in page
+    assert (f"<code>{UUIDS['cy']}</code>" in page) is (username == "analyst")
     assert 'data-test="set-id-form"' not in page and 'data-test="delete-id"' not in page
     form = {"csrf_token": csrf_of(page), "system": "connect", "kind": "user", "callqa_name": "ann"}
     assert (
         client.post("/operations/routing/ids", data=form | {"external_id": UUIDS["ann"]}).status_code == 403
     )
-    assert _stored(db) == {("connect", "user", "bob", UUIDS["bob"])} and _audited(db) == []
+    assert len(_stored(db)) == 3 and _audited(db) == []
 
 
 def test_agents_get_403_everywhere(app_db: tuple[TestClient, Database]) -> None:

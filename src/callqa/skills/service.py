@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from callqa.access.policies import Owner
+from callqa.access.policies import Action, Owner, allowed
 from callqa.core.csvfile import write_rows
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.insights.contact_reasons import reason_titles
@@ -22,6 +22,7 @@ from callqa.insights.synthetic_skills import PlantedSkill, planted_skills
 from callqa.interactions.models import InteractionRow
 from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery, explain
 from callqa.skills.routing import ReasonRouting, Routing
+from callqa.skills.routing_ids import RoutingId
 from callqa.users.schemas import Actor, UserRole
 
 DEFAULT_DAYS = 90  # the period measured when none is given
@@ -71,6 +72,20 @@ def owner_of(session: Session, agent: str | None, team: str | None) -> Owner:
         latest = select(InsightFactRow.team).where(InsightFactRow.agent == agent)
         team = session.scalar(latest.order_by(InsightFactRow.day.desc()).limit(1))
     return Owner(agent=agent, team=team)
+
+
+def visible_ids(session: Session, actor: Actor, found: Iterable[RoutingId]) -> list[RoutingId]:
+    """The routing-system ids ``actor`` may read: every queue's and reason's, and the user ids of the agents
+    whose routing skills they may export (a supervisor: their teams' agents, by each one's latest team)."""
+    kept, owners = [], {}
+    for ident in found:
+        if ident.kind == "user":
+            if ident.callqa_name not in owners:
+                owners[ident.callqa_name] = owner_of(session, ident.callqa_name, None)
+            if not allowed(actor, Action.SKILL_EXPORT, owners[ident.callqa_name]):
+                continue
+        kept.append(ident)
+    return kept
 
 
 def check_agent(session: Session, query: SkillQuery) -> None:

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from callqa.access.policies import Action
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.skills import routing_ids_service as ids_service
+from callqa.skills import service
 from callqa.skills.routing_ids import SYSTEMS, RoutingId
 from callqa.skills.schemas import RoutingIdIn, RoutingIdOut
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
@@ -32,10 +33,11 @@ def _detail(ident: RoutingId) -> dict[str, Any]:
 
 @api.get("")
 def list_ids(session: DbSession, actor: CurrentActor, system: System = None) -> dict[str, Any]:
-    """The stored ids (one system's, or all) and, per routing system, the kinds of name it keeps ids for."""
+    """The stored ids (one system's, or all) and, per routing system, the kinds of name it keeps ids for.
+    A supervisor gets the user ids of their teams' agents only."""
     require(actor, Action.SKILL_EXPORT)
     with refusals():
-        found = ids_service.list_ids(session, system=system)
+        found = service.visible_ids(session, actor, ids_service.list_ids(session, system=system))
     return {
         "systems": {name: sorted(shapes) for name, shapes in SYSTEMS.items()},
         "ids": [asdict(i) for i in found],

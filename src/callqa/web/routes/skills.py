@@ -240,7 +240,9 @@ def routing_page_for(
         "may_export": may_export,
         "titles": titles,
         "say": _say(request, titles),
-        "routing_ids": ids_service.list_ids(session) if may_export else [],
+        "routing_ids": service.visible_ids(session, actor, ids_service.list_ids(session))
+        if may_export
+        else [],
         "id_systems": {name: sorted(shapes) for name, shapes in SYSTEMS.items()},
         "may_manage_ids": allowed(actor, Action.ROUTING_IDS_MANAGE),
         "ids_error": ids_error,
