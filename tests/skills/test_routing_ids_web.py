@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 from pydantic import SecretStr
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from callqa.audit.models import AuditRow
 from callqa.core.settings import Settings
@@ -23,6 +23,7 @@ from callqa.insights.models import InsightFactRow
 from callqa.scoring.models import AnalysisRow
 from callqa.skills.export_schemas import schema
 from callqa.skills.models import RoutingIdRow
+from callqa.users.models import UserRow
 from callqa.web.app import create_app
 from skills_support import NORTH, SOUTH, add_calls, two_teams
 from support import Database
@@ -260,3 +261,13 @@ def test_reasons_are_shown_by_title_and_keep_their_id(app_db: tuple[TestClient, 
     assert "(Lost or stolen card)" in page  # the sentences name the reason by its title too
     skills = client.get("/operations/skills").text
     assert 'title="card_lost">Lost or stolen card</td>' in skills
+
+
+def test_the_section_speaks_the_readers_language(app_db: tuple[TestClient, Database]) -> None:
+    client, db = app_db
+    with db.factory.begin() as session:
+        session.execute(update(UserRow).where(UserRow.username == "admin").values(locale="fa"))
+    login(client, "admin")
+    page = client.get("/operations/routing").text
+    assert "شناسه‌های سامانه مسیریابی" in page and "هنوز شناسه‌ای از سامانه مسیریابی ثبت نشده است." in page
+    assert "Routing-system ids" not in page
