@@ -68,6 +68,10 @@ def test_ids_round_trip_and_the_export_uses_them(
     assert genesys.exit_code == 0
     assert json.loads(genesys.stdout)["skills"] == [{"name": "Lost cards"}]
 
+    table = runner.invoke(app, ["routing", "--format", "csv", "--system", "connect"])
+    assert table.exit_code == 0 and f"steady,{STEADY},reason:card_lost" in table.stdout
+    mismatch = runner.invoke(app, ["routing", "--format", "genesys", "--system", "connect"])
+    assert mismatch.exit_code == 2 and "[O139]" in mismatch.output
     gone = runner.invoke(app, ["routing", "ids", "delete", "connect", "user", "steady"])
     assert gone.exit_code == 0, gone.output
     missing = runner.invoke(app, ["routing", "ids", "delete", "connect", "user", "steady"])

@@ -4,6 +4,8 @@ exports filled from them still valid against the shipped schemas."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 
@@ -186,4 +188,12 @@ def test_exports_carry_the_stored_ids_and_list_the_unmapped(db: Database) -> Non
         "routingSkills": [{"name": "Lost cards", "proficiency": 5.0}],  # the higher of 5 and 4
         "routingLanguages": [{"name": "zh", "proficiency": 5}],
     }
-    assert not csv_ids.users and not csv_ids.queues  # the generic CSV is for no one system
+    assert not csv_ids.users and not csv_ids.queues  # the generic CSV is for no one system, unless named
+    with db.factory() as session:
+        named = ids.ids_for_format(session, "csv", "genesys")
+        table = export("csv", CENTRE, ids=named).body
+        message = refused(ErrorCode.O139, ids.ids_for_format, session, "amazon-connect", "genesys")
+        assert "connect" in message and "'genesys'" in message
+        refused(ErrorCode.O134, ids.ids_for_format, session, "csv", "avaya")
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert {(r["agent"], r["external_id"]) for r in rows} == {("ana", ANA), ("رضا", ""), ("bob", "")}

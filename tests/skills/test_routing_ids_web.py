@@ -105,6 +105,11 @@ def test_an_admin_keeps_the_ids_and_the_exports_use_them(app_db: tuple[TestClien
     assert genesys["skills"] == [{"name": "Lost cards"}, {"name": "reason:refund"}]
     assert genesys["users"] == [] and len(genesys["unmappedAgents"]) == 5  # no Genesys user ids yet
 
+    table = client.get("/api/routing/export", params={"format": "csv", "system": "connect"}).text
+    filled = {(r["agent"], r["external_id"]) for r in csv.DictReader(io.StringIO(table))}
+    assert filled == {(a, UUIDS[a]) for a in ("j.smith", "bob", "cy")} | {("ann", ""), ("dee", "")}
+    other = client.get("/api/routing/export", params={"format": "genesys", "system": "connect"})
+    assert other.status_code == 422 and "[O139]" in other.json()["detail"]
     gone = client.delete(
         "/api/routing/ids", params={"system": "connect", "kind": "user", "callqa_name": "cy"}, headers=csrf
     )

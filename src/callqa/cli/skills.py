@@ -103,6 +103,10 @@ def routing(
         typer.Option("--format", help=f"Export the skill levels to set: {', '.join(sorted(FORMATS))}."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="File for --format (default: stdout).")] = None,
+    system: Annotated[
+        str | None,
+        typer.Option(help="With --format csv: the routing system whose stored user ids fill external_id."),
+    ] = None,
     since: Since = None,
     until: Until = None,
 ) -> None:
@@ -118,7 +122,8 @@ def routing(
             found = recommend(session, query, queue=queue)
             made = None
             if fmt is not None:
-                made = export(fmt, found.assignments(), ids=ids_service.ids_for_format(session, fmt))
+                ids = ids_service.ids_for_format(session, fmt, system)
+                made = export(fmt, found.assignments(), ids=ids)
         except CallqaError as exc:
             fail(str(exc))
         if made is not None:

@@ -290,6 +290,7 @@ class ErrorCode(Enum):
         "routing ids ({system}): user id '{external_id}' is already '{other}'s; "
         "delete that mapping first (two agents cannot share one user)"
     )
+    O139 = "routing export ({fmt}) is filled from {expected}'s ids; system '{system}' does not apply"
     # O15x: channel preferences
     O150 = "channel preferences: {field} '{value}' is not a day (YYYY-MM-DD)"
     O151 = "channel preferences: the period from {since} to {until} {reason}"

@@ -56,10 +56,16 @@ def ids_for(session: Session, system: str) -> SystemIds:
     return system_ids(system, list_ids(session, system=system))
 
 
-def ids_for_format(session: Session, fmt: str) -> SystemIds:
-    """The stored ids of the routing system an export format is for (none for the generic CSV)."""
-    system = FORMAT_SYSTEMS.get(fmt)
-    return ids_for(session, system) if system is not None else NO_IDS
+def ids_for_format(session: Session, fmt: str, system: str | None = None) -> SystemIds:
+    """The stored ids of the routing system an export format is for: a JSON format's own (another
+    ``system`` is O139), the generic CSV's the ``system`` named (none: no ids)."""
+    expected = FORMAT_SYSTEMS.get(fmt)
+    if system is not None:
+        check_system(system)
+        if expected is not None and system != expected:
+            raise CallqaError(ErrorCode.O139, fmt=fmt, expected=expected, system=system)
+    chosen = system or expected
+    return ids_for(session, chosen) if chosen is not None else NO_IDS
 
 
 def _find(session: Session, system: str, kind: str, name: str) -> RoutingIdRow | None:

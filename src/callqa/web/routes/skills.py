@@ -134,6 +134,9 @@ def api_routing_export(
     session: DbSession,
     actor: CurrentActor,
     format: Annotated[str, Query(max_length=32, description="a routing-system format")] = "csv",
+    system: Annotated[
+        str | None, Query(max_length=32, description="whose stored user ids fill the CSV's external_id")
+    ] = None,
     queue: Queue = None,
     since: Since = None,
     until: Until = None,
@@ -145,7 +148,7 @@ def api_routing_export(
     routing = _routing(session, actor, since, until, queue)
     assignments = routing.assignments()
     with refusals():
-        made = export(format, assignments, ids=ids_service.ids_for_format(session, format))
+        made = export(format, assignments, ids=ids_service.ids_for_format(session, format, system or None))
     audit(
         request,
         session,
