@@ -256,6 +256,9 @@ class ErrorCode(Enum):
     O144 = "routing export: agent '{agent}' has two external ids, '{first}' and '{second}'; keep one"
     O145 = "routing export ({fmt}): {what} is {count}, more than the {limit} {system} accepts"
     O146 = "routing export: agents '{first}' and '{second}' have the same external id '{external_id}'"
+    O147 = "{file}, row {row}: {reason}; the row is skipped and the others are loaded"
+    O148 = "{file}: {reason}"
+    O149 = "routing ids ({system}): {kind} '{name}' has no id stored; nothing to delete"
     # O10x: shift allocation
     O100 = "shift '{shift}': {reason}"
     O101 = "demand {demand}: {reason}"
@@ -284,6 +287,15 @@ class ErrorCode(Enum):
     O131 = "skill profiles: kind '{kind}' is unknown; known: {known}"
     O132 = "routing simulation: {reason}"
     O133 = "skill profiles: no interactions of agent '{agent}' in the period ({period}); check the name"
+    O134 = "routing ids: system '{system}' is unknown; known: {known}"
+    O135 = "routing ids ({system}): kind '{kind}' is not kept for this system; known: {known}"
+    O136 = "routing ids ({system}, {kind} '{name}'): '{external_id}' is not {shape}"
+    O137 = "routing ids ({system}, {kind}): the callqa name {reason}"
+    O138 = (
+        "routing ids ({system}): user id '{external_id}' is already '{other}'s; "
+        "delete that mapping first (two agents cannot share one user)"
+    )
+    O139 = "routing export ({fmt}) is filled from {expected}'s ids; system '{system}' does not apply"
     # O15x: channel preferences
     O150 = "channel preferences: {field} '{value}' is not a day (YYYY-MM-DD)"
     O151 = "channel preferences: the period from {since} to {until} {reason}"

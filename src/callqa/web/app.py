@@ -50,6 +50,7 @@ from callqa.web.routes import (
     queues,
     reports,
     review_pages,
+    routing_ids,
     saved_searches,
     scorecards,
     shift_entries,
@@ -160,6 +161,8 @@ def create_app(
     app.include_router(shift_entry_pages.pages)
     app.include_router(shift_entries.api)
     app.include_router(skills.pages)
+    app.include_router(routing_ids.api)  # before skills.api: /api/routing/ids is not a format
+    app.include_router(routing_ids.pages)
     app.include_router(skills.api)
     app.include_router(channels.pages)
     app.include_router(channels.api)
