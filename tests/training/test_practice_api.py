@@ -190,6 +190,12 @@ def test_practice_never_changes_real_quality_figures(web: Web) -> None:
         )
         assert session.scalar(select(func.count()).select_from(EvaluationRow)) == evaluations
     assert figures() == before
+    shown = lead.client.get("/api/agents/j.smith/quality-file").json()["practice"]
+    assert [e["kind"] for e in shown["entries"]] == ["practice", "practice"]
+    assert shown["criteria"]["empathy"] == {"passed": 2, "applicable": 2}
+    assert shown["abilities"]["empathy"] is not None
+    page = lead.client.get("/agents/j.smith").text
+    assert 'data-test="practice-file"' in page and page.count('data-kind="practice"') == 2
 
 
 def _real(data: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqa.coaching.abilities import ABILITIES
 from callqa.training.library import content_of
 from callqa.training.models import AssignmentRow, PracticeRow, ScenarioRow
 from callqa.training.practice import turns_of
@@ -180,3 +181,44 @@ def practice_rates(session: Session, agent_name: str) -> dict[str, tuple[int, in
                 counts[str(r["id"])][1] += 1
                 counts[str(r["id"])][0] += r["outcome"] == "pass"
     return {c: (n[0], n[1]) for c, n in counts.items()}
+
+
+def practice_abilities(rates: dict[str, tuple[int, int]]) -> dict[str, float | None]:
+    """The practice series of the ability profile: each ability's pass rate over the criteria mapped to it,
+    counted over practices only."""
+    found: dict[str, float | None] = {}
+    for ability, criteria in ABILITIES.items():
+        passed = sum(rates[c][0] for c in criteria if c in rates)
+        applicable = sum(rates[c][1] for c in criteria if c in rates)
+        found[ability] = passed / applicable if applicable else None
+    return found
+
+
+def practice_file(session: Session, agent_name: str) -> dict[str, Any]:
+    """The practice part of an agent's quality file: finished practices, and pass rates per criterion and
+    per ability over them — shown beside real quality, never mixed into it."""
+    rates = practice_rates(session, agent_name)
+    return {
+        "entries": finished_entries(session, agent_name),
+        "criteria": {c: {"passed": p, "applicable": n} for c, (p, n) in sorted(rates.items())},
+        "abilities": practice_abilities(rates),
+    }
+
+
+def practice_file_json(found: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "entries": [
+            {
+                "kind": "practice",
+                "practice_id": e.practice_id,
+                "at": e.at.isoformat(),
+                "scenario": e.scenario,
+                "level": e.level,
+                "score": e.score,
+                "passed": e.passed,
+            }
+            for e in found["entries"]
+        ],
+        "criteria": found["criteria"],
+        "abilities": found["abilities"],
+    }
