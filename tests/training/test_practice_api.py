@@ -79,6 +79,10 @@ def test_who_may_start_answer_and_see_a_practice(web: Web) -> None:
     assert [p["id"] for p in listed] == [pid]
     assert other_agent.client.get("/api/practices", params={"agent": "j.smith"}).json()["practices"] == []
     assert agent.client.get("/api/practices").json()["practices"][0]["id"] == pid
+    assert f'data-practice="{pid}"' in lead.client.get("/training/practice").text  # their team's
+    assert f'data-practice="{pid}"' not in other_lead.client.get("/training/practice").text
+    assert other_agent.client.get(f"/training/practice/{pid}").status_code == 404
+    assert 'data-test="answer-form"' not in lead.client.get(f"/training/practice/{pid}").text
 
     assert agent.post(f"/api/practices/{pid}/abandon").status_code == 200
     refused = agent.post(f"/api/practices/{pid}/answer", json={"text": EMPATHETIC})

@@ -52,8 +52,10 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def get_practice(session: Session, practice_id: int) -> PracticeRow:
-    row = session.get(PracticeRow, practice_id)
+def get_practice(session: Session, practice_id: int, *, lock: bool = False) -> PracticeRow:
+    """The practice (T120 when there is none); ``lock``: hold its row until the transaction ends, so two
+    answers sent at once are taken one after the other."""
+    row = session.get(PracticeRow, practice_id, with_for_update=lock)
     if row is None:
         raise CallqaError(ErrorCode.T120, practice=practice_id)
     return row

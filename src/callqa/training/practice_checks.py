@@ -91,11 +91,15 @@ def score(doc: Interaction, scorecard: Scorecard, judging: Judging) -> Evaluatio
     return evaluate(judging.pipeline.run(doc), scorecard, judging.services)
 
 
-def _said(doc: Interaction, evidence: Evidence) -> str:
-    text = evidence.text
-    if not text and 0 <= evidence.turn < len(doc.turns):
-        text = doc.turns[evidence.turn].text
-    return text[:SNIPPET]
+def _said(doc: Interaction, evidence: Sequence[Evidence]) -> list[str]:
+    """The agent's own words among the evidence (a detector may also quote the customer's problem)."""
+    found = []
+    for e in evidence:
+        if 0 <= e.turn < len(doc.turns) and doc.turns[e.turn].role is not Role.AGENT:
+            continue
+        text = e.text or (doc.turns[e.turn].text if 0 <= e.turn < len(doc.turns) else "")
+        found.append(text[:SNIPPET])
+    return found
 
 
 def check_json(doc: Interaction, result: CriterionResult) -> dict[str, Any]:
@@ -104,7 +108,7 @@ def check_json(doc: Interaction, result: CriterionResult) -> dict[str, Any]:
         "criterion": result.criterion,
         "title": result.title,
         "outcome": result.outcome,
-        "evidence": [_said(doc, e) for e in result.evidence],
+        "evidence": _said(doc, result.evidence),
     }
 
 
@@ -114,5 +118,5 @@ def result_json(doc: Interaction, result: CriterionResult) -> dict[str, Any]:
     return {
         **result.as_json(),
         "title": result.title,
-        "said": [_said(doc, e) for e in result.evidence],
+        "said": _said(doc, result.evidence),
     }

@@ -105,17 +105,17 @@ def own_owner(actor: Actor) -> Owner | None:
     return None
 
 
-def seen_practice(session: Session, actor: Actor, practice_id: int) -> PracticeRow:
+def seen_practice(session: Session, actor: Actor, practice_id: int, *, lock: bool = False) -> PracticeRow:
     """The practice, or 404 (also when the actor may not see it)."""
     with refusals(missing=_MISSING):
-        row = engine.get_practice(session, practice_id)
+        row = engine.get_practice(session, practice_id, lock=lock)
     require(actor, Action.PRACTICE_VIEW, engine.owner_of(session, row), hide=True)
     return row
 
 
 def own_practice(session: Session, actor: Actor, practice_id: int) -> PracticeRow:
     """The actor's own practice (only who started a practice answers it or abandons it)."""
-    row = seen_practice(session, actor, practice_id)
+    row = seen_practice(session, actor, practice_id, lock=True)
     if row.agent_id != actor.user_id:
         raise HTTPException(403, "only who started a practice answers it")
     require(actor, Action.PRACTICE_RUN, engine.owner_of(session, row))
