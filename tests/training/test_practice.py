@@ -15,6 +15,8 @@ from callqa.training.practice import abandon, answer, get_practice, start_practi
 from practice_support import CARD, CURT, EMPATHETIC, LINES, agent_user, judging, stored_scenario
 from support import Database
 
+pytestmark = pytest.mark.issue(22)
+
 
 def _count(db: Database, table: type) -> int:
     with db.factory() as session:

@@ -22,6 +22,8 @@ from practice_support import CURT, EMPATHETIC, LINES, stored_scenario
 from support import Database
 from web_support import SignedIn, Web, seed
 
+pytestmark = pytest.mark.issue(22)
+
 AGENT_WAV = Path(__file__).resolve().parents[3] / "shared/data/audio/Auto_Repairs_40_UTC_agent.wav"
 
 
@@ -129,6 +131,7 @@ def test_the_plain_forms_work_without_the_script(web: Web) -> None:
     assert "Harder branches taken: 1" in result
 
 
+@pytest.mark.slow  # Whisper
 def test_a_spoken_wav_answer_goes_through_the_same_path(web: Web, tmp_path: Path) -> None:
     if not AGENT_WAV.is_file():
         pytest.skip(f"test audio not found: {AGENT_WAV}")

@@ -17,6 +17,8 @@ from callqa.training.practice import answer, start_practice, turns_of
 from practice_support import CARD, CURT, agent_user, judging, stored_scenario
 from support import Database
 
+pytestmark = pytest.mark.issue(22)
+
 
 class _Completions(BaseHTTPRequestHandler):
     """A minimal /v1/chat/completions endpoint: the customer's line rephrased (with a card number in it,

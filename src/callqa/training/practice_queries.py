@@ -15,6 +15,8 @@ from callqa.coaching.abilities import ABILITIES
 from callqa.training.library import content_of
 from callqa.training.models import AssignmentRow, PracticeRow, ScenarioRow
 from callqa.training.practice import turns_of
+from callqa.users.models import UserRow
+from callqa.users.schemas import UserRole
 
 LIST_LIMIT = 200
 
@@ -155,12 +157,25 @@ class PracticeEntry:
     passed: bool | None
 
 
+def _finished(session: Session, agent_name: str) -> list[PracticeRow]:
+    """The agent's finished practices (a staff member's trials are nobody's quality file)."""
+    return list(
+        session.scalars(
+            select(PracticeRow)
+            .join(UserRow, UserRow.id == PracticeRow.agent_id)
+            .where(
+                PracticeRow.agent_name == agent_name,
+                PracticeRow.state == "finished",
+                UserRow.role == UserRole.AGENT.value,
+            )
+            .order_by(PracticeRow.finished_at.desc(), PracticeRow.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
 def finished_entries(session: Session, agent_name: str) -> list[PracticeEntry]:
-    rows = [
-        p
-        for p in practices(session, agent_name=agent_name)
-        if p.state == "finished" and p.finished_at is not None
-    ]
+    rows = _finished(session, agent_name)
     titles = scenario_titles(session, {p.scenario_id for p in rows})
     return [
         PracticeEntry(p.id, p.finished_at, titles.get(p.scenario_id, ""), p.level, p.score, p.passed)
@@ -173,9 +188,7 @@ def practice_rates(session: Session, agent_name: str) -> dict[str, tuple[int, in
     """Per criterion, (passed, applicable) over the agent's finished practices: the practice series of the
     ability profile, kept apart from the rates of real work."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for p in practices(session, agent_name=agent_name):
-        if p.state != "finished":
-            continue
+    for p in _finished(session, agent_name):
         for r in p.results or []:
             if r.get("outcome") in ("pass", "fail"):
                 counts[str(r["id"])][1] += 1
