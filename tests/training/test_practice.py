@@ -12,8 +12,10 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.scoring.models import EvaluationRow
 from callqa.training.models import AssignmentRow, PracticeRow
 from callqa.training.practice import abandon, answer, get_practice, start_practice, turns_of
+from callqa.training.practice_queries import practice_file
 from practice_support import CARD, CURT, EMPATHETIC, LINES, agent_user, judging, stored_scenario
 from support import Database
+from training_support import analyst_user
 
 pytestmark = pytest.mark.issue(22)
 
@@ -137,3 +139,20 @@ def test_a_persian_or_chinese_practice_branches_on_the_same_detectors(db: Databa
         assert answer(session, good, said["empathetic"], judging=judging(db)).branch == "pass"
         assert turns_of(session, good.id)[-1].text == said["calm"]
     assert _count(db, PracticeRow) == 2
+
+
+def test_the_quality_file_part_counts_an_agents_finished_practices_only(db: Database) -> None:
+    with db.factory.begin() as session:
+        agent, analyst = agent_user(session), analyst_user(session)
+        scenario_id = stored_scenario(session, actor=analyst)
+        for who in (agent, analyst):
+            practice = start_practice(session, who, scenario_id)
+            answer(session, practice, EMPATHETIC, judging=judging(db))
+            answer(session, practice, "Within five days.", judging=judging(db))
+        start_practice(session, agent, scenario_id)  # running: not in the file
+        found = practice_file(session, "j.smith")
+        assert [e.scenario for e in found["entries"]] == ["Double charge (en)"]
+        assert found["criteria"]["empathy"] == {"passed": 1, "applicable": 1}
+        assert found["criteria"]["thanks"] == {"passed": 0, "applicable": 1}
+        assert found["abilities"]["empathy"] == 0.5  # the ability is empathy and thanks (coaching.abilities)
+        assert practice_file(session, "quinn")["entries"] == []  # a staff trial is nobody's quality file
