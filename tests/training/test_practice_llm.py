@@ -7,15 +7,25 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import select
 
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.settings import Settings
+from callqa.demo.users import ensure_demo_users
 from callqa.training.llm_customer import LlmCustomer
 from callqa.training.practice import answer, start_practice, turns_of
+from callqa.users.models import UserRow
+from callqa.users.schemas import Actor, UserRole
+from callqa.web.app import create_app
 from practice_support import CARD, CURT, agent_user, judging, stored_scenario
 from support import Database
+from web_support import SignedIn, login
 
 pytestmark = pytest.mark.issue(22)
 
@@ -97,3 +107,35 @@ def test_the_llm_customer_needs_its_endpoint(db: Database) -> None:
         with pytest.raises(CallqaError) as failed:
             start_practice(session, agent, scenario_id, customer="llm", customer_lines=down)
         assert failed.value.code is ErrorCode.T128 and "127.0.0.1:9" in str(failed.value)
+
+
+def test_the_api_asks_the_configured_endpoint_for_an_llm_customer(
+    db: Database, endpoint: str, tmp_path: Path
+) -> None:
+    with db.factory.begin() as session:
+        ensure_demo_users(session)
+        analyst = session.scalar(select(UserRow).where(UserRow.username == "analyst"))
+        assert analyst is not None
+        actor = Actor(analyst.id, analyst.username, analyst.display_name, UserRole.QA_ANALYST)
+        scenario_id = stored_scenario(session, "en", actor)
+    config = tmp_path / "callqa.yaml"
+    config.write_text(f"llm:\n  enabled: true\n  base_url: {endpoint}\n  model: local-model\n")
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=db.url, secret_key=SecretStr("t" * 40), config_file=config
+    )
+    offline = Settings(data_dir=tmp_path / "data", database_url=db.url, secret_key=SecretStr("t" * 40))
+    with TestClient(create_app(offline, engine=db.engine)) as client:
+        agent = SignedIn(client, login(client, "j.smith"))
+        refused = agent.post("/api/practices", json={"scenario_id": scenario_id, "customer": "llm"})
+        assert refused.status_code == 422 and "T127" in refused.json()["detail"]
+    with TestClient(create_app(settings, engine=db.engine)) as client:
+        agent = SignedIn(client, login(client, "j.smith"))
+        started = agent.post("/api/practices", json={"scenario_id": scenario_id, "customer": "llm"})
+        assert started.status_code == 201, started.text
+        practice = started.json()
+        assert practice["customer"] == "llm" and practice["turns"][0]["text"].startswith("Listen. I was")
+        answered = agent.post(f"/api/practices/{practice['id']}/answer", json={"text": CURT}).json()
+        assert answered["current_step"] == "angry" and answered["turns"][-1]["text"].startswith("Listen.")
+        plain = agent.post("/api/practices", json={"scenario_id": scenario_id}).json()
+        assert plain["customer"] == "offline" and not plain["turns"][0]["text"].startswith("Listen.")
+    assert len(_Completions.requests) == 2  # the offline practice asked nobody
