@@ -152,6 +152,15 @@ def test_a_spoken_wav_answer_goes_through_the_same_path(web: Web, tmp_path: Path
     assert mine["checks"][0]["criterion"] == "empathy"
     following = {"pass": "calm", "miss": "angry"}[mine["branch"]]
     assert sent.json()["current_step"] == following
+    ogg = tmp_path / "answer.ogg"  # what Firefox's MediaRecorder uploads
+    write_audio(ogg, load_audio(clip))
+    with ogg.open("rb") as handle:
+        again = agent.post(
+            f"/api/practices/{pid}/answer-audio", files={"audio": ("answer.ogg", handle, "audio/ogg")}
+        )
+    assert again.status_code == 200, again.text
+    spoken = [t for t in again.json()["turns"] if t["role"] == "agent"]
+    assert [t["input"] for t in spoken] == ["voice", "voice"] and "calling" in spoken[1]["text"].lower()
     bad = agent.post(
         f"/api/practices/{pid}/answer-audio", files={"audio": ("notes.txt", b"hello", "text/plain")}
     )
