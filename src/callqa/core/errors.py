@@ -311,6 +311,17 @@ class ErrorCode(Enum):
     T100 = "scenario '{scenario}': {reason}"
     T101 = "scenario {scenario} not found"
     T102 = "scenario {scenario} has no version {version}"
+    # T12x–T13x: practice sessions
+    T120 = "practice {practice} not found"
+    T121 = "practice {practice} is {state}; only a running practice takes an answer or is abandoned"
+    T122 = "practice {practice}: the answer is {problem}"
+    T123 = "scenario {scenario} has no level {level}; its levels: {levels}"
+    T124 = "scenario {scenario} is {state}; only an active scenario is practised"
+    T125 = "assignment {assignment} is not {who}'s open assignment of scenario {scenario}"
+    T126 = "practice {practice}: the recording '{name}' cannot be used: {reason}"
+    T127 = "practice {practice}: the LLM customer needs the LLM endpoint (llm.enabled in the configuration)"
+    T128 = "practice {practice}: the LLM customer at {url} gave no line: {reason}"
+    T129 = "practice {practice}: step '{step}' is not in level {level} of scenario {scenario} v{version}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -59,6 +59,8 @@ from callqa.web.routes import (
     shift_rounds,
     skills,
     standards,
+    training_practice,
+    training_practice_pages,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -176,6 +178,8 @@ def create_app(
     app.include_router(api_external_ids.router)
     app.include_router(saved_searches.api)
     app.include_router(saved_searches.pages)
+    app.include_router(training_practice.api)
+    app.include_router(training_practice_pages.pages)
     app.include_router(health.router)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
