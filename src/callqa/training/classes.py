@@ -7,6 +7,7 @@ through the redaction before they are stored, like every text in training (docs/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,9 @@ from callqa.users.schemas import Actor, UserRole
 STATES = ("draft", "running", "held")
 MAX_NOTES = 4000
 MAX_LABEL = 200
+_MOMENT = re.compile(
+    r"^\s*(?:#(\d+)\s*)?(?:(?:(\d+):)?(\d{1,2}):(\d{2})\s+)?(.*)$"
+)  # [#turn] [[h:]m:ss] label
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,30 @@ class Moment:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Moment:
         return cls(label=str(data.get("label", "")), turn=data.get("turn"), ms=data.get("ms"))
+
+
+def parse_moment(cls_id: int, item: int, number: int, line: str) -> Moment:
+    """A moment as typed: ``#3 the greeting``, ``1:05 the hold``, ``#3 1:05 both`` (turn, time, label)."""
+    match = _MOMENT.match(line)
+    turn, hours, minutes, seconds, label = match.groups() if match else (None, None, None, None, "")
+    if seconds is not None and int(seconds) >= 60:
+        raise CallqaError(
+            ErrorCode.T165,
+            cls=cls_id,
+            item=item,
+            moment=number,
+            reason=f"'{line.strip()}': seconds run to 59",
+        )
+    ms = None
+    if seconds is not None:
+        ms = ((int(hours or 0) * 60 + int(minutes or 0)) * 60 + int(seconds)) * 1000
+    return Moment(label=label.strip(), turn=int(turn) if turn is not None else None, ms=ms)
+
+
+def parse_moments(cls_id: int, item: int, text: str) -> list[Moment]:
+    """One moment a line (blank lines skipped); see :func:`parse_moment`."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return [parse_moment(cls_id, item, n, line) for n, line in enumerate(lines, start=1)]
 
 
 def _user(actor: Actor) -> int | None:

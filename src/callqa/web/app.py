@@ -24,6 +24,7 @@ from callqa.web.routes import (
     admin_audit,
     admin_settings,
     agreement,
+    api_classes,
     api_docs,
     api_export,
     api_external_ids,
@@ -56,6 +57,7 @@ from callqa.web.routes import (
     shift_rounds,
     skills,
     standards,
+    training_classes,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -169,6 +171,8 @@ def create_app(
     app.include_router(api_external_ids.router)
     app.include_router(saved_searches.api)
     app.include_router(saved_searches.pages)
+    app.include_router(training_classes.pages)
+    app.include_router(api_classes.api)
     app.include_router(health.router)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
