@@ -24,6 +24,7 @@ class MomentView:
     turn: int | None
     ms: int | None
     seek_ms: int | None  # where the player goes: the moment's time, else its turn's start
+    flag_turn: int | None  # the turn flagged in the transcript: the moment's, else the one heard at its time
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class ClassItemView:
     @property
     def next(self) -> int | None:
         return self.position + 1 if self.position < self.count else None
+
+
+def _heard_at(view: InteractionView, ms: int | None) -> int | None:
+    """The turn being spoken at ``ms`` (the last one started by then), if the turns have times."""
+    started = [t.index for t in view.turns if ms is not None and t.start_ms is not None and t.start_ms <= ms]
+    return started[-1] if started else None
 
 
 def class_item_view(
