@@ -69,14 +69,11 @@ def class_item_view(
     moments = []
     for stored in item.moments:
         moment = Moment.from_json(stored)
-        seek = (
-            moment.ms
-            if moment.ms is not None
-            else starts.get(moment.turn)
-            if moment.turn is not None
-            else None
-        )
-        moments.append(MomentView(moment.label, moment.turn, moment.ms, seek))
+        seek = moment.ms
+        if seek is None and moment.turn is not None:
+            seek = starts.get(moment.turn)
+        flag = moment.turn if moment.turn is not None else _heard_at(view, moment.ms)
+        moments.append(MomentView(moment.label, moment.turn, moment.ms, seek, flag))
     failed = [str(c.get("title") or c["id"]) for c in view.criteria if c.get("outcome") == "fail"]
     return ClassItemView(
         cls=cls,
