@@ -3,6 +3,7 @@ presenter reveals them, a card number in a comment never stored, a comment promo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,3 +170,34 @@ def test_the_editor_adds_moves_and_removes_items_through_forms(web: Web) -> None
         {"turn": 2, "ms": None, "label": "the hold"},
         {"turn": None, "ms": 15000, "label": "silence"},
     ]
+
+
+def test_a_chinese_class_and_a_persian_item_read_in_their_languages(web: Web) -> None:
+    analyst, lead, agent = web.signed_in("analyst"), web.signed_in("wang.fang"), web.signed_in("li.wei")
+    created = _post(analyst, "/api/classes", {"title": "核对金额", "team": "Team Shanghai"})
+    class_id = created.json()["id"]
+    zh_call = next(e for e in web.ids() if e.startswith("acb-zhs-"))
+    fa_call = next(e for e in web.ids() if e.startswith("acb-fa-"))
+    for ident in (zh_call, fa_call):
+        body = {"interaction": ident, "moments": [{"turn": 1, "label": "客户的问题"}], "notes": "先道歉"}
+        assert _post(analyst, f"/api/classes/{class_id}/items", body).status_code == 201
+    assert _post(lead, f"/api/classes/{class_id}/start").status_code == 200  # the team's supervisor runs it
+    presenter = lead.client.get(f"/training/classes/{class_id}/present?item=1")
+    assert (
+        presenter.status_code == 200
+        and "录音分析课" in presenter.text
+        and "第 1 条交互，共 2 条" in presenter.text
+    )
+    said = "先说对不起，卡号 " + " ".join(VISA[i : i + 4] for i in range(0, 16, 4)) + " 不用再问。"
+    comment = _post(agent, f"/api/classes/{class_id}/items/1/comments", {"text": said})
+    assert comment.status_code == 201 and "先说对不起" in comment.json()["text"]
+    assert VISA[:4] + " " + VISA[4:8] not in comment.json()["text"]
+    page = agent.client.get(f"/training/classes/{class_id}?item=1")
+    assert (
+        "先说对不起" in page.text
+        and "主讲人揭示后才会显示分析员的备注。" in page.text
+        and "先道歉" not in page.text
+    )
+    persian = agent.client.get(f"/training/classes/{class_id}?item=2")
+    turns = re.findall(r'<div class="turn [a-z -]+" data-turn="\d+"[^>]*dir="(\w+)"', persian.text)
+    assert turns and set(turns) == {"rtl"}
