@@ -29,6 +29,7 @@ from callqa.users.schemas import Actor, UserRole
 STATES = ("draft", "running", "held")
 MAX_NOTES = 4000
 MAX_LABEL = 200
+MAX_ID = 2**63 - 1
 _MOMENT = re.compile(
     r"^\s*(?:#(\d+)\s*)?(?:(?:(\d+):)?(\d{1,2}):(\d{2})\s+)?(.*)$"
 )  # [#turn] [[h:]m:ss] label
@@ -238,8 +239,11 @@ def add_item(
 ) -> ClassItemRow:
     """Add an interaction (its id or external id) at the end of the playlist; only one the actor may see."""
     _editable(cls)
+    ident = interaction.strip()
+    if ident.isdigit() and int(ident) > MAX_ID:  # no such row, and too large for the database to compare
+        raise CallqaError(ErrorCode.T164, cls=cls.id, ident=interaction)
     try:
-        interaction_id = find_interaction_id(session, interaction.strip())
+        interaction_id = find_interaction_id(session, ident)
     except CallqaError as exc:
         raise CallqaError(ErrorCode.T164, cls=cls.id, ident=interaction) from exc
     row = session.get(InteractionRow, interaction_id)

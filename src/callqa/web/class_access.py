@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Path
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
@@ -14,10 +15,13 @@ from callqa.core.errors import ErrorCode
 from callqa.training import classes
 from callqa.training.models import TrainingClassRow
 from callqa.users.schemas import Actor
-from callqa.web.deps import refusals
+from callqa.web.deps import MAX_INT32, refusals
 
 MISSING = (ErrorCode.T161, ErrorCode.T162, ErrorCode.T167)
 CONFLICTS = (ErrorCode.T163, ErrorCode.T168)
+ItemNo = Annotated[
+    int, Path(ge=1, le=MAX_INT32, description="the item's position in the class (1 is the first)")
+]
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,17 +16,24 @@ from callqa.interactions.models import InteractionRow
 from callqa.training import class_comments, classes
 from callqa.training.class_comments import Comment
 from callqa.training.models import ClassItemRow, TrainingClassRow
-from callqa.users.schemas import Actor
-from callqa.web.class_access import attended_class, class_refusals, run_class
+from callqa.users.schemas import Actor, Name
+from callqa.web.class_access import ItemNo, attended_class, class_refusals, run_class
 from callqa.web.deps import CurrentActor, DbSession, Position, RowId, audit, require
 
 api = APIRouter(prefix="/api", tags=["training classes"])
 
 
 class ClassIn(BaseModel):
-    title: str = Field(min_length=1, max_length=255)
-    team: str | None = Field(None, max_length=255, description="the team attending; none: the whole centre")
+    title: Name
+    team: Name | None = Field(None, description="the team attending; none: the whole centre")
     scheduled_for: datetime | None = None
+
+    @field_validator("scheduled_for")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not 1970 <= value.year <= 2999:
+            raise ValueError("a date between 1970 and 2999 is needed")
+        return value
 
 
 class MomentIn(BaseModel):
@@ -159,7 +166,7 @@ def reorder_items(
 
 
 @api.delete("/classes/{class_id}/items/{item}", status_code=204)
-def remove_item(session: DbSession, actor: CurrentActor, class_id: RowId, item: RowId) -> None:
+def remove_item(session: DbSession, actor: CurrentActor, class_id: RowId, item: ItemNo) -> None:
     row, _ = run_class(session, actor, class_id)
     with class_refusals():
         classes.remove_item(session, actor, row, item)
@@ -184,7 +191,7 @@ def finish_class(session: DbSession, actor: CurrentActor, class_id: RowId) -> di
 
 
 @api.post("/classes/{class_id}/items/{item}/reveal")
-def reveal_notes(session: DbSession, actor: CurrentActor, class_id: RowId, item: RowId) -> dict[str, Any]:
+def reveal_notes(session: DbSession, actor: CurrentActor, class_id: RowId, item: ItemNo) -> dict[str, Any]:
     """Show the item's notes to the attendees."""
     row, owner = run_class(session, actor, class_id)
     with class_refusals():
@@ -194,7 +201,7 @@ def reveal_notes(session: DbSession, actor: CurrentActor, class_id: RowId, item:
 
 @api.get("/classes/{class_id}/items/{item}/comments")
 def list_comments(
-    session: DbSession, actor: CurrentActor, class_id: RowId, item: RowId
+    session: DbSession, actor: CurrentActor, class_id: RowId, item: ItemNo
 ) -> list[dict[str, Any]]:
     row, _ = attended_class(session, actor, class_id)
     with class_refusals():
@@ -204,7 +211,7 @@ def list_comments(
 
 @api.post("/classes/{class_id}/items/{item}/comments", status_code=201)
 def add_comment(
-    session: DbSession, actor: CurrentActor, class_id: RowId, item: RowId, body: CommentIn
+    session: DbSession, actor: CurrentActor, class_id: RowId, item: ItemNo, body: CommentIn
 ) -> dict[str, Any]:
     """An attendee's comment (redacted before it is stored), optionally on one turn."""
     row, _ = attended_class(session, actor, class_id)
@@ -219,7 +226,7 @@ def promote_comment(
     session: DbSession,
     actor: CurrentActor,
     class_id: RowId,
-    item: RowId,
+    item: ItemNo,
     comment_id: RowId,
     body: PromoteIn,
 ) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from callqa.users.models import TeamRow
 from callqa.users.schemas import UserRole
 from callqa.views.class_item import class_item_view
 from callqa.web.blob_response import blob_response, open_blob
-from callqa.web.class_access import attended_class, class_refusals, run_class
+from callqa.web.class_access import ItemNo, attended_class, class_refusals, run_class
 from callqa.web.deps import MAX_INT32, CurrentActor, DbSession, RowId, audit
 from callqa.web.render import render
 from callqa.web.routes.api_classes import require_promote
@@ -70,6 +70,8 @@ def classes_create(
     if scheduled_for.strip():
         try:
             when = datetime.fromisoformat(scheduled_for.strip())
+            if not 1970 <= when.year <= 2999:
+                raise ValueError(scheduled_for)
         except ValueError as exc:
             raise HTTPException(422, f"scheduled_for: '{scheduled_for}' is not a date and time") from exc
     with class_refusals():
@@ -111,7 +113,7 @@ def class_update_item(
     session: DbSession,
     actor: CurrentActor,
     class_id: RowId,
-    item: RowId,
+    item: ItemNo,
     moments: Annotated[str, Form(max_length=10_000)] = "",
     notes: Annotated[str, Form(max_length=classes.MAX_NOTES)] = "",
 ) -> Response:
@@ -127,7 +129,7 @@ def class_move_item(
     session: DbSession,
     actor: CurrentActor,
     class_id: RowId,
-    item: RowId,
+    item: ItemNo,
     by: Annotated[int, Form(ge=-1, le=1)],
 ) -> Response:
     row, _ = run_class(session, actor, class_id)
@@ -140,7 +142,7 @@ def class_move_item(
 
 
 @pages.post("/training/classes/{class_id}/items/{item}/remove", name="class_remove_item")
-def class_remove_item(session: DbSession, actor: CurrentActor, class_id: RowId, item: RowId) -> Response:
+def class_remove_item(session: DbSession, actor: CurrentActor, class_id: RowId, item: ItemNo) -> Response:
     row, _ = run_class(session, actor, class_id)
     with class_refusals():
         classes.remove_item(session, actor, row, item)
@@ -205,7 +207,7 @@ def class_attend(
 
 @pages.get("/training/classes/{class_id}/items/{item}/audio", name="class_audio")
 def class_audio(
-    request: Request, session: DbSession, actor: CurrentActor, class_id: RowId, item: RowId
+    request: Request, session: DbSession, actor: CurrentActor, class_id: RowId, item: ItemNo
 ) -> Response:
     """The item's (redacted) recording, for the class's attendees: the class shares it with its team."""
     row, _ = attended_class(session, actor, class_id)
@@ -220,7 +222,7 @@ def class_audio(
 
 
 @pages.post("/training/classes/{class_id}/items/{item}/reveal", name="class_reveal")
-def class_reveal(session: DbSession, actor: CurrentActor, class_id: RowId, item: RowId) -> Response:
+def class_reveal(session: DbSession, actor: CurrentActor, class_id: RowId, item: ItemNo) -> Response:
     row, _ = run_class(session, actor, class_id)
     with class_refusals():
         classes.reveal(session, actor, row, item)
@@ -232,7 +234,7 @@ def class_comment(
     session: DbSession,
     actor: CurrentActor,
     class_id: RowId,
-    item: RowId,
+    item: ItemNo,
     text: Annotated[str, Form(max_length=class_comments.MAX_COMMENT)],
     turn: TurnField = "",
     back: Annotated[str, Form(pattern="^(attend|present)$")] = "attend",
@@ -249,7 +251,7 @@ def class_promote(
     session: DbSession,
     actor: CurrentActor,
     class_id: RowId,
-    item: RowId,
+    item: ItemNo,
     comment_id: RowId,
     title: Annotated[str, Form(max_length=255)] = "",
 ) -> Response:
@@ -273,7 +275,7 @@ def class_promote_turn(
     session: DbSession,
     actor: CurrentActor,
     class_id: RowId,
-    item: RowId,
+    item: ItemNo,
     turn: Annotated[int, Form(ge=0, le=MAX_INT32)],
     title: Annotated[str, Form(max_length=255)] = "",
 ) -> Response:
