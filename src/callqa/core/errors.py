@@ -322,6 +322,19 @@ class ErrorCode(Enum):
     T127 = "practice {practice}: the LLM customer needs the LLM endpoint (llm.enabled in the configuration)"
     T128 = "practice {practice}: the LLM customer at {url} gave no line: {reason}"
     T129 = "practice {practice}: step '{step}' is not in level {level} of scenario {scenario} v{version}"
+    # T16x: recording-analysis classes (T160–T179)
+    T160 = "class '{title}': {reason}"
+    T161 = "class {cls} not found"
+    T162 = "class {cls} has no item {item}"
+    T163 = "class {cls} is {state}: {reason}"
+    T164 = "class {cls}: no interaction '{ident}' that you may see"
+    T165 = "class {cls}, item {item}: moment {moment}: {reason}"
+    T166 = "class {cls}, item {item}: the comment {reason}"
+    T167 = "class {cls}: comment {comment} not found"
+    T168 = "class {cls}: comment {comment} is already knowledge-base article {article}"
+    T169 = "class '{title}': team '{team}' is unknown; known: {known}"
+    T170 = "class {cls}: the new order {reason}"
+    T171 = "class {cls}, item {item}: {reason}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

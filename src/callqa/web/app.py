@@ -24,6 +24,7 @@ from callqa.web.routes import (
     admin_audit,
     admin_settings,
     agreement,
+    api_classes,
     api_docs,
     api_export,
     api_external_ids,
@@ -59,6 +60,7 @@ from callqa.web.routes import (
     shift_rounds,
     skills,
     standards,
+    training_classes,
     training_practice,
     training_practice_pages,
     tune,
@@ -180,6 +182,8 @@ def create_app(
     app.include_router(saved_searches.pages)
     app.include_router(training_practice.api)
     app.include_router(training_practice_pages.pages)
+    app.include_router(training_classes.pages)
+    app.include_router(api_classes.api)
     app.include_router(health.router)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
