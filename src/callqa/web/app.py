@@ -56,6 +56,8 @@ from callqa.web.routes import (
     shift_rounds,
     skills,
     standards,
+    training_assignments,
+    training_meeting_pack,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -170,6 +172,10 @@ def create_app(
     app.include_router(saved_searches.api)
     app.include_router(saved_searches.pages)
     app.include_router(health.router)
+    app.include_router(training_assignments.pages)
+    app.include_router(training_assignments.api)
+    app.include_router(training_meeting_pack.pages)
+    app.include_router(training_meeting_pack.api)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
     return app
