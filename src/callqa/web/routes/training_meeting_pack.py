@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ api = APIRouter(prefix="/api", tags=["training"])
 
 Team = Annotated[str, Query(max_length=255, description="the team's name")]
 Month = Annotated[str, Query(max_length=7, description="YYYY-MM (default: the previous month)")]
-Format = Annotated[str, Query(max_length=4, pattern="^(csv|md|pdf)$")]
+Format = Annotated[str, Path(max_length=4, pattern="^(csv|md|pdf)$")]
 
 
 def _previous_month(request: Request) -> str:
