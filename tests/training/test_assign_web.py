@@ -180,5 +180,7 @@ def test_the_meeting_pack_for_a_lead_of_the_team_only(web: Web) -> None:
     assert csv_file.status_code == 200 and csv_file.text.startswith("section,team,Team North,month,")
     md = lead.client.get(f"/training/meeting-pack.md?team=Team North&month={month}")
     assert md.status_code == 200 and md.text.startswith(f"# Meeting pack: Team North, {month}")
+    pdf = lead.client.get(f"/training/meeting-pack.pdf?team=Team North&month={month}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     page = lead.client.get("/training/meeting-pack")
     assert page.status_code == 200 and 'data-test="pack-failures"' in page.text
