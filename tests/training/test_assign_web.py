@@ -184,3 +184,54 @@ def test_the_meeting_pack_for_a_lead_of_the_team_only(web: Web) -> None:
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     page = lead.client.get("/training/meeting-pack")
     assert page.status_code == 200 and 'data-test="pack-failures"' in page.text
+
+
+def test_assign_from_a_failed_criterion_on_the_interaction_page(web: Web) -> None:
+    from callqa.interactions.models import InteractionRow
+    from callqa.scoring.models import CriterionResultRow, EvaluationRow
+
+    with web.db.factory() as session:
+        interaction, criterion = session.execute(
+            select(InteractionRow.id, CriterionResultRow.criterion)
+            .join(EvaluationRow, EvaluationRow.interaction_id == InteractionRow.id)
+            .join(CriterionResultRow, CriterionResultRow.evaluation_id == EvaluationRow.id)
+            .where(InteractionRow.agent == "j.smith", EvaluationRow.is_current.is_(True))
+            .where(CriterionResultRow.outcome == "fail")
+            .order_by(InteractionRow.id, CriterionResultRow.criterion)
+            .limit(1)
+        ).one()
+    analyst = _user_id(web, "analyst")
+    with web.db.factory.begin() as session:
+        actor = Actor(analyst, "analyst", "Quinn Analyst", UserRole.QA_ANALYST)
+        scenario = create_scenario(
+            session,
+            actor,
+            title="Trains it",
+            scorecard="standard",
+            content=content("lt"),
+            criterion=criterion,
+        ).id
+    lead = web.signed_in("sam.lead")
+    page = lead.client.get(f"/interactions/{interaction}")
+    assert f'data-test="assign-practice-{criterion}"' in page.text
+    assert (
+        f'data-test="assign-practice-{criterion}"'
+        not in web.signed_in("j.smith").client.get(f"/interactions/{interaction}").text
+    )
+    form = lead.client.get(
+        f"/training/assignments?criterion={criterion}&interaction={interaction}&agent=j.smith"
+    )
+    assert f'name="interaction_id" value="{interaction}"' in form.text
+    data = {"whom": "agent", "agent": "j.smith", "criterion": criterion, "interaction_id": str(interaction)}
+    response = lead.client.post(
+        "/training/assignments", data={**data, "csrf_token": lead.csrf}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/training/assignments?created=1"
+    with web.db.factory() as session:
+        row = session.scalars(select(AssignmentRow)).one()
+        assert (row.origin, row.criterion, row.interaction_id, row.scenario_id) == (
+            "criterion",
+            criterion,
+            interaction,
+            scenario,
+        )
