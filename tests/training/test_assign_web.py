@@ -139,10 +139,26 @@ def test_the_coaching_page_shows_the_practice_assigned_from_it(web: Web) -> None
         row = session.scalars(select(AssignmentRow)).one()
         assert (row.origin, row.coaching_id) == ("coaching", coaching)
         when = datetime.now(UTC)
-        practice(session, agent_id=row.agent_id, scenario_id=scenario, score=62.0, passed=False, harder=1,
-                 finished_at=when - timedelta(minutes=5), assignment_id=row.id)  # fmt: skip
-        done = practice(session, agent_id=row.agent_id, scenario_id=scenario, score=88.5, passed=True, harder=0,
-                        finished_at=when, assignment_id=row.id)  # fmt: skip
+        practice(
+            session,
+            agent_id=row.agent_id,
+            scenario_id=scenario,
+            score=62.0,
+            passed=False,
+            harder=1,
+            finished_at=when - timedelta(minutes=5),
+            assignment_id=row.id,
+        )
+        done = practice(
+            session,
+            agent_id=row.agent_id,
+            scenario_id=scenario,
+            score=88.5,
+            passed=True,
+            harder=0,
+            finished_at=when,
+            assignment_id=row.id,
+        )
         assert mark_done(session, done) is row
 
     page = lead.client.get("/agents/j.smith")

@@ -156,10 +156,21 @@ def test_a_finished_practice_marks_its_assignment_done_and_overdue_is_open_past_
         assert first.state == "done" and first.completed_at == datetime(2026, 1, 6, tzinfo=UTC)
         assert not service.is_overdue(first, date(2026, 2, 1))
         assert service.mark_done(session, finished) is None  # already done: nothing changes
-        assert service.mark_done(session, practice(
-            session, agent_id=p.ben, scenario_id=s.id, score=1, passed=False, harder=2,
-            finished_at=datetime(2026, 1, 7, tzinfo=UTC),
-        )) is None  # fmt: skip
+        assert (
+            service.mark_done(
+                session,
+                practice(
+                    session,
+                    agent_id=p.ben,
+                    scenario_id=s.id,
+                    score=1,
+                    passed=False,
+                    harder=2,
+                    finished_at=datetime(2026, 1, 7, tzinfo=UTC),
+                ),
+            )
+            is None
+        )
         with pytest.raises(CallqaError, match=r"\[T145\] assignment \d+ is done: cannot cancel it"):
             service.cancel(session, p.analyst, first)
         service.cancel(session, p.analyst, second)
@@ -193,11 +204,21 @@ def test_improvement_first_against_latest_practice_and_real_work_before_and_afte
         # real work: 1 of 4 empathy passes in the 30 days before, 3 of 4 after; other agents and
         # criteria, and interactions outside the windows, do not count
         for i, outcome in enumerate(("fail", "fail", "pass", "fail")):
-            real_result(session, agent="ana", team="North", started_at=made - timedelta(days=3 + i),
-                        outcomes={"empathy": outcome, "greeting": "pass"})  # fmt: skip
+            real_result(
+                session,
+                agent="ana",
+                team="North",
+                started_at=made - timedelta(days=3 + i),
+                outcomes={"empathy": outcome, "greeting": "pass"},
+            )
         for i, outcome in enumerate(("pass", "pass", "fail", "pass")):
-            real_result(session, agent="ana", team="North", started_at=made + timedelta(days=3 + i),
-                        outcomes={"empathy": outcome})  # fmt: skip
+            real_result(
+                session,
+                agent="ana",
+                team="North",
+                started_at=made + timedelta(days=3 + i),
+                outcomes={"empathy": outcome},
+            )
         real_result(
             session,
             agent="ana",

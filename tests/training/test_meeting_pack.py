@@ -32,8 +32,14 @@ def _seed(db: Database) -> People:
         # real failures: empathy × billing 3 in November (1 in October), greeting × none 1 (0 before);
         # South's and December's do not count
         for i in range(3):
-            real_result(session, agent="ana", team="North", started_at=NOV + timedelta(days=i),
-                        outcomes={"empathy": "fail", "greeting": "pass"}, reason="billing")  # fmt: skip
+            real_result(
+                session,
+                agent="ana",
+                team="North",
+                started_at=NOV + timedelta(days=i),
+                outcomes={"empathy": "fail", "greeting": "pass"},
+                reason="billing",
+            )
         real_result(
             session, agent="ben", team="North", started_at=OCT, outcomes={"empathy": "fail"}, reason="billing"
         )
@@ -41,12 +47,18 @@ def _seed(db: Database) -> People:
         real_result(
             session, agent="cai", team="South", started_at=NOV, outcomes={"empathy": "fail"}, reason="billing"
         )
-        real_result(session, agent="ana", team="North", started_at=datetime(2026, 12, 1, 9, tzinfo=UTC),
-                    outcomes={"empathy": "fail"}, reason="billing")  # fmt: skip
+        real_result(
+            session,
+            agent="ana",
+            team="North",
+            started_at=datetime(2026, 12, 1, 9, tzinfo=UTC),
+            outcomes={"empathy": "fail"},
+            reason="billing",
+        )
         interaction = real_result(
             session, agent="ana", team="North", started_at=NOV, outcomes={"empathy": "pass"}
         )
-        # a class held in November with two items, three comments, one promoted; a draft and South's do not count
+        # a class held in November: two items, three comments, one promoted; a draft and South's do not count
         article = ArticleRow(title="Say sorry first", body="…", created_at=NOV)
         session.add(article)
         held = TrainingClassRow(
@@ -91,8 +103,18 @@ def _seed(db: Database) -> People:
         service.cancel(session, p.lead, extra[0])
         # coaching followed up in November (ana improved) and October (not counted)
         for when, result in ((NOV, "improved"), (OCT, "not_improved")):
-            session.add(CoachingRow(agent_id=p.ana, agent_name="ana", title=f"Empathy {result}", notes="n",
-                                    state="closed", follow_up_result=result, created_at=OCT, followed_up_at=when))  # fmt: skip
+            session.add(
+                CoachingRow(
+                    agent_id=p.ana,
+                    agent_name="ana",
+                    title=f"Empathy {result}",
+                    notes="n",
+                    state="closed",
+                    follow_up_result=result,
+                    created_at=OCT,
+                    followed_up_at=when,
+                )
+            )
     return p
 
 

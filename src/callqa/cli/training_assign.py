@@ -10,15 +10,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from callqa.cli.context import console, fail, open_app
+from callqa.cli.context import console, fail, open_app, operator
 from callqa.core.errors import CallqaError
 from callqa.training import assignments as service
 from callqa.training.follow_up import Filters, followed
 from callqa.users.schemas import Actor, UserRole
 
 app = typer.Typer(help="Training assignments: list, assign a scenario, cancel.", no_args_is_help=True)
-# the command line sees and assigns to every agent, as an admin does (audited as "cli")
-OPERATOR = Actor(user_id=0, username="cli", display_name="callqa", role=UserRole.ADMIN)
+
+
+def _operator() -> Actor:
+    """The command line sees and assigns to every agent, as an admin does; audited as ``cli:<login>``."""
+    return Actor(user_id=0, username=operator(), display_name="callqa", role=UserRole.ADMIN)
 
 
 def _score(value: float | None) -> str:
@@ -39,7 +42,7 @@ def list_(
     if state is not None and state not in service.STATES:
         fail(f"--state '{state}' is not one of {', '.join(service.STATES)}")
     with open_app() as ctx, ctx.factory() as session:
-        items = followed(session, OPERATOR, Filters(team=team, agent=agent, state=state, overdue=overdue))
+        items = followed(session, _operator(), Filters(team=team, agent=agent, state=state, overdue=overdue))
         if as_json:
             console.print_json(json.dumps([f.as_json() for f in items]))
             return
@@ -86,7 +89,7 @@ def create(
             )
             rows = service.assign(
                 session,
-                OPERATOR,
+                _operator(),
                 people,
                 scenario_id=service.scenario_for(session, scenario, failed_criterion),
                 level=level,
@@ -108,7 +111,7 @@ def cancel(assignment_id: Annotated[int, typer.Argument(min=1, help="the assignm
     """Cancel an open assignment."""
     with open_app() as ctx, ctx.factory.begin() as session:
         try:
-            service.cancel(session, OPERATOR, service.get_assignment(session, assignment_id))
+            service.cancel(session, _operator(), service.get_assignment(session, assignment_id))
         except CallqaError as exc:
             fail(str(exc))
     console.print(f"assignment {assignment_id} cancelled")

@@ -95,14 +95,18 @@ def failed_assignees(session: Session, criterion: str, since: date, until: date)
     from ``since`` to ``until`` (inclusive)."""
     start = datetime(since.year, since.month, since.day, tzinfo=UTC)
     end = datetime.fromordinal(until.toordinal() + 1).replace(tzinfo=UTC)
-    names = select(InteractionRow.agent).distinct().where(
-        InteractionRow.id == EvaluationRow.interaction_id,
-        EvaluationRow.is_current.is_(True),
-        CriterionResultRow.evaluation_id == EvaluationRow.id,
-        CriterionResultRow.criterion == criterion,
-        CriterionResultRow.outcome == "fail",
-        InteractionRow.started_at >= start,
-        InteractionRow.started_at < end,
+    names = (
+        select(InteractionRow.agent)
+        .distinct()
+        .where(
+            InteractionRow.id == EvaluationRow.interaction_id,
+            EvaluationRow.is_current.is_(True),
+            CriterionResultRow.evaluation_id == EvaluationRow.id,
+            CriterionResultRow.criterion == criterion,
+            CriterionResultRow.outcome == "fail",
+            InteractionRow.started_at >= start,
+            InteractionRow.started_at < end,
+        )
     )
     rows = session.execute(_agents().where(UserRow.agent_name.in_(names)).order_by(UserRow.agent_name))
     return [_assignee(user, team) for user, team in rows]
