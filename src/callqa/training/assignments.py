@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -93,8 +93,7 @@ def team_assignees(session: Session, team: str) -> list[Assignee]:
 def failed_assignees(session: Session, criterion: str, since: date, until: date) -> list[Assignee]:
     """Agents (with an account) whose official result failed ``criterion`` on an interaction that started
     from ``since`` to ``until`` (inclusive)."""
-    start = datetime(since.year, since.month, since.day, tzinfo=UTC)
-    end = datetime.fromordinal(until.toordinal() + 1).replace(tzinfo=UTC)
+    start, end = datetime.combine(since, time.min, UTC), datetime.combine(until, time.max, UTC)
     names = (
         select(InteractionRow.agent)
         .distinct()
@@ -105,7 +104,7 @@ def failed_assignees(session: Session, criterion: str, since: date, until: date)
             CriterionResultRow.criterion == criterion,
             CriterionResultRow.outcome == "fail",
             InteractionRow.started_at >= start,
-            InteractionRow.started_at < end,
+            InteractionRow.started_at <= end,
         )
     )
     rows = session.execute(_agents().where(UserRow.agent_name.in_(names)).order_by(UserRow.agent_name))
