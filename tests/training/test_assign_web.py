@@ -95,6 +95,10 @@ def test_a_supervisor_assigns_their_team_and_is_refused_another(web: Web) -> Non
     )
     assert level.status_code == 422 and "[T143]" in level.text  # type: ignore[attr-defined]
     assert _count(web) == before
+    staff = web.signed_in("analyst")  # staff assign to every team
+    assert _json(
+        staff.post("/api/training/assignments", json={"scenario_id": scenario, "agent": "li.wei"}), 201
+    )
 
     # the agent sees their own, with the link to practise it; a lead of another team does not see it
     mine = _json(agent.client.get("/api/training/assignments"), 200)["assignments"]
@@ -103,7 +107,9 @@ def test_a_supervisor_assigns_their_team_and_is_refused_another(web: Web) -> Non
     assert page.status_code == 200
     assert f'href="/training/practice/start?assignment={mine[0]["id"]}"' in page.text
     other = web.signed_in("wang.fang")
-    assert _json(other.client.get("/api/training/assignments"), 200)["assignments"] == []
+    assert [a["agent"] for a in _json(other.client.get("/api/training/assignments"), 200)["assignments"]] == [
+        "li.wei"
+    ]
     cancel = other.post(f"/api/training/assignments/{mine[0]['id']}/cancel")
     assert cancel.status_code == 404  # type: ignore[attr-defined]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -255,7 +256,8 @@ def assign_form(
     )
     rows = create(request, session, actor, body)
     if body.coaching_id is not None:
-        return RedirectResponse(f"/agents/{rows[0].agent_name}#coaching-{body.coaching_id}", status_code=303)
+        agent_page = f"/agents/{quote(rows[0].agent_name, safe='')}#coaching-{body.coaching_id}"
+        return RedirectResponse(agent_page, status_code=303)
     return RedirectResponse(f"/training/assignments?created={len(rows)}", status_code=303)
 
 
