@@ -204,6 +204,11 @@ def test_the_meeting_pack_for_a_lead_of_the_team_only(web: Web) -> None:
     assert md.status_code == 200 and md.text.startswith(f"# Meeting pack: Team North, {month}")
     pdf = lead.client.get(f"/training/meeting-pack.pdf?team=Team North&month={month}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    hub = lead.client.get("/operations").text
+    assert 'data-test="op-assignments"' in hub and 'data-test="op-meeting-pack"' in hub
+    agent_hub = web.signed_in("j.smith").client.get("/operations").text
+    assert 'data-test="op-assignments"' in agent_hub and 'data-test="op-meeting-pack"' not in agent_hub
+    assert web.signed_in("j.smith").client.get("/training/meeting-pack").status_code == 403
     page = lead.client.get("/training/meeting-pack")
     assert page.status_code == 200 and 'data-test="pack-failures"' in page.text
 
