@@ -43,11 +43,12 @@ def test_assignments_from_the_command_line(cli_env: Database) -> None:
             finished_at=datetime.now(UTC),
             assignment_id=ana.id,
         )
-    listed = runner.invoke(app, ["assignments", "list", "--team", "North", "--json"])
+    listed = runner.invoke(app, ["assignments", "list", "--team", "North", "--json", "--days", "14"])
     assert listed.exit_code == 0, listed.output
     shown = {a["agent"]: a for a in json.loads(listed.output)}
     assert set(shown) == {"ana", "ben"} and shown["ana"]["practice"]["best_score"] == 77.5
     assert shown["ana"]["scenario"] == "دو بار کسر شده" and shown["ben"]["due_on"] == "2099-01-31"
+    assert shown["ana"]["real"]["days"] == 14 and shown["ana"]["real"]["criterion"] == "empathy"
     table = runner.invoke(app, ["assignments", "list"])
     assert table.exit_code == 0 and "cai" in table.output
 

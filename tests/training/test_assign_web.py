@@ -116,7 +116,9 @@ def test_a_supervisor_assigns_their_team_and_is_refused_another(web: Web) -> Non
     assert _json(lead.post(f"/api/training/assignments/{mine[0]['id']}/cancel"), 200)["state"] == "cancelled"
     again = lead.post(f"/api/training/assignments/{mine[0]['id']}/cancel")
     assert again.status_code == 409 and "[T145]" in again.text  # type: ignore[attr-defined]
-    listed = _json(lead.client.get("/api/training/assignments?state=open"), 200)["assignments"]
+    assert lead.client.get("/api/training/assignments?days=0").status_code == 422
+    listed = _json(lead.client.get("/api/training/assignments?state=open&days=7"), 200)["assignments"]
+    assert listed[0]["real"]["days"] == 7
     assert [a["id"] for a in listed] == [mine[1]["id"]]
 
 

@@ -37,12 +37,14 @@ def list_(
     as_json: Annotated[
         bool, typer.Option("--json", help="JSON with the practice and real-work change")
     ] = False,
+    days: Annotated[int, typer.Option(min=1, max=365, help="real-work window before and after")] = 30,
 ) -> None:
     """The assignments, newest first, with the best practice score and the change."""
     if state is not None and state not in service.STATES:
         fail(f"--state '{state}' is not one of {', '.join(service.STATES)}")
     with open_app() as ctx, ctx.factory() as session:
-        items = followed(session, _operator(), Filters(team=team, agent=agent, state=state, overdue=overdue))
+        filters = Filters(team=team, agent=agent, state=state, overdue=overdue)
+        items = followed(session, _operator(), filters, days=days)
         if as_json:
             console.print_json(json.dumps([f.as_json() for f in items]))
             return

@@ -16,7 +16,7 @@ from callqa.access.policies import Action, Owner, allowed, sees
 from callqa.coaching.models import CoachingRow
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.training import assignments as service
-from callqa.training.follow_up import Filters, followed
+from callqa.training.follow_up import REAL_WORK_DAYS, Filters, followed
 from callqa.training.models import AssignmentRow
 from callqa.users.schemas import Actor, UserRole
 from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, refusals, require, validated
@@ -133,6 +133,7 @@ def cancel(session: Session, actor: Actor, assignment_id: int) -> AssignmentRow:
 
 State = Annotated[str | None, Query(max_length=16, pattern="^(|open|done|cancelled)$")]
 Name = Annotated[str | None, Query(max_length=255)]
+Days = Annotated[int, Query(ge=1, le=365, description="the real-work window before and after, in days")]
 
 
 # ---- API
@@ -147,12 +148,14 @@ def list_assignments(
     agent: Name = None,
     state: State = None,
     overdue: bool = False,
+    days: Days = REAL_WORK_DAYS,
 ) -> dict[str, Any]:
     """The assignments the caller sees (an agent: their own), newest first, each with its practice
     progress (first, latest, best score; harder branches) and, when it trains a criterion, that
-    criterion's pass rate in the agent's real evaluations before and after it was made."""
+    criterion's pass rate in the agent's real evaluations in the `days` before it was made and after."""
     filters = Filters(team=team or None, agent=agent or None, state=state or None, overdue=overdue)
-    return {"assignments": [f.as_json() for f in followed(session, actor, filters, today=today(request))]}
+    items = followed(session, actor, filters, today=today(request), days=days)
+    return {"assignments": [f.as_json() for f in items]}
 
 
 @api.post("/training/assignments", status_code=201)
