@@ -24,6 +24,7 @@ from callqa.cli import (
     skills,
     storage,
     teams,
+    training_assign,
     training_classes,
     tune,
     users,
@@ -62,6 +63,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(storage.app, name="storage")
 app.add_typer(shifts.app, name="shifts")
 app.add_typer(training_classes.app, name="classes")
+app.add_typer(training_assign.app, name="assignments")
 
 
 def main() -> None:

@@ -335,6 +335,17 @@ class ErrorCode(Enum):
     T169 = "class '{title}': team '{team}' is unknown; known: {known}"
     T170 = "class {cls}: the new order {reason}"
     T171 = "class {cls}, item {item}: {reason}"
+    # T14x–T15x: training assignments, their follow-up and the monthly meeting pack
+    T140 = "assignment: agent '{agent}' not found (an agent's username or agent name)"
+    T141 = "assignment: team '{team}' not found or without agents"
+    T142 = "assignment: {reason}"
+    T143 = "assignment: scenario {scenario} has no level {level}; levels: {levels}"
+    T144 = "assignment {assignment} not found"
+    T145 = "assignment {assignment} is {state}: cannot {action}"
+    T146 = "assignment: coaching {coaching} not found"
+    T147 = "assignment: no active scenario trains criterion '{criterion}'"
+    T148 = "practice {practice}: {reason}"
+    T150 = "meeting pack: {field} '{value}' {reason}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -25,6 +25,7 @@ MESSAGES: dict[str, str] = {
         "%(who)s reviewed your interaction %(interaction)s: grade it yourself to see the result"
     ),
     "review_acknowledged": N_("%(who)s acknowledged the review of interaction %(interaction)s"),
+    "training_assigned": N_("%(who)s asked you to practise “%(scenario)s” (due %(due)s)"),
 }
 
 

@@ -20,6 +20,7 @@ from callqa.core.document import Channel, Interaction
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import InteractionRow
 from callqa.privacy.redact import redact_text
+from callqa.training.assignments import mark_done
 from callqa.training.library import content_of, get_scenario
 from callqa.training.models import AssignmentRow, PracticeRow, PracticeTurnRow, ScenarioRow
 from callqa.training.practice_checks import (
@@ -290,11 +291,7 @@ def _finish(session: Session, practice: PracticeRow, scenario: ScenarioRow, judg
     practice.passed = evaluation.passed
     practice.auto_failed = evaluation.auto_failed
     practice.results = [result_json(doc, r) for r in evaluation.results]
-    if practice.assignment_id is not None:
-        assignment = session.get(AssignmentRow, practice.assignment_id)
-        if assignment is not None and assignment.state == "open":
-            assignment.state = "done"
-            assignment.completed_at = practice.finished_at
+    mark_done(session, practice)
     user = session.get(UserRow, practice.agent_id)
     detail: dict[str, object] = {
         "score": practice.score,

@@ -60,7 +60,9 @@ from callqa.web.routes import (
     shift_rounds,
     skills,
     standards,
+    training_assignments,
     training_classes,
+    training_meeting_pack,
     training_practice,
     training_practice_pages,
     tune,
@@ -185,6 +187,10 @@ def create_app(
     app.include_router(training_classes.pages)
     app.include_router(api_classes.api)
     app.include_router(health.router)
+    app.include_router(training_assignments.pages)
+    app.include_router(training_assignments.api)
+    app.include_router(training_meeting_pack.pages)
+    app.include_router(training_meeting_pack.api)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
     return app

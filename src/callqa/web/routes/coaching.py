@@ -24,6 +24,7 @@ from callqa.coaching.agents import (
 from callqa.coaching.models import CoachingRow
 from callqa.coaching.quality_file import score_summary, timeline
 from callqa.core.errors import ErrorCode
+from callqa.training.follow_up import by_coaching
 from callqa.training.practice_queries import practice_file, practice_file_json
 from callqa.users.schemas import Actor, UserRole
 from callqa.web.deps import (
@@ -234,8 +235,12 @@ def agents_page(request: Request, session: DbSession, actor: CurrentActor) -> Re
 def agent_page(request: Request, session: DbSession, actor: CurrentActor, username: str) -> Response:
     agent = _agent(session, actor, username)
     audit(request, session, actor, "view", "quality_file", agent.user_id, {"agent": agent.name})
+    file = quality_file(session, agent)
     context = {
-        **quality_file(session, agent),
+        **file,
+        # the assignments made from each coaching and their practice results (issue 22)
+        "assigned": by_coaching(session, actor, [c.id for c in file["coaching"]]),
+        "can_assign": may(session, actor, Action.TRAINING_ASSIGN, agent),
         "can_coach": may(session, actor, Action.COACHING_MANAGE, agent),
         "can_respond": allowed(actor, Action.COACHING_RESPOND, agent.owner),
         "today": date.today(),
