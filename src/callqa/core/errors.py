@@ -294,6 +294,15 @@ class ErrorCode(Enum):
     T100 = "scenario '{scenario}': {reason}"
     T101 = "scenario {scenario} not found"
     T102 = "scenario {scenario} has no version {version}"
+    T103 = "interaction {interaction}: no current evaluation with scorecard '{scorecard}' to build on"
+    T104 = "interaction {interaction}: no customer turn to play in a scenario"
+    T105 = "interaction {interaction}: no criterion failed with scorecard '{scorecard}'; nothing to practise"
+    T106 = "scenario editor, {field}: {reason}"
+    T107 = "scenario {scenario} is archived; restore it before saving a new version"
+    T108 = "scenarios: {field} '{value}' is not one of {known}"
+    T109 = "scenario suggestions: {field} must be {bound} (got {value})"
+    T110 = "user '{username}' may not manage scenarios ({reason})"
+    T111 = "scenario line templates, language '{language}': {reason}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""
