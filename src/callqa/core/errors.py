@@ -303,6 +303,7 @@ class ErrorCode(Enum):
     T109 = "scenario suggestions: {field} must be {bound} (got {value})"
     T110 = "user '{username}' may not manage scenarios ({reason})"
     T111 = "scenario line templates, language '{language}': {reason}"
+    T112 = "interaction {interaction}: criterion '{criterion}' did not fail with scorecard '{scorecard}'"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

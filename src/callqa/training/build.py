@@ -8,6 +8,7 @@ customer turn at or before the first turn its evidence quotes (the first line wh
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from sqlalchemy.orm import Session
@@ -122,12 +123,24 @@ def build_from_interaction(
     *,
     scorecard: str,
     known_criteria: set[str] | None = None,
+    criterion: str | None = None,
+    origin: str = "interaction",
 ) -> ScenarioRow:
-    """A new scenario (levels 1–3) from the interaction's current evaluation with ``scorecard``; flushed,
-    not committed. T103 without that evaluation, T104 without a customer turn, T105 when nothing failed."""
+    """A new scenario (levels 1–3) from the interaction's current evaluation with ``scorecard``, about
+    ``criterion`` (default: its clearest failure); flushed, not committed. T103 without that evaluation,
+    T104 without a customer turn, T105 when nothing failed, T112 when ``criterion`` did not fail."""
     source = source_of(session, interaction_id, scorecard)
     if not source.failed:
         raise CallqaError(ErrorCode.T105, interaction=interaction_id, scorecard=scorecard)
+    if criterion is not None:
+        if criterion not in {f.id for f in source.failed}:
+            raise CallqaError(
+                ErrorCode.T112, interaction=interaction_id, criterion=criterion, scorecard=scorecard
+            )
+        focus = tuple(f for f in source.failed if f.id == criterion)
+        source = dataclasses.replace(
+            source, failed=focus + tuple(f for f in source.failed if f.id != criterion)
+        )
     content = content_of_source(source, second_issue(session, source))
     return create_scenario(
         session,
@@ -138,7 +151,7 @@ def build_from_interaction(
         known_criteria=known_criteria,
         criterion=source.failed[0].id,
         reason=source.reason,
-        origin="interaction",
+        origin=origin,
         source_interaction_id=interaction_id,
         note=f"built from interaction {interaction_id}",
     )
