@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from callqa.core.errors import CallqaError, ErrorCode
@@ -73,30 +72,34 @@ def checked_limit(limit: int) -> int:
     return limit
 
 
-def _reason() -> ColumnElement[str]:
-    """The interaction's contact reason id ('' when none was recognised)."""
-    return func.coalesce(AnalysisRow.data["reason"]["id"].as_string(), "")
-
-
-def _failures(scorecard: str, period: Period) -> list[ColumnElement[bool]]:
+def _failed(scorecard: str, period: Period) -> Subquery:
+    """Every failed criterion result of a current evaluation in the period, with its interaction's agent
+    and contact reason (a subquery: PostgreSQL groups by its plain columns, not by repeated expressions)."""
     start = datetime.combine(period.since, time.min, UTC)
     end = datetime.combine(period.until + timedelta(days=1), time.min, UTC)
-    return [
-        EvaluationRow.is_current.is_(True),
-        EvaluationRow.scorecard_name == scorecard,
-        CriterionResultRow.outcome == "fail",
-        InteractionRow.started_at >= start,
-        InteractionRow.started_at < end,
-    ]
-
-
-def _joined(query: Select[Any]) -> Select[Any]:
-    """Failed criterion results with their evaluation, interaction and (when analysed) contact reason."""
     return (
-        query.select_from(CriterionResultRow)
+        select(
+            CriterionResultRow.criterion.label("criterion"),
+            func.coalesce(AnalysisRow.data["reason"]["id"].as_string(), "").label("reason"),
+            CriterionResultRow.title.label("title"),
+            AnalysisRow.data["reason"]["title"].as_string().label("reason_title"),
+            InteractionRow.agent.label("agent"),
+            InteractionRow.id.label("interaction_id"),
+            CriterionResultRow.confidence.label("confidence"),
+            CriterionResultRow.evidence.label("evidence"),
+        )
+        .select_from(CriterionResultRow)
         .join(EvaluationRow, EvaluationRow.id == CriterionResultRow.evaluation_id)
         .join(InteractionRow, InteractionRow.id == EvaluationRow.interaction_id)
         .outerjoin(AnalysisRow, AnalysisRow.interaction_id == InteractionRow.id)
+        .where(
+            EvaluationRow.is_current.is_(True),
+            EvaluationRow.scorecard_name == scorecard,
+            CriterionResultRow.outcome == "fail",
+            InteractionRow.started_at >= start,
+            InteractionRow.started_at < end,
+        )
+        .subquery("failed")
     )
 
 
@@ -104,36 +107,33 @@ def suggestions(session: Session, *, scorecard: str, period: Period, limit: int 
     """The top ``limit`` criterion × reason pairs by failures (then agents affected), each with the clearest
     failure to build from."""
     checked_limit(limit)
-    where = _failures(scorecard, period)
+    failed = _failed(scorecard, period)
+    failures, agents = func.count(), func.count(func.distinct(failed.c.agent))
     counted = session.execute(
-        _joined(
-            select(
-                CriterionResultRow.criterion,
-                _reason(),
-                func.max(CriterionResultRow.title),
-                func.max(AnalysisRow.data["reason"]["title"].as_string()),
-                func.count(),
-                func.count(func.distinct(InteractionRow.agent)),
-            )
+        select(
+            failed.c.criterion,
+            failed.c.reason,
+            func.max(failed.c.title),
+            func.max(failed.c.reason_title),
+            failures,
+            agents,
         )
-        .where(*where)
-        .group_by(CriterionResultRow.criterion, _reason())
-        .order_by(func.count().desc(), func.count(func.distinct(InteractionRow.agent)).desc())
-        .order_by(CriterionResultRow.criterion, _reason())
+        .group_by(failed.c.criterion, failed.c.reason)
+        .order_by(failures.desc(), agents.desc(), failed.c.criterion, failed.c.reason)
         .limit(limit)
     ).all()
     built = _built(session, scorecard)
     found = []
-    for criterion, reason, title, reason_title, failures, agents in counted:
-        ident, confidence = _clearest(session, where, criterion, reason)
+    for criterion, reason, title, reason_title, n, people in counted:
+        ident, confidence = _clearest(session, failed, criterion, reason)
         found.append(
             Suggestion(
                 criterion=criterion,
                 criterion_title=title or criterion,
                 reason=reason or "",
                 reason_title=reason_title or reason or "",
-                failures=int(failures),
-                agents=int(agents),
+                failures=int(n),
+                agents=int(people),
                 interaction_id=ident,
                 confidence=confidence,
                 scenario_id=built.get((criterion, reason or "")),
@@ -142,13 +142,11 @@ def suggestions(session: Session, *, scorecard: str, period: Period, limit: int 
     return found
 
 
-def _clearest(
-    session: Session, where: list[ColumnElement[bool]], criterion: str, reason: str
-) -> tuple[int, float]:
+def _clearest(session: Session, failed: Subquery, criterion: str, reason: str) -> tuple[int, float]:
     rows = session.execute(
-        _joined(select(InteractionRow.id, CriterionResultRow.confidence, CriterionResultRow.evidence))
-        .where(*where, CriterionResultRow.criterion == criterion, _reason() == reason)
-        .order_by(CriterionResultRow.confidence.desc(), InteractionRow.id)
+        select(failed.c.interaction_id, failed.c.confidence, failed.c.evidence)
+        .where(failed.c.criterion == criterion, failed.c.reason == reason)
+        .order_by(failed.c.confidence.desc(), failed.c.interaction_id)
         .limit(_CANDIDATES)
     ).all()
     found = [(int(r[0]), float(r[1]), bool(r[2])) for r in rows]

@@ -30,6 +30,7 @@ from callqa.web.routes import (
     api_interactions,
     api_queues,
     api_review,
+    api_scenarios,
     api_users,
     auth,
     calibration,
@@ -51,11 +52,13 @@ from callqa.web.routes import (
     reports,
     review_pages,
     saved_searches,
+    scenarios,
     scorecards,
     shift_pages,
     shift_rounds,
     skills,
     standards,
+    training_hub,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -169,6 +172,9 @@ def create_app(
     app.include_router(api_external_ids.router)
     app.include_router(saved_searches.api)
     app.include_router(saved_searches.pages)
+    app.include_router(training_hub.router)
+    app.include_router(scenarios.pages)
+    app.include_router(api_scenarios.api)
     app.include_router(health.router)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)

@@ -135,6 +135,7 @@ def interaction_page(
             "finalize": allowed(actor, Action.REVIEW_FINALIZE, owner),
             "promote": allowed(actor, Action.KNOWLEDGE_PROMOTE, owner),
             "coach": allowed(actor, Action.COACHING_MANAGE, owner),
+            "scenario": allowed(actor, Action.SCENARIO_MANAGE, owner),
         },
     }
     return render(request, "interaction.html", context)
