@@ -24,6 +24,7 @@ from callqa.cli import (
     skills,
     storage,
     teams,
+    training_scenarios,
     tune,
     users,
     watch,
@@ -53,6 +54,7 @@ worker.register(app)
 watch.register(app)
 skills.register(app)
 channels.register(app)
+training_scenarios.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(teams.app, name="team")

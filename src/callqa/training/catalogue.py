@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callqa.access.policies import Action, allowed
 from callqa.audit.service import record
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.privacy.redact import redact_text
@@ -18,6 +19,7 @@ from callqa.training.models import ScenarioRow, ScenarioVersionRow
 from callqa.training.script import ScenarioContent, Script
 from callqa.users.models import UserRow
 from callqa.users.schemas import Actor
+from callqa.users.service import actor_for
 
 STATES = ("active", "archived", "all")
 
@@ -146,3 +148,15 @@ def save_edit(
         known_criteria=known_criteria,
         note=redact_text(note).text,
     )
+
+
+def manager_named(session: Session, username: str) -> Actor:
+    """The active user ``username`` acting on the library from the command line; T110 unless they may
+    manage scenarios."""
+    user_id = session.scalar(select(UserRow.id).where(UserRow.username == username))
+    actor = actor_for(session, user_id) if user_id is not None else None
+    if actor is None:
+        raise CallqaError(ErrorCode.T110, username=username, reason="no such active user")
+    if not allowed(actor, Action.SCENARIO_MANAGE):
+        raise CallqaError(ErrorCode.T110, username=username, reason=f"role {actor.role.value}")
+    return actor
