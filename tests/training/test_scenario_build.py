@@ -74,6 +74,7 @@ def test_a_persian_and_a_chinese_call_build_in_their_language(db: Database) -> N
         zh = build_from_interaction(session, actor, interaction_id(session, ZH_CALL), scorecard="standard")
         fa_content, zh_content = content_of(session, fa), content_of(session, zh)
     assert fa.language == "fa" and zh.language == "zh-Hans"
+    assert zh.title == "贷款或房贷 — 保持等待的礼仪（征得同意、致谢、不超过 2 分钟）"
     fa_first = fa_content.level(1)
     assert fa_first.step(fa_first.start).criteria == ("greeting",)  # no evidence: the first line
     assert fa_first.brief.startswith("مشتری درباره‌ی این موضوع تماس گرفته است")

@@ -112,8 +112,10 @@ def content_of_source(source: Source, issue: str) -> ScenarioContent:
 
 
 def title_of(source: Source) -> str:
+    """ "Contact reason — main criterion", in the scenario's language."""
     main = source.failed[0].title if source.failed else ""
-    return " — ".join(part for part in (source.reason_title or source.channel, main) if part)[:255]
+    parts = (source.reason_title or source.channel, main)
+    return " — ".join(_translated(source.language, part) for part in parts if part)[:255]
 
 
 def build_from_interaction(

@@ -53,6 +53,8 @@ def _content(data: dict[str, Any]) -> ScenarioContent:
         return ScenarioContent.from_json(data)
     except ScriptError as exc:
         raise CallqaError(ErrorCode.T106, field="content", reason=str(exc)) from exc
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # a step or script that is not an object
+        raise CallqaError(ErrorCode.T106, field="content", reason=f"not well formed: {exc!r}") from exc
 
 
 def _summary(row: ScenarioRow) -> dict[str, Any]:
