@@ -4,16 +4,19 @@ points with an angrier harder branch, levels 2 and 3 written from the templates 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.interactions.models import TurnRow
+from callqa.lifecycle.purge import purge_interactions
 from callqa.scoring.loader import load_scorecard
+from callqa.storage.files import FileStore
 from callqa.training.build import build_from_interaction, content_of_source, kept_turns
 from callqa.training.library import content_of
-from callqa.training.models import ScenarioVersionRow
+from callqa.training.models import ScenarioRow, ScenarioVersionRow
 from callqa.training.sources import source_of
 from callqa.training.variants import harder_branches, level_three, level_two, pass_path
 from scenario_support import EN_CARD_CALL, FA_CALL, ZH_CALL, demo_actor, interaction_id
@@ -130,3 +133,24 @@ def test_a_long_call_keeps_its_act_points_and_their_neighbours() -> None:
     kept = kept_turns(customer, {31}, limit=5)
     assert kept == [27, 29, 31, 33, 35]
     assert kept_turns(customer[:4], {3}) == customer[:4]
+
+
+def test_erasing_the_source_deletes_the_scenario_and_retention_unlinks_it(
+    db: Database, tmp_path: Path
+) -> None:
+    seed(db)
+    with db.factory.begin() as session:
+        actor = demo_actor(session)
+        en, fa = interaction_id(session, EN_CARD_CALL), interaction_id(session, FA_CALL)
+        erased = build_from_interaction(session, actor, en, scorecard="standard").id
+        kept = build_from_interaction(session, actor, fa, scorecard="standard").id
+    store = FileStore(tmp_path / "files")
+    with db.factory.begin() as session:
+        report = purge_interactions(session, store, [en], erase=True)
+        assert report.rows["training_scenarios"] == 1
+        purge_interactions(session, store, [fa])  # retention: the scenario stays, unlinked
+    with db.factory() as session:
+        assert session.get(ScenarioRow, erased) is None
+        assert session.scalars(select(ScenarioVersionRow.scenario_id)).all() == [kept]
+        row = session.get_one(ScenarioRow, kept)
+        assert row.source_interaction_id is None
