@@ -129,6 +129,8 @@ def test_archive_filters_and_the_pages_per_role(web: Web) -> None:
     scenario = _build(analyst, ids[FA_CALL])["id"]
     page = analyst.client.get(f"/interactions/{ids[EN_CARD_CALL]}").text
     assert 'data-test="build-scenario"' in page
+    passed = analyst.client.get(f"/interactions/{ids['en-call-01']}").text  # nothing failed: nothing to build
+    assert 'id="criteria"' in passed and 'data-test="build-scenario"' not in passed
     assert (
         'data-test="build-scenario"'
         not in web.signed_in("sam.lead").client.get(f"/interactions/{ids[EN_CARD_CALL]}").text
