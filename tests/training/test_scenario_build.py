@@ -124,7 +124,8 @@ def test_variants_of_a_hand_written_script() -> None:
     assert pass_path(two) == ["open", "second-issue", "calm"]
     assert two.step("second-issue").customer.startswith("Atsiprašau, kad pertraukiu")
     assert two.step("calm").mood == "annoyed"
-    assert three.step("open").customer.startswith("Man jau tikrai gana.")
+    assert three.step("open").customer.endswith("Argi taip sunku suprasti?")  # an act point: sharper
+    assert three.step("calm").customer == "Man jau tikrai gana. Thank you. So when will I get the money back?"
     assert three.step("angry").customer.endswith("noriu kalbėti su jūsų vadovu.")
 
 

@@ -13,8 +13,16 @@ import yaml
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.training.script import Mood
 
-Template = Literal["annoyed", "angry", "last_straw", "interrupt", "brief", "other_issue"]
-TEMPLATES: tuple[Template, ...] = ("annoyed", "angry", "last_straw", "interrupt", "brief", "other_issue")
+Template = Literal["annoyed", "angry", "fed_up", "last_straw", "interrupt", "brief", "other_issue"]
+TEMPLATES: tuple[Template, ...] = (
+    "annoyed",
+    "angry",
+    "fed_up",
+    "last_straw",
+    "interrupt",
+    "brief",
+    "other_issue",
+)
 LINE_LANGUAGES = ("en", "zh", "lt", "fa")
 # The mood a missed key point leaves the customer in.
 ESCALATES: dict[str, Mood] = {"calm": "annoyed", "annoyed": "angry", "angry": "angry"}
