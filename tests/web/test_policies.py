@@ -59,6 +59,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SHIFT_MANAGE: set(),  # analysts read rounds
         Action.SHIFT_BID: set(),
         Action.PRACTICE_RUN: {"none"},  # a trial run, never as an agent
+        Action.ROUTING_IDS_MANAGE: set(),  # admins keep the routing-system ids; analysts read them
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -118,6 +119,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.CLASS_VIEW: {"own", "teammate", "none"},
         Action.CLASS_RUN: {"own", "teammate", "none"},  # classes of the teams they lead
         Action.MEETING_PACK: {"own", "teammate", "none"},
+        Action.ROUTING_IDS_MANAGE: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -177,6 +179,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.CLASS_VIEW: {"own", "none"},  # classes of their team; their own comments
         Action.CLASS_RUN: set(),
         Action.MEETING_PACK: set(),
+        Action.ROUTING_IDS_MANAGE: set(),
     },
 }
 

@@ -75,6 +75,7 @@ class Action(StrEnum):
     CLASS_VIEW = "class.view"  # attend a recording-analysis class and comment (no owner: the classes list)
     CLASS_RUN = "class.run"  # build and present classes, reveal notes, promote answers to the KB
     MEETING_PACK = "training.meeting_pack"  # the monthly QA-team-lead meeting pack of a team
+    ROUTING_IDS_MANAGE = "routing_ids.manage"  # set, delete, import routing-system ids (read: SKILL_EXPORT)
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,7 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.CLASS_VIEW: _class_view,
     Action.CLASS_RUN: _schedules,
     Action.MEETING_PACK: _schedules,
+    Action.ROUTING_IDS_MANAGE: _admin,
 }
 
 

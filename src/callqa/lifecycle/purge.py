@@ -88,6 +88,8 @@ HANDLED_TABLES = frozenset(
         "kb_articles",
         "live_alerts",
         "training_scenarios",  # unlinked (a foreign key SET NULL) by retention, deleted by an erasure
+        "training_assignments",  # unlinked by the foreign key (SET NULL): an assignment copies no words
+        "training_class_items",  # deleted with the interaction by the foreign key (CASCADE), comments too
         *(t.__tablename__ for t in _CHILDREN),
     }
 )  # every table with a foreign key to interactions.id

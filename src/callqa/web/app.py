@@ -24,6 +24,7 @@ from callqa.web.routes import (
     admin_audit,
     admin_settings,
     agreement,
+    api_classes,
     api_docs,
     api_export,
     api_external_ids,
@@ -51,14 +52,20 @@ from callqa.web.routes import (
     queues,
     reports,
     review_pages,
+    routing_ids,
     saved_searches,
     scenarios,
     scorecards,
+    shift_entries,
+    shift_entry_pages,
     shift_pages,
     shift_rounds,
     skills,
     standards,
+    training_classes,
     training_hub,
+    training_practice,
+    training_practice_pages,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -158,7 +165,11 @@ def create_app(
     app.include_router(operations.router)
     app.include_router(shift_pages.pages)
     app.include_router(shift_rounds.api)
+    app.include_router(shift_entry_pages.pages)
+    app.include_router(shift_entries.api)
     app.include_router(skills.pages)
+    app.include_router(routing_ids.api)  # before skills.api: /api/routing/ids is not a format
+    app.include_router(routing_ids.pages)
     app.include_router(skills.api)
     app.include_router(channels.pages)
     app.include_router(channels.api)
@@ -175,6 +186,10 @@ def create_app(
     app.include_router(training_hub.router)
     app.include_router(scenarios.pages)
     app.include_router(api_scenarios.api)
+    app.include_router(training_practice.api)
+    app.include_router(training_practice_pages.pages)
+    app.include_router(training_classes.pages)
+    app.include_router(api_classes.api)
     app.include_router(health.router)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)
