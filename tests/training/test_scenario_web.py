@@ -57,6 +57,14 @@ def test_an_analyst_builds_and_an_agent_reads_without_key_points(web: Web) -> No
     assert 'data-test="key-point"' not in page and 'data-test="source"' not in page
     assert 'data-test="act-point"' in page and "Are you actually listening to me?" in page
     assert 'data-test="key-point"' in analyst.client.get(f"/training/scenarios/{scenario}").text
+    assert (
+        'data-test="practise-2"'
+        not in web.signed_in("sam.lead").client.get(f"/training/scenarios/{scenario}").text
+    )
+    started = agent.post(
+        "/training/practice", data={"scenario_id": scenario, "level": 2}, follow_redirects=False
+    )
+    assert 'data-test="practise-2"' in page and started.status_code == 303  # type: ignore[attr-defined]
 
     before = _count(web)
     for refused in (

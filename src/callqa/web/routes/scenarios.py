@@ -34,6 +34,7 @@ from callqa.training.variants import harder_branches, pass_path
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
 from callqa.web.render import render
+from callqa.web.routes.training_practice import own_owner
 
 pages = APIRouter(include_in_schema=False)
 _MISSING = (ErrorCode.T101, ErrorCode.T102, ErrorCode.Q100)
@@ -154,6 +155,7 @@ def scenario_page(
         "content": content,
         "levels": [(s, _conversation(s)) for s in sorted(content.scripts, key=lambda s: s.level)],
         "manages": manages,
+        "practises": row.state == "active" and allowed(actor, Action.PRACTICE_RUN, own_owner(actor)),
         "version": version or row.current_version,
         "versions": versions_of(session, row) if manages else [],
         "criteria": criteria_of(scorecard_of(request)) if manages else {},
