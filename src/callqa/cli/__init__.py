@@ -26,6 +26,7 @@ from callqa.cli import (
     teams,
     training_assign,
     training_classes,
+    training_scenarios,
     tune,
     users,
     watch,
@@ -55,6 +56,7 @@ worker.register(app)
 watch.register(app)
 skills.register(app)
 channels.register(app)
+training_scenarios.register(app)
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(teams.app, name="team")

@@ -57,6 +57,7 @@ from callqa.scoring.models import (
     ScoreFailureRow,
 )
 from callqa.storage.files import SCHEME, FileStore
+from callqa.training.models import ScenarioRow
 
 CHUNK = 500
 # Live alerts are kept by the live layer, which sits above this one: named, not imported. The test
@@ -86,6 +87,9 @@ HANDLED_TABLES = frozenset(
         "coaching",
         "kb_articles",
         "live_alerts",
+        "training_scenarios",  # unlinked (a foreign key SET NULL) by retention, deleted by an erasure
+        "training_assignments",  # unlinked by the foreign key (SET NULL): an assignment copies no words
+        "training_class_items",  # deleted with the interaction by the foreign key (CASCADE), comments too
         *(t.__tablename__ for t in _CHILDREN),
     }
 )  # every table with a foreign key to interactions.id
@@ -216,6 +220,10 @@ def _purge_chunk(session: Session, store: FileStore, ids: list[int], *, erase: b
 def _erase_copies(session: Session, ids: list[int], report: PurgeReport) -> None:
     """Copies of the customer's words outside the interaction's own rows (erasure only)."""
     report.rows["kb_articles"] += _delete(session, ArticleRow, ArticleRow.source_interaction_id.in_(ids))
+    # A training scenario's script is the customer's lines: it goes, with its versions and practices.
+    report.rows["training_scenarios"] += _delete(
+        session, ScenarioRow, ScenarioRow.source_interaction_id.in_(ids)
+    )
     report.rows["live_alerts"] += _count_update(
         session, delete(LIVE_ALERTS).where(LIVE_ALERTS.c.interaction_id.in_(ids))
     )

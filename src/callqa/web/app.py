@@ -31,6 +31,7 @@ from callqa.web.routes import (
     api_interactions,
     api_queues,
     api_review,
+    api_scenarios,
     api_users,
     auth,
     calibration,
@@ -53,6 +54,7 @@ from callqa.web.routes import (
     review_pages,
     routing_ids,
     saved_searches,
+    scenarios,
     scorecards,
     shift_entries,
     shift_entry_pages,
@@ -62,6 +64,7 @@ from callqa.web.routes import (
     standards,
     training_assignments,
     training_classes,
+    training_hub,
     training_meeting_pack,
     training_practice,
     training_practice_pages,
@@ -182,6 +185,9 @@ def create_app(
     app.include_router(api_external_ids.router)
     app.include_router(saved_searches.api)
     app.include_router(saved_searches.pages)
+    app.include_router(training_hub.router)
+    app.include_router(scenarios.pages)
+    app.include_router(api_scenarios.api)
     app.include_router(training_practice.api)
     app.include_router(training_practice_pages.pages)
     app.include_router(training_classes.pages)

@@ -136,6 +136,7 @@ def interaction_page(
             "promote": allowed(actor, Action.KNOWLEDGE_PROMOTE, owner),
             "coach": allowed(actor, Action.COACHING_MANAGE, owner),
             "assign": allowed(actor, Action.TRAINING_ASSIGN, owner),
+            "scenario": allowed(actor, Action.SCENARIO_MANAGE, owner),
         },
     }
     return render(request, "interaction.html", context)
