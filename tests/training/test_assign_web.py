@@ -105,7 +105,7 @@ def test_a_supervisor_assigns_their_team_and_is_refused_another(web: Web) -> Non
     assert {a["agent"] for a in mine} == {"j.smith"} and len(mine) == 2
     page = agent.client.get("/training/assignments")
     assert page.status_code == 200
-    assert f'href="/training/practice/start?assignment={mine[0]["id"]}"' in page.text
+    assert f'/training/practice#assignment-{mine[0]["id"]}"' in page.text
     other = web.signed_in("wang.fang")
     assert [a["agent"] for a in _json(other.client.get("/api/training/assignments"), 200)["assignments"]] == [
         "li.wei"

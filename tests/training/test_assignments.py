@@ -61,7 +61,7 @@ def test_an_agent_and_a_team_are_assigned_and_each_agent_notified(db: Database) 
             (p.ana, "training_assigned"),
             (p.ben, "training_assigned"),
         ]
-        assert notes[0].link == f"/training/practice/start?assignment={one[0].id}"
+        assert notes[0].link == f"/training/practice#assignment-{one[0].id}"
         assert wording(as_notification(notes[0]), lambda s: s) == (
             f"Sam asked you to practise “Charged twice” (due {TODAY + timedelta(days=7)})"
         )

@@ -226,7 +226,7 @@ def _notify(session: Session, actor: Actor, row: AssignmentRow, scenario: Scenar
         [row.agent_id],
         NOTIFICATION_KIND,
         f"{actor.display_name} asked you to practise “{scenario.title}” (due {due})",
-        link=f"/training/practice/start?assignment={row.id}",
+        link=f"/training/practice#assignment-{row.id}",
         params={"who": actor.display_name, "scenario": scenario.title, "due": due, "assignment": row.id},
     )
 
