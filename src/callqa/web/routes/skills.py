@@ -56,10 +56,20 @@ def _say(request: Request) -> Callable[[SkillCell], str]:
     return lambda cell: explain(cell, gettext)
 
 
-def _profiles(session: Session, query: SkillQuery) -> Profiles:
+def _cells(
+    session: Session,
+    actor: Actor,
+    filters: tuple[date | None, date | None, str | None, str | None],
+    kind: str | None,
+) -> tuple[SkillQuery, Profiles, list[SkillCell]]:
+    """The query the caller may ask (``filters``: since, until, team, agent), its profiles and the cells
+    of ``kind`` (None: all); an unknown kind or agent is a coded 422."""
+    require(actor, Action.SKILL_VIEW)
+    query = _query(session, actor, *filters)
     with refusals():
         service.check_agent(session, query)
-        return build_profiles(session, query)
+        profiles = build_profiles(session, query)
+        return query, profiles, service.of_kind(profiles, kind)
 
 
 def _routing(
@@ -89,11 +99,7 @@ def api_skills(
     """Skill cells (agent × reason × language × channel and the roll-ups) with n, QA score and interval,
     CSAT measured and predicted, recontact, handle time against the baseline, level 1–5 and its sentence.
     Agents get their own cells only; `format=csv` (supervisors, analysts, admins) is audited."""
-    require(actor, Action.SKILL_VIEW)
-    query = _query(session, actor, since, until, team, agent)
-    profiles = _profiles(session, query)
-    with refusals():
-        cells = service.of_kind(profiles, kind)
+    query, profiles, cells = _cells(session, actor, (since, until, team, agent), kind)
     if format == "csv":
         require(actor, Action.SKILL_EXPORT)
         audit(request, session, actor, "export", "skills", None, {"kind": kind, "rows": len(cells)})
@@ -173,11 +179,7 @@ def skills_page(
     until: Until = None,
 ) -> Response:
     """The skill table: levels with intervals and the sentence behind each, filters and a CSV link."""
-    require(actor, Action.SKILL_VIEW)
-    query = _query(session, actor, since, until, team, agent)
-    profiles = _profiles(session, query)
-    with refusals():
-        cells = service.of_kind(profiles, kind)
+    query, _, cells = _cells(session, actor, (since, until, team, agent), kind)
     context = {
         "cells": cells,
         "kind": kind,
