@@ -216,17 +216,19 @@ def postgres_database(url: str) -> Iterator[str]:
 
 def print_table(results: dict[str, Any]) -> None:
     print(
-        "| data | facts | cells (full) | sums: SQL s | sums: Python s | Python ÷ SQL "
-        "| profiles: SQL s | profiles: Python s | Python ÷ SQL | agree |"
+        "| data | facts | cells (full) | sums: SQL ms | sums: Python ms | Python ÷ SQL "
+        "| profiles: SQL ms | profiles: Python ms | Python ÷ SQL | agree |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for name, r in results.items():
         if name.startswith("generate"):
             continue
         print(
-            f"| {name} | {r['facts']:,} | {r['cells']:,} ({r['full_cells']:,}) | {r['sums_sql_s']:.3f} "
-            f"| {r['sums_python_s']:.3f} | {r['sums_python_s'] / r['sums_sql_s']:.1f}× | {r['sql_s']:.3f} "
-            f"| {r['python_s']:.3f} | {r['python_s'] / r['sql_s']:.1f}× | {'yes' if r['agree'] else 'NO'} |"
+            f"| {name} | {r['facts']:,} | {r['cells']:,} ({r['full_cells']:,}) "
+            f"| {1000 * r['sums_sql_s']:,.1f} | {1000 * r['sums_python_s']:,.1f} "
+            f"| {r['sums_python_s'] / r['sums_sql_s']:.2f}× "
+            f"| {1000 * r['sql_s']:,.1f} | {1000 * r['python_s']:,.1f} | {r['python_s'] / r['sql_s']:.2f}× "
+            f"| {'yes' if r['agree'] else 'NO'} |"
         )
     print(f"(generating and writing the synthetic facts took {results['generate_s']:.1f} s)")
 
