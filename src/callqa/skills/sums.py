@@ -89,7 +89,7 @@ class Sums:
 
 
 SUM_FIELDS = tuple(f.name for f in fields(Sums))
-_ZERO = Sums()  # each field's type: int counts, float sums
+_TYPES = tuple(type(getattr(Sums(), name)) for name in SUM_FIELDS)  # int counts, float sums
 
 
 def sd(n: int, total: float, squares: float) -> float:
@@ -191,10 +191,8 @@ def cell_sums(session: Session, first: date | None = None, last: date | None = N
     where = in_period(first, last)
     cells: dict[FullKey, Sums] = {}
     for row in session.execute(sums_query(where)):
-        values = zip(SUM_FIELDS, row[5:], strict=True)
-        cells[(row[0], row[1], row[2], row[3], row[4])] = Sums(
-            *(type(getattr(_ZERO, name))(value) for name, value in values)
-        )
+        values = zip(_TYPES, row[5:], strict=True)
+        cells[(row[0], row[1], row[2], row[3], row[4])] = Sums(*(kind(value) for kind, value in values))
     bases = baselines(session, where, {(k[2], k[4]) for k, sums in cells.items() if sums.handled})
     for key, sums in cells.items():
         if sums.handled:  # Σ (ln h − ln b) and Σ (ln h − ln b)², from Σ ln h and Σ ln² h
