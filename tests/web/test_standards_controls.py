@@ -67,7 +67,13 @@ def test_the_controls_move_the_suggestion_and_the_draft_keeps_them(centre: Web) 
     policy = re.search(r'data-test="policy">([^<]*)<', page.text)
     assert policy and "the weight now (0 %) with the criterion" in policy.group(1), page.text[-3000:]
     assert "measured effect (100 %), changes it at most 3 times" in policy.group(1)
-    assert 'type="hidden" name="factor" value="3"' in page.text  # the draft form carries the controls
+    draft_form = re.search(r'data-test="draft-form">(.*?)</form>', page.text, re.S)
+    assert draft_form and 'name="factor" value="3"' in draft_form.group(1)  # the draft keeps the controls
+    controls_form = re.search(r'data-test="controls-form">(.*?)</form>', page.text, re.S)
+    assert controls_form  # and the controls' own form keeps the view: the custom period, the scorecard
+    assert 'name="since" value="2026-05-01"' in controls_form.group(1)
+    assert f'name="scorecard" value="{NAME}"' in controls_form.group(1)
+    assert 'name="blend" value="1"' in controls_form.group(1)
     made = admin.client.post(
         "/operations/standards/draft",
         data={**MAY, **BOLD, "base_hash": bold["base_hash"], "csrf_token": admin.csrf},

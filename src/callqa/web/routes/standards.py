@@ -151,6 +151,8 @@ def standards_page(request: Request, session: DbSession, actor: CurrentActor) ->
         "report": report,
         "error": error,
         "controls": {c: params.get(c, f"{getattr(shown, c):g}") for c in CONTROLS},
+        # the controls' own form keeps the view as it is (a custom since–until included)
+        "keep": [(k, v) for k, v in params.multi_items() if k not in CONTROLS],
         "sentences": [verdict(s, report.strongest, report.policy, gettext) for s in report.criteria]
         if report
         else [],
