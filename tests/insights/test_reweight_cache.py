@@ -1,18 +1,23 @@
 """The reweighting reports' cache (callqa.insights.reweight_cache) on a real database: the least recently
 used report goes first, a changed policy is another report, and every kind of data change a report reads
-gives a new data marker; the controls' parsing (policy_from) refuses what is not a finite number."""
+gives a new data marker (an idle refresh does not); the controls' parsing (policy_from) refuses what is
+not a finite number."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select, update
 
 from callqa.core.errors import CallqaError, ErrorCode
-from callqa.insights.refresh import InsightConfig, refresh_insights
+from callqa.insights.refresh import InsightConfig, refresh_insights, refreshed_at
 from callqa.insights.reweight_cache import ReportCache, data_marker
 from callqa.insights.reweight_draft import draft_version
 from callqa.insights.reweight_weights import Policy, policy_from
+from callqa.interactions.models import InteractionRow
+from callqa.scoring.models import EvaluationRow
 from reweight_support import DAYS, NAME, build_centre
 from support import Database
 
@@ -43,9 +48,30 @@ def test_least_recently_used_goes_first_and_a_draft_changes_the_marker(db: Datab
         assert after_draft != before
         again = cache.report(session, NAME, DAYS, policy=usual)
     assert again is not first and again.base_hash == first.base_hash and cache.misses == 5
-    refresh_insights(db.factory, InsightConfig(ZoneInfo("UTC")))  # the facts' refresh time moves on
+    # a refresh that finds nothing new (every change older than its look-back) leaves the marker be
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    with db.factory.begin() as session:
+        session.execute(update(InteractionRow).values(updated_at=hour_ago))
+        session.execute(update(EvaluationRow).values(created_at=hour_ago))
     with db.factory() as session:
-        assert data_marker(session) != after_draft
+        idle = data_marker(session)
+        refreshed = refreshed_at(session)
+    refresh_insights(db.factory, InsightConfig(ZoneInfo("UTC")))
+    with db.factory() as session:
+        assert refreshed_at(session) != refreshed and data_marker(session) == idle
+        assert cache.report(session, NAME, DAYS, policy=usual) is again
+    # a survey arriving, folded in by the refresh: a new marker, a new report
+    with db.factory.begin() as session:
+        first_id = session.scalar(select(func.min(InteractionRow.id)))
+        session.execute(
+            update(InteractionRow)
+            .where(InteractionRow.id == first_id)
+            .values(csat=1.0, updated_at=datetime.now(UTC))
+        )
+    refresh_insights(db.factory, InsightConfig(ZoneInfo("UTC")))
+    with db.factory() as session:
+        assert data_marker(session) != idle
+        assert cache.report(session, NAME, DAYS, policy=usual) is not again
 
 
 @pytest.mark.parametrize("text", ["abc", "nan", "inf", "-inf", "1e999"])

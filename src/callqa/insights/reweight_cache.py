@@ -8,7 +8,8 @@ the viewer's teams), the policy, and a **data marker** read fresh on every reque
   published edit changes them, and so the text scoring uses);
 * the evaluations: the highest id and how many there are (new scoring, re-scoring, deletion);
 * the reviews: the latest change and how many there are (a shared review rewrites the criteria's outcomes);
-* the insight facts: when the refresh last ran (CSAT and recontact arrive through it).
+* the insight facts: when a refresh last changed any (CSAT and recontact arrive through it; the web
+  server's refresher runs every minute, and a run that finds nothing new leaves the marker be).
 
 Any change to these gives a new marker, so the next request computes afresh; entries are dropped least
 recently used beyond ``size``. The cache lives in one process (each web worker has its own): a report can
@@ -26,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callqa.core.query import InteractionQuery
-from callqa.insights.refresh import refreshed_at
+from callqa.insights.refresh import facts_changed_at
 from callqa.insights.reweight import Reweighting, reweighting
 from callqa.insights.reweight_weights import Policy
 from callqa.review.models import ReviewRow
@@ -40,7 +41,7 @@ def data_marker(session: Session) -> tuple[Any, ...]:
     scorecards = session.execute(select(func.max(ScorecardRow.id), func.count(ScorecardRow.id))).one()
     evaluations = session.execute(select(func.max(EvaluationRow.id), func.count(EvaluationRow.id))).one()
     reviews = session.execute(select(func.max(ReviewRow.updated_at), func.count(ReviewRow.id))).one()
-    return (*scorecards, *evaluations, *reviews, refreshed_at(session))
+    return (*scorecards, *evaluations, *reviews, facts_changed_at(session))
 
 
 class ReportCache:
