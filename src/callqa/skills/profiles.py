@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -111,7 +111,12 @@ class SkillCell:
     composite: float  # the shrunk composite, in spreads (0: the centre's mean)
     estimate: Estimate  # the shrunk measures: what to expect of this agent on more such contacts
     level: int  # 1–5
-    sentence: str
+
+    @property
+    def sentence(self) -> str:
+        """The level explained in English (pages and the API call :func:`explain` in the reader's
+        language); made when asked, as most cells are never shown."""
+        return explain(self)
 
     @property
     def kind(self) -> str:
@@ -268,7 +273,7 @@ def _cell(
     level = level_of(composite, sums.n)
     qa_low, qa_high = _interval(sums.scored, sums.score, sums.score2)
     csat_low, csat_high = _interval(sums.surveyed, sums.csat, sums.csat2)
-    cell = SkillCell(
+    return SkillCell(
         agent=agent,
         team=team,
         reason=key[0],
@@ -293,9 +298,7 @@ def _cell(
         composite=composite,
         estimate=estimate,
         level=level,
-        sentence="",
     )
-    return replace(cell, sentence=explain(cell))
 
 
 def _same(text: str) -> str:
