@@ -18,6 +18,8 @@ from callqa.review import models as _review_models  # noqa: F401
 from callqa.scoring import models as _scoring_models  # noqa: F401
 from callqa.searches import models as _search_models  # noqa: F401
 from callqa.shifts import models as _shift_models  # noqa: F401
+from callqa.skills import models as _skill_models  # noqa: F401
+from callqa.training import models as _training_models  # noqa: F401
 from callqa.users import models as _user_models  # noqa: F401
 from callqa.workers import models as _worker_models  # noqa: F401
 

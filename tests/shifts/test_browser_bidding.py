@@ -1,7 +1,7 @@
 """Shift bidding in real headless Chromium: an agent ranks shifts on "My shifts", a supervisor closes the
 round, runs the allocation (the test stand-in solver until callqa.shifts.solver lands) and publishes it, and
-the agent sees the shift they got and why. Screenshots: shifts-agent-bid, shifts-round-result,
-shifts-agent-outcome."""
+the agent sees the shift they got and why; then the supervisor enters a night shift on a draft round's
+form. Screenshots: shifts-agent-bid, shifts-round-result, shifts-agent-outcome, shifts-round-entered."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bidding_support import filled_round, people, web_over
+from bidding_support import filled_round, new_round, people, web_over
 from browser_support import browser, screenshot, serving, sign_in
 from callqa.db.engine import create_db_engine, session_factory
 from callqa.web.routes.shift_rounds import allocator
@@ -29,6 +29,7 @@ def test_an_agent_bids_a_supervisor_allocates_and_publishes(tmp_path: Path, sqli
     with db.factory.begin() as session:
         people(session)
         round_id = filled_round(session).id
+        draft_id = new_round(session, "February").id
     web = web_over(db, tmp_path)
     web.app.dependency_overrides[allocator] = lambda: stub
     try:
@@ -56,5 +57,18 @@ def test_an_agent_bids_a_supervisor_allocates_and_publishes(tmp_path: Path, sqli
             expect(outcome).to_contain_text("Late Mon")
             expect(outcome.locator("[data-test=reason]").first).to_contain_text("You got your first choice")
             screenshot(ann, "shifts-agent-outcome")
+            lead.goto(f"{base}/shifts/{draft_id}")  # a draft: the supervisor enters a shift by hand
+            form = lead.locator("[data-test=shift-form]")
+            form.locator("[name=id]").fill("N1")
+            form.locator("[name=block]").select_option("W2")
+            form.locator("[name=dates]").fill("2027-01-11 2027-01-12")
+            form.locator("[name=start]").fill("22:00")
+            form.locator("[name=end]").fill("06:00")
+            form.locator("[name=seats]").fill("2")
+            lead.click("[data-test=save-shift]")
+            expect(lead.locator("[data-shift=N1]")).to_contain_text(
+                "2027-01-11 22:00–06:00; 2027-01-12 22:00–06:00"
+            )
+            screenshot(lead, "shifts-round-entered")
     finally:
         engine.dispose()

@@ -4,18 +4,19 @@ published and shown; every step audited."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people
+from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, new_round, people
 from callqa.audit.models import AuditRow
 from callqa.cli import app
 from callqa.cli import shifts as shifts_cli
 from callqa.shifts import service
-from callqa.shifts.models import ShiftRoundRow
+from callqa.shifts.models import RoundDemandRow, RoundShiftRow, ShiftRoundRow
 from shifts.solver_stub import allocate as stub
 from support import Database
 
@@ -99,3 +100,76 @@ def test_a_round_from_the_command_line(
         audited = session.scalars(select(AuditRow.action).where(AuditRow.resource == "shift_round")).all()
         assert audited == ["create", "import", "import", "import", "open", "close", "allocate", "publish"]
         assert session.scalar(select(ShiftRoundRow.status)) == "published"
+
+
+def test_shifts_and_demands_entered_one_at_a_time(cli_env: Database) -> None:
+    with cli_env.factory.begin() as session:
+        people(session)
+    window = ["--block", "W1", "--opens", "2026-01-01T00:00", "--closes", "2099-01-01T00:00"]
+    _run("create", "May", "--team", "North", *window)
+    shift = [
+        "--block",
+        "W1",
+        "--day",
+        "2027-01-04",
+        "--day",
+        "2027-01-05",
+        "--start",
+        "22:00",
+        "--end",
+        "06:00",
+    ]
+    assert _run("add-shift", "1", "N", *shift, "--seats", "2").strip() == "round 1: shift N added"
+    taken = _run("add-shift", "1", "N", *shift, code=2)
+    assert "[O119] shift round 'May': shift 'N' exists already; edit it instead" in taken
+    bad = _run("add-shift", "1", "X", *shift[:-1], "6pm", code=2)
+    assert "[O118] shift round 'May', shift 'X': end '6pm' is not a time HH:MM; nothing is stored" in bad
+    assert "replaced" in _run("add-shift", "1", "N", *shift, "--skill", "loans", "--replace")
+    out = _run(
+        "add-demand", "1", "--day", "2027-01-04", "--start", "22:00", "--end", "23:00", "--headcount", "1"
+    )
+    demand_id = int(out.split()[3])
+    refused = _run(
+        "add-demand",
+        "1",
+        "--day",
+        "2027-02-30",
+        "--start",
+        "1:00",
+        "--end",
+        "2:00",
+        "--headcount",
+        "1",
+        code=2,
+    )
+    assert "[O121] shift round 'May', demand (new): date '2027-02-30' is not YYYY-MM-DD" in refused
+    with cli_env.factory() as session:
+        stored = session.scalars(select(RoundShiftRow)).one()
+        assert (stored.code, stored.seats, stored.skills, len(stored.spans)) == ("N", None, ["loans"], 2)
+        assert session.scalars(select(RoundDemandRow.id)).all() == [demand_id]
+    _run("remove-demand", "1", str(demand_id))
+    _run("remove-shift", "1", "N")
+    assert "[O120] shift round 'May': no shift 'N'" in _run("remove-shift", "1", "N", code=2)
+    with cli_env.factory() as session:
+        audited = session.scalars(select(AuditRow.action).where(AuditRow.resource == "shift_round")).all()
+        assert audited == ["create", "add_shift", "edit_shift", "add_demand", "delete_demand", "delete_shift"]
+        assert session.scalar(select(RoundShiftRow.id)) is None
+
+
+def test_close_due_closes_the_rounds_past_their_window_once(cli_env: Database) -> None:
+    with cli_env.factory.begin() as session:
+        people(session)
+        past, running = new_round(session, "Past"), new_round(session, "Running")
+        for row in (past, running):
+            service.import_shifts(session, row, SHIFTS_CSV, "shifts.csv")
+            service.open_round(session, row)
+        past.closes_at = datetime.now(UTC) - timedelta(minutes=1)
+    assert _run("close-due").strip() == "round 1: closed (its window ended)"
+    assert _run("close-due").strip() == "no round to close"
+    with cli_env.factory() as session:
+        assert session.scalars(select(ShiftRoundRow.status).order_by(ShiftRoundRow.id)).all() == [
+            "closed",
+            "open",
+        ]
+        audited = session.execute(select(AuditRow.username, AuditRow.action, AuditRow.resource_id)).all()
+        assert [tuple(a) for a in audited] == [("system", "close", "1")]

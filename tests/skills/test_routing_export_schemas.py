@@ -102,7 +102,8 @@ GENESYS_REFUSED: dict[str, Change] = {
     "51 languages": lambda d: d["users"][0].update(
         routingLanguages=[{"name": f"l{i}", "proficiency": 3} for i in range(51)]
     ),
-    "skill name without its kind": lambda d: d["users"][0]["routingSkills"][0].update(name="card_lost"),
+    "empty skill name": lambda d: d["users"][0]["routingSkills"][0].update(name=""),
+    "skill name of 256 characters": lambda d: d["users"][0]["routingSkills"][0].update(name="x" * 256),
     "skill to create without a name": lambda d: d["skills"].append({}),
     "a field the API does not have": lambda d: d["users"][0].update(email="ana@example.com"),
 }

@@ -154,6 +154,7 @@ def test_a_skill_recommended_for_several_queues_keeps_its_highest_level(fmt: str
 
 KEYS = {
     *("format", "version", "predefinedAttributes", "users", "routingProfiles", "unmappedAgents"),
+    "unmappedQueues",
     *("Name", "Values", "StringList", "UserId", "UserProficiencies", "AttributeName", "AttributeValue"),
     *("Level", "Description", "QueueConfigs", "QueueReference", "QueueId", "Channel", "Priority", "Delay"),
     *("UserIds", "skills", "languages", "userId", "routingSkills", "routingLanguages", "name", "proficiency"),

@@ -38,6 +38,7 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.LIVE_HELP: set(),
         Action.SEARCH_SHARE: {"own", "teammate", "other"},
         Action.SHIFT_BID: set(),  # bids are agents' own
+        Action.PRACTICE_RUN: {"none"},  # a trial run, never as an agent
     },
     "qa_analyst": {a: set(OWNERS) for a in Action}
     | {
@@ -57,6 +58,8 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.SEARCH_SHARE: {"own", "teammate", "other"},  # a saved search goes to a team, never "none"
         Action.SHIFT_MANAGE: set(),  # analysts read rounds
         Action.SHIFT_BID: set(),
+        Action.PRACTICE_RUN: {"none"},  # a trial run, never as an agent
+        Action.ROUTING_IDS_MANAGE: set(),  # admins keep the routing-system ids; analysts read them
     },
     "supervisor": {
         Action.INTERACTION_VIEW: {"own", "teammate"},
@@ -108,6 +111,15 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.CHANNELS_CUSTOMERS: set(),  # per-customer journeys: analysts and admins
         Action.STANDARDS_VIEW: {"own", "teammate", "none"},  # their teams' figures
         Action.STANDARDS_APPLY: set(),
+        Action.SCENARIO_VIEW: set(OWNERS),
+        Action.SCENARIO_MANAGE: set(),  # analysts build scenarios
+        Action.PRACTICE_RUN: set(),  # not an agent, not staff: no trial either
+        Action.PRACTICE_VIEW: {"own", "teammate"},
+        Action.TRAINING_ASSIGN: {"own", "teammate", "none"},  # their teams' agents
+        Action.CLASS_VIEW: {"own", "teammate", "none"},
+        Action.CLASS_RUN: {"own", "teammate", "none"},  # classes of the teams they lead
+        Action.MEETING_PACK: {"own", "teammate", "none"},
+        Action.ROUTING_IDS_MANAGE: set(),
     },
     "agent": {
         Action.INTERACTION_VIEW: {"own"},
@@ -159,6 +171,15 @@ EXPECTED: dict[str, dict[Action, set[str]]] = {
         Action.CHANNELS_CUSTOMERS: set(),
         Action.STANDARDS_VIEW: set(),
         Action.STANDARDS_APPLY: set(),
+        Action.SCENARIO_VIEW: set(OWNERS),  # the scripts they practise (never the key points)
+        Action.SCENARIO_MANAGE: set(),
+        Action.PRACTICE_RUN: {"own"},
+        Action.PRACTICE_VIEW: {"own"},
+        Action.TRAINING_ASSIGN: set(),
+        Action.CLASS_VIEW: {"own", "none"},  # classes of their team; their own comments
+        Action.CLASS_RUN: set(),
+        Action.MEETING_PACK: set(),
+        Action.ROUTING_IDS_MANAGE: set(),
     },
 }
 

@@ -67,6 +67,15 @@ class Action(StrEnum):
     CHANNELS_CUSTOMERS = "channels.customers"  # the per-customer journeys (pseudonyms only)
     STANDARDS_VIEW = "standards.view"  # QA standards against what customers care about (their teams')
     STANDARDS_APPLY = "standards.apply"  # make a draft scorecard version of a suggested reweighting
+    SCENARIO_VIEW = "scenario.view"  # the scenario library (an agent: the scripts, never the key points)
+    SCENARIO_MANAGE = "scenario.manage"  # build, edit, version, archive scenarios
+    PRACTICE_RUN = "practice.run"  # practise a scenario: an agent their own; staff a trial (no owner)
+    PRACTICE_VIEW = "practice.view"  # a practice and its evaluation, for whoever sees that agent's work
+    TRAINING_ASSIGN = "training.assign"  # assign scenarios to agents or teams, follow them up
+    CLASS_VIEW = "class.view"  # attend a recording-analysis class and comment (no owner: the classes list)
+    CLASS_RUN = "class.run"  # build and present classes, reveal notes, promote answers to the KB
+    MEETING_PACK = "training.meeting_pack"  # the monthly QA-team-lead meeting pack of a team
+    ROUTING_IDS_MANAGE = "routing_ids.manage"  # set, delete, import routing-system ids (read: SKILL_EXPORT)
 
 
 @dataclass(frozen=True)
@@ -211,6 +220,23 @@ def _channels(actor: Actor, owner: Owner | None) -> bool:
     return actor.role is not UserRole.AGENT and (owner is None or sees(actor, owner))
 
 
+def _practise(actor: Actor, owner: Owner | None) -> bool:
+    """An agent practises as themselves; staff may try a scenario out (no owner), never as an agent."""
+    if owner is None:
+        return actor.role in (UserRole.ADMIN, UserRole.QA_ANALYST)
+    return _own_work(actor, owner)
+
+
+def _class_view(actor: Actor, owner: Owner | None) -> bool:
+    """The classes list for everyone; a class (owner without an agent: its team, None for the centre) for
+    its team's agents and whoever leads or oversees that team; an attendee's comments like their work."""
+    if owner is None:
+        return True
+    if owner.agent is None and actor.role is UserRole.AGENT:
+        return owner.team is None or owner.team == actor.team
+    return owner.team is None or sees(actor, owner)
+
+
 _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.INTERACTION_VIEW: sees,
     Action.INTERACTION_EXPORT: _exports,
@@ -261,6 +287,15 @@ _RULES: dict[Action, Callable[[Actor, Owner | None], bool]] = {
     Action.CHANNELS_CUSTOMERS: _staff,
     Action.STANDARDS_VIEW: _schedules,
     Action.STANDARDS_APPLY: _staff,
+    Action.SCENARIO_VIEW: _everyone,
+    Action.SCENARIO_MANAGE: _staff,
+    Action.PRACTICE_RUN: _practise,
+    Action.PRACTICE_VIEW: sees,
+    Action.TRAINING_ASSIGN: _schedules,
+    Action.CLASS_VIEW: _class_view,
+    Action.CLASS_RUN: _schedules,
+    Action.MEETING_PACK: _schedules,
+    Action.ROUTING_IDS_MANAGE: _admin,
 }
 
 

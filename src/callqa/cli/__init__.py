@@ -24,6 +24,7 @@ from callqa.cli import (
     skills,
     storage,
     teams,
+    training_classes,
     tune,
     users,
     watch,
@@ -60,6 +61,7 @@ app.add_typer(insights.app, name="insights")
 app.add_typer(report.app, name="report")
 app.add_typer(storage.app, name="storage")
 app.add_typer(shifts.app, name="shifts")
+app.add_typer(training_classes.app, name="classes")
 
 
 def main() -> None:

@@ -7,17 +7,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from callqa.cli.context import cli_audit, console, err_console, fail, open_app
 from callqa.core.errors import CallqaError
-from callqa.shifts import reading, service
+from callqa.shifts import entry, reading, service
 from callqa.shifts.models import ShiftRoundRow
-from callqa.shifts.schemas import RoundIn
+from callqa.shifts.schemas import DemandEntryIn, RoundIn, ShiftEntryIn, SpanIn
 from callqa.users.schemas import Actor, UserRole
 
 app = typer.Typer(
@@ -113,6 +114,110 @@ def import_csv(round_id: RoundId, kind: Kind, file: Path) -> None:
         raise typer.Exit(1)
 
 
+def _entry(round_id: int, action: str, run: Callable[[Session, ShiftRoundRow], Any]) -> Any:
+    """Load the round, enter one shift or demand, audit it with what ``run`` returns; a refusal is its
+    coded message and exit code 2 (nothing stored)."""
+    with open_app() as ctx:
+        with ctx.factory.begin() as session:
+            try:
+                done = run(session, service.get_round(session, round_id))
+            except CallqaError as exc:
+                fail(str(exc))
+        cli_audit(ctx, action, "shift_round", round_id, done)
+    return done
+
+
+@app.command("add-shift")
+def add_shift(
+    round_id: RoundId,
+    shift_id: Annotated[str, typer.Argument(help="the shift's id in the round")],
+    block: Annotated[str, typer.Option(help="one of the round's blocks")],
+    days: Annotated[list[str], typer.Option("--day", help="a day it is worked, YYYY-MM-DD; repeat")],
+    start: Annotated[str, typer.Option(help="HH:MM, the centre's local time")],
+    end: Annotated[str, typer.Option(help="HH:MM (at or before the start: the next day)")],
+    label: Annotated[str, typer.Option(help="what agents read (default: its first span)")] = "",
+    seats: Annotated[int | None, typer.Option(help="most agents it takes (default: no limit)")] = None,
+    skills: Annotated[list[str] | None, typer.Option("--skill", help="a skill it needs; repeat")] = None,
+    replace: Annotated[bool, typer.Option(help="replace the round's shift of this id")] = False,
+) -> None:
+    """Add one shift to a draft round (or replace one, --replace), checked as a CSV row is."""
+    try:
+        spans = [SpanIn(date=day, start=start, end=end) for day in days]
+        data = ShiftEntryIn(
+            id=shift_id, block=block, label=label, spans=spans, seats=seats, skills=list(skills or [])
+        )
+    except ValidationError as exc:
+        fail(f"shift {shift_id[:64]}: {exc.errors()[0]['msg']}")
+
+    def run(session: Session, row: ShiftRoundRow) -> dict[str, Any]:
+        if replace:
+            entry.edit_shift(session, row, shift_id, data)
+        else:
+            entry.add_shift(session, row, data)
+        return data.model_dump(mode="json")
+
+    _entry(round_id, "edit_shift" if replace else "add_shift", run)
+    console.print(f"round {round_id}: shift {shift_id} {'replaced' if replace else 'added'}", markup=False)
+
+
+@app.command("remove-shift")
+def remove_shift(
+    round_id: RoundId, shift_id: Annotated[str, typer.Argument(help="the shift's id in the round")]
+) -> None:
+    """Delete one shift of a draft round."""
+
+    def run(session: Session, row: ShiftRoundRow) -> dict[str, Any]:
+        entry.delete_shift(session, row, shift_id)
+        return {"shift": shift_id}
+
+    _entry(round_id, "delete_shift", run)
+    console.print(f"round {round_id}: shift {shift_id} deleted", markup=False)
+
+
+@app.command("add-demand")
+def add_demand(
+    round_id: RoundId,
+    day: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    start: Annotated[str, typer.Option(help="HH:MM, the centre's local time")],
+    end: Annotated[str, typer.Option(help="HH:MM (at or before the start: the next day)")],
+    headcount: Annotated[int, typer.Option(help="at least this many agents working all of it")],
+    skill: Annotated[str | None, typer.Option(help="agents holding it (default: any agent)")] = None,
+) -> None:
+    """Add one headcount needed (until the round is allocated); prints its id."""
+    try:
+        data = DemandEntryIn(date=day, start=start, end=end, skill=skill, headcount=headcount)
+    except ValidationError as exc:
+        fail(f"demand: {exc.errors()[0]['msg']}")
+    done = _entry(round_id, "add_demand", lambda s, r: reading.demand_json(entry.add_demand(s, r, data)))
+    console.print(f"round {round_id}: demand {done['id']} added", markup=False)
+
+
+@app.command("remove-demand")
+def remove_demand(
+    round_id: RoundId, demand_id: Annotated[int, typer.Argument(min=1, help="the demand's id")]
+) -> None:
+    """Delete one headcount needed (until the round is allocated)."""
+
+    def run(session: Session, row: ShiftRoundRow) -> dict[str, Any]:
+        entry.delete_demand(session, row, demand_id)
+        return {"demand": demand_id}
+
+    _entry(round_id, "delete_demand", run)
+    console.print(f"round {round_id}: demand {demand_id} deleted", markup=False)
+
+
+@app.command("close-due")
+def close_due() -> None:
+    """Close every open round whose bidding window has ended (any read of a round does it too; this is for
+    a scheduler such as cron). Each is audited once, as the system's action."""
+    with open_app() as ctx, ctx.factory.begin() as session:
+        closed = service.close_due_rounds(session)
+        for row in closed:
+            console.print(f"round {row.id}: closed (its window ended)", markup=False)
+    if not closed:
+        console.print("no round to close", markup=False)
+
+
 @app.command("open")
 def open_command(round_id: RoundId) -> None:
     """Open the bidding window."""
@@ -152,7 +257,7 @@ def show(
     round_id: Annotated[int | None, typer.Argument(min=1, help="a round (default: list them)")] = None,
 ) -> None:
     """List the rounds, or show one: its window, counts and the allocation's outcomes."""
-    with open_app() as ctx, ctx.factory() as session:
+    with open_app() as ctx, ctx.factory.begin() as session:
         if round_id is None:
             for r in reading.visible_rounds(session, OPERATOR):
                 console.print(

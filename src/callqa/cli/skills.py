@@ -12,10 +12,12 @@ import typer
 from rich.table import Table
 
 from callqa.cli.context import cli_audit, console, err_console, fail, open_app
+from callqa.cli.routing_ids import ids_app
 from callqa.core.errors import CallqaError
+from callqa.skills import routing_ids_service as ids_service
 from callqa.skills import service
 from callqa.skills.exports import FORMATS, export
-from callqa.skills.profiles import build_profiles
+from callqa.skills.profiles import build_profiles, explain
 from callqa.skills.routing import recommend
 from callqa.skills.simulate import simulate
 
@@ -35,6 +37,7 @@ Until = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.command("skills")(skills)
+    routing_app.add_typer(ids_app, name="ids")
     app.add_typer(routing_app, name="routing")
 
 
@@ -73,14 +76,16 @@ def skills(
             cells = service.of_kind(build_profiles(session, query), kind)
         except CallqaError as exc:
             fail(str(exc))
+        titles = service.cell_titles(session, cells)
         if csv is not None:
-            csv.write_text(service.cells_csv(cells), encoding="utf-8")
+            csv.write_text(service.cells_csv(cells, titles), encoding="utf-8")
             cli_audit(ctx, "export", "skills", None, {"kind": kind, "rows": len(cells), "to": str(csv)})
             err_console.print(f"{len(cells)} skill cells written to {csv}", markup=False)
             return
     table = Table("agent", "team", "skill", "n", "level", "QA (95 %)", "CSAT (n)", "recontact", "handle ×")
     for c in cells:
-        skill = " · ".join(v for v in (c.reason, c.language, c.channel) if v is not None)
+        reason = titles.get(c.reason, c.reason) if c.reason is not None else None
+        skill = " · ".join(v for v in (reason, c.language, c.channel) if v is not None)
         qa = f"{_number(c.qa, '.0f')} ({_number(c.qa_low, '.0f')}–{_number(c.qa_high, '.0f')})"
         table.add_row(
             *(c.agent, c.team, skill, str(c.n), str(c.level), qa),
@@ -98,6 +103,10 @@ def routing(
         typer.Option("--format", help=f"Export the skill levels to set: {', '.join(sorted(FORMATS))}."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="File for --format (default: stdout).")] = None,
+    system: Annotated[
+        str | None,
+        typer.Option(help="With --format csv: the routing system whose stored user ids fill external_id."),
+    ] = None,
     since: Since = None,
     until: Until = None,
 ) -> None:
@@ -111,7 +120,10 @@ def routing(
                 session, service.checked(_day("--since", since), _day("--until", until))
             )
             found = recommend(session, query, queue=queue)
-            made = export(fmt, found.assignments()) if fmt is not None else None
+            made = None
+            if fmt is not None:
+                ids = ids_service.ids_for_format(session, fmt, system)
+                made = export(fmt, found.assignments(), ids=ids)
         except CallqaError as exc:
             fail(str(exc))
         if made is not None:
@@ -127,10 +139,11 @@ def routing(
             }
             cli_audit(app, "export", "routing", None, detail)
             return
+        titles = service.routing_titles(session, found)
     for r in found.reasons:
         today, then = r.today, r.expected
         console.print(
-            f"[bold]{r.queue} · {r.reason}[/bold]: {r.volume} contacts; expected QA "
+            f"[bold]{r.queue} · {titles.get(r.reason, r.reason)}[/bold]: {r.volume} contacts; expected QA "
             f"{_number(today.qa, '.1f')} → {_number(then.qa, '.1f')}, CSAT {_number(today.csat, '.2f')} → "
             f"{_number(then.csat, '.2f')}, handle × {_number(today.handle_ratio, '.2f')} → "
             f"{_number(then.handle_ratio, '.2f')}",
@@ -138,7 +151,8 @@ def routing(
         )
         table = Table("rank", "agent", "team", "level", "n", "share", "why")
         for a in r.ranked[:10]:
-            table.add_row(str(a.rank), a.agent, a.team, str(a.level), str(a.n), f"{a.share:.0%}", a.sentence)
+            why = explain(a.cell, titles=titles)
+            table.add_row(str(a.rank), a.agent, a.team, str(a.level), str(a.n), f"{a.share:.0%}", why)
         console.print(table)
 
 

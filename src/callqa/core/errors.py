@@ -256,6 +256,9 @@ class ErrorCode(Enum):
     O144 = "routing export: agent '{agent}' has two external ids, '{first}' and '{second}'; keep one"
     O145 = "routing export ({fmt}): {what} is {count}, more than the {limit} {system} accepts"
     O146 = "routing export: agents '{first}' and '{second}' have the same external id '{external_id}'"
+    O147 = "{file}, row {row}: {reason}; the row is skipped and the others are loaded"
+    O148 = "{file}: {reason}"
+    O149 = "routing ids ({system}): {kind} '{name}' has no id stored; nothing to delete"
     # O10x: shift allocation
     O100 = "shift '{shift}': {reason}"
     O101 = "demand {demand}: {reason}"
@@ -274,11 +277,25 @@ class ErrorCode(Enum):
     O115 = "bid in shift round '{round}': {reason}"
     O116 = "shift round '{round}': cannot allocate: {reason}"
     O117 = "shift round '{round}': bids are taken from {opens} to {closes}; it is now {now}"
+    O118 = "shift round '{round}', shift '{shift}': {reason}; nothing is stored"
+    O119 = "shift round '{round}': shift '{shift}' exists already; edit it instead"
+    O120 = "shift round '{round}': no shift '{shift}'"
+    O121 = "shift round '{round}', demand {demand}: {reason}; nothing is stored"
+    O122 = "shift round '{round}': no demand {demand}"
     # O13x: skill profiles and routing
     O130 = "skill profiles: the period starts ({first}) after it ends ({last})"
     O131 = "skill profiles: kind '{kind}' is unknown; known: {known}"
     O132 = "routing simulation: {reason}"
     O133 = "skill profiles: no interactions of agent '{agent}' in the period ({period}); check the name"
+    O134 = "routing ids: system '{system}' is unknown; known: {known}"
+    O135 = "routing ids ({system}): kind '{kind}' is not kept for this system; known: {known}"
+    O136 = "routing ids ({system}, {kind} '{name}'): '{external_id}' is not {shape}"
+    O137 = "routing ids ({system}, {kind}): the callqa name {reason}"
+    O138 = (
+        "routing ids ({system}): user id '{external_id}' is already '{other}'s; "
+        "delete that mapping first (two agents cannot share one user)"
+    )
+    O139 = "routing export ({fmt}) is filled from {expected}'s ids; system '{system}' does not apply"
     # O15x: channel preferences
     O150 = "channel preferences: {field} '{value}' is not a day (YYYY-MM-DD)"
     O151 = "channel preferences: the period from {since} to {until} {reason}"
@@ -290,6 +307,34 @@ class ErrorCode(Enum):
     )
     O162 = "scorecard '{name}': the suggestion changes no weight ({reason}); no draft was made"
     O163 = "reweighting: {field} must be {bound} (got {value})"
+    # T10x: training scenarios (T100–T119 the library)
+    T100 = "scenario '{scenario}': {reason}"
+    T101 = "scenario {scenario} not found"
+    T102 = "scenario {scenario} has no version {version}"
+    # T12x–T13x: practice sessions
+    T120 = "practice {practice} not found"
+    T121 = "practice {practice} is {state}; only a running practice takes an answer or is abandoned"
+    T122 = "practice {practice}: the answer is {problem}"
+    T123 = "scenario {scenario} has no level {level}; its levels: {levels}"
+    T124 = "scenario {scenario} is {state}; only an active scenario is practised"
+    T125 = "assignment {assignment} is not {who}'s open assignment of scenario {scenario}"
+    T126 = "practice {practice}: the recording '{name}' cannot be used: {reason}"
+    T127 = "practice {practice}: the LLM customer needs the LLM endpoint (llm.enabled in the configuration)"
+    T128 = "practice {practice}: the LLM customer at {url} gave no line: {reason}"
+    T129 = "practice {practice}: step '{step}' is not in level {level} of scenario {scenario} v{version}"
+    # T16x: recording-analysis classes (T160–T179)
+    T160 = "class '{title}': {reason}"
+    T161 = "class {cls} not found"
+    T162 = "class {cls} has no item {item}"
+    T163 = "class {cls} is {state}: {reason}"
+    T164 = "class {cls}: no interaction '{ident}' that you may see"
+    T165 = "class {cls}, item {item}: moment {moment}: {reason}"
+    T166 = "class {cls}, item {item}: the comment {reason}"
+    T167 = "class {cls}: comment {comment} not found"
+    T168 = "class {cls}: comment {comment} is already knowledge-base article {article}"
+    T169 = "class '{title}': team '{team}' is unknown; known: {known}"
+    T170 = "class {cls}: the new order {reason}"
+    T171 = "class {cls}, item {item}: {reason}"
 
     def format(self, **values: object) -> str:
         """The message with its code, e.g. ``[I100] file is empty``."""

@@ -48,7 +48,7 @@ class Message:
 def _from_templates() -> Iterator[Message]:
     env = Environment(extensions=["jinja2.ext.i18n"])
     for folder in TEMPLATE_FOLDERS:
-        for path in sorted(folder.glob("*.html")):
+        for path in sorted(folder.rglob("*.html")):
             source = path.read_text(encoding="utf-8")
             for line, _, message in env.extract_translations(source):  # type: ignore[attr-defined]
                 # a call with keyword arguments (_("last %(n)s days", n=p)) extracts as (msgid, None, ...)

@@ -64,8 +64,8 @@ class Parsed(Generic[T]):
     errors: list[str] = field(default_factory=list)
 
 
-class _BadRow(Exception):
-    pass
+class BadRow(ValueError):
+    """Why one row (or one entry made on the page or over the API) is refused."""
 
 
 def _rows(data: bytes, file: str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -101,9 +101,9 @@ def _rows(data: bytes, file: str, required: Sequence[str]) -> Iterator[tuple[int
 def _name(cells: dict[str, str], column: str, *, required: bool = True) -> str:
     value = cells.get(column, "")
     if required and not value:
-        raise _BadRow(f"{column} is empty")
+        raise BadRow(f"{column} is empty")
     if len(value) > MAX_NAME:
-        raise _BadRow(f"{column} '{value[:20]}…' is longer than {MAX_NAME} characters")
+        raise BadRow(f"{column} '{value[:20]}…' is longer than {MAX_NAME} characters")
     return value
 
 
@@ -111,7 +111,7 @@ def _list(cells: dict[str, str], column: str) -> list[str]:
     items = [s.strip() for s in cells.get(column, "").split(";") if s.strip()]
     for item in items:
         if len(item) > MAX_NAME:
-            raise _BadRow(f"{column}: '{item[:20]}…' is longer than {MAX_NAME} characters")
+            raise BadRow(f"{column}: '{item[:20]}…' is longer than {MAX_NAME} characters")
     return sorted(set(items))
 
 
@@ -120,32 +120,66 @@ def _span(cells: dict[str, str]) -> tuple[datetime, datetime]:
     try:
         day = date.fromisoformat(cells.get("date", ""))
     except ValueError:
-        raise _BadRow(f"date '{cells.get('date', '')}' is not YYYY-MM-DD") from None
+        raise BadRow(f"date '{cells.get('date', '')}' is not YYYY-MM-DD") from None
     moments = []
     for column in ("start", "end"):
         raw = cells.get(column, "")
         try:
             moments.append(time.fromisoformat(raw))
         except ValueError:
-            raise _BadRow(f"{column} '{raw}' is not a time HH:MM") from None
+            raise BadRow(f"{column} '{raw}' is not a time HH:MM") from None
     start = datetime.combine(day, moments[0])
     end = datetime.combine(day, moments[1])
     if end > start:
         return start, end
     if day == date.max:
-        raise _BadRow(f"end {cells.get('end', '')} would be after the year 9999")
+        raise BadRow(f"end {cells.get('end', '')} would be after the year 9999")
     return start, end + timedelta(days=1)
 
 
 def _count(cells: dict[str, str], column: str, *, least: int) -> int:
     raw = cells.get(column, "")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) >= least):
-        raise _BadRow(f"{column} '{raw}' is not a whole number of at least {least}")
+        raise BadRow(f"{column} '{raw}' is not a whole number of at least {least}")
     return int(raw)
 
 
 def _fail(errors: list[str], file: str, row: int, reason: object) -> None:
     errors.append(str(CallqaError(ErrorCode.O113, file=file, row=row, reason=reason)))
+
+
+def shift_row(shifts: dict[str, ShiftIn], cells: dict[str, str], blocks: Sequence[str]) -> ShiftIn:
+    """Add one row's span to ``shifts`` (a new shift for a new ``shift_id``); BadRow when it is refused
+    (nothing is changed then)."""
+    code = _name(cells, "shift_id")
+    block = _name(cells, "block")
+    if block not in blocks:
+        raise BadRow(f"block '{block}' is not one of the round's ({', '.join(blocks)})")
+    span = _span(cells)
+    seats = _count(cells, "seats", least=1) if cells.get("seats") else None
+    skills = _list(cells, "skills")
+    label = cells.get("label", "")[:255]
+    known = shifts.get(code)
+    if known is None:
+        label = label or f"{span[0]:%a %Y-%m-%d %H:%M}–{span[1]:%H:%M}"
+        shifts[code] = ShiftIn(code, block, label, [span], seats, skills)
+        return shifts[code]
+    if known.block != block:
+        raise BadRow(f"shift {code} is in block '{known.block}' on an earlier row, not '{block}'")
+    if (cells.get("seats") and seats != known.seats) or (cells.get("skills") and skills != known.skills):
+        raise BadRow(f"shift {code}: seats and skills differ from its earlier row")
+    if any(span[0] < end and start < span[1] for start, end in known.spans):
+        raise BadRow(f"shift {code}: this span overlaps another of its spans")
+    known.spans.append(span)
+    known.spans.sort()
+    return known
+
+
+def demand_row(cells: dict[str, str]) -> DemandIn:
+    """One row's demand; BadRow when it is refused."""
+    starts, ends = _span(cells)
+    skill = _name(cells, "skill", required=False) or None
+    return DemandIn(starts, ends, skill, _count(cells, "headcount", least=0))
 
 
 def parse_shifts(data: bytes, file: str, blocks: Sequence[str]) -> Parsed[ShiftIn]:
@@ -155,29 +189,8 @@ def parse_shifts(data: bytes, file: str, blocks: Sequence[str]) -> Parsed[ShiftI
     shifts: dict[str, ShiftIn] = {}
     for row, cells in _rows(data, file, ("shift_id", "block", "date", "start", "end")):
         try:
-            code = _name(cells, "shift_id")
-            block = _name(cells, "block")
-            if block not in blocks:
-                raise _BadRow(f"block '{block}' is not one of the round's ({', '.join(blocks)})")
-            span = _span(cells)
-            seats = _count(cells, "seats", least=1) if cells.get("seats") else None
-            skills = _list(cells, "skills")
-            label = cells.get("label", "")[:255]
-            known = shifts.get(code)
-            if known is None:
-                label = label or f"{span[0]:%a %Y-%m-%d %H:%M}–{span[1]:%H:%M}"
-                shifts[code] = ShiftIn(code, block, label, [span], seats, skills)
-                continue
-            if known.block != block:
-                raise _BadRow(f"shift {code} is in block '{known.block}' on an earlier row, not '{block}'")
-            if (cells.get("seats") and seats != known.seats) or (
-                cells.get("skills") and skills != known.skills
-            ):
-                raise _BadRow(f"shift {code}: seats and skills differ from its earlier row")
-            if any(span[0] < end and start < span[1] for start, end in known.spans):
-                raise _BadRow(f"shift {code}: this span overlaps another of its spans")
-            known.spans.append(span)
-        except _BadRow as exc:
+            shift_row(shifts, cells, blocks)
+        except BadRow as exc:
             _fail(parsed.errors, file, row, exc)
     parsed.items = [s for s in shifts.values()]
     for shift in parsed.items:
@@ -190,10 +203,8 @@ def parse_demands(data: bytes, file: str) -> Parsed[DemandIn]:
     parsed: Parsed[DemandIn] = Parsed()
     for row, cells in _rows(data, file, ("date", "start", "end", "headcount")):
         try:
-            starts, ends = _span(cells)
-            skill = _name(cells, "skill", required=False) or None
-            parsed.items.append(DemandIn(starts, ends, skill, _count(cells, "headcount", least=0)))
-        except _BadRow as exc:
+            parsed.items.append(demand_row(cells))
+        except BadRow as exc:
             _fail(parsed.errors, file, row, exc)
     return parsed
 
@@ -206,15 +217,15 @@ def parse_agents(data: bytes, file: str, blocks: Sequence[str]) -> Parsed[AgentI
         try:
             username = cells.get("agent", "")
             if not username or len(username) > 128:
-                raise _BadRow("agent is empty" if not username else "agent is longer than 128 characters")
+                raise BadRow("agent is empty" if not username else "agent is longer than 128 characters")
             if username in seen:
-                raise _BadRow(f"agent {username} is on an earlier row already")
+                raise BadRow(f"agent {username} is on an earlier row already")
             works = _list(cells, "blocks")
             unknown = [b for b in works if b not in blocks]
             if unknown:
-                raise _BadRow(f"block '{unknown[0]}' is not one of the round's ({', '.join(blocks)})")
+                raise BadRow(f"block '{unknown[0]}' is not one of the round's ({', '.join(blocks)})")
             seen.add(username)
             parsed.items.append(AgentIn(row, username, _list(cells, "skills"), works or None))
-        except _BadRow as exc:
+        except BadRow as exc:
             _fail(parsed.errors, file, row, exc)
     return parsed

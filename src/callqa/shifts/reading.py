@@ -20,8 +20,8 @@ from callqa.shifts.models import (
     ShiftOutcomeRow,
     ShiftRoundRow,
 )
-from callqa.shifts.service import as_utc, owner_of
-from callqa.shifts.wording import Gettext, reason_text
+from callqa.shifts.service import as_utc, close_if_due, owner_of
+from callqa.shifts.wording import Gettext, reason_codes, reason_text
 from callqa.users.models import TeamRow, UserRow
 from callqa.users.schemas import Actor
 
@@ -56,7 +56,9 @@ class OutcomeView:
     label: str
     choice: int | None
     first_choice: str | None
-    reason: str
+    reason: str  # in the reader's language
+    code: str | None = None  # the reason's stable code (callqa.shifts.reasons.CODES)
+    missed: str | None = None  # the code of why the first choice was missed, if it was
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,8 @@ class OutcomeView:
             "choice": self.choice,
             "first_choice": self.first_choice,
             "reason": self.reason,
+            "reason_code": self.code,
+            "missed_code": self.missed,
         }
 
 
@@ -112,9 +116,13 @@ def agents_of(session: Session, row: ShiftRoundRow, actor: Actor) -> list[AgentV
 
 def visible_rounds(session: Session, actor: Actor) -> list[ShiftRoundRow]:
     """The rounds ``actor`` sees, newest first (an agent: those of their team or the centre, once open)."""
-    rows = session.scalars(
-        select(ShiftRoundRow).order_by(ShiftRoundRow.created_at.desc(), ShiftRoundRow.id.desc())
+    rows = list(
+        session.scalars(
+            select(ShiftRoundRow).order_by(ShiftRoundRow.created_at.desc(), ShiftRoundRow.id.desc())
+        )
     )
+    for row in rows:
+        close_if_due(session, row)
     return [
         r
         for r in rows
@@ -175,6 +183,7 @@ def outcomes_of(
             o.choice,
             o.first_choice,
             reason_text(o.reason, o.why, gettext),
+            *reason_codes(o.why),
         )
         for o in rows
         if o.user_id in people
@@ -211,6 +220,8 @@ def round_json(row: ShiftRoundRow) -> dict[str, Any]:
         "closes_at": as_utc(row.closes_at).isoformat(),
         "rules": row.rules,
         "status": row.status,
+        "allocated_at": as_utc(row.allocated_at).isoformat() if row.allocated_at else None,
+        "published_at": as_utc(row.published_at).isoformat() if row.published_at else None,
         "allocation": {
             "solver_status": row.solver_status,
             "seconds": row.solver_seconds,
@@ -235,6 +246,7 @@ def shift_json(row: RoundShiftRow) -> dict[str, Any]:
 
 def demand_json(row: RoundDemandRow) -> dict[str, Any]:
     return {
+        "id": row.id,
         "start": row.starts.isoformat(),
         "end": row.ends.isoformat(),
         "skill": row.skill,

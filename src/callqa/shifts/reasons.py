@@ -69,6 +69,29 @@ GROUPS = {
 }
 
 
+# stable codes of the sentences (the API gives them beside the sentence, which is in the reader's language)
+CODES = {
+    FIRST: "first_choice",
+    LATER: "later_choice",
+    OUTSIDE: "none_of_choices",
+    OUTSIDE_COVER_SKILL: "held_for_skill_coverage",
+    OUTSIDE_COVER_ANY: "held_for_coverage",
+    NO_BID: "no_bid",
+    FULL: "full",
+    NO_SEATS: "no_seats",
+    NEEDS_SKILLS: "needs_skills",
+    KEPT_SKILL: "kept_for_skill_coverage",
+    KEPT_ANY: "kept_for_coverage",
+    STOPPED: "time_limit",
+}
+
+
+def codes(phrase: Phrase) -> tuple[str | None, str | None]:
+    """The sentence's code and, when it says why the first choice was missed, that part's code."""
+    missed = next((v for name, v in phrase.values if name == "why" and isinstance(v, tuple) and v), None)
+    return CODES.get(phrase.message), CODES.get(missed[0].message) if missed else None
+
+
 def render(phrase: Phrase, gettext: Gettext | None = None) -> str:
     """The sentence in the reader's language (English without ``gettext``)."""
     translate = gettext or _same

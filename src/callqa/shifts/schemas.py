@@ -34,3 +34,63 @@ class BidIn(BaseModel):
     choices: list[str] = Field(
         max_length=1000, description="shift ids, most wanted first; the rank counts within each block"
     )
+
+
+class SpanIn(BaseModel):
+    """One working span of a shift, in the centre's local time (an end at or before the start: next day)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: str = Field(max_length=40, description="YYYY-MM-DD")
+    start: str = Field(max_length=40, description="HH:MM")
+    end: str = Field(max_length=40, description="HH:MM")
+
+
+class ShiftEntryIn(BaseModel):
+    """A shift entered on the round's page or over the API (the columns of a shifts CSV file)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(max_length=200, description="the shift's id in the round; agents rank these")
+    block: str = Field(max_length=200, description="one of the round's blocks")
+    label: str = Field(default="", max_length=255, description="what agents read (default: its first span)")
+    spans: list[SpanIn] = Field(max_length=62, description="its working spans (e.g. Monday to Friday)")
+    seats: int | None = Field(default=None, description="most agents it takes; none: no limit")
+    skills: list[str] = Field(default=[], max_length=50, description="skills an agent needs to take it")
+
+
+class ShiftPatchIn(BaseModel):
+    """The fields of a shift to change; those left out keep their values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(default=None, max_length=200)
+    block: str | None = Field(default=None, max_length=200)
+    label: str | None = Field(default=None, max_length=255)
+    spans: list[SpanIn] | None = Field(default=None, max_length=62)
+    seats: int | None = None
+    skills: list[str] | None = Field(default=None, max_length=50)
+
+
+class DemandEntryIn(BaseModel):
+    """A headcount entered on the round's page or over the API (the columns of a demands CSV file)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: str = Field(max_length=40, description="YYYY-MM-DD")
+    start: str = Field(max_length=40, description="HH:MM, the centre's local time")
+    end: str = Field(max_length=40, description="HH:MM (at or before the start: the next day)")
+    skill: str | None = Field(default=None, max_length=200, description="agents holding it; none: any agent")
+    headcount: int = Field(description="at least this many agents working all of the interval")
+
+
+class DemandPatchIn(BaseModel):
+    """The fields of a demand to change; those left out keep their values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: str | None = Field(default=None, max_length=40)
+    start: str | None = Field(default=None, max_length=40)
+    end: str | None = Field(default=None, max_length=40)
+    skill: str | None = Field(default=None, max_length=200)
+    headcount: int | None = None

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Owner
+from callqa.audit.service import record
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.shifts.assemble import build_problem, round_agents
 from callqa.shifts.csv_import import parse_agents, parse_demands, parse_shifts
@@ -32,6 +33,7 @@ from callqa.shifts.wording import why_json
 from callqa.users.teams import team_names
 
 Allocate = Callable[[Problem], Allocation]
+SYSTEM = "system"  # who the audit log names for what callqa does by itself (a window closing)
 
 
 def solver_allocate(problem: Problem) -> Allocation:
@@ -95,8 +97,8 @@ def create_round(
         name=name,
         team=team,
         blocks=blocks,
-        opens_at=data.opens_at,
-        closes_at=data.closes_at,
+        opens_at=data.opens_at.astimezone(UTC),  # SQLite keeps the wall time and drops the offset
+        closes_at=data.closes_at.astimezone(UTC),
         rules=_checked_rules(data),
         status="draft",
         created_by=by,
@@ -107,11 +109,48 @@ def create_round(
     return row
 
 
-def get_round(session: Session, round_id: int) -> ShiftRoundRow:
+def get_round(session: Session, round_id: int, *, now: datetime | None = None) -> ShiftRoundRow:
+    """The round (O110 when there is none), closed first if its window has ended (``close_if_due``)."""
     row = session.get(ShiftRoundRow, round_id)
     if row is None:
         raise CallqaError(ErrorCode.O110, round=round_id)
+    close_if_due(session, row, now=now)
     return row
+
+
+def close_if_due(session: Session, row: ShiftRoundRow, *, now: datetime | None = None) -> bool:
+    """Close an open round whose bidding window has ended, as if its supervisor had pressed Close: every
+    read of a round does this, so a round past its window counts as closed everywhere. Audited once, as
+    the system's action (the update only takes a round still open, so of two readers at once only one
+    closes it). True when this call closed it."""
+    now = now or datetime.now(UTC)
+    if row.status != "open" or now < as_utc(row.closes_at):
+        return False
+    closing = update(ShiftRoundRow).where(ShiftRoundRow.id == row.id, ShiftRoundRow.status == "open")
+    done = session.execute(closing.values(status="closed"), execution_options={"synchronize_session": False})
+    row.status = "closed"
+    if not getattr(done, "rowcount", 0):
+        return False
+    detail = {"why": "its bidding window ended", "closes_at": as_utc(row.closes_at).isoformat()}
+    record(
+        session,
+        user_id=None,
+        username=SYSTEM,
+        action="close",
+        resource="shift_round",
+        resource_id=row.id,
+        detail=detail,
+        client=SYSTEM,
+    )
+    session.flush()
+    return True
+
+
+def close_due_rounds(session: Session, *, now: datetime | None = None) -> list[ShiftRoundRow]:
+    """Close every open round whose window has ended (what reading each would do); the rounds closed."""
+    now = now or datetime.now(UTC)
+    query = select(ShiftRoundRow).where(ShiftRoundRow.status == "open").order_by(ShiftRoundRow.id)
+    return [row for row in session.scalars(query) if close_if_due(session, row, now=now)]
 
 
 def _expect(row: ShiftRoundRow, action: str, *statuses: str) -> None:
@@ -269,8 +308,7 @@ def allocate_round(
     coverage cannot be met), its coded message is stored on the round as ``error``, no outcome is kept and
     the round stays closed: nothing can be published."""
     now = now or datetime.now(UTC)
-    if row.status == "open" and now >= as_utc(row.closes_at):
-        row.status = "closed"
+    close_if_due(session, row, now=now)
     _expect(row, "allocate", "closed", "allocated")
     problem, users = build_problem(session, row)
     if not problem.shifts:

@@ -42,3 +42,14 @@ def reason_text(reason: str, why: str | None, gettext: Gettext | None) -> str:
         json.JSONDecodeError,
     ):  # a stored phrase this version cannot read
         return reason
+
+
+def reason_codes(why: str | None) -> tuple[str | None, str | None]:
+    """The stable codes of a stored reason: the sentence's and, when there is one, why the first choice was
+    missed (``callqa.shifts.reasons.CODES``); None for what cannot be read."""
+    if why is None:
+        return None, None
+    try:
+        return reasons.codes(reasons.from_json(why))
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return None, None

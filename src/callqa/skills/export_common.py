@@ -1,6 +1,6 @@
 """What every routing export checks and shares: a skill's kind and value, levels 1–5, the minimum level to
-export, and each agent's skills gathered in one place (one external id, the highest level per skill and per
-queue)."""
+export, each agent's skills gathered in one place (one external id, the highest level per skill and per
+queue), and the routing system's limits."""
 
 from __future__ import annotations
 
@@ -111,3 +111,9 @@ def unmapped(agents: Iterable[AgentSkills]) -> list[str]:
 def distinct_values(agents: Iterable[AgentSkills], kind: str) -> list[str]:
     """Every value of one kind of skill held by any of ``agents``, sorted."""
     return sorted({s.value for a in agents for s in a.levels if s.kind == kind})
+
+
+def check_limit(fmt: str, system: str, what: str, count: int, limit: int) -> None:
+    """O145 when ``count`` of ``what`` is over the routing system's ``limit``."""
+    if count > limit:
+        raise CallqaError(ErrorCode.O145, fmt=fmt, what=what, count=count, limit=limit, system=system)

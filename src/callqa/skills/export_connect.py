@@ -10,7 +10,9 @@ them one by one (docs/operations-exports.md; schema ``schemas/amazon-connect.jso
 - ``routingProfiles``: ``CreateRoutingProfile`` / ``AssociateRoutingProfileQueues`` (``Name``,
   ``Description``, ``QueueConfigs: [{QueueReference: {QueueId, Channel}, Priority, Delay}]``) and the users
   to move onto each with ``UpdateUserRoutingProfile`` (``UserIds``);
-- ``unmappedAgents``: callqa agents with no Connect user id, left out of all the above.
+- ``unmappedAgents``: callqa agents with no Connect user id, left out of all the above;
+- ``unmappedQueues``: callqa queues with no Connect queue id stored: their callqa name stands in as
+  ``QueueId`` (to be mapped before importing).
 
 Skills map to predefined attributes: ``reason:card_lost`` → ``ContactReason`` = ``card_lost``,
 ``language:zh`` → ``Language`` = ``zh``, ``channel:chat`` → ``Channel`` = ``chat``. Levels 1–5 are
@@ -24,12 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.skills.assignments import SkillAssignment
-from callqa.skills.export_common import AgentSkills, by_agent, distinct_values, unmapped
+from callqa.skills.export_common import AgentSkills, by_agent, check_limit, distinct_values, unmapped
+from callqa.skills.routing_ids import NO_IDS, SystemIds
 
 FORMAT = "amazon-connect"
 SYSTEM = "Amazon Connect"
@@ -61,15 +64,9 @@ def _attributes(agents: Sequence[AgentSkills]) -> list[dict[str, Any]]:
     out = []
     for kind, name in sorted(ATTRIBUTES.items(), key=lambda item: item[1]):
         values = distinct_values(agents, kind)
-        if len(values) > MAX_ATTRIBUTE_VALUES:
-            raise CallqaError(
-                ErrorCode.O145,
-                fmt=FORMAT,
-                what=f"the number of values of attribute {name}",
-                count=len(values),
-                limit=MAX_ATTRIBUTE_VALUES,
-                system=SYSTEM,
-            )
+        check_limit(
+            FORMAT, SYSTEM, f"the number of values of attribute {name}", len(values), MAX_ATTRIBUTE_VALUES
+        )
         if values:
             out.append({"Name": name, "Values": {"StringList": values}})
     return out
@@ -95,7 +92,9 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _profile(configs: tuple[QueueConfig, ...], user_ids: list[str]) -> dict[str, Any]:
+def _profile(
+    configs: tuple[QueueConfig, ...], user_ids: list[str], queue_ids: Mapping[str, str]
+) -> dict[str, Any]:
     digest = hashlib.sha256(json.dumps(configs, ensure_ascii=False).encode()).hexdigest()[:8]
     queues = list(dict.fromkeys(sorted(queue for _, queue, _ in configs)))
     described = "; ".join(f"{queue} {channel} priority {p}" for p, queue, channel in configs)
@@ -103,25 +102,36 @@ def _profile(configs: tuple[QueueConfig, ...], user_ids: list[str]) -> dict[str,
         "Name": _clip(f"callqa {digest}: {', '.join(queues)}", MAX_NAME_LENGTH),
         "Description": _clip(f"Recommended by callqa from measured quality: {described}", MAX_DESCRIPTION),
         "QueueConfigs": [
-            {"QueueReference": {"QueueId": queue, "Channel": channel}, "Priority": p, "Delay": 0}
+            {
+                "QueueReference": {"QueueId": queue_ids.get(queue, queue), "Channel": channel},
+                "Priority": p,
+                "Delay": 0,
+            }
             for p, queue, channel in configs
         ],
         "UserIds": sorted(user_ids),
     }
 
 
-def _profiles(mapped: Sequence[AgentSkills]) -> list[dict[str, Any]]:
+def _profiles(mapped: Sequence[AgentSkills], queue_ids: Mapping[str, str]) -> list[dict[str, Any]]:
     groups: dict[tuple[QueueConfig, ...], list[str]] = {}
     for agent in mapped:
         configs = _queue_configs(agent)
         if configs:
             assert agent.external_id is not None
             groups.setdefault(configs, []).append(agent.external_id)
-    return sorted((_profile(c, ids) for c, ids in groups.items()), key=lambda p: str(p["Name"]))
+    profiles = (_profile(c, ids, queue_ids) for c, ids in groups.items())
+    return sorted(profiles, key=lambda p: str(p["Name"]))
 
 
-def document(assignments: Sequence[SkillAssignment]) -> dict[str, Any]:
-    """The Amazon Connect document for checked, filtered assignments (see the module docstring)."""
+def _unmapped_queues(mapped: Sequence[AgentSkills], queue_ids: Mapping[str, str]) -> list[str]:
+    """The queues of the routing profiles with no Connect queue id stored: their callqa names stand in."""
+    return sorted({q for a in mapped for q in a.queues if q not in queue_ids})
+
+
+def document(assignments: Sequence[SkillAssignment], ids: SystemIds = NO_IDS) -> dict[str, Any]:
+    """The Amazon Connect document for checked, filtered assignments (see the module docstring); ``ids``
+    gives the Connect queue ids of callqa's queues (the agents' user ids are on the assignments)."""
     agents = by_agent(assignments)
     _check_values(agents)
     mapped = [a for a in agents if a.external_id is not None]
@@ -134,6 +144,7 @@ def document(assignments: Sequence[SkillAssignment]) -> dict[str, Any]:
         "version": 1,
         "predefinedAttributes": _attributes(agents),
         "users": users,
-        "routingProfiles": _profiles(mapped),
+        "routingProfiles": _profiles(mapped, ids.queues),
         "unmappedAgents": unmapped(agents),
+        "unmappedQueues": _unmapped_queues(mapped, ids.queues),
     }

@@ -19,6 +19,7 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.skills import export_connect, export_genesys
 from callqa.skills.assignments import SkillAssignment
 from callqa.skills.export_common import selected
+from callqa.skills.routing_ids import NO_IDS, SystemIds
 
 CSV_COLUMNS = ("agent", "external_id", "skill", "level", "queue", "rank")
 
@@ -35,7 +36,7 @@ def _csv_order(a: SkillAssignment) -> tuple[Any, ...]:
     return (a.queue is None, a.queue or "", a.rank is None, a.rank or 0, a.agent, a.skill, a.level)
 
 
-def _csv(assignments: Sequence[SkillAssignment]) -> Export:
+def _csv(assignments: Sequence[SkillAssignment], ids: SystemIds) -> Export:
     out = io.StringIO()
     ordered = sorted(assignments, key=_csv_order)
     rows = ((a.agent, a.external_id, a.skill, a.level, a.queue, a.rank) for a in ordered)
@@ -48,19 +49,21 @@ def _json(document: dict[str, Any], filename: str) -> Export:
     return Export(body, "application/json", filename)
 
 
-def _amazon_connect(assignments: Sequence[SkillAssignment]) -> Export:
-    return _json(export_connect.document(assignments), "routing-amazon-connect.json")
+def _amazon_connect(assignments: Sequence[SkillAssignment], ids: SystemIds) -> Export:
+    return _json(export_connect.document(assignments, ids), "routing-amazon-connect.json")
 
 
-def _genesys(assignments: Sequence[SkillAssignment]) -> Export:
-    return _json(export_genesys.document(assignments), "routing-genesys.json")
+def _genesys(assignments: Sequence[SkillAssignment], ids: SystemIds) -> Export:
+    return _json(export_genesys.document(assignments, ids), "routing-genesys.json")
 
 
-FORMATS: dict[str, Callable[[Sequence[SkillAssignment]], Export]] = {
+FORMATS: dict[str, Callable[[Sequence[SkillAssignment], SystemIds], Export]] = {
     "csv": _csv,
     export_connect.FORMAT: _amazon_connect,
     export_genesys.FORMAT: _genesys,
 }
+# the routing system whose stored ids (routing_ids) each JSON format is filled from
+FORMAT_SYSTEMS = {export_connect.FORMAT: "connect", export_genesys.FORMAT: "genesys"}
 
 
 def with_external_ids(
@@ -80,9 +83,11 @@ def export(
     *,
     min_level: int = 1,
     external_ids: Mapping[str, str] | None = None,
+    ids: SystemIds = NO_IDS,
 ) -> Export:
     """The export of ``assignments`` in format ``fmt`` (one of ``FORMATS``), leaving out levels below
-    ``min_level``; ``external_ids`` (agent → id in the routing system) fills the ids the assignments lack.
+    ``min_level``; ``external_ids`` (agent → id in the routing system) fills the ids the assignments lack,
+    then ``ids`` (one system's stored ids: users, queues, reasons' skill names) fills the rest.
     A bad level, skill name or external id is a coded error (O141–O146), never a partial file."""
     try:
         build = FORMATS[fmt]
@@ -90,4 +95,6 @@ def export(
         raise CallqaError(ErrorCode.O140, fmt=fmt, known=", ".join(sorted(FORMATS))) from None
     if external_ids:
         assignments = with_external_ids(assignments, external_ids)
-    return build(selected(assignments, min_level))
+    if ids.users:
+        assignments = with_external_ids(assignments, ids.users)
+    return build(selected(assignments, min_level), ids)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -305,10 +305,12 @@ def _same(text: str) -> str:
     return text
 
 
-def explain(cell: SkillCell, _: Callable[[str], str] = _same) -> str:
+def explain(cell: SkillCell, _: Callable[[str], str] = _same, titles: Mapping[str, str] | None = None) -> str:
     """One sentence explaining the level (in the language of the gettext ``_``), e.g. 'Level 4: QA 88
-    (team 81), CSAT 4.4 from 12 surveyed over 57 interactions (card_lost); recontact 6 % (team 11 %).'"""
-    what = " · ".join(v for v in (cell.reason, cell.language, cell.channel) if v is not None)
+    (team 81), CSAT 4.4 from 12 surveyed over 57 interactions (Lost card); recontact 6 % (team 11 %).'
+    The reason is named by its title in ``titles`` (reason id → title), else by its id."""
+    reason = (titles or {}).get(cell.reason, cell.reason) if cell.reason is not None else None
+    what = " · ".join(v for v in (reason, cell.language, cell.channel) if v is not None)
     if cell.n < THIN:
         text = _(
             "Level %(level)s: only %(n)s interactions (%(what)s), so the level stays close to the team's."

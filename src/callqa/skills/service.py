@@ -4,7 +4,7 @@ skill cells as rows (JSON and CSV), routing as rows, and the simulation's checks
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -12,20 +12,22 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from callqa.access.policies import Owner
+from callqa.access.policies import Action, Owner, allowed
 from callqa.core.csvfile import write_rows
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.insights.contact_reasons import reason_titles
 from callqa.insights.models import InsightFactRow
 from callqa.insights.synthetic import SOURCE
 from callqa.insights.synthetic_skills import PlantedSkill, planted_skills
 from callqa.interactions.models import InteractionRow
-from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery
+from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery, explain
 from callqa.skills.routing import ReasonRouting, Routing
+from callqa.skills.routing_ids import RoutingId
 from callqa.users.schemas import Actor, UserRole
 
 DEFAULT_DAYS = 90  # the period measured when none is given
 CELL_COLUMNS = (
-    *("agent", "team", "kind", "reason", "language", "channel", "n", "level", "composite"),
+    *("agent", "team", "kind", "reason", "reason_title", "language", "channel", "n", "level", "composite"),
     *("qa", "qa_low", "qa_high", "csat", "csat_n", "csat_low", "csat_high", "predicted_csat"),
     *("recontact", "team_recontact", "handle_ratio", "team_qa", "team_csat", "sentence"),
 )
@@ -72,6 +74,20 @@ def owner_of(session: Session, agent: str | None, team: str | None) -> Owner:
     return Owner(agent=agent, team=team)
 
 
+def visible_ids(session: Session, actor: Actor, found: Iterable[RoutingId]) -> list[RoutingId]:
+    """The routing-system ids ``actor`` may read: every queue's and reason's, and the user ids of the agents
+    whose routing skills they may export (a supervisor: their teams' agents, by each one's latest team)."""
+    kept, owners = [], {}
+    for ident in found:
+        if ident.kind == "user":
+            if ident.callqa_name not in owners:
+                owners[ident.callqa_name] = owner_of(session, ident.callqa_name, None)
+            if not allowed(actor, Action.SKILL_EXPORT, owners[ident.callqa_name]):
+                continue
+        kept.append(ident)
+    return kept
+
+
 def check_agent(session: Session, query: SkillQuery) -> None:
     """Refuse an agent name with no interactions in the period (a typo would show an empty table)."""
     if query.agent is None:
@@ -95,33 +111,56 @@ def of_kind(profiles: Profiles, kind: str | None) -> list[SkillCell]:
     return profiles.of_kind(kind)
 
 
-def cell_row(cell: SkillCell) -> dict[str, Any]:
-    return {name: cell.kind if name == "kind" else getattr(cell, name) for name in CELL_COLUMNS}
+def titles_of(session: Session, reasons: Iterable[str | None]) -> dict[str, str]:
+    """Each contact reason's title as its analyses recorded it (its id when none did)."""
+    return reason_titles(session, sorted({r for r in reasons if r}))
 
 
-def cells_csv(cells: Sequence[SkillCell]) -> str:
+def cell_titles(session: Session, cells: Iterable[SkillCell]) -> dict[str, str]:
+    return titles_of(session, (c.reason for c in cells))
+
+
+def routing_titles(session: Session, routing: Routing) -> dict[str, str]:
+    return titles_of(session, (r.reason for r in routing.reasons))
+
+
+def cell_row(cell: SkillCell, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A cell as a row; ``reason_title`` is the reason's title (``titles``: id → title), the id kept in
+    ``reason``."""
+    title = (titles or {}).get(cell.reason, cell.reason) if cell.reason is not None else None
+    named = {"kind": cell.kind, "reason_title": title, "sentence": explain(cell, titles=titles)}
+    return {name: named[name] if name in named else getattr(cell, name) for name in CELL_COLUMNS}
+
+
+def cells_csv(cells: Sequence[SkillCell], titles: Mapping[str, str] | None = None) -> str:
     out = io.StringIO()
-    write_rows(out, ([cell_row(c)[name] for name in CELL_COLUMNS] for c in cells), CELL_COLUMNS)
+    rows = (cell_row(c, titles) for c in cells)
+    write_rows(out, ([row[name] for name in CELL_COLUMNS] for row in rows), CELL_COLUMNS)
     return out.getvalue()
 
 
-def reason_json(routing: ReasonRouting) -> dict[str, Any]:
+def reason_json(routing: ReasonRouting, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {
         "queue": routing.queue,
         "reason": routing.reason,
+        "reason_title": (titles or {}).get(routing.reason, routing.reason),
         "volume": routing.volume,
         "today": routing.today.__dict__,
         "expected": routing.expected.__dict__,
-        "agents": [{k: v for k, v in a.__dict__.items() if k != "cell"} for a in routing.ranked],
+        "agents": [
+            {k: v for k, v in a.__dict__.items() if k != "cell"}
+            | {"sentence": explain(a.cell, titles=titles)}
+            for a in routing.ranked
+        ],
     }
 
 
-def routing_json(routing: Routing) -> dict[str, Any]:
+def routing_json(routing: Routing, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     query = routing.query
     return {
         "period": {"first": query.first, "last": query.last},
         "queues": routing.queues(),
-        "reasons": [reason_json(r) for r in routing.reasons],
+        "reasons": [reason_json(r, titles) for r in routing.reasons],
     }
 
 

@@ -25,6 +25,7 @@ from callqa.web.routes import (
     admin_audit,
     admin_settings,
     agreement,
+    api_classes,
     api_docs,
     api_export,
     api_external_ids,
@@ -51,12 +52,18 @@ from callqa.web.routes import (
     queues,
     reports,
     review_pages,
+    routing_ids,
     saved_searches,
     scorecards,
+    shift_entries,
+    shift_entry_pages,
     shift_pages,
     shift_rounds,
     skills,
     standards,
+    training_classes,
+    training_practice,
+    training_practice_pages,
     tune,
 )
 from callqa.web.secret import session_secret
@@ -157,7 +164,11 @@ def create_app(
     app.include_router(operations.router)
     app.include_router(shift_pages.pages)
     app.include_router(shift_rounds.api)
+    app.include_router(shift_entry_pages.pages)
+    app.include_router(shift_entries.api)
     app.include_router(skills.pages)
+    app.include_router(routing_ids.api)  # before skills.api: /api/routing/ids is not a format
+    app.include_router(routing_ids.pages)
     app.include_router(skills.api)
     app.include_router(channels.pages)
     app.include_router(channels.api)
@@ -171,6 +182,10 @@ def create_app(
     app.include_router(api_external_ids.router)
     app.include_router(saved_searches.api)
     app.include_router(saved_searches.pages)
+    app.include_router(training_practice.api)
+    app.include_router(training_practice_pages.pages)
+    app.include_router(training_classes.pages)
+    app.include_router(api_classes.api)
     app.include_router(health.router)
     external_ids.place_before_numeric(app.router.routes)
     _handlers(app)

@@ -24,6 +24,7 @@ from callqa.coaching.agents import (
 from callqa.coaching.models import CoachingRow
 from callqa.coaching.quality_file import score_summary, timeline
 from callqa.core.errors import ErrorCode
+from callqa.training.practice_queries import practice_file, practice_file_json
 from callqa.users.schemas import Actor, UserRole
 from callqa.web.deps import (
     MAX_ID,
@@ -82,6 +83,7 @@ def quality_file(session: Session, agent: AgentRef) -> dict[str, Any]:
         "radar": radar_points(profile.overall),
         "evaluations": evaluations,
         "mean_score": mean,
+        "practice": practice_file(session, agent.name),  # beside real quality, never in it
     }
 
 
@@ -163,6 +165,7 @@ def read_quality_file(
         "abilities_by_month": found["profile"].by_month,
         "timeline": [{**e.__dict__, "at": e.at.isoformat()} for e in found["timeline"]],
         "coaching": [coaching_json(c) for c in found["coaching"]],
+        "practice": practice_file_json(found["practice"]),
     }
 
 

@@ -7,21 +7,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
-from callqa.core.errors import CallqaError
-from callqa.shifts import reading, service
+from callqa.core.errors import CallqaError, ErrorCode
+from callqa.shifts import entry, reading, service
 from callqa.shifts.models import ShiftRoundRow
 from callqa.shifts.problem import RULES
 from callqa.shifts.schemas import RoundIn
 from callqa.users.schemas import Actor, UserRole
 from callqa.views.teams import known_teams
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, validated
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, validated
 from callqa.web.render import render
 from callqa.web.routes.goals import gettext_for
+from callqa.web.routes.shift_forms import clock, demand_form, forms_context, shift_form, uneven
 from callqa.web.routes.shift_rounds import (
     IMPORTS,
     Allocator,
@@ -69,7 +70,8 @@ def _choices_by_block(request: Request, session: Session, row: ShiftRoundRow, ac
 
 def _my_shifts(request: Request, session: Session, actor: Actor, error: str | None = None) -> Response:
     rounds = [_choices_by_block(request, session, r, actor) for r in reading.visible_rounds(session, actor)]
-    return render(request, "my_shifts.html", {"rounds": rounds, "error": error}, 422 if error else 200)
+    context = {"rounds": rounds, "error": error, "at": clock(request)}
+    return render(request, "my_shifts.html", context, 422 if error else 200)
 
 
 def _rounds_page(request: Request, session: Session, actor: Actor, error: str | None = None) -> Response:
@@ -82,6 +84,7 @@ def _rounds_page(request: Request, session: Session, actor: Actor, error: str | 
         "orders": ORDERS,
         "rules": RULES,
         "error": error,
+        "at": clock(request),
     }
     return render(request, "shift_rounds.html", context, 422 if error else 200)
 
@@ -136,7 +139,7 @@ def create_round(
     return RedirectResponse(f"/shifts/{row.id}", status_code=303)
 
 
-def _round_page(
+def round_view(
     request: Request,
     session: Session,
     actor: Actor,
@@ -144,12 +147,17 @@ def _round_page(
     *,
     report: service.ImportReport | None = None,
     error: str | None = None,
+    forms: dict[str, Any] | None = None,
+    status: int | None = None,
 ) -> Response:
+    """A round's page; ``forms``: the shift and demand forms' values and errors (default: empty forms)."""
     outcomes = reading.outcomes_of(session, row, actor, gettext_for(request, actor))
+    shifts = reading.shifts_of(session, row)
     context = {
         "round": row,
         "manages": allowed(actor, Action.SHIFT_MANAGE, service.owner_of(row)),
-        "shifts": reading.shifts_of(session, row),
+        "shifts": shifts,
+        "uneven": {s.code for s in shifts if uneven(s)},
         "demands": reading.demands_of(session, row),
         "bids": reading.bids_of(session, row, actor),
         "agents": reading.agents_of(session, row, actor),
@@ -157,16 +165,33 @@ def _round_page(
         "granted": sorted((int(k), v) for k, v in (row.granted or {}).items()),
         "report": report,
         "error": error,
+        "at": clock(request),
+        "shift_states": entry.SHIFT_STATES,
+        "demand_states": entry.DEMAND_STATES,
+        **(forms or forms_context()),
     }
-    return render(request, "shift_round.html", context, 422 if error else 200)
+    return render(request, "shift_round.html", context, status or (422 if error else 200))
 
 
 @pages.get("/shifts/{round_id}", name="shift_round_page")
-def round_page(request: Request, session: DbSession, actor: CurrentActor, round_id: RowId) -> Response:
+def round_page(
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    round_id: RowId,
+    shift: Annotated[str | None, Query(max_length=200)] = None,
+    demand: Annotated[int | None, Query(ge=1, le=2**53)] = None,
+) -> Response:
+    """A round's page; ``?shift=ID`` or ``?demand=ID`` fills its form to edit that one."""
     row = visible_round(session, actor, round_id)
     if _bids_here(actor):
         return RedirectResponse(f"/shifts#round-{row.id}", status_code=303)
-    return _round_page(request, session, actor, row)
+    with refusals(missing=(ErrorCode.O120, ErrorCode.O122)):
+        editing = forms_context(
+            shift_form(entry.find_shift(session, row, shift)) if shift is not None else None,
+            demand_form(entry.find_demand(session, row, demand)) if demand is not None else None,
+        )
+    return round_view(request, session, actor, row, forms=editing)
 
 
 @pages.post("/shifts/{round_id}/upload", name="shift_round_upload")
@@ -183,9 +208,9 @@ def upload(
     try:
         report = IMPORTS[kind](session, row, data, name)
     except CallqaError as exc:
-        return _round_page(request, session, actor, row, error=str(exc))
+        return round_view(request, session, actor, row, error=str(exc))
     audit(request, session, actor, "import", "shift_round", row.id, {"kind": kind} | report.as_json())
-    return _round_page(request, session, actor, row, report=report)
+    return round_view(request, session, actor, row, report=report)
 
 
 @pages.post("/shifts/{round_id}/bid", name="shift_bid")
@@ -230,7 +255,7 @@ def step(
         else:
             service.publish_round(session, row)
     except CallqaError as exc:
-        return _round_page(request, session, actor, row, error=str(exc))
+        return round_view(request, session, actor, row, error=str(exc))
     audit(
         request,
         session,

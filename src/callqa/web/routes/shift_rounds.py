@@ -12,14 +12,18 @@ from sqlalchemy.orm import Session
 from callqa.access.policies import Action, Owner, sees_shift_round
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.shifts import reading, service
+from callqa.shifts.entry import add_demand, add_shift
 from callqa.shifts.models import ShiftRoundRow
-from callqa.shifts.schemas import BidIn, RoundIn
+from callqa.shifts.schemas import BidIn, DemandEntryIn, RoundIn, ShiftEntryIn
 from callqa.users.schemas import Actor
-from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require
+from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require, validated
+from callqa.web.routes.goals import gettext_for
 
 api = APIRouter(prefix="/api/shift-rounds", tags=["shift bidding"])
 MISSING = (ErrorCode.O110,)
 CONFLICTS = (ErrorCode.O112, ErrorCode.O117)
+ENTRY_CONFLICTS = (ErrorCode.O112, ErrorCode.O119)  # not in the state to change it; the id is taken
+ENTRY_MISSING = (ErrorCode.O120, ErrorCode.O122)
 MAX_CSV = 5 * 1024 * 1024
 IMPORTS = {
     "shifts": service.import_shifts,
@@ -67,13 +71,43 @@ def read_upload(upload: UploadFile) -> tuple[bytes, str]:
     return data, name
 
 
-def detail(session: Session, actor: Actor, row: ShiftRoundRow) -> dict[str, Any]:
+async def json_body(request: Request) -> Any:
+    """The request's body when it is sent as JSON (one shift or demand), else None (a CSV upload)."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        return None
+    try:
+        return await request.json()
+    except ValueError:
+        raise HTTPException(422, "the body is not JSON") from None
+
+
+def add_entry(
+    request: Request, session: Session, actor: Actor, row: ShiftRoundRow, kind: str, body: Any
+) -> dict[str, Any]:
+    """Add the shift or demand sent as JSON; audited as ``add_shift`` or ``add_demand``."""
+    if not isinstance(body, dict) or kind == "agents":
+        raise HTTPException(422, "a JSON body is one shift or one demand (agents' settings come as CSV)")
+    with refusals(ENTRY_CONFLICTS, missing=ENTRY_MISSING):
+        if kind == "shifts":
+            shift = validated(ShiftEntryIn, **body)
+            added = reading.shift_json(add_shift(session, row, shift))
+            audit(request, session, actor, "add_shift", "shift_round", row.id, shift.model_dump(mode="json"))
+            return added
+        demand = validated(DemandEntryIn, **body)
+        stored = reading.demand_json(add_demand(session, row, demand))
+        audit(request, session, actor, "add_demand", "shift_round", row.id, stored)
+        return stored
+
+
+def detail(request: Request, session: Session, actor: Actor, row: ShiftRoundRow) -> dict[str, Any]:
+    """A round with all the caller sees of it; outcome reasons in the caller's language."""
+    gettext = gettext_for(request, actor)
     return reading.round_json(row) | {
         "shifts": [reading.shift_json(s) for s in reading.shifts_of(session, row)],
         "demands": [reading.demand_json(d) for d in reading.demands_of(session, row)],
         "agents": [a.as_json() for a in reading.agents_of(session, row, actor)],
         "bids": [b.as_json() for b in reading.bids_of(session, row, actor)],
-        "outcomes": [o.as_json() for o in reading.outcomes_of(session, row, actor)],
+        "outcomes": [o.as_json() for o in reading.outcomes_of(session, row, actor, gettext)],
     }
 
 
@@ -97,11 +131,11 @@ def create_round(request: Request, session: DbSession, actor: CurrentActor, body
 
 
 @api.get("/{round_id}")
-def get_round(session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
+def get_round(request: Request, session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
     """A round with its shifts and demands, the bids and outcomes the caller sees (an agent: their own, the
     outcome once published), and the allocation's figures (shares of 1st/2nd/3rd choices, coverage)."""
     row = visible_round(session, actor, round_id)
-    return detail(session, actor, row)
+    return detail(request, session, actor, row)
 
 
 @api.post("/{round_id}/open")
@@ -136,7 +170,7 @@ def allocate_round(
     audit(request, session, actor, "allocate", "shift_round", row.id, {"error": row.error})
     if row.error:  # kept (the transaction commits): the round's page shows it
         return JSONResponse({"detail": row.error, "round": reading.round_json(row)}, status_code=422)
-    return detail(session, actor, row)
+    return detail(request, session, actor, row)
 
 
 @api.post("/{round_id}/publish")
@@ -174,28 +208,39 @@ def put_bid(
 
 
 @api.get("/{round_id}/outcome")
-def get_outcome(session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
+def get_outcome(request: Request, session: DbSession, actor: CurrentActor, round_id: RowId) -> dict[str, Any]:
     """The caller's own outcomes, once the round is published: per block the shift, which choice it was,
-    and why."""
+    and why (`reason` in the caller's language, `reason_code` and `missed_code` stable)."""
     row = visible_round(session, actor, round_id)
     require(actor, Action.SHIFT_BID, own(actor))
-    mine = [o for o in reading.outcomes_of(session, row, actor) if o.agent.user_id == actor.user_id]
+    gettext = gettext_for(request, actor)
+    outcomes = reading.outcomes_of(session, row, actor, gettext)
+    mine = [o for o in outcomes if o.agent.user_id == actor.user_id]
     return {"status": row.status, "outcomes": [o.as_json() for o in mine]}
 
 
 # last: its path would otherwise take /open, /close …
-@api.post("/{round_id}/{kind}")
+@api.post("/{round_id}/{kind}", response_model=None)
 def import_csv(
     request: Request,
     session: DbSession,
     actor: CurrentActor,
     round_id: RowId,
     kind: Literal["shifts", "demands", "agents"],
-    file: Annotated[UploadFile, File(description="the CSV file (columns in docs/operations-bidding.md)")],
-) -> dict[str, Any]:
+    entry_body: Annotated[Any, Depends(json_body)],
+    file: Annotated[
+        UploadFile | None, File(description="the CSV file (columns in docs/operations-bidding.md)")
+    ] = None,
+) -> dict[str, Any] | Response:
     """Replace the round's `shifts`, `demands` or `agents` (skills, blocks worked) with the good rows of a
-    CSV file; each bad row is reported (O113 naming the file, row and cause) and skipped."""
+    CSV file; each bad row is reported (O113 naming the file, row and cause) and skipped. Sent as JSON
+    instead (`shifts`, `demands`): add one shift or demand (201), checked as a CSV row is (O118, O121),
+    nothing stored when refused."""
     row = managed_round(session, actor, round_id)
+    if entry_body is not None:
+        return JSONResponse(add_entry(request, session, actor, row, kind, entry_body), status_code=201)
+    if file is None:
+        raise HTTPException(422, "file: a CSV file is required (or a JSON body for one shift or demand)")
     data, name = read_upload(file)
     with refusals(CONFLICTS):
         report = IMPORTS[kind](session, row, data, name)
