@@ -1,6 +1,7 @@
 """QA standards in real headless Chromium: an analyst opens the page from the operations hub, reads the
-table, and turns the suggestion into a draft version that the scorecard page lists. Screenshots:
-standards-page, standards-draft."""
+table, tries a bad blend (O163 on the page), follows the measured effects alone (blend 1, factor 3) and
+turns that suggestion into a draft version that the scorecard page lists. Screenshots: standards-page,
+standards-controls, standards-draft."""
 
 from __future__ import annotations
 
@@ -48,10 +49,20 @@ def test_an_analyst_turns_the_suggestion_into_a_draft(tmp_path: Path, sqlite_tem
         expect(greeting).to_contain_text("the strongest driver of CSAT")
         expect(page.locator("[data-test=correlation]")).to_contain_text("with the suggested weights")
         screenshot(page, "standards-page")
+        page.fill("[data-test=blend]", "2")  # out of bounds: the coded error, on the page
+        page.click("[data-test=recompute]")
+        expect(page.locator("[data-test=controls-error]")).to_contain_text("[O163]")
+        page.fill("[data-test=blend]", "1")  # follow the measured effects alone, at most 3 times the weight
+        page.fill("[data-test=factor]", "3")
+        page.fill("[data-test=floor]", "0.01")
+        page.click("[data-test=recompute]")
+        expect(greeting.locator("[data-test=suggested]")).to_contain_text("14 (+9)")
+        expect(page.locator("[data-test=scope]")).to_contain_text("2026-05-01 – 2026-05-31")
+        screenshot(page, "standards-controls")
         page.click("[data-test=create-draft]")
         page.wait_for_url(f"{base}/scorecards/{NAME}?version=2")
         expect(page.locator("[data-test=draft]")).to_have_count(1)
         expect(page.locator("[data-test=draft-note]")).to_be_visible()
-        expect(page.locator("#editor")).to_have_value(re.compile(r"^# Draft made .*weight: 10", re.S))
+        expect(page.locator("#editor")).to_have_value(re.compile(r"^# Draft made .*weight: 14", re.S))
         screenshot(page, "standards-draft")
     engine.dispose()

@@ -1,7 +1,10 @@
-"""Creating engines and sessions; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+"""Creating engines and sessions; SQLite gets WAL, foreign keys and a busy timeout on every connection, and
+``ln`` where its build lacks the math functions (skill profiles add up log handle times in SQL)."""
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,8 +32,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         # deleted rows are overwritten, not left in free pages: an erasure must leave nothing in the file
         cursor.execute("PRAGMA secure_delete=ON")
+        try:
+            cursor.execute("SELECT ln(1)")
+        except sqlite3.OperationalError:  # built without SQLITE_ENABLE_MATH_FUNCTIONS
+            dbapi_connection.create_function("ln", 1, natural_log, deterministic=True)
     finally:
         cursor.close()
+
+
+def natural_log(value: float | None) -> float | None:
+    """SQL ``ln`` for a SQLite without it: NULL for NULL and for values it is not defined at."""
+    return math.log(value) if value is not None and value > 0 else None
 
 
 def engine_from_settings(settings: Settings) -> Engine:

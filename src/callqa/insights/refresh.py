@@ -35,6 +35,7 @@ from callqa.scoring.models import EvaluationRow
 
 log = logging.getLogger(__name__)
 STATE_KEY = "facts"
+CHANGED_KEY = "facts_changed"  # when a refresh last changed a fact (STATE_KEY moves on every run)
 CSAT_MODEL_KEY = "csat_model"
 ROLLUPS = (*MONTHLY, *MONTHLY.values())  # the day roll-ups and the month roll-ups summing them
 MARGIN = timedelta(minutes=2)
@@ -117,6 +118,8 @@ def refresh_insights(
         predict_csat(session, ids, model)
         rebuild_rollups(session, days)
         _remember_model(session, model, started)
+        if ids or full:
+            _remember_change(session, started)
         if state is None:
             session.add(InsightStateRow(key=STATE_KEY, value=started, config=config.signature()))
         else:
@@ -149,6 +152,21 @@ def _changed(session: Session, config: InsightConfig, since: datetime) -> set[in
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _remember_change(session: Session, at: datetime) -> None:
+    changed = session.get(InsightStateRow, CHANGED_KEY)
+    if changed is None:
+        session.add(InsightStateRow(key=CHANGED_KEY, value=at, config=""))
+    else:
+        changed.value = at
+
+
+def facts_changed_at(session: Session) -> datetime | None:
+    """When a refresh last changed any fact (None: never); unlike :func:`refreshed_at`, an idle refresh
+    leaves it be, so what is derived from the facts can be kept until this moves."""
+    changed = session.get(InsightStateRow, CHANGED_KEY)
+    return None if changed is None else _utc(changed.value)
 
 
 def refreshed_at(session: Session) -> datetime | None:

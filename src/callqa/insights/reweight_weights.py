@@ -51,6 +51,32 @@ class Policy:
                 raise CallqaError(ErrorCode.O163, field=field, bound=bound, value=value)
 
 
+CONTROLS = ("blend", "factor", "floor")  # what a person may set on the page and the command line
+
+
+def policy_from(values: Mapping[str, str]) -> Policy:
+    """The policy the page's controls ask for (``CONTROLS`` as text; blank or absent: the default),
+    refused with O163 when a value is not a finite number or is out of its bounds."""
+    given: dict[str, float] = {}
+    for name in CONTROLS:
+        text = (values.get(name) or "").strip()
+        if not text:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise CallqaError(ErrorCode.O163, field=name, bound="a number", value=text)
+        given[name] = value
+    usual = Policy()
+    return Policy(
+        blend=given.get("blend", usual.blend),
+        factor=given.get("factor", usual.factor),
+        floor=given.get("floor", usual.floor),
+    )
+
+
 def step_of(weights: Iterable[float]) -> float:
     """The coarsest of 1, 0.5, 0.25, 0.1, 0.05, 0.01 that every weight is a multiple of."""
     values = list(weights)

@@ -24,26 +24,24 @@ The composite maps to levels by ``THRESHOLDS``: 5 at +0.20 spreads or more, 4 at
 
 Everything is measured over the whole centre for the period, whoever asks; filters (team, agent, the
 teams a supervisor leads) only choose which cells are returned, so a level never depends on the viewer.
+
+The database adds up each full cell's interactions (:mod:`callqa.skills.sums`, one ``GROUP BY``); Python
+only rolls those few thousand sums up, estimates the shrinkage and levels the cells.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from statistics import median
-from typing import NamedTuple
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.core.stats import Z95
-from callqa.insights.contact_reasons import GOOD_SCORE, MIN_GOOD
-from callqa.insights.models import InsightFactRow
+from callqa.skills.sums import CellSums, Sums, cell_sums, sd
 
-F = InsightFactRow
 SHRINK = 20.0  # m when too few agents have a cell of the kind to estimate it
 SHRINK_BOUNDS = (10.0, 200.0)  # m estimated from the data is kept within these
 MIN_AGENTS = 5  # agents with a cell of the kind and value needed to estimate m
@@ -70,95 +68,11 @@ class SkillQuery:
     teams: frozenset[str] | None = None
 
 
-@dataclass
-class _Sums:
-    """Running sums of one group's interactions."""
-
-    n: int = 0
-    scored: int = 0
-    score: float = 0.0
-    score2: float = 0.0
-    surveyed: int = 0
-    csat: float = 0.0
-    csat2: float = 0.0
-    predicted_n: int = 0
-    predicted: float = 0.0
-    recontact: int = 0
-    handled: int = 0
-    log_ratio: float = 0.0
-    log_ratio2: float = 0.0
-
-    def add(self, fact: _Fact) -> None:
-        self.n += 1
-        self.recontact += fact.recontact
-        if fact.score is not None:
-            self.scored += 1
-            self.score += fact.score
-            self.score2 += fact.score**2
-        if fact.csat is not None:
-            self.surveyed += 1
-            self.csat += fact.csat
-            self.csat2 += fact.csat**2
-        if fact.predicted is not None:
-            self.predicted_n += 1
-            self.predicted += fact.predicted
-        if fact.log_ratio is not None:
-            self.handled += 1
-            self.log_ratio += fact.log_ratio
-            self.log_ratio2 += fact.log_ratio**2
-
-    def merge(self, other: _Sums) -> None:
-        for name in _SUM_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def measures(self) -> dict[str, tuple[int, float | None]]:
-        """Each composite measure as (interactions measured, mean), higher better."""
-        return {
-            "qa": (self.scored, self.score / self.scored if self.scored else None),
-            "csat": (self.surveyed, self.csat / self.surveyed if self.surveyed else None),
-            "recontact": (self.n, -self.recontact / self.n if self.n else None),
-            "handle": (self.handled, -self.log_ratio / self.handled if self.handled else None),
-        }
-
-    def spreads(self) -> dict[str, float]:
-        """One interaction's standard deviation of each measure."""
-        rate = self.recontact / self.n if self.n else 0.0
-        return {
-            "qa": _sd(self.scored, self.score, self.score2),
-            "csat": _sd(self.surveyed, self.csat, self.csat2),
-            "recontact": math.sqrt(rate * (1 - rate)),
-            "handle": _sd(self.handled, self.log_ratio, self.log_ratio2),
-        }
-
-
-_SUM_FIELDS = tuple(f.name for f in fields(_Sums))
-
-
-def _sd(n: int, total: float, squares: float) -> float:
-    if n < 2:
-        return 0.0
-    return math.sqrt(max(0.0, (squares - total**2 / n) / (n - 1)))
-
-
 def _interval(n: int, total: float, squares: float) -> tuple[float | None, float | None]:
     if n < 2:
         return None, None
-    mean, error = total / n, Z95 * _sd(n, total, squares) / math.sqrt(n)
+    mean, error = total / n, Z95 * sd(n, total, squares) / math.sqrt(n)
     return mean - error, mean + error
-
-
-@dataclass(frozen=True)
-class _Fact:
-    agent: str
-    team: str
-    reason: str
-    language: str
-    channel: str
-    score: float | None
-    csat: float | None
-    predicted: float | None
-    recontact: bool
-    log_ratio: float | None  # log(handle time ÷ the baseline of its reason and channel)
 
 
 @dataclass(frozen=True)
@@ -197,7 +111,12 @@ class SkillCell:
     composite: float  # the shrunk composite, in spreads (0: the centre's mean)
     estimate: Estimate  # the shrunk measures: what to expect of this agent on more such contacts
     level: int  # 1–5
-    sentence: str
+
+    @property
+    def sentence(self) -> str:
+        """The level explained in English (pages and the API call :func:`explain` in the reader's
+        language); made when asked, as most cells are never shown."""
+        return explain(self)
 
     @property
     def kind(self) -> str:
@@ -213,64 +132,6 @@ class Profiles:
 
     def of_kind(self, kind: str) -> list[SkillCell]:
         return [c for c in self.cells if c.kind == kind]
-
-
-class _Row(NamedTuple):
-    agent: str
-    team: str
-    reason: str
-    language: str
-    channel: str
-    score: float | None
-    csat: float | None
-    predicted: float | None
-    recontact: bool
-    handle_ms: int | None
-
-
-def _load(session: Session, query: SkillQuery) -> list[_Row]:
-    stmt = select(
-        F.agent, F.team, F.reason, F.language, F.channel, F.score, F.csat, F.predicted_csat,
-        F.recontact, F.handle_ms,
-    ).where(F.agent != "")  # fmt: skip
-    if query.first is not None:
-        stmt = stmt.where(F.day >= query.first)
-    if query.last is not None:
-        stmt = stmt.where(F.day <= query.last)
-    return [_Row._make(row) for row in session.execute(stmt.execution_options(yield_per=20_000))]
-
-
-def handle_baselines(rows: Iterable[_Row]) -> dict[tuple[str, str], float]:
-    """The baseline handle time (ms) per reason and channel: the median of the good interactions."""
-    good: dict[tuple[str, str], list[int]] = defaultdict(list)
-    every: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for row in rows:
-        if not row.handle_ms:
-            continue
-        key = (row.reason, row.channel)
-        every[key].append(row.handle_ms)
-        if row.score is not None and row.score >= GOOD_SCORE and (row.csat is None or row.csat >= 4):
-            good[key].append(row.handle_ms)
-    return {
-        key: float(median(good[key] if len(good[key]) >= MIN_GOOD else values))
-        for key, values in every.items()
-    }
-
-
-def _facts(session: Session, query: SkillQuery) -> tuple[list[_Fact], dict[tuple[str, str], float]]:
-    rows = _load(session, query)
-    baselines = handle_baselines(rows)
-    facts = []
-    for row in rows:
-        base = baselines.get((row.reason, row.channel))
-        ratio = math.log(row.handle_ms / base) if row.handle_ms and base else None
-        facts.append(
-            _Fact(
-                *(row.agent, row.team, row.reason, row.language, row.channel),
-                *(row.score, row.csat, row.predicted, bool(row.recontact), ratio),
-            )
-        )
-    return facts, baselines
 
 
 def _keys(reason: str, language: str, channel: str) -> Iterator[tuple[str | None, str | None, str | None]]:
@@ -303,29 +164,31 @@ def level_of(composite: float, n: int) -> int:
 
 
 def build_profiles(session: Session, query: SkillQuery = SkillQuery()) -> Profiles:
-    """Every agent's skill cells over the period, those the query asks for."""
-    facts, baselines = _facts(session, query)
-    full: dict[tuple[str, str, str, str, str], _Sums] = defaultdict(_Sums)
-    for fact in facts:  # once per interaction; the roll-ups below add up these few thousand sums
-        full[(fact.agent, fact.team, fact.reason, fact.language, fact.channel)].add(fact)
-    cells: dict[tuple[str, str, tuple[str | None, str | None, str | None]], _Sums] = defaultdict(_Sums)
-    teams: dict[tuple[str, tuple[str | None, str | None, str | None]], _Sums] = defaultdict(_Sums)
-    centre: dict[tuple[str, str], _Sums] = defaultdict(_Sums)
-    for (agent, team, reason, language, channel), sums in full.items():
+    """Every agent's skill cells over the period, those the query asks for (the sums added up by the
+    database: :mod:`callqa.skills.sums`)."""
+    return profiles_from(cell_sums(session, query.first, query.last), query)
+
+
+def profiles_from(sums: CellSums, query: SkillQuery) -> Profiles:
+    """The skill cells from the full cells' sums: rolled up, shrunk toward the team and levelled."""
+    cells: dict[tuple[str, str, tuple[str | None, str | None, str | None]], Sums] = defaultdict(Sums)
+    teams: dict[tuple[str, tuple[str | None, str | None, str | None]], Sums] = defaultdict(Sums)
+    centre: dict[tuple[str, str], Sums] = defaultdict(Sums)
+    for (agent, team, reason, language, channel), full in sums.cells.items():
         for key in _keys(reason, language, channel):
-            cells[(agent, team, key)].merge(sums)
-            teams[(team, key)].merge(sums)
+            cells[(agent, team, key)].merge(full)
+            teams[(team, key)].merge(full)
         for value in (("reason", reason), ("language", language), ("channel", channel)):
-            centre[value].merge(sums)
+            centre[value].merge(full)
     strengths = prior_strengths(cells, centre)
     out = []
-    for (agent, team, key), sums in cells.items():
+    for (agent, team, key), cell in cells.items():
         if not _wanted(query, agent, team):
             continue
         m = strengths.get((_kind(key), *_value(key)), {})
-        out.append(_cell(agent, team, key, sums, teams[(team, key)], centre[_value(key)], m))
+        out.append(_cell(agent, team, key, cell, teams[(team, key)], centre[_value(key)], m))
     out.sort(key=lambda c: (c.agent, KINDS.index(c.kind), c.reason or "", c.language or "", c.channel or ""))
-    return Profiles(query, out, {k: v / 1000 for k, v in baselines.items()})
+    return Profiles(query, out, {k: v / 1000 for k, v in sums.baselines.items()})
 
 
 def _kind(key: tuple[str | None, str | None, str | None]) -> str:
@@ -334,13 +197,13 @@ def _kind(key: tuple[str | None, str | None, str | None]) -> str:
 
 
 def prior_strengths(
-    cells: dict[tuple[str, str, tuple[str | None, str | None, str | None]], _Sums],
-    centre: dict[tuple[str, str], _Sums],
+    cells: dict[tuple[str, str, tuple[str | None, str | None, str | None]], Sums],
+    centre: dict[tuple[str, str], Sums],
 ) -> dict[tuple[str, str, str], dict[str, float]]:
     """m per (kind, dimension, value) and measure, by the method of moments: one interaction's variance σ²
     ÷ the variance τ² of agents' true means, τ² being the variance of the agents' measured means less what
     their sampling noise (σ²/k) explains. Little real difference between agents: a large m (pool more)."""
-    groups: dict[tuple[str, str, str], list[_Sums]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Sums]] = defaultdict(list)
     for (_agent, _team, key), sums in cells.items():
         groups[(_kind(key), *_value(key))].append(sums)
     low, high = SHRINK_BOUNDS
@@ -372,9 +235,7 @@ def _wanted(query: SkillQuery, agent: str, team: str) -> bool:
     return query.teams is None or team in query.teams
 
 
-def _composite(
-    sums: _Sums, team: _Sums, centre: _Sums, strengths: dict[str, float]
-) -> tuple[float, Estimate]:
+def _composite(sums: Sums, team: Sums, centre: Sums, strengths: dict[str, float]) -> tuple[float, Estimate]:
     spreads, middle, own, theirs = centre.spreads(), centre.measures(), sums.measures(), team.measures()
     total = weight = 0.0
     shrunk: dict[str, float | None] = dict.fromkeys(WEIGHTS)
@@ -403,16 +264,16 @@ def _cell(
     agent: str,
     team: str,
     key: tuple[str | None, str | None, str | None],
-    sums: _Sums,
-    of_team: _Sums,
-    centre: _Sums,
+    sums: Sums,
+    of_team: Sums,
+    centre: Sums,
     strengths: dict[str, float],
 ) -> SkillCell:
     composite, estimate = _composite(sums, of_team, centre, strengths)
     level = level_of(composite, sums.n)
     qa_low, qa_high = _interval(sums.scored, sums.score, sums.score2)
     csat_low, csat_high = _interval(sums.surveyed, sums.csat, sums.csat2)
-    cell = SkillCell(
+    return SkillCell(
         agent=agent,
         team=team,
         reason=key[0],
@@ -437,9 +298,7 @@ def _cell(
         composite=composite,
         estimate=estimate,
         level=level,
-        sentence="",
     )
-    return replace(cell, sentence=explain(cell))
 
 
 def _same(text: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from callqa.core.settings import Settings
+from callqa.insights.reweight_cache import ReportCache
 from callqa.runtime import Runtime
 from callqa.web.background import start_background, stop_background
 from callqa.web.deps import NotSignedIn, csrf_protect, refuse_nul
@@ -114,6 +115,7 @@ def create_app(
     app.state.engine = runtime.engine
     app.state.factory = runtime.factory
     app.state.jobs = {}  # background jobs by id (re-scoring), for their progress
+    app.state.reweight_reports = ReportCache()  # the standards page's analyses, per data marker
     app.state.templates = make_templates(HERE / "templates")
     app.state.session_secret = session_secret(runtime.settings)
     app.state.session_limits = limits_of(runtime.settings)

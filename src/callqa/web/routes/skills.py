@@ -59,10 +59,21 @@ def _say(request: Request, titles: Mapping[str, str]) -> Callable[[SkillCell], s
     return lambda cell: explain(cell, gettext, titles)
 
 
-def _profiles(session: Session, query: SkillQuery) -> Profiles:
+def _cells(
+    session: Session,
+    actor: Actor,
+    filters: tuple[date | None, date | None, str | None, str | None],
+    kind: str | None,
+) -> tuple[SkillQuery, Profiles, list[SkillCell], dict[str, str]]:
+    """The query the caller may ask (``filters``: since, until, team, agent), its profiles, the cells of
+    ``kind`` (None: all) and their reasons' titles; an unknown kind or agent is a coded 422."""
+    require(actor, Action.SKILL_VIEW)
+    query = _query(session, actor, *filters)
     with refusals():
         service.check_agent(session, query)
-        return build_profiles(session, query)
+        profiles = build_profiles(session, query)
+        cells = service.of_kind(profiles, kind)
+    return query, profiles, cells, service.cell_titles(session, cells)
 
 
 def _routing(
@@ -92,12 +103,7 @@ def api_skills(
     """Skill cells (agent × reason × language × channel and the roll-ups) with n, QA score and interval,
     CSAT measured and predicted, recontact, handle time against the baseline, level 1–5 and its sentence.
     Agents get their own cells only; `format=csv` (supervisors, analysts, admins) is audited."""
-    require(actor, Action.SKILL_VIEW)
-    query = _query(session, actor, since, until, team, agent)
-    profiles = _profiles(session, query)
-    with refusals():
-        cells = service.of_kind(profiles, kind)
-    titles = service.cell_titles(session, cells)
+    query, profiles, cells, titles = _cells(session, actor, (since, until, team, agent), kind)
     if format == "csv":
         require(actor, Action.SKILL_EXPORT)
         audit(request, session, actor, "export", "skills", None, {"kind": kind, "rows": len(cells)})
@@ -184,12 +190,7 @@ def skills_page(
     until: Until = None,
 ) -> Response:
     """The skill table: levels with intervals and the sentence behind each, filters and a CSV link."""
-    require(actor, Action.SKILL_VIEW)
-    query = _query(session, actor, since, until, team, agent)
-    profiles = _profiles(session, query)
-    with refusals():
-        cells = service.of_kind(profiles, kind)
-    titles = service.cell_titles(session, cells)
+    query, _, cells, titles = _cells(session, actor, (since, until, team, agent), kind)
     context = {
         "cells": cells,
         "kind": kind,
