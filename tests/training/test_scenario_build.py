@@ -125,7 +125,10 @@ def test_variants_of_a_hand_written_script() -> None:
     assert two.step("second-issue").customer.startswith("Atsiprašau, kad pertraukiu")
     assert two.step("calm").mood == "annoyed"
     assert three.step("open").customer.endswith("Argi taip sunku suprasti?")  # an act point: sharper
-    assert three.step("calm").customer == "Man jau tikrai gana. Thank you. So when will I get the money back?"
+    assert three.step("open").customer.startswith("Man jau tikrai gana.")
+    # the other lines stay as said, angry in mood only (the complaint is not repeated on every line)
+    assert three.step("calm").customer == "Thank you. So when will I get the money back?"
+    assert three.step("calm").mood == "angry"
     assert three.step("angry").customer.endswith("noriu kalbėti su jūsų vadovu.")
 
 

@@ -129,7 +129,7 @@ def build_from_interaction(
     origin: str = "interaction",
 ) -> ScenarioRow:
     """A new scenario (levels 1–3) from the interaction's current evaluation with ``scorecard``, about
-    ``criterion`` (default: its clearest failure); flushed, not committed. T103 without that evaluation,
+    ``criterion`` (its only act points; default: every failure, the clearest first); flushed, not committed. T103 without that evaluation,
     T104 without a customer turn, T105 when nothing failed, T112 when ``criterion`` did not fail."""
     source = source_of(session, interaction_id, scorecard)
     if not source.failed:
@@ -139,10 +139,8 @@ def build_from_interaction(
             raise CallqaError(
                 ErrorCode.T112, interaction=interaction_id, criterion=criterion, scorecard=scorecard
             )
-        focus = tuple(f for f in source.failed if f.id == criterion)
-        source = dataclasses.replace(
-            source, failed=focus + tuple(f for f in source.failed if f.id != criterion)
-        )
+        # a scenario about one criterion trains that one: the call's other failures are not act points
+        source = dataclasses.replace(source, failed=tuple(f for f in source.failed if f.id == criterion))
     content = content_of_source(source, second_issue(session, source))
     return create_scenario(
         session,

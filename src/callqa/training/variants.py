@@ -2,8 +2,8 @@
 
 - level 2: after the first act point the customer cuts in with a second issue, and is annoyed from then on
   (a missed key point after it makes them angry);
-- level 3: every line is angry (sharper where the agent must act), and a missed key point is the last
-  straw.
+- level 3: every line is angry (said in words at the opening and where the agent must act), and a missed
+  key point is the last straw.
 
 The harder branch of a step (its ``on_miss`` target, reached by no ``on_pass``) is rewritten from the step's
 own line, so an edited level 1 gives consistent variants.
@@ -95,12 +95,13 @@ def level_two(script: Script, language: str, issue: str) -> Script:
 
 
 def level_three(script: Script, language: str) -> Script:
-    """Every line angry; a missed key point is the last straw."""
+    """Every line angry; the opening and the lines where the agent must act say so (the others keep their
+    words: a complaint repeated on every line reads as a parody); a missed key point is the last straw."""
     branches = harder_branches(script)
     lines = {
         s.id: written(language, "angry" if s.criteria else "fed_up", line=s.customer)
         for s in script.steps
-        if s.id not in branches
+        if s.id not in branches and (s.criteria or s.id == script.start)
     }
     moods: dict[str, Mood] = {s.id: "angry" for s in script.steps}
     return _restyled(script, language, 3, moods, lines)
