@@ -90,7 +90,7 @@ def test_an_admin_keeps_the_ids_and_the_exports_use_them(app_db: tuple[TestClien
     skill = {"system": "genesys", "kind": "reason", "callqa_name": "card_lost", "external_id": "Lost cards"}
     assert client.put("/api/routing/ids", json=skill, headers=csrf).status_code == 200
     listed = client.get("/api/routing/ids", params={"system": "connect"}).json()
-    assert listed["systems"] == {"connect": ["queue", "user"], "genesys": ["reason", "user"]}
+    assert listed["systems"] == {"connect": ["queue", "reason", "user"], "genesys": ["reason", "user"]}
     assert [i["callqa_name"] for i in listed["ids"]] == ["cards", "bob", "cy", "j.smith"]
 
     connect = client.get("/api/routing/export", params={"format": "amazon-connect"}).json()

@@ -51,7 +51,8 @@ def set_command(
     external_id: Annotated[
         str,
         typer.Argument(
-            help="The id in the routing system (Connect: UUID or ARN; Genesys: UUID or skill name)."
+            help="The id in the routing system (Connect: UUID or ARN, or a ContactReason attribute value; "
+            "Genesys: UUID or skill name)."
         ),
     ],
 ) -> None:
