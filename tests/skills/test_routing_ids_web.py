@@ -294,6 +294,20 @@ def test_names_callqa_does_not_know_are_stored_with_a_warning(app_db: tuple[Test
     }
     known = {"system": "genesys", "kind": "reason", "callqa_name": "refund", "external_id": "Refunds"}
     assert client.put("/api/routing/ids", json=known, headers=csrf).json()["warnings"] == []
+    with db.factory.begin() as session:  # a reason an analysis found, not yet in the insight facts
+        last = session.scalar(select(func.max(InsightFactRow.interaction_id)))  # one with no analysis yet
+        data = {"reason": {"id": "pin_reset", "title": "PIN reset"}}
+        session.add(
+            AnalysisRow(
+                interaction_id=last,
+                pipeline="p2",
+                interaction_hash="",
+                data=data,
+                created_at=datetime.now(UTC),
+            )
+        )
+    analysed = known | {"callqa_name": "pin_reset", "external_id": "PIN"}
+    assert client.put("/api/routing/ids", json=analysed, headers=csrf).json()["warnings"] == []
     sheet = (
         "system,kind,callqa_name,external_id\n"
         f"connect,user,bob,{UUIDS['bob']}\n"
@@ -324,7 +338,7 @@ def test_names_callqa_does_not_know_are_stored_with_a_warning(app_db: tuple[Test
     fine = form | {"callqa_name": "j.smith", "external_id": UUIDS["j.smith"]}
     assert client.post("/operations/routing/ids", data=fine, follow_redirects=False).status_code == 303
     assert ("genesys", "user", "j.smiht", GHOST) in _stored(db)
-    assert [a for _, a in _audited(db)] == ["set", "set", "import", "set", "import", "set"]
+    assert [a for _, a in _audited(db)] == ["set", "set", "set", "import", "set", "import", "set"]
 
 
 def test_an_upload_over_5_mb_is_refused_with_the_upload_code(app_db: tuple[TestClient, Database]) -> None:

@@ -43,9 +43,12 @@ def _chunks(names: Sequence[str]) -> Iterable[list[str]]:
 
 
 def _known(session: Session, kind: str, names: Sequence[str]) -> set[str]:
+    """The ``names`` some column of ``kind`` holds; a later (slower: analyses' JSON) column is asked only
+    about the names the earlier ones lack."""
     found: set[str] = set()
     for column in _columns(kind):
-        for chunk in _chunks(names):
+        missing = [n for n in names if n not in found]
+        for chunk in _chunks(missing):
             rows = session.scalars(select(column).where(column.in_(chunk)).distinct())
             found.update(r for r in rows if r is not None)
     return found
