@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from bidding_support import AGENTS_CSV, DEMANDS_CSV, SHIFTS_CSV, people, web_over
 from callqa.audit.models import AuditRow
 from callqa.shifts import service
-from callqa.shifts.models import ShiftBidRow, ShiftOutcomeRow, ShiftRoundRow
+from callqa.shifts.models import RoundShiftRow, ShiftBidRow, ShiftOutcomeRow, ShiftRoundRow
 from callqa.users.models import UserRow
 from callqa.web.routes.shift_rounds import allocator
 from shifts.solver_stub import allocate as stub
@@ -254,3 +254,16 @@ def test_the_pages_walk_a_round(web: Web) -> None:
         session.execute(update(UserRow).where(UserRow.username == "ann").values(locale="zh"))
     chinese = web.signed_in("ann").client.get("/shifts").text
     assert "我的班次" in chinese and "已发布" in chinese
+
+
+def test_an_upload_over_5_mb_is_refused_with_the_upload_code(web: Web) -> None:
+    lead = web.signed_in("lead")
+    round_id = _round(lead)
+    huge = SHIFTS_CSV + b"#" * (5 * 1024 * 1024)
+    refused = _upload(lead, round_id, "shifts", huge, 413)
+    assert refused["detail"] == "[O170] upload 'shifts.csv': larger than 5 MB"
+    page = lead.post(f"/shifts/{round_id}/upload", data={"kind": "shifts"}, files={"file": ("big.csv", huge)})
+    assert page.status_code == 413 and "[O170] upload &#39;big.csv&#39;" in page.text  # type: ignore[attr-defined]
+    with web.db.factory() as session:
+        assert session.scalar(select(func.count(RoundShiftRow.id))) == 0  # nothing stored
+        assert session.scalar(select(func.count(AuditRow.id)).where(AuditRow.action == "import")) == 0

@@ -88,3 +88,17 @@ def test_ids_round_trip_and_the_export_uses_them(
     assert all(r.client == "cli" for r in audited)
     detail = audited[1].detail or {}
     assert detail["file"] == "ids.csv" and detail["loaded"] == 2 and len(detail["errors"]) == 1  # type: ignore[arg-type]
+
+
+def test_an_unknown_name_is_stored_with_a_warning(calls: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    typo = runner.invoke(app, ["routing", "ids", "set", "connect", "user", "stedy", STEADY])
+    assert typo.exit_code == 0, typo.output
+    assert (
+        "warning: [O171] routing ids (connect): agent 'stedy': known to no user and on no interaction"
+        in typo.output
+    )
+    known = runner.invoke(app, ["routing", "ids", "set", "connect", "queue", "cards", CARDS])
+    assert known.exit_code == 0 and "warning" not in known.output
+    listed = runner.invoke(app, ["routing", "ids", "list"])
+    assert "stedy" in listed.output

@@ -70,7 +70,9 @@ def test_each_system_checks_its_ids(db: Database) -> None:
         assert "avaya" in message and "connect, genesys" in message
         message = refused(ErrorCode.O135, ids.set_id, session, "genesys", "queue", "cards", ANA)
         assert "reason, user" in message
-        refused(ErrorCode.O135, ids.set_id, session, "connect", "reason", "card_lost", "Lost cards")
+        refused(ErrorCode.O135, ids.set_id, session, "connect", "language", "zh", "Chinese")
+        message = refused(ErrorCode.O136, ids.set_id, session, "connect", "reason", "card_lost", "x" * 65)
+        assert "ContactReason attribute value (1–64 printable characters)" in message
         message = refused(ErrorCode.O136, ids.set_id, session, "connect", "user", "ana", "ana@example.com")
         assert "'ana@example.com'" in message and "UUID" in message and "'ana'" in message
         # an ARN of a queue is no user; Genesys takes no ARN at all
@@ -197,3 +199,38 @@ def test_exports_carry_the_stored_ids_and_list_the_unmapped(db: Database) -> Non
         refused(ErrorCode.O134, ids.ids_for_format, session, "csv", "avaya")
     rows = list(csv.DictReader(io.StringIO(table)))
     assert {(r["agent"], r["external_id"]) for r in rows} == {("ana", ANA), ("رضا", ""), ("bob", "")}
+
+
+def test_connect_exports_a_contact_reason_as_the_attribute_value_stored_for_it(db: Database) -> None:
+    with db.factory.begin() as session:
+        ids.set_id(session, "connect", "user", "ana", ANA)
+        ids.set_id(session, "connect", "user", "رضا", REZA)
+        ids.set_id(session, "connect", "reason", "card_lost", "Lost card")
+        ids.set_id(session, "connect", "reason", "掛失", "Lost card")  # two reasons, one attribute value
+    with db.factory() as session:
+        connect = _valid(
+            "amazon-connect",
+            export("amazon-connect", CENTRE, ids=ids.ids_for_format(session, "amazon-connect")).body,
+        )
+        genesys = json.loads(export("genesys", CENTRE, ids=ids.ids_for_format(session, "genesys")).body)
+    assert connect["predefinedAttributes"] == [
+        {"Name": "ContactReason", "Values": {"StringList": ["Lost card", "帳單"]}},  # 帳單 has none: its id
+        {"Name": "Language", "Values": {"StringList": ["zh"]}},
+    ]
+    users = {u["UserId"]: u["UserProficiencies"] for u in connect["users"]}  # type: ignore[attr-defined]
+    assert users[ANA] == [
+        {"AttributeName": "ContactReason", "AttributeValue": "Lost card", "Level": 5.0},  # the higher of 5, 4
+        {"AttributeName": "Language", "AttributeValue": "zh", "Level": 5.0},
+    ]
+    assert users[REZA] == [
+        {"AttributeName": "ContactReason", "AttributeValue": "Lost card", "Level": 3.0},
+        {"AttributeName": "ContactReason", "AttributeValue": "帳單", "Level": 2.0},
+    ]
+    # the routing profiles keep the queues: a reason's value changes no queue
+    queues = {c["QueueReference"]["QueueId"] for p in connect["routingProfiles"] for c in p["QueueConfigs"]}  # type: ignore[attr-defined]
+    assert queues == {"cards", "billing"}
+    assert genesys["skills"] == [
+        {"name": "reason:card_lost"},
+        {"name": "reason:帳單"},
+        {"name": "reason:掛失"},
+    ]

@@ -84,13 +84,13 @@ def test_an_admin_keeps_the_ids_and_the_exports_use_them(app_db: tuple[TestClien
     for agent in ("j.smith", "bob", "cy"):
         body = {"system": "connect", "kind": "user", "callqa_name": agent, "external_id": UUIDS[agent]}
         put = client.put("/api/routing/ids", json=body, headers=csrf)
-        assert put.status_code == 200 and put.json() == body
+        assert put.status_code == 200 and put.json() == body | {"warnings": []}
     queue = {"system": "connect", "kind": "queue", "callqa_name": "cards", "external_id": CARDS}
     assert client.put("/api/routing/ids", json=queue, headers=csrf).status_code == 200
     skill = {"system": "genesys", "kind": "reason", "callqa_name": "card_lost", "external_id": "Lost cards"}
     assert client.put("/api/routing/ids", json=skill, headers=csrf).status_code == 200
     listed = client.get("/api/routing/ids", params={"system": "connect"}).json()
-    assert listed["systems"] == {"connect": ["queue", "user"], "genesys": ["reason", "user"]}
+    assert listed["systems"] == {"connect": ["queue", "reason", "user"], "genesys": ["reason", "user"]}
     assert [i["callqa_name"] for i in listed["ids"]] == ["cards", "bob", "cy", "j.smith"]
 
     connect = client.get("/api/routing/export", params={"format": "amazon-connect"}).json()
@@ -276,3 +276,83 @@ def test_the_section_speaks_the_readers_language(app_db: tuple[TestClient, Datab
     page = client.get("/operations/routing").text
     assert "شناسه‌های سامانه مسیریابی" in page and "هنوز شناسه‌ای از سامانه مسیریابی ثبت نشده است." in page
     assert "Routing-system ids" not in page
+
+
+GHOST = "99999999-0000-4000-8000-000000000009"
+
+
+def test_names_callqa_does_not_know_are_stored_with_a_warning(app_db: tuple[TestClient, Database]) -> None:
+    client, db = app_db
+    csrf = _signed_in(client, "admin")
+    body = {"system": "connect", "kind": "user", "callqa_name": "zed", "external_id": GHOST}
+    put = client.put("/api/routing/ids", json=body, headers=csrf)
+    assert put.status_code == 200 and put.json() == body | {
+        "warnings": [
+            "[O171] routing ids (connect): agent 'zed': known to no user and on no interaction; "
+            "stored all the same (a typo?)"
+        ]
+    }
+    known = {"system": "genesys", "kind": "reason", "callqa_name": "refund", "external_id": "Refunds"}
+    assert client.put("/api/routing/ids", json=known, headers=csrf).json()["warnings"] == []
+    with db.factory.begin() as session:  # a reason an analysis found, not yet in the insight facts
+        last = session.scalar(select(func.max(InsightFactRow.interaction_id)))  # one with no analysis yet
+        data = {"reason": {"id": "pin_reset", "title": "PIN reset"}}
+        session.add(
+            AnalysisRow(
+                interaction_id=last,
+                pipeline="p2",
+                interaction_hash="",
+                data=data,
+                created_at=datetime.now(UTC),
+            )
+        )
+    analysed = known | {"callqa_name": "pin_reset", "external_id": "PIN"}
+    assert client.put("/api/routing/ids", json=analysed, headers=csrf).json()["warnings"] == []
+    sheet = (
+        "system,kind,callqa_name,external_id\n"
+        f"connect,user,bob,{UUIDS['bob']}\n"
+        f"connect,queue,cards,{CARDS}\n"
+        "connect,queue,crads,cccccccc-0000-4000-8000-000000000002\n"
+        "genesys,reason,card_lots,Lost cards\n"
+        "genesys,reason,card_lost,Lost cards\n"
+    ).encode()
+    files = {"file": ("ids.csv", sheet, "text/csv")}
+    report = client.post("/api/routing/ids/import", files=files, headers=csrf).json()
+    assert report["loaded"] == 5 and report["errors"] == []
+    assert report["warnings"] == [
+        "[O171] routing ids (connect): queue 'crads': on no interaction; stored all the same (a typo?)",
+        "[O171] routing ids (genesys): contact reason 'card_lots': the contact reason of no interaction; "
+        "stored all the same (a typo?)",
+    ]
+    assert ("connect", "queue", "crads", "cccccccc-0000-4000-8000-000000000002") in _stored(db)
+
+    token = csrf_of(client.get("/operations/routing").text)
+    form = {"csrf_token": token, "system": "genesys", "kind": "user", "callqa_name": "j.smiht"}
+    page = client.post("/operations/routing/ids", data=form | {"external_id": GHOST})
+    assert page.status_code == 200 and 'data-test="ids-warnings"' in page.text
+    assert "agent &#39;j.smiht&#39;: known to no user and on no interaction" in page.text
+    shown = client.post(
+        "/operations/routing/ids/import", data={"csrf_token": token}, files={"file": ("more.csv", sheet)}
+    )
+    assert 'data-test="ids-warnings"' in shown.text and "queue &#39;crads&#39;" in shown.text
+    fine = form | {"callqa_name": "j.smith", "external_id": UUIDS["j.smith"]}
+    assert client.post("/operations/routing/ids", data=fine, follow_redirects=False).status_code == 303
+    assert ("genesys", "user", "j.smiht", GHOST) in _stored(db)
+    assert [a for _, a in _audited(db)] == ["set", "set", "set", "import", "set", "import", "set"]
+
+
+def test_an_upload_over_5_mb_is_refused_with_the_upload_code(app_db: tuple[TestClient, Database]) -> None:
+    client, db = app_db
+    csrf = _signed_in(client, "admin")
+    huge = b"system,kind,callqa_name,external_id\n" + b"#" * (5 * 1024 * 1024)
+    refused = client.post(
+        "/api/routing/ids/import", files={"file": ("big.csv", huge, "text/csv")}, headers=csrf
+    )
+    assert refused.status_code == 413
+    assert refused.json()["detail"] == "[O170] upload 'big.csv': larger than 5 MB"
+    token = csrf_of(client.get("/operations/routing").text)
+    page = client.post(
+        "/operations/routing/ids/import", data={"csrf_token": token}, files={"file": ("big.csv", huge)}
+    )
+    assert page.status_code == 413 and "[O170] upload &#39;big.csv&#39;: larger than 5 MB" in page.text
+    assert _stored(db) == set() and _audited(db) == []

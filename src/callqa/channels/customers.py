@@ -2,10 +2,12 @@
 
 A **customer** is the set of keys (``interaction_customer_keys``: HMACs of a phone number, an e-mail address
 or a customer id) tied together by interactions: one interaction that carries a phone key and an id key
-makes them one customer (union-find over the keys). The raw ``customer`` field of an interaction is never
-read here; a customer is named by a short pseudonym, ``c-`` and the first 10 characters of their smallest
-key, the same in every period in which the same keys are linked. An erased customer has no keys, so no
-journey.
+makes them one customer (union-find over the keys). The interactions read for that reach ``link_days``
+before the period (the setting ``channels_link_days``): a customer whose phone and account were tied by a
+call two months ago is one customer today, though that call is no contact of the period. The raw
+``customer`` field of an interaction is never read here; a customer is named by a short pseudonym, ``c-``
+and the first 10 characters of their smallest key, the same in every period in which the same keys are
+linked. An erased customer has no keys, so no journey.
 
 An **issue** is the contacts of one customer about one contact reason, each within ``window`` days of the
 one before (contacts of an unrecognised reason are counted as contacts, not as issues). It is **resolved
@@ -33,19 +35,22 @@ from callqa.scoring.models import AnalysisRow
 
 PSEUDONYM_LENGTH = 10
 DEFAULT_WINDOW_DAYS = 7
+DEFAULT_LINK_DAYS = 90  # Settings.channels_link_days
 
 
 @dataclass(frozen=True)
 class Period:
-    """Instants ``[start, end)``; ``window``: days after the end read to see how issues end."""
+    """Instants ``[start, end)``; ``window``: days after the end read to see how issues end; ``link_days``:
+    days before the start whose interactions tie a customer's keys together (not counted as contacts)."""
 
     start: datetime
     end: datetime
     window: int = DEFAULT_WINDOW_DAYS
+    link_days: int = DEFAULT_LINK_DAYS
 
     def previous(self) -> Period:
         """The period of the same length just before this one (for trends)."""
-        return Period(self.start - (self.end - self.start), self.start, self.window)
+        return Period(self.start - (self.end - self.start), self.start, self.window, self.link_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,24 +231,42 @@ def load_contacts(
         )
         for r in session.execute(query)
     }
-    keys: dict[int, set[str]] = defaultdict(set)
-    key_query = (
+    return contacts, load_keys(session, start, end, scope)
+
+
+def load_keys(
+    session: Session, start: datetime, end: datetime, scope: ColumnElement[bool] | None = None
+) -> dict[int, set[str]]:
+    """The keys of each keyed interaction started in ``[start, end)`` (those ``scope`` keeps)."""
+    seen = scope if scope is not None else true()
+    query = (
         select(CustomerKeyRow.interaction_id, CustomerKeyRow.key)
         .join(InteractionRow, InteractionRow.id == CustomerKeyRow.interaction_id)
-        .where(where)
+        .where(InteractionRow.started_at >= start, InteractionRow.started_at < end, seen)
     )
-    for ident, key in session.execute(key_query):
+    keys: dict[int, set[str]] = defaultdict(set)
+    for ident, key in session.execute(query):
         keys[ident].add(key)
-    return contacts, dict(keys)
+    return dict(keys)
 
 
-def build_journeys(contacts: dict[int, Contact], keys: dict[int, set[str]], period: Period) -> list[Journey]:
+def build_journeys(
+    contacts: dict[int, Contact],
+    keys: dict[int, set[str]],
+    period: Period,
+    links: dict[int, set[str]] | None = None,
+) -> list[Journey]:
     """The journeys of the customers with a contact in ``period`` (``contacts`` may reach ``window`` days
-    past its end: issues are followed to their end)."""
-    owner = link_customers({i: k for i, k in keys.items() if i in contacts})
+    past its end: issues are followed to their end); ``links``: the keys of older interactions, which only
+    tie keys together."""
+    tying = {i: k for i, k in keys.items() if i in contacts} | {
+        i: k for i, k in (links or {}).items() if i not in contacts
+    }
+    owner = link_customers(tying)
     by_customer: dict[str, list[Contact]] = defaultdict(list)
     for ident, root in owner.items():
-        by_customer[root].append(contacts[ident])
+        if ident in contacts:
+            by_customer[root].append(contacts[ident])
     journeys = []
     for root, mine in sorted(by_customer.items()):
         mine.sort(key=lambda c: (c.started, c.interaction_id))
@@ -279,7 +302,13 @@ def journeys(session: Session, period: Period, scope: ColumnElement[bool] | None
     """Every keyed customer's journey in ``period`` (their contacts ``scope`` keeps, when given)."""
     margin = timedelta(days=period.window)  # issues begun just before, and how those in the period end
     contacts, keys = load_contacts(session, period.start - margin, period.end + margin, scope)
-    return build_journeys(contacts, keys, period)
+    looked_back = period.start - timedelta(days=period.link_days)
+    links = (
+        load_keys(session, looked_back, period.start - margin, scope)
+        if looked_back < period.start - margin
+        else {}
+    )
+    return build_journeys(contacts, keys, period, links)
 
 
 def _utc(moment: datetime) -> datetime:

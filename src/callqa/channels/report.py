@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from callqa.channels.customers import DEFAULT_WINDOW_DAYS, Journey, Period, journeys
+from callqa.channels.customers import DEFAULT_LINK_DAYS, DEFAULT_WINDOW_DAYS, Journey, Period, journeys
 from callqa.channels.flows import ChannelRow, MoveRow, ReasonChannelRow, channel_rows, move_rows, reason_rows
 from callqa.channels.segments import MIN_CUSTOMERS, SegmentSize, segment_sizes, shown
 from callqa.core.csvfile import write_records
@@ -35,10 +35,10 @@ class Days:
     until: date
     zone: ZoneInfo
 
-    def period(self, window: int = DEFAULT_WINDOW_DAYS) -> Period:
+    def period(self, window: int = DEFAULT_WINDOW_DAYS, link_days: int = DEFAULT_LINK_DAYS) -> Period:
         start = datetime.combine(self.since, time(), self.zone)
         end = datetime.combine(self.until + timedelta(days=1), time(), self.zone)
-        return Period(start, end, window)
+        return Period(start, end, window, link_days)
 
     @property
     def length(self) -> int:
@@ -107,10 +107,12 @@ def channel_report(
     scope: ColumnElement[bool] | None = None,
     window: int = DEFAULT_WINDOW_DAYS,
     least: int = MIN_CUSTOMERS,
+    link_days: int = DEFAULT_LINK_DAYS,
 ) -> ChannelReport:
     """Segments with their trend, channels, reasons moving between channels, for ``days`` (the
-    interactions ``scope`` keeps only, when given: the viewer's, ``access.policies.interaction_scope``)."""
-    period = days.period(window)
+    interactions ``scope`` keeps only, when given: the viewer's, ``access.policies.interaction_scope``);
+    customers' keys are tied by the interactions of ``link_days`` before each period too."""
+    period = days.period(window, link_days)
     current = journeys(session, period, scope)
     previous = journeys(session, period.previous(), scope)
     return ChannelReport(

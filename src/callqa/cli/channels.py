@@ -74,7 +74,7 @@ def channels(
         try:
             days = parse_days(since, until, zone, datetime.now(zone).date())
             with ctx.factory() as session:
-                found = channel_report(session, days)
+                found = channel_report(session, days, link_days=ctx.settings.channels_link_days)
             body = csv_table(found, table) if csv is not None else None
         except CallqaError as exc:
             fail(str(exc))

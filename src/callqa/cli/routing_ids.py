@@ -14,6 +14,7 @@ from callqa.cli.context import cli_audit, console, err_console, fail, open_app
 from callqa.core.errors import CallqaError
 from callqa.skills import routing_ids_service as ids_service
 from callqa.skills.routing_ids import SYSTEMS
+from callqa.skills.routing_ids_check import unknown_names
 
 ids_app = typer.Typer(
     help="Routing-system ids: each agent's user id, each queue's id, each contact reason's skill name "
@@ -50,21 +51,26 @@ def set_command(
     external_id: Annotated[
         str,
         typer.Argument(
-            help="The id in the routing system (Connect: UUID or ARN; Genesys: UUID or skill name)."
+            help="The id in the routing system (Connect: UUID or ARN, or a ContactReason attribute value; "
+            "Genesys: UUID or skill name)."
         ),
     ],
 ) -> None:
-    """Store (or replace) one callqa name's id in a routing system."""
+    """Store (or replace) one callqa name's id in a routing system (a warning when callqa knows no such
+    agent, queue or contact reason: stored all the same)."""
     with open_app() as ctx:
         try:
             with ctx.factory.begin() as session:
                 stored = ids_service.set_id(session, system, kind, name, external_id)
+                warnings = unknown_names(session, [stored])
         except CallqaError as exc:
             fail(str(exc))
         cli_audit(ctx, "set", "routing_id", None, stored.__dict__)
     err_console.print(
         f"{stored.system} {stored.kind} '{stored.callqa_name}' → {stored.external_id}", markup=False
     )
+    for warning in warnings:
+        err_console.print(f"warning: {warning}", markup=False)
 
 
 @ids_app.command("delete")
@@ -96,6 +102,8 @@ def import_command(
         cli_audit(ctx, "import", "routing_id", None, report.as_json())
     for error in report.errors:
         err_console.print(error, markup=False)
+    for warning in report.warnings:
+        err_console.print(f"warning: {warning}", markup=False)
     err_console.print(
         f"{report.loaded} ids loaded from {csv}, {len(report.errors)} rows refused", markup=False
     )

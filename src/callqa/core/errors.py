@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, unique
 
 
+@unique  # two codes with one template would be one code: the second an alias printed as the first
 class ErrorCode(Enum):
     """Every error callqa reports to a user, with its message template."""
 
@@ -256,8 +257,8 @@ class ErrorCode(Enum):
     O144 = "routing export: agent '{agent}' has two external ids, '{first}' and '{second}'; keep one"
     O145 = "routing export ({fmt}): {what} is {count}, more than the {limit} {system} accepts"
     O146 = "routing export: agents '{first}' and '{second}' have the same external id '{external_id}'"
-    O147 = "{file}, row {row}: {reason}; the row is skipped and the others are loaded"
-    O148 = "{file}: {reason}"
+    O147 = "{file}, row {row}: {reason}; this id is skipped and the others are loaded"
+    O148 = "{file}: {reason}; no id is loaded"
     O149 = "routing ids ({system}): {kind} '{name}' has no id stored; nothing to delete"
     # O10x: shift allocation
     O100 = "shift '{shift}': {reason}"
@@ -307,6 +308,9 @@ class ErrorCode(Enum):
     )
     O162 = "scorecard '{name}': the suggestion changes no weight ({reason}); no draft was made"
     O163 = "reweighting: {field} must be {bound} (got {value})"
+    # O17x: operations polish
+    O170 = "upload '{name}': {reason}"
+    O171 = "routing ids ({system}): {what} {names}: {where}; stored all the same (a typo?)"
     # T10x: training scenarios (T100–T119 the library)
     T100 = "scenario '{scenario}': {reason}"
     T101 = "scenario {scenario} not found"

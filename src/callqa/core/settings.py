@@ -236,6 +236,14 @@ class Settings(BaseSettings):
         description="How often the web server folds new scores into dashboards (0: never).",
     )
 
+    channels_link_days: int = Field(
+        default=90,
+        ge=0,
+        le=3660,
+        description="Channel preferences: how many days before a period the interactions that tie a "
+        "customer's keys together (a phone number and an account id on one call) are read; older ties are "
+        "not seen, so such a customer counts as two. See operations-channels.md.",
+    )
     customer_key_secret: SecretStr | None = Field(
         default=None,
         description="Secret of the pseudonymous customer keys (at least 32 characters; unset: a random one "

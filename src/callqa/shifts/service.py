@@ -6,7 +6,6 @@ audits and commits."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from callqa.access.policies import Owner
 from callqa.audit.service import record
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.import_report import ImportReport
 from callqa.shifts.assemble import build_problem, round_agents
 from callqa.shifts.csv_import import parse_agents, parse_demands, parse_shifts
 from callqa.shifts.models import (
@@ -39,16 +39,6 @@ SYSTEM = "system"  # who the audit log names for what callqa does by itself (a w
 def solver_allocate(problem: Problem) -> Allocation:
     """The CP-SAT allocation (``callqa.shifts.solver.allocate``)."""
     return allocate(problem)
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    file: str
-    loaded: int
-    errors: tuple[str, ...]
-
-    def as_json(self) -> dict[str, object]:
-        return {"file": self.file, "loaded": self.loaded, "errors": list(self.errors)}
 
 
 def owner_of(row: ShiftRoundRow) -> Owner:

@@ -14,8 +14,10 @@ them one by one (docs/operations-exports.md; schema ``schemas/amazon-connect.jso
 - ``unmappedQueues``: callqa queues with no Connect queue id stored: their callqa name stands in as
   ``QueueId`` (to be mapped before importing).
 
-Skills map to predefined attributes: ``reason:card_lost`` → ``ContactReason`` = ``card_lost``,
-``language:zh`` → ``Language`` = ``zh``, ``channel:chat`` → ``Channel`` = ``chat``. Levels 1–5 are
+Skills map to predefined attributes: ``reason:card_lost`` → ``ContactReason`` = ``card_lost`` (or the value
+stored for the reason: ``callqa routing ids set connect reason card_lost "Lost card"``; two reasons stored as
+one value give it the higher level), ``language:zh`` → ``Language`` = ``zh``, ``channel:chat`` → ``Channel``
+= ``chat``. Levels 1–5 are
 Connect's levels 1.0–5.0. An agent's queues make their routing profile: each queue on the channels of the
 agent's channel skills (voice → VOICE, chat and social → CHAT, email → EMAIL, task → TASK; VOICE when they
 have none), at priority 6 − the agent's level for that queue (level 5 is priority 1, taken first), delay 0.
@@ -31,7 +33,7 @@ from typing import Any
 
 from callqa.core.errors import CallqaError, ErrorCode
 from callqa.skills.assignments import SkillAssignment
-from callqa.skills.export_common import AgentSkills, by_agent, check_limit, distinct_values, unmapped
+from callqa.skills.export_common import AgentSkills, Skill, by_agent, check_limit, unmapped
 from callqa.skills.routing_ids import NO_IDS, SystemIds
 
 FORMAT = "amazon-connect"
@@ -49,21 +51,26 @@ DEFAULT_CHANNEL = "VOICE"
 QueueConfig = tuple[int, str, str]  # priority, queue, channel
 
 
-def _check_values(agents: Sequence[AgentSkills]) -> None:
+def _value(skill: Skill, reasons: Mapping[str, str]) -> str:
+    """The attribute value of a skill: for a contact reason, the value stored for it, else its id."""
+    return reasons.get(skill.value, skill.value) if skill.kind == "reason" else skill.value
+
+
+def _check_values(agents: Sequence[AgentSkills], reasons: Mapping[str, str]) -> None:
     for a in agents:
         for skill in a.levels:
-            length = len(skill.value)
-            if length > MAX_VALUE_LENGTH:
-                reason = f"'{skill.value}' is {length} characters; {SYSTEM} takes 1–{MAX_VALUE_LENGTH}"
+            value = _value(skill, reasons)
+            if len(value) > MAX_VALUE_LENGTH:
+                reason = f"'{value}' is {len(value)} characters; {SYSTEM} takes 1–{MAX_VALUE_LENGTH}"
                 raise CallqaError(
                     ErrorCode.O141, agent=a.agent, skill=f"{skill.kind}:{skill.value}", reason=reason
                 )
 
 
-def _attributes(agents: Sequence[AgentSkills]) -> list[dict[str, Any]]:
+def _attributes(agents: Sequence[AgentSkills], reasons: Mapping[str, str]) -> list[dict[str, Any]]:
     out = []
     for kind, name in sorted(ATTRIBUTES.items(), key=lambda item: item[1]):
-        values = distinct_values(agents, kind)
+        values = sorted({_value(s, reasons) for a in agents for s in a.levels if s.kind == kind})
         check_limit(
             FORMAT, SYSTEM, f"the number of values of attribute {name}", len(values), MAX_ATTRIBUTE_VALUES
         )
@@ -72,9 +79,15 @@ def _attributes(agents: Sequence[AgentSkills]) -> list[dict[str, Any]]:
     return out
 
 
-def _proficiencies(agent: AgentSkills) -> list[dict[str, Any]]:
-    rows = [(ATTRIBUTES[s.kind], s.value, level) for s, level in agent.levels.items()]
-    return [{"AttributeName": n, "AttributeValue": v, "Level": float(level)} for n, v, level in sorted(rows)]
+def _proficiencies(agent: AgentSkills, reasons: Mapping[str, str]) -> list[dict[str, Any]]:
+    levels: dict[tuple[str, str], int] = {}
+    for skill, level in agent.levels.items():
+        key = (ATTRIBUTES[skill.kind], _value(skill, reasons))  # two reasons stored as one value: the higher
+        levels[key] = max(level, levels.get(key, 0))
+    return [
+        {"AttributeName": n, "AttributeValue": v, "Level": float(level)}
+        for (n, v), level in sorted(levels.items())
+    ]
 
 
 def _queue_configs(agent: AgentSkills) -> tuple[QueueConfig, ...]:
@@ -131,18 +144,19 @@ def _unmapped_queues(mapped: Sequence[AgentSkills], queue_ids: Mapping[str, str]
 
 def document(assignments: Sequence[SkillAssignment], ids: SystemIds = NO_IDS) -> dict[str, Any]:
     """The Amazon Connect document for checked, filtered assignments (see the module docstring); ``ids``
-    gives the Connect queue ids of callqa's queues (the agents' user ids are on the assignments)."""
+    gives the Connect queue ids of callqa's queues and the ``ContactReason`` values of its contact reasons
+    (the agents' user ids are on the assignments)."""
     agents = by_agent(assignments)
-    _check_values(agents)
+    _check_values(agents, ids.reasons)
     mapped = [a for a in agents if a.external_id is not None]
     users = sorted(
-        ({"UserId": a.external_id, "UserProficiencies": _proficiencies(a)} for a in mapped),
+        ({"UserId": a.external_id, "UserProficiencies": _proficiencies(a, ids.reasons)} for a in mapped),
         key=lambda u: str(u["UserId"]),
     )
     return {
         "format": FORMAT,
         "version": 1,
-        "predefinedAttributes": _attributes(agents),
+        "predefinedAttributes": _attributes(agents, ids.reasons),
         "users": users,
         "routingProfiles": _profiles(mapped, ids.queues),
         "unmappedAgents": unmapped(agents),

@@ -2,7 +2,9 @@
 
 ``SYSTEMS`` is the open list of routing systems: each names the kinds of name it keeps an id for and the
 shape that id must have. Amazon Connect (``connect``) keeps a **user** id per agent and a **queue** id per
-callqa queue (the ``QueueId`` of its routing profiles): each a UUID or the ARN of a Connect agent or queue.
+callqa queue (the ``QueueId`` of its routing profiles): each a UUID or the ARN of a Connect agent or queue;
+and a **reason** → the value of the ``ContactReason`` predefined attribute that stands for the contact
+reason in the centre's routing criteria (so a proficiency names the value the centre already uses).
 Genesys Cloud (``genesys``) keeps a **user** id per agent (a UUID) and a **reason** → ACD skill name (so a
 contact reason is exported as the skill the centre already has, not as ``reason:<id>``). Adding a system is
 adding an entry here and an export that reads it.
@@ -19,6 +21,7 @@ from callqa.core.errors import CallqaError, ErrorCode
 KINDS = ("user", "queue", "reason")
 MAX_NAME = 255  # the callqa name: an agent, queue or reason id
 MAX_SKILL_NAME = 255
+MAX_ATTRIBUTE_VALUE = 64  # a Connect proficiency's AttributeValue (CloudFormation's limit; the API's is 100)
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID = re.compile(f"^{_UUID}$")
@@ -47,19 +50,27 @@ def _uuid_or_arn(arn: re.Pattern[str]) -> Callable[[str], str | None]:
     return check
 
 
-def _skill_name(value: str) -> str | None:
-    return value if len(value) <= MAX_SKILL_NAME and value.isprintable() else None
+def _printable(limit: int) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        return value if len(value) <= limit and value.isprintable() else None
+
+    return check
 
 
 SYSTEMS: dict[str, dict[str, IdShape]] = {
     "connect": {
         "user": IdShape("a Connect user id (UUID) or agent ARN", _uuid_or_arn(CONNECT_USER_ARN)),
         "queue": IdShape("a Connect queue id (UUID) or queue ARN", _uuid_or_arn(CONNECT_QUEUE_ARN)),
+        "reason": IdShape(
+            f"a Connect ContactReason attribute value (1–{MAX_ATTRIBUTE_VALUE} printable characters)",
+            _printable(MAX_ATTRIBUTE_VALUE),
+        ),
     },
     "genesys": {
         "user": IdShape("a Genesys Cloud user id (UUID)", _uuid),
         "reason": IdShape(
-            f"a Genesys Cloud skill name (1–{MAX_SKILL_NAME} printable characters)", _skill_name
+            f"a Genesys Cloud skill name (1–{MAX_SKILL_NAME} printable characters)",
+            _printable(MAX_SKILL_NAME),
         ),
     },
 }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -19,22 +18,14 @@ from sqlalchemy.orm import Session
 
 from callqa.core.decoding import decode_text
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.import_report import ImportReport
 from callqa.skills.exports import FORMAT_SYSTEMS
 from callqa.skills.models import RoutingIdRow
 from callqa.skills.routing_ids import NO_IDS, RoutingId, SystemIds, api_id, check_system, checked, system_ids
+from callqa.skills.routing_ids_check import unknown_names
 
 CSV_COLUMNS = ("system", "kind", "callqa_name", "external_id")
 MAX_ROWS = 100_000
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    file: str
-    loaded: int
-    errors: tuple[str, ...]
-
-    def as_json(self) -> dict[str, object]:
-        return {"file": self.file, "loaded": self.loaded, "errors": list(self.errors)}
 
 
 def _as_id(row: RoutingIdRow) -> RoutingId:
@@ -154,15 +145,14 @@ def _rows(data: bytes, file: str) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def import_csv(session: Session, data: bytes, file: str, *, user_id: int | None = None) -> ImportReport:
-    """Store every good row of a CSV file of ids; each bad row is an O147 naming the file, row and cause.
-    A file that cannot be read (O148, even part way) stores nothing."""
-    loaded, errors = 0, []
+    """Store every good row of a CSV file of ids; each bad row is an O147 naming the file, row and cause,
+    and names callqa does not know are warned about (O171, stored all the same). A file that cannot be
+    read (O148, even part way) stores nothing."""
+    loaded, errors = [], []
     with session.begin_nested():  # an O148 part way through undoes the rows before it
         for number, cells in _rows(data, file):
             try:
-                set_id(session, *(cells.get(c, "") for c in CSV_COLUMNS), user_id=user_id)
+                loaded.append(set_id(session, *(cells.get(c, "") for c in CSV_COLUMNS), user_id=user_id))
             except CallqaError as exc:
                 errors.append(str(CallqaError(ErrorCode.O147, file=file, row=number, reason=str(exc))))
-            else:
-                loaded += 1
-    return ImportReport(file, loaded, tuple(errors))
+    return ImportReport(file, len(loaded), tuple(errors), unknown_names(session, loaded))

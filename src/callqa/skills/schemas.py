@@ -15,4 +15,7 @@ class RoutingIdIn(BaseModel):
 
 
 class RoutingIdOut(RoutingIdIn):
-    pass
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="O171 when callqa knows no such agent, queue or contact reason (stored all the same)",
+    )

@@ -40,7 +40,8 @@ def _report(
     zone = request.app.state.settings.zone()
     with refusals():
         days = parse_days(since, until, zone, datetime.now(zone).date())
-    found = channel_report(session, days, scope=interaction_scope(actor))
+    link_days = request.app.state.settings.channels_link_days
+    found = channel_report(session, days, scope=interaction_scope(actor), link_days=link_days)
     action = "export" if what.endswith(".csv") else "view"
     audit(request, session, actor, action, "channel_preferences", what, {"since": since, "until": until})
     return found

@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.import_report import ImportReport
 from callqa.skills import routing_ids_service as ids_service
 from callqa.skills import service
 from callqa.skills.routing_ids import SYSTEMS, RoutingId
-from callqa.skills.routing_ids_service import ImportReport
+from callqa.skills.routing_ids_check import unknown_names
 from callqa.skills.schemas import RoutingIdIn, RoutingIdOut
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
-from callqa.web.routes.shift_rounds import read_upload
 from callqa.web.routes.skills import routing_page_for
+from callqa.web.uploads import read_upload
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/routing/ids", tags=["skills"])
@@ -46,12 +47,13 @@ def list_ids(session: DbSession, actor: CurrentActor, system: System = None) -> 
 
 @api.put("")
 def set_id(request: Request, session: DbSession, actor: CurrentActor, body: RoutingIdIn) -> RoutingIdOut:
-    """Store (or replace) one callqa name's id in a routing system; audited."""
+    """Store (or replace) one callqa name's id in a routing system; audited. `warnings` lists a name
+    callqa does not know (O171: no user or interaction has it), stored all the same."""
     require(actor, Action.ROUTING_IDS_MANAGE)
     with refusals(conflicts=(ErrorCode.O138,)):
         stored = ids_service.set_id(session, **body.model_dump(), user_id=actor.user_id)
     audit(request, session, actor, "set", "routing_id", None, asdict(stored))
-    return RoutingIdOut(**asdict(stored))
+    return RoutingIdOut(**asdict(stored), warnings=list(unknown_names(session, [stored])))
 
 
 @api.delete("", status_code=204)
@@ -95,8 +97,9 @@ def _from_page(
     action: str,
     change: Callable[[], RoutingId | ImportReport],
 ) -> Response:
-    """Make one change from the page's forms: audited, then back to the section (an import: the page with
-    its report); a refusal (made before anything was written) shows the page with the error."""
+    """Make one change from the page's forms: audited, then back to the section (an import, or an id set
+    for a name callqa does not know: the page with the report or the warning); a refusal (made before
+    anything was written) shows the page with the error."""
     require(actor, Action.ROUTING_IDS_MANAGE)
     try:
         done = change()
@@ -106,6 +109,8 @@ def _from_page(
         audit(request, session, actor, action, "routing_id", None, done.as_json())
         return routing_page_for(request, session, actor, ids_report=done)
     audit(request, session, actor, action, "routing_id", None, asdict(done))
+    if action == "set" and (warnings := unknown_names(session, [done])):
+        return routing_page_for(request, session, actor, ids_warnings=warnings)
     return RedirectResponse(SECTION, status_code=303)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, allowed
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.import_report import ImportReport
 from callqa.shifts import entry, reading, service
 from callqa.shifts.models import ShiftRoundRow
 from callqa.shifts.problem import RULES
@@ -28,9 +29,9 @@ from callqa.web.routes.shift_rounds import (
     Allocator,
     managed_round,
     own,
-    read_upload,
     visible_round,
 )
+from callqa.web.uploads import read_upload
 
 pages = APIRouter(include_in_schema=False)
 ORDERS = {  # the rule orders the form offers (the API takes any)
@@ -145,7 +146,7 @@ def round_view(
     actor: Actor,
     row: ShiftRoundRow,
     *,
-    report: service.ImportReport | None = None,
+    report: ImportReport | None = None,
     error: str | None = None,
     forms: dict[str, Any] | None = None,
     status: int | None = None,

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, Owner, sees_shift_round
-from callqa.core.errors import CallqaError, ErrorCode
+from callqa.core.errors import ErrorCode
 from callqa.shifts import reading, service
 from callqa.shifts.entry import add_demand, add_shift
 from callqa.shifts.models import ShiftRoundRow
@@ -18,13 +18,13 @@ from callqa.shifts.schemas import BidIn, DemandEntryIn, RoundIn, ShiftEntryIn
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, RowId, audit, refusals, require, validated
 from callqa.web.routes.goals import gettext_for
+from callqa.web.uploads import read_upload
 
 api = APIRouter(prefix="/api/shift-rounds", tags=["shift bidding"])
 MISSING = (ErrorCode.O110,)
 CONFLICTS = (ErrorCode.O112, ErrorCode.O117)
 ENTRY_CONFLICTS = (ErrorCode.O112, ErrorCode.O119)  # not in the state to change it; the id is taken
 ENTRY_MISSING = (ErrorCode.O120, ErrorCode.O122)
-MAX_CSV = 5 * 1024 * 1024
 IMPORTS = {
     "shifts": service.import_shifts,
     "demands": service.import_demands,
@@ -60,15 +60,6 @@ def managed_round(session: Session, actor: Actor, round_id: int) -> ShiftRoundRo
 def own(actor: Actor) -> Owner:
     """The actor's own work (their bid, their outcome)."""
     return Owner(agent=actor.agent_name, team=actor.team)
-
-
-def read_upload(upload: UploadFile) -> tuple[bytes, str]:
-    """An uploaded CSV file's bytes and name (O114 when it is over the size limit)."""
-    name = (upload.filename or "upload.csv")[-255:]
-    data = upload.file.read(MAX_CSV + 1)
-    if len(data) > MAX_CSV:
-        raise HTTPException(413, str(CallqaError(ErrorCode.O114, file=name, reason="larger than 5 MB")))
-    return data, name
 
 
 async def json_body(request: Request) -> Any:

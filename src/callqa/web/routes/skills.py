@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from callqa.access.policies import Action, allowed
 from callqa.core.i18n import translations
+from callqa.core.import_report import ImportReport
 from callqa.skills import routing_ids_service as ids_service
 from callqa.skills import service
 from callqa.skills.exports import FORMATS, export
 from callqa.skills.profiles import KINDS, Profiles, SkillCell, SkillQuery, build_profiles, explain
 from callqa.skills.routing import MIN_EVIDENCE, Routing, recommend
 from callqa.skills.routing_ids import SYSTEMS
-from callqa.skills.routing_ids_service import ImportReport
 from callqa.users.schemas import Actor
 from callqa.web.deps import CurrentActor, DbSession, audit, refusals, require
 from callqa.web.render import render, request_locale
@@ -229,6 +229,7 @@ def routing_page_for(
     *,
     ids_error: str | None = None,
     ids_report: ImportReport | None = None,
+    ids_warnings: tuple[str, ...] = (),
 ) -> Response:
     """The routing page, with what a change to the routing-system ids gave (an error: status 422)."""
     routing = _routing(session, actor, since, until, queue)
@@ -251,5 +252,6 @@ def routing_page_for(
         "may_manage_ids": allowed(actor, Action.ROUTING_IDS_MANAGE),
         "ids_error": ids_error,
         "ids_report": ids_report,
+        "ids_warnings": ids_warnings,
     }
     return render(request, "routing.html", context, 422 if ids_error else 200)
