@@ -128,9 +128,10 @@ def build_from_interaction(
     criterion: str | None = None,
     origin: str = "interaction",
 ) -> ScenarioRow:
-    """A new scenario (levels 1–3) from the interaction's current evaluation with ``scorecard``, about
-    ``criterion`` (its only act points; default: every failure, the clearest first); flushed, not committed. T103 without that evaluation,
-    T104 without a customer turn, T105 when nothing failed, T112 when ``criterion`` did not fail."""
+    """A new scenario (levels 1–3) from the interaction's current evaluation with ``scorecard``: its act
+    points are ``criterion`` alone, or every failure (the clearest first) without it; flushed, not committed.
+    T103 without that evaluation, T104 without a customer turn, T105 when nothing failed, T112 when
+    ``criterion`` did not fail."""
     source = source_of(session, interaction_id, scorecard)
     if not source.failed:
         raise CallqaError(ErrorCode.T105, interaction=interaction_id, scorecard=scorecard)
