@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -14,6 +12,7 @@ from callqa.core.errors import CallqaError, ErrorCode
 from callqa.ml.llm import LlmJudge, parse_verdict
 from callqa.scoring.cache import DatabaseVerdictCache
 from callqa.scoring.detectors import Context, Services, build_detector
+from llm_support import Completions, completions_server
 from qa_support import analysed, make_interaction
 from support import Database
 
@@ -33,60 +32,24 @@ SPEC = {
 }
 
 
-class _Completions(BaseHTTPRequestHandler):
-    """A minimal /v1/chat/completions endpoint answering like an OpenAI-compatible server."""
-
-    requests: ClassVar[list[dict[str, Any]]] = []
-    reply: str | None = None
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append(
-            {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+def _judge_reply(body: dict[str, Any]) -> str:
+    """Yes with a quote when the transcript asks "anything else", else a fenced no."""
+    if "Anything else" in body["messages"][-1]["content"]:
+        return json.dumps(
+            {"answer": "yes", "quote": "Anything else today?", "explanation": "Asked at the end."}
         )
-        transcript = body["messages"][-1]["content"]
-        if type(self).reply is not None:
-            content = type(self).reply
-        elif "Anything else" in transcript:
-            content = json.dumps(
-                {"answer": "yes", "quote": "Anything else today?", "explanation": "Asked at the end."}
-            )
-        else:
-            content = (
-                "```json\n"
-                + json.dumps({"answer": "no", "quote": "", "explanation": "Never asked."})
-                + "\n```"
-            )
-        payload = {
-            "id": "chatcmpl-1",
-            "object": "chat.completion",
-            "model": body["model"],
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-            ],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-        }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+    return "```json\n" + json.dumps({"answer": "no", "quote": "", "explanation": "Never asked."}) + "\n```"
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    _Completions.requests = []
-    _Completions.reply = None
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Completions)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
+def completions() -> Iterator[Completions]:
+    with completions_server(_judge_reply) as served:
+        yield served
+
+
+@pytest.fixture
+def server(completions: Completions) -> str:
+    return completions.url
 
 
 def _run(judge: LlmJudge | None, doc: Any = DOC) -> Any:
@@ -98,18 +61,18 @@ def test_off_by_default_makes_the_criterion_na() -> None:
     assert not result.applicable and "LLM judge is off" in result.note
 
 
-def test_yes_with_quote_becomes_evidence_and_answers_are_cached(server: str) -> None:
-    judge = LlmJudge(server, "qwen2.5:7b", api_key="secret")
+def test_yes_with_quote_becomes_evidence_and_answers_are_cached(completions: Completions) -> None:
+    judge = LlmJudge(completions.url, "qwen2.5:7b", api_key="secret")
     result = _run(judge)
     assert (
         result.matched and result.evidence[0].turn == 2 and result.evidence[0].text == "Anything else today?"
     )
-    [request] = _Completions.requests
+    [request] = completions.requests
     assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer secret"
     assert request["body"]["model"] == "qwen2.5:7b" and request["body"]["temperature"] == 0
     assert "[3] Agent: Anything else today?" in request["body"]["messages"][1]["content"]
     again = _run(judge)
-    assert again.matched and len(_Completions.requests) == 1 and judge.calls == 1
+    assert again.matched and len(completions.requests) == 1 and judge.calls == 1
 
 
 def test_fenced_no_answer_and_prompt_version_in_the_key(server: str) -> None:
@@ -119,16 +82,16 @@ def test_fenced_no_answer_and_prompt_version_in_the_key(server: str) -> None:
     assert judge.key("q", "t", "v1") != judge.key("q", "t", "v2")
 
 
-def test_database_cache_survives_a_new_judge(server: str, sqlite_db: Database) -> None:
-    first = LlmJudge(server, "m", cache=DatabaseVerdictCache(sqlite_db.factory))
+def test_database_cache_survives_a_new_judge(completions: Completions, sqlite_db: Database) -> None:
+    first = LlmJudge(completions.url, "m", cache=DatabaseVerdictCache(sqlite_db.factory))
     assert _run(first).matched
-    second = LlmJudge(server, "m", cache=DatabaseVerdictCache(sqlite_db.factory))
-    assert _run(second).matched and second.calls == 0 and len(_Completions.requests) == 1
+    second = LlmJudge(completions.url, "m", cache=DatabaseVerdictCache(sqlite_db.factory))
+    assert _run(second).matched and second.calls == 0 and len(completions.requests) == 1
 
 
-def test_failures_are_coded_and_make_the_criterion_na(server: str) -> None:
-    _Completions.reply = "I think so"
-    result = _run(LlmJudge(server, "m"))
+def test_failures_are_coded_and_make_the_criterion_na(completions: Completions) -> None:
+    completions.reply = lambda body: "I think so"
+    result = _run(LlmJudge(completions.url, "m"))
     assert not result.applicable and "[L101]" in result.note
     down = _run(LlmJudge("http://127.0.0.1:9/v1", "m", timeout_s=2))
     assert not down.applicable and "[L100]" in down.note

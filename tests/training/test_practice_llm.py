@@ -3,12 +3,9 @@ says each line in its own words, the detectors still choose the branch; offline 
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +20,7 @@ from callqa.training.practice import answer, start_practice, turns_of
 from callqa.users.models import UserRow
 from callqa.users.schemas import Actor, UserRole
 from callqa.web.app import create_app
+from llm_support import Completions, completions_server
 from practice_support import CARD, CURT, agent_user, judging, stored_scenario
 from support import Database
 from web_support import SignedIn, login
@@ -30,54 +28,22 @@ from web_support import SignedIn, login
 pytestmark = pytest.mark.issue(22)
 
 
-class _Completions(BaseHTTPRequestHandler):
-    """A minimal /v1/chat/completions endpoint: the customer's line rephrased (with a card number in it,
-    which must never be stored)."""
-
-    requests: ClassVar[list[dict[str, Any]]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append(
-            {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
-        )
-        scripted = body["messages"][-1]["content"].split(": ", 1)[1]
-        content = f'"Listen. {scripted} My card is {CARD}."'
-        payload = {
-            "id": "chatcmpl-1",
-            "object": "chat.completion",
-            "model": body["model"],
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-            ],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-        }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+def _rephrased(body: dict[str, Any]) -> str:
+    """The customer's scripted line in the model's words, with a card number in it (never to be stored)."""
+    scripted = body["messages"][-1]["content"].split(": ", 1)[1]
+    return f'"Listen. {scripted} My card is {CARD}."'
 
 
 @pytest.fixture
-def endpoint() -> Iterator[str]:
-    _Completions.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Completions)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+def completions() -> Iterator[Completions]:
+    with completions_server(_rephrased) as served:
+        yield served
 
 
-def test_the_llm_customer_phrases_lines_and_the_detectors_branch(db: Database, endpoint: str) -> None:
-    customer = LlmCustomer(endpoint, "local-model", api_key="k-1", timeout_s=5)
+def test_the_llm_customer_phrases_lines_and_the_detectors_branch(
+    db: Database, completions: Completions
+) -> None:
+    customer = LlmCustomer(completions.url, "local-model", api_key="k-1", timeout_s=5)
     with db.factory.begin() as session:
         agent = agent_user(session)
         practice = start_practice(
@@ -89,7 +55,7 @@ def test_the_llm_customer_phrases_lines_and_the_detectors_branch(db: Database, e
     assert [line.step_id for line in lines] == ["open", "angry"]
     assert lines[0].text.startswith("Listen. I was charged twice") and "third time" in lines[1].text
     assert not any("4111" in line.text for line in lines)  # the model's words are redacted too
-    sent = _Completions.requests
+    sent = completions.requests
     assert [r["path"] for r in sent] == ["/v1/chat/completions"] * 2 and sent[0]["auth"] == "Bearer k-1"
     second = sent[1]["body"]["messages"]
     assert second[0]["role"] == "system" and "CUSTOMER" in second[0]["content"]
@@ -110,8 +76,9 @@ def test_the_llm_customer_needs_its_endpoint(db: Database) -> None:
 
 
 def test_the_api_asks_the_configured_endpoint_for_an_llm_customer(
-    db: Database, endpoint: str, tmp_path: Path
+    db: Database, completions: Completions, tmp_path: Path
 ) -> None:
+    endpoint = completions.url
     with db.factory.begin() as session:
         ensure_demo_users(session)
         analyst = session.scalar(select(UserRow).where(UserRow.username == "analyst"))
@@ -138,4 +105,4 @@ def test_the_api_asks_the_configured_endpoint_for_an_llm_customer(
         assert answered["current_step"] == "angry" and answered["turns"][-1]["text"].startswith("Listen.")
         plain = agent.post("/api/practices", json={"scenario_id": scenario_id}).json()
         assert plain["customer"] == "offline" and not plain["turns"][0]["text"].startswith("Listen.")
-    assert len(_Completions.requests) == 2  # the offline practice asked nobody
+    assert len(completions.requests) == 2  # the offline practice asked nobody
