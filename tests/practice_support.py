@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
+
+import numpy as np
 
 from sqlalchemy.orm import Session
 
 from callqa.analysis.defaults import build_pipeline
+from callqa.audio.decode import Audio, load_audio, write_audio
+from callqa.demo import demo_data_dir
 from callqa.scoring.detectors import Services
 from callqa.scoring.store import ScorecardStore
 from callqa.training.library import create_scenario
@@ -45,6 +50,24 @@ LINES = {
         "curt": "请提供订单号。",
     },
 }
+
+
+# The demo call shipped in the repository: channel 0 is the agent (16 kHz). What Whisper hears in two of
+# the agent's lines (seconds into the call):
+DEMO_CALL = demo_data_dir() / "calls" / "en-audio-01.flac"
+GREETING = (0.0, 9.0)  # "Good morning, thank you for calling … how can I help?"
+VERIFY = (14.5, 22.5)  # "Sorry ma'am, first I need to verify your identity … your post code please?"
+
+
+def agent_clip(path: Path, span: tuple[float, float], *, pad_s: float = 0.0) -> Path:
+    """The agent's words in ``span`` of the demo call, written to ``path`` (the suffix picks the format),
+    with ``pad_s`` seconds of silence before and after."""
+    call = load_audio(DEMO_CALL)
+    rate = call.sample_rate
+    words = call.samples[:1, round(span[0] * rate) : round(span[1] * rate)]
+    silence = np.zeros((1, round(pad_s * rate)), dtype=np.float32)
+    write_audio(path, Audio(np.hstack([silence, words, silence]), rate, call.source_rate))
+    return path
 
 
 @cache
