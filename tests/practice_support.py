@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import av
 import numpy as np
 
 from sqlalchemy.orm import Session
@@ -67,6 +68,20 @@ def agent_clip(path: Path, span: tuple[float, float], *, pad_s: float = 0.0) -> 
     words = call.samples[:1, round(span[0] * rate) : round(span[1] * rate)]
     silence = np.zeros((1, round(pad_s * rate)), dtype=np.float32)
     write_audio(path, Audio(np.hstack([silence, words, silence]), rate, call.source_rate))
+    return path
+
+
+def webm_opus(source: Path, path: Path) -> Path:
+    """``source`` as Chrome's MediaRecorder uploads a recording: Opus at 48 kHz in a WebM container."""
+    audio = load_audio(source, 48_000)
+    with av.open(str(path), "w", format="webm") as container:
+        stream = container.add_stream("libopus", rate=48_000, layout="mono")
+        assert isinstance(stream, av.AudioStream)
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(audio.samples), format="fltp", layout="mono")
+        frame.sample_rate = 48_000
+        frame.pts = 0
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
     return path
 
 
