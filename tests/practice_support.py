@@ -14,7 +14,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-
 from sqlalchemy.orm import Session
 
 from callqa.analysis.defaults import build_pipeline

@@ -73,7 +73,9 @@ def test_an_agent_answers_by_voice_in_the_browser(tmp_path: Path, sqlite_templat
             expect(lines.nth(1)).to_contain_text("identity")
             screenshot(page, "practice-voice")
         with factory() as session:
-            practice = session.scalars(select(PracticeRow).where(PracticeRow.scenario_id == scenario_id)).one()
+            practice = session.scalars(
+                select(PracticeRow).where(PracticeRow.scenario_id == scenario_id)
+            ).one()
             turns = turns_of(session, practice.id)
             mine = turns[1]
             assert mine.role == "agent" and mine.input == "voice"

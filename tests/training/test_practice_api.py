@@ -1,6 +1,6 @@
 """Practice over HTTP with the demo users: who may start, answer and see a practice; a Persian scenario
-practised through the API; the plain form posts; spoken answers (WAV, WebM, OGG) transcribed by the offline Whisper;
-and the real dashboards, quality figures and exports unchanged by practice (SQLite + PostgreSQL)."""
+practised through the API; the plain form posts; spoken answers (WAV, WebM, OGG) transcribed by the offline
+Whisper; and the real dashboards, quality figures and exports unchanged by practice (SQLite + PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from support import Database
 from web_support import SignedIn, Web, seed
 
 pytestmark = pytest.mark.issue(22)
-
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, refusals, re
 
 api = APIRouter(prefix="/api", tags=["training"])
 _MISSING = (ErrorCode.T101, ErrorCode.T120)
-CONFLICTS = (ErrorCode.T121, ErrorCode.T124)
+CONFLICTS = (ErrorCode.T121, ErrorCode.T124, ErrorCode.T130)
 _whisper_lock = threading.Lock()
 
 

@@ -1,0 +1,91 @@
+"""Two answers sent at the same time to one practice (a double click, two tabs): the first is taken, the
+other is refused with T130 (409) or — where the database makes it wait for the first — taken after it;
+never a server error, and the conversation stays one line after another (SQLite + PostgreSQL)."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from callqa.core.settings import Settings
+from callqa.training.models import PracticeRow
+from callqa.training.practice import turns_of
+from callqa.users.models import UserRow
+from callqa.users.schemas import Actor, UserRole
+from callqa.web.app import create_app
+from practice_support import CURT, EMPATHETIC, stored_scenario
+from support import Database
+from web_support import SignedIn, Web, seed
+
+pytestmark = pytest.mark.issue(22)
+
+
+@pytest.fixture
+def web(db: Database, tmp_path: Path) -> Iterator[Web]:
+    seed(db)
+    settings = Settings(data_dir=tmp_path / "data", database_url=db.url, secret_key=SecretStr("t" * 40))
+    yield Web(db, create_app(settings, engine=db.engine), settings)
+
+
+def _scenario(web: Web) -> int:
+    with web.db.factory.begin() as session:
+        analyst = session.scalar(select(UserRow).where(UserRow.username == "analyst"))
+        assert analyst is not None
+        actor = Actor(analyst.id, analyst.username, analyst.display_name, UserRole.QA_ANALYST)
+        return stored_scenario(session, "en", actor)
+
+
+def _at_once(user: SignedIn, url: str, *texts: str) -> list[Any]:
+    """The replies to ``texts`` posted to ``url`` by one thread each, let go at the same moment."""
+    gate = threading.Barrier(len(texts))
+    answers: list[Any] = [None] * len(texts)
+
+    def send(i: int, text: str) -> None:
+        gate.wait()
+        answers[i] = user.post(url, json={"text": text})
+
+    threads = [threading.Thread(target=send, args=(i, t)) for i, t in enumerate(texts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return answers
+
+
+def test_two_answers_at_once_never_collide(web: Web) -> None:
+    scenario_id = _scenario(web)
+    agent = web.signed_in("j.smith")
+    pid = agent.post("/api/practices", json={"scenario_id": scenario_id}).json()["id"]
+    # warm the pipeline up, so both racing answers spend their time in the same place
+    warm = agent.post("/api/practices", json={"scenario_id": scenario_id}).json()["id"]
+    assert agent.post(f"/api/practices/{warm}/answer", json={"text": EMPATHETIC}).status_code == 200
+
+    refusals = 0
+    for attempt in range(3):
+        answers = _at_once(agent, f"/api/practices/{pid}/answer", EMPATHETIC, CURT)
+        codes = sorted(a.status_code for a in answers)
+        assert all(c in (200, 409) for c in codes), [(a.status_code, a.text) for a in answers]
+        assert 200 in codes
+        for refused in (a for a in answers if a.status_code == 409):
+            detail = refused.json()["detail"]
+            assert "T130" in detail or "T121" in detail, detail  # T121: the first answer ended it
+            refusals += "T130" in detail
+        with web.db.factory() as session:
+            practice = session.get(PracticeRow, pid)
+            assert practice is not None
+            turns = turns_of(session, pid)
+        assert [t.seq for t in turns] == list(range(len(turns)))
+        roles = [t.role for t in turns]
+        assert all(a != b for a, b in itertools.pairwise(roles)), roles  # taking turns
+        if practice.state != "running":
+            break
+        assert roles[-1] == "customer" and turns[-1].step_id == practice.current_step, attempt
+    if web.db.url.startswith("sqlite"):  # PostgreSQL makes the second wait on the row and takes it after
+        assert refusals >= 1
