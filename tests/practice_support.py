@@ -33,7 +33,8 @@ EMPATHETIC = "I'm so sorry to hear that, I understand how annoying this is. Let 
 CURT = "What is your order number?"
 CARD = "4111 1111 1111 1111"
 
-# The same scenario in Persian and Chinese: an apology passes, a bare question misses (measured).
+# The same scenario in Persian and Chinese (both scripts): an apology passes, a bare question misses
+# (measured).
 LINES = {
     "fa": {
         "customer": "دو بار از حسابم کسر شده و کسی جواب نمی‌دهد.",
@@ -48,6 +49,13 @@ LINES = {
         "calm": "谢谢。那钱什么时候退回来？",
         "empathetic": "非常抱歉给您带来不便，我马上帮您查一下。",
         "curt": "请提供订单号。",
+    },
+    "zh-Hant": {  # the same in Traditional characters (OpenCC s2twp)
+        "customer": "我的訂單被扣了兩次，一直沒人回覆我。",
+        "angry": "你根本沒在聽！這是我第三次打電話了。",
+        "calm": "謝謝。那錢什麼時候退回來？",
+        "empathetic": "非常抱歉給您帶來不便，我馬上幫您查一下。",
+        "curt": "請提供訂單號。",
     },
 }
 
@@ -117,7 +125,7 @@ def agent_user(session: Session, name: str = "j.smith", team: str = "Team North"
 
 
 def local_content(language: str) -> ScenarioContent:
-    """The two-step script in ``language`` (fa or zh)."""
+    """The two-step script in ``language`` (fa, zh or zh-Hant)."""
     said = LINES[language]
     script = Script(
         level=1,

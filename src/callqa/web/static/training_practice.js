@@ -10,6 +10,7 @@
   const list = box.querySelector(".practice-lines");
   const form = box.querySelector("form.practice-answer");
   const status = box.querySelector(".practice-status");
+  const titles = JSON.parse(box.dataset.titles || "{}"); // criterion titles in the viewer's language
   const speaks = "speechSynthesis" in window && typeof SpeechSynthesisUtterance !== "undefined";
 
   function voiceFor(tag) {
@@ -65,7 +66,7 @@
         const met = c.outcome !== "fail";
         mark.className = "outcome " + (met ? "pass" : "fail");
         mark.title = c.criterion;
-        mark.textContent = (c.title || c.criterion) + ": " + (met ? box.dataset.met : box.dataset.missed) + " ";
+        mark.textContent = (titles[c.criterion] || c.title || c.criterion) + ": " + (met ? box.dataset.met : box.dataset.missed) + " ";
         checks.append(mark);
       });
       li.append(checks);
