@@ -53,6 +53,8 @@ def speech_lang(language: str) -> str:
 def criterion_titles(request: Request, row: PracticeRow) -> dict[str, str]:
     """The practice scorecard's criterion titles in the viewer's language, as the interaction page shows
     them (for the lines the page's script draws); none when the scorecard is gone."""
+    if row.scorecard is None:
+        return {}
     try:
         card = judging_of(request).scorecard(row.scorecard)
     except CallqaError:
