@@ -85,14 +85,31 @@
     if (last && last.role === "customer") speak(last.text);
   }
 
+  let busy = false; // one answer at a time: a second click while one is sent is ignored (T130 otherwise)
+
+  function waiting(on) {
+    busy = on;
+    if (form) form.querySelectorAll("button").forEach((b) => (b.disabled = on));
+  }
+
   async function send(url, body, headers) {
+    if (busy) return;
+    waiting(true);
     status.textContent = box.dataset.sending;
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: Object.assign({ "x-csrf-token": csrf }, headers || {}),
-      body: body,
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: Object.assign({ "x-csrf-token": csrf }, headers || {}),
+        body: body,
+      });
+    } catch (err) {
+      status.textContent = String(err);
+      return;
+    } finally {
+      waiting(false);
+    }
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       status.textContent = typeof data.detail === "string" ? data.detail : response.status + "";
@@ -109,7 +126,7 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const said = text.value.trim();
-    if (!said) return;
+    if (!said || busy) return;
     text.value = "";
     send("/api/practices/" + id + "/answer", JSON.stringify({ text: said }), {
       "content-type": "application/json",
@@ -129,6 +146,7 @@
   let recorder = null;
   let parts = [];
   record.addEventListener("click", async () => {
+    if (busy) return;
     if (recorder && recorder.state === "recording") {
       recorder.stop();
       return;
