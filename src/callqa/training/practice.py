@@ -166,7 +166,9 @@ def _claim(session: Session, practice: PracticeRow) -> None:
     )
     try:
         taken = session.execute(claim).rowcount  # type: ignore[attr-defined]
-    except OperationalError as exc:  # SQLite: the other answer held the database past the busy timeout
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):  # only SQLite's: the other answer held it past the busy timeout
+            raise
         raise CallqaError(ErrorCode.T130, practice=practice.id, step=practice.current_step) from exc
     if taken != 1:
         raise CallqaError(ErrorCode.T130, practice=practice.id, step=practice.current_step)
