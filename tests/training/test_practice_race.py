@@ -44,16 +44,16 @@ def _scenario(web: Web) -> int:
         return stored_scenario(session, "en", actor)
 
 
-def _at_once(user: SignedIn, url: str, *texts: str) -> list[Any]:
-    """The replies to ``texts`` posted to ``url`` by one thread each, let go at the same moment."""
-    gate = threading.Barrier(len(texts))
-    answers: list[Any] = [None] * len(texts)
+def _at_once(user: SignedIn, url: str, *bodies: dict[str, str]) -> list[Any]:
+    """The replies to ``bodies`` posted to ``url`` by one thread each, let go at the same moment."""
+    gate = threading.Barrier(len(bodies))
+    answers: list[Any] = [None] * len(bodies)
 
-    def send(i: int, text: str) -> None:
+    def send(i: int, body: dict[str, str]) -> None:
         gate.wait()
-        answers[i] = user.post(url, json={"text": text})
+        answers[i] = user.post(url, json=body)
 
-    threads = [threading.Thread(target=send, args=(i, t)) for i, t in enumerate(texts)]
+    threads = [threading.Thread(target=send, args=(i, b)) for i, b in enumerate(bodies)]
     for t in threads:
         t.start()
     for t in threads:
@@ -71,7 +71,7 @@ def test_two_answers_at_once_never_collide(web: Web) -> None:
 
     refusals = 0
     for attempt in range(3):
-        answers = _at_once(agent, f"/api/practices/{pid}/answer", EMPATHETIC, CURT)
+        answers = _at_once(agent, f"/api/practices/{pid}/answer", {"text": EMPATHETIC}, {"text": CURT})
         codes = sorted(a.status_code for a in answers)
         assert all(c in (200, 409) for c in codes), [(a.status_code, a.text) for a in answers]
         assert 200 in codes
@@ -90,6 +90,25 @@ def test_two_answers_at_once_never_collide(web: Web) -> None:
             break
         assert roles[-1] == "customer" and turns[-1].step_id == practice.current_step, attempt
     print(f"refused with T130: {refusals}")  # on SQLite usually (timing), on PostgreSQL never (row lock)
+
+
+def test_two_answers_to_the_same_line_one_is_taken(web: Web) -> None:
+    """What the page sends: each answer names the step whose line it answers, so of two sent at once
+    exactly one is taken and the other refused with T130 — on PostgreSQL too, where the second waits."""
+    scenario_id = _scenario(web)
+    agent = web.signed_in("j.smith")
+    pid = agent.post("/api/practices", json={"scenario_id": scenario_id}).json()["id"]
+    url = f"/api/practices/{pid}/answer"
+    answers = _at_once(agent, url, {"text": EMPATHETIC, "step": "open"}, {"text": CURT, "step": "open"})
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+    refused = next(a for a in answers if a.status_code == 409).json()["detail"]
+    assert "T130" in refused and f"practice {pid}" in refused and "'open'" in refused
+    with web.db.factory() as session:
+        turns = turns_of(session, pid)
+    assert [(t.role, t.step_id) for t in turns][:2] == [("customer", "open"), ("agent", "open")]
+    assert len([t for t in turns if t.role == "agent"]) == 1
+    late = agent.post(url, json={"text": EMPATHETIC, "step": "open"})  # after the fact: the same refusal
+    assert late.status_code == 409 and "T130" in late.json()["detail"]
 
 
 def test_an_answer_to_a_line_already_answered_is_refused(db: Database) -> None:

@@ -257,15 +257,19 @@ def answer(
     judging: Judging,
     input: Input = "typed",
     customer_lines: CustomerLines | None = None,
+    replying_to: str | None = None,
 ) -> PracticeTurnRow:
     """Store the agent's answer (redacted), check the step's act points with the scorecard's detectors,
     and follow the branch: the customer's next line, or — when the branch ends — the practice scored.
 
     Returns the agent's turn (its ``checks`` and ``branch`` say what the detectors found). Raises T121 (not
     running), T122 (empty or too long), T129 (the script lost the step), T130 (another answer to the same
-    line was taken meanwhile)."""
+    line was taken meanwhile, or ``replying_to`` — the step whose line the answer replies to, when given —
+    is no longer the current one)."""
     if practice.state != "running" or practice.current_step is None:
         raise CallqaError(ErrorCode.T121, practice=practice.id, state=practice.state)
+    if replying_to is not None and replying_to != practice.current_step:
+        raise CallqaError(ErrorCode.T130, practice=practice.id, step=replying_to)
     stripped = text.strip()
     if not stripped:
         raise CallqaError(ErrorCode.T122, practice=practice.id, problem="empty")

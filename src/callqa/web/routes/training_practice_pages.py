@@ -126,9 +126,10 @@ def practice_answer_form(
     actor: CurrentActor,
     practice_id: RowId,
     text: Annotated[str, Form(max_length=engine.MAX_ANSWER * 2)],
+    step: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     row = own_practice(session, actor, practice_id)
-    give_answer(request, session, row, text, "typed")
+    give_answer(request, session, row, text, "typed", step)
     return RedirectResponse(f"/training/practice/{row.id}#answer", status_code=303)
 
 

@@ -79,6 +79,7 @@
       window.location.reload(); // the result (or the abandoned notice) is drawn by the server
       return;
     }
+    if (form) form.elements.step.value = practice.current_step;
     list.replaceChildren(...practice.turns.map(line));
     listenButtons();
     const last = practice.turns[practice.turns.length - 1];
@@ -128,7 +129,7 @@
     const said = text.value.trim();
     if (!said || busy) return;
     text.value = "";
-    send("/api/practices/" + id + "/answer", JSON.stringify({ text: said }), {
+    send("/api/practices/" + id + "/answer", JSON.stringify({ text: said, step: form.elements.step.value }), {
       "content-type": "application/json",
     });
   });
@@ -168,6 +169,7 @@
       const name = type.includes("ogg") ? "answer.ogg" : "answer.webm";
       const body = new FormData();
       body.append("audio", new Blob(parts, { type: type }), name);
+      body.append("step", form.elements.step.value);
       send("/api/practices/" + id + "/answer-audio", body);
     };
     recorder.start();
