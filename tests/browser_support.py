@@ -8,7 +8,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,14 +56,15 @@ def serving(app: Any) -> Iterator[str]:
 
 
 @contextmanager
-def browser() -> Iterator[Any]:
-    """A headless Chromium; open one context (own cookies) per user with ``new_context``."""
+def browser(args: Sequence[str] = ()) -> Iterator[Any]:
+    """A headless Chromium; open one context (own cookies) per user with ``new_context``. ``args``: extra
+    command-line switches (e.g. a WAV file as the microphone)."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox"]
+            executable_path=executable, headless=True, args=["--no-sandbox", *args]
         )
         try:
             yield instance

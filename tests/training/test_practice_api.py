@@ -1,6 +1,6 @@
 """Practice over HTTP with the demo users: who may start, answer and see a practice; a Persian scenario
-practised through the API; the plain form posts; a spoken WAV answer transcribed by the offline Whisper;
-and the real dashboards, quality figures and exports unchanged by practice (SQLite + PostgreSQL)."""
+practised through the API; the plain form posts; spoken answers (WAV, WebM, OGG) transcribed by the offline
+Whisper; and the real dashboards, quality figures and exports unchanged by practice (SQLite + PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,17 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from callqa.audio.decode import Audio, load_audio, write_audio
+from callqa.audio.decode import load_audio, write_audio
 from callqa.core.settings import Settings
 from callqa.scoring.models import EvaluationRow
 from callqa.training.models import PracticeRow
 from callqa.users.models import UserRow
 from callqa.web.app import create_app
-from practice_support import CURT, EMPATHETIC, LINES, stored_scenario
+from practice_support import CURT, EMPATHETIC, GREETING, LINES, agent_clip, stored_scenario, webm_opus
 from support import Database
 from web_support import SignedIn, Web, seed
 
 pytestmark = pytest.mark.issue(22)
-
-AGENT_WAV = Path(__file__).resolve().parents[3] / "shared/data/audio/Auto_Repairs_40_UTC_agent.wav"
 
 
 @pytest.fixture
@@ -132,12 +130,10 @@ def test_the_plain_forms_work_without_the_script(web: Web) -> None:
 
 
 @pytest.mark.slow  # Whisper
-def test_a_spoken_wav_answer_goes_through_the_same_path(web: Web, tmp_path: Path) -> None:
-    if not AGENT_WAV.is_file():
-        pytest.skip(f"test audio not found: {AGENT_WAV}")
-    call = load_audio(AGENT_WAV)
-    clip = tmp_path / "answer.wav"  # the agent's first six seconds: "Thank you for calling …"
-    write_audio(clip, Audio(call.samples[:, : 6 * call.sample_rate], call.sample_rate, call.source_rate))
+def test_a_spoken_answer_goes_through_the_same_path(web: Web, tmp_path: Path) -> None:
+    """WAV, the WebM/Opus Chrome's MediaRecorder uploads and the OGG/Opus Firefox's does, all heard alike;
+    the audio is the demo call shipped in the repository."""
+    clip = agent_clip(tmp_path / "answer.wav", GREETING)  # "Good morning, thank you for calling …"
     scenario_id = _scenario(web)
     agent = web.signed_in("j.smith")
     pid = _start(agent, scenario_id).json()["id"]
@@ -152,15 +148,19 @@ def test_a_spoken_wav_answer_goes_through_the_same_path(web: Web, tmp_path: Path
     assert mine["checks"][0]["criterion"] == "empathy"
     following = {"pass": "calm", "miss": "angry"}[mine["branch"]]
     assert sent.json()["current_step"] == following
-    ogg = tmp_path / "answer.ogg"  # what Firefox's MediaRecorder uploads
+    recorded = [("answer.webm", webm_opus(clip, tmp_path / "answer.webm"), "audio/webm;codecs=opus")]
+    ogg = tmp_path / "answer.ogg"
     write_audio(ogg, load_audio(clip))
-    with ogg.open("rb") as handle:
-        again = agent.post(
-            f"/api/practices/{pid}/answer-audio", files={"audio": ("answer.ogg", handle, "audio/ogg")}
-        )
-    assert again.status_code == 200, again.text
-    spoken = [t for t in again.json()["turns"] if t["role"] == "agent"]
-    assert [t["input"] for t in spoken] == ["voice", "voice"] and "calling" in spoken[1]["text"].lower()
+    recorded.append(("answer.ogg", ogg, "audio/ogg"))
+    assert recorded[0][1].read_bytes()[:4] == b"\x1a\x45\xdf\xa3"  # a Matroska/WebM file
+    for name, path, kind in recorded:  # each the first answer of a practice of its own
+        other = _start(agent, scenario_id).json()["id"]
+        with path.open("rb") as handle:
+            again = agent.post(f"/api/practices/{other}/answer-audio", files={"audio": (name, handle, kind)})
+        assert again.status_code == 200, (name, again.text)
+        heard = again.json()["turns"][1]
+        assert heard["input"] == "voice" and "calling" in heard["text"].lower(), (name, heard["text"])
+        assert heard["branch"] == mine["branch"] and again.json()["current_step"] == following
     bad = agent.post(
         f"/api/practices/{pid}/answer-audio", files={"audio": ("notes.txt", b"hello", "text/plain")}
     )

@@ -336,6 +336,10 @@ class ErrorCode(Enum):
     T127 = "practice {practice}: the LLM customer needs the LLM endpoint (llm.enabled in the configuration)"
     T128 = "practice {practice}: the LLM customer at {url} gave no line: {reason}"
     T129 = "practice {practice}: step '{step}' is not in level {level} of scenario {scenario} v{version}"
+    T130 = (
+        "practice {practice}: another answer to step '{step}' was taken at the same time; "
+        "reload the practice and answer its latest line"
+    )
     # T16x: recording-analysis classes (T160–T179)
     T160 = "class '{title}': {reason}"
     T161 = "class {cls} not found"

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from callqa.access.policies import Owner
@@ -146,6 +147,34 @@ def _add_turn(
     return row
 
 
+def _claim(session: Session, practice: PracticeRow) -> None:
+    """Take the practice for one answer: it must still be running at the step the caller read, with no line
+    added since — else another answer was taken meanwhile (T130). The write also holds SQLite's write lock
+    from here to the commit, so the lines this answer adds cannot collide with another's (PostgreSQL has
+    already locked the row: a second answer waits there and then reads the first one's result)."""
+    said = select(func.count()).where(PracticeTurnRow.practice_id == practice.id).scalar_subquery()
+    seen = session.scalar(select(func.count()).where(PracticeTurnRow.practice_id == practice.id))
+    claim = (
+        update(PracticeRow)
+        .where(
+            PracticeRow.id == practice.id,
+            PracticeRow.state == "running",
+            PracticeRow.current_step == practice.current_step,
+            said == seen,
+        )
+        .values(current_step=practice.current_step)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        taken = session.execute(claim).rowcount  # type: ignore[attr-defined]
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):  # only SQLite's: the other answer held it past the busy timeout
+            raise
+        raise CallqaError(ErrorCode.T130, practice=practice.id, step=practice.current_step) from exc
+    if taken != 1:
+        raise CallqaError(ErrorCode.T130, practice=practice.id, step=practice.current_step)
+
+
 def _lines(turns: Sequence[PracticeTurnRow]) -> list[Line]:
     return [Line(t.role, t.text, _aware(t.created_at)) for t in turns]
 
@@ -229,14 +258,19 @@ def answer(
     judging: Judging,
     input: Input = "typed",
     customer_lines: CustomerLines | None = None,
+    replying_to: str | None = None,
 ) -> PracticeTurnRow:
     """Store the agent's answer (redacted), check the step's act points with the scorecard's detectors,
     and follow the branch: the customer's next line, or — when the branch ends — the practice scored.
 
     Returns the agent's turn (its ``checks`` and ``branch`` say what the detectors found). Raises T121 (not
-    running), T122 (empty or too long), T129 (the script lost the step)."""
+    running), T122 (empty or too long), T129 (the script lost the step), T130 (another answer to the same
+    line was taken meanwhile, or ``replying_to`` — the step whose line the answer replies to, when given —
+    is no longer the current one)."""
     if practice.state != "running" or practice.current_step is None:
         raise CallqaError(ErrorCode.T121, practice=practice.id, state=practice.state)
+    if replying_to is not None and replying_to != practice.current_step:
+        raise CallqaError(ErrorCode.T130, practice=practice.id, step=replying_to)
     stripped = text.strip()
     if not stripped:
         raise CallqaError(ErrorCode.T122, practice=practice.id, problem="empty")
@@ -245,6 +279,7 @@ def answer(
         raise CallqaError(ErrorCode.T122, practice=practice.id, problem=problem)
     scenario, script = script_of(session, practice)
     step = _step(practice, scenario, script, practice.current_step)
+    _claim(session, practice)
     mine = _add_turn(session, practice, "agent", redact_text(stripped).text, step_id=step.id, input=input)
     scorecard = judging.scorecard(scenario.scorecard)
     doc = _document(session, practice, scenario)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from callqa.web.deps import BodyId, CurrentActor, DbSession, RowId, refusals, re
 
 api = APIRouter(prefix="/api", tags=["training"])
 _MISSING = (ErrorCode.T101, ErrorCode.T120)
-CONFLICTS = (ErrorCode.T121, ErrorCode.T124)
+CONFLICTS = (ErrorCode.T121, ErrorCode.T124, ErrorCode.T130)
 _whisper_lock = threading.Lock()
 
 
@@ -50,6 +50,7 @@ class PracticeAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(max_length=engine.MAX_ANSWER * 2)
+    step: str | None = Field(default=None, max_length=64)  # the step whose line this answers
 
 
 # ---- what the runtime lends
@@ -137,10 +138,25 @@ def start(request: Request, session: Session, actor: Actor, body: PracticeStart)
         )
 
 
-def give_answer(request: Request, session: Session, row: PracticeRow, text: str, how: engine.Input) -> None:
+def give_answer(
+    request: Request,
+    session: Session,
+    row: PracticeRow,
+    text: str,
+    how: engine.Input,
+    step: str | None = None,
+) -> None:
     customer = customer_of(request) if row.customer == "llm" else None
     with refusals(CONFLICTS):
-        engine.answer(session, row, text, judging=judging_of(request), input=how, customer_lines=customer)
+        engine.answer(
+            session,
+            row,
+            text,
+            judging=judging_of(request),
+            input=how,
+            customer_lines=customer,
+            replying_to=step,
+        )
 
 
 def spoken(request: Request, session: Session, row: PracticeRow, upload: UploadFile) -> str:
@@ -199,9 +215,11 @@ def get_practice(session: DbSession, actor: CurrentActor, practice_id: RowId) ->
 def answer_practice(
     request: Request, session: DbSession, actor: CurrentActor, practice_id: RowId, body: PracticeAnswer
 ) -> dict[str, Any]:
-    """Answer the customer's line by text; the reply holds the customer's next line or the result."""
+    """Answer the customer's line by text; the reply holds the customer's next line or the result. With
+    `step` (the step whose line is answered), an answer to a line that is no longer the current one is
+    refused (409, T130) instead of being taken as the answer to the next line."""
     row = own_practice(session, actor, practice_id)
-    give_answer(request, session, row, body.text, "typed")
+    give_answer(request, session, row, body.text, "typed", body.step)
     return practice_json(session, row)
 
 
@@ -212,11 +230,12 @@ def answer_practice_audio(
     actor: CurrentActor,
     practice_id: RowId,
     audio: Annotated[UploadFile, File(description="the spoken answer: WAV, WebM or OGG")],
+    step: Annotated[str | None, Form(max_length=64, description="the step whose line is answered")] = None,
 ) -> dict[str, Any]:
     """Answer by voice: the recording is transcribed offline in the scenario's language (and not kept)."""
     row = own_practice(session, actor, practice_id)
     text = spoken(request, session, row, audio)
-    give_answer(request, session, row, text, "voice")
+    give_answer(request, session, row, text, "voice", step)
     return practice_json(session, row)
 
 

@@ -9,7 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from callqa.access.policies import Action, allowed
+from callqa.core.errors import CallqaError
+from callqa.core.i18n import translations
 from callqa.training import practice as engine
+from callqa.training.models import PracticeRow
 from callqa.training.practice_queries import (
     practice_json,
     practices,
@@ -18,12 +21,14 @@ from callqa.training.practice_queries import (
     summary_json,
 )
 from callqa.users.schemas import UserRole
+from callqa.views.labels import translate
 from callqa.web.deps import CurrentActor, DbSession, RowId, refusals
-from callqa.web.render import is_rtl, render
+from callqa.web.render import is_rtl, render, request_locale
 from callqa.web.routes.training_practice import (
     CONFLICTS,
     PracticeStart,
     give_answer,
+    judging_of,
     own_owner,
     own_practice,
     seen_practice,
@@ -33,7 +38,29 @@ from callqa.web.routes.training_practice import (
 pages = APIRouter(include_in_schema=False)
 
 # the browser voice to read a scenario's lines with (speechSynthesis), by the scenario's language
-SPEECH = {"en": "en-US", "zh": "zh-CN", "lt": "lt-LT", "fa": "fa-IR"}
+SPEECH = {"en": "en-US", "zh": "zh-CN", "zh-hant": "zh-TW", "lt": "lt-LT", "fa": "fa-IR"}
+
+
+def speech_lang(language: str) -> str:
+    """The speech-synthesis voice for a scenario's language tag (zh-Hant → zh-TW, zh-Hans → zh-CN)."""
+    tag = language.replace("_", "-").lower()
+    parts = tag.split("-")
+    if parts[0] == "zh" and ("hant" in parts or "tw" in parts or "hk" in parts):
+        return SPEECH["zh-hant"]
+    return SPEECH.get(parts[0], language)
+
+
+def criterion_titles(request: Request, row: PracticeRow) -> dict[str, str]:
+    """The practice scorecard's criterion titles in the viewer's language, as the interaction page shows
+    them (for the lines the page's script draws); none when the scorecard is gone."""
+    if row.scorecard is None:
+        return {}
+    try:
+        card = judging_of(request).scorecard(row.scorecard)
+    except CallqaError:
+        return {}
+    gettext = translations(request_locale(request)).gettext
+    return {c.spec.id: translate(c.spec.title, gettext) for c in card.criteria}
 
 
 @pages.get("/training/practice", name="practice_home")
@@ -64,7 +91,8 @@ def practice_page(request: Request, session: DbSession, actor: CurrentActor, pra
         "p": found,
         "mine": row.agent_id == actor.user_id,
         "rtl": is_rtl(language),
-        "speech_lang": SPEECH.get(language.split("-")[0], language),
+        "speech_lang": speech_lang(language),
+        "titles": criterion_titles(request, row),
         "branches": [t for t in found["turns"] if t["role"] == "agent"],
     }
     return render(request, "training/practice.html", context)
@@ -98,9 +126,10 @@ def practice_answer_form(
     actor: CurrentActor,
     practice_id: RowId,
     text: Annotated[str, Form(max_length=engine.MAX_ANSWER * 2)],
+    step: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     row = own_practice(session, actor, practice_id)
-    give_answer(request, session, row, text, "typed")
+    give_answer(request, session, row, text, "typed", step)
     return RedirectResponse(f"/training/practice/{row.id}#answer", status_code=303)
 
 

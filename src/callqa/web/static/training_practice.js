@@ -10,6 +10,7 @@
   const list = box.querySelector(".practice-lines");
   const form = box.querySelector("form.practice-answer");
   const status = box.querySelector(".practice-status");
+  const titles = JSON.parse(box.dataset.titles || "{}"); // criterion titles in the viewer's language
   const speaks = "speechSynthesis" in window && typeof SpeechSynthesisUtterance !== "undefined";
 
   function voiceFor(tag) {
@@ -65,7 +66,7 @@
         const met = c.outcome !== "fail";
         mark.className = "outcome " + (met ? "pass" : "fail");
         mark.title = c.criterion;
-        mark.textContent = (c.title || c.criterion) + ": " + (met ? box.dataset.met : box.dataset.missed) + " ";
+        mark.textContent = (titles[c.criterion] || c.title || c.criterion) + ": " + (met ? box.dataset.met : box.dataset.missed) + " ";
         checks.append(mark);
       });
       li.append(checks);
@@ -78,20 +79,38 @@
       window.location.reload(); // the result (or the abandoned notice) is drawn by the server
       return;
     }
+    if (form) form.elements.step.value = practice.current_step;
     list.replaceChildren(...practice.turns.map(line));
     listenButtons();
     const last = practice.turns[practice.turns.length - 1];
     if (last && last.role === "customer") speak(last.text);
   }
 
+  let busy = false; // one answer at a time: a second click while one is sent is ignored (T130 otherwise)
+
+  function waiting(on) {
+    busy = on;
+    if (form) form.querySelectorAll("button").forEach((b) => (b.disabled = on));
+  }
+
   async function send(url, body, headers) {
+    if (busy) return;
+    waiting(true);
     status.textContent = box.dataset.sending;
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: Object.assign({ "x-csrf-token": csrf }, headers || {}),
-      body: body,
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: Object.assign({ "x-csrf-token": csrf }, headers || {}),
+        body: body,
+      });
+    } catch (err) {
+      status.textContent = String(err);
+      return;
+    } finally {
+      waiting(false);
+    }
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       status.textContent = typeof data.detail === "string" ? data.detail : response.status + "";
@@ -108,9 +127,9 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const said = text.value.trim();
-    if (!said) return;
+    if (!said || busy) return;
     text.value = "";
-    send("/api/practices/" + id + "/answer", JSON.stringify({ text: said }), {
+    send("/api/practices/" + id + "/answer", JSON.stringify({ text: said, step: form.elements.step.value }), {
       "content-type": "application/json",
     });
   });
@@ -128,6 +147,7 @@
   let recorder = null;
   let parts = [];
   record.addEventListener("click", async () => {
+    if (busy) return;
     if (recorder && recorder.state === "recording") {
       recorder.stop();
       return;
@@ -149,6 +169,7 @@
       const name = type.includes("ogg") ? "answer.ogg" : "answer.webm";
       const body = new FormData();
       body.append("audio", new Blob(parts, { type: type }), name);
+      body.append("step", form.elements.step.value);
       send("/api/practices/" + id + "/answer-audio", body);
     };
     recorder.start();
