@@ -89,31 +89,42 @@ class LlmJudge:
         return verdict
 
     def _request(self, question: str, transcript: str) -> Verdict:
-        body = {
-            "model": self.model,
-            "temperature": 0,
-            "messages": [
-                {"role": "system", "content": SYSTEM_PROMPT},
-                {"role": "user", "content": f"Question: {question}\n\nTranscript:\n{transcript}"},
-            ],
-        }
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(
-            f"{self.base_url}/chat/completions",
-            data=json.dumps(body).encode(),
-            headers=headers,
-            method="POST",
-        )
+        messages = [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": f"Question: {question}\n\nTranscript:\n{transcript}"},
+        ]
         self.calls += 1
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                payload = json.loads(response.read().decode("utf-8"))
-            content = payload["choices"][0]["message"]["content"]
-        except (urllib.error.URLError, OSError, KeyError, IndexError, ValueError) as exc:
+            content = chat_completion(
+                self.base_url, self.model, messages, api_key=self.api_key, timeout_s=self.timeout_s
+            )
+        except (urllib.error.URLError, OSError, KeyError, IndexError, TypeError, ValueError) as exc:
             raise CallqaError(ErrorCode.L100, url=self.base_url, reason=str(exc)) from None
         return parse_verdict(content, self.base_url)
+
+
+def chat_completion(
+    base_url: str,
+    model: str,
+    messages: list[dict[str, str]],
+    *,
+    api_key: str | None = None,
+    timeout_s: float = 30.0,
+    temperature: float = 0.0,
+) -> str:
+    """The assistant's reply from an OpenAI-compatible ``/chat/completions`` endpoint. Network and shape
+    failures propagate (``URLError``/``OSError``, ``KeyError``/``IndexError``/``TypeError``/``ValueError``):
+    each caller turns them into its own coded error."""
+    body = {"model": model, "temperature": temperature, "messages": messages}
+    headers = {"Content-Type": "application/json"}
+    if api_key:
+        headers["Authorization"] = f"Bearer {api_key}"
+    request = urllib.request.Request(
+        f"{base_url}/chat/completions", data=json.dumps(body).encode(), headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        payload = json.loads(response.read().decode("utf-8"))
+    return str(payload["choices"][0]["message"]["content"])
 
 
 def parse_verdict(content: str, url: str) -> Verdict:

@@ -4,12 +4,12 @@ decided by the detectors; the model only phrases it. Offline (the script as writ
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 
 from callqa.core.errors import CallqaError, ErrorCode
+from callqa.ml.llm import chat_completion
 from callqa.training.practice_checks import Line
 from callqa.training.script import MAX_LINE, Step
 
@@ -44,28 +44,21 @@ class LlmCustomer:
         ]
 
     def line(self, step: Step, conversation: Sequence[Line], language: str, practice_id: int) -> str:
-        body = {
-            "model": self.model,
-            "temperature": 0.7,
-            "messages": self.messages(step, conversation, language),
-        }
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(
-            f"{self.base_url}/chat/completions",
-            data=json.dumps(body).encode(),
-            headers=headers,
-            method="POST",
-        )
+        messages = self.messages(step, conversation, language)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                payload = json.loads(response.read().decode("utf-8"))
-            content = str(payload["choices"][0]["message"]["content"]).strip().strip('"').strip()
+            said = chat_completion(
+                self.base_url,
+                self.model,
+                messages,
+                api_key=self.api_key,
+                timeout_s=self.timeout_s,
+                temperature=0.7,
+            )
         except (urllib.error.URLError, OSError, KeyError, IndexError, TypeError, ValueError) as exc:
             raise CallqaError(
                 ErrorCode.T128, practice=practice_id, url=self.base_url, reason=str(exc)
             ) from None
+        content = said.strip().strip('"').strip()
         if not content:
             raise CallqaError(
                 ErrorCode.T128, practice=practice_id, url=self.base_url, reason="an empty reply"
