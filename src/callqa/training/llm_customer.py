@@ -5,7 +5,6 @@ decided by the detectors; the model only phrases it. Offline (the script as writ
 from __future__ import annotations
 
 import urllib.error
-import urllib.request
 from collections.abc import Sequence
 
 from callqa.core.errors import CallqaError, ErrorCode
